@@ -1,0 +1,26 @@
+use thiserror::Error;
+
+/// Everything that can stop a compilation. Each variant names where and what.
+#[derive(Debug, Error)]
+pub enum CompileError {
+    /// The bytes are not a valid WebAssembly module.
+    #[error("invalid module at byte offset {offset:#x}: {message}")]
+    Invalid { message: String, offset: usize },
+    /// Valid WebAssembly that kiln cannot compile yet.
+    #[error("unsupported: {0}")]
+    Unsupported(String),
+    /// The target triple or CPU is not known to LLVM.
+    #[error("unknown target: {0}")]
+    Target(String),
+    /// LLVM rejected what we generated; always a kiln bug.
+    #[error("internal code generation error in function {func}: {message}")]
+    Codegen { func: u32, message: String },
+}
+
+impl From<wasmparser::BinaryReaderError> for CompileError {
+    fn from(e: wasmparser::BinaryReaderError) -> Self {
+        CompileError::Invalid { message: e.message().to_string(), offset: e.offset() as usize }
+    }
+}
+
+pub type Result<T, E = CompileError> = std::result::Result<T, E>;

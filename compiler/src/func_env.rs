@@ -1,0 +1,311 @@
+//! `FuncEnv` alone knows how compiled code reaches the instance: memories,
+//! tables, globals, imported functions, signature ids and builtins, all
+//! through the vmctx layout of `kiln_abi::VMOffsets`.
+//!
+//! Values that cannot change while the instance lives (a memory's base, the
+//! addresses of tables and globals, imported callees, builtins) are loaded
+//! once in the entry block and marked `!invariant.load`, so LLVM keeps them
+//! in registers.
+
+use crate::error::Result;
+use crate::unit::UnitCx;
+use inkwell::basic_block::BasicBlock;
+use inkwell::builder::Builder;
+use inkwell::types::{BasicType, BasicTypeEnum};
+use inkwell::values::{BasicValue, BasicValueEnum, FunctionValue, IntValue, PointerValue};
+use kiln_abi::{Builtin, TrapCode, VMOffsets};
+use std::collections::HashMap;
+
+pub struct FuncEnv<'ctx> {
+    pub vmctx: PointerValue<'ctx>,
+    pub func: FunctionValue<'ctx>,
+    pub func_index: u32,
+    entry: BasicBlock<'ctx>,
+    memory_defs: HashMap<u32, PointerValue<'ctx>>,
+    memory_bases: HashMap<u32, PointerValue<'ctx>>,
+    tables: HashMap<u32, PointerValue<'ctx>>,
+    globals: HashMap<u32, PointerValue<'ctx>>,
+    callees: HashMap<u32, (PointerValue<'ctx>, PointerValue<'ctx>)>,
+    sig_ids: HashMap<u32, IntValue<'ctx>>,
+    builtins: Option<PointerValue<'ctx>>,
+    trap_blocks: HashMap<TrapCode, BasicBlock<'ctx>>,
+}
+
+impl<'ctx> FuncEnv<'ctx> {
+    pub fn new(func: FunctionValue<'ctx>, func_index: u32, entry: BasicBlock<'ctx>) -> Self {
+        let vmctx = func.get_nth_param(0).unwrap().into_pointer_value();
+        FuncEnv {
+            vmctx,
+            func,
+            func_index,
+            entry,
+            memory_defs: HashMap::new(),
+            memory_bases: HashMap::new(),
+            tables: HashMap::new(),
+            globals: HashMap::new(),
+            callees: HashMap::new(),
+            sig_ids: HashMap::new(),
+            builtins: None,
+            trap_blocks: HashMap::new(),
+        }
+    }
+
+    /// `*(base + offset)` as `ty`, optionally invariant.
+    pub fn load_at(
+        u: &UnitCx<'ctx, '_>,
+        b: &Builder<'ctx>,
+        base: PointerValue<'ctx>,
+        offset: u32,
+        ty: BasicTypeEnum<'ctx>,
+        invariant: bool,
+    ) -> Result<BasicValueEnum<'ctx>> {
+        let p = Self::field(u, b, base, offset)?;
+        let v = b.build_load(ty, p, "")?;
+        if invariant {
+            let kind = u.cx.get_kind_id("invariant.load");
+            let md = u.cx.metadata_node(&[]);
+            v.as_instruction_value().unwrap().set_metadata(md, kind).ok();
+        }
+        Ok(v)
+    }
+
+    pub fn field(
+        u: &UnitCx<'ctx, '_>,
+        b: &Builder<'ctx>,
+        base: PointerValue<'ctx>,
+        offset: u32,
+    ) -> Result<PointerValue<'ctx>> {
+        if offset == 0 {
+            return Ok(base);
+        }
+        let off = u.t.i64.const_int(offset as u64, false);
+        // SAFETY (of the generated code): offsets come from VMOffsets, which
+        // the runtime uses to lay out the same struct.
+        Ok(unsafe { b.build_in_bounds_gep(u.t.i8, base, &[off], "")? })
+    }
+
+    /// Emit `f` in the entry block (before the jump into the body).
+    fn in_entry<T>(
+        &self,
+        b: &Builder<'ctx>,
+        f: impl FnOnce(&Builder<'ctx>) -> Result<T>,
+    ) -> Result<T> {
+        let here = b.get_insert_block().unwrap();
+        b.position_at_end(self.entry);
+        let r = f(b);
+        b.position_at_end(here);
+        r
+    }
+
+    fn vmctx_ptr(&self, u: &UnitCx<'ctx, '_>, b: &Builder<'ctx>, offset: u32) -> Result<PointerValue<'ctx>> {
+        let vmctx = self.vmctx;
+        self.in_entry(b, |b| {
+            Ok(Self::load_at(u, b, vmctx, offset, u.t.ptr.into(), true)?.into_pointer_value())
+        })
+    }
+
+    /// Address of the `VMMemory` of memory `index`.
+    pub fn memory_def(&mut self, u: &UnitCx<'ctx, '_>, b: &Builder<'ctx>, index: u32) -> Result<PointerValue<'ctx>> {
+        if let Some(p) = self.memory_defs.get(&index) {
+            return Ok(*p);
+        }
+        let p = self.vmctx_ptr(u, b, u.offsets.memory_ptr(index))?;
+        self.memory_defs.insert(index, p);
+        Ok(p)
+    }
+
+    /// A memory's base never moves: it is the start of its reservation.
+    pub fn memory_base(&mut self, u: &UnitCx<'ctx, '_>, b: &Builder<'ctx>, index: u32) -> Result<PointerValue<'ctx>> {
+        if let Some(p) = self.memory_bases.get(&index) {
+            return Ok(*p);
+        }
+        let def = self.memory_def(u, b, index)?;
+        let base = self.in_entry(b, |b| {
+            Ok(Self::load_at(u, b, def, VMOffsets::MEMORY_BASE, u.t.ptr.into(), true)?.into_pointer_value())
+        })?;
+        self.memory_bases.insert(index, base);
+        Ok(base)
+    }
+
+    /// Current length in bytes; reloaded at each use, since any call may grow it.
+    pub fn memory_length(&mut self, u: &UnitCx<'ctx, '_>, b: &Builder<'ctx>, index: u32) -> Result<IntValue<'ctx>> {
+        let def = self.memory_def(u, b, index)?;
+        Ok(Self::load_at(u, b, def, VMOffsets::MEMORY_LENGTH, u.t.i64.into(), false)?.into_int_value())
+    }
+
+    /// Address of the `VMTable` of table `index`.
+    pub fn table_def(&mut self, u: &UnitCx<'ctx, '_>, b: &Builder<'ctx>, index: u32) -> Result<PointerValue<'ctx>> {
+        if let Some(p) = self.tables.get(&index) {
+            return Ok(*p);
+        }
+        let p = self.vmctx_ptr(u, b, u.offsets.table_ptr(index))?;
+        self.tables.insert(index, p);
+        Ok(p)
+    }
+
+    /// `(elements base, length)` of a table, loaded now (tables can grow).
+    pub fn table_bounds(
+        &mut self,
+        u: &UnitCx<'ctx, '_>,
+        b: &Builder<'ctx>,
+        index: u32,
+    ) -> Result<(PointerValue<'ctx>, IntValue<'ctx>)> {
+        let def = self.table_def(u, b, index)?;
+        let base = Self::load_at(u, b, def, VMOffsets::TABLE_BASE, u.t.ptr.into(), false)?;
+        let len = Self::load_at(u, b, def, VMOffsets::TABLE_LENGTH, u.t.i64.into(), false)?;
+        Ok((base.into_pointer_value(), len.into_int_value()))
+    }
+
+    /// Address of the storage of global `index`.
+    pub fn global(&mut self, u: &UnitCx<'ctx, '_>, b: &Builder<'ctx>, index: u32) -> Result<PointerValue<'ctx>> {
+        if let Some(p) = self.globals.get(&index) {
+            return Ok(*p);
+        }
+        let p = self.vmctx_ptr(u, b, u.offsets.global_ptr(index))?;
+        self.globals.insert(index, p);
+        Ok(p)
+    }
+
+    /// Address of the `VMFuncRef` of function `index` inside this vmctx.
+    pub fn funcref(&self, u: &UnitCx<'ctx, '_>, b: &Builder<'ctx>, index: u32) -> Result<PointerValue<'ctx>> {
+        Self::field(u, b, self.vmctx, u.offsets.funcref(index))
+    }
+
+    /// `(code pointer, callee vmctx)` of an imported function.
+    pub fn imported_callee(
+        &mut self,
+        u: &UnitCx<'ctx, '_>,
+        b: &Builder<'ctx>,
+        index: u32,
+    ) -> Result<(PointerValue<'ctx>, PointerValue<'ctx>)> {
+        if let Some(c) = self.callees.get(&index) {
+            return Ok(*c);
+        }
+        let vmctx = self.vmctx;
+        let c = self.in_entry(b, |b| {
+            let fr = Self::field(u, b, vmctx, u.offsets.funcref(index))?;
+            let code = Self::load_at(u, b, fr, VMOffsets::FUNCREF_FUNC_PTR, u.t.ptr.into(), true)?;
+            let cx = Self::load_at(u, b, fr, VMOffsets::FUNCREF_VMCTX, u.t.ptr.into(), true)?;
+            Ok((code.into_pointer_value(), cx.into_pointer_value()))
+        })?;
+        self.callees.insert(index, c);
+        Ok(c)
+    }
+
+    /// The canonical signature id the runtime assigned to type `index`.
+    pub fn sig_id(&mut self, u: &UnitCx<'ctx, '_>, b: &Builder<'ctx>, index: u32) -> Result<IntValue<'ctx>> {
+        if let Some(s) = self.sig_ids.get(&index) {
+            return Ok(*s);
+        }
+        let vmctx = self.vmctx;
+        let s = self.in_entry(b, |b| {
+            Ok(Self::load_at(u, b, vmctx, u.offsets.sig_id(index), u.t.i32.into(), true)?.into_int_value())
+        })?;
+        self.sig_ids.insert(index, s);
+        Ok(s)
+    }
+
+    /// Entry point of a runtime builtin.
+    pub fn builtin(&mut self, u: &UnitCx<'ctx, '_>, b: &Builder<'ctx>, which: Builtin) -> Result<PointerValue<'ctx>> {
+        let table = match self.builtins {
+            Some(t) => t,
+            None => {
+                let t = self.vmctx_ptr(u, b, VMOffsets::BUILTINS)?;
+                self.builtins = Some(t);
+                t
+            }
+        };
+        let off = u.offsets.builtin(which);
+        self.in_entry(b, |b| Ok(Self::load_at(u, b, table, off, u.t.ptr.into(), true)?.into_pointer_value()))
+    }
+
+    /// The block that raises `code`; one per function and code, cold.
+    pub fn trap_block(&mut self, u: &UnitCx<'ctx, '_>, b: &Builder<'ctx>, code: TrapCode) -> Result<BasicBlock<'ctx>> {
+        if let Some(bb) = self.trap_blocks.get(&code) {
+            return Ok(*bb);
+        }
+        let here = b.get_insert_block().unwrap();
+        let bb = u.cx.append_basic_block(self.func, &format!("trap_{code:?}"));
+        let trap_fn = self.builtin(u, b, Builtin::Trap)?;
+        b.position_at_end(bb);
+        let frame = b
+            .build_call(u.intrinsic("llvm.frameaddress", &[u.t.ptr.into()]), &[u.t.i32.const_zero().into()], "fp")?
+            .try_as_basic_value()
+            .basic()
+            .unwrap();
+        let ty = u.t.void.fn_type(&[u.t.ptr.into(), u.t.i32.into(), u.t.i32.into(), u.t.ptr.into()], false);
+        let args = [
+            self.vmctx.into(),
+            u.t.i32.const_int(code as u64, false).into(),
+            u.t.i32.const_int(self.func_index as u64, false).into(),
+            frame.into(),
+        ];
+        let call = b.build_indirect_call(ty, trap_fn, &args, "")?;
+        let cold = u.cx.create_enum_attribute(inkwell::attributes::Attribute::get_named_enum_kind_id("cold"), 0);
+        let noreturn =
+            u.cx.create_enum_attribute(inkwell::attributes::Attribute::get_named_enum_kind_id("noreturn"), 0);
+        call.add_attribute(inkwell::attributes::AttributeLoc::Function, cold);
+        call.add_attribute(inkwell::attributes::AttributeLoc::Function, noreturn);
+        b.build_unreachable()?;
+        b.position_at_end(here);
+        self.trap_blocks.insert(code, bb);
+        Ok(bb)
+    }
+
+    /// Continue only if `cond` is false; otherwise raise `code`.
+    pub fn trap_if(
+        &mut self,
+        u: &UnitCx<'ctx, '_>,
+        b: &Builder<'ctx>,
+        cond: IntValue<'ctx>,
+        code: TrapCode,
+    ) -> Result<()> {
+        let trap = self.trap_block(u, b, code)?;
+        let cont = u.cx.append_basic_block(self.func, "ok");
+        let expect = u.intrinsic("llvm.expect", &[u.t.i1.into()]);
+        let cond = b
+            .build_call(expect, &[cond.into(), u.t.i1.const_zero().into()], "")?
+            .try_as_basic_value()
+            .basic()
+            .unwrap()
+            .into_int_value();
+        b.build_conditional_branch(cond, trap, cont)?;
+        b.position_at_end(cont);
+        Ok(())
+    }
+
+    /// Call a builtin whose result, if non-zero, is a trap code to raise.
+    pub fn call_trapping_builtin(
+        &mut self,
+        u: &UnitCx<'ctx, '_>,
+        b: &Builder<'ctx>,
+        which: Builtin,
+        trap: TrapCode,
+        args: &[BasicValueEnum<'ctx>],
+    ) -> Result<()> {
+        let r = self.call_builtin(u, b, which, args, Some(u.t.i32.into()))?.unwrap().into_int_value();
+        let failed = b.build_int_compare(inkwell::IntPredicate::NE, r, u.t.i32.const_zero(), "")?;
+        self.trap_if(u, b, failed, trap)
+    }
+
+    pub fn call_builtin(
+        &mut self,
+        u: &UnitCx<'ctx, '_>,
+        b: &Builder<'ctx>,
+        which: Builtin,
+        args: &[BasicValueEnum<'ctx>],
+        ret: Option<BasicTypeEnum<'ctx>>,
+    ) -> Result<Option<BasicValueEnum<'ctx>>> {
+        let f = self.builtin(u, b, which)?;
+        let mut params: Vec<inkwell::types::BasicMetadataTypeEnum> = vec![u.t.ptr.into()];
+        params.extend(args.iter().map(|a| inkwell::types::BasicMetadataTypeEnum::from(a.get_type())));
+        let ty = match ret {
+            Some(r) => r.fn_type(&params, false),
+            None => u.t.void.fn_type(&params, false),
+        };
+        let mut all: Vec<inkwell::values::BasicMetadataValueEnum> = vec![self.vmctx.into()];
+        all.extend(args.iter().map(|a| inkwell::values::BasicMetadataValueEnum::from(*a)));
+        let call = b.build_indirect_call(ty, f, &all, "")?;
+        Ok(call.try_as_basic_value().basic())
+    }
+}

@@ -1,0 +1,67 @@
+//! kiln's compiler: a validated wasm module in, native objects out.
+//!
+//! Pipeline: [`ModuleInfo::parse`] reads what codegen needs; functions are
+//! split into codegen units translated in parallel (`translate` + `lower/`);
+//! each unit is optimized and emitted on its own; a last unit carries the
+//! module descriptor, host-to-wasm trampolines and the runtime metadata.
+
+mod codegen;
+mod error;
+mod func_env;
+mod lower;
+mod metadata;
+mod module;
+mod translate;
+mod types;
+mod unit;
+
+pub use codegen::{compile, compile_to_ir, host_triple, CompiledModule};
+pub use error::{CompileError, Result};
+pub use module::ModuleInfo;
+
+/// How linear-memory accesses are kept inside the sandbox.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum BoundsChecks {
+    /// No check: a 4 GiB reservation plus guard region catches every stray access.
+    #[default]
+    GuardPages,
+    /// Compare every access against the memory's current length.
+    Explicit,
+}
+
+#[derive(Clone, Debug)]
+pub struct CompileOptions {
+    /// LLVM target triple; `None` for the host.
+    pub target: Option<String>,
+    /// CPU name; `None` for a portable baseline, `"native"` for this machine.
+    pub cpu: Option<String>,
+    /// 0 to 3, as clang's `-O`.
+    pub opt_level: u8,
+    pub bounds_checks: BoundsChecks,
+    /// Prefix of every symbol the object defines.
+    pub prefix: String,
+    /// Proposals accepted by validation.
+    pub features: wasmparser::WasmFeatures,
+    /// Codegen threads; 0 for the available cores.
+    pub jobs: usize,
+}
+
+impl Default for CompileOptions {
+    fn default() -> Self {
+        CompileOptions {
+            target: None,
+            cpu: None,
+            opt_level: 2,
+            bounds_checks: BoundsChecks::GuardPages,
+            prefix: kiln_abi::symbols::DEFAULT_PREFIX.to_string(),
+            features: wasmparser::WasmFeatures::default(),
+            jobs: 0,
+        }
+    }
+}
+
+/// Validate a module, giving the first error with its byte offset.
+pub fn validate(wasm: &[u8], features: wasmparser::WasmFeatures) -> Result<()> {
+    wasmparser::Validator::new_with_features(features).validate_all(wasm)?;
+    Ok(())
+}

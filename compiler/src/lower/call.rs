@@ -1,0 +1,87 @@
+//! Direct calls (to defined functions: plain LLVM calls that can be
+//! inlined), calls to imports (through the vmctx) and `call_indirect`.
+
+use crate::error::{CompileError, Result};
+use crate::func_env::FuncEnv;
+use crate::translate::FuncTranslator;
+use inkwell::types::FunctionType;
+use inkwell::values::{BasicMetadataValueEnum, CallSiteValue, PointerValue};
+use inkwell::IntPredicate;
+use kiln_abi::{TrapCode, VMOffsets};
+use wasmparser::Operator as O;
+
+pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
+    match op {
+        O::Call { function_index } => {
+            let ty = t.u.info.func_type(*function_index).clone();
+            let args = t.pop_n(ty.params().len());
+            let call = if *function_index < t.u.info.num_imported_funcs {
+                let (code, callee_vmctx) = t.env.imported_callee(t.u, t.b, *function_index)?;
+                let fty = t.u.t.func(t.u.cx, &ty);
+                indirect(t, fty, code, callee_vmctx, &args)?
+            } else {
+                let f = t.u.function(*function_index);
+                let mut all: Vec<BasicMetadataValueEnum> = vec![t.env.vmctx.into()];
+                all.extend(args.iter().map(|a| BasicMetadataValueEnum::from(*a)));
+                t.b.build_call(f, &all, "")?
+            };
+            push_results(t, call, ty.results().len())?;
+        }
+        O::CallIndirect { type_index, table_index } => {
+            let (u, b) = (t.u, t.b);
+            let ty = u.info.types[*type_index as usize].clone();
+            let index = t.pop_int();
+            let args = t.pop_n(ty.params().len());
+            let (base, len) = t.env.table_bounds(u, b, *table_index)?;
+            let index = b.build_int_z_extend(index, u.t.i64, "")?;
+            let oob = b.build_int_compare(IntPredicate::UGE, index, len, "")?;
+            t.env.trap_if(u, b, oob, TrapCode::UndefinedElement)?;
+            let slot = unsafe { b.build_gep(u.t.ptr, base, &[index], "")? };
+            let funcref = b.build_load(u.t.ptr, slot, "")?.into_pointer_value();
+            let is_null = b.build_is_null(funcref, "")?;
+            t.env.trap_if(u, b, is_null, TrapCode::UninitializedElement)?;
+            let actual = FuncEnv::load_at(u, b, funcref, VMOffsets::FUNCREF_SIG_ID, u.t.i32.into(), false)?;
+            let expected = t.env.sig_id(u, b, *type_index)?;
+            let mismatch = b.build_int_compare(IntPredicate::NE, actual.into_int_value(), expected, "")?;
+            t.env.trap_if(u, b, mismatch, TrapCode::IndirectCallTypeMismatch)?;
+            let code = FuncEnv::load_at(u, b, funcref, VMOffsets::FUNCREF_FUNC_PTR, u.t.ptr.into(), false)?;
+            let callee_vmctx = FuncEnv::load_at(u, b, funcref, VMOffsets::FUNCREF_VMCTX, u.t.ptr.into(), false)?;
+            let fty = u.t.func(u.cx, &ty);
+            let call = indirect(t, fty, code.into_pointer_value(), callee_vmctx.into_pointer_value(), &args)?;
+            push_results(t, call, ty.results().len())?;
+        }
+        O::ReturnCall { .. } | O::ReturnCallIndirect { .. } | O::ReturnCallRef { .. } => {
+            return Err(CompileError::Unsupported("tail calls".into()))
+        }
+        O::CallRef { .. } => return Err(CompileError::Unsupported("typed function references".into())),
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+fn indirect<'ctx>(
+    t: &mut FuncTranslator<'_, 'ctx>,
+    fty: FunctionType<'ctx>,
+    code: PointerValue<'ctx>,
+    callee_vmctx: PointerValue<'ctx>,
+    args: &[inkwell::values::BasicValueEnum<'ctx>],
+) -> Result<CallSiteValue<'ctx>> {
+    let mut all: Vec<BasicMetadataValueEnum> = vec![callee_vmctx.into()];
+    all.extend(args.iter().map(|a| BasicMetadataValueEnum::from(*a)));
+    Ok(t.b.build_indirect_call(fty, code, &all, "")?)
+}
+
+fn push_results<'ctx>(t: &mut FuncTranslator<'_, 'ctx>, call: CallSiteValue<'ctx>, n: usize) -> Result<()> {
+    match n {
+        0 => {}
+        1 => t.push(call.try_as_basic_value().basic().unwrap()),
+        _ => {
+            let agg = call.try_as_basic_value().basic().unwrap().into_struct_value();
+            for i in 0..n {
+                let v = t.b.build_extract_value(agg, i as u32, "")?;
+                t.push(v);
+            }
+        }
+    }
+    Ok(())
+}

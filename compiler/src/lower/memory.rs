@@ -1,0 +1,200 @@
+//! Linear memory access. Under guard pages (the default) an access needs no
+//! check: address + offset always lands inside the memory's reservation and
+//! a fault past its length becomes a trap. With explicit bounds checks every
+//! access compares against the current length.
+
+use crate::error::Result;
+use crate::translate::FuncTranslator;
+use crate::BoundsChecks;
+use inkwell::types::{BasicTypeEnum, IntType};
+use inkwell::values::{BasicValue, IntValue, PointerValue};
+use inkwell::IntPredicate;
+use kiln_abi::{Builtin, TrapCode};
+use wasmparser::{MemArg, Operator as O};
+
+/// How a load widens a narrow value.
+#[derive(Clone, Copy)]
+enum Widen {
+    None,
+    Signed,
+    Unsigned,
+}
+
+pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
+    let ty = t.u.t;
+    let (i8t, i16t, i32t, i64t) = (ty.i8, t.u.cx.i16_type(), ty.i32, ty.i64);
+    match op {
+        O::I32Load { memarg } => load(t, memarg, i32t.into(), None, Widen::None)?,
+        O::I64Load { memarg } => load(t, memarg, i64t.into(), None, Widen::None)?,
+        O::F32Load { memarg } => load(t, memarg, ty.f32.into(), None, Widen::None)?,
+        O::F64Load { memarg } => load(t, memarg, ty.f64.into(), None, Widen::None)?,
+        O::I32Load8S { memarg } => load(t, memarg, i8t.into(), Some(i32t), Widen::Signed)?,
+        O::I32Load8U { memarg } => load(t, memarg, i8t.into(), Some(i32t), Widen::Unsigned)?,
+        O::I32Load16S { memarg } => load(t, memarg, i16t.into(), Some(i32t), Widen::Signed)?,
+        O::I32Load16U { memarg } => load(t, memarg, i16t.into(), Some(i32t), Widen::Unsigned)?,
+        O::I64Load8S { memarg } => load(t, memarg, i8t.into(), Some(i64t), Widen::Signed)?,
+        O::I64Load8U { memarg } => load(t, memarg, i8t.into(), Some(i64t), Widen::Unsigned)?,
+        O::I64Load16S { memarg } => load(t, memarg, i16t.into(), Some(i64t), Widen::Signed)?,
+        O::I64Load16U { memarg } => load(t, memarg, i16t.into(), Some(i64t), Widen::Unsigned)?,
+        O::I64Load32S { memarg } => load(t, memarg, i32t.into(), Some(i64t), Widen::Signed)?,
+        O::I64Load32U { memarg } => load(t, memarg, i32t.into(), Some(i64t), Widen::Unsigned)?,
+        O::I32Store { memarg } | O::I64Store { memarg } | O::F32Store { memarg } | O::F64Store { memarg } => {
+            store(t, memarg, None)?
+        }
+        O::I32Store8 { memarg } | O::I64Store8 { memarg } => store(t, memarg, Some(i8t))?,
+        O::I32Store16 { memarg } | O::I64Store16 { memarg } => store(t, memarg, Some(i16t))?,
+        O::I64Store32 { memarg } => store(t, memarg, Some(i32t))?,
+        O::MemorySize { mem } => {
+            let len = t.env.memory_length(t.u, t.b, *mem)?;
+            let pages = t.b.build_right_shift(len, i64t.const_int(16, false), false, "")?;
+            let v = t.b.build_int_truncate(pages, i32t, "")?;
+            t.push(v);
+        }
+        O::MemoryGrow { mem } => {
+            let delta = t.pop_int();
+            let delta = t.b.build_int_z_extend(delta, i64t, "")?;
+            let mem_idx = i32t.const_int(*mem as u64, false);
+            let old = t.env.call_builtin(t.u, t.b, Builtin::MemoryGrow, &[mem_idx.into(), delta.into()], Some(i64t.into()))?;
+            let v = t.b.build_int_truncate(old.unwrap().into_int_value(), i32t, "")?;
+            t.push(v);
+        }
+        O::MemoryFill { mem } => {
+            let len = t.pop_int();
+            let val = t.pop_int();
+            let dst = t.pop_int();
+            let dst = checked_range(t, *mem, dst, len)?;
+            let byte = t.b.build_int_truncate(val, i8t, "")?;
+            let len = t.b.build_int_z_extend(len, i64t, "")?;
+            t.b.build_memset(dst, 1, byte, len)?;
+        }
+        O::MemoryCopy { dst_mem, src_mem } => {
+            let len = t.pop_int();
+            let src = t.pop_int();
+            let dst = t.pop_int();
+            let src = checked_range(t, *src_mem, src, len)?;
+            let dst = checked_range(t, *dst_mem, dst, len)?;
+            let len = t.b.build_int_z_extend(len, i64t, "")?;
+            t.b.build_memmove(dst, 1, src, 1, len)?;
+        }
+        O::MemoryInit { data_index, mem } => {
+            let len = t.pop_int();
+            let src = t.pop_int();
+            let dst = t.pop_int();
+            let dst = t.b.build_int_z_extend(dst, i64t, "")?;
+            let args = [
+                i32t.const_int(*mem as u64, false).into(),
+                i32t.const_int(*data_index as u64, false).into(),
+                dst.into(),
+                src.into(),
+                len.into(),
+            ];
+            t.env.call_trapping_builtin(t.u, t.b, Builtin::MemoryInit, TrapCode::MemoryOutOfBounds, &args)?;
+        }
+        O::DataDrop { data_index } => {
+            let seg = i32t.const_int(*data_index as u64, false);
+            t.env.call_builtin(t.u, t.b, Builtin::DataDrop, &[seg.into()], None)?;
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+/// `base + zext(addr) + offset`, checked against the length when bounds are
+/// explicit.
+fn effective_address<'ctx>(
+    t: &mut FuncTranslator<'_, 'ctx>,
+    memarg: &MemArg,
+    addr: IntValue<'ctx>,
+    access_bytes: u64,
+) -> Result<PointerValue<'ctx>> {
+    let i64t = t.u.t.i64;
+    let addr = t.b.build_int_z_extend(addr, i64t, "")?;
+    let ea = if memarg.offset != 0 {
+        t.b.build_int_add(addr, i64t.const_int(memarg.offset, false), "")?
+    } else {
+        addr
+    };
+    if t.u.opts.bounds_checks == BoundsChecks::Explicit {
+        let end = t.b.build_int_add(ea, i64t.const_int(access_bytes, false), "")?;
+        let len = t.env.memory_length(t.u, t.b, memory_index(memarg))?;
+        let oob = t.b.build_int_compare(IntPredicate::UGT, end, len, "")?;
+        t.env.trap_if(t.u, t.b, oob, TrapCode::MemoryOutOfBounds)?;
+    }
+    let base = t.env.memory_base(t.u, t.b, memory_index(memarg))?;
+    // SAFETY (of the generated code): within the reservation, see above.
+    Ok(unsafe { t.b.build_gep(t.u.t.i8, base, &[ea], "")? })
+}
+
+/// Address of `[start, start + len)` in a memory, always checked: bulk
+/// operations trap before touching anything.
+fn checked_range<'ctx>(
+    t: &mut FuncTranslator<'_, 'ctx>,
+    mem: u32,
+    start: IntValue<'ctx>,
+    len: IntValue<'ctx>,
+) -> Result<PointerValue<'ctx>> {
+    let i64t = t.u.t.i64;
+    let start = t.b.build_int_z_extend(start, i64t, "")?;
+    let len = t.b.build_int_z_extend(len, i64t, "")?;
+    let end = t.b.build_int_add(start, len, "")?;
+    let mem_len = t.env.memory_length(t.u, t.b, mem)?;
+    let oob = t.b.build_int_compare(IntPredicate::UGT, end, mem_len, "")?;
+    t.env.trap_if(t.u, t.b, oob, TrapCode::MemoryOutOfBounds)?;
+    let base = t.env.memory_base(t.u, t.b, mem)?;
+    Ok(unsafe { t.b.build_gep(t.u.t.i8, base, &[start], "")? })
+}
+
+fn load<'ctx>(
+    t: &mut FuncTranslator<'_, 'ctx>,
+    memarg: &MemArg,
+    mem_ty: BasicTypeEnum<'ctx>,
+    widen_to: Option<IntType<'ctx>>,
+    widen: Widen,
+) -> Result<()> {
+    let addr = t.pop_int();
+    let bytes = byte_size(mem_ty);
+    let p = effective_address(t, memarg, addr, bytes)?;
+    let v = t.b.build_load(mem_ty, p, "")?;
+    v.as_instruction_value().unwrap().set_alignment(1).ok();
+    let v = match (widen_to, widen) {
+        (Some(to), Widen::Signed) => t.b.build_int_s_extend(v.into_int_value(), to, "")?.into(),
+        (Some(to), Widen::Unsigned) => t.b.build_int_z_extend(v.into_int_value(), to, "")?.into(),
+        _ => v,
+    };
+    t.push(v);
+    Ok(())
+}
+
+fn store<'ctx>(t: &mut FuncTranslator<'_, 'ctx>, memarg: &MemArg, narrow: Option<IntType<'ctx>>) -> Result<()> {
+    let value = t.pop();
+    let addr = t.pop_int();
+    let value = match narrow {
+        Some(n) => t.b.build_int_truncate(value.into_int_value(), n, "")?.into(),
+        None => value,
+    };
+    let p = effective_address(t, memarg, addr, byte_size(value.get_type()))?;
+    let st = t.b.build_store(p, value)?;
+    st.set_alignment(1).ok();
+    Ok(())
+}
+
+fn byte_size(ty: BasicTypeEnum) -> u64 {
+    match ty {
+        BasicTypeEnum::IntType(i) => i.get_bit_width() as u64 / 8,
+        BasicTypeEnum::FloatType(f) => {
+            if f == f.get_context().f32_type() {
+                4
+            } else {
+                8
+            }
+        }
+        _ => 8,
+    }
+}
+
+fn memory_index(memarg: &MemArg) -> u32 {
+    match memarg.target {
+        wasmparser::MemArgTarget::Memory(m) => m,
+        wasmparser::MemArgTarget::Array(_) => unreachable!("gc types are rejected by ModuleInfo::parse"),
+    }
+}

@@ -1,0 +1,41 @@
+//! Locals (entry-block allocas promoted by mem2reg) and globals.
+
+use crate::error::Result;
+use crate::translate::FuncTranslator;
+use inkwell::values::BasicValue;
+use wasmparser::Operator as O;
+
+pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
+    match op {
+        O::LocalGet { local_index } => {
+            let (slot, ty) = t.locals[*local_index as usize];
+            let v = t.b.build_load(ty, slot, "")?;
+            t.push(v);
+        }
+        O::LocalSet { local_index } => {
+            let v = t.pop();
+            t.b.build_store(t.locals[*local_index as usize].0, v)?;
+        }
+        O::LocalTee { local_index } => {
+            let v = *t.stack.last().unwrap();
+            t.b.build_store(t.locals[*local_index as usize].0, v)?;
+        }
+        O::GlobalGet { global_index } => {
+            let ty = t.u.t.val(t.u.info.globals[*global_index as usize].content_type);
+            let p = t.env.global(t.u, t.b, *global_index)?;
+            let v = t.b.build_load(ty, p, "")?;
+            if !t.u.info.globals[*global_index as usize].mutable {
+                let kind = t.u.cx.get_kind_id("invariant.load");
+                v.as_instruction_value().unwrap().set_metadata(t.u.cx.metadata_node(&[]), kind).ok();
+            }
+            t.push(v);
+        }
+        O::GlobalSet { global_index } => {
+            let v = t.pop();
+            let p = t.env.global(t.u, t.b, *global_index)?;
+            t.b.build_store(p, v)?;
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
+}

@@ -1,0 +1,170 @@
+//! The parts of a module that code generation needs, read once up front.
+
+use crate::error::{CompileError, Result};
+use std::collections::HashMap;
+use wasmparser::{
+    CompositeInnerType, FuncType, FunctionBody, GlobalType, MemoryType, Parser, Payload,
+    TableType, TypeRef, ValType,
+};
+
+pub struct ModuleInfo<'a> {
+    pub types: Vec<FuncType>,
+    /// Type index of every function, imported ones first.
+    pub funcs: Vec<u32>,
+    pub num_imported_funcs: u32,
+    pub memories: Vec<MemoryType>,
+    pub tables: Vec<TableType>,
+    pub globals: Vec<GlobalType>,
+    pub bodies: Vec<FunctionBody<'a>>,
+    pub func_names: HashMap<u32, String>,
+    /// The module without its code section: what the runtime needs to
+    /// instantiate (types, imports, exports, segments, names).
+    pub metadata: Vec<u8>,
+}
+
+impl<'a> ModuleInfo<'a> {
+    pub fn parse(wasm: &'a [u8]) -> Result<ModuleInfo<'a>> {
+        let mut info = ModuleInfo {
+            types: Vec::new(),
+            funcs: Vec::new(),
+            num_imported_funcs: 0,
+            memories: Vec::new(),
+            tables: Vec::new(),
+            globals: Vec::new(),
+            bodies: Vec::new(),
+            func_names: HashMap::new(),
+            metadata: Vec::new(),
+        };
+        info.metadata.extend_from_slice(&wasm[..8.min(wasm.len())]);
+        for payload in Parser::new(0).parse_all(wasm) {
+            let payload = payload?;
+            if let Some((id, range)) = payload.as_section() {
+                if id != 10 {
+                    // Copy the whole section (id, size, contents) for the runtime.
+                    let start = section_start(wasm, range.start as usize);
+                    info.metadata.push(id);
+                    info.metadata.extend_from_slice(&wasm[start..range.end as usize]);
+                }
+            }
+            match payload {
+                Payload::Version { encoding, .. } if encoding != wasmparser::Encoding::Module => {
+                    return Err(CompileError::Unsupported(
+                        "components (this issue compiles core modules only)".into(),
+                    ))
+                }
+                Payload::TypeSection(r) => {
+                    for group in r {
+                        for sub in group?.into_types() {
+                            match sub.composite_type.inner {
+                                CompositeInnerType::Func(f) => info.types.push(f),
+                                _ => return Err(CompileError::Unsupported("gc types".into())),
+                            }
+                        }
+                    }
+                }
+                Payload::ImportSection(r) => {
+                    for imp in r.into_imports() {
+                        match imp?.ty {
+                            TypeRef::Func(t) => {
+                                info.funcs.push(t);
+                                info.num_imported_funcs += 1;
+                            }
+                            TypeRef::Memory(m) => info.memories.push(m),
+                            TypeRef::Table(t) => info.tables.push(t),
+                            TypeRef::Global(g) => info.globals.push(g),
+                            TypeRef::Tag(_) => {
+                                return Err(CompileError::Unsupported("exception handling".into()))
+                            }
+                            TypeRef::FuncExact(_) => {
+                                return Err(CompileError::Unsupported("exact function imports".into()))
+                            }
+                        }
+                    }
+                }
+                Payload::FunctionSection(r) => {
+                    for t in r {
+                        info.funcs.push(t?);
+                    }
+                }
+                Payload::TableSection(r) => {
+                    for t in r {
+                        info.tables.push(t?.ty);
+                    }
+                }
+                Payload::MemorySection(r) => {
+                    for m in r {
+                        info.memories.push(m?);
+                    }
+                }
+                Payload::GlobalSection(r) => {
+                    for g in r {
+                        info.globals.push(g?.ty);
+                    }
+                }
+                Payload::TagSection(_) => {
+                    return Err(CompileError::Unsupported("exception handling".into()))
+                }
+                Payload::CodeSectionEntry(body) => info.bodies.push(body),
+                Payload::CustomSection(c) => {
+                    if let wasmparser::KnownCustom::Name(names) = c.as_known() {
+                        read_function_names(names, &mut info.func_names);
+                    }
+                }
+                _ => {}
+            }
+        }
+        for m in &info.memories {
+            if m.memory64 {
+                return Err(CompileError::Unsupported("memory64".into()));
+            }
+            if m.shared {
+                return Err(CompileError::Unsupported("threads (shared memory)".into()));
+            }
+        }
+        for t in &info.types {
+            if t.params().iter().chain(t.results()).any(|v| *v == ValType::V128) {
+                return Err(CompileError::Unsupported("simd (v128)".into()));
+            }
+        }
+        Ok(info)
+    }
+
+    pub fn num_defined_funcs(&self) -> u32 {
+        self.funcs.len() as u32 - self.num_imported_funcs
+    }
+
+    pub fn func_type(&self, func_index: u32) -> &FuncType {
+        &self.types[self.funcs[func_index as usize] as usize]
+    }
+
+    pub fn offsets(&self, ptr_size: u32) -> kiln_abi::VMOffsets {
+        kiln_abi::VMOffsets {
+            ptr_size,
+            num_memories: self.memories.len() as u32,
+            num_tables: self.tables.len() as u32,
+            num_globals: self.globals.len() as u32,
+            num_types: self.types.len() as u32,
+            num_funcs: self.funcs.len() as u32,
+        }
+    }
+}
+
+/// The section's payload range starts after its LEB128 size; walk back over
+/// the size bytes to the byte after the section id.
+fn section_start(wasm: &[u8], payload_start: usize) -> usize {
+    let mut i = payload_start - 1;
+    while i > 0 && wasm[i - 1] & 0x80 != 0 {
+        i -= 1;
+    }
+    i
+}
+
+fn read_function_names(names: wasmparser::NameSectionReader<'_>, out: &mut HashMap<u32, String>) {
+    for name in names.into_iter().flatten() {
+        if let wasmparser::Name::Function(map) = name {
+            for naming in map.into_iter().flatten() {
+                out.insert(naming.index, naming.name.to_string());
+            }
+        }
+    }
+}

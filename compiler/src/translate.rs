@@ -1,0 +1,260 @@
+//! Translation of one function body: validate-free operator loop (the module
+//! was validated as a whole) that forwards each operator to its category in
+//! `lower/`.
+
+use crate::error::{CompileError, Result};
+use crate::func_env::FuncEnv;
+use crate::lower;
+use crate::unit::UnitCx;
+use inkwell::basic_block::BasicBlock;
+use inkwell::builder::Builder;
+use inkwell::types::BasicTypeEnum;
+use inkwell::values::{BasicValue, BasicValueEnum, FloatValue, IntValue, PhiValue, PointerValue};
+use kiln_abi::{TrapCode, VMOffsets};
+use wasmparser::{BlockType, FunctionBody, Operator};
+
+pub enum FrameKind<'ctx> {
+    Block,
+    Loop { header: BasicBlock<'ctx>, header_phis: Vec<PhiValue<'ctx>> },
+    If { else_block: BasicBlock<'ctx>, else_params: Vec<BasicValueEnum<'ctx>>, else_seen: bool },
+    Function,
+}
+
+/// A control frame: where a branch to it goes and which values it carries.
+pub struct Frame<'ctx> {
+    pub kind: FrameKind<'ctx>,
+    pub results: Vec<BasicTypeEnum<'ctx>>,
+    /// Stack height below the frame's parameters.
+    pub height: usize,
+    pub merge: BasicBlock<'ctx>,
+    pub merge_phis: Vec<PhiValue<'ctx>>,
+    /// Number of edges into `merge`; none means the code after is dead.
+    pub merge_preds: u32,
+}
+
+impl<'ctx> Frame<'ctx> {
+    /// Target block and phis of a `br` to this frame.
+    fn branch_target(&self) -> (BasicBlock<'ctx>, &[PhiValue<'ctx>]) {
+        match &self.kind {
+            FrameKind::Loop { header, header_phis } => (*header, header_phis),
+            _ => (self.merge, &self.merge_phis),
+        }
+    }
+}
+
+pub struct FuncTranslator<'a, 'ctx> {
+    pub u: &'a UnitCx<'ctx, 'a>,
+    pub b: &'a Builder<'ctx>,
+    pub env: FuncEnv<'ctx>,
+    pub locals: Vec<(PointerValue<'ctx>, BasicTypeEnum<'ctx>)>,
+    pub stack: Vec<BasicValueEnum<'ctx>>,
+    pub frames: Vec<Frame<'ctx>>,
+    pub reachable: bool,
+    /// Depth of blocks opened inside dead code, skipped until their `end`.
+    dead_depth: u32,
+}
+
+pub fn translate_function<'a, 'ctx>(
+    u: &'a UnitCx<'ctx, 'a>,
+    b: &'a Builder<'ctx>,
+    func_index: u32,
+    body: &FunctionBody<'_>,
+) -> Result<()> {
+    let func = u.function(func_index);
+    let attr = |k: &str, v: &str| u.cx.create_string_attribute(k, v);
+    func.add_attribute(inkwell::attributes::AttributeLoc::Function, attr("frame-pointer", "all"));
+    func.as_global_value().set_linkage(inkwell::module::Linkage::External);
+    func.set_section(Some(kiln_abi::symbols::CODE_SECTION));
+    let entry = u.cx.append_basic_block(func, "entry");
+    let start = u.cx.append_basic_block(func, "body");
+    b.position_at_end(entry);
+
+    let mut t = FuncTranslator {
+        u,
+        b,
+        env: FuncEnv::new(func, func_index, entry),
+        locals: Vec::new(),
+        stack: Vec::new(),
+        frames: Vec::new(),
+        reachable: true,
+        dead_depth: 0,
+    };
+    let ty = u.info.func_type(func_index).clone();
+    for (i, p) in ty.params().iter().enumerate() {
+        let llty = u.t.val(*p);
+        let slot = b.build_alloca(llty, "")?;
+        b.build_store(slot, func.get_nth_param(i as u32 + 1).unwrap())?;
+        t.locals.push((slot, llty));
+    }
+    for local in body.get_locals_reader()? {
+        let (count, vt) = local?;
+        if vt == wasmparser::ValType::V128 {
+            return Err(CompileError::Unsupported("simd (v128 locals)".into()));
+        }
+        let llty = u.t.val(vt);
+        for _ in 0..count {
+            let slot = b.build_alloca(llty, "")?;
+            b.build_store(slot, llty.const_zero())?;
+            t.locals.push((slot, llty));
+        }
+    }
+    b.position_at_end(start);
+    t.stack_check()?;
+    let ret = u.cx.append_basic_block(func, "return");
+    let results: Vec<BasicTypeEnum> = ty.results().iter().map(|r| u.t.val(*r)).collect();
+    let merge_phis = t.make_phis(ret, &results)?;
+    t.frames.push(Frame {
+        kind: FrameKind::Function,
+        results,
+        height: 0,
+        merge: ret,
+        merge_phis,
+        merge_preds: 0,
+    });
+
+    let mut reader = body.get_operators_reader()?;
+    while !reader.eof() {
+        let (op, offset) = reader.read_with_offset()?;
+        t.operator(&op).map_err(|e| match e {
+            CompileError::Codegen { message, .. } => CompileError::Codegen {
+                func: func_index,
+                message: format!("{message} (at byte offset {offset:#x})"),
+            },
+            other => other,
+        })?;
+    }
+    b.position_at_end(entry);
+    b.build_unconditional_branch(start)?;
+    Ok(())
+}
+
+impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
+    /// Every function checks the stack limit on entry, so that exhaustion
+    /// is a trap, never a fault.
+    fn stack_check(&mut self) -> Result<()> {
+        let (u, b) = (self.u, self.b);
+        let sp = b
+            .build_call(u.intrinsic("llvm.frameaddress", &[u.t.ptr.into()]), &[u.t.i32.const_zero().into()], "sp")?
+            .try_as_basic_value()
+            .basic()
+            .unwrap()
+            .into_pointer_value();
+        let sp = b.build_ptr_to_int(sp, u.t.i64, "")?;
+        let limit = FuncEnv::load_at(u, b, self.env.vmctx, VMOffsets::STACK_LIMIT, u.t.i64.into(), false)?;
+        let over = b.build_int_compare(inkwell::IntPredicate::ULT, sp, limit.into_int_value(), "")?;
+        self.env.trap_if(u, b, over, TrapCode::CallStackExhausted)
+    }
+
+    fn operator(&mut self, op: &Operator) -> Result<()> {
+        if !self.reachable {
+            return self.dead_operator(op);
+        }
+        if lower::control::lower(self, op)?
+            || lower::numeric::lower(self, op)?
+            || lower::compare::lower(self, op)?
+            || lower::convert::lower(self, op)?
+            || lower::memory::lower(self, op)?
+            || lower::variable::lower(self, op)?
+            || lower::call::lower(self, op)?
+            || lower::table::lower(self, op)?
+        {
+            return Ok(());
+        }
+        Err(CompileError::Unsupported(format!("operator {}", operator_name(op))))
+    }
+
+    /// In dead code only block structure matters.
+    fn dead_operator(&mut self, op: &Operator) -> Result<()> {
+        match op {
+            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => self.dead_depth += 1,
+            Operator::Else if self.dead_depth == 0 => return lower::control::lower_else(self),
+            Operator::End if self.dead_depth == 0 => return lower::control::lower_end(self),
+            Operator::End => self.dead_depth -= 1,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    // ---- value stack ----
+
+    pub fn push(&mut self, v: impl BasicValue<'ctx>) {
+        self.stack.push(v.as_basic_value_enum());
+    }
+    pub fn pop(&mut self) -> BasicValueEnum<'ctx> {
+        self.stack.pop().expect("validated wasm never pops an empty stack")
+    }
+    pub fn pop_int(&mut self) -> IntValue<'ctx> {
+        self.pop().into_int_value()
+    }
+    pub fn pop_float(&mut self) -> FloatValue<'ctx> {
+        self.pop().into_float_value()
+    }
+    pub fn pop_n(&mut self, n: usize) -> Vec<BasicValueEnum<'ctx>> {
+        let at = self.stack.len() - n;
+        self.stack.split_off(at)
+    }
+
+    // ---- control helpers ----
+
+    pub fn block_signature(&self, bt: BlockType) -> (Vec<BasicTypeEnum<'ctx>>, Vec<BasicTypeEnum<'ctx>>) {
+        let t = &self.u.t;
+        match bt {
+            BlockType::Empty => (vec![], vec![]),
+            BlockType::Type(v) => (vec![], vec![t.val(v)]),
+            BlockType::FuncType(i) => {
+                let ft = &self.u.info.types[i as usize];
+                (
+                    ft.params().iter().map(|p| t.val(*p)).collect(),
+                    ft.results().iter().map(|r| t.val(*r)).collect(),
+                )
+            }
+        }
+    }
+
+    pub fn make_phis(&self, bb: BasicBlock<'ctx>, types: &[BasicTypeEnum<'ctx>]) -> Result<Vec<PhiValue<'ctx>>> {
+        let here = self.b.get_insert_block();
+        self.b.position_at_end(bb);
+        let phis = types.iter().map(|ty| self.b.build_phi(*ty, "")).collect::<Result<Vec<_>, _>>()?;
+        if let Some(h) = here {
+            self.b.position_at_end(h);
+        }
+        Ok(phis)
+    }
+
+    /// Branch (unconditionally) from the current block to the frame
+    /// `depth` levels out, passing the top values of the stack.
+    pub fn branch_to(&mut self, depth: u32) -> Result<()> {
+        let here = self.b.get_insert_block().unwrap();
+        self.add_branch_incoming(depth, here)?;
+        let idx = self.frames.len() - 1 - depth as usize;
+        let (target, _) = self.frames[idx].branch_target();
+        self.b.build_unconditional_branch(target)?;
+        Ok(())
+    }
+
+    /// Record that `from` jumps to frame `depth` with the stack's top values.
+    pub fn add_branch_incoming(&mut self, depth: u32, from: BasicBlock<'ctx>) -> Result<()> {
+        let idx = self.frames.len() - 1 - depth as usize;
+        let frame = &mut self.frames[idx];
+        let is_loop = matches!(frame.kind, FrameKind::Loop { .. });
+        if !is_loop {
+            frame.merge_preds += 1;
+        }
+        let (_, phis) = frame.branch_target();
+        let n = phis.len();
+        let values = &self.stack[self.stack.len() - n..];
+        for (phi, v) in phis.iter().zip(values) {
+            phi.add_incoming(&[(v, from)]);
+        }
+        Ok(())
+    }
+
+    pub fn mark_unreachable(&mut self) {
+        self.reachable = false;
+    }
+}
+
+fn operator_name(op: &Operator) -> String {
+    let s = format!("{op:?}");
+    s.split([' ', '{', '(']).next().unwrap_or("?").to_string()
+}

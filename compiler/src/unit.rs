@@ -1,0 +1,62 @@
+//! One codegen unit: an LLVM module holding a batch of functions.
+
+use crate::module::ModuleInfo;
+use crate::types::LlTypes;
+use crate::CompileOptions;
+use inkwell::context::Context;
+use inkwell::intrinsics::Intrinsic;
+use inkwell::module::{Linkage, Module};
+use inkwell::types::BasicTypeEnum;
+use inkwell::values::FunctionValue;
+use inkwell::GlobalVisibility;
+use kiln_abi::VMOffsets;
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+pub struct UnitCx<'ctx, 'm> {
+    pub cx: &'ctx Context,
+    pub module: Module<'ctx>,
+    pub t: LlTypes<'ctx>,
+    pub info: &'m ModuleInfo<'m>,
+    pub offsets: VMOffsets,
+    pub opts: &'m CompileOptions,
+    declared: RefCell<HashMap<u32, FunctionValue<'ctx>>>,
+}
+
+impl<'ctx, 'm> UnitCx<'ctx, 'm> {
+    pub fn new(cx: &'ctx Context, name: &str, info: &'m ModuleInfo<'m>, opts: &'m CompileOptions) -> Self {
+        UnitCx {
+            cx,
+            module: cx.create_module(name),
+            t: LlTypes::new(cx),
+            info,
+            offsets: info.offsets(8),
+            opts,
+            declared: RefCell::new(HashMap::new()),
+        }
+    }
+
+    pub fn func_symbol(&self, index: u32) -> String {
+        format!("{}_f{}", self.opts.prefix, index)
+    }
+
+    /// The LLVM function of a defined wasm function, declared in this unit
+    /// on first use. Symbols are hidden: visible across this module's units,
+    /// never exported from a shared library.
+    pub fn function(&self, index: u32) -> FunctionValue<'ctx> {
+        if let Some(f) = self.declared.borrow().get(&index) {
+            return *f;
+        }
+        let ty = self.t.func(self.cx, self.info.func_type(index));
+        let f = self.module.add_function(&self.func_symbol(index), ty, Some(Linkage::External));
+        f.as_global_value().set_visibility(GlobalVisibility::Hidden);
+        self.declared.borrow_mut().insert(index, f);
+        f
+    }
+
+    pub fn intrinsic(&self, name: &str, types: &[BasicTypeEnum<'ctx>]) -> FunctionValue<'ctx> {
+        Intrinsic::find(name)
+            .and_then(|i| i.get_declaration(&self.module, types))
+            .unwrap_or_else(|| panic!("LLVM intrinsic {name} missing"))
+    }
+}

@@ -1,0 +1,62 @@
+//! The one place where kiln's compiler and runtime agree.
+//!
+//! The compiler never hard-codes an offset and the runtime never guesses a
+//! layout: both call [`VMOffsets`]. A test in `rt` checks that the runtime's
+//! `#[repr(C)]` structs match these numbers.
+#![no_std]
+#![deny(unsafe_code)]
+
+mod builtins;
+mod offsets;
+mod traps;
+
+pub use builtins::Builtin;
+pub use offsets::{VMOffsets, VM_FUNCREF_SIZE, VM_GLOBAL_SIZE, VM_MEMORY_SIZE, VM_TABLE_SIZE};
+pub use traps::TrapCode;
+
+/// Bumped whenever anything in this crate changes meaning; a compiled module
+/// records it and the runtime refuses a module built against another one.
+pub const ABI_VERSION: u32 = 1;
+
+/// Size of a wasm page.
+pub const WASM_PAGE_SIZE: u64 = 65536;
+
+/// Bytes reserved for one 32-bit linear memory: 4 GiB addressable plus a
+/// 4 GiB guard, so `base + zext(addr) + offset` (both u32) never leaves the
+/// reservation and needs no bounds check.
+pub const MEMORY32_RESERVATION: u64 = 8 << 30;
+
+/// Size of one value slot in the host-to-wasm trampoline argument array.
+pub const VAL_RAW_SIZE: u32 = 16;
+
+/// Symbol and section names in a compiled object.
+pub mod symbols {
+    /// The descriptor of a module compiled with prefix `p` is `{p}` + this.
+    pub const MODULE_SUFFIX: &str = "_module";
+    /// Prefix used when the user names none.
+    pub const DEFAULT_PREFIX: &str = "kiln";
+    /// ELF section holding all compiled wasm function bodies; the linker
+    /// defines `__start_`/`__stop_` symbols for it, so the runtime knows which
+    /// program counters belong to wasm code.
+    pub const CODE_SECTION: &str = "kiln_wasm_code";
+}
+
+/// The module descriptor the compiler emits and the runtime reads.
+///
+/// Layout (all fields 8 bytes, little or big endian as the target):
+/// `abi_version: u64, meta_ptr, meta_len, funcs_ptr (defined functions, in
+///  order), num_defined_funcs, trampolines_ptr (one per type index),
+///  num_types, code_start, code_end, bounds_checks (0 guard pages, 1 explicit)`
+pub mod descriptor {
+    pub const FIELDS: u32 = 10;
+    pub const ABI_VERSION: u32 = 0;
+    pub const META_PTR: u32 = 1;
+    pub const META_LEN: u32 = 2;
+    pub const FUNCS_PTR: u32 = 3;
+    pub const NUM_DEFINED_FUNCS: u32 = 4;
+    pub const TRAMPOLINES_PTR: u32 = 5;
+    pub const NUM_TYPES: u32 = 6;
+    pub const CODE_START: u32 = 7;
+    pub const CODE_END: u32 = 8;
+    pub const BOUNDS_CHECKS: u32 = 9;
+}

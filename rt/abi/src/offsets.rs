@@ -1,0 +1,71 @@
+//! Layout of the per-instance context (`vmctx`) that every compiled function
+//! receives as its first argument.
+//!
+//! ```text
+//! 0   stack_limit: usize          lowest stack address wasm may use
+//! 8   builtins: *const fn         table of `Builtin` entry points
+//! 16  instance: *mut ()           the runtime's instance, opaque here
+//! 24  reserved
+//! 32  memories: [*mut VMMemory; M]
+//!     tables:   [*mut VMTable; T]
+//!     globals:  [*mut VMGlobal; G]
+//!     sig_ids:  [u32; types], padded to 8
+//!     funcrefs: [VMFuncRef; F]    imported first, then defined
+//! ```
+
+/// `VMMemory { base: *mut u8, length_bytes: u64 }`
+pub const VM_MEMORY_SIZE: u32 = 16;
+/// `VMTable { base: *mut usize, length: u64 }`
+pub const VM_TABLE_SIZE: u32 = 16;
+/// `VMGlobal { bytes: [u8; 16] }`
+pub const VM_GLOBAL_SIZE: u32 = 16;
+/// `VMFuncRef { func_ptr, vmctx, sig_id: u32, pad }`
+pub const VM_FUNCREF_SIZE: u32 = 24;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VMOffsets {
+    pub ptr_size: u32,
+    pub num_memories: u32,
+    pub num_tables: u32,
+    pub num_globals: u32,
+    pub num_types: u32,
+    pub num_funcs: u32,
+}
+
+impl VMOffsets {
+    pub const STACK_LIMIT: u32 = 0;
+    pub const BUILTINS: u32 = 8;
+    pub const INSTANCE: u32 = 16;
+    const HEADER: u32 = 32;
+
+    pub const MEMORY_BASE: u32 = 0;
+    pub const MEMORY_LENGTH: u32 = 8;
+    pub const TABLE_BASE: u32 = 0;
+    pub const TABLE_LENGTH: u32 = 8;
+    pub const FUNCREF_FUNC_PTR: u32 = 0;
+    pub const FUNCREF_VMCTX: u32 = 8;
+    pub const FUNCREF_SIG_ID: u32 = 16;
+
+    pub fn memory_ptr(&self, index: u32) -> u32 {
+        Self::HEADER + index * self.ptr_size
+    }
+    pub fn table_ptr(&self, index: u32) -> u32 {
+        self.memory_ptr(self.num_memories) + index * self.ptr_size
+    }
+    pub fn global_ptr(&self, index: u32) -> u32 {
+        self.table_ptr(self.num_tables) + index * self.ptr_size
+    }
+    pub fn sig_id(&self, type_index: u32) -> u32 {
+        self.global_ptr(self.num_globals) + type_index * 4
+    }
+    pub fn funcref(&self, func_index: u32) -> u32 {
+        let start = (self.sig_id(self.num_types) + 7) & !7;
+        start + func_index * VM_FUNCREF_SIZE
+    }
+    pub fn builtin(&self, b: crate::Builtin) -> u32 {
+        b as u32 * self.ptr_size
+    }
+    pub fn size(&self) -> u32 {
+        self.funcref(self.num_funcs)
+    }
+}
