@@ -26,7 +26,10 @@ pub struct CompiledModule {
 }
 
 pub fn host_triple() -> String {
-    TargetMachine::get_default_triple().as_str().to_string_lossy().into_owned()
+    TargetMachine::get_default_triple()
+        .as_str()
+        .to_string_lossy()
+        .into_owned()
 }
 
 fn init_llvm() {
@@ -38,8 +41,8 @@ pub(crate) fn target_machine(opts: &CompileOptions) -> Result<TargetMachine> {
     init_llvm();
     let triple_str = opts.target.clone().unwrap_or_else(host_triple);
     let triple = TargetTriple::create(&triple_str);
-    let target =
-        Target::from_triple(&triple).map_err(|e| CompileError::Target(format!("{triple_str}: {e}")))?;
+    let target = Target::from_triple(&triple)
+        .map_err(|e| CompileError::Target(format!("{triple_str}: {e}")))?;
     let arch = triple_str.split('-').next().unwrap_or("");
     let (cpu, features) = match opts.cpu.as_deref() {
         Some("native") => (
@@ -59,7 +62,14 @@ pub(crate) fn target_machine(opts: &CompileOptions) -> Result<TargetMachine> {
         _ => OptimizationLevel::Aggressive,
     };
     target
-        .create_target_machine(&triple, &cpu, &features, level, RelocMode::PIC, CodeModel::Default)
+        .create_target_machine(
+            &triple,
+            &cpu,
+            &features,
+            level,
+            RelocMode::PIC,
+            CodeModel::Default,
+        )
         .ok_or_else(|| CompileError::Target(format!("{triple_str} with cpu {cpu}")))
 }
 
@@ -90,7 +100,11 @@ pub fn compile(wasm: &[u8], opts: &CompileOptions) -> Result<CompiledModule> {
     drop(tm);
     let ranges = units(&info);
     let run = || -> Result<Vec<Vec<u8>>> {
-        ranges.par_iter().enumerate().map(|(n, r)| compile_unit(&info, opts, n, r.clone(), false)).collect()
+        ranges
+            .par_iter()
+            .enumerate()
+            .map(|(n, r)| compile_unit(&info, opts, n, r.clone(), false))
+            .collect()
     };
     let mut objects = if opts.jobs == 0 {
         run()?
@@ -124,7 +138,8 @@ fn compile_unit(
     let u = UnitCx::new(&cx, &format!("{}_unit{n}", opts.prefix), info, opts);
     let tm = target_machine(opts)?;
     u.module.set_triple(&tm.get_triple());
-    u.module.set_data_layout(&tm.get_target_data().get_data_layout());
+    u.module
+        .set_data_layout(&tm.get_target_data().get_data_layout());
     let b = cx.create_builder();
     for i in range {
         let func_index = info.num_imported_funcs + i as u32;
@@ -139,22 +154,34 @@ pub(crate) fn optimize_and_emit(
     opts: &CompileOptions,
     want_ir: bool,
 ) -> Result<Vec<u8>> {
-    module.verify().map_err(|e| CompileError::Codegen { func: u32::MAX, message: e.to_string() })?;
+    module.verify().map_err(|e| CompileError::Codegen {
+        func: u32::MAX,
+        message: e.to_string(),
+    })?;
     let passes = format!("default<O{}>", opts.opt_level.min(3));
     module
         .run_passes(&passes, tm, PassBuilderOptions::create())
-        .map_err(|e| CompileError::Codegen { func: u32::MAX, message: e.to_string() })?;
+        .map_err(|e| CompileError::Codegen {
+            func: u32::MAX,
+            message: e.to_string(),
+        })?;
     if want_ir {
         return Ok(module.print_to_string().to_bytes().to_vec());
     }
     let buf = tm
         .write_to_memory_buffer(module, FileType::Object)
-        .map_err(|e| CompileError::Codegen { func: u32::MAX, message: e.to_string() })?;
+        .map_err(|e| CompileError::Codegen {
+            func: u32::MAX,
+            message: e.to_string(),
+        })?;
     Ok(buf.as_slice().to_vec())
 }
 
 impl From<inkwell::builder::BuilderError> for CompileError {
     fn from(e: inkwell::builder::BuilderError) -> Self {
-        CompileError::Codegen { func: u32::MAX, message: e.to_string() }
+        CompileError::Codegen {
+            func: u32::MAX,
+            message: e.to_string(),
+        }
     }
 }

@@ -19,7 +19,10 @@ pub enum CompileError {
 
 impl From<wasmparser::BinaryReaderError> for CompileError {
     fn from(e: wasmparser::BinaryReaderError) -> Self {
-        CompileError::Invalid { message: e.message().to_string(), offset: e.offset() as usize }
+        CompileError::Invalid {
+            message: e.message().to_string(),
+            offset: e.offset() as usize,
+        }
     }
 }
 

@@ -64,7 +64,10 @@ impl<'ctx> FuncEnv<'ctx> {
         if invariant {
             let kind = u.cx.get_kind_id("invariant.load");
             let md = u.cx.metadata_node(&[]);
-            v.as_instruction_value().unwrap().set_metadata(md, kind).ok();
+            v.as_instruction_value()
+                .unwrap()
+                .set_metadata(md, kind)
+                .ok();
         }
         Ok(v)
     }
@@ -97,7 +100,12 @@ impl<'ctx> FuncEnv<'ctx> {
         r
     }
 
-    fn vmctx_ptr(&self, u: &UnitCx<'ctx, '_>, b: &Builder<'ctx>, offset: u32) -> Result<PointerValue<'ctx>> {
+    fn vmctx_ptr(
+        &self,
+        u: &UnitCx<'ctx, '_>,
+        b: &Builder<'ctx>,
+        offset: u32,
+    ) -> Result<PointerValue<'ctx>> {
         let vmctx = self.vmctx;
         self.in_entry(b, |b| {
             Ok(Self::load_at(u, b, vmctx, offset, u.t.ptr.into(), true)?.into_pointer_value())
@@ -105,7 +113,12 @@ impl<'ctx> FuncEnv<'ctx> {
     }
 
     /// Address of the `VMMemory` of memory `index`.
-    pub fn memory_def(&mut self, u: &UnitCx<'ctx, '_>, b: &Builder<'ctx>, index: u32) -> Result<PointerValue<'ctx>> {
+    pub fn memory_def(
+        &mut self,
+        u: &UnitCx<'ctx, '_>,
+        b: &Builder<'ctx>,
+        index: u32,
+    ) -> Result<PointerValue<'ctx>> {
         if let Some(p) = self.memory_defs.get(&index) {
             return Ok(*p);
         }
@@ -115,26 +128,47 @@ impl<'ctx> FuncEnv<'ctx> {
     }
 
     /// A memory's base never moves: it is the start of its reservation.
-    pub fn memory_base(&mut self, u: &UnitCx<'ctx, '_>, b: &Builder<'ctx>, index: u32) -> Result<PointerValue<'ctx>> {
+    pub fn memory_base(
+        &mut self,
+        u: &UnitCx<'ctx, '_>,
+        b: &Builder<'ctx>,
+        index: u32,
+    ) -> Result<PointerValue<'ctx>> {
         if let Some(p) = self.memory_bases.get(&index) {
             return Ok(*p);
         }
         let def = self.memory_def(u, b, index)?;
         let base = self.in_entry(b, |b| {
-            Ok(Self::load_at(u, b, def, VMOffsets::MEMORY_BASE, u.t.ptr.into(), true)?.into_pointer_value())
+            Ok(
+                Self::load_at(u, b, def, VMOffsets::MEMORY_BASE, u.t.ptr.into(), true)?
+                    .into_pointer_value(),
+            )
         })?;
         self.memory_bases.insert(index, base);
         Ok(base)
     }
 
     /// Current length in bytes; reloaded at each use, since any call may grow it.
-    pub fn memory_length(&mut self, u: &UnitCx<'ctx, '_>, b: &Builder<'ctx>, index: u32) -> Result<IntValue<'ctx>> {
+    pub fn memory_length(
+        &mut self,
+        u: &UnitCx<'ctx, '_>,
+        b: &Builder<'ctx>,
+        index: u32,
+    ) -> Result<IntValue<'ctx>> {
         let def = self.memory_def(u, b, index)?;
-        Ok(Self::load_at(u, b, def, VMOffsets::MEMORY_LENGTH, u.t.i64.into(), false)?.into_int_value())
+        Ok(
+            Self::load_at(u, b, def, VMOffsets::MEMORY_LENGTH, u.t.i64.into(), false)?
+                .into_int_value(),
+        )
     }
 
     /// Address of the `VMTable` of table `index`.
-    pub fn table_def(&mut self, u: &UnitCx<'ctx, '_>, b: &Builder<'ctx>, index: u32) -> Result<PointerValue<'ctx>> {
+    pub fn table_def(
+        &mut self,
+        u: &UnitCx<'ctx, '_>,
+        b: &Builder<'ctx>,
+        index: u32,
+    ) -> Result<PointerValue<'ctx>> {
         if let Some(p) = self.tables.get(&index) {
             return Ok(*p);
         }
@@ -157,7 +191,12 @@ impl<'ctx> FuncEnv<'ctx> {
     }
 
     /// Address of the storage of global `index`.
-    pub fn global(&mut self, u: &UnitCx<'ctx, '_>, b: &Builder<'ctx>, index: u32) -> Result<PointerValue<'ctx>> {
+    pub fn global(
+        &mut self,
+        u: &UnitCx<'ctx, '_>,
+        b: &Builder<'ctx>,
+        index: u32,
+    ) -> Result<PointerValue<'ctx>> {
         if let Some(p) = self.globals.get(&index) {
             return Ok(*p);
         }
@@ -167,7 +206,12 @@ impl<'ctx> FuncEnv<'ctx> {
     }
 
     /// Address of the `VMFuncRef` of function `index` inside this vmctx.
-    pub fn funcref(&self, u: &UnitCx<'ctx, '_>, b: &Builder<'ctx>, index: u32) -> Result<PointerValue<'ctx>> {
+    pub fn funcref(
+        &self,
+        u: &UnitCx<'ctx, '_>,
+        b: &Builder<'ctx>,
+        index: u32,
+    ) -> Result<PointerValue<'ctx>> {
         Self::field(u, b, self.vmctx, u.offsets.funcref(index))
     }
 
@@ -193,20 +237,33 @@ impl<'ctx> FuncEnv<'ctx> {
     }
 
     /// The canonical signature id the runtime assigned to type `index`.
-    pub fn sig_id(&mut self, u: &UnitCx<'ctx, '_>, b: &Builder<'ctx>, index: u32) -> Result<IntValue<'ctx>> {
+    pub fn sig_id(
+        &mut self,
+        u: &UnitCx<'ctx, '_>,
+        b: &Builder<'ctx>,
+        index: u32,
+    ) -> Result<IntValue<'ctx>> {
         if let Some(s) = self.sig_ids.get(&index) {
             return Ok(*s);
         }
         let vmctx = self.vmctx;
         let s = self.in_entry(b, |b| {
-            Ok(Self::load_at(u, b, vmctx, u.offsets.sig_id(index), u.t.i32.into(), true)?.into_int_value())
+            Ok(
+                Self::load_at(u, b, vmctx, u.offsets.sig_id(index), u.t.i32.into(), true)?
+                    .into_int_value(),
+            )
         })?;
         self.sig_ids.insert(index, s);
         Ok(s)
     }
 
     /// Entry point of a runtime builtin.
-    pub fn builtin(&mut self, u: &UnitCx<'ctx, '_>, b: &Builder<'ctx>, which: Builtin) -> Result<PointerValue<'ctx>> {
+    pub fn builtin(
+        &mut self,
+        u: &UnitCx<'ctx, '_>,
+        b: &Builder<'ctx>,
+        which: Builtin,
+    ) -> Result<PointerValue<'ctx>> {
         let table = match self.builtins {
             Some(t) => t,
             None => {
@@ -216,24 +273,44 @@ impl<'ctx> FuncEnv<'ctx> {
             }
         };
         let off = u.offsets.builtin(which);
-        self.in_entry(b, |b| Ok(Self::load_at(u, b, table, off, u.t.ptr.into(), true)?.into_pointer_value()))
+        self.in_entry(b, |b| {
+            Ok(Self::load_at(u, b, table, off, u.t.ptr.into(), true)?.into_pointer_value())
+        })
     }
 
     /// The block that raises `code`; one per function and code, cold.
-    pub fn trap_block(&mut self, u: &UnitCx<'ctx, '_>, b: &Builder<'ctx>, code: TrapCode) -> Result<BasicBlock<'ctx>> {
+    pub fn trap_block(
+        &mut self,
+        u: &UnitCx<'ctx, '_>,
+        b: &Builder<'ctx>,
+        code: TrapCode,
+    ) -> Result<BasicBlock<'ctx>> {
         if let Some(bb) = self.trap_blocks.get(&code) {
             return Ok(*bb);
         }
         let here = b.get_insert_block().unwrap();
-        let bb = u.cx.append_basic_block(self.func, &format!("trap_{code:?}"));
+        let bb =
+            u.cx.append_basic_block(self.func, &format!("trap_{code:?}"));
         let trap_fn = self.builtin(u, b, Builtin::Trap)?;
         b.position_at_end(bb);
         let frame = b
-            .build_call(u.intrinsic("llvm.frameaddress", &[u.t.ptr.into()]), &[u.t.i32.const_zero().into()], "fp")?
+            .build_call(
+                u.intrinsic("llvm.frameaddress", &[u.t.ptr.into()]),
+                &[u.t.i32.const_zero().into()],
+                "fp",
+            )?
             .try_as_basic_value()
             .basic()
             .unwrap();
-        let ty = u.t.void.fn_type(&[u.t.ptr.into(), u.t.i32.into(), u.t.i32.into(), u.t.ptr.into()], false);
+        let ty = u.t.void.fn_type(
+            &[
+                u.t.ptr.into(),
+                u.t.i32.into(),
+                u.t.i32.into(),
+                u.t.ptr.into(),
+            ],
+            false,
+        );
         let args = [
             self.vmctx.into(),
             u.t.i32.const_int(code as u64, false).into(),
@@ -241,9 +318,14 @@ impl<'ctx> FuncEnv<'ctx> {
             frame.into(),
         ];
         let call = b.build_indirect_call(ty, trap_fn, &args, "")?;
-        let cold = u.cx.create_enum_attribute(inkwell::attributes::Attribute::get_named_enum_kind_id("cold"), 0);
-        let noreturn =
-            u.cx.create_enum_attribute(inkwell::attributes::Attribute::get_named_enum_kind_id("noreturn"), 0);
+        let cold = u.cx.create_enum_attribute(
+            inkwell::attributes::Attribute::get_named_enum_kind_id("cold"),
+            0,
+        );
+        let noreturn = u.cx.create_enum_attribute(
+            inkwell::attributes::Attribute::get_named_enum_kind_id("noreturn"),
+            0,
+        );
         call.add_attribute(inkwell::attributes::AttributeLoc::Function, cold);
         call.add_attribute(inkwell::attributes::AttributeLoc::Function, noreturn);
         b.build_unreachable()?;
@@ -283,7 +365,10 @@ impl<'ctx> FuncEnv<'ctx> {
         trap: TrapCode,
         args: &[BasicValueEnum<'ctx>],
     ) -> Result<()> {
-        let r = self.call_builtin(u, b, which, args, Some(u.t.i32.into()))?.unwrap().into_int_value();
+        let r = self
+            .call_builtin(u, b, which, args, Some(u.t.i32.into()))?
+            .unwrap()
+            .into_int_value();
         let failed = b.build_int_compare(inkwell::IntPredicate::NE, r, u.t.i32.const_zero(), "")?;
         self.trap_if(u, b, failed, trap)
     }
@@ -298,13 +383,19 @@ impl<'ctx> FuncEnv<'ctx> {
     ) -> Result<Option<BasicValueEnum<'ctx>>> {
         let f = self.builtin(u, b, which)?;
         let mut params: Vec<inkwell::types::BasicMetadataTypeEnum> = vec![u.t.ptr.into()];
-        params.extend(args.iter().map(|a| inkwell::types::BasicMetadataTypeEnum::from(a.get_type())));
+        params.extend(
+            args.iter()
+                .map(|a| inkwell::types::BasicMetadataTypeEnum::from(a.get_type())),
+        );
         let ty = match ret {
             Some(r) => r.fn_type(&params, false),
             None => u.t.void.fn_type(&params, false),
         };
         let mut all: Vec<inkwell::values::BasicMetadataValueEnum> = vec![self.vmctx.into()];
-        all.extend(args.iter().map(|a| inkwell::values::BasicMetadataValueEnum::from(*a)));
+        all.extend(
+            args.iter()
+                .map(|a| inkwell::values::BasicMetadataValueEnum::from(*a)),
+        );
         let call = b.build_indirect_call(ty, f, &all, "")?;
         Ok(call.try_as_basic_value().basic())
     }

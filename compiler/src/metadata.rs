@@ -17,23 +17,33 @@ pub fn compile_metadata_unit(info: &ModuleInfo, opts: &CompileOptions) -> Result
     emit_metadata(&cx, info, opts)
 }
 
-fn emit_metadata<'ctx>(cx: &'ctx Context, info: &ModuleInfo, opts: &CompileOptions) -> Result<Vec<u8>> {
+fn emit_metadata<'ctx>(
+    cx: &'ctx Context,
+    info: &ModuleInfo,
+    opts: &CompileOptions,
+) -> Result<Vec<u8>> {
     let u = UnitCx::new(cx, &format!("{}_meta", opts.prefix), info, opts);
     let tm = target_machine(opts)?;
     u.module.set_triple(&tm.get_triple());
-    u.module.set_data_layout(&tm.get_target_data().get_data_layout());
+    u.module
+        .set_data_layout(&tm.get_target_data().get_data_layout());
     let t = u.t;
     let p = &opts.prefix;
 
     let hidden_const = |name: &str, value: BasicValueEnum<'ctx>| -> PointerValue<'ctx> {
-        let g = u.module.add_global(value.get_type(), Some(AddressSpace::default()), name);
+        let g = u
+            .module
+            .add_global(value.get_type(), Some(AddressSpace::default()), name);
         g.set_initializer(&value);
         g.set_constant(true);
         g.set_linkage(Linkage::Internal);
         g.as_pointer_value()
     };
 
-    let meta = hidden_const(&format!("{p}_meta"), cx.const_string(&info.metadata, false).into());
+    let meta = hidden_const(
+        &format!("{p}_meta"),
+        cx.const_string(&info.metadata, false).into(),
+    );
 
     let funcs: Vec<PointerValue> = (info.num_imported_funcs..info.funcs.len() as u32)
         .map(|i| u.function(i).as_global_value().as_pointer_value())
@@ -43,10 +53,17 @@ fn emit_metadata<'ctx>(cx: &'ctx Context, info: &ModuleInfo, opts: &CompileOptio
     let trampolines: Vec<PointerValue> = (0..info.types.len() as u32)
         .map(|ti| trampoline(&u, ti).map(|f| f.as_global_value().as_pointer_value()))
         .collect::<Result<_>>()?;
-    let trampolines = hidden_const(&format!("{p}_trampolines"), t.ptr.const_array(&trampolines).into());
+    let trampolines = hidden_const(
+        &format!("{p}_trampolines"),
+        t.ptr.const_array(&trampolines).into(),
+    );
 
     let code_bound = |which: &str| {
-        let g = u.module.add_global(t.i8, None, &format!("__{which}_{}", kiln_abi::symbols::CODE_SECTION));
+        let g = u.module.add_global(
+            t.i8,
+            None,
+            &format!("__{which}_{}", kiln_abi::symbols::CODE_SECTION),
+        );
         g.set_linkage(Linkage::ExternalWeak);
         g.set_visibility(GlobalVisibility::Hidden);
         g.as_pointer_value()
@@ -62,9 +79,12 @@ fn emit_metadata<'ctx>(cx: &'ctx Context, info: &ModuleInfo, opts: &CompileOptio
     fields[descriptor::NUM_TYPES as usize] = int(info.types.len() as u64);
     fields[descriptor::CODE_START as usize] = code_bound("start");
     fields[descriptor::CODE_END as usize] = code_bound("stop");
-    fields[descriptor::BOUNDS_CHECKS as usize] = int((opts.bounds_checks == BoundsChecks::Explicit) as u64);
+    fields[descriptor::BOUNDS_CHECKS as usize] =
+        int((opts.bounds_checks == BoundsChecks::Explicit) as u64);
     let desc_name = format!("{p}{}", kiln_abi::symbols::MODULE_SUFFIX);
-    let desc = u.module.add_global(t.ptr.array_type(descriptor::FIELDS), None, &desc_name);
+    let desc = u
+        .module
+        .add_global(t.ptr.array_type(descriptor::FIELDS), None, &desc_name);
     desc.set_initializer(&t.ptr.const_array(&fields));
     desc.set_constant(true);
     optimize_and_emit(&u.module, &tm, opts, false)
@@ -76,15 +96,26 @@ fn emit_metadata<'ctx>(cx: &'ctx Context, info: &ModuleInfo, opts: &CompileOptio
 fn trampoline<'ctx>(u: &UnitCx<'ctx, '_>, type_index: u32) -> Result<FunctionValue<'ctx>> {
     let t = u.t;
     let ty = &u.info.types[type_index as usize];
-    let fty = t.void.fn_type(&[t.ptr.into(), t.ptr.into(), t.ptr.into()], false);
-    let f = u.module.add_function(&format!("{}_tramp{type_index}", u.opts.prefix), fty, Some(Linkage::Internal));
+    let fty = t
+        .void
+        .fn_type(&[t.ptr.into(), t.ptr.into(), t.ptr.into()], false);
+    let f = u.module.add_function(
+        &format!("{}_tramp{type_index}", u.opts.prefix),
+        fty,
+        Some(Linkage::Internal),
+    );
     let b = u.cx.create_builder();
     b.position_at_end(u.cx.append_basic_block(f, "entry"));
     let vmctx = f.get_nth_param(0).unwrap();
     let callee = f.get_nth_param(1).unwrap().into_pointer_value();
     let values = f.get_nth_param(2).unwrap().into_pointer_value();
     let slot = |i: usize| unsafe {
-        b.build_gep(t.i8, values, &[t.i64.const_int(i as u64 * VAL_RAW_SIZE as u64, false)], "")
+        b.build_gep(
+            t.i8,
+            values,
+            &[t.i64.const_int(i as u64 * VAL_RAW_SIZE as u64, false)],
+            "",
+        )
     };
     let mut args: Vec<BasicMetadataValueEnum> = vec![vmctx.into()];
     for (i, p) in ty.params().iter().enumerate() {

@@ -3,8 +3,8 @@
 use crate::error::{CompileError, Result};
 use std::collections::HashMap;
 use wasmparser::{
-    CompositeInnerType, FuncType, FunctionBody, GlobalType, MemoryType, Parser, Payload,
-    TableType, TypeRef, ValType,
+    CompositeInnerType, FuncType, FunctionBody, GlobalType, MemoryType, Parser, Payload, TableType,
+    TypeRef, ValType,
 };
 
 pub struct ModuleInfo<'a> {
@@ -39,11 +39,21 @@ impl<'a> ModuleInfo<'a> {
         for payload in Parser::new(0).parse_all(wasm) {
             let payload = payload?;
             if let Some((id, range)) = payload.as_section() {
-                if id != 10 {
+                if id == 3 {
+                    // Without code, a function section would make the module
+                    // malformed; the runtime reads it from a custom section.
+                    let payload = &wasm[range.start as usize..range.end as usize];
+                    push_custom_section(
+                        &mut info.metadata,
+                        kiln_abi::symbols::FUNCTIONS_SECTION,
+                        payload,
+                    );
+                } else if id != 10 {
                     // Copy the whole section (id, size, contents) for the runtime.
                     let start = section_start(wasm, range.start as usize);
                     info.metadata.push(id);
-                    info.metadata.extend_from_slice(&wasm[start..range.end as usize]);
+                    info.metadata
+                        .extend_from_slice(&wasm[start..range.end as usize]);
                 }
             }
             match payload {
@@ -76,7 +86,9 @@ impl<'a> ModuleInfo<'a> {
                                 return Err(CompileError::Unsupported("exception handling".into()))
                             }
                             TypeRef::FuncExact(_) => {
-                                return Err(CompileError::Unsupported("exact function imports".into()))
+                                return Err(CompileError::Unsupported(
+                                    "exact function imports".into(),
+                                ))
                             }
                         }
                     }
@@ -122,7 +134,11 @@ impl<'a> ModuleInfo<'a> {
             }
         }
         for t in &info.types {
-            if t.params().iter().chain(t.results()).any(|v| *v == ValType::V128) {
+            if t.params()
+                .iter()
+                .chain(t.results())
+                .any(|v| *v == ValType::V128)
+            {
                 return Err(CompileError::Unsupported("simd (v128)".into()));
             }
         }
@@ -166,5 +182,27 @@ fn read_function_names(names: wasmparser::NameSectionReader<'_>, out: &mut HashM
                 out.insert(naming.index, naming.name.to_string());
             }
         }
+    }
+}
+
+fn push_custom_section(out: &mut Vec<u8>, name: &str, payload: &[u8]) {
+    let mut body = Vec::new();
+    leb128(&mut body, name.len() as u64);
+    body.extend_from_slice(name.as_bytes());
+    body.extend_from_slice(payload);
+    out.push(0);
+    leb128(out, body.len() as u64);
+    out.extend_from_slice(&body);
+}
+
+fn leb128(out: &mut Vec<u8>, mut v: u64) {
+    loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
     }
 }

@@ -15,8 +15,15 @@ use wasmparser::{BlockType, FunctionBody, Operator};
 
 pub enum FrameKind<'ctx> {
     Block,
-    Loop { header: BasicBlock<'ctx>, header_phis: Vec<PhiValue<'ctx>> },
-    If { else_block: BasicBlock<'ctx>, else_params: Vec<BasicValueEnum<'ctx>>, else_seen: bool },
+    Loop {
+        header: BasicBlock<'ctx>,
+        header_phis: Vec<PhiValue<'ctx>>,
+    },
+    If {
+        else_block: BasicBlock<'ctx>,
+        else_params: Vec<BasicValueEnum<'ctx>>,
+        else_seen: bool,
+    },
     Function,
 }
 
@@ -36,7 +43,10 @@ impl<'ctx> Frame<'ctx> {
     /// Target block and phis of a `br` to this frame.
     fn branch_target(&self) -> (BasicBlock<'ctx>, &[PhiValue<'ctx>]) {
         match &self.kind {
-            FrameKind::Loop { header, header_phis } => (*header, header_phis),
+            FrameKind::Loop {
+                header,
+                header_phis,
+            } => (*header, header_phis),
             _ => (self.merge, &self.merge_phis),
         }
     }
@@ -62,8 +72,12 @@ pub fn translate_function<'a, 'ctx>(
 ) -> Result<()> {
     let func = u.function(func_index);
     let attr = |k: &str, v: &str| u.cx.create_string_attribute(k, v);
-    func.add_attribute(inkwell::attributes::AttributeLoc::Function, attr("frame-pointer", "all"));
-    func.as_global_value().set_linkage(inkwell::module::Linkage::External);
+    func.add_attribute(
+        inkwell::attributes::AttributeLoc::Function,
+        attr("frame-pointer", "all"),
+    );
+    func.as_global_value()
+        .set_linkage(inkwell::module::Linkage::External);
     func.set_section(Some(kiln_abi::symbols::CODE_SECTION));
     let entry = u.cx.append_basic_block(func, "entry");
     let start = u.cx.append_basic_block(func, "body");
@@ -134,14 +148,26 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     fn stack_check(&mut self) -> Result<()> {
         let (u, b) = (self.u, self.b);
         let sp = b
-            .build_call(u.intrinsic("llvm.frameaddress", &[u.t.ptr.into()]), &[u.t.i32.const_zero().into()], "sp")?
+            .build_call(
+                u.intrinsic("llvm.frameaddress", &[u.t.ptr.into()]),
+                &[u.t.i32.const_zero().into()],
+                "sp",
+            )?
             .try_as_basic_value()
             .basic()
             .unwrap()
             .into_pointer_value();
         let sp = b.build_ptr_to_int(sp, u.t.i64, "")?;
-        let limit = FuncEnv::load_at(u, b, self.env.vmctx, VMOffsets::STACK_LIMIT, u.t.i64.into(), false)?;
-        let over = b.build_int_compare(inkwell::IntPredicate::ULT, sp, limit.into_int_value(), "")?;
+        let limit = FuncEnv::load_at(
+            u,
+            b,
+            self.env.vmctx,
+            VMOffsets::STACK_LIMIT,
+            u.t.i64.into(),
+            false,
+        )?;
+        let over =
+            b.build_int_compare(inkwell::IntPredicate::ULT, sp, limit.into_int_value(), "")?;
         self.env.trap_if(u, b, over, TrapCode::CallStackExhausted)
     }
 
@@ -160,13 +186,18 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         {
             return Ok(());
         }
-        Err(CompileError::Unsupported(format!("operator {}", operator_name(op))))
+        Err(CompileError::Unsupported(format!(
+            "operator {}",
+            operator_name(op)
+        )))
     }
 
     /// In dead code only block structure matters.
     fn dead_operator(&mut self, op: &Operator) -> Result<()> {
         match op {
-            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => self.dead_depth += 1,
+            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                self.dead_depth += 1
+            }
             Operator::Else if self.dead_depth == 0 => return lower::control::lower_else(self),
             Operator::End if self.dead_depth == 0 => return lower::control::lower_end(self),
             Operator::End => self.dead_depth -= 1,
@@ -181,7 +212,9 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         self.stack.push(v.as_basic_value_enum());
     }
     pub fn pop(&mut self) -> BasicValueEnum<'ctx> {
-        self.stack.pop().expect("validated wasm never pops an empty stack")
+        self.stack
+            .pop()
+            .expect("validated wasm never pops an empty stack")
     }
     pub fn pop_int(&mut self) -> IntValue<'ctx> {
         self.pop().into_int_value()
@@ -196,7 +229,10 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
 
     // ---- control helpers ----
 
-    pub fn block_signature(&self, bt: BlockType) -> (Vec<BasicTypeEnum<'ctx>>, Vec<BasicTypeEnum<'ctx>>) {
+    pub fn block_signature(
+        &self,
+        bt: BlockType,
+    ) -> (Vec<BasicTypeEnum<'ctx>>, Vec<BasicTypeEnum<'ctx>>) {
         let t = &self.u.t;
         match bt {
             BlockType::Empty => (vec![], vec![]),
@@ -211,10 +247,17 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         }
     }
 
-    pub fn make_phis(&self, bb: BasicBlock<'ctx>, types: &[BasicTypeEnum<'ctx>]) -> Result<Vec<PhiValue<'ctx>>> {
+    pub fn make_phis(
+        &self,
+        bb: BasicBlock<'ctx>,
+        types: &[BasicTypeEnum<'ctx>],
+    ) -> Result<Vec<PhiValue<'ctx>>> {
         let here = self.b.get_insert_block();
         self.b.position_at_end(bb);
-        let phis = types.iter().map(|ty| self.b.build_phi(*ty, "")).collect::<Result<Vec<_>, _>>()?;
+        let phis = types
+            .iter()
+            .map(|ty| self.b.build_phi(*ty, ""))
+            .collect::<Result<Vec<_>, _>>()?;
         if let Some(h) = here {
             self.b.position_at_end(h);
         }

@@ -48,7 +48,11 @@ impl<'ctx> LlTypes<'ctx> {
     /// `(vmctx, params...) -> ()` / `result` / `{results...}`.
     pub fn func(&self, cx: &'ctx Context, ty: &FuncType) -> FunctionType<'ctx> {
         let mut params: Vec<BasicMetadataTypeEnum> = vec![self.ptr.into()];
-        params.extend(ty.params().iter().map(|p| BasicMetadataTypeEnum::from(self.val(*p))));
+        params.extend(
+            ty.params()
+                .iter()
+                .map(|p| BasicMetadataTypeEnum::from(self.val(*p))),
+        );
         match ty.results() {
             [] => self.void.fn_type(&params, false),
             [one] => self.val(*one).fn_type(&params, false),

@@ -24,7 +24,12 @@ pub struct UnitCx<'ctx, 'm> {
 }
 
 impl<'ctx, 'm> UnitCx<'ctx, 'm> {
-    pub fn new(cx: &'ctx Context, name: &str, info: &'m ModuleInfo<'m>, opts: &'m CompileOptions) -> Self {
+    pub fn new(
+        cx: &'ctx Context,
+        name: &str,
+        info: &'m ModuleInfo<'m>,
+        opts: &'m CompileOptions,
+    ) -> Self {
         UnitCx {
             cx,
             module: cx.create_module(name),
@@ -48,7 +53,9 @@ impl<'ctx, 'm> UnitCx<'ctx, 'm> {
             return *f;
         }
         let ty = self.t.func(self.cx, self.info.func_type(index));
-        let f = self.module.add_function(&self.func_symbol(index), ty, Some(Linkage::External));
+        let f = self
+            .module
+            .add_function(&self.func_symbol(index), ty, Some(Linkage::External));
         f.as_global_value().set_visibility(GlobalVisibility::Hidden);
         self.declared.borrow_mut().insert(index, f);
         f

@@ -1,1 +1,122 @@
+//! Links kiln objects (and, for executables, the runtime archive) with
+//! LLVM's lld. No LLVM library code: lld runs as a program.
 
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicU64, Ordering};
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum LinkError {
+    #[error("cannot find the linker ld.lld-22 (install lld-22, or run `cargo xtask setup`)")]
+    NoLinker,
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("linking {out} failed:\n{stderr}")]
+    Failed { out: PathBuf, stderr: String },
+}
+
+/// The lld binary: `KILN_LLD`, `ld.lld-22` on PATH, or LLVM 22's own.
+pub fn lld() -> Result<PathBuf, LinkError> {
+    if let Some(p) = std::env::var_os("KILN_LLD") {
+        return Ok(PathBuf::from(p));
+    }
+    for dir in std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .unwrap_or_default()
+    {
+        let c = dir.join("ld.lld-22");
+        if c.is_file() {
+            return Ok(c);
+        }
+    }
+    let c = PathBuf::from("/usr/lib/llvm-22/bin/ld.lld");
+    if c.is_file() {
+        return Ok(c);
+    }
+    Err(LinkError::NoLinker)
+}
+
+/// A scratch directory removed on drop.
+pub struct Scratch {
+    pub dir: PathBuf,
+}
+
+impl Scratch {
+    pub fn new() -> Result<Scratch, LinkError> {
+        static N: AtomicU64 = AtomicU64::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "kiln-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir).map_err(|source| LinkError::Io {
+            path: dir.clone(),
+            source,
+        })?;
+        Ok(Scratch { dir })
+    }
+
+    /// Write each object to a file and return their paths.
+    pub fn write_objects(&self, objects: &[Vec<u8>]) -> Result<Vec<PathBuf>, LinkError> {
+        objects
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                let p = self.dir.join(format!("unit{i}.o"));
+                std::fs::write(&p, o).map_err(|source| LinkError::Io {
+                    path: p.clone(),
+                    source,
+                })?;
+                Ok(p)
+            })
+            .collect()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn run(mut cmd: Command, out: &Path) -> Result<(), LinkError> {
+    let output = cmd.output().map_err(|source| LinkError::Io {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    if !output.status.success() {
+        let _ = std::fs::remove_file(out);
+        return Err(LinkError::Failed {
+            out: out.to_path_buf(),
+            stderr: String::from_utf8_lossy(&output.stderr).into(),
+        });
+    }
+    Ok(())
+}
+
+/// One relocatable object from several (`ld -r`): what `kiln compile` hands
+/// to the user.
+pub fn link_relocatable(objects: &[Vec<u8>], out: &Path) -> Result<(), LinkError> {
+    let scratch = Scratch::new()?;
+    let inputs = scratch.write_objects(objects)?;
+    let mut cmd = Command::new(lld()?);
+    cmd.arg("-r").arg("-o").arg(out).args(&inputs);
+    run(cmd, out)
+}
+
+/// A shared library the runtime can load into this process.
+pub fn link_shared(objects: &[Vec<u8>], out: &Path) -> Result<(), LinkError> {
+    let scratch = Scratch::new()?;
+    let inputs = scratch.write_objects(objects)?;
+    let mut cmd = Command::new(lld()?);
+    cmd.arg("-shared")
+        .arg("--hash-style=gnu")
+        .arg("-o")
+        .arg(out)
+        .args(&inputs);
+    run(cmd, out)
+}

@@ -1,1 +1,31 @@
+//! kiln's runtime support library: loads compiled modules, instantiates
+//! them in a [`Store`], runs their code and turns faults into traps.
 
+pub mod builtins;
+pub mod instance;
+pub mod module;
+pub mod sig;
+pub mod store;
+pub mod sys;
+pub mod traps;
+pub mod vm;
+
+pub use instance::{Instance, InstantiateError};
+pub use module::{LoadError, Module};
+pub use store::{Extern, Func, Global, Memory, Store, Table, Val};
+pub use traps::{Trap, TrapKind};
+
+use std::path::Path;
+
+/// Load a module compiled into a shared library with the given symbol prefix.
+pub fn load_shared_library(path: &Path, prefix: &str) -> Result<&'static Module, LoadError> {
+    let lib = sys::dl::Library::open(path).map_err(LoadError)?;
+    let desc = lib
+        .symbol(&format!("{prefix}{}", kiln_abi::symbols::MODULE_SUFFIX))
+        .map_err(LoadError)?;
+    // Code may be referenced by funcrefs for the rest of the process.
+    std::mem::forget(lib);
+    // SAFETY: the symbol is a kiln module descriptor in a library that is
+    // never unloaded.
+    unsafe { Module::from_descriptor(desc as *const usize) }
+}

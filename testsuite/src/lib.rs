@@ -1,1 +1,4 @@
+//! kiln's test harness: the spec testsuite runner and shared helpers.
 
+pub mod spec;
+pub mod spectest;

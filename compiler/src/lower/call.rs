@@ -25,9 +25,13 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
                 all.extend(args.iter().map(|a| BasicMetadataValueEnum::from(*a)));
                 t.b.build_call(f, &all, "")?
             };
+            no_tail(call);
             push_results(t, call, ty.results().len())?;
         }
-        O::CallIndirect { type_index, table_index } => {
+        O::CallIndirect {
+            type_index,
+            table_index,
+        } => {
             let (u, b) = (t.u, t.b);
             let ty = u.info.types[*type_index as usize].clone();
             let index = t.pop_int();
@@ -39,21 +43,56 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
             let slot = unsafe { b.build_gep(u.t.ptr, base, &[index], "")? };
             let funcref = b.build_load(u.t.ptr, slot, "")?.into_pointer_value();
             let is_null = b.build_is_null(funcref, "")?;
-            t.env.trap_if(u, b, is_null, TrapCode::UninitializedElement)?;
-            let actual = FuncEnv::load_at(u, b, funcref, VMOffsets::FUNCREF_SIG_ID, u.t.i32.into(), false)?;
+            t.env
+                .trap_if(u, b, is_null, TrapCode::UninitializedElement)?;
+            let actual = FuncEnv::load_at(
+                u,
+                b,
+                funcref,
+                VMOffsets::FUNCREF_SIG_ID,
+                u.t.i32.into(),
+                false,
+            )?;
             let expected = t.env.sig_id(u, b, *type_index)?;
-            let mismatch = b.build_int_compare(IntPredicate::NE, actual.into_int_value(), expected, "")?;
-            t.env.trap_if(u, b, mismatch, TrapCode::IndirectCallTypeMismatch)?;
-            let code = FuncEnv::load_at(u, b, funcref, VMOffsets::FUNCREF_FUNC_PTR, u.t.ptr.into(), false)?;
-            let callee_vmctx = FuncEnv::load_at(u, b, funcref, VMOffsets::FUNCREF_VMCTX, u.t.ptr.into(), false)?;
+            let mismatch =
+                b.build_int_compare(IntPredicate::NE, actual.into_int_value(), expected, "")?;
+            t.env
+                .trap_if(u, b, mismatch, TrapCode::IndirectCallTypeMismatch)?;
+            let code = FuncEnv::load_at(
+                u,
+                b,
+                funcref,
+                VMOffsets::FUNCREF_FUNC_PTR,
+                u.t.ptr.into(),
+                false,
+            )?;
+            let callee_vmctx = FuncEnv::load_at(
+                u,
+                b,
+                funcref,
+                VMOffsets::FUNCREF_VMCTX,
+                u.t.ptr.into(),
+                false,
+            )?;
             let fty = u.t.func(u.cx, &ty);
-            let call = indirect(t, fty, code.into_pointer_value(), callee_vmctx.into_pointer_value(), &args)?;
+            let call = indirect(
+                t,
+                fty,
+                code.into_pointer_value(),
+                callee_vmctx.into_pointer_value(),
+                &args,
+            )?;
+            no_tail(call);
             push_results(t, call, ty.results().len())?;
         }
         O::ReturnCall { .. } | O::ReturnCallIndirect { .. } | O::ReturnCallRef { .. } => {
             return Err(CompileError::Unsupported("tail calls".into()))
         }
-        O::CallRef { .. } => return Err(CompileError::Unsupported("typed function references".into())),
+        O::CallRef { .. } => {
+            return Err(CompileError::Unsupported(
+                "typed function references".into(),
+            ))
+        }
         _ => return Ok(false),
     }
     Ok(true)
@@ -71,12 +110,20 @@ fn indirect<'ctx>(
     Ok(t.b.build_indirect_call(fty, code, &all, "")?)
 }
 
-fn push_results<'ctx>(t: &mut FuncTranslator<'_, 'ctx>, call: CallSiteValue<'ctx>, n: usize) -> Result<()> {
+fn push_results<'ctx>(
+    t: &mut FuncTranslator<'_, 'ctx>,
+    call: CallSiteValue<'ctx>,
+    n: usize,
+) -> Result<()> {
     match n {
         0 => {}
         1 => t.push(call.try_as_basic_value().basic().unwrap()),
         _ => {
-            let agg = call.try_as_basic_value().basic().unwrap().into_struct_value();
+            let agg = call
+                .try_as_basic_value()
+                .basic()
+                .unwrap()
+                .into_struct_value();
             for i in 0..n {
                 let v = t.b.build_extract_value(agg, i as u32, "")?;
                 t.push(v);
@@ -84,4 +131,10 @@ fn push_results<'ctx>(t: &mut FuncTranslator<'_, 'ctx>, call: CallSiteValue<'ctx
         }
     }
     Ok(())
+}
+
+/// Wasm calls must use stack: recursion that LLVM turned into a loop would
+/// never exhaust it, and infinite recursion must trap.
+fn no_tail(call: CallSiteValue) {
+    call.set_tail_call_kind(inkwell::values::LLVMTailCallKind::LLVMTailCallKindNoTail);
 }

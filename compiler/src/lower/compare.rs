@@ -9,7 +9,8 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
     match op {
         O::I32Eqz | O::I64Eqz => {
             let a = t.pop_int();
-            let c = t.b.build_int_compare(I::EQ, a, a.get_type().const_zero(), "")?;
+            let c =
+                t.b.build_int_compare(I::EQ, a, a.get_type().const_zero(), "")?;
             push_bool(t, c)?;
         }
         O::I32Eq | O::I64Eq => int_cmp(t, I::EQ)?,
@@ -48,7 +49,10 @@ fn float_cmp(t: &mut FuncTranslator, p: F) -> Result<()> {
     push_bool(t, c)
 }
 
-pub fn push_bool<'ctx>(t: &mut FuncTranslator<'_, 'ctx>, c: inkwell::values::IntValue<'ctx>) -> Result<()> {
+pub fn push_bool<'ctx>(
+    t: &mut FuncTranslator<'_, 'ctx>,
+    c: inkwell::values::IntValue<'ctx>,
+) -> Result<()> {
     let v = t.b.build_int_z_extend(c, t.u.t.i32, "")?;
     t.push(v);
     Ok(())

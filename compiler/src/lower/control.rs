@@ -20,7 +20,14 @@ pub fn lower(t: &mut FuncTranslator, op: &Operator) -> Result<bool> {
             let merge = t.u.cx.append_basic_block(t.env.func, "block_end");
             let merge_phis = t.make_phis(merge, &results)?;
             let height = t.stack.len() - params.len();
-            t.frames.push(Frame { kind: FrameKind::Block, results, height, merge, merge_phis, merge_preds: 0 });
+            t.frames.push(Frame {
+                kind: FrameKind::Block,
+                results,
+                height,
+                merge,
+                merge_phis,
+                merge_preds: 0,
+            });
         }
         Operator::Loop { blockty } => {
             let (params, results) = t.block_signature(*blockty);
@@ -39,8 +46,18 @@ pub fn lower(t: &mut FuncTranslator, op: &Operator) -> Result<bool> {
             for phi in &header_phis {
                 t.push(phi.as_basic_value());
             }
-            let kind = FrameKind::Loop { header, header_phis };
-            t.frames.push(Frame { kind, results, height, merge, merge_phis, merge_preds: 0 });
+            let kind = FrameKind::Loop {
+                header,
+                header_phis,
+            };
+            t.frames.push(Frame {
+                kind,
+                results,
+                height,
+                merge,
+                merge_phis,
+                merge_preds: 0,
+            });
         }
         Operator::If { blockty } => {
             let cond = t.pop_int();
@@ -49,13 +66,25 @@ pub fn lower(t: &mut FuncTranslator, op: &Operator) -> Result<bool> {
             let else_block = t.u.cx.append_basic_block(t.env.func, "else");
             let merge = t.u.cx.append_basic_block(t.env.func, "if_end");
             let merge_phis = t.make_phis(merge, &results)?;
-            let cond = t.b.build_int_compare(IntPredicate::NE, cond, cond.get_type().const_zero(), "")?;
+            let cond =
+                t.b.build_int_compare(IntPredicate::NE, cond, cond.get_type().const_zero(), "")?;
             t.b.build_conditional_branch(cond, then_bb, else_block)?;
             t.b.position_at_end(then_bb);
             let height = t.stack.len() - params.len();
             let else_params = t.stack[height..].to_vec();
-            let kind = FrameKind::If { else_block, else_params, else_seen: false };
-            t.frames.push(Frame { kind, results, height, merge, merge_phis, merge_preds: 0 });
+            let kind = FrameKind::If {
+                else_block,
+                else_params,
+                else_seen: false,
+            };
+            t.frames.push(Frame {
+                kind,
+                results,
+                height,
+                merge,
+                merge_phis,
+                merge_preds: 0,
+            });
         }
         Operator::Else => lower_else(t)?,
         Operator::End => lower_end(t)?,
@@ -65,7 +94,8 @@ pub fn lower(t: &mut FuncTranslator, op: &Operator) -> Result<bool> {
         }
         Operator::BrIf { relative_depth } => {
             let cond = t.pop_int();
-            let cond = t.b.build_int_compare(IntPredicate::NE, cond, cond.get_type().const_zero(), "")?;
+            let cond =
+                t.b.build_int_compare(IntPredicate::NE, cond, cond.get_type().const_zero(), "")?;
             let here = t.b.get_insert_block().unwrap();
             t.add_branch_incoming(*relative_depth, here)?;
             let idx = t.frames.len() - 1 - *relative_depth as usize;
@@ -84,13 +114,15 @@ pub fn lower(t: &mut FuncTranslator, op: &Operator) -> Result<bool> {
             t.mark_unreachable();
         }
         Operator::Drop => {
-            t.pop();
+            let v = t.pop();
+            keep_dropped_load(v);
         }
         Operator::Select | Operator::TypedSelect { .. } => {
             let cond = t.pop_int();
             let b = t.pop();
             let a = t.pop();
-            let cond = t.b.build_int_compare(IntPredicate::NE, cond, cond.get_type().const_zero(), "")?;
+            let cond =
+                t.b.build_int_compare(IntPredicate::NE, cond, cond.get_type().const_zero(), "")?;
             let v = t.b.build_select(cond, a, b, "")?;
             t.push(v);
         }
@@ -105,7 +137,8 @@ fn lower_br_table(t: &mut FuncTranslator, targets: &wasmparser::BrTable) -> Resu
     let index = t.pop_int();
     let depths: Vec<u32> = targets.targets().collect::<Result<_, _>>()?;
     let default = targets.default();
-    let mut edge_blocks: std::collections::HashMap<u32, inkwell::basic_block::BasicBlock> = Default::default();
+    let mut edge_blocks: std::collections::HashMap<u32, inkwell::basic_block::BasicBlock> =
+        Default::default();
     let here = t.b.get_insert_block().unwrap();
     for d in depths.iter().copied().chain(std::iter::once(default)) {
         if edge_blocks.contains_key(&d) {
@@ -136,7 +169,12 @@ pub fn lower_else(t: &mut FuncTranslator) -> Result<()> {
         t.b.build_unconditional_branch(merge)?;
     }
     let frame = t.frames.last_mut().unwrap();
-    let FrameKind::If { else_block, else_params, else_seen } = &mut frame.kind else {
+    let FrameKind::If {
+        else_block,
+        else_params,
+        else_seen,
+    } = &mut frame.kind
+    else {
         unreachable!("validated: else only inside if")
     };
     *else_seen = true;
@@ -162,7 +200,12 @@ pub fn lower_end(t: &mut FuncTranslator) -> Result<()> {
         t.b.build_unconditional_branch(frame.merge)?;
     }
     let mut frame = t.frames.pop().unwrap();
-    if let FrameKind::If { else_block, else_params, else_seen: false } = &frame.kind {
+    if let FrameKind::If {
+        else_block,
+        else_params,
+        else_seen: false,
+    } = &frame.kind
+    {
         // An `if` without `else` passes its parameters through as results.
         t.b.position_at_end(*else_block);
         for (phi, v) in frame.merge_phis.iter().zip(else_params) {
@@ -182,7 +225,11 @@ pub fn lower_end(t: &mut FuncTranslator) -> Result<()> {
         return Ok(());
     }
     t.reachable = true;
-    let values: Vec<BasicValueEnum> = frame.merge_phis.iter().map(|p| p.as_basic_value()).collect();
+    let values: Vec<BasicValueEnum> = frame
+        .merge_phis
+        .iter()
+        .map(|p| p.as_basic_value())
+        .collect();
     if matches!(frame.kind, FrameKind::Function) {
         let ret_ty = t.env.func.get_type().get_return_type();
         match (values.len(), ret_ty) {
@@ -191,7 +238,9 @@ pub fn lower_end(t: &mut FuncTranslator) -> Result<()> {
             (_, Some(ty)) => {
                 let mut agg = ty.into_struct_type().get_undef();
                 for (i, v) in values.iter().enumerate() {
-                    agg = t.b.build_insert_value(agg, *v, i as u32, "")?.into_struct_value();
+                    agg =
+                        t.b.build_insert_value(agg, *v, i as u32, "")?
+                            .into_struct_value();
                 }
                 t.b.build_return(Some(&agg))?
             }
@@ -208,4 +257,22 @@ pub fn lower_end(t: &mut FuncTranslator) -> Result<()> {
 /// such a phi, so it is removed.
 fn remove_phi(phi: &inkwell::values::PhiValue) {
     phi.as_instruction().erase_from_basic_block();
+}
+
+/// A load whose value is dropped must still trap when out of bounds; LLVM
+/// would delete it as dead, so it becomes volatile.
+fn keep_dropped_load(v: BasicValueEnum) {
+    use inkwell::values::{BasicValue, InstructionOpcode as Op};
+    let mut inst = v.as_instruction_value();
+    if let Some(i) = inst {
+        if matches!(i.get_opcode(), Op::SExt | Op::ZExt) {
+            inst = i
+                .get_operand(0)
+                .and_then(|o| o.value())
+                .and_then(|o| o.as_instruction_value());
+        }
+    }
+    if let Some(i) = inst.filter(|i| i.get_opcode() == Op::Load) {
+        i.set_volatile(true).ok();
+    }
 }

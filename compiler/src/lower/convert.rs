@@ -42,6 +42,8 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
         O::F32DemoteF64 => {
             let a = t.pop_float();
             let v = t.b.build_float_trunc(a, ty.f32, "")?;
+            // LLVM folds demote(promote(x)) to x, keeping a signalling NaN.
+            let v = crate::lower::numeric::canonicalize(t, v)?;
             t.push(v);
         }
         O::F64PromoteF32 => {
@@ -65,11 +67,16 @@ fn trunc<'ctx>(t: &mut FuncTranslator<'_, 'ctx>, to: IntType<'ctx>, signed: bool
     let fty: FloatType = x.get_type();
     let b = t.b;
     let is_nan = b.build_float_compare(FloatPredicate::UNO, x, x, "")?;
-    t.env.trap_if(t.u, t.b, is_nan, TrapCode::InvalidConversionToInteger)?;
+    t.env
+        .trap_if(t.u, t.b, is_nan, TrapCode::InvalidConversionToInteger)?;
     let tx = call1(t, t.u.intrinsic("llvm.trunc", &[fty.into()]), &[x.into()])?.into_float_value();
     let bits = to.get_bit_width() as i32;
     let (lo, lo_pred, hi) = if signed {
-        (-(2f64.powi(bits - 1)), FloatPredicate::OGE, 2f64.powi(bits - 1))
+        (
+            -(2f64.powi(bits - 1)),
+            FloatPredicate::OGE,
+            2f64.powi(bits - 1),
+        )
     } else {
         (-1.0, FloatPredicate::OGT, 2f64.powi(bits))
     };
@@ -87,16 +94,28 @@ fn trunc<'ctx>(t: &mut FuncTranslator<'_, 'ctx>, to: IntType<'ctx>, signed: bool
     Ok(())
 }
 
-fn trunc_sat<'ctx>(t: &mut FuncTranslator<'_, 'ctx>, to: IntType<'ctx>, signed: bool) -> Result<()> {
+fn trunc_sat<'ctx>(
+    t: &mut FuncTranslator<'_, 'ctx>,
+    to: IntType<'ctx>,
+    signed: bool,
+) -> Result<()> {
     let x = t.pop_float();
-    let name = if signed { "llvm.fptosi.sat" } else { "llvm.fptoui.sat" };
+    let name = if signed {
+        "llvm.fptosi.sat"
+    } else {
+        "llvm.fptoui.sat"
+    };
     let f = t.u.intrinsic(name, &[to.into(), x.get_type().into()]);
     let v = call1(t, f, &[x.into()])?;
     t.push(v);
     Ok(())
 }
 
-fn int_to_float<'ctx>(t: &mut FuncTranslator<'_, 'ctx>, to: FloatType<'ctx>, signed: bool) -> Result<()> {
+fn int_to_float<'ctx>(
+    t: &mut FuncTranslator<'_, 'ctx>,
+    to: FloatType<'ctx>,
+    signed: bool,
+) -> Result<()> {
     let a = t.pop_int();
     let v = if signed {
         t.b.build_signed_int_to_float(a, to, "")?

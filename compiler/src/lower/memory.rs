@@ -38,15 +38,17 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
         O::I64Load16U { memarg } => load(t, memarg, i16t.into(), Some(i64t), Widen::Unsigned)?,
         O::I64Load32S { memarg } => load(t, memarg, i32t.into(), Some(i64t), Widen::Signed)?,
         O::I64Load32U { memarg } => load(t, memarg, i32t.into(), Some(i64t), Widen::Unsigned)?,
-        O::I32Store { memarg } | O::I64Store { memarg } | O::F32Store { memarg } | O::F64Store { memarg } => {
-            store(t, memarg, None)?
-        }
+        O::I32Store { memarg }
+        | O::I64Store { memarg }
+        | O::F32Store { memarg }
+        | O::F64Store { memarg } => store(t, memarg, None)?,
         O::I32Store8 { memarg } | O::I64Store8 { memarg } => store(t, memarg, Some(i8t))?,
         O::I32Store16 { memarg } | O::I64Store16 { memarg } => store(t, memarg, Some(i16t))?,
         O::I64Store32 { memarg } => store(t, memarg, Some(i32t))?,
         O::MemorySize { mem } => {
             let len = t.env.memory_length(t.u, t.b, *mem)?;
-            let pages = t.b.build_right_shift(len, i64t.const_int(16, false), false, "")?;
+            let pages =
+                t.b.build_right_shift(len, i64t.const_int(16, false), false, "")?;
             let v = t.b.build_int_truncate(pages, i32t, "")?;
             t.push(v);
         }
@@ -54,8 +56,15 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
             let delta = t.pop_int();
             let delta = t.b.build_int_z_extend(delta, i64t, "")?;
             let mem_idx = i32t.const_int(*mem as u64, false);
-            let old = t.env.call_builtin(t.u, t.b, Builtin::MemoryGrow, &[mem_idx.into(), delta.into()], Some(i64t.into()))?;
-            let v = t.b.build_int_truncate(old.unwrap().into_int_value(), i32t, "")?;
+            let old = t.env.call_builtin(
+                t.u,
+                t.b,
+                Builtin::MemoryGrow,
+                &[mem_idx.into(), delta.into()],
+                Some(i64t.into()),
+            )?;
+            let v =
+                t.b.build_int_truncate(old.unwrap().into_int_value(), i32t, "")?;
             t.push(v);
         }
         O::MemoryFill { mem } => {
@@ -88,11 +97,18 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
                 src.into(),
                 len.into(),
             ];
-            t.env.call_trapping_builtin(t.u, t.b, Builtin::MemoryInit, TrapCode::MemoryOutOfBounds, &args)?;
+            t.env.call_trapping_builtin(
+                t.u,
+                t.b,
+                Builtin::MemoryInit,
+                TrapCode::MemoryOutOfBounds,
+                &args,
+            )?;
         }
         O::DataDrop { data_index } => {
             let seg = i32t.const_int(*data_index as u64, false);
-            t.env.call_builtin(t.u, t.b, Builtin::DataDrop, &[seg.into()], None)?;
+            t.env
+                .call_builtin(t.u, t.b, Builtin::DataDrop, &[seg.into()], None)?;
         }
         _ => return Ok(false),
     }
@@ -115,7 +131,8 @@ fn effective_address<'ctx>(
         addr
     };
     if t.u.opts.bounds_checks == BoundsChecks::Explicit {
-        let end = t.b.build_int_add(ea, i64t.const_int(access_bytes, false), "")?;
+        let end =
+            t.b.build_int_add(ea, i64t.const_int(access_bytes, false), "")?;
         let len = t.env.memory_length(t.u, t.b, memory_index(memarg))?;
         let oob = t.b.build_int_compare(IntPredicate::UGT, end, len, "")?;
         t.env.trap_if(t.u, t.b, oob, TrapCode::MemoryOutOfBounds)?;
@@ -165,11 +182,18 @@ fn load<'ctx>(
     Ok(())
 }
 
-fn store<'ctx>(t: &mut FuncTranslator<'_, 'ctx>, memarg: &MemArg, narrow: Option<IntType<'ctx>>) -> Result<()> {
+fn store<'ctx>(
+    t: &mut FuncTranslator<'_, 'ctx>,
+    memarg: &MemArg,
+    narrow: Option<IntType<'ctx>>,
+) -> Result<()> {
     let value = t.pop();
     let addr = t.pop_int();
     let value = match narrow {
-        Some(n) => t.b.build_int_truncate(value.into_int_value(), n, "")?.into(),
+        Some(n) => {
+            t.b.build_int_truncate(value.into_int_value(), n, "")?
+                .into()
+        }
         None => value,
     };
     let p = effective_address(t, memarg, addr, byte_size(value.get_type()))?;
@@ -195,6 +219,8 @@ fn byte_size(ty: BasicTypeEnum) -> u64 {
 fn memory_index(memarg: &MemArg) -> u32 {
     match memarg.target {
         wasmparser::MemArgTarget::Memory(m) => m,
-        wasmparser::MemArgTarget::Array(_) => unreachable!("gc types are rejected by ModuleInfo::parse"),
+        wasmparser::MemArgTarget::Array(_) => {
+            unreachable!("gc types are rejected by ModuleInfo::parse")
+        }
     }
 }

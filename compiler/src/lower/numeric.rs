@@ -11,12 +11,32 @@ use wasmparser::Operator as O;
 
 #[derive(Clone, Copy)]
 enum IntBin {
-    Add, Sub, Mul, And, Or, Xor, Shl, ShrS, ShrU, Rotl, Rotr, DivS, DivU, RemS, RemU,
+    Add,
+    Sub,
+    Mul,
+    And,
+    Or,
+    Xor,
+    Shl,
+    ShrS,
+    ShrU,
+    Rotl,
+    Rotr,
+    DivS,
+    DivU,
+    RemS,
+    RemU,
 }
 
 #[derive(Clone, Copy)]
 enum FloatBin {
-    Add, Sub, Mul, Div, Min, Max, Copysign,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Min,
+    Max,
+    Copysign,
 }
 
 pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
@@ -97,7 +117,11 @@ fn int_bin(t: &mut FuncTranslator, op: IntBin) -> Result<()> {
         IntBin::ShrS => b.build_right_shift(lhs, b.build_and(rhs, mask, "")?, true, "")?,
         IntBin::ShrU => b.build_right_shift(lhs, b.build_and(rhs, mask, "")?, false, "")?,
         IntBin::Rotl | IntBin::Rotr => {
-            let name = if matches!(op, IntBin::Rotl) { "llvm.fshl" } else { "llvm.fshr" };
+            let name = if matches!(op, IntBin::Rotl) {
+                "llvm.fshl"
+            } else {
+                "llvm.fshr"
+            };
             let f = t.u.intrinsic(name, &[ty.into()]);
             call1(t, f, &[lhs.into(), lhs.into(), rhs.into()])?.into_int_value()
         }
@@ -113,16 +137,21 @@ fn int_bin(t: &mut FuncTranslator, op: IntBin) -> Result<()> {
             trap_if_zero(t, rhs)?;
             let min = ty.const_int(1u64 << (bits - 1), false);
             let lhs_min = t.b.build_int_compare(IntPredicate::EQ, lhs, min, "")?;
-            let rhs_m1 = t.b.build_int_compare(IntPredicate::EQ, rhs, ty.const_all_ones(), "")?;
+            let rhs_m1 =
+                t.b.build_int_compare(IntPredicate::EQ, rhs, ty.const_all_ones(), "")?;
             let overflow = t.b.build_and(lhs_min, rhs_m1, "")?;
-            t.env.trap_if(t.u, t.b, overflow, TrapCode::IntegerOverflow)?;
+            t.env
+                .trap_if(t.u, t.b, overflow, TrapCode::IntegerOverflow)?;
             t.b.build_int_signed_div(lhs, rhs, "")?
         }
         IntBin::RemS => {
             trap_if_zero(t, rhs)?;
             // MIN % -1 is 0 in wasm but undefined in LLVM: divide by 1 instead.
-            let rhs_m1 = t.b.build_int_compare(IntPredicate::EQ, rhs, ty.const_all_ones(), "")?;
-            let safe = t.b.build_select(rhs_m1, ty.const_int(1, false), rhs, "")?.into_int_value();
+            let rhs_m1 =
+                t.b.build_int_compare(IntPredicate::EQ, rhs, ty.const_all_ones(), "")?;
+            let safe =
+                t.b.build_select(rhs_m1, ty.const_int(1, false), rhs, "")?
+                    .into_int_value();
             t.b.build_int_signed_rem(lhs, safe, "")?
         }
     };
@@ -131,7 +160,8 @@ fn int_bin(t: &mut FuncTranslator, op: IntBin) -> Result<()> {
 }
 
 fn trap_if_zero<'ctx>(t: &mut FuncTranslator<'_, 'ctx>, v: IntValue<'ctx>) -> Result<()> {
-    let zero = t.b.build_int_compare(IntPredicate::EQ, v, v.get_type().const_zero(), "")?;
+    let zero =
+        t.b.build_int_compare(IntPredicate::EQ, v, v.get_type().const_zero(), "")?;
     t.env.trap_if(t.u, t.b, zero, TrapCode::IntegerDivideByZero)
 }
 
@@ -150,7 +180,10 @@ fn int_count(t: &mut FuncTranslator, name: &str) -> Result<()> {
 
 fn sign_extend_low(t: &mut FuncTranslator, bits: u32) -> Result<()> {
     let a = t.pop_int();
-    let narrow = t.u.cx.custom_width_int_type(std::num::NonZeroU32::new(bits).unwrap()).expect("valid width");
+    let narrow =
+        t.u.cx
+            .custom_width_int_type(std::num::NonZeroU32::new(bits).unwrap())
+            .expect("valid width");
     let low = t.b.build_int_truncate(a, narrow, "")?;
     let v = t.b.build_int_s_extend(low, a.get_type(), "")?;
     t.push(v);
@@ -163,12 +196,38 @@ fn float_bin(t: &mut FuncTranslator, op: FloatBin) -> Result<()> {
     let b = t.b;
     let intrinsic = |name: &str| t.u.intrinsic(name, &[lhs.get_type().into()]);
     let v: BasicValueEnum = match op {
-        FloatBin::Add => b.build_float_add(lhs, rhs, "")?.into(),
-        FloatBin::Sub => b.build_float_sub(lhs, rhs, "")?.into(),
-        FloatBin::Mul => b.build_float_mul(lhs, rhs, "")?.into(),
-        FloatBin::Div => b.build_float_div(lhs, rhs, "")?.into(),
-        FloatBin::Min => call1(t, intrinsic("llvm.minimum"), &[lhs.into(), rhs.into()])?,
-        FloatBin::Max => call1(t, intrinsic("llvm.maximum"), &[lhs.into(), rhs.into()])?,
+        FloatBin::Add | FloatBin::Sub | FloatBin::Mul | FloatBin::Div => {
+            let r = match op {
+                FloatBin::Add => b.build_float_add(lhs, rhs, "")?,
+                FloatBin::Sub => b.build_float_sub(lhs, rhs, "")?,
+                FloatBin::Mul => b.build_float_mul(lhs, rhs, "")?,
+                _ => b.build_float_div(lhs, rhs, "")?,
+            };
+            if is_identity_operand(lhs) || is_identity_operand(rhs) {
+                // LLVM folds x-0, x*1, x/1 (and their negated forms) to x or
+                // -x, which would pass a signalling NaN through unquieted.
+                canonicalize(t, r)?
+            } else {
+                r.into()
+            }
+        }
+        FloatBin::Min | FloatBin::Max => {
+            let name = if matches!(op, FloatBin::Min) {
+                "llvm.minimum"
+            } else {
+                "llvm.maximum"
+            };
+            let r = call1(t, intrinsic(name), &[lhs.into(), rhs.into()])?.into_float_value();
+            // llvm.minimum may hand back a signalling NaN operand as it is;
+            // wasm requires a quiet (arithmetic) NaN.
+            let any_nan = b.build_float_compare(inkwell::FloatPredicate::UNO, lhs, rhs, "")?;
+            let quiet = if lhs.get_type() == t.u.t.f32 {
+                f32::NAN as f64
+            } else {
+                f64::NAN
+            };
+            b.build_select(any_nan, lhs.get_type().const_float(quiet), r, "")?
+        }
         FloatBin::Copysign => call1(t, intrinsic("llvm.copysign"), &[lhs.into(), rhs.into()])?,
     };
     t.push(v);
@@ -188,5 +247,24 @@ pub fn call1<'ctx>(
     f: inkwell::values::FunctionValue<'ctx>,
     args: &[inkwell::values::BasicMetadataValueEnum<'ctx>],
 ) -> Result<BasicValueEnum<'ctx>> {
-    Ok(t.b.build_call(f, args, "")?.try_as_basic_value().basic().expect("intrinsic returns a value"))
+    Ok(t.b
+        .build_call(f, args, "")?
+        .try_as_basic_value()
+        .basic()
+        .expect("intrinsic returns a value"))
+}
+
+/// Constants that make an arithmetic operation an identity (or negation).
+fn is_identity_operand(v: FloatValue) -> bool {
+    v.get_constant()
+        .is_some_and(|(c, _)| c == 0.0 || c == 1.0 || c == -1.0)
+}
+
+/// Quiet a NaN without changing any other value.
+pub fn canonicalize<'ctx>(
+    t: &FuncTranslator<'_, 'ctx>,
+    v: FloatValue<'ctx>,
+) -> Result<BasicValueEnum<'ctx>> {
+    let f = t.u.intrinsic("llvm.canonicalize", &[v.get_type().into()]);
+    call1(t, f, &[v.into()])
 }

@@ -44,7 +44,9 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
             let delta = t.pop_int();
             let init = t.pop();
             let args = [idx(*table).into(), init, delta.into()];
-            let r = t.env.call_builtin(u, b, Builtin::TableGrow, &args, Some(i32t.into()))?;
+            let r = t
+                .env
+                .call_builtin(u, b, Builtin::TableGrow, &args, Some(i32t.into()))?;
             t.push(r.unwrap());
         }
         O::TableFill { table } => {
@@ -52,24 +54,58 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
             let val = t.pop();
             let dst = t.pop_int();
             let args = [idx(*table).into(), dst.into(), val, len.into()];
-            t.env.call_trapping_builtin(u, b, Builtin::TableFill, TrapCode::TableOutOfBounds, &args)?;
+            t.env.call_trapping_builtin(
+                u,
+                b,
+                Builtin::TableFill,
+                TrapCode::TableOutOfBounds,
+                &args,
+            )?;
         }
-        O::TableCopy { dst_table, src_table } => {
+        O::TableCopy {
+            dst_table,
+            src_table,
+        } => {
             let len = t.pop_int();
             let src = t.pop_int();
             let dst = t.pop_int();
-            let args = [idx(*dst_table).into(), idx(*src_table).into(), dst.into(), src.into(), len.into()];
-            t.env.call_trapping_builtin(u, b, Builtin::TableCopy, TrapCode::TableOutOfBounds, &args)?;
+            let args = [
+                idx(*dst_table).into(),
+                idx(*src_table).into(),
+                dst.into(),
+                src.into(),
+                len.into(),
+            ];
+            t.env.call_trapping_builtin(
+                u,
+                b,
+                Builtin::TableCopy,
+                TrapCode::TableOutOfBounds,
+                &args,
+            )?;
         }
         O::TableInit { elem_index, table } => {
             let len = t.pop_int();
             let src = t.pop_int();
             let dst = t.pop_int();
-            let args = [idx(*table).into(), idx(*elem_index).into(), dst.into(), src.into(), len.into()];
-            t.env.call_trapping_builtin(u, b, Builtin::TableInit, TrapCode::TableOutOfBounds, &args)?;
+            let args = [
+                idx(*table).into(),
+                idx(*elem_index).into(),
+                dst.into(),
+                src.into(),
+                len.into(),
+            ];
+            t.env.call_trapping_builtin(
+                u,
+                b,
+                Builtin::TableInit,
+                TrapCode::TableOutOfBounds,
+                &args,
+            )?;
         }
         O::ElemDrop { elem_index } => {
-            t.env.call_builtin(u, b, Builtin::ElemDrop, &[idx(*elem_index).into()], None)?;
+            t.env
+                .call_builtin(u, b, Builtin::ElemDrop, &[idx(*elem_index).into()], None)?;
         }
         _ => return Ok(false),
     }

@@ -21,12 +21,17 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
             t.b.build_store(t.locals[*local_index as usize].0, v)?;
         }
         O::GlobalGet { global_index } => {
-            let ty = t.u.t.val(t.u.info.globals[*global_index as usize].content_type);
+            let ty =
+                t.u.t
+                    .val(t.u.info.globals[*global_index as usize].content_type);
             let p = t.env.global(t.u, t.b, *global_index)?;
             let v = t.b.build_load(ty, p, "")?;
             if !t.u.info.globals[*global_index as usize].mutable {
                 let kind = t.u.cx.get_kind_id("invariant.load");
-                v.as_instruction_value().unwrap().set_metadata(t.u.cx.metadata_node(&[]), kind).ok();
+                v.as_instruction_value()
+                    .unwrap()
+                    .set_metadata(t.u.cx.metadata_node(&[]), kind)
+                    .ok();
             }
             t.push(v);
         }

@@ -39,6 +39,9 @@ pub mod symbols {
     /// defines `__start_`/`__stop_` symbols for it, so the runtime knows which
     /// program counters belong to wasm code.
     pub const CODE_SECTION: &str = "kiln_wasm_code";
+    /// Custom section of the runtime metadata that carries the module's
+    /// function section (the metadata has no code section to match it).
+    pub const FUNCTIONS_SECTION: &str = "kiln:functions";
 }
 
 /// The module descriptor the compiler emits and the runtime reads.

@@ -1,0 +1,157 @@
+//! Runtime functions that compiled code calls (see `kiln_abi::Builtin` for
+//! the list and signatures). Each gets the caller's vmctx first.
+
+use crate::instance::Instance;
+use kiln_abi::{TrapCode, VMOffsets};
+
+/// Entry points in `kiln_abi::Builtin` order; its address goes in every vmctx.
+#[repr(C)]
+pub struct BuiltinTable {
+    trap: unsafe extern "C" fn(usize, u32, u32, usize) -> !,
+    memory_grow: unsafe extern "C" fn(usize, u32, u64) -> u64,
+    memory_init: unsafe extern "C" fn(usize, u32, u32, u64, u32, u32) -> u32,
+    data_drop: unsafe extern "C" fn(usize, u32),
+    table_grow: unsafe extern "C" fn(usize, u32, usize, u32) -> u32,
+    table_fill: unsafe extern "C" fn(usize, u32, u32, usize, u32) -> u32,
+    table_copy: unsafe extern "C" fn(usize, u32, u32, u32, u32, u32) -> u32,
+    table_init: unsafe extern "C" fn(usize, u32, u32, u32, u32, u32) -> u32,
+    elem_drop: unsafe extern "C" fn(usize, u32),
+}
+
+pub static BUILTINS: BuiltinTable = BuiltinTable {
+    trap: builtin_trap,
+    memory_grow: builtin_memory_grow,
+    memory_init: builtin_memory_init,
+    data_drop: builtin_data_drop,
+    table_grow: builtin_table_grow,
+    table_fill: builtin_table_fill,
+    table_copy: builtin_table_copy,
+    table_init: builtin_table_init,
+    elem_drop: builtin_elem_drop,
+};
+
+/// # Safety
+/// `vmctx` must be the vmctx of a live instance (compiled code passes its own).
+unsafe fn instance<'a>(vmctx: usize) -> &'a mut Instance {
+    unsafe { &mut *(*((vmctx + VMOffsets::INSTANCE as usize) as *const usize) as *mut Instance) }
+}
+
+const OK: u32 = 0;
+const FAIL: u32 = 1;
+
+unsafe extern "C" fn builtin_trap(vmctx: usize, code: u32, func_index: u32, fp: usize) -> ! {
+    let module = unsafe { instance(vmctx) }.module;
+    crate::traps::raise_wasm(code, module, func_index, fp)
+}
+
+unsafe extern "C" fn builtin_memory_grow(vmctx: usize, mem: u32, delta: u64) -> u64 {
+    let inst = unsafe { instance(vmctx) };
+    // SAFETY: memories of a live instance are owned by its store.
+    let m = unsafe { &mut *inst.memories[mem as usize] };
+    m.grow(delta).unwrap_or(u64::MAX)
+}
+
+/// `memory.init` (also used for active data segments at instantiation).
+pub fn memory_init(inst: &mut Instance, mem: u32, seg: u32, dst: u64, src: u32, len: u32) -> u32 {
+    let data = inst.datas[seg as usize];
+    let m = unsafe { &mut *inst.memories[mem as usize] };
+    let (src, len) = (src as usize, len as usize);
+    let dst_end = dst.checked_add(len as u64);
+    if src + len > data.len() || dst_end.is_none_or(|e| e > m.vm.length) {
+        return TrapCode::MemoryOutOfBounds as u32;
+    }
+    m.data_mut()[dst as usize..dst as usize + len].copy_from_slice(&data[src..src + len]);
+    OK
+}
+
+unsafe extern "C" fn builtin_memory_init(
+    vmctx: usize,
+    mem: u32,
+    seg: u32,
+    dst: u64,
+    src: u32,
+    len: u32,
+) -> u32 {
+    let code = memory_init(unsafe { instance(vmctx) }, mem, seg, dst, src, len);
+    if code == OK {
+        OK
+    } else {
+        FAIL
+    }
+}
+
+unsafe extern "C" fn builtin_data_drop(vmctx: usize, seg: u32) {
+    unsafe { instance(vmctx) }.datas[seg as usize] = &[];
+}
+
+unsafe extern "C" fn builtin_table_grow(vmctx: usize, table: u32, init: usize, delta: u32) -> u32 {
+    let t = unsafe { &mut *instance(vmctx).tables[table as usize] };
+    t.grow(delta, init).unwrap_or(u32::MAX)
+}
+
+unsafe extern "C" fn builtin_table_fill(
+    vmctx: usize,
+    table: u32,
+    dst: u32,
+    val: usize,
+    len: u32,
+) -> u32 {
+    let t = unsafe { &mut *instance(vmctx).tables[table as usize] };
+    let (dst, len) = (dst as usize, len as usize);
+    match t.elements_mut().get_mut(dst..dst + len) {
+        Some(s) => {
+            s.fill(val);
+            OK
+        }
+        None => FAIL,
+    }
+}
+
+unsafe extern "C" fn builtin_table_copy(
+    vmctx: usize,
+    dst_t: u32,
+    src_t: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> u32 {
+    let inst = unsafe { instance(vmctx) };
+    let (dst, src, len) = (dst as usize, src as usize, len as usize);
+    let src_len = unsafe { &*inst.tables[src_t as usize] }.elements().len();
+    let dst_len = unsafe { &*inst.tables[dst_t as usize] }.elements().len();
+    if src + len > src_len || dst + len > dst_len {
+        return FAIL;
+    }
+    let items: Vec<usize> =
+        unsafe { &*inst.tables[src_t as usize] }.elements()[src..src + len].to_vec();
+    unsafe { &mut *inst.tables[dst_t as usize] }.elements_mut()[dst..dst + len]
+        .copy_from_slice(&items);
+    OK
+}
+
+/// `table.init` (also used for active element segments at instantiation).
+pub fn table_init(inst: &mut Instance, table: u32, seg: u32, dst: u32, src: u32, len: u32) -> u32 {
+    let (dst, src, len) = (dst as usize, src as usize, len as usize);
+    let items = &inst.elems[seg as usize];
+    let t = unsafe { &mut *inst.tables[table as usize] };
+    if src + len > items.len() || dst + len > t.elements().len() {
+        return FAIL;
+    }
+    t.elements_mut()[dst..dst + len].copy_from_slice(&items[src..src + len]);
+    OK
+}
+
+unsafe extern "C" fn builtin_table_init(
+    vmctx: usize,
+    table: u32,
+    seg: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> u32 {
+    table_init(unsafe { instance(vmctx) }, table, seg, dst, src, len)
+}
+
+unsafe extern "C" fn builtin_elem_drop(vmctx: usize, seg: u32) {
+    unsafe { instance(vmctx) }.elems[seg as usize].clear();
+}

@@ -1,0 +1,433 @@
+//! Instantiation (imports checked, vmctx laid out, segments applied, start
+//! run) and calls from the host into wasm.
+
+use crate::module::{ElemItems, Module};
+use crate::store::{Extern, Func, Global, Memory, Store, Table, Val};
+use crate::traps::{call_catching, Trap};
+use crate::vm::{VMFuncRef, ValRaw};
+use kiln_abi::{TrapCode, VMOffsets};
+use std::collections::HashMap;
+use wasmparser::{ConstExpr, ExternalKind, Operator, TypeRef};
+
+pub struct Instance {
+    pub module: &'static Module,
+    offsets: VMOffsets,
+    vmctx: Box<[u64]>,
+    pub(crate) memories: Vec<*mut Memory>,
+    pub(crate) tables: Vec<*mut Table>,
+    globals: Vec<*mut Global>,
+    pub(crate) datas: Vec<&'static [u8]>,
+    pub(crate) elems: Vec<Vec<usize>>,
+    exports: HashMap<String, Extern>,
+}
+
+#[derive(Debug)]
+pub enum InstantiateError {
+    /// An import is missing or has the wrong type.
+    Link(String),
+    /// A segment or the start function trapped.
+    Trap(Trap),
+    /// Memory or tables could not be allocated.
+    Resource(String),
+}
+
+impl std::fmt::Display for InstantiateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InstantiateError::Link(m) => {
+                write!(f, "unknown import or incompatible import type: {m}")
+            }
+            InstantiateError::Trap(t) => write!(f, "{t}"),
+            InstantiateError::Resource(m) => f.write_str(m),
+        }
+    }
+}
+
+fn limits_match(actual_min: u64, actual_max: Option<u64>, min: u64, max: Option<u64>) -> bool {
+    actual_min >= min
+        && match max {
+            None => true,
+            Some(m) => actual_max.is_some_and(|am| am <= m),
+        }
+}
+
+impl Instance {
+    pub fn vmctx_ptr(&self) -> usize {
+        self.vmctx.as_ptr() as usize
+    }
+
+    fn vmctx_write(&mut self, offset: u32, value: usize) {
+        // SAFETY: offset lies inside the vmctx, 8-aligned by VMOffsets.
+        unsafe {
+            *((self.vmctx.as_mut_ptr() as *mut u8).add(offset as usize) as *mut usize) = value
+        };
+    }
+
+    fn funcref_ptr(&self, index: u32) -> *mut VMFuncRef {
+        // SAFETY: the funcref array lies inside the vmctx.
+        unsafe {
+            (self.vmctx.as_ptr() as *mut u8).add(self.offsets.funcref(index) as usize)
+                as *mut VMFuncRef
+        }
+    }
+
+    pub fn export(&self, name: &str) -> Option<Extern> {
+        self.exports.get(name).copied()
+    }
+
+    pub fn exports(&self) -> impl Iterator<Item = (&String, &Extern)> {
+        self.exports.iter()
+    }
+
+    pub fn memory(&self, index: u32) -> Option<*mut Memory> {
+        self.memories.get(index as usize).copied()
+    }
+
+    pub fn set_stack_limit(&mut self, limit: usize) {
+        self.vmctx_write(VMOffsets::STACK_LIMIT, limit);
+    }
+
+    fn eval_const(&self, expr: &ConstExpr) -> Result<u64, String> {
+        let mut stack: Vec<u64> = Vec::new();
+        for op in expr.get_operators_reader() {
+            let op = op.map_err(|e| e.to_string())?;
+            match op {
+                Operator::I32Const { value } => stack.push(value as u32 as u64),
+                Operator::I64Const { value } => stack.push(value as u64),
+                Operator::F32Const { value } => stack.push(value.bits() as u64),
+                Operator::F64Const { value } => stack.push(value.bits()),
+                Operator::RefNull { .. } => stack.push(0),
+                Operator::RefFunc { function_index } => {
+                    stack.push(self.funcref_ptr(function_index) as u64)
+                }
+                // SAFETY: global pointers belong to the store.
+                Operator::GlobalGet { global_index } => {
+                    stack.push(unsafe { (*self.globals[global_index as usize]).get() }.to_bits())
+                }
+                Operator::I32Add | Operator::I32Sub | Operator::I32Mul => {
+                    let (b, a) = (stack.pop().unwrap() as u32, stack.pop().unwrap() as u32);
+                    let r = match op {
+                        Operator::I32Add => a.wrapping_add(b),
+                        Operator::I32Sub => a.wrapping_sub(b),
+                        _ => a.wrapping_mul(b),
+                    };
+                    stack.push(r as u64);
+                }
+                Operator::I64Add | Operator::I64Sub | Operator::I64Mul => {
+                    let (b, a) = (stack.pop().unwrap(), stack.pop().unwrap());
+                    let r = match op {
+                        Operator::I64Add => a.wrapping_add(b),
+                        Operator::I64Sub => a.wrapping_sub(b),
+                        _ => a.wrapping_mul(b),
+                    };
+                    stack.push(r);
+                }
+                Operator::End => {}
+                other => {
+                    return Err(format!(
+                        "unsupported constant expression operator {other:?}"
+                    ))
+                }
+            }
+        }
+        stack
+            .pop()
+            .ok_or_else(|| "empty constant expression".to_string())
+    }
+}
+
+impl Store {
+    /// Instantiate `module` with `imports` in the module's import order.
+    pub fn instantiate(
+        &mut self,
+        module: &'static Module,
+        imports: &[Extern],
+    ) -> Result<*mut Instance, InstantiateError> {
+        use InstantiateError::*;
+        if imports.len() != module.imports.len() {
+            return Err(Link(format!(
+                "{} imports expected, {} given",
+                module.imports.len(),
+                imports.len()
+            )));
+        }
+        let offsets = VMOffsets {
+            ptr_size: 8,
+            num_memories: module.memories.len() as u32,
+            num_tables: module.tables.len() as u32,
+            num_globals: module.globals.len() as u32,
+            num_types: module.types.len() as u32,
+            num_funcs: module.funcs.len() as u32,
+        };
+        let mut inst = Box::new(Instance {
+            module,
+            offsets,
+            vmctx: vec![0u64; offsets.size().div_ceil(8) as usize].into_boxed_slice(),
+            memories: Vec::new(),
+            tables: Vec::new(),
+            globals: Vec::new(),
+            datas: module.datas.iter().map(|d| d.data).collect(),
+            elems: Vec::new(),
+            exports: HashMap::new(),
+        });
+        let inst_ptr = &mut *inst as *mut Instance as usize;
+        inst.vmctx_write(
+            VMOffsets::BUILTINS,
+            &crate::builtins::BUILTINS as *const _ as usize,
+        );
+        inst.vmctx_write(VMOffsets::INSTANCE, inst_ptr);
+        let sig_ids: Vec<u32> = module.types.iter().map(crate::sig::sig_id).collect();
+        for (i, id) in sig_ids.iter().enumerate() {
+            let off = offsets.sig_id(i as u32);
+            // SAFETY: inside the vmctx, 4-aligned.
+            unsafe { *((inst.vmctx.as_mut_ptr() as *mut u8).add(off as usize) as *mut u32) = *id };
+        }
+        let vmctx = inst.vmctx_ptr();
+
+        // Imports, checked against what the module declares.
+        let mut func_index = 0u32;
+        for (imp, ext) in module.imports.iter().zip(imports) {
+            let what = format!("{}::{}", imp.module, imp.name);
+            match (imp.ty, *ext) {
+                (TypeRef::Func(t), Extern::Func(f)) => {
+                    // SAFETY: funcrefs handed out by this store are live.
+                    let mut fr = unsafe { *f.funcref };
+                    if fr.sig_id != sig_ids[t as usize] {
+                        return Err(Link(format!("{what}: function type mismatch")));
+                    }
+                    if fr.vmctx == 0 {
+                        fr.vmctx = vmctx; // a host function runs against its importer
+                    }
+                    unsafe { *inst.funcref_ptr(func_index) = fr };
+                    func_index += 1;
+                }
+                (TypeRef::Memory(m), Extern::Memory(p)) => {
+                    // SAFETY: store-owned memory.
+                    let mem = unsafe { &*p };
+                    if !limits_match(mem.pages(), mem.ty.maximum, m.initial, m.maximum) {
+                        return Err(Link(format!("{what}: memory limits mismatch")));
+                    }
+                    inst.memories.push(p);
+                }
+                (TypeRef::Table(t), Extern::Table(p)) => {
+                    let table = unsafe { &*p };
+                    if table.ty.element_type != t.element_type
+                        || !limits_match(
+                            table.elements().len() as u64,
+                            table.ty.maximum,
+                            t.initial,
+                            t.maximum,
+                        )
+                    {
+                        return Err(Link(format!("{what}: table type mismatch")));
+                    }
+                    inst.tables.push(p);
+                }
+                (TypeRef::Global(g), Extern::Global(p)) => {
+                    if unsafe { (*p).ty } != g {
+                        return Err(Link(format!("{what}: global type mismatch")));
+                    }
+                    inst.globals.push(p);
+                }
+                _ => return Err(Link(format!("{what}: import kind mismatch"))),
+            }
+        }
+
+        // Defined functions.
+        for (i, code) in module.func_ptrs.iter().enumerate() {
+            let index = module.num_imported_funcs + i as u32;
+            let fr = VMFuncRef {
+                func_ptr: *code,
+                vmctx,
+                sig_id: sig_ids[module.funcs[index as usize] as usize],
+                _pad: 0,
+            };
+            unsafe { *inst.funcref_ptr(index) = fr };
+        }
+        // Defined globals, in order (an initializer may read earlier ones).
+        for (ty, init) in &module.globals[module.num_imported_globals as usize..] {
+            let bits = inst.eval_const(init.as_ref().unwrap()).map_err(Resource)?;
+            let g = self.global(*ty, Val::from_bits(ty.content_type, bits));
+            inst.globals.push(g);
+        }
+        for (ty, init) in &module.tables[module.num_imported_tables as usize..] {
+            let init = match init {
+                Some(e) => inst.eval_const(e).map_err(Resource)? as usize,
+                None => 0,
+            };
+            inst.tables.push(self.table(*ty, init).map_err(Resource)?);
+        }
+        for ty in &module.memories[module.num_imported_memories as usize..] {
+            inst.memories.push(self.memory(*ty).map_err(Resource)?);
+        }
+        for (i, p) in inst.memories.clone().iter().enumerate() {
+            inst.vmctx_write(
+                offsets.memory_ptr(i as u32),
+                unsafe { &mut (**p).vm } as *mut _ as usize,
+            );
+        }
+        for (i, p) in inst.tables.clone().iter().enumerate() {
+            inst.vmctx_write(
+                offsets.table_ptr(i as u32),
+                unsafe { &mut (**p).vm } as *mut _ as usize,
+            );
+        }
+        for (i, p) in inst.globals.clone().iter().enumerate() {
+            inst.vmctx_write(
+                offsets.global_ptr(i as u32),
+                unsafe { &mut (**p).vm } as *mut _ as usize,
+            );
+        }
+        // Element segments, evaluated now; passive ones stay for table.init.
+        for seg in &module.elems {
+            let items = match &seg.items {
+                ElemItems::Funcs(f) => f.iter().map(|i| inst.funcref_ptr(*i) as usize).collect(),
+                ElemItems::Exprs(e) => e
+                    .iter()
+                    .map(|x| inst.eval_const(x).map(|v| v as usize))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(Resource)?,
+            };
+            inst.elems.push(items);
+        }
+        for name_kind in &module.exports {
+            let (name, kind, index) = name_kind;
+            let ext = match kind {
+                ExternalKind::Func | ExternalKind::FuncExact => {
+                    let fp = inst.funcref_ptr(*index);
+                    let trampoline = module.trampolines[module.funcs[*index as usize] as usize];
+                    Extern::Func(Func {
+                        funcref: fp,
+                        trampoline,
+                    })
+                }
+                ExternalKind::Memory => Extern::Memory(inst.memories[*index as usize]),
+                ExternalKind::Table => Extern::Table(inst.tables[*index as usize]),
+                ExternalKind::Global => Extern::Global(inst.globals[*index as usize]),
+                ExternalKind::Tag => {
+                    return Err(Resource("exception tags are not supported".into()))
+                }
+            };
+            inst.exports.insert(name.clone(), ext);
+        }
+        let p = &mut *inst as *mut Instance;
+        self.instances.push(inst);
+        // From here on the instance exists, even if a segment traps (its
+        // earlier writes into shared tables and memories stay visible).
+        self.apply_segments(p).map_err(Trap)?;
+        if let Some(start) = module.start {
+            let f = unsafe { &*p }.func(start);
+            self.call(f, &[]).map_err(Trap)?;
+        }
+        Ok(p)
+    }
+
+    fn apply_segments(&mut self, p: *mut Instance) -> Result<(), crate::traps::Trap> {
+        // SAFETY: the instance is owned by this store.
+        let inst = unsafe { &mut *p };
+        let module = inst.module;
+        let trap = |code| crate::traps::Trap {
+            kind: crate::traps::TrapKind::Wasm(code),
+            backtrace: vec![],
+        };
+        for (i, seg) in module.elems.iter().enumerate() {
+            if let Some((table, offset)) = &seg.active {
+                let offset = inst.eval_const(offset).unwrap_or(0) as u32;
+                let n = inst.elems[i].len() as u32;
+                let code = crate::builtins::table_init(inst, *table, i as u32, offset, 0, n);
+                if code != 0 {
+                    return Err(trap(TrapCode::TableOutOfBounds));
+                }
+            }
+            if seg.active.is_some() || seg.declared {
+                inst.elems[i].clear();
+            }
+        }
+        for (i, seg) in module.datas.iter().enumerate() {
+            if let Some((mem, offset)) = &seg.active {
+                let offset = inst.eval_const(offset).unwrap_or(0);
+                let code = crate::builtins::memory_init(
+                    inst,
+                    *mem,
+                    i as u32,
+                    offset,
+                    0,
+                    seg.data.len() as u32,
+                );
+                if code != 0 {
+                    return Err(trap(TrapCode::MemoryOutOfBounds));
+                }
+                inst.datas[i] = &[];
+            }
+        }
+        Ok(())
+    }
+
+    /// Call `f` with `args`; results in order, or the trap that stopped it.
+    pub fn call(&mut self, f: Func, args: &[Val]) -> Result<Vec<Val>, Trap> {
+        let ty = f.ty();
+        assert_eq!(args.len(), ty.params().len(), "argument count");
+        assert!(
+            f.trampoline != 0,
+            "a bare host function cannot be called from the host"
+        );
+        let mut slots = vec![ValRaw::default(); ty.params().len().max(ty.results().len()).max(1)];
+        for (s, a) in slots.iter_mut().zip(args) {
+            *s = ValRaw::from_u64(a.to_bits());
+        }
+        if self.depth == 0 {
+            let limit = stack_limit();
+            for inst in &mut self.instances {
+                inst.set_stack_limit(limit);
+            }
+        }
+        self.depth += 1;
+        // SAFETY: the funcref is live; the trampoline matches its type (both
+        // come from the same export); `slots` has room for params and results.
+        let fr = unsafe { *f.funcref };
+        let tramp: unsafe extern "C" fn(usize, usize, *mut ValRaw) =
+            unsafe { std::mem::transmute(f.trampoline) };
+        let slots_ptr = slots.as_mut_ptr();
+        let r = call_catching(&mut || unsafe { tramp(fr.vmctx, fr.func_ptr, slots_ptr) });
+        self.depth -= 1;
+        r?;
+        Ok(ty
+            .results()
+            .iter()
+            .zip(&slots)
+            .map(|(t, s)| Val::from_bits(*t, s.u64()))
+            .collect())
+    }
+}
+
+impl Instance {
+    /// A callable handle for function `index` of this instance.
+    pub fn func(&self, index: u32) -> Func {
+        let trampoline = self.module.trampolines[self.module.funcs[index as usize] as usize];
+        Func {
+            funcref: self.funcref_ptr(index),
+            trampoline,
+        }
+    }
+}
+
+/// Lowest stack address wasm may use on this thread: the thread's stack
+/// bottom plus room for host functions and trap handling.
+fn stack_limit() -> usize {
+    const HOST_RESERVE: usize = 256 * 1024;
+    // SAFETY: querying this thread's own attributes.
+    unsafe {
+        let mut attr: libc::pthread_attr_t = std::mem::zeroed();
+        if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) == 0 {
+            let mut addr: *mut libc::c_void = std::ptr::null_mut();
+            let mut size: libc::size_t = 0;
+            libc::pthread_attr_getstack(&attr, &mut addr, &mut size);
+            libc::pthread_attr_destroy(&mut attr);
+            if !addr.is_null() {
+                return addr as usize + HOST_RESERVE;
+            }
+        }
+    }
+    let here = 0u8;
+    (&here as *const u8 as usize).saturating_sub(1 << 20)
+}

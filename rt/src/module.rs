@@ -1,0 +1,296 @@
+//! A compiled module as the runtime sees it: the descriptor the compiler
+//! emitted plus what its metadata (the module minus code) says.
+
+use crate::traps::CODE_RANGES;
+use kiln_abi::descriptor as d;
+use std::collections::HashMap;
+use wasmparser::{
+    CompositeInnerType, ConstExpr, DataKind, ElementItems, ElementKind, ExternalKind, FuncType,
+    GlobalType, MemoryType, Parser, Payload, RefType, TableInit, TableType, TypeRef,
+};
+
+pub struct Import {
+    pub module: String,
+    pub name: String,
+    pub ty: TypeRef,
+}
+
+pub enum ElemItems {
+    Funcs(Vec<u32>),
+    Exprs(Vec<ConstExpr<'static>>),
+}
+
+pub struct ElemSegment {
+    pub ty: RefType,
+    pub items: ElemItems,
+    /// `Some((table, offset))` for active segments.
+    pub active: Option<(u32, ConstExpr<'static>)>,
+    pub declared: bool,
+}
+
+pub struct DataSegment {
+    pub data: &'static [u8],
+    pub active: Option<(u32, ConstExpr<'static>)>,
+}
+
+pub struct Module {
+    pub types: Vec<FuncType>,
+    pub imports: Vec<Import>,
+    /// Type index of every function, imports first.
+    pub funcs: Vec<u32>,
+    pub num_imported_funcs: u32,
+    pub num_imported_tables: u32,
+    pub num_imported_memories: u32,
+    pub num_imported_globals: u32,
+    pub tables: Vec<(TableType, Option<ConstExpr<'static>>)>,
+    pub memories: Vec<MemoryType>,
+    pub globals: Vec<(GlobalType, Option<ConstExpr<'static>>)>,
+    pub exports: Vec<(String, ExternalKind, u32)>,
+    pub start: Option<u32>,
+    pub elems: Vec<ElemSegment>,
+    pub datas: Vec<DataSegment>,
+    pub names: HashMap<u32, String>,
+    /// Code address of each defined function.
+    pub func_ptrs: Vec<usize>,
+    /// Host-to-wasm trampoline of each type.
+    pub trampolines: Vec<usize>,
+    pub explicit_bounds: bool,
+    /// (code address, function index), sorted, for backtraces.
+    sorted_starts: Vec<(usize, u32)>,
+}
+
+#[derive(Debug)]
+pub struct LoadError(pub String);
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Module {
+    /// Read a module descriptor emitted by kiln's compiler.
+    ///
+    /// # Safety
+    /// `desc` must point at a descriptor (`kiln_abi::descriptor`) in code
+    /// that stays loaded for the rest of the process.
+    pub unsafe fn from_descriptor(desc: *const usize) -> Result<&'static Module, LoadError> {
+        // SAFETY: per the contract above.
+        let field = |i: u32| unsafe { *desc.add(i as usize) };
+        if field(d::ABI_VERSION) != kiln_abi::ABI_VERSION as usize {
+            return Err(LoadError(format!(
+                "module was compiled for runtime ABI {}, this runtime is ABI {}",
+                field(d::ABI_VERSION),
+                kiln_abi::ABI_VERSION
+            )));
+        }
+        // SAFETY: pointers and lengths the compiler wrote into the descriptor.
+        let meta: &'static [u8] = unsafe {
+            std::slice::from_raw_parts(field(d::META_PTR) as *const u8, field(d::META_LEN))
+        };
+        let func_ptrs = unsafe {
+            std::slice::from_raw_parts(
+                field(d::FUNCS_PTR) as *const usize,
+                field(d::NUM_DEFINED_FUNCS),
+            )
+        }
+        .to_vec();
+        let trampolines = unsafe {
+            std::slice::from_raw_parts(
+                field(d::TRAMPOLINES_PTR) as *const usize,
+                field(d::NUM_TYPES),
+            )
+        }
+        .to_vec();
+        let mut m =
+            parse_metadata(meta).map_err(|e| LoadError(format!("corrupt module metadata: {e}")))?;
+        m.func_ptrs = func_ptrs;
+        m.trampolines = trampolines;
+        m.explicit_bounds = field(d::BOUNDS_CHECKS) != 0;
+        let base = m.num_imported_funcs;
+        m.sorted_starts = m
+            .func_ptrs
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (*p, base + i as u32))
+            .collect();
+        m.sorted_starts.sort();
+        let m: &'static Module = Box::leak(Box::new(m));
+        CODE_RANGES.register(field(d::CODE_START), field(d::CODE_END), m);
+        Ok(m)
+    }
+
+    pub fn func_type(&self, func_index: u32) -> &FuncType {
+        &self.types[self.funcs[func_index as usize] as usize]
+    }
+
+    pub fn func_name(&self, index: u32) -> Option<String> {
+        self.names.get(&index).cloned()
+    }
+
+    /// The defined function whose code contains `pc`.
+    pub fn func_at(&self, pc: usize) -> Option<u32> {
+        let i = self
+            .sorted_starts
+            .partition_point(|(start, _)| *start <= pc);
+        i.checked_sub(1).map(|i| self.sorted_starts[i].1)
+    }
+}
+
+fn parse_metadata(meta: &'static [u8]) -> Result<Module, wasmparser::BinaryReaderError> {
+    let mut m = Module {
+        types: Vec::new(),
+        imports: Vec::new(),
+        funcs: Vec::new(),
+        num_imported_funcs: 0,
+        num_imported_tables: 0,
+        num_imported_memories: 0,
+        num_imported_globals: 0,
+        tables: Vec::new(),
+        memories: Vec::new(),
+        globals: Vec::new(),
+        exports: Vec::new(),
+        start: None,
+        elems: Vec::new(),
+        datas: Vec::new(),
+        names: HashMap::new(),
+        func_ptrs: Vec::new(),
+        trampolines: Vec::new(),
+        explicit_bounds: false,
+        sorted_starts: Vec::new(),
+    };
+    for payload in Parser::new(0).parse_all(meta) {
+        match payload? {
+            Payload::TypeSection(r) => {
+                for group in r {
+                    for sub in group?.into_types() {
+                        if let CompositeInnerType::Func(f) = sub.composite_type.inner {
+                            m.types.push(f);
+                        }
+                    }
+                }
+            }
+            Payload::ImportSection(r) => {
+                for imp in r.into_imports() {
+                    let imp = imp?;
+                    match imp.ty {
+                        TypeRef::Func(t) => {
+                            m.funcs.push(t);
+                            m.num_imported_funcs += 1;
+                        }
+                        TypeRef::Table(t) => {
+                            m.tables.push((t, None));
+                            m.num_imported_tables += 1;
+                        }
+                        TypeRef::Memory(t) => {
+                            m.memories.push(t);
+                            m.num_imported_memories += 1;
+                        }
+                        TypeRef::Global(g) => {
+                            m.globals.push((g, None));
+                            m.num_imported_globals += 1;
+                        }
+                        _ => {}
+                    }
+                    m.imports.push(Import {
+                        module: imp.module.to_string(),
+                        name: imp.name.to_string(),
+                        ty: imp.ty,
+                    });
+                }
+            }
+            Payload::TableSection(r) => {
+                for t in r {
+                    let t = t?;
+                    let init = match t.init {
+                        TableInit::RefNull => None,
+                        TableInit::Expr(e) => Some(e),
+                    };
+                    m.tables.push((t.ty, init));
+                }
+            }
+            Payload::MemorySection(r) => {
+                for mem in r {
+                    m.memories.push(mem?);
+                }
+            }
+            Payload::GlobalSection(r) => {
+                for g in r {
+                    let g = g?;
+                    m.globals.push((g.ty, Some(g.init_expr)));
+                }
+            }
+            Payload::ExportSection(r) => {
+                for e in r {
+                    let e = e?;
+                    m.exports.push((e.name.to_string(), e.kind, e.index));
+                }
+            }
+            Payload::StartSection { func, .. } => m.start = Some(func),
+            Payload::ElementSection(r) => {
+                for e in r {
+                    let e = e?;
+                    let (ty, items) = match e.items {
+                        ElementItems::Functions(f) => (
+                            RefType::FUNCREF,
+                            ElemItems::Funcs(f.into_iter().collect::<Result<_, _>>()?),
+                        ),
+                        ElementItems::Expressions(ty, x) => (
+                            ty,
+                            ElemItems::Exprs(x.into_iter().collect::<Result<_, _>>()?),
+                        ),
+                    };
+                    let (active, declared) = match e.kind {
+                        ElementKind::Active {
+                            table_index,
+                            offset_expr,
+                        } => (Some((table_index.unwrap_or(0), offset_expr)), false),
+                        ElementKind::Passive => (None, false),
+                        ElementKind::Declared => (None, true),
+                    };
+                    m.elems.push(ElemSegment {
+                        ty,
+                        items,
+                        active,
+                        declared,
+                    });
+                }
+            }
+            Payload::DataSection(r) => {
+                for s in r {
+                    let s = s?;
+                    let active = match s.kind {
+                        DataKind::Active {
+                            memory_index,
+                            offset_expr,
+                        } => Some((memory_index, offset_expr)),
+                        DataKind::Passive => None,
+                    };
+                    m.datas.push(DataSegment {
+                        data: s.data,
+                        active,
+                    });
+                }
+            }
+            Payload::CustomSection(c) if c.name() == kiln_abi::symbols::FUNCTIONS_SECTION => {
+                let reader = wasmparser::BinaryReader::new(c.data(), c.data_offset());
+                for t in wasmparser::FunctionSectionReader::new(reader)? {
+                    m.funcs.push(t?);
+                }
+            }
+            Payload::CustomSection(c) => {
+                if let wasmparser::KnownCustom::Name(names) = c.as_known() {
+                    for name in names.into_iter().flatten() {
+                        if let wasmparser::Name::Function(map) = name {
+                            for n in map.into_iter().flatten() {
+                                m.names.insert(n.index, n.name.to_string());
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(m)
+}

@@ -1,0 +1,267 @@
+//! The store owns everything instances share: memories, tables, globals,
+//! host functions and the instances themselves. Nothing is freed before the
+//! store, so raw pointers between them stay valid.
+
+use crate::instance::Instance;
+use crate::sys::mmap::Reservation;
+use crate::vm::{VMFuncRef, VMGlobal, VMMemory, VMTable};
+use kiln_abi::{MEMORY32_RESERVATION, WASM_PAGE_SIZE};
+use wasmparser::{FuncType, GlobalType, MemoryType, RefType, TableType, ValType};
+
+/// A wasm value as the host sees it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Val {
+    I32(i32),
+    I64(i64),
+    /// Bits, so that NaN payloads survive.
+    F32(u32),
+    F64(u64),
+    /// Address of a `VMFuncRef`, 0 for null.
+    FuncRef(usize),
+    /// Opaque host value, 0 for null.
+    ExternRef(usize),
+}
+
+impl Val {
+    pub fn to_bits(self) -> u64 {
+        match self {
+            Val::I32(v) => v as u32 as u64,
+            Val::I64(v) => v as u64,
+            Val::F32(v) => v as u64,
+            Val::F64(v) => v,
+            Val::FuncRef(v) | Val::ExternRef(v) => v as u64,
+        }
+    }
+
+    pub fn from_bits(ty: ValType, bits: u64) -> Val {
+        match ty {
+            ValType::I32 => Val::I32(bits as u32 as i32),
+            ValType::I64 => Val::I64(bits as i64),
+            ValType::F32 => Val::F32(bits as u32),
+            ValType::F64 => Val::F64(bits),
+            ValType::Ref(r) if r.is_func_ref() => Val::FuncRef(bits as usize),
+            _ => Val::ExternRef(bits as usize),
+        }
+    }
+}
+
+pub struct Memory {
+    pub vm: VMMemory,
+    pub ty: MemoryType,
+    reservation: Reservation,
+}
+
+impl Memory {
+    pub fn new(ty: MemoryType) -> Result<Box<Memory>, String> {
+        let max_pages = 65536;
+        if ty.initial > max_pages {
+            return Err(format!(
+                "memory of {} pages exceeds the 4 GiB limit",
+                ty.initial
+            ));
+        }
+        let reservation = Reservation::new(MEMORY32_RESERVATION as usize)
+            .map_err(|e| format!("cannot reserve linear memory: {e}"))?;
+        let mut m = Box::new(Memory {
+            vm: VMMemory {
+                base: reservation.base(),
+                length: 0,
+            },
+            ty,
+            reservation,
+        });
+        if m.grow(ty.initial).is_none() {
+            return Err(format!(
+                "cannot allocate {} pages of linear memory",
+                ty.initial
+            ));
+        }
+        Ok(m)
+    }
+
+    pub fn pages(&self) -> u64 {
+        self.vm.length / WASM_PAGE_SIZE
+    }
+
+    fn max_pages(&self) -> u64 {
+        self.ty.maximum.unwrap_or(65536).min(65536)
+    }
+
+    /// Grow by `delta` pages; the old size in pages, or `None` if refused.
+    pub fn grow(&mut self, delta: u64) -> Option<u64> {
+        let old = self.pages();
+        let new = old.checked_add(delta)?;
+        if new > self.max_pages() {
+            return None;
+        }
+        self.reservation
+            .make_accessible((new * WASM_PAGE_SIZE) as usize)
+            .ok()?;
+        self.vm.length = new * WASM_PAGE_SIZE;
+        Some(old)
+    }
+
+    pub fn data(&self) -> &[u8] {
+        // SAFETY: the first `length` bytes of the reservation are accessible.
+        unsafe { std::slice::from_raw_parts(self.vm.base, self.vm.length as usize) }
+    }
+
+    pub fn data_mut(&mut self) -> &mut [u8] {
+        // SAFETY: as above, and we hold the only host reference.
+        unsafe { std::slice::from_raw_parts_mut(self.vm.base, self.vm.length as usize) }
+    }
+}
+
+pub struct Table {
+    pub vm: VMTable,
+    pub ty: TableType,
+    elements: Vec<usize>,
+}
+
+impl Table {
+    pub fn new(ty: TableType, init: usize) -> Result<Box<Table>, String> {
+        if ty.initial > 10_000_000 {
+            return Err(format!("table of {} elements is too large", ty.initial));
+        }
+        let mut t = Box::new(Table {
+            vm: VMTable {
+                base: std::ptr::null_mut(),
+                length: 0,
+            },
+            ty,
+            elements: Vec::new(),
+        });
+        t.elements = vec![init; ty.initial as usize];
+        t.sync();
+        Ok(t)
+    }
+
+    fn sync(&mut self) {
+        self.vm.base = self.elements.as_mut_ptr();
+        self.vm.length = self.elements.len() as u64;
+    }
+
+    pub fn elements(&self) -> &[usize] {
+        &self.elements
+    }
+
+    pub fn elements_mut(&mut self) -> &mut [usize] {
+        &mut self.elements
+    }
+
+    pub fn grow(&mut self, delta: u32, init: usize) -> Option<u32> {
+        let old = self.elements.len() as u64;
+        let new = old + delta as u64;
+        let max = self.ty.maximum.unwrap_or(u32::MAX as u64).min(10_000_000);
+        if new > max {
+            return None;
+        }
+        self.elements.resize(new as usize, init);
+        self.sync();
+        Some(old as u32)
+    }
+}
+
+pub struct Global {
+    pub vm: VMGlobal,
+    pub ty: GlobalType,
+}
+
+impl Global {
+    pub fn get(&self) -> Val {
+        Val::from_bits(
+            self.ty.content_type,
+            u64::from_ne_bytes(self.vm.bytes[..8].try_into().unwrap()),
+        )
+    }
+    pub fn set_bits(&mut self, bits: u64) {
+        self.vm.bytes = [0; 16];
+        self.vm.bytes[..8].copy_from_slice(&bits.to_ne_bytes());
+    }
+}
+
+/// A callable function: its funcref, and the trampoline the host calls it
+/// through (0 for a bare host function that no module has imported).
+#[derive(Clone, Copy, Debug)]
+pub struct Func {
+    pub funcref: *const VMFuncRef,
+    pub trampoline: usize,
+}
+
+impl Func {
+    pub fn ty(&self) -> FuncType {
+        // SAFETY: funcrefs handed out by a store live as long as the store.
+        crate::sig::func_type(unsafe { (*self.funcref).sig_id }).expect("registered signature")
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum Extern {
+    Func(Func),
+    Memory(*mut Memory),
+    Table(*mut Table),
+    Global(*mut Global),
+}
+
+#[derive(Default)]
+pub struct Store {
+    pub(crate) instances: Vec<Box<Instance>>,
+    pub(crate) memories: Vec<Box<Memory>>,
+    pub(crate) tables: Vec<Box<Table>>,
+    pub(crate) globals: Vec<Box<Global>>,
+    host_funcs: Vec<Box<VMFuncRef>>,
+    pub(crate) depth: u32,
+}
+
+impl Store {
+    pub fn new() -> Store {
+        Store::default()
+    }
+
+    /// A host function with the native signature of `ty`:
+    /// `extern "C" fn(vmctx, params...) -> result`. `vmctx` is the
+    /// importing instance's, so the function can reach its memory.
+    pub fn host_func(&mut self, ty: &FuncType, code: usize) -> Func {
+        let f = Box::new(VMFuncRef {
+            func_ptr: code,
+            vmctx: 0,
+            sig_id: crate::sig::sig_id(ty),
+            _pad: 0,
+        });
+        let p = &*f as *const VMFuncRef;
+        self.host_funcs.push(f);
+        Func {
+            funcref: p,
+            trampoline: 0,
+        }
+    }
+
+    pub fn memory(&mut self, ty: MemoryType) -> Result<*mut Memory, String> {
+        let mut m = Memory::new(ty)?;
+        let p = &mut *m as *mut Memory;
+        self.memories.push(m);
+        Ok(p)
+    }
+
+    pub fn table(&mut self, ty: TableType, init: usize) -> Result<*mut Table, String> {
+        let mut t = Table::new(ty, init)?;
+        let p = &mut *t as *mut Table;
+        self.tables.push(t);
+        Ok(p)
+    }
+
+    pub fn global(&mut self, ty: GlobalType, value: Val) -> *mut Global {
+        let mut g = Box::new(Global {
+            vm: VMGlobal::default(),
+            ty,
+        });
+        g.set_bits(value.to_bits());
+        let p = &mut *g as *mut Global;
+        self.globals.push(g);
+        p
+    }
+}
+
+pub fn is_funcref(r: RefType) -> bool {
+    r.is_func_ref()
+}

@@ -1,0 +1,7 @@
+//! Everything that talks to the operating system or the processor directly:
+//! the single module to edit when kiln's runtime is ported.
+
+pub mod dl;
+pub mod mmap;
+pub mod signals;
+pub mod unwind;

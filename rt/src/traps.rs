@@ -1,0 +1,253 @@
+//! Traps: how compiled code stops, how the runtime catches it, and the wasm
+//! backtrace it prints.
+
+use crate::module::Module;
+use crate::sys::unwind::{kiln_call_catching, kiln_resume, JumpBuf};
+use kiln_abi::TrapCode;
+use std::cell::Cell;
+use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Why a call into wasm did not return normally.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TrapKind {
+    Wasm(TrapCode),
+    /// The program asked to exit (WASI `proc_exit`).
+    Exit(i32),
+    /// A host function failed.
+    Host(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct Trap {
+    pub kind: TrapKind,
+    /// Innermost first: (function index, name if the module has one).
+    pub backtrace: Vec<(u32, Option<String>)>,
+}
+
+impl Trap {
+    pub fn code(&self) -> Option<TrapCode> {
+        match self.kind {
+            TrapKind::Wasm(c) => Some(c),
+            _ => None,
+        }
+    }
+    pub fn message(&self) -> String {
+        match &self.kind {
+            TrapKind::Wasm(c) => c.message().to_string(),
+            TrapKind::Exit(n) => format!("exit with status {n}"),
+            TrapKind::Host(m) => m.clone(),
+        }
+    }
+}
+
+impl fmt::Display for Trap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "trap: {}", self.message())?;
+        writeln!(f, "wasm backtrace:")?;
+        for (i, (index, name)) in self.backtrace.iter().enumerate() {
+            match name {
+                Some(n) => writeln!(f, "  {i:>3}: func[{index}] {n}")?,
+                None => writeln!(f, "  {i:>3}: func[{index}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Code ranges of every loaded module, readable from a signal handler:
+/// a fixed array filled with atomics, never shrunk.
+pub struct CodeRanges {
+    slots: [(AtomicUsize, AtomicUsize, AtomicUsize); 65536],
+    len: AtomicUsize,
+}
+
+pub static CODE_RANGES: CodeRanges = CodeRanges {
+    slots: [const {
+        (
+            AtomicUsize::new(0),
+            AtomicUsize::new(0),
+            AtomicUsize::new(0),
+        )
+    }; 65536],
+    len: AtomicUsize::new(0),
+};
+
+impl CodeRanges {
+    /// Register `[start, end)` as code of `module`, which must stay alive for
+    /// the rest of the process (loaded modules are never unloaded).
+    pub fn register(&self, start: usize, end: usize, module: *const Module) {
+        if start >= end {
+            return;
+        }
+        let i = self.len.fetch_add(1, Ordering::AcqRel);
+        if i >= self.slots.len() {
+            return; // beyond capacity faults are simply not ours
+        }
+        self.slots[i].0.store(start, Ordering::Release);
+        self.slots[i].1.store(end, Ordering::Release);
+        self.slots[i].2.store(module as usize, Ordering::Release);
+    }
+
+    pub fn module_at(&self, pc: usize) -> Option<&'static Module> {
+        let n = self.len.load(Ordering::Acquire).min(self.slots.len());
+        for s in &self.slots[..n] {
+            let m = s.2.load(Ordering::Acquire);
+            if m != 0 && pc >= s.0.load(Ordering::Acquire) && pc < s.1.load(Ordering::Acquire) {
+                // SAFETY: registered modules are leaked and live forever.
+                return Some(unsafe { &*(m as *const Module) });
+            }
+        }
+        None
+    }
+}
+
+const MAX_FRAMES: usize = 128;
+
+/// What a trap left behind for `call_catching`, written without allocating
+/// (it may be written from the signal handler).
+struct Pending {
+    kind: Cell<u32>,
+    first: Cell<Option<(usize, u32)>>,
+    pcs: Cell<[usize; MAX_FRAMES]>,
+    n: Cell<usize>,
+}
+
+thread_local! {
+    static JUMP_BUF: Cell<*mut JumpBuf> = const { Cell::new(std::ptr::null_mut()) };
+    static PENDING: Pending = const { Pending {
+        kind: Cell::new(0),
+        first: Cell::new(None),
+        pcs: Cell::new([0; MAX_FRAMES]),
+        n: Cell::new(0),
+    } };
+    static HOST_TRAP: Cell<Option<Box<TrapKind>>> = const { Cell::new(None) };
+}
+
+pub fn current_jump_buf() -> *mut JumpBuf {
+    JUMP_BUF.with(|b| b.get())
+}
+
+/// Follow frame records from `fp` while return addresses are wasm code.
+fn walk_frames(mut fp: usize, pcs: &mut [usize; MAX_FRAMES], mut n: usize) -> usize {
+    while fp != 0 && n < MAX_FRAMES {
+        // SAFETY: frame pointers of compiled wasm frames point at a frame
+        // record (saved fp, return address) on this thread's stack; the walk
+        // stops at the first return address outside wasm code.
+        let (next, ret) = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
+        if CODE_RANGES.module_at(ret).is_none() {
+            break;
+        }
+        pcs[n] = ret;
+        n += 1;
+        if next <= fp {
+            break;
+        }
+        fp = next;
+    }
+    n
+}
+
+/// Called from the signal handler for a guard-region fault.
+pub fn record_fault(pc: usize, fp: usize) {
+    PENDING.with(|p| {
+        let mut pcs = [0usize; MAX_FRAMES];
+        pcs[0] = pc;
+        let n = walk_frames(fp, &mut pcs, 1);
+        p.kind.set(TrapCode::MemoryOutOfBounds as u32);
+        p.first.set(None);
+        p.pcs.set(pcs);
+        p.n.set(n);
+    });
+}
+
+/// Raise a wasm trap from compiled code (through the trap builtin).
+pub fn raise_wasm(code: u32, module: &Module, func_index: u32, fp: usize) -> ! {
+    PENDING.with(|p| {
+        let mut pcs = [0usize; MAX_FRAMES];
+        let n = walk_frames(fp, &mut pcs, 0);
+        p.kind.set(code);
+        p.first
+            .set(Some((module as *const Module as usize, func_index)));
+        p.pcs.set(pcs);
+        p.n.set(n);
+    });
+    resume()
+}
+
+/// Raise a trap from a host function called by wasm.
+pub fn raise_host(kind: TrapKind) -> ! {
+    HOST_TRAP.with(|h| h.set(Some(Box::new(kind))));
+    PENDING.with(|p| {
+        p.kind.set(0);
+        p.first.set(None);
+        p.n.set(0);
+    });
+    resume()
+}
+
+fn resume() -> ! {
+    let buf = current_jump_buf();
+    assert!(!buf.is_null(), "trap raised outside of wasm");
+    // SAFETY: `buf` belongs to the innermost live `call_catching` frame.
+    unsafe { kiln_resume(buf) }
+}
+
+/// Run `f` (which calls compiled code); a trap inside comes back as `Err`.
+pub fn call_catching(f: &mut dyn FnMut()) -> Result<(), Trap> {
+    crate::sys::signals::install_handlers();
+    crate::sys::signals::ensure_alt_stack();
+    unsafe extern "C" fn call_closure(data: *mut u8) {
+        // SAFETY: `data` is the `&mut &mut dyn FnMut()` passed below.
+        let f = unsafe { &mut *(data as *mut &mut dyn FnMut()) };
+        f();
+    }
+    let mut buf = JumpBuf::new();
+    let prev = JUMP_BUF.with(|b| b.replace(&mut buf));
+    let mut fref: &mut dyn FnMut() = f;
+    // SAFETY: buf outlives the call; the closure owns nothing that a trap
+    // would skip dropping (see sys::unwind).
+    let trapped =
+        unsafe { kiln_call_catching(&mut buf, call_closure, &mut fref as *mut _ as *mut u8) };
+    JUMP_BUF.with(|b| b.set(prev));
+    if trapped == 0 {
+        return Ok(());
+    }
+    Err(take_pending())
+}
+
+fn take_pending() -> Trap {
+    if let Some(kind) = HOST_TRAP.with(|h| h.take()) {
+        return Trap {
+            kind: *kind,
+            backtrace: Vec::new(),
+        };
+    }
+    PENDING.with(|p| {
+        let code = TrapCode::from_u32(p.kind.get()).unwrap_or(TrapCode::Unreachable);
+        let mut backtrace = Vec::new();
+        if let Some((m, index)) = p.first.get() {
+            // SAFETY: module pointers recorded here are live registered modules.
+            let m = unsafe { &*(m as *const Module) };
+            backtrace.push((index, m.func_name(index)));
+        }
+        let pcs = p.pcs.get();
+        for (i, pc) in pcs[..p.n.get()].iter().enumerate() {
+            if let Some(m) = CODE_RANGES.module_at(*pc) {
+                // A return address points after the call; a faulting pc at it.
+                let at = if i == 0 && p.first.get().is_none() {
+                    *pc
+                } else {
+                    pc - 1
+                };
+                if let Some(index) = m.func_at(at) {
+                    backtrace.push((index, m.func_name(index)));
+                }
+            }
+        }
+        Trap {
+            kind: TrapKind::Wasm(code),
+            backtrace,
+        }
+    })
+}
