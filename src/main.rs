@@ -1,1 +1,48 @@
-fn main() {}
+//! `kiln`: ahead-of-time compiler for WebAssembly.
+
+mod cmd;
+mod input;
+mod options;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "kiln",
+    version,
+    about = "Ahead-of-time compiler for WebAssembly through LLVM"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compile a module to a relocatable object file.
+    Compile(cmd::compile::Args),
+    /// Build a static native executable that runs the module.
+    Build(cmd::build::Args),
+    /// Compile (cached) and run a module.
+    Run(cmd::run::Args),
+    /// Show a module's imports, exports, memories, tables and features.
+    Inspect(cmd::inspect::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Compile(a) => cmd::compile::run(a),
+        Command::Build(a) => cmd::build::run(a),
+        Command::Run(a) => cmd::run::run(a),
+        Command::Inspect(a) => cmd::inspect::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("kiln: error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -44,6 +44,11 @@ pub(crate) fn target_machine(opts: &CompileOptions) -> Result<TargetMachine> {
     let target = Target::from_triple(&triple)
         .map_err(|e| CompileError::Target(format!("{triple_str}: {e}")))?;
     let arch = triple_str.split('-').next().unwrap_or("");
+    if !matches!(arch, "x86_64" | "aarch64" | "riscv64") {
+        return Err(CompileError::Target(format!(
+            "{triple_str}: kiln generates code for x86_64, aarch64 and riscv64 targets"
+        )));
+    }
     let (cpu, features) = match opts.cpu.as_deref() {
         Some("native") => (
             TargetMachine::get_host_cpu_name().to_string(),

@@ -8,6 +8,7 @@
 mod codegen;
 mod error;
 mod func_env;
+mod inspect;
 mod lower;
 mod metadata;
 mod module;
@@ -17,6 +18,7 @@ mod unit;
 
 pub use codegen::{compile, compile_to_ir, host_triple, CompiledModule};
 pub use error::{CompileError, Result};
+pub use inspect::{inspect, Summary};
 pub use module::ModuleInfo;
 
 /// How linear-memory accesses are kept inside the sandbox.

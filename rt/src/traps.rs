@@ -45,11 +45,22 @@ impl fmt::Display for Trap {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "trap: {}", self.message())?;
         writeln!(f, "wasm backtrace:")?;
-        for (i, (index, name)) in self.backtrace.iter().enumerate() {
+        // Deep recursion would print thousands of equal lines: fold runs.
+        let mut i = 0;
+        while i < self.backtrace.len() {
+            let (index, name) = &self.backtrace[i];
+            let run = self.backtrace[i..]
+                .iter()
+                .take_while(|fr| *fr == &self.backtrace[i])
+                .count();
             match name {
                 Some(n) => writeln!(f, "  {i:>3}: func[{index}] {n}")?,
                 None => writeln!(f, "  {i:>3}: func[{index}]")?,
             }
+            if run > 1 {
+                writeln!(f, "       ... the same frame {} more times", run - 1)?;
+            }
+            i += run;
         }
         Ok(())
     }

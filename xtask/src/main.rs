@@ -1,1 +1,110 @@
-fn main() {}
+//! `cargo xtask setup | demo | test | spec [SUITE...] | bench`
+//!
+//! Setup installs what kiln needs on a Debian machine (LLVM 22 and friends
+//! from Debian's packages, rustup targets); `demo` and `test` run it first.
+
+mod setup;
+
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::run(),
+        Some("demo") => setup::run().and_then(|_| demo()),
+        Some("test") => setup::run().and_then(|_| test()),
+        Some("spec") => spec(&args[1..]),
+        Some("bench") => Err(anyhow::anyhow!(
+            "benchmarks are not written yet (issue 4): nothing is measured, so nothing is reported"
+        )),
+        _ => {
+            eprintln!("usage: cargo xtask <setup | demo | test | spec [--explicit-bounds] [SUITE...] | bench>");
+            std::process::exit(2)
+        }
+    };
+    if let Err(e) = result {
+        eprintln!("xtask: error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+pub fn run(cmd: &mut Command) -> Result<()> {
+    eprintln!("$ {}", format!("{cmd:?}").replace('"', ""));
+    let status = cmd
+        .status()
+        .with_context(|| format!("cannot start {cmd:?}"))?;
+    if !status.success() {
+        bail!("{cmd:?} failed with {status}");
+    }
+    Ok(())
+}
+
+fn cargo() -> Command {
+    let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    c.current_dir(root());
+    c
+}
+
+fn build_release(packages: &[&str]) -> Result<()> {
+    let mut c = cargo();
+    c.args(["build", "--release"]);
+    for p in packages {
+        c.args(["-p", p]);
+    }
+    run(&mut c)
+}
+
+fn demo() -> Result<()> {
+    build_release(&["kiln"])?;
+    let kiln = root().join("target/release/kiln");
+    let example = root().join("examples/fib.wat");
+    let out = std::env::temp_dir().join("kiln-demo");
+    std::fs::create_dir_all(&out)?;
+    println!("\n== kiln inspect examples/fib.wat");
+    run(Command::new(&kiln).arg("inspect").arg(&example))?;
+    println!("\n== kiln compile examples/fib.wat -o fib.o (a relocatable object)");
+    run(Command::new(&kiln)
+        .arg("compile")
+        .arg(&example)
+        .arg("-o")
+        .arg(out.join("fib.o")))?;
+    run(Command::new("nm").arg(out.join("fib.o")))?;
+    println!("\n== kiln run examples/fib.wat --invoke fib 30");
+    run(Command::new(&kiln)
+        .args(["run"])
+        .arg(&example)
+        .args(["--invoke", "fib", "30"]))?;
+    println!("\n== a trap: kiln run examples/fib.wat --invoke divide 7 0 (exit status 134)");
+    let status = Command::new(&kiln)
+        .arg("run")
+        .arg(&example)
+        .args(["--invoke", "divide", "7", "0"])
+        .status()?;
+    println!("exit status: {}", status.code().unwrap_or(-1));
+    Ok(())
+}
+
+fn test() -> Result<()> {
+    run(cargo().args(["test", "--workspace", "--release"]))?;
+    spec(&["v2".to_string()])?;
+    spec(&["--explicit-bounds".to_string(), "v2".to_string()])
+}
+
+fn spec(args: &[String]) -> Result<()> {
+    build_release(&["kiln-testsuite"])?;
+    let mut c = Command::new(root().join("target/release/kiln-spec"));
+    if args.iter().all(|a| a.starts_with('-')) {
+        c.arg("v2");
+    }
+    c.args(args);
+    run(&mut c)
+}

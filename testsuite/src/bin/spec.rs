@@ -270,7 +270,13 @@ fn run_suites(suites: &[String], explicit: bool, opt_level: u8) -> i32 {
     for s in &stale {
         println!("now passes, remove from testsuite/spec-expected-failures.txt: {s}");
     }
-    println!("spec ({mode} bounds): {passed} passed, {failed} failed, {} unexpected, {} stale expectations", unexpected.len(), stale.len());
+    println!(
+        "{} files, {mode} bounds: {} failures unexpected, {} expected failures now pass",
+        jobs.len(),
+        unexpected.len(),
+        stale.len()
+    );
+    println!("spec: {passed} passed, {failed} failed");
     if unexpected.is_empty() && stale.is_empty() {
         0
     } else {

@@ -1,0 +1,53 @@
+//! Code generation flags shared by `compile`, `build` and `run`; spelled as
+//! clang and wasmtime spell them.
+
+use clap::{ArgAction, Args, ValueEnum};
+use kiln_compiler::{BoundsChecks, CompileOptions};
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum BoundsMode {
+    /// No checks: guard pages around a 4 GiB reservation catch stray accesses.
+    Guard,
+    /// Compare each access with the memory's length.
+    Explicit,
+}
+
+#[derive(Args, Clone)]
+pub struct CodegenArgs {
+    /// Target triple (default: this machine's).
+    #[arg(long)]
+    pub target: Option<String>,
+    /// CPU to tune and select instructions for; `native` for this machine's
+    /// (default: a portable baseline, x86-64-v2 or generic).
+    #[arg(long)]
+    pub cpu: Option<String>,
+    /// Optimization level 0-3, as `-O2`.
+    #[arg(short = 'O', value_name = "LEVEL", default_value = "2",
+          value_parser = clap::value_parser!(u8).range(0..=3))]
+    pub opt_level: u8,
+    /// How linear-memory accesses are bounds-checked.
+    #[arg(long, value_enum, default_value = "guard")]
+    pub bounds_checks: BoundsMode,
+    /// Codegen threads (default: available cores).
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
+    /// Print nothing but errors.
+    #[arg(long, short = 'q', action = ArgAction::SetTrue)]
+    pub quiet: bool,
+}
+
+impl CodegenArgs {
+    pub fn compile_options(&self) -> CompileOptions {
+        CompileOptions {
+            target: self.target.clone(),
+            cpu: self.cpu.clone(),
+            opt_level: self.opt_level,
+            bounds_checks: match self.bounds_checks {
+                BoundsMode::Guard => BoundsChecks::GuardPages,
+                BoundsMode::Explicit => BoundsChecks::Explicit,
+            },
+            jobs: self.jobs.unwrap_or(0),
+            ..CompileOptions::default()
+        }
+    }
+}

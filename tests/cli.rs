@@ -1,0 +1,228 @@
+//! The `kiln` command line: each subcommand, and each kind of bad input
+//! giving one clear error, exit status 1 and no output file.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn kiln(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kiln"))
+        .args(args)
+        .current_dir(dir)
+        .env("KILN_CACHE_DIR", dir.join("cache"))
+        .output()
+        .expect("kiln runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("kiln-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+const PROGRAM: &str = r#"(module
+  (memory 1)
+  (func $fib (export "fib") (param i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+      (then (local.get 0))
+      (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                     (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+  (func $forever (export "forever") (param i32) (result i32)
+    (i32.add (call $forever (local.get 0)) (i32.const 1)))
+  (func $load (export "load") (param i32) (result i32) (i32.load (local.get 0)))
+  (func $div (export "div") (param i32 i32) (result i32) (i32.div_u (local.get 0) (local.get 1)))
+  (func $start (export "_start") (drop (call $fib (i32.const 10)))))"#;
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn run_invokes_and_prints_results() {
+    let d = scratch("run");
+    std::fs::write(d.join("p.wat"), PROGRAM).unwrap();
+    let o = kiln(&["run", "p.wat", "--invoke", "fib", "20"], &d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).trim(), "6765");
+    let o = kiln(&["run", "p.wat"], &d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Second run hits the cache and gives the same answer.
+    let o = kiln(&["run", "p.wat", "--invoke", "fib", "20"], &d);
+    assert_eq!(stdout(&o).trim(), "6765");
+}
+
+#[test]
+fn traps_exit_134_with_kind_and_backtrace() {
+    let d = scratch("traps");
+    std::fs::write(d.join("p.wat"), PROGRAM).unwrap();
+    for (args, kind, func) in [
+        (
+            vec!["--invoke", "div", "1", "0"],
+            "trap: integer divide by zero",
+            "div",
+        ),
+        (
+            vec!["--invoke", "load", "70000"],
+            "trap: out of bounds memory access",
+            "load",
+        ),
+        (
+            vec!["--invoke", "forever", "1"],
+            "trap: call stack exhausted",
+            "forever",
+        ),
+    ] {
+        let mut a = vec!["run", "p.wat"];
+        a.extend(args);
+        let o = kiln(&a, &d);
+        assert_eq!(o.status.code(), Some(134), "{a:?}: {}", stderr(&o));
+        let e = stderr(&o);
+        assert!(e.starts_with(kind), "{a:?}: {e}");
+        assert!(
+            e.contains(&format!("] {func}")),
+            "{a:?}: backtrace lacks {func}: {e}"
+        );
+    }
+    let o = kiln(
+        &[
+            "run",
+            "p.wat",
+            "--bounds-checks",
+            "explicit",
+            "--invoke",
+            "load",
+            "65533",
+        ],
+        &d,
+    );
+    assert_eq!(o.status.code(), Some(134));
+    assert!(stderr(&o).starts_with("trap: out of bounds memory access"));
+}
+
+#[test]
+fn compile_writes_a_relocatable_object() {
+    let d = scratch("compile");
+    std::fs::write(d.join("p.wat"), PROGRAM).unwrap();
+    let o = kiln(&["compile", "p.wat", "-o", "p.o", "-O3"], &d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bytes = std::fs::read(d.join("p.o")).unwrap();
+    assert_eq!(&bytes[..4], b"\x7fELF");
+    assert_eq!(bytes[16], 1, "ET_REL");
+    for triple in ["aarch64-unknown-linux-gnu", "riscv64-unknown-linux-gnu"] {
+        let o = kiln(&["compile", "p.wat", "-o", "x.o", "--target", triple], &d);
+        assert!(o.status.success(), "{triple}: {}", stderr(&o));
+    }
+    // Same inputs and flags, same bytes.
+    kiln(&["compile", "p.wat", "-o", "again.o", "-O3"], &d);
+    assert_eq!(bytes, std::fs::read(d.join("again.o")).unwrap());
+}
+
+#[test]
+fn inspect_lists_the_module() {
+    let d = scratch("inspect");
+    std::fs::write(
+        d.join("m.wat"),
+        r#"(module (import "env" "f" (func (param i32))) (memory (export "mem") 1 3)
+           (table 2 funcref) (func (export "g") (result i32 i32) (i32.const 1) (i32.extend8_s (i32.const 2))))"#,
+    )
+    .unwrap();
+    let o = kiln(&["inspect", "m.wat"], &d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = stdout(&o);
+    for want in [
+        "env::f: func",
+        "mem: memory",
+        "g: func",
+        "memories: 1..3",
+        "funcref 2..",
+        "multi-value",
+        "sign-extension",
+    ] {
+        assert!(s.contains(want), "missing {want} in:\n{s}");
+    }
+}
+
+fn assert_error(o: &Output, needle: &str) {
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let e = stderr(o);
+    assert!(e.starts_with("kiln: error: "), "{e}");
+    assert!(e.contains(needle), "expected `{needle}` in: {e}");
+    assert!(!e.contains("panicked"), "{e}");
+}
+
+#[test]
+fn bad_input_is_one_clear_error_and_no_output() {
+    let d = scratch("bad");
+    std::fs::write(d.join("ok.wat"), PROGRAM).unwrap();
+    std::fs::write(
+        d.join("invalid.wat"),
+        r#"(module (func (result i32) (i64.const 1)))"#,
+    )
+    .unwrap();
+    std::fs::write(d.join("malformed.wat"), "(module (func (bogus)))").unwrap();
+    std::fs::write(d.join("truncated.wasm"), b"\0asm\x01\0\0\0\x01\x05\x01").unwrap();
+    std::fs::write(d.join("garbage.wasm"), b"\x7fELF not wasm at all").unwrap();
+    std::fs::write(
+        d.join("simd.wat"),
+        r#"(module (func (result v128) (v128.const i64x2 0 0)))"#,
+    )
+    .unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["compile", "invalid.wat", "-o", "out.o"],
+            "invalid.wat: invalid module at byte offset 0x",
+        ),
+        (
+            &["compile", "malformed.wat", "-o", "out.o"],
+            "malformed.wat:1:",
+        ),
+        (
+            &["compile", "truncated.wasm", "-o", "out.o"],
+            "truncated.wasm: invalid module at byte offset 0xa: unexpected end",
+        ),
+        (
+            &["compile", "garbage.wasm", "-o", "out.o"],
+            "garbage.wasm: not a WebAssembly module",
+        ),
+        (
+            &["compile", "missing.wasm", "-o", "out.o"],
+            "missing.wasm: cannot read",
+        ),
+        (
+            &[
+                "compile",
+                "ok.wat",
+                "-o",
+                "out.o",
+                "--target",
+                "sparc-unknown-nowhere",
+            ],
+            "unknown target",
+        ),
+        (
+            &["compile", "ok.wat", "-o", "no/such/dir/out.o"],
+            "out.o: cannot write output",
+        ),
+        (&["compile", "simd.wat", "-o", "out.o"], "unsupported: simd"),
+        (&["run", "invalid.wat"], "invalid module at byte offset"),
+        (
+            &["run", "ok.wat", "--invoke", "nothing"],
+            "no exported function `nothing`",
+        ),
+    ];
+    for (args, needle) in cases {
+        let o = kiln(args, &d);
+        assert_error(&o, needle);
+        assert!(!d.join("out.o").exists(), "{args:?} left an output behind");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(&d)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

@@ -1,0 +1,80 @@
+; ModuleID = 'kiln_unit0'
+source_filename = "kiln_unit0"
+target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
+target triple = "x86_64-unknown-linux-gnu"
+
+define hidden i32 @kiln_f0(ptr %0, i32 %1) #0 section "kiln_wasm_code" {
+entry:
+  %2 = alloca i32, align 4
+  store i32 %1, ptr %2, align 4
+  %3 = getelementptr inbounds i8, ptr %0, i64 8
+  %4 = load ptr, ptr %3, align 8, !invariant.load !0
+  %5 = load ptr, ptr %4, align 8, !invariant.load !0
+  br label %body
+
+body:                                             ; preds = %entry
+  %sp = call ptr @llvm.frameaddress.p0(i32 0)
+  %6 = ptrtoint ptr %sp to i64
+  %7 = load i64, ptr %0, align 8
+  %8 = icmp ult i64 %6, %7
+  %9 = call i1 @llvm.expect.i1(i1 %8, i1 false)
+  br i1 %9, label %trap_CallStackExhausted, label %ok
+
+trap_CallStackExhausted:                          ; preds = %body
+  %fp = call ptr @llvm.frameaddress.p0(i32 0)
+  call void %5(ptr %0, i32 10, i32 0, ptr %fp) #2
+  unreachable
+
+ok:                                               ; preds = %body
+  %10 = load i32, ptr %2, align 4
+  %11 = notail call i32 @kiln_f1(ptr %0, i32 %10)
+  br label %return
+
+return:                                           ; preds = %ok
+  %12 = phi i32 [ %11, %ok ]
+  ret i32 %12
+}
+
+; Function Attrs: nocallback nofree nosync nounwind willreturn memory(none)
+declare ptr @llvm.frameaddress.p0(i32 immarg) #1
+
+; Function Attrs: nocallback nofree nosync nounwind willreturn memory(none)
+declare i1 @llvm.expect.i1(i1, i1) #1
+
+define hidden i32 @kiln_f1(ptr %0, i32 %1) #0 section "kiln_wasm_code" {
+entry:
+  %2 = alloca i32, align 4
+  store i32 %1, ptr %2, align 4
+  %3 = getelementptr inbounds i8, ptr %0, i64 8
+  %4 = load ptr, ptr %3, align 8, !invariant.load !0
+  %5 = load ptr, ptr %4, align 8, !invariant.load !0
+  br label %body
+
+body:                                             ; preds = %entry
+  %sp = call ptr @llvm.frameaddress.p0(i32 0)
+  %6 = ptrtoint ptr %sp to i64
+  %7 = load i64, ptr %0, align 8
+  %8 = icmp ult i64 %6, %7
+  %9 = call i1 @llvm.expect.i1(i1 %8, i1 false)
+  br i1 %9, label %trap_CallStackExhausted, label %ok
+
+trap_CallStackExhausted:                          ; preds = %body
+  %fp = call ptr @llvm.frameaddress.p0(i32 0)
+  call void %5(ptr %0, i32 10, i32 1, ptr %fp) #2
+  unreachable
+
+ok:                                               ; preds = %body
+  %10 = load i32, ptr %2, align 4
+  %11 = add i32 %10, 1
+  br label %return
+
+return:                                           ; preds = %ok
+  %12 = phi i32 [ %11, %ok ]
+  ret i32 %12
+}
+
+attributes #0 = { "frame-pointer"="all" }
+attributes #1 = { nocallback nofree nosync nounwind willreturn memory(none) }
+attributes #2 = { cold noreturn }
+
+!0 = !{}
