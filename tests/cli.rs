@@ -226,3 +226,48 @@ fn bad_input_is_one_clear_error_and_no_output() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// Program header types of an ELF64 little-endian executable.
+fn program_header_types(elf: &[u8]) -> Vec<u32> {
+    let phoff = u64::from_le_bytes(elf[0x20..0x28].try_into().unwrap()) as usize;
+    let entsize = u16::from_le_bytes(elf[0x36..0x38].try_into().unwrap()) as usize;
+    let num = u16::from_le_bytes(elf[0x38..0x3a].try_into().unwrap()) as usize;
+    (0..num)
+        .map(|i| u32::from_le_bytes(elf[phoff + i * entsize..][..4].try_into().unwrap()))
+        .collect()
+}
+
+#[test]
+fn build_makes_a_static_executable() {
+    let d = scratch("build");
+    std::fs::write(d.join("p.wat"), PROGRAM).unwrap();
+    let o = kiln(&["build", "p.wat", "--invoke", "fib", "-o", "fib"], &d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let exe = d.join("fib");
+    let elf = std::fs::read(&exe).unwrap();
+    const PT_INTERP: u32 = 3;
+    assert!(
+        !program_header_types(&elf).contains(&PT_INTERP),
+        "needs a dynamic loader"
+    );
+    let o = Command::new(&exe).arg("24").output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).trim(), "46368");
+
+    let o = kiln(&["build", "p.wat", "--invoke", "div", "-o", "div"], &d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = Command::new(d.join("div"))
+        .args(["7", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(134));
+    assert!(
+        stderr(&o).starts_with("trap: integer divide by zero"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = kiln(&["build", "p.wat", "-o", "start"], &d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(Command::new(d.join("start")).status().unwrap().success());
+}

@@ -120,3 +120,58 @@ pub fn link_shared(objects: &[Vec<u8>], out: &Path) -> Result<(), LinkError> {
         .args(&inputs);
     run(cmd, out)
 }
+
+/// The runtime and C runtime files a static executable is linked from, in
+/// link order around the compiled objects.
+pub struct StaticRuntime<'a> {
+    /// `(file name, bytes)` of rcrt1.o, crti.o, crtbeginS.o.
+    pub before: Vec<(&'a str, &'a [u8])>,
+    /// `(file name, bytes)` of the kiln runtime archive, libc.a, libunwind.a.
+    pub libraries: Vec<(&'a str, &'a [u8])>,
+    /// `(file name, bytes)` of crtendS.o, crtn.o.
+    pub after: Vec<(&'a str, &'a [u8])>,
+}
+
+/// A static position-independent executable with no dependency beyond the
+/// kernel (no interpreter, no shared libraries).
+pub fn link_static_executable(
+    objects: &[Vec<u8>],
+    rt: &StaticRuntime,
+    out: &Path,
+) -> Result<(), LinkError> {
+    let scratch = Scratch::new()?;
+    let inputs = scratch.write_objects(objects)?;
+    let place = |files: &[(&str, &[u8])]| -> Result<Vec<PathBuf>, LinkError> {
+        files
+            .iter()
+            .map(|(name, bytes)| {
+                let p = scratch.dir.join(name);
+                std::fs::write(&p, bytes).map_err(|source| LinkError::Io {
+                    path: p.clone(),
+                    source,
+                })?;
+                Ok(p)
+            })
+            .collect()
+    };
+    let (before, libraries, after) = (place(&rt.before)?, place(&rt.libraries)?, place(&rt.after)?);
+    let mut cmd = Command::new(lld()?);
+    cmd.args([
+        "-static",
+        "-pie",
+        "--no-dynamic-linker",
+        "--gc-sections",
+        "--strip-all",
+        "-z",
+        "noexecstack",
+    ])
+    .arg("-o")
+    .arg(out)
+    .args(&before)
+    .args(&inputs)
+    .arg("--start-group")
+    .args(&libraries)
+    .arg("--end-group")
+    .args(&after);
+    run(cmd, out)
+}

@@ -423,7 +423,10 @@ fn stack_limit() -> usize {
             let mut size: libc::size_t = 0;
             libc::pthread_attr_getstack(&attr, &mut addr, &mut size);
             libc::pthread_attr_destroy(&mut attr);
-            if !addr.is_null() {
+            let here = &attr as *const _ as usize;
+            // Trust the bounds only if they leave room below us (musl
+            // reports just the mapped part of a main thread's stack).
+            if !addr.is_null() && here > addr as usize + 2 * HOST_RESERVE {
                 return addr as usize + HOST_RESERVE;
             }
         }

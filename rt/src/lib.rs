@@ -2,6 +2,9 @@
 //! them in a [`Store`], runs their code and turns faults into traps.
 
 pub mod builtins;
+pub mod entry;
+#[cfg(feature = "exe")]
+mod exe;
 pub mod instance;
 pub mod module;
 pub mod sig;

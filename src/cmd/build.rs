@@ -1,3 +1,4 @@
+use crate::input::{compile_error, read_module};
 use anyhow::{bail, Result};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,13 +10,65 @@ pub struct Args {
     /// Output executable.
     #[arg(short = 'o')]
     output: PathBuf,
-    /// Call this export instead of `_start`.
+    /// Call this export instead of `_start`; the executable's arguments
+    /// become its parameters.
     #[arg(long)]
     invoke: Option<String>,
     #[command(flatten)]
     codegen: crate::options::CodegenArgs,
 }
 
-pub fn run(_a: Args) -> Result<ExitCode> {
-    bail!("unsupported: static executables are not built yet")
+/// The runtime for static executables, built by build.rs for this
+/// architecture's musl target.
+#[cfg(kiln_static_rt)]
+mod embedded {
+    macro_rules! file {
+        ($name:literal) => {
+            (
+                $name,
+                &include_bytes!(concat!(env!("OUT_DIR"), "/", $name))[..],
+            )
+        };
+    }
+    pub fn runtime() -> Option<kiln_linker::StaticRuntime<'static>> {
+        Some(kiln_linker::StaticRuntime {
+            before: vec![file!("rcrt1.o"), file!("crti.o"), file!("crtbeginS.o")],
+            libraries: vec![file!("libkiln_rt.a"), file!("libc.a"), file!("libunwind.a")],
+            after: vec![file!("crtendS.o"), file!("crtn.o")],
+        })
+    }
+}
+
+#[cfg(not(kiln_static_rt))]
+mod embedded {
+    pub fn runtime() -> Option<kiln_linker::StaticRuntime<'static>> {
+        None
+    }
+}
+
+const STATIC_TARGET: &str = include_str!(concat!(env!("OUT_DIR"), "/static_target.txt"));
+
+pub fn run(a: Args) -> Result<ExitCode> {
+    let arch = STATIC_TARGET.split('-').next().unwrap_or("");
+    if let Some(t) = &a.codegen.target {
+        if !t.starts_with(arch) {
+            bail!("unsupported: static executables for {t}; this kiln carries the runtime for {STATIC_TARGET} only");
+        }
+    }
+    let Some(rt) = embedded::runtime() else {
+        bail!("unsupported: this kiln was built without the static runtime: install the Rust target {STATIC_TARGET} (cargo xtask setup) and rebuild kiln");
+    };
+    let wasm = read_module(&a.input)?;
+    super::check_writable(&a.output)?;
+    let mut opts = a.codegen.compile_options();
+    opts.target = Some(STATIC_TARGET.replace("-unknown-linux-musl", "-unknown-linux-gnu"));
+    opts.entry = a.invoke.clone();
+    let compiled = kiln_compiler::compile(&wasm, &opts).map_err(|e| compile_error(&a.input, e))?;
+    let staged = super::staging_path(&a.output);
+    if let Err(e) = kiln_linker::link_static_executable(&compiled.objects, &rt, &staged) {
+        let _ = std::fs::remove_file(&staged);
+        return Err(e.into());
+    }
+    super::commit_output(&staged, &a.output)?;
+    Ok(ExitCode::SUCCESS)
 }

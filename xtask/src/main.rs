@@ -83,6 +83,17 @@ fn demo() -> Result<()> {
         .args(["run"])
         .arg(&example)
         .args(["--invoke", "fib", "30"]))?;
+    println!(
+        "\n== kiln build examples/fib.wat --invoke fib -o fib (a static executable), then ./fib 32"
+    );
+    let exe = out.join("fib");
+    run(Command::new(&kiln)
+        .arg("build")
+        .arg(&example)
+        .args(["--invoke", "fib", "-o"])
+        .arg(&exe))?;
+    run(Command::new("file").arg(&exe)).ok();
+    run(Command::new(&exe).arg("32"))?;
     println!("\n== a trap: kiln run examples/fib.wat --invoke divide 7 0 (exit status 134)");
     let status = Command::new(&kiln)
         .arg("run")

@@ -49,9 +49,10 @@ pub mod symbols {
 /// Layout (all fields 8 bytes, little or big endian as the target):
 /// `abi_version: u64, meta_ptr, meta_len, funcs_ptr (defined functions, in
 ///  order), num_defined_funcs, trampolines_ptr (one per type index),
-///  num_types, code_start, code_end, bounds_checks (0 guard pages, 1 explicit)`
+///  num_types, code_start, code_end, bounds_checks (0 guard pages, 1 explicit),
+///  entry (NUL-terminated export name an executable calls, or null for `_start`)`
 pub mod descriptor {
-    pub const FIELDS: u32 = 10;
+    pub const FIELDS: u32 = 11;
     pub const ABI_VERSION: u32 = 0;
     pub const META_PTR: u32 = 1;
     pub const META_LEN: u32 = 2;
@@ -62,4 +63,5 @@ pub mod descriptor {
     pub const CODE_START: u32 = 7;
     pub const CODE_END: u32 = 8;
     pub const BOUNDS_CHECKS: u32 = 9;
+    pub const ENTRY: u32 = 10;
 }
