@@ -21,6 +21,8 @@ pub struct SpecConfig {
 pub struct FileOutcome {
     pub passed: u32,
     pub failures: Vec<(usize, String)>,
+    /// Per compiled module: (wasm bytes, compile time, object bytes).
+    pub modules: Vec<(usize, std::time::Duration, usize)>,
 }
 
 /// Features each suite is validated with, so that `assert_invalid` cases
@@ -41,6 +43,7 @@ struct Runner<'c> {
     current: Option<*mut Instance>,
     scratch: kiln_linker::Scratch,
     n_modules: u32,
+    stats: Vec<(usize, std::time::Duration, usize)>,
 }
 
 enum Exec {
@@ -57,7 +60,11 @@ impl<'c> Runner<'c> {
             jobs: 1,
             ..CompileOptions::default()
         };
+        let started = std::time::Instant::now();
         let compiled = kiln_compiler::compile(wasm, &opts).map_err(|e| format!("compile: {e}"))?;
+        let object_bytes = compiled.objects.iter().map(Vec::len).sum();
+        self.stats
+            .push((wasm.len(), started.elapsed(), object_bytes));
         self.n_modules += 1;
         let so = self.scratch.dir.join(format!("m{}.so", self.n_modules));
         kiln_linker::link_shared(&compiled.objects, &so).map_err(|e| format!("link: {e}"))?;
@@ -328,6 +335,7 @@ pub fn run_file(contents: &str, cfg: &SpecConfig) -> Result<FileOutcome, String>
         current: None,
         scratch: kiln_linker::Scratch::new().map_err(|e| e.to_string())?,
         n_modules: 0,
+        stats: Vec::new(),
     };
     let mut out = FileOutcome::default();
     for d in wast.directives {
@@ -337,5 +345,6 @@ pub fn run_file(contents: &str, cfg: &SpecConfig) -> Result<FileOutcome, String>
             Err(e) => out.failures.push((line + 1, e)),
         }
     }
+    out.modules = std::mem::take(&mut runner.stats);
     Ok(out)
 }

@@ -83,6 +83,9 @@ fn run_one(suite: &str, file: &str, explicit: bool, opt_level: u8) -> i32 {
             for (line, what) in &o.failures {
                 println!("FAIL {line}: {}", what.replace('\n', " "));
             }
+            if let Some((bytes, time, obj)) = o.modules.iter().max_by_key(|m| m.0) {
+                println!("LARGEST {bytes} {} {obj}", time.as_micros());
+            }
             println!("OK {} {}", o.passed, o.failures.len());
             0
         }
@@ -97,6 +100,8 @@ fn run_one(suite: &str, file: &str, explicit: bool, opt_level: u8) -> i32 {
 struct FileResult {
     name: String,
     passed: u32,
+    /// Largest module compiled: (wasm bytes, compile µs, object bytes).
+    largest: Option<(u64, u64, u64)>,
     /// line → message; line 0 means the whole file.
     failures: BTreeMap<usize, String>,
 }
@@ -159,6 +164,7 @@ fn run_child(suite: &str, name: &str, explicit: bool, opt_level: u8) -> FileResu
     let mut r = FileResult {
         name: name.to_string(),
         passed: 0,
+        largest: None,
         failures: BTreeMap::new(),
     };
     match output_within(cmd, CHILD_TIMEOUT) {
@@ -170,6 +176,11 @@ fn run_child(suite: &str, name: &str, explicit: bool, opt_level: u8) -> FileResu
                     let (line, what) = rest.split_once(": ").unwrap_or(("0", rest));
                     r.failures
                         .insert(line.parse().unwrap_or(0), what.to_string());
+                } else if let Some(rest) = l.strip_prefix("LARGEST ") {
+                    let v: Vec<u64> = rest.split(' ').filter_map(|x| x.parse().ok()).collect();
+                    if v.len() == 3 {
+                        r.largest = Some((v[0], v[1], v[2]));
+                    }
                 } else if let Some(rest) = l.strip_prefix("OK ") {
                     r.passed = rest
                         .split(' ')
@@ -231,6 +242,10 @@ fn run_suites(suites: &[String], explicit: bool, opt_level: u8) -> i32 {
             .map(|(s, n)| run_child(s, n, explicit, opt_level))
             .collect()
     };
+    let largest = results
+        .iter()
+        .filter_map(|r| r.largest.map(|l| (l, r.name.clone())))
+        .max();
     for r in results {
         passed += r.passed as u64;
         failed += r.failures.len() as u64;
@@ -269,6 +284,9 @@ fn run_suites(suites: &[String], explicit: bool, opt_level: u8) -> i32 {
     }
     for s in &stale {
         println!("now passes, remove from testsuite/spec-expected-failures.txt: {s}");
+    }
+    if let Some(((bytes, us, obj), file)) = largest {
+        println!("largest module: {bytes} bytes of wasm in {file}, compiled (-O{opt_level}) in {:.1} ms to {obj} bytes of objects", us as f64 / 1000.0);
     }
     println!(
         "{} files, {mode} bounds: {} failures unexpected, {} expected failures now pass",
