@@ -51,3 +51,31 @@ impl CodegenArgs {
         }
     }
 }
+
+/// How the program starts and what it may reach (`run` and `build`).
+#[derive(Args, Clone)]
+pub struct ProgramArgs {
+    /// Call this export instead of `_start`; the remaining arguments become
+    /// its parameters.
+    #[arg(long)]
+    pub invoke: Option<String>,
+    /// Grant access to a host directory, seen by the program as GUEST
+    /// (default: the same path).
+    #[arg(long = "dir", value_name = "HOST[::GUEST]")]
+    pub dirs: Vec<String>,
+    /// Grant an environment variable: NAME=VALUE, or NAME to pass on this
+    /// environment's value.
+    #[arg(long = "env", value_name = "NAME[=VALUE]")]
+    pub envs: Vec<String>,
+}
+
+impl ProgramArgs {
+    pub fn settings(&self) -> kiln_rt::entry::Settings {
+        use kiln_rt::entry::Settings;
+        Settings {
+            entry: self.invoke.clone(),
+            dirs: self.dirs.iter().map(|d| Settings::parse_dir(d)).collect(),
+            env: self.envs.iter().map(|e| Settings::parse_env(e)).collect(),
+        }
+    }
+}

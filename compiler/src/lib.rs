@@ -46,8 +46,9 @@ pub struct CompileOptions {
     pub features: wasmparser::WasmFeatures,
     /// Codegen threads; 0 for the available cores.
     pub jobs: usize,
-    /// Export an executable built from this object calls (default `_start`).
-    pub entry: Option<String>,
+    /// Program settings an executable built from this object starts with
+    /// (see `kiln_abi::descriptor`).
+    pub program: Option<String>,
 }
 
 impl Default for CompileOptions {
@@ -60,7 +61,7 @@ impl Default for CompileOptions {
             prefix: kiln_abi::symbols::DEFAULT_PREFIX.to_string(),
             features: wasmparser::WasmFeatures::default(),
             jobs: 0,
-            entry: None,
+            program: None,
         }
     }
 }

@@ -81,9 +81,9 @@ fn emit_metadata<'ctx>(
     fields[descriptor::CODE_END as usize] = code_bound("stop");
     fields[descriptor::BOUNDS_CHECKS as usize] =
         int((opts.bounds_checks == BoundsChecks::Explicit) as u64);
-    if let Some(entry) = &opts.entry {
-        let name = cx.const_string(entry.as_bytes(), true);
-        fields[descriptor::ENTRY as usize] = hidden_const(&format!("{p}_entry"), name.into());
+    if let Some(program) = &opts.program {
+        let text = cx.const_string(program.as_bytes(), true);
+        fields[descriptor::PROGRAM as usize] = hidden_const(&format!("{p}_program"), text.into());
     }
     let desc_name = format!("{p}{}", kiln_abi::symbols::MODULE_SUFFIX);
     let desc = u

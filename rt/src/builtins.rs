@@ -36,6 +36,14 @@ unsafe fn instance<'a>(vmctx: usize) -> &'a mut Instance {
     unsafe { &mut *(*((vmctx + VMOffsets::INSTANCE as usize) as *const usize) as *mut Instance) }
 }
 
+/// The instance a vmctx belongs to, for host functions.
+///
+/// # Safety
+/// As [`instance`].
+pub(crate) unsafe fn instance_of<'a>(vmctx: usize) -> &'a mut Instance {
+    unsafe { instance(vmctx) }
+}
+
 const OK: u32 = 0;
 const FAIL: u32 = 1;
 

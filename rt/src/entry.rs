@@ -2,7 +2,9 @@
 //! export with arguments from the command line, print results, and turn the
 //! outcome into an exit status. Shared by `kiln run` and built executables.
 
+use crate::wasi::WasiConfig;
 use crate::{Extern, InstantiateError, Module, Store, TrapKind, Val};
+use std::path::PathBuf;
 use wasmparser::ValType;
 
 /// Exit status of a trap, as the wasmtime CLI uses.
@@ -14,47 +16,175 @@ pub const WASM_THREAD_STACK: usize = 64 << 20;
 /// Exit status for errors before any wasm ran (bad arguments, imports).
 pub const ERROR_EXIT: i32 = 1;
 
-/// Run `module`; `program` names it in messages. Returns the exit status.
+/// A grant of one environment variable.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EnvGrant {
+    /// `NAME=VALUE`
+    Value(String, String),
+    /// `NAME`: the launching environment's value, if it has one.
+    Inherit(String),
+}
+
+/// How a program is started: entry point and capabilities. `kiln run` takes
+/// them from flags; `kiln build` bakes them into the executable, where
+/// `KILN_DIRS` and `KILN_ENVS` replace them at launch.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Settings {
+    pub entry: Option<String>,
+    /// (host directory, guest name)
+    pub dirs: Vec<(PathBuf, String)>,
+    pub env: Vec<EnvGrant>,
+}
+
+impl Settings {
+    /// `HOST[::GUEST]`, as wasmtime's `--dir`.
+    pub fn parse_dir(spec: &str) -> (PathBuf, String) {
+        match spec.split_once("::") {
+            Some((host, guest)) => (PathBuf::from(host), guest.to_string()),
+            None => (PathBuf::from(spec), spec.to_string()),
+        }
+    }
+
+    /// `NAME=VALUE` or `NAME`.
+    pub fn parse_env(spec: &str) -> EnvGrant {
+        match spec.split_once('=') {
+            Some((k, v)) => EnvGrant::Value(k.to_string(), v.to_string()),
+            None => EnvGrant::Inherit(spec.to_string()),
+        }
+    }
+
+    /// The text form baked into executables: one setting a line.
+    pub fn to_text(&self) -> String {
+        let mut t = String::new();
+        if let Some(e) = &self.entry {
+            t += &format!("entry {e}\n");
+        }
+        for (h, g) in &self.dirs {
+            t += &format!("dir {}::{g}\n", h.display());
+        }
+        for e in &self.env {
+            match e {
+                EnvGrant::Value(k, v) => t += &format!("env {k}={v}\n"),
+                EnvGrant::Inherit(k) => t += &format!("env {k}\n"),
+            }
+        }
+        t
+    }
+
+    pub fn from_text(text: &str) -> Settings {
+        let mut s = Settings::default();
+        for line in text.lines() {
+            match line.split_once(' ') {
+                Some(("entry", e)) => s.entry = Some(e.to_string()),
+                Some(("dir", d)) => s.dirs.push(Settings::parse_dir(d)),
+                Some(("env", e)) => s.env.push(Settings::parse_env(e)),
+                _ => {}
+            }
+        }
+        s
+    }
+
+    /// Replace baked-in grants with `KILN_DIRS` / `KILN_ENVS` from the
+    /// launching environment (`;`-separated, same syntax as the flags).
+    pub fn override_from_environment(&mut self) {
+        if let Ok(dirs) = std::env::var("KILN_DIRS") {
+            self.dirs = dirs
+                .split(';')
+                .filter(|d| !d.is_empty())
+                .map(Settings::parse_dir)
+                .collect();
+        }
+        if let Ok(envs) = std::env::var("KILN_ENVS") {
+            self.env = envs
+                .split(';')
+                .filter(|e| !e.is_empty())
+                .map(Settings::parse_env)
+                .collect();
+        }
+    }
+
+    fn environment(&self) -> Vec<(String, String)> {
+        self.env
+            .iter()
+            .filter_map(|g| match g {
+                EnvGrant::Value(k, v) => Some((k.clone(), v.clone())),
+                EnvGrant::Inherit(k) => std::env::var(k).ok().map(|v| (k.clone(), v)),
+            })
+            .collect()
+    }
+}
+
+/// Run `module` as a program. `who` prefixes error messages; `argv[0]` is
+/// the program's name. Returns the exit status.
 pub fn run_program(
     module: &'static Module,
-    program: &str,
-    entry: Option<&str>,
-    args: &[String],
+    who: &str,
+    settings: &Settings,
+    argv: Vec<String>,
 ) -> i32 {
-    if let Some(imp) = module.imports.first() {
-        eprintln!(
-            "{program}: unsupported: import {}::{} (host imports such as WASI are not implemented yet)",
-            imp.module, imp.name
-        );
-        return ERROR_EXIT;
-    }
+    let status = run(module, who, settings, argv);
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().flush();
+    status
+}
+
+fn run(module: &'static Module, who: &str, settings: &Settings, argv: Vec<String>) -> i32 {
     let mut store = Store::new();
-    let inst = match store.instantiate(module, &[]) {
-        Ok(i) => i,
-        Err(InstantiateError::Trap(t)) => {
-            eprint!("{t}");
-            return TRAP_EXIT;
+    let params: Vec<String> = argv.get(1..).unwrap_or(&[]).to_vec();
+    let wasi_args = if settings.entry.is_some() {
+        argv[..1.min(argv.len())].to_vec()
+    } else {
+        argv
+    };
+    let config = WasiConfig {
+        args: wasi_args,
+        env: settings.environment(),
+        dirs: settings.dirs.clone(),
+    };
+    let imports = if module.imports.is_empty() {
+        Vec::new()
+    } else {
+        match config.build() {
+            Ok(ctx) => store.set_host_data(ctx),
+            Err(e) => {
+                eprintln!("{who}: {e}");
+                return ERROR_EXIT;
+            }
         }
+        match crate::wasi::resolve_imports(&mut store, module) {
+            Ok(i) => i,
+            Err(e) => {
+                eprintln!("{who}: {e}");
+                return ERROR_EXIT;
+            }
+        }
+    };
+    let inst = match store.instantiate(module, &imports) {
+        Ok(i) => i,
+        Err(InstantiateError::Trap(t)) => return trap_status(&t),
         Err(e) => {
-            eprintln!("{program}: cannot instantiate: {e}");
+            eprintln!("{who}: {e}");
             return ERROR_EXIT;
         }
     };
     // SAFETY: the instance lives as long as `store`.
     let inst = unsafe { &*inst };
+    let entry = settings.entry.as_deref();
     let name = entry.unwrap_or("_start");
     let f = match inst.export(name) {
         Some(Extern::Func(f)) => f,
         _ if entry.is_none() => return 0, // no entry point: instantiating was the program
         _ => {
-            eprintln!("{program}: no exported function `{name}`");
+            eprintln!("{who}: no exported function `{name}`");
             return ERROR_EXIT;
         }
     };
     let ty = f.ty();
+    let args: &[String] = if entry.is_some() { &params } else { &[] };
     if args.len() != ty.params().len() {
         eprintln!(
-            "{program}: `{name}` takes {} arguments, {} given",
+            "{who}: `{name}` takes {} arguments, {} given",
             ty.params().len(),
             args.len()
         );
@@ -65,7 +195,7 @@ pub fn run_program(
         match parse_arg(*t, s) {
             Ok(v) => vals.push(v),
             Err(e) => {
-                eprintln!("{program}: {e}");
+                eprintln!("{who}: {e}");
                 return ERROR_EXIT;
             }
         }
@@ -77,13 +207,17 @@ pub fn run_program(
             }
             0
         }
-        Err(t) => match t.kind {
-            TrapKind::Exit(n) => n,
-            _ => {
-                eprint!("{t}");
-                TRAP_EXIT
-            }
-        },
+        Err(t) => trap_status(&t),
+    }
+}
+
+fn trap_status(t: &crate::Trap) -> i32 {
+    match t.kind {
+        TrapKind::Exit(n) => n,
+        _ => {
+            eprint!("{t}");
+            TRAP_EXIT
+        }
     }
 }
 

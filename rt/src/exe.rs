@@ -28,19 +28,13 @@ pub extern "C" fn main(argc: c_int, argv: *const *const c_char) -> c_int {
             return crate::entry::ERROR_EXIT;
         }
     };
+    let mut settings = crate::entry::Settings::from_text(module.program.as_deref().unwrap_or(""));
+    settings.override_from_environment();
     // A thread of known stack size: the main thread's is whatever the
     // environment gave it, and musl cannot tell how far it may grow.
     let runner = std::thread::Builder::new()
         .stack_size(crate::entry::WASM_THREAD_STACK)
-        .spawn(move || {
-            let entry = module.entry.clone();
-            crate::entry::run_program(
-                module,
-                &program,
-                entry.as_deref(),
-                args.get(1..).unwrap_or(&[]),
-            )
-        });
+        .spawn(move || crate::entry::run_program(module, &program, &settings, args));
     match runner.map(|t| t.join()) {
         Ok(Ok(status)) => status,
         _ => {

@@ -19,6 +19,7 @@ pub struct Instance {
     pub(crate) datas: Vec<&'static [u8]>,
     pub(crate) elems: Vec<Vec<usize>>,
     exports: HashMap<String, Extern>,
+    host_data: Option<*mut dyn std::any::Any>,
 }
 
 #[derive(Debug)]
@@ -81,6 +82,13 @@ impl Instance {
 
     pub fn memory(&self, index: u32) -> Option<*mut Memory> {
         self.memories.get(index as usize).copied()
+    }
+
+    /// The store's host data, if it is a `T`.
+    pub fn host_data<T: std::any::Any>(&mut self) -> Option<&mut T> {
+        // SAFETY: the store owns the box for as long as its instances live.
+        self.host_data
+            .and_then(|p| unsafe { &mut *p }.downcast_mut::<T>())
     }
 
     pub fn set_stack_limit(&mut self, limit: usize) {
@@ -169,6 +177,10 @@ impl Store {
             datas: module.datas.iter().map(|d| d.data).collect(),
             elems: Vec::new(),
             exports: HashMap::new(),
+            host_data: self
+                .host_data
+                .as_deref_mut()
+                .map(|d| d as *mut dyn std::any::Any),
         });
         let inst_ptr = &mut *inst as *mut Instance as usize;
         inst.vmctx_write(

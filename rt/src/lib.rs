@@ -12,6 +12,7 @@ pub mod store;
 pub mod sys;
 pub mod traps;
 pub mod vm;
+pub mod wasi;
 
 pub use instance::{Instance, InstantiateError};
 pub use module::{LoadError, Module};

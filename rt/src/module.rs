@@ -55,8 +55,8 @@ pub struct Module {
     /// Host-to-wasm trampoline of each type.
     pub trampolines: Vec<usize>,
     pub explicit_bounds: bool,
-    /// The export an executable calls, when the compiler was told one.
-    pub entry: Option<String>,
+    /// Program settings baked in by `kiln build` (`kiln_abi::descriptor`).
+    pub program: Option<String>,
     /// (code address, function index), sorted, for backtraces.
     sorted_starts: Vec<(usize, u32)>,
 }
@@ -109,11 +109,11 @@ impl Module {
         m.func_ptrs = func_ptrs;
         m.trampolines = trampolines;
         m.explicit_bounds = field(d::BOUNDS_CHECKS) != 0;
-        let entry = field(d::ENTRY);
-        if entry != 0 {
+        let program = field(d::PROGRAM);
+        if program != 0 {
             // SAFETY: the compiler wrote a NUL-terminated string there.
-            let name = unsafe { std::ffi::CStr::from_ptr(entry as *const std::ffi::c_char) };
-            m.entry = Some(name.to_string_lossy().into_owned());
+            let text = unsafe { std::ffi::CStr::from_ptr(program as *const std::ffi::c_char) };
+            m.program = Some(text.to_string_lossy().into_owned());
         }
         let base = m.num_imported_funcs;
         m.sorted_starts = m
@@ -165,7 +165,7 @@ fn parse_metadata(meta: &'static [u8]) -> Result<Module, wasmparser::BinaryReade
         func_ptrs: Vec::new(),
         trampolines: Vec::new(),
         explicit_bounds: false,
-        entry: None,
+        program: None,
         sorted_starts: Vec::new(),
     };
     for payload in Parser::new(0).parse_all(meta) {

@@ -211,6 +211,9 @@ pub struct Store {
     pub(crate) globals: Vec<Box<Global>>,
     host_funcs: Vec<Box<VMFuncRef>>,
     pub(crate) depth: u32,
+    /// State host functions reach through the instances they are called
+    /// from (the WASI context); boxed, so it stays put when the store moves.
+    pub(crate) host_data: Option<Box<dyn std::any::Any>>,
 }
 
 impl Store {
@@ -234,6 +237,11 @@ impl Store {
             funcref: p,
             trampoline: 0,
         }
+    }
+
+    /// Give host functions of instances created from now on access to `data`.
+    pub fn set_host_data<T: std::any::Any>(&mut self, data: T) {
+        self.host_data = Some(Box::new(data));
     }
 
     pub fn memory(&mut self, ty: MemoryType) -> Result<*mut Memory, String> {

@@ -10,10 +10,9 @@ pub struct Args {
     /// Output executable.
     #[arg(short = 'o')]
     output: PathBuf,
-    /// Call this export instead of `_start`; the executable's arguments
-    /// become its parameters.
-    #[arg(long)]
-    invoke: Option<String>,
+    /// Entry point and capabilities, baked in as the executable's defaults.
+    #[command(flatten)]
+    program: crate::options::ProgramArgs,
     #[command(flatten)]
     codegen: crate::options::CodegenArgs,
 }
@@ -62,7 +61,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
     super::check_writable(&a.output)?;
     let mut opts = a.codegen.compile_options();
     opts.target = Some(STATIC_TARGET.replace("-unknown-linux-musl", "-unknown-linux-gnu"));
-    opts.entry = a.invoke.clone();
+    opts.program = Some(a.program.settings().to_text());
     let compiled = kiln_compiler::compile(&wasm, &opts).map_err(|e| compile_error(&a.input, e))?;
     let staged = super::staging_path(&a.output);
     if let Err(e) = kiln_linker::link_static_executable(&compiled.objects, &rt, &staged) {

@@ -8,12 +8,11 @@ use std::process::ExitCode;
 pub struct Args {
     /// Input module (.wasm or .wat).
     input: PathBuf,
-    /// Call this export instead of `_start`.
-    #[arg(long)]
-    invoke: Option<String>,
+    #[command(flatten)]
+    program: crate::options::ProgramArgs,
     #[command(flatten)]
     codegen: CodegenArgs,
-    /// Arguments: for `--invoke`, the function's parameters.
+    /// Arguments of the program (with `--invoke`, the function's parameters).
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     args: Vec<String>,
 }
@@ -24,10 +23,17 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let so = cached_library(&a.input, &wasm, &opts)?;
     let module = kiln_rt::load_shared_library(&so, &opts.prefix).map_err(|e| anyhow!("{e}"))?;
     // Wasm gets a thread with a generous stack; exhaustion still traps.
-    let program = format!("kiln: error: {}", a.input.display());
+    let who = format!("kiln: error: {}", a.input.display());
+    let settings = a.program.settings();
+    let mut argv = vec![a
+        .input
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()];
+    argv.extend(a.args);
     let handle = std::thread::Builder::new()
         .stack_size(kiln_rt::entry::WASM_THREAD_STACK)
-        .spawn(move || kiln_rt::entry::run_program(module, &program, a.invoke.as_deref(), &a.args))
+        .spawn(move || kiln_rt::entry::run_program(module, &who, &settings, argv))
         .context("cannot start the wasm thread")?;
     let status = handle
         .join()

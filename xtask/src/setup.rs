@@ -15,6 +15,7 @@ const PACKAGES: &[&str] = &[
     "libffi-dev",
     "zlib1g-dev",
     "wasi-libc",
+    "libclang-rt-22-dev-wasm32",
     "wabt",
 ];
 

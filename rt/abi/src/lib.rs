@@ -50,7 +50,8 @@ pub mod symbols {
 /// `abi_version: u64, meta_ptr, meta_len, funcs_ptr (defined functions, in
 ///  order), num_defined_funcs, trampolines_ptr (one per type index),
 ///  num_types, code_start, code_end, bounds_checks (0 guard pages, 1 explicit),
-///  entry (NUL-terminated export name an executable calls, or null for `_start`)`
+///  program (NUL-terminated program settings baked in by `kiln build`: lines
+///  `entry NAME`, `dir HOST::GUEST`, `env NAME=VALUE`, `env NAME`; or null)`
 pub mod descriptor {
     pub const FIELDS: u32 = 11;
     pub const ABI_VERSION: u32 = 0;
@@ -63,5 +64,5 @@ pub mod descriptor {
     pub const CODE_START: u32 = 7;
     pub const CODE_END: u32 = 8;
     pub const BOUNDS_CHECKS: u32 = 9;
-    pub const ENTRY: u32 = 10;
+    pub const PROGRAM: u32 = 10;
 }
