@@ -1,0 +1,175 @@
+//! Real C programs, built here from source twice — natively with clang-22
+//! and to wasm32-wasi with clang-22 and Debian's wasi-libc — must behave the
+//! same: same stdout, stderr, exit status and the same files left behind.
+//! The wasm build runs through `kiln run` with the working directory granted
+//! as `.`. Directives in a program's leading comments: `ARGS:`, `STDIN:`
+//! (with `\n` escapes), `ENV:` (NAME=VALUE ...), `CFLAGS:`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn programs_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testsuite/programs")
+}
+
+fn work_dir(name: &str) -> PathBuf {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join("programs").join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn directive<'a>(source: &'a str, key: &str) -> Option<&'a str> {
+    source.lines().take_while(|l| l.starts_with("//")).find_map(|l| l.trim_start_matches("//").trim().strip_prefix(key)).map(str::trim)
+}
+
+/// Split like a shell: whitespace separates, double quotes group.
+fn split_args(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    for c in s.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            c if c.is_whitespace() && !quoted => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            c => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+fn compile(source: &Path, out: &Path, wasm: bool, extra: &[String]) {
+    let mut c = Command::new("clang-22");
+    if wasm {
+        c.args(["--target=wasm32-wasi", "--sysroot=/usr", "-D_WASI_EMULATED_PROCESS_CLOCKS"]);
+    }
+    c.args(["-O2", "-w", "-o"]).arg(out).arg(source).args(extra).arg("-lm");
+    if wasm {
+        c.arg("-lwasi-emulated-process-clocks");
+    }
+    let o = c.output().expect("clang-22 runs (cargo xtask setup installs it)");
+    assert!(o.status.success(), "compiling {}: {}", source.display(), String::from_utf8_lossy(&o.stderr));
+}
+
+/// Every file under `dir` with its contents, except the given names.
+fn tree(dir: &Path, skip: &[&str]) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    fn walk(root: &Path, dir: &Path, skip: &[&str], out: &mut BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+            if skip.contains(&rel.as_str()) {
+                continue;
+            }
+            let meta = std::fs::symlink_metadata(&p).unwrap();
+            if meta.is_dir() {
+                out.insert(rel + "/", Vec::new());
+                walk(root, &p, skip, out);
+            } else if meta.file_type().is_symlink() {
+                out.insert(rel, std::fs::read_link(&p).unwrap().to_string_lossy().as_bytes().to_vec());
+            } else {
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    walk(dir, dir, skip, &mut out);
+    out
+}
+
+fn run(mut cmd: Command, stdin: &str) -> Output {
+    use std::io::Write;
+    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn same_as_native(name: &str) {
+    let source = programs_dir().join("c").join(format!("{name}.c"));
+    let text = std::fs::read_to_string(&source).unwrap();
+    let args = split_args(directive(&text, "ARGS:").unwrap_or(""));
+    let stdin = directive(&text, "STDIN:").unwrap_or("").replace("\\n", "\n");
+    let env: Vec<(String, String)> = split_args(directive(&text, "ENV:").unwrap_or(""))
+        .into_iter()
+        .map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap();
+            (k.to_string(), v.to_string())
+        })
+        .collect();
+    let cflags = split_args(directive(&text, "CFLAGS:").unwrap_or(""));
+    let build = work_dir(&format!("{name}-build"));
+    let (native, wasm) = (build.join(name), build.join(format!("{name}.wasm")));
+    compile(&source, &native, false, &cflags);
+    compile(&source, &wasm, true, &cflags);
+
+    let native_dir = work_dir(&format!("{name}-native"));
+    let mut c = Command::new(&native);
+    c.args(&args).current_dir(&native_dir).env_clear().envs(env.iter().cloned());
+    let expected = run(c, &stdin);
+
+    let kiln_dir = work_dir(&format!("{name}-kiln"));
+    let mut c = Command::new(env!("CARGO_BIN_EXE_kiln"));
+    c.arg("run").arg("--dir").arg(".").current_dir(&kiln_dir).env("KILN_CACHE_DIR", build.join("cache"));
+    for (k, v) in &env {
+        c.arg("--env").arg(format!("{k}={v}"));
+    }
+    c.arg(&wasm).args(&args);
+    let got = run(c, &stdin);
+
+    let show = |o: &Output| format!("status {:?}\n--- stdout\n{}\n--- stderr\n{}", o.status.code(), String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert_eq!(show(&got), show(&expected), "{name}: kiln (left) and native (right) differ");
+    assert_eq!(tree(&kiln_dir, &[]), tree(&native_dir, &[]), "{name}: files left behind differ");
+}
+
+macro_rules! same_as_native {
+    ($($name:ident),* $(,)?) => {
+        $(#[test] fn $name() { same_as_native(stringify!($name)); })*
+    };
+}
+
+same_as_native!(
+    args_env, files, dirwalk, stdin_filter, floats, qsort, bigalloc, clocks, random, exitcode, recursion, strings,
+    hashing, errors, symlinks, stdio_binary,
+);
+
+/// Each escape attempt fails and nothing outside the granted directory
+/// changes; the independent truth here is the file system itself.
+#[test]
+fn sandbox_escapes_are_refused() {
+    let source = programs_dir().join("sandbox/escape.c");
+    let build = work_dir("escape-build");
+    let wasm = build.join("escape.wasm");
+    compile(&source, &wasm, true, &[]);
+    let root = work_dir("escape-run");
+    let (inside, outside) = (root.join("inside"), root.join("outside"));
+    std::fs::create_dir_all(&inside).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("secret.txt"), "secret\n").unwrap();
+    let before = tree(&root, &["inside"]);
+    let o = Command::new(env!("CARGO_BIN_EXE_kiln"))
+        .arg("run")
+        .arg("--dir")
+        .arg(".")
+        .arg(&wasm)
+        .current_dir(&inside)
+        .env("KILN_CACHE_DIR", build.join("cache"))
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}\n{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(out.lines().count(), 13, "{out}");
+    for line in out.lines() {
+        assert!(line.ends_with("refused"), "escape: {line}");
+    }
+    let mut after = tree(&root, &[]);
+    after.retain(|k, _| !k.starts_with("inside"));
+    assert_eq!(after, before, "something outside the granted directory changed");
+    assert_eq!(std::fs::read_to_string(outside.join("secret.txt")).unwrap(), "secret\n");
+}
