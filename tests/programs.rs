@@ -14,14 +14,20 @@ fn programs_dir() -> PathBuf {
 }
 
 fn work_dir(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join("programs").join(name);
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("programs")
+        .join(name);
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d
 }
 
 fn directive<'a>(source: &'a str, key: &str) -> Option<&'a str> {
-    source.lines().take_while(|l| l.starts_with("//")).find_map(|l| l.trim_start_matches("//").trim().strip_prefix(key)).map(str::trim)
+    source
+        .lines()
+        .take_while(|l| l.starts_with("//"))
+        .find_map(|l| l.trim_start_matches("//").trim().strip_prefix(key))
+        .map(str::trim)
 }
 
 /// Split like a shell: whitespace separates, double quotes group.
@@ -49,14 +55,29 @@ fn split_args(s: &str) -> Vec<String> {
 fn compile(source: &Path, out: &Path, wasm: bool, extra: &[String]) {
     let mut c = Command::new("clang-22");
     if wasm {
-        c.args(["--target=wasm32-wasi", "--sysroot=/usr", "-D_WASI_EMULATED_PROCESS_CLOCKS"]);
+        c.args([
+            "--target=wasm32-wasi",
+            "--sysroot=/usr",
+            "-D_WASI_EMULATED_PROCESS_CLOCKS",
+        ]);
     }
-    c.args(["-O2", "-w", "-o"]).arg(out).arg(source).args(extra).arg("-lm");
+    c.args(["-O2", "-w", "-o"])
+        .arg(out)
+        .arg(source)
+        .args(extra)
+        .arg("-lm");
     if wasm {
         c.arg("-lwasi-emulated-process-clocks");
     }
-    let o = c.output().expect("clang-22 runs (cargo xtask setup installs it)");
-    assert!(o.status.success(), "compiling {}: {}", source.display(), String::from_utf8_lossy(&o.stderr));
+    let o = c
+        .output()
+        .expect("clang-22 runs (cargo xtask setup installs it)");
+    assert!(
+        o.status.success(),
+        "compiling {}: {}",
+        source.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 /// Every file under `dir` with its contents, except the given names.
@@ -74,7 +95,14 @@ fn tree(dir: &Path, skip: &[&str]) -> BTreeMap<String, Vec<u8>> {
                 out.insert(rel + "/", Vec::new());
                 walk(root, &p, skip, out);
             } else if meta.file_type().is_symlink() {
-                out.insert(rel, std::fs::read_link(&p).unwrap().to_string_lossy().as_bytes().to_vec());
+                out.insert(
+                    rel,
+                    std::fs::read_link(&p)
+                        .unwrap()
+                        .to_string_lossy()
+                        .as_bytes()
+                        .to_vec(),
+                );
             } else {
                 out.insert(rel, std::fs::read(&p).unwrap());
             }
@@ -86,8 +114,18 @@ fn tree(dir: &Path, skip: &[&str]) -> BTreeMap<String, Vec<u8>> {
 
 fn run(mut cmd: Command, stdin: &str) -> Output {
     use std::io::Write;
-    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -95,7 +133,9 @@ fn same_as_native(name: &str) {
     let source = programs_dir().join("c").join(format!("{name}.c"));
     let text = std::fs::read_to_string(&source).unwrap();
     let args = split_args(directive(&text, "ARGS:").unwrap_or(""));
-    let stdin = directive(&text, "STDIN:").unwrap_or("").replace("\\n", "\n");
+    let stdin = directive(&text, "STDIN:")
+        .unwrap_or("")
+        .replace("\\n", "\n");
     let env: Vec<(String, String)> = split_args(directive(&text, "ENV:").unwrap_or(""))
         .into_iter()
         .map(|kv| {
@@ -111,21 +151,43 @@ fn same_as_native(name: &str) {
 
     let native_dir = work_dir(&format!("{name}-native"));
     let mut c = Command::new(&native);
-    c.args(&args).current_dir(&native_dir).env_clear().envs(env.iter().cloned());
+    c.args(&args)
+        .current_dir(&native_dir)
+        .env_clear()
+        .envs(env.iter().cloned());
     let expected = run(c, &stdin);
 
     let kiln_dir = work_dir(&format!("{name}-kiln"));
     let mut c = Command::new(env!("CARGO_BIN_EXE_kiln"));
-    c.arg("run").arg("--dir").arg(".").current_dir(&kiln_dir).env("KILN_CACHE_DIR", build.join("cache"));
+    c.arg("run")
+        .arg("--dir")
+        .arg(".")
+        .current_dir(&kiln_dir)
+        .env("KILN_CACHE_DIR", build.join("cache"));
     for (k, v) in &env {
         c.arg("--env").arg(format!("{k}={v}"));
     }
     c.arg(&wasm).args(&args);
     let got = run(c, &stdin);
 
-    let show = |o: &Output| format!("status {:?}\n--- stdout\n{}\n--- stderr\n{}", o.status.code(), String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
-    assert_eq!(show(&got), show(&expected), "{name}: kiln (left) and native (right) differ");
-    assert_eq!(tree(&kiln_dir, &[]), tree(&native_dir, &[]), "{name}: files left behind differ");
+    let show = |o: &Output| {
+        format!(
+            "status {:?}\n--- stdout\n{}\n--- stderr\n{}",
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    };
+    assert_eq!(
+        show(&got),
+        show(&expected),
+        "{name}: kiln (left) and native (right) differ"
+    );
+    assert_eq!(
+        tree(&kiln_dir, &[]),
+        tree(&native_dir, &[]),
+        "{name}: files left behind differ"
+    );
 }
 
 macro_rules! same_as_native {
@@ -135,15 +197,29 @@ macro_rules! same_as_native {
 }
 
 same_as_native!(
-    args_env, files, dirwalk, stdin_filter, floats, qsort, bigalloc, clocks, random, exitcode, recursion, strings,
-    hashing, errors, symlinks, stdio_binary,
+    args_env,
+    files,
+    dirwalk,
+    stdin_filter,
+    floats,
+    qsort,
+    bigalloc,
+    clocks,
+    random,
+    exitcode,
+    recursion,
+    strings,
+    hashing,
+    errors,
+    symlinks,
+    stdio_binary,
 );
 
 /// Each escape attempt fails and nothing outside the granted directory
 /// changes; the independent truth here is the file system itself.
 #[test]
 fn sandbox_escapes_are_refused() {
-    let source = programs_dir().join("sandbox/escape.c");
+    let source = programs_dir().join("special/escape.c");
     let build = work_dir("escape-build");
     let wasm = build.join("escape.wasm");
     compile(&source, &wasm, true, &[]);
@@ -163,13 +239,148 @@ fn sandbox_escapes_are_refused() {
         .output()
         .unwrap();
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(o.status.success(), "{out}\n{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "{out}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert_eq!(out.lines().count(), 13, "{out}");
     for line in out.lines() {
         assert!(line.ends_with("refused"), "escape: {line}");
     }
     let mut after = tree(&root, &[]);
     after.retain(|k, _| !k.starts_with("inside"));
-    assert_eq!(after, before, "something outside the granted directory changed");
-    assert_eq!(std::fs::read_to_string(outside.join("secret.txt")).unwrap(), "secret\n");
+    assert_eq!(
+        after, before,
+        "something outside the granted directory changed"
+    );
+    assert_eq!(
+        std::fs::read_to_string(outside.join("secret.txt")).unwrap(),
+        "secret\n"
+    );
+}
+
+fn kiln() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_kiln"))
+}
+
+/// `kiln build` bakes `--dir` and `--env` in; the executable hands its argv
+/// to the program untouched; KILN_DIRS / KILN_ENVS replace the grants.
+#[test]
+fn built_executable_carries_its_grants() {
+    let build = work_dir("grants-build");
+    let wasm = build.join("grants.wasm");
+    compile(&programs_dir().join("special/grants.c"), &wasm, true, &[]);
+    let root = work_dir("grants-run");
+    for d in ["baked", "other"] {
+        std::fs::create_dir_all(root.join(d)).unwrap();
+        std::fs::write(root.join(d).join("in.txt"), format!("from {d}\n")).unwrap();
+    }
+    let exe = build.join("grants");
+    let o = kiln()
+        .arg("build")
+        .arg(&wasm)
+        .arg("-o")
+        .arg(&exe)
+        .arg("--dir")
+        .arg(format!("{}::data", root.join("baked").display()))
+        .args(["--env", "GREETING=baked-in"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    let o = Command::new(&exe)
+        .args(["--dir", "x y", "-O3"])
+        .env_clear()
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(4),
+        "exit status is argc: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "arg --dir\narg x y\narg -O3\nGREETING=baked-in\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("baked/out.txt")).unwrap(),
+        "copied: from baked\n"
+    );
+
+    let o = Command::new(&exe)
+        .env_clear()
+        .env(
+            "KILN_DIRS",
+            format!("{}::data", root.join("other").display()),
+        )
+        .env("KILN_ENVS", "GREETING=at-launch")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "GREETING=at-launch\n");
+    assert_eq!(
+        std::fs::read_to_string(root.join("other/out.txt")).unwrap(),
+        "copied: from other\n"
+    );
+
+    // Without a grant the file is simply not there.
+    let o = Command::new(&exe)
+        .env_clear()
+        .env("KILN_DIRS", "")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3));
+}
+
+#[test]
+fn abort_is_a_trap_with_backtrace() {
+    let build = work_dir("abort-build");
+    let wasm = build.join("abort.wasm");
+    compile(
+        &programs_dir().join("special/abort.c"),
+        &wasm,
+        true,
+        &["-g".to_string()],
+    );
+    let o = kiln()
+        .arg("run")
+        .arg(&wasm)
+        .env("KILN_CACHE_DIR", build.join("cache"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(134));
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "about to give up\n");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.starts_with("trap: unreachable"), "{err}");
+    assert!(err.contains("abort"), "backtrace names abort: {err}");
+}
+
+/// Imports kiln cannot satisfy are refused by name before anything runs,
+/// by `kiln run` and by `kiln build`.
+#[test]
+fn unsatisfiable_imports_are_named() {
+    let d = work_dir("imports");
+    let cases = [
+        (r#"(module (import "wasi_snapshot_preview1" "fd_wrote" (func (param i32 i32 i32 i32) (result i32))) (func (export "_start")))"#, "wasi_snapshot_preview1::fd_wrote: no such WASI preview1 function"),
+        (r#"(module (import "env" "callback" (func)) (func (export "_start")))"#, "import env::callback is not provided"),
+        (r#"(module (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32) (result i32))) (func (export "_start")))"#, "wasi_snapshot_preview1::fd_write: WASI defines it as (func (param i32 i32 i32 i32) (result i32))"),
+    ];
+    for (i, (wat, needle)) in cases.iter().enumerate() {
+        let file = d.join(format!("m{i}.wat"));
+        std::fs::write(&file, wat).unwrap();
+        for sub in ["run", "build"] {
+            let mut c = kiln();
+            c.arg(sub).arg(&file).env("KILN_CACHE_DIR", d.join("cache"));
+            if sub == "build" {
+                c.arg("-o").arg(d.join("exe"));
+            }
+            let o = c.output().unwrap();
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(o.status.code(), Some(1), "{sub} {i}: {err}");
+            assert!(err.contains(needle), "{sub} {i}: {err}");
+            assert!(!d.join("exe").exists());
+        }
+    }
 }

@@ -58,6 +58,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
         bail!("unsupported: this kiln was built without the static runtime: install the Rust target {STATIC_TARGET} (cargo xtask setup) and rebuild kiln");
     };
     let wasm = read_module(&a.input)?;
+    check_imports(&a.input, &wasm)?;
     super::check_writable(&a.output)?;
     let mut opts = a.codegen.compile_options();
     opts.target = Some(STATIC_TARGET.replace("-unknown-linux-musl", "-unknown-linux-gnu"));
@@ -70,4 +71,31 @@ pub fn run(a: Args) -> Result<ExitCode> {
     }
     super::commit_output(&staged, &a.output)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Refuse, at build time, imports the executable could not satisfy.
+fn check_imports(input: &std::path::Path, wasm: &[u8]) -> Result<()> {
+    let mut types = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        match payload {
+            Ok(wasmparser::Payload::TypeSection(r)) => {
+                for ty in r.into_iter_err_on_gc_types().flatten() {
+                    types.push(ty);
+                }
+            }
+            Ok(wasmparser::Payload::ImportSection(r)) => {
+                for imp in r.into_imports().flatten() {
+                    let ty = match imp.ty {
+                        wasmparser::TypeRef::Func(t) => types.get(t as usize),
+                        _ => None,
+                    };
+                    if let Err(e) = kiln_rt::wasi::check_import(imp.module, imp.name, ty) {
+                        bail!("{}: {e}", input.display());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }

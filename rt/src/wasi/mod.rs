@@ -6,7 +6,7 @@
 //! function per import with the flattened core signature, reading and
 //! writing the caller's memory 0.
 
-mod preview1;
+pub mod preview1;
 
 use crate::store::{Extern, Store};
 use crate::Module;
@@ -41,31 +41,46 @@ impl WasiConfig {
     }
 }
 
-/// The host functions for `module`'s imports, in import order. Every import
-/// must be a preview1 function kiln knows; the signature is checked when
-/// the module is instantiated.
+/// Check one function import against what kiln provides: the error names
+/// the import and says what is wrong.
+pub fn check_import(
+    module: &str,
+    name: &str,
+    ty: Option<&wasmparser::FuncType>,
+) -> Result<&'static preview1::HostFunction, String> {
+    if module != MODULE {
+        return Err(format!(
+            "import {module}::{name} is not provided: kiln provides only {MODULE} to programs"
+        ));
+    }
+    let f = preview1::FUNCTIONS
+        .iter()
+        .find(|f| f.name == name)
+        .ok_or_else(|| format!("import {module}::{name}: no such WASI preview1 function"))?;
+    let Some(ty) = ty else {
+        return Err(format!("import {module}::{name}: not a function import"));
+    };
+    if ty.params() != f.params || ty.results() != f.results {
+        return Err(format!(
+            "import {module}::{name}: WASI defines it as {}, the module imports it as {ty}",
+            f.ty()
+        ));
+    }
+    Ok(f)
+}
+
+/// The host functions for `module`'s imports, in import order.
 pub fn resolve_imports(store: &mut Store, module: &Module) -> Result<Vec<Extern>, String> {
     module
         .imports
         .iter()
         .map(|imp| {
-            if imp.module != MODULE {
-                return Err(format!(
-                    "import {}::{} is not provided: kiln provides only {MODULE} to programs",
-                    imp.module, imp.name
-                ));
-            }
-            let f = preview1::FUNCTIONS
-                .iter()
-                .find(|f| f.name == imp.name)
-                .ok_or_else(|| {
-                    format!(
-                        "import {}::{}: no such WASI preview1 function",
-                        imp.module, imp.name
-                    )
-                })?;
-            let ty = wasmparser::FuncType::new(f.params.iter().copied(), f.results.iter().copied());
-            Ok(Extern::Func(store.host_func(&ty, f.code.0 as usize)))
+            let ty = match imp.ty {
+                wasmparser::TypeRef::Func(t) => module.types.get(t as usize),
+                _ => None,
+            };
+            let f = check_import(&imp.module, &imp.name, ty)?;
+            Ok(Extern::Func(store.host_func(&f.ty(), f.code.0 as usize)))
         })
         .collect()
 }

@@ -14,6 +14,12 @@ pub struct HostFunction {
     pub code: Code,
 }
 
+impl HostFunction {
+    pub fn ty(&self) -> wasmparser::FuncType {
+        wasmparser::FuncType::new(self.params.iter().copied(), self.results.iter().copied())
+    }
+}
+
 /// Address of a host function (a plain code pointer, safe to share).
 pub struct Code(pub *const ());
 // SAFETY: a code address is immutable data.
