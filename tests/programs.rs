@@ -149,13 +149,27 @@ fn same_as_native(name: &str) {
     compile(&source, &native, false, &cflags);
     compile(&source, &wasm, true, &cflags);
 
+    compare(name, &native, &wasm, &args, &stdin, &env);
+}
+
+/// Run the native and the wasm build side by side in fresh directories and
+/// require the same outcome.
+fn compare(
+    name: &str,
+    native: &Path,
+    wasm: &Path,
+    args: &[String],
+    stdin: &str,
+    env: &[(String, String)],
+) {
+    let build = wasm.parent().unwrap();
     let native_dir = work_dir(&format!("{name}-native"));
-    let mut c = Command::new(&native);
-    c.args(&args)
+    let mut c = Command::new(native);
+    c.args(args)
         .current_dir(&native_dir)
         .env_clear()
         .envs(env.iter().cloned());
-    let expected = run(c, &stdin);
+    let expected = run(c, stdin);
 
     let kiln_dir = work_dir(&format!("{name}-kiln"));
     let mut c = Command::new(env!("CARGO_BIN_EXE_kiln"));
@@ -164,11 +178,11 @@ fn same_as_native(name: &str) {
         .arg(".")
         .current_dir(&kiln_dir)
         .env("KILN_CACHE_DIR", build.join("cache"));
-    for (k, v) in &env {
+    for (k, v) in env {
         c.arg("--env").arg(format!("{k}={v}"));
     }
-    c.arg(&wasm).args(&args);
-    let got = run(c, &stdin);
+    c.arg(wasm).args(args);
+    let got = run(c, stdin);
 
     let show = |o: &Output| {
         format!(
@@ -383,4 +397,130 @@ fn unsatisfiable_imports_are_named() {
             assert!(!d.join("exe").exists());
         }
     }
+}
+
+/// The Rust programs, built once for the host and for wasm32-wasip1.
+fn rust_programs() -> &'static (PathBuf, PathBuf) {
+    static BUILT: std::sync::OnceLock<(PathBuf, PathBuf)> = std::sync::OnceLock::new();
+    BUILT.get_or_init(|| {
+        let target_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("rust-programs");
+        let manifest = programs_dir().join("rust/Cargo.toml");
+        for target in [None, Some("wasm32-wasip1")] {
+            let mut c = Command::new(env!("CARGO"));
+            c.args(["build", "--release", "--quiet", "--manifest-path"])
+                .arg(&manifest)
+                .arg("--target-dir")
+                .arg(&target_dir);
+            if let Some(t) = target {
+                c.args(["--target", t]);
+            }
+            let o = c.env_remove("RUSTFLAGS").output().unwrap();
+            assert!(
+                o.status.success(),
+                "building rust programs: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+        }
+        (
+            target_dir.join("release"),
+            target_dir.join("wasm32-wasip1/release"),
+        )
+    })
+}
+
+fn rust_same_as_native(name: &str, args: &[&str], stdin: &str, env: &[(&str, &str)]) {
+    let (native_dir, wasm_dir) = rust_programs();
+    let build = work_dir(&format!("rust-{name}-build"));
+    let wasm = build.join(format!("{name}.wasm"));
+    std::fs::copy(wasm_dir.join(format!("{name}.wasm")), &wasm).unwrap();
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    compare(
+        &format!("rust-{name}"),
+        &native_dir.join(name),
+        &wasm,
+        &args,
+        stdin,
+        &env,
+    );
+}
+
+#[test]
+fn rust_fs_ops() {
+    rust_same_as_native("fs_ops", &[], "", &[]);
+}
+
+#[test]
+fn rust_collections() {
+    rust_same_as_native("collections", &[], "", &[]);
+}
+
+#[test]
+fn rust_formatting() {
+    rust_same_as_native("formatting", &[], "", &[]);
+}
+
+#[test]
+fn rust_env_args() {
+    rust_same_as_native(
+        "env_args",
+        &["first", "second arg", "--flag=3"],
+        "",
+        &[("GREETING", "hi"), ("EMPTY", "")],
+    );
+}
+
+#[test]
+fn rust_stdin_words() {
+    rust_same_as_native(
+        "stdin_words",
+        &[],
+        "One two, two THREE three three.\nA much longer second line, with more words\n",
+        &[],
+    );
+}
+
+#[test]
+fn rust_exit_code() {
+    rust_same_as_native("exit_code", &[], "", &[]);
+}
+
+#[test]
+fn rust_unicode() {
+    rust_same_as_native("unicode", &[], "", &[]);
+}
+
+#[test]
+fn rust_time() {
+    rust_same_as_native("time", &[], "", &[]);
+}
+
+/// A panic prints the same message; natively the process exits 101, under
+/// WASI (panic=abort) it is a trap: status 134, as under wasmtime.
+#[test]
+fn rust_panic_is_a_trap() {
+    let (native_dir, wasm_dir) = rust_programs();
+    let native = Command::new(native_dir.join("panics")).output().unwrap();
+    assert_eq!(native.status.code(), Some(101));
+    let o = Command::new(env!("CARGO_BIN_EXE_kiln"))
+        .arg("run")
+        .arg(wasm_dir.join("panics.wasm"))
+        .env("KILN_CACHE_DIR", work_dir("rust-panics").join("cache"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(134));
+    assert_eq!(o.stdout, native.stdout);
+    let (err, native_err) = (
+        String::from_utf8_lossy(&o.stderr),
+        String::from_utf8_lossy(&native.stderr),
+    );
+    assert!(
+        native_err.contains("attempted to divide 10 by zero"),
+        "{native_err}"
+    );
+    assert!(err.contains("attempted to divide 10 by zero"), "{err}");
+    assert!(err.contains("trap: unreachable"), "{err}");
 }
