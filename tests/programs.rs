@@ -524,3 +524,189 @@ fn rust_panic_is_a_trap() {
     assert!(err.contains("attempted to divide 10 by zero"), "{err}");
     assert!(err.contains("trap: unreachable"), "{err}");
 }
+
+/// Source folder of a crate the tests take C code from (see
+/// testsuite/programs/sources/Cargo.toml); cargo downloads it if needed.
+fn crate_source(name: &str) -> PathBuf {
+    let manifest = programs_dir().join("sources/Cargo.toml");
+    let o = Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--manifest-path"])
+        .arg(&manifest)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "cargo metadata: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let meta: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let package = meta["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == name);
+    let manifest = package.unwrap_or_else(|| panic!("{name} not in cargo metadata"))
+        ["manifest_path"]
+        .as_str()
+        .unwrap();
+    Path::new(manifest).parent().unwrap().to_path_buf()
+}
+
+/// SQLite's amalgamation (shipped by libsqlite3-sys) runs a SQL script
+/// against a database file in the granted directory: the same rows, errors
+/// and database bytes as the native build.
+#[test]
+fn sqlite_runs_a_script_like_native() {
+    let sqlite = crate_source("libsqlite3-sys").join("sqlite3");
+    let build = work_dir("sqlite-build");
+    let common: Vec<String> = [
+        "-DSQLITE_OMIT_LOAD_EXTENSION",
+        "-DSQLITE_ENABLE_FTS5",
+        "-DSQLITE_ENABLE_MATH_FUNCTIONS",
+        "-DSQLITE_THREADSAFE=0",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain([
+        format!("-I{}", sqlite.display()),
+        sqlite.join("sqlite3.c").display().to_string(),
+    ])
+    .collect();
+    let mut wasm_flags = common.clone();
+    wasm_flags.extend(
+        [
+            "-DLONGDOUBLE_TYPE=double",
+            "-D_WASI_EMULATED_MMAN",
+            "-D_WASI_EMULATED_GETPID",
+            "-D_WASI_EMULATED_SIGNAL",
+            "-lwasi-emulated-mman",
+            "-lwasi-emulated-getpid",
+            "-lwasi-emulated-signal",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
+    let driver = programs_dir().join("sqlite/driver.c");
+    let (native, wasm) = (build.join("sqlite"), build.join("sqlite.wasm"));
+    std::thread::scope(|s| {
+        s.spawn(|| compile(&driver, &native, false, &common));
+        s.spawn(|| compile(&driver, &wasm, true, &wasm_flags));
+    });
+    let script = std::fs::read_to_string(programs_dir().join("sqlite/script.sql")).unwrap();
+    // The script goes in through a file in the granted directory.
+    let name = "sqlite";
+    let native_dir = work_dir(&format!("{name}-native"));
+    let kiln_dir = work_dir(&format!("{name}-kiln"));
+    for d in [&native_dir, &kiln_dir] {
+        std::fs::write(d.join("script.sql"), &script).unwrap();
+    }
+    let args = vec!["books.db".to_string(), "script.sql".to_string()];
+    let expected = Command::new(&native)
+        .args(&args)
+        .current_dir(&native_dir)
+        .output()
+        .unwrap();
+    let got = kiln()
+        .arg("run")
+        .arg("--dir")
+        .arg(".")
+        .arg(&wasm)
+        .args(&args)
+        .current_dir(&kiln_dir)
+        .env("KILN_CACHE_DIR", build.join("cache"))
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&got.stdout);
+    assert!(out.contains("integrity_check=ok"), "{out}");
+    assert!(out.contains("error: no such table: no_such_table"), "{out}");
+    assert_eq!(got.status.code(), expected.status.code());
+    assert_eq!(out, String::from_utf8_lossy(&expected.stdout));
+    assert_eq!(got.stderr, expected.stderr);
+    assert_eq!(
+        tree(&kiln_dir, &[]),
+        tree(&native_dir, &[]),
+        "database files differ"
+    );
+}
+
+/// libsodium's own test programs (from the tarball libsodium-sys-stable
+/// ships), built for wasm32-wasi with its configure script; each checks its
+/// output against the `.exp` file libsodium provides.
+#[test]
+fn libsodium_test_programs_pass() {
+    let tarball = crate_source("libsodium-sys-stable").join("LATEST.tar.gz");
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("libsodium");
+    let src = root.join("libsodium-stable");
+    let tests = src.join("test/default");
+    let stamp = root.join("built.stamp");
+    let tar_len = std::fs::metadata(&tarball).unwrap().len().to_string();
+    if std::fs::read_to_string(&stamp).ok().as_deref() != Some(tar_len.as_str()) {
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).unwrap();
+        let sh = |cmd: &str, dir: &Path| {
+            let o = Command::new("sh")
+                .arg("-c")
+                .arg(cmd)
+                .current_dir(dir)
+                .env("CC", "clang-22 --target=wasm32-wasi --sysroot=/usr")
+                .env("CFLAGS", "-O2")
+                .env("CPPFLAGS", "-DED25519_NONDETERMINISTIC=1")
+                .env("AR", "llvm-ar-22")
+                .env("RANLIB", "llvm-ranlib-22")
+                .output()
+                .unwrap();
+            assert!(
+                o.status.success(),
+                "{cmd}: {}\n{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            );
+        };
+        sh(&format!("tar xzf {}", tarball.display()), &root);
+        sh("./configure --host=wasm32-wasi --disable-pie --disable-ssp --disable-shared --without-pthreads", &src);
+        sh("make -j2 && make -j2 check TESTS=", &src);
+        std::fs::write(&stamp, &tar_len).unwrap();
+    }
+    let mut names: Vec<String> = std::fs::read_dir(&tests)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| tests.join(format!("{n}.exp")).exists() && tests.join(n).is_file())
+        .collect();
+    names.sort();
+    assert!(
+        names.len() >= 90,
+        "only {} test programs built",
+        names.len()
+    );
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failures = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(name) = names.get(i) else { break };
+                let o = kiln()
+                    .args(["run", "-O1", "--dir", "."])
+                    .arg(name)
+                    .current_dir(&tests)
+                    .env("KILN_CACHE_DIR", root.join("cache"))
+                    .output()
+                    .unwrap();
+                if !o.status.success() {
+                    failures.lock().unwrap().push(format!(
+                        "{name}: {:?} {}",
+                        o.status.code(),
+                        String::from_utf8_lossy(&o.stderr)
+                    ));
+                }
+            });
+        }
+    });
+    let failures = failures.into_inner().unwrap();
+    println!(
+        "libsodium: {} passed, {} failed",
+        names.len() - failures.len(),
+        failures.len()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

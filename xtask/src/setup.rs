@@ -17,6 +17,8 @@ const PACKAGES: &[&str] = &[
     "wasi-libc",
     "libclang-rt-22-dev-wasm32",
     "wabt",
+    "llvm-22",
+    "make",
 ];
 
 const RUST_TARGETS: &[&str] = &["wasm32-wasip1", "x86_64-unknown-linux-musl"];
