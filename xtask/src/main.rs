@@ -16,9 +16,7 @@ fn main() {
         Some("demo") => setup::run().and_then(|_| demo()),
         Some("test") => setup::run().and_then(|_| test()),
         Some("spec") => spec(&args[1..]),
-        Some("bench") => Err(anyhow::anyhow!(
-            "benchmarks are not written yet (issue 4): nothing is measured, so nothing is reported"
-        )),
+        Some("bench") => setup::run().and_then(|_| bench(&args[1..])),
         _ => {
             eprintln!("usage: cargo xtask <setup | demo | test | spec [--explicit-bounds] [SUITE...] | bench>");
             std::process::exit(2)
@@ -102,6 +100,11 @@ fn demo() -> Result<()> {
         .status()?;
     println!("exit status: {}", status.code().unwrap_or(-1));
     Ok(())
+}
+
+fn bench(args: &[String]) -> Result<()> {
+    build_release(&["kiln", "kiln-benches"])?;
+    run(Command::new(root().join("target/release/kiln-bench")).args(args))
 }
 
 fn test() -> Result<()> {
