@@ -67,6 +67,10 @@ pub struct ProgramArgs {
     /// environment's value.
     #[arg(long = "env", value_name = "NAME[=VALUE]")]
     pub envs: Vec<String>,
+    /// Listen on a TCP address and hand the socket to the program (as
+    /// descriptor 3 + the number of --dir grants, in order).
+    #[arg(long = "tcplisten", value_name = "HOST:PORT")]
+    pub listen: Vec<String>,
 }
 
 impl ProgramArgs {
@@ -76,6 +80,7 @@ impl ProgramArgs {
             entry: self.invoke.clone(),
             dirs: self.dirs.iter().map(|d| Settings::parse_dir(d)).collect(),
             env: self.envs.iter().map(|e| Settings::parse_env(e)).collect(),
+            listen: self.listen.clone(),
         }
     }
 }

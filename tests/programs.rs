@@ -227,6 +227,7 @@ same_as_native!(
     errors,
     symlinks,
     stdio_binary,
+    poll,
 );
 
 /// Each escape attempt fails and nothing outside the granted directory
@@ -709,4 +710,53 @@ fn libsodium_test_programs_pass() {
         failures.len()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A granted listening socket (--tcplisten) reaches the program, which
+/// accepts, receives and sends through sock_accept/sock_recv/sock_send.
+/// Loopback only; the client retries for a bounded time while kiln compiles.
+#[test]
+fn tcplisten_socket_echo() {
+    use std::io::{Read, Write};
+    let build = work_dir("echo-build");
+    let wasm = build.join("echo.wasm");
+    compile(
+        &programs_dir().join("special/echo_server.c"),
+        &wasm,
+        true,
+        &[],
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut server = kiln()
+        .args(["run", "--tcplisten", &addr])
+        .arg(&wasm)
+        .env("KILN_CACHE_DIR", build.join("cache"))
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut conn = loop {
+        match std::net::TcpStream::connect(&addr) {
+            Ok(c) => break c,
+            Err(e) if std::time::Instant::now() > deadline => {
+                let _ = server.kill();
+                panic!("cannot connect to {addr}: {e}");
+            }
+            Err(_) => std::thread::sleep(std::time::Duration::from_millis(50)),
+        }
+    };
+    conn.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    conn.write_all(b"through a granted socket").unwrap();
+    let mut reply = String::new();
+    conn.read_to_string(&mut reply).unwrap();
+    assert_eq!(reply, "THROUGH A GRANTED SOCKET");
+    let out = server.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "echoed 24 bytes\n");
 }

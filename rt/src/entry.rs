@@ -34,6 +34,8 @@ pub struct Settings {
     /// (host directory, guest name)
     pub dirs: Vec<(PathBuf, String)>,
     pub env: Vec<EnvGrant>,
+    /// TCP addresses to listen on, handed to the program as sockets.
+    pub listen: Vec<String>,
 }
 
 impl Settings {
@@ -68,6 +70,9 @@ impl Settings {
                 EnvGrant::Inherit(k) => t += &format!("env {k}\n"),
             }
         }
+        for a in &self.listen {
+            t += &format!("listen {a}\n");
+        }
         t
     }
 
@@ -78,14 +83,16 @@ impl Settings {
                 Some(("entry", e)) => s.entry = Some(e.to_string()),
                 Some(("dir", d)) => s.dirs.push(Settings::parse_dir(d)),
                 Some(("env", e)) => s.env.push(Settings::parse_env(e)),
+                Some(("listen", a)) => s.listen.push(a.to_string()),
                 _ => {}
             }
         }
         s
     }
 
-    /// Replace baked-in grants with `KILN_DIRS` / `KILN_ENVS` from the
-    /// launching environment (`;`-separated, same syntax as the flags).
+    /// Replace baked-in grants with `KILN_DIRS` / `KILN_ENVS` /
+    /// `KILN_LISTEN` from the launching environment (`;`-separated, same
+    /// syntax as the flags).
     pub fn override_from_environment(&mut self) {
         if let Ok(dirs) = std::env::var("KILN_DIRS") {
             self.dirs = dirs
@@ -141,6 +148,7 @@ fn run(module: &'static Module, who: &str, settings: &Settings, argv: Vec<String
         args: wasi_args,
         env: settings.environment(),
         dirs: settings.dirs.clone(),
+        listen: settings.listen.clone(),
     };
     let imports = if module.imports.is_empty() {
         Vec::new()

@@ -23,6 +23,9 @@ pub struct WasiConfig {
     pub env: Vec<(String, String)>,
     /// (host directory, name the guest sees it under)
     pub dirs: Vec<(PathBuf, String)>,
+    /// Addresses to listen on; each socket becomes a descriptor after the
+    /// preopened directories (3 when there are none), in order.
+    pub listen: Vec<String>,
 }
 
 impl WasiConfig {
@@ -36,6 +39,15 @@ impl WasiConfig {
                 .map_err(|e| format!("--dir {}: {e}", host.display()))?;
             b.preopened_dir(dir, guest)
                 .map_err(|e| format!("--dir {}: {e}", host.display()))?;
+        }
+        let mut fd = 3 + self.dirs.len() as u32;
+        for addr in &self.listen {
+            let l = std::net::TcpListener::bind(addr)
+                .map_err(|e| format!("--tcplisten {addr}: {e}"))?;
+            let l = cap_std::net::TcpListener::from_std(l);
+            b.preopened_socket(fd, l)
+                .map_err(|e| format!("--tcplisten {addr}: {e}"))?;
+            fd += 1;
         }
         Ok(b.build())
     }
