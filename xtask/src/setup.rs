@@ -21,7 +21,13 @@ const PACKAGES: &[&str] = &[
     "make",
 ];
 
-const RUST_TARGETS: &[&str] = &["wasm32-wasip1", "x86_64-unknown-linux-musl"];
+fn rust_targets() -> [String; 2] {
+    // The musl target of this machine: kiln build links static executables with it.
+    [
+        "wasm32-wasip1".to_string(),
+        format!("{}-unknown-linux-musl", std::env::consts::ARCH),
+    ]
+}
 
 fn installed(pkg: &str) -> bool {
     Command::new("dpkg-query")
@@ -62,10 +68,10 @@ pub fn run() -> Result<()> {
     match have {
         Ok(out) => {
             let have = String::from_utf8_lossy(&out.stdout).to_string();
-            let missing: Vec<&str> = RUST_TARGETS
+            let targets = rust_targets();
+            let missing: Vec<&String> = targets
                 .iter()
-                .copied()
-                .filter(|t| !have.lines().any(|l| l == *t))
+                .filter(|t| !have.lines().any(|l| l == t.as_str()))
                 .collect();
             if !missing.is_empty() {
                 crate::run(
@@ -77,7 +83,7 @@ pub fn run() -> Result<()> {
         }
         Err(_) => bail!(
             "rustup not found: install the Rust targets {} by hand",
-            RUST_TARGETS.join(" ")
+            rust_targets().join(" ")
         ),
     }
     Ok(())
