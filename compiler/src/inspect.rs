@@ -149,12 +149,29 @@ pub fn inspect(wasm: &[u8]) -> Result<Summary> {
                 }
             }
             Payload::CodeSectionEntry(body) => {
+                for local in body.get_locals_reader()? {
+                    if local?.1 == ValType::V128 {
+                        features.insert("simd");
+                    }
+                }
                 for op in body.get_operators_reader()? {
                     let op = op?;
                     if let Some(f) = feature_of(&op) {
                         features.insert(f);
                     }
-                    if format!("{op:?}").starts_with("V128") || format!("{op:?}").contains("x4") {
+                    // Every SIMD computation starts from a v128 load, constant,
+                    // splat or v128 local; checking those is cheap and enough.
+                    if matches!(
+                        op,
+                        Operator::V128Load { .. }
+                            | Operator::V128Const { .. }
+                            | Operator::I8x16Splat
+                            | Operator::I16x8Splat
+                            | Operator::I32x4Splat
+                            | Operator::I64x2Splat
+                            | Operator::F32x4Splat
+                            | Operator::F64x2Splat
+                    ) {
                         features.insert("simd");
                     }
                 }
