@@ -97,18 +97,38 @@ fn units(info: &ModuleInfo) -> Vec<std::ops::Range<usize>> {
     out
 }
 
+/// Called as codegen units finish: (functions compiled, functions in total).
+pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
 pub fn compile(wasm: &[u8], opts: &CompileOptions) -> Result<CompiledModule> {
+    compile_with_progress(wasm, opts, None)
+}
+
+pub fn compile_with_progress(wasm: &[u8], opts: &CompileOptions, progress: Option<Progress>) -> Result<CompiledModule> {
     crate::validate(wasm, opts.features)?;
     let info = ModuleInfo::parse(wasm)?;
     let tm = target_machine(opts)?;
     let triple = tm.get_triple().as_str().to_string_lossy().into_owned();
     drop(tm);
     let ranges = units(&info);
+    let total = info.bodies.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let report = |n: usize| {
+        let now = done.fetch_add(n, std::sync::atomic::Ordering::Relaxed) + n;
+        if let Some(p) = progress {
+            p(now, total);
+        }
+    };
+    report(0);
     let run = || -> Result<Vec<Vec<u8>>> {
         ranges
             .par_iter()
             .enumerate()
-            .map(|(n, r)| compile_unit(&info, opts, n, r.clone(), false))
+            .map(|(n, r)| {
+                let object = compile_unit(&info, opts, n, r.clone(), false);
+                report(r.len());
+                object
+            })
             .collect()
     };
     let mut objects = if opts.jobs == 0 {

@@ -1,5 +1,9 @@
 //! Runtime functions that compiled code calls (see `kiln_abi::Builtin` for
 //! the list and signatures). Each gets the caller's vmctx first.
+//!
+//! Safety contract of every `builtin_*`: only compiled code calls them, and
+//! it passes its own live vmctx; index arguments were validated with the
+//! module, so they name existing memories, tables and segments.
 
 use crate::instance::Instance;
 use kiln_abi::{TrapCode, VMOffsets};
@@ -53,16 +57,13 @@ unsafe extern "C" fn builtin_trap(vmctx: usize, code: u32, func_index: u32, fp: 
 }
 
 unsafe extern "C" fn builtin_memory_grow(vmctx: usize, mem: u32, delta: u64) -> u64 {
-    let inst = unsafe { instance(vmctx) };
-    // SAFETY: memories of a live instance are owned by its store.
-    let m = unsafe { &mut *inst.memories[mem as usize] };
-    m.grow(delta).unwrap_or(u64::MAX)
+    unsafe { instance(vmctx) }.memory_mut(mem).grow(delta).unwrap_or(u64::MAX)
 }
 
 /// `memory.init` (also used for active data segments at instantiation).
 pub fn memory_init(inst: &mut Instance, mem: u32, seg: u32, dst: u64, src: u32, len: u32) -> u32 {
     let data = inst.datas[seg as usize];
-    let m = unsafe { &mut *inst.memories[mem as usize] };
+    let m = inst.memory_mut(mem);
     let (src, len) = (src as usize, len as usize);
     let dst_end = dst.checked_add(len as u64);
     if src + len > data.len() || dst_end.is_none_or(|e| e > m.vm.length) {
@@ -93,8 +94,7 @@ unsafe extern "C" fn builtin_data_drop(vmctx: usize, seg: u32) {
 }
 
 unsafe extern "C" fn builtin_table_grow(vmctx: usize, table: u32, init: usize, delta: u32) -> u32 {
-    let t = unsafe { &mut *instance(vmctx).tables[table as usize] };
-    t.grow(delta, init).unwrap_or(u32::MAX)
+    unsafe { instance(vmctx) }.table_mut(table).grow(delta, init).unwrap_or(u32::MAX)
 }
 
 unsafe extern "C" fn builtin_table_fill(
@@ -104,7 +104,7 @@ unsafe extern "C" fn builtin_table_fill(
     val: usize,
     len: u32,
 ) -> u32 {
-    let t = unsafe { &mut *instance(vmctx).tables[table as usize] };
+    let t = unsafe { instance(vmctx) }.table_mut(table);
     let (dst, len) = (dst as usize, len as usize);
     match t.elements_mut().get_mut(dst..dst + len) {
         Some(s) => {
@@ -125,14 +125,13 @@ unsafe extern "C" fn builtin_table_copy(
 ) -> u32 {
     let inst = unsafe { instance(vmctx) };
     let (dst, src, len) = (dst as usize, src as usize, len as usize);
-    let src_len = unsafe { &*inst.tables[src_t as usize] }.elements().len();
-    let dst_len = unsafe { &*inst.tables[dst_t as usize] }.elements().len();
+    let src_len = inst.table_mut(src_t).elements().len();
+    let dst_len = inst.table_mut(dst_t).elements().len();
     if src + len > src_len || dst + len > dst_len {
         return FAIL;
     }
-    let items: Vec<usize> =
-        unsafe { &*inst.tables[src_t as usize] }.elements()[src..src + len].to_vec();
-    unsafe { &mut *inst.tables[dst_t as usize] }.elements_mut()[dst..dst + len]
+    let items: Vec<usize> = inst.table_mut(src_t).elements()[src..src + len].to_vec();
+    inst.table_mut(dst_t).elements_mut()[dst..dst + len]
         .copy_from_slice(&items);
     OK
 }
@@ -140,12 +139,16 @@ unsafe extern "C" fn builtin_table_copy(
 /// `table.init` (also used for active element segments at instantiation).
 pub fn table_init(inst: &mut Instance, table: u32, seg: u32, dst: u32, src: u32, len: u32) -> u32 {
     let (dst, src, len) = (dst as usize, src as usize, len as usize);
-    let items = &inst.elems[seg as usize];
-    let t = unsafe { &mut *inst.tables[table as usize] };
-    if src + len > items.len() || dst + len > t.elements().len() {
+    let items = std::mem::take(&mut inst.elems[seg as usize]);
+    let t = inst.table_mut(table);
+    let fits = src + len <= items.len() && dst + len <= t.elements().len();
+    if fits {
+        t.elements_mut()[dst..dst + len].copy_from_slice(&items[src..src + len]);
+    }
+    inst.elems[seg as usize] = items;
+    if !fits {
         return FAIL;
     }
-    t.elements_mut()[dst..dst + len].copy_from_slice(&items[src..src + len]);
     OK
 }
 

@@ -84,6 +84,19 @@ impl Instance {
         self.memories.get(index as usize).copied()
     }
 
+    /// Memory `index` of this instance (validated code only names existing ones).
+    pub(crate) fn memory_mut(&mut self, index: u32) -> &mut Memory {
+        // SAFETY: memories are owned by the store, which outlives its
+        // instances; one store runs on one thread at a time.
+        unsafe { &mut *self.memories[index as usize] }
+    }
+
+    /// Table `index` of this instance.
+    pub(crate) fn table_mut(&mut self, index: u32) -> &mut Table {
+        // SAFETY: as for `memory_mut`.
+        unsafe { &mut *self.tables[index as usize] }
+    }
+
     /// The store's host data, if it is a `T`.
     pub fn host_data<T: std::any::Any>(&mut self) -> Option<&mut T> {
         // SAFETY: the store owns the box for as long as its instances live.
@@ -108,8 +121,8 @@ impl Instance {
                 Operator::RefFunc { function_index } => {
                     stack.push(self.funcref_ptr(function_index) as u64)
                 }
-                // SAFETY: global pointers belong to the store.
                 Operator::GlobalGet { global_index } => {
+                    // SAFETY: globals are owned by the store, like memories.
                     stack.push(unsafe { (*self.globals[global_index as usize]).get() }.to_bits())
                 }
                 Operator::I32Add | Operator::I32Sub | Operator::I32Mul => {

@@ -63,7 +63,9 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let mut opts = a.codegen.compile_options();
     opts.target = Some(STATIC_TARGET.replace("-unknown-linux-musl", "-unknown-linux-gnu"));
     opts.program = Some(a.program.settings().to_text());
-    let compiled = kiln_compiler::compile(&wasm, &opts).map_err(|e| compile_error(&a.input, e))?;
+    let compiled = crate::progress::CompileProgress::new(a.codegen.quiet)
+        .compile(&wasm, &opts)
+        .map_err(|e| compile_error(&a.input, e))?;
     let staged = super::staging_path(&a.output);
     if let Err(e) = kiln_linker::link_static_executable(&compiled.objects, &rt, &staged) {
         let _ = std::fs::remove_file(&staged);

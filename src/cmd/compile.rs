@@ -18,7 +18,8 @@ pub struct Args {
 pub fn run(a: Args) -> Result<ExitCode> {
     let wasm = read_module(&a.input)?;
     super::check_writable(&a.output)?;
-    let compiled = kiln_compiler::compile(&wasm, &a.codegen.compile_options())
+    let compiled = crate::progress::CompileProgress::new(a.codegen.quiet)
+        .compile(&wasm, &a.codegen.compile_options())
         .map_err(|e| compile_error(&a.input, e))?;
     let staged = super::staging_path(&a.output);
     let linked = kiln_linker::link_relocatable(&compiled.objects, &staged);

@@ -20,7 +20,7 @@ pub struct Args {
 pub fn run(a: Args) -> Result<ExitCode> {
     let wasm = read_module(&a.input)?;
     let opts = a.codegen.compile_options();
-    let so = cached_library(&a.input, &wasm, &opts)?;
+    let so = cached_library(&a.input, &wasm, &opts, a.codegen.quiet)?;
     let module = kiln_rt::load_shared_library(&so, &opts.prefix).map_err(|e| anyhow!("{e}"))?;
     // Wasm gets a thread with a generous stack; exhaustion still traps.
     let who = format!("kiln: error: {}", a.input.display());
@@ -47,6 +47,7 @@ fn cached_library(
     input: &Path,
     wasm: &[u8],
     opts: &kiln_compiler::CompileOptions,
+    quiet: bool,
 ) -> Result<PathBuf> {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
@@ -69,7 +70,7 @@ fn cached_library(
     if so.is_file() {
         return Ok(so);
     }
-    let compiled = kiln_compiler::compile(wasm, opts).map_err(|e| compile_error(input, e))?;
+    let compiled = crate::progress::CompileProgress::new(quiet).compile(wasm, opts).map_err(|e| compile_error(input, e))?;
     let staged = super::staging_path(&so);
     kiln_linker::link_shared(&compiled.objects, &staged)?;
     super::commit_output(&staged, &so)?;
