@@ -15,9 +15,11 @@ impl CompileProgress {
         }
         let bar = ProgressBar::new(0);
         bar.set_style(
-            ProgressStyle::with_template("{spinner} compiling [{bar:30}] {pos}/{len} functions, {per_sec}, {eta} left")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
+            ProgressStyle::with_template(
+                "{spinner} compiling [{bar:30}] {pos}/{len} functions, {per_sec}, {eta} left",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
         );
         CompileProgress { bar: Some(bar) }
     }
@@ -30,7 +32,11 @@ impl CompileProgress {
     }
 
     /// Compile with this bar showing progress, cleared at the end.
-    pub fn compile(&self, wasm: &[u8], opts: &kiln_compiler::CompileOptions) -> kiln_compiler::Result<kiln_compiler::CompiledModule> {
+    pub fn compile(
+        &self,
+        wasm: &[u8],
+        opts: &kiln_compiler::CompileOptions,
+    ) -> kiln_compiler::Result<kiln_compiler::CompiledModule> {
         let f = |d: usize, t: usize| self.update(d, t);
         let r = kiln_compiler::compile_with_progress(wasm, opts, Some(&f));
         if let Some(b) = &self.bar {

@@ -271,3 +271,22 @@ fn build_makes_a_static_executable() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(Command::new(d.join("start")).status().unwrap().success());
 }
+
+/// Regression: NaN quieting once used llvm.canonicalize, which LLVM 22's x86
+/// instruction selection cannot handle once vectorized (it crashed compiling
+/// clang built to wasm).
+#[test]
+fn vectorized_nan_quieting_compiles() {
+    let d = scratch("vecnan");
+    let wat =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("testsuite/ir/nan_quieting_vectorized.wat");
+    for o in ["-O2", "-O3"] {
+        let out = kiln(&["compile", wat.to_str().unwrap(), "-o", "v.o", o], &d);
+        assert!(
+            out.status.success(),
+            "{o}: {:?} {}",
+            out.status,
+            stderr(&out)
+        );
+    }
+}

@@ -104,7 +104,11 @@ pub fn compile(wasm: &[u8], opts: &CompileOptions) -> Result<CompiledModule> {
     compile_with_progress(wasm, opts, None)
 }
 
-pub fn compile_with_progress(wasm: &[u8], opts: &CompileOptions, progress: Option<Progress>) -> Result<CompiledModule> {
+pub fn compile_with_progress(
+    wasm: &[u8],
+    opts: &CompileOptions,
+    progress: Option<Progress>,
+) -> Result<CompiledModule> {
     crate::validate(wasm, opts.features)?;
     let info = ModuleInfo::parse(wasm)?;
     let tm = target_machine(opts)?;
@@ -166,9 +170,17 @@ fn compile_unit(
     u.module
         .set_data_layout(&tm.get_target_data().get_data_layout());
     let b = cx.create_builder();
-    for i in range {
+    for i in range.clone() {
         let func_index = info.num_imported_funcs + i as u32;
         translate_function(&u, &b, func_index, &info.bodies[i])?;
+    }
+    // Debugging aid for LLVM crashes: KILN_DUMP_UNITS=DIR writes each
+    // unit's IR before optimization, named by its function range.
+    if let Some(dir) = std::env::var_os("KILN_DUMP_UNITS") {
+        let first = info.num_imported_funcs as usize + range.start;
+        let path =
+            std::path::Path::new(&dir).join(format!("unit{n}-f{first}-{}.ll", first + range.len()));
+        let _ = u.module.print_to_file(&path);
     }
     optimize_and_emit(&u.module, &tm, opts, want_ir)
 }

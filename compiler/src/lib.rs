@@ -16,7 +16,9 @@ mod translate;
 mod types;
 mod unit;
 
-pub use codegen::{compile, compile_to_ir, compile_with_progress, host_triple, CompiledModule, Progress};
+pub use codegen::{
+    compile, compile_to_ir, compile_with_progress, host_triple, CompiledModule, Progress,
+};
 pub use error::{CompileError, Result};
 pub use inspect::{inspect, Summary};
 pub use module::ModuleInfo;

@@ -57,7 +57,10 @@ unsafe extern "C" fn builtin_trap(vmctx: usize, code: u32, func_index: u32, fp: 
 }
 
 unsafe extern "C" fn builtin_memory_grow(vmctx: usize, mem: u32, delta: u64) -> u64 {
-    unsafe { instance(vmctx) }.memory_mut(mem).grow(delta).unwrap_or(u64::MAX)
+    unsafe { instance(vmctx) }
+        .memory_mut(mem)
+        .grow(delta)
+        .unwrap_or(u64::MAX)
 }
 
 /// `memory.init` (also used for active data segments at instantiation).
@@ -94,7 +97,10 @@ unsafe extern "C" fn builtin_data_drop(vmctx: usize, seg: u32) {
 }
 
 unsafe extern "C" fn builtin_table_grow(vmctx: usize, table: u32, init: usize, delta: u32) -> u32 {
-    unsafe { instance(vmctx) }.table_mut(table).grow(delta, init).unwrap_or(u32::MAX)
+    unsafe { instance(vmctx) }
+        .table_mut(table)
+        .grow(delta, init)
+        .unwrap_or(u32::MAX)
 }
 
 unsafe extern "C" fn builtin_table_fill(
@@ -131,8 +137,7 @@ unsafe extern "C" fn builtin_table_copy(
         return FAIL;
     }
     let items: Vec<usize> = inst.table_mut(src_t).elements()[src..src + len].to_vec();
-    inst.table_mut(dst_t).elements_mut()[dst..dst + len]
-        .copy_from_slice(&items);
+    inst.table_mut(dst_t).elements_mut()[dst..dst + len].copy_from_slice(&items);
     OK
 }
 

@@ -70,7 +70,9 @@ fn cached_library(
     if so.is_file() {
         return Ok(so);
     }
-    let compiled = crate::progress::CompileProgress::new(quiet).compile(wasm, opts).map_err(|e| compile_error(input, e))?;
+    let compiled = crate::progress::CompileProgress::new(quiet)
+        .compile(wasm, opts)
+        .map_err(|e| compile_error(input, e))?;
     let staged = super::staging_path(&so);
     kiln_linker::link_shared(&compiled.objects, &staged)?;
     super::commit_output(&staged, &so)?;

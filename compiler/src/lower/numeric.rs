@@ -260,11 +260,19 @@ fn is_identity_operand(v: FloatValue) -> bool {
         .is_some_and(|(c, _)| c == 0.0 || c == 1.0 || c == -1.0)
 }
 
-/// Quiet a NaN without changing any other value.
+/// Quiet a NaN without changing any other value: any NaN becomes the
+/// canonical one. (Not `llvm.canonicalize`: once vectorized to v2f32 it
+/// crashes LLVM 22's x86 instruction selection.)
 pub fn canonicalize<'ctx>(
     t: &FuncTranslator<'_, 'ctx>,
     v: FloatValue<'ctx>,
 ) -> Result<BasicValueEnum<'ctx>> {
-    let f = t.u.intrinsic("llvm.canonicalize", &[v.get_type().into()]);
-    call1(t, f, &[v.into()])
+    let is_nan =
+        t.b.build_float_compare(inkwell::FloatPredicate::UNO, v, v, "")?;
+    let quiet = if v.get_type() == t.u.t.f32 {
+        f32::NAN as f64
+    } else {
+        f64::NAN
+    };
+    Ok(t.b.build_select(is_nan, v.get_type().const_float(quiet), v, "")?)
 }
