@@ -5,6 +5,9 @@
 //! as `.`. Directives in a program's leading comments: `ARGS:`, `STDIN:`
 //! (with `\n` escapes), `ENV:` (NAME=VALUE ...), `CFLAGS:`.
 
+mod common;
+
+use common::crate_source;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -526,33 +529,6 @@ fn rust_panic_is_a_trap() {
     assert!(err.contains("trap: unreachable"), "{err}");
 }
 
-/// Source folder of a crate the tests take C code from (see
-/// testsuite/programs/sources/Cargo.toml); cargo downloads it if needed.
-fn crate_source(name: &str) -> PathBuf {
-    let manifest = programs_dir().join("sources/Cargo.toml");
-    let o = Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1", "--manifest-path"])
-        .arg(&manifest)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "cargo metadata: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let meta: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let package = meta["packages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["name"] == name);
-    let manifest = package.unwrap_or_else(|| panic!("{name} not in cargo metadata"))
-        ["manifest_path"]
-        .as_str()
-        .unwrap();
-    Path::new(manifest).parent().unwrap().to_path_buf()
-}
-
 /// SQLite's amalgamation (shipped by libsqlite3-sys) runs a SQL script
 /// against a database file in the granted directory: the same rows, errors
 /// and database bytes as the native build.
@@ -759,4 +735,37 @@ fn tcplisten_socket_echo() {
     let out = server.wait_with_output().unwrap();
     assert!(out.status.success());
     assert_eq!(String::from_utf8_lossy(&out.stdout), "echoed 24 bytes\n");
+}
+
+/// Data segments become a memory image that the executable maps
+/// copy-on-write from its own file: the program sees its data, its writes
+/// stay private, and its memory map shows a writable private mapping of the
+/// executable at least as large as the data.
+#[test]
+fn data_segments_are_mapped_from_the_executable() {
+    let dir = work_dir("image");
+    let wasm = dir.join("image.wasm");
+    compile(&programs_dir().join("special/image.c"), &wasm, true, &[]);
+    let exe = dir.join("image");
+    let o = kiln().arg("build").arg(&wasm).arg("-o").arg(&exe).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let before = std::fs::read(&exe).unwrap();
+    let o = Command::new(&exe)
+        .env("KILN_DIRS", "/proc/self::/self")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.starts_with("sum 13 7 the end of the data\n"), "{out}");
+    let exe_path = std::fs::canonicalize(&exe).unwrap();
+    let image_mapped = out.lines().any(|l| {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        let Some((lo, hi)) = f[0].split_once('-') else {
+            return false;
+        };
+        let size = u64::from_str_radix(hi, 16).unwrap() - u64::from_str_radix(lo, 16).unwrap();
+        f.len() >= 6 && f[1] == "rw-p" && Path::new(f[5]) == exe_path && size >= 2 << 20
+    });
+    assert!(image_mapped, "no 2 MiB private mapping of {}:\n{out}", exe_path.display());
+    assert!(std::fs::read(&exe).unwrap() == before, "the executable changed");
 }

@@ -1,9 +1,10 @@
 //! The metadata unit: module descriptor, the table of defined functions,
 //! host-to-wasm trampolines and the bytes the runtime instantiates from.
 
-use crate::codegen::{optimize_and_emit, target_machine};
+use crate::codegen::{optimize_and_emit, passes, target_machine};
 use crate::error::Result;
 use crate::module::ModuleInfo;
+use crate::plan::Tier;
 use crate::unit::UnitCx;
 use crate::{BoundsChecks, CompileOptions};
 use inkwell::context::Context;
@@ -81,6 +82,22 @@ fn emit_metadata<'ctx>(
     fields[descriptor::CODE_END as usize] = code_bound("stop");
     fields[descriptor::BOUNDS_CHECKS as usize] =
         int((opts.bounds_checks == BoundsChecks::Explicit) as u64);
+    if let Some(image) = &info.memory_image {
+        let g = u.module.add_global(
+            t.i8.array_type(image.bytes.len() as u32),
+            None,
+            &format!("{p}_memory_image"),
+        );
+        g.set_initializer(&cx.const_string(&image.bytes, false));
+        g.set_constant(true);
+        g.set_linkage(Linkage::Internal);
+        // Page-aligned in the file as in memory, so the runtime can map it.
+        g.set_alignment(crate::image::IMAGE_ALIGN as u32);
+        g.set_section(Some(kiln_abi::symbols::IMAGE_SECTION));
+        fields[descriptor::IMAGE_PTR as usize] = g.as_pointer_value();
+        fields[descriptor::IMAGE_OFFSET as usize] = int(image.offset);
+        fields[descriptor::IMAGE_LEN as usize] = int(image.bytes.len() as u64);
+    }
     if let Some(program) = &opts.program {
         let text = cx.const_string(program.as_bytes(), true);
         fields[descriptor::PROGRAM as usize] = hidden_const(&format!("{p}_program"), text.into());
@@ -91,7 +108,7 @@ fn emit_metadata<'ctx>(
         .add_global(t.ptr.array_type(descriptor::FIELDS), None, &desc_name);
     desc.set_initializer(&t.ptr.const_array(&fields));
     desc.set_constant(true);
-    optimize_and_emit(&u.module, &tm, opts, false)
+    optimize_and_emit(&u.module, &tm, &passes(opts, Tier::Optimized), false)
 }
 
 /// `void tramp(vmctx, callee, values)`: reads the arguments from 16-byte

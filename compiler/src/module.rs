@@ -20,6 +20,8 @@ pub struct ModuleInfo<'a> {
     /// The module without its code section: what the runtime needs to
     /// instantiate (types, imports, exports, segments, names).
     pub metadata: Vec<u8>,
+    /// Memory 0's initial contents, when the compiler could build them.
+    pub memory_image: Option<crate::image::MemoryImage>,
 }
 
 impl<'a> ModuleInfo<'a> {
@@ -34,7 +36,9 @@ impl<'a> ModuleInfo<'a> {
             bodies: Vec::new(),
             func_names: HashMap::new(),
             metadata: Vec::new(),
+            memory_image: None,
         };
+        let mut imported_memories = 0;
         info.metadata.extend_from_slice(&wasm[..8.min(wasm.len())]);
         for payload in Parser::new(0).parse_all(wasm) {
             let payload = payload?;
@@ -48,6 +52,8 @@ impl<'a> ModuleInfo<'a> {
                         kiln_abi::symbols::FUNCTIONS_SECTION,
                         payload,
                     );
+                } else if id == 11 {
+                    // The data section: below, with the memory image.
                 } else if id != 10 {
                     // Copy the whole section (id, size, contents) for the runtime.
                     let start = section_start(wasm, range.start as usize);
@@ -79,7 +85,10 @@ impl<'a> ModuleInfo<'a> {
                                 info.funcs.push(t);
                                 info.num_imported_funcs += 1;
                             }
-                            TypeRef::Memory(m) => info.memories.push(m),
+                            TypeRef::Memory(m) => {
+                                info.memories.push(m);
+                                imported_memories += 1;
+                            }
                             TypeRef::Table(t) => info.tables.push(t),
                             TypeRef::Global(g) => info.globals.push(g),
                             TypeRef::Tag(_) => {
@@ -117,6 +126,26 @@ impl<'a> ModuleInfo<'a> {
                     return Err(CompileError::Unsupported("exception handling".into()))
                 }
                 Payload::CodeSectionEntry(body) => info.bodies.push(body),
+                Payload::DataSection(r) => {
+                    let range = r.range();
+                    let range = range.start as usize..range.end as usize;
+                    let image =
+                        crate::image::build(r.clone(), info.memories.first(), imported_memories > 0);
+                    let stripped = image
+                        .as_ref()
+                        .and_then(|_| crate::image::strip_memory0_segments(wasm, r));
+                    info.metadata.push(11);
+                    match stripped {
+                        Some(section) => {
+                            info.metadata.extend_from_slice(&section);
+                            info.memory_image = image;
+                        }
+                        None => {
+                            let start = section_start(wasm, range.start);
+                            info.metadata.extend_from_slice(&wasm[start..range.end]);
+                        }
+                    }
+                }
                 Payload::CustomSection(c) => {
                     if let wasmparser::KnownCustom::Name(names) = c.as_known() {
                         read_function_names(names, &mut info.func_names);

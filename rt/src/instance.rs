@@ -368,6 +368,11 @@ impl Store {
                 inst.elems[i].clear();
             }
         }
+        if let Some((offset, image)) = module.memory_image {
+            // The compiler checked every segment it holds against memory 0's
+            // initial size; those segments now have no bytes of their own.
+            inst.memory_mut(0).load_image(offset, image);
+        }
         for (i, seg) in module.datas.iter().enumerate() {
             if let Some((mem, offset)) = &seg.active {
                 let offset = inst.eval_const(offset).unwrap_or(0);

@@ -57,6 +57,9 @@ pub struct Module {
     pub explicit_bounds: bool,
     /// Program settings baked in by `kiln build` (`kiln_abi::descriptor`).
     pub program: Option<String>,
+    /// Memory 0's initial contents from this offset on, page-aligned in
+    /// the loaded object; the data segments of memory 0 carry no bytes then.
+    pub memory_image: Option<(u64, &'static [u8])>,
     /// (code address, function index), sorted, for backtraces.
     sorted_starts: Vec<(usize, u32)>,
 }
@@ -115,6 +118,13 @@ impl Module {
             let text = unsafe { std::ffi::CStr::from_ptr(program as *const std::ffi::c_char) };
             m.program = Some(text.to_string_lossy().into_owned());
         }
+        if field(d::IMAGE_PTR) != 0 {
+            // SAFETY: the compiler wrote the image's address and length.
+            let bytes = unsafe {
+                std::slice::from_raw_parts(field(d::IMAGE_PTR) as *const u8, field(d::IMAGE_LEN))
+            };
+            m.memory_image = Some((field(d::IMAGE_OFFSET) as u64, bytes));
+        }
         let base = m.num_imported_funcs;
         m.sorted_starts = m
             .func_ptrs
@@ -166,6 +176,7 @@ fn parse_metadata(meta: &'static [u8]) -> Result<Module, wasmparser::BinaryReade
         trampolines: Vec::new(),
         explicit_bounds: false,
         program: None,
+        memory_image: None,
         sorted_starts: Vec::new(),
     };
     for payload in Parser::new(0).parse_all(meta) {

@@ -101,6 +101,19 @@ impl Memory {
         Some(old)
     }
 
+    /// Fill the memory from `offset` on with `image` (the compiler's
+    /// memory image, inside the initial size): mapped copy-on-write from
+    /// the file it was loaded from, or copied if that cannot be done.
+    pub fn load_image(&mut self, offset: u64, image: &'static [u8]) {
+        let end = offset + image.len() as u64;
+        assert!(end <= self.vm.length, "memory image beyond the initial size");
+        // SAFETY: offset..end lies in the accessible part of our reservation.
+        let dest = unsafe { self.vm.base.add(offset as usize) };
+        if crate::sys::mmap::map_private_copy(dest, image).is_err() {
+            self.data_mut()[offset as usize..end as usize].copy_from_slice(image);
+        }
+    }
+
     pub fn data(&self) -> &[u8] {
         // SAFETY: the first `length` bytes of the reservation are accessible.
         unsafe { std::slice::from_raw_parts(self.vm.base, self.vm.length as usize) }

@@ -16,7 +16,7 @@ pub use traps::TrapCode;
 
 /// Bumped whenever anything in this crate changes meaning; a compiled module
 /// records it and the runtime refuses a module built against another one.
-pub const ABI_VERSION: u32 = 1;
+pub const ABI_VERSION: u32 = 2;
 
 /// Size of a wasm page.
 pub const WASM_PAGE_SIZE: u64 = 65536;
@@ -39,6 +39,8 @@ pub mod symbols {
     /// defines `__start_`/`__stop_` symbols for it, so the runtime knows which
     /// program counters belong to wasm code.
     pub const CODE_SECTION: &str = "kiln_wasm_code";
+    /// Section of memory images: read-only data, aligned to 64 KiB.
+    pub const IMAGE_SECTION: &str = ".rodata.kiln_memory_image";
     /// Custom section of the runtime metadata that carries the module's
     /// function section (the metadata has no code section to match it).
     pub const FUNCTIONS_SECTION: &str = "kiln:functions";
@@ -51,9 +53,11 @@ pub mod symbols {
 ///  order), num_defined_funcs, trampolines_ptr (one per type index),
 ///  num_types, code_start, code_end, bounds_checks (0 guard pages, 1 explicit),
 ///  program (NUL-terminated program settings baked in by `kiln build`: lines
-///  `entry NAME`, `dir HOST::GUEST`, `env NAME=VALUE`, `env NAME`; or null)`
+///  `entry NAME`, `dir HOST::GUEST`, `env NAME=VALUE`, `env NAME`; or null),
+///  image_ptr, image_offset, image_len (memory 0's initial contents from
+///  image_offset on, page-aligned; or null: apply the data segments)`
 pub mod descriptor {
-    pub const FIELDS: u32 = 11;
+    pub const FIELDS: u32 = 14;
     pub const ABI_VERSION: u32 = 0;
     pub const META_PTR: u32 = 1;
     pub const META_LEN: u32 = 2;
@@ -65,4 +69,7 @@ pub mod descriptor {
     pub const CODE_END: u32 = 8;
     pub const BOUNDS_CHECKS: u32 = 9;
     pub const PROGRAM: u32 = 10;
+    pub const IMAGE_PTR: u32 = 11;
+    pub const IMAGE_OFFSET: u32 = 12;
+    pub const IMAGE_LEN: u32 = 13;
 }

@@ -1,0 +1,38 @@
+//! Helpers shared by the integration tests.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+/// Source folder of a crate the tests take C code from (see
+/// testsuite/programs/sources/Cargo.toml); cargo downloads it if needed.
+pub fn crate_source(name: &str) -> PathBuf {
+    let manifest = root().join("testsuite/programs/sources/Cargo.toml");
+    let o = Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--manifest-path"])
+        .arg(&manifest)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "cargo metadata: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let meta: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let package = meta["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == name);
+    let manifest = package.unwrap_or_else(|| panic!("{name} not in cargo metadata"))
+        ["manifest_path"]
+        .as_str()
+        .unwrap();
+    Path::new(manifest).parent().unwrap().to_path_buf()
+}
+
