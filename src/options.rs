@@ -12,6 +12,21 @@ pub enum BoundsMode {
     Explicit,
 }
 
+#[derive(Clone, Copy)]
+pub enum Budget {
+    MiB(u64),
+    Unlimited,
+}
+
+fn parse_budget(s: &str) -> Result<Budget, String> {
+    if s == "none" {
+        return Ok(Budget::Unlimited);
+    }
+    s.parse()
+        .map(Budget::MiB)
+        .map_err(|_| format!("{s:?}: expected a number of MiB or `none`"))
+}
+
 #[derive(Args, Clone)]
 pub struct CodegenArgs {
     /// Target triple (default: this machine's).
@@ -25,6 +40,11 @@ pub struct CodegenArgs {
     #[arg(short = 'O', value_name = "LEVEL", default_value = "2",
           value_parser = clap::value_parser!(u8).range(0..=3))]
     pub opt_level: u8,
+    /// MiB of wasm code that -O1/-O2 optimize fully; in bigger modules the
+    /// largest functions beyond it are compiled with a fast pipeline.
+    /// `none`: optimize everything (the default at -O3).
+    #[arg(long, value_name = "MIB|none", value_parser = parse_budget)]
+    pub opt_budget: Option<Budget>,
     /// How linear-memory accesses are bounds-checked.
     #[arg(long, value_enum, default_value = "guard")]
     pub bounds_checks: BoundsMode,
@@ -34,6 +54,9 @@ pub struct CodegenArgs {
     /// Print nothing but errors.
     #[arg(long, short = 'q', action = ArgAction::SetTrue)]
     pub quiet: bool,
+    /// Print how long each step took and the peak memory, to stderr.
+    #[arg(long, action = ArgAction::SetTrue)]
+    pub timings: bool,
 }
 
 impl CodegenArgs {
@@ -47,6 +70,12 @@ impl CodegenArgs {
                 BoundsMode::Explicit => BoundsChecks::Explicit,
             },
             jobs: self.jobs.unwrap_or(0),
+            opt_budget: match self.opt_budget {
+                Some(Budget::Unlimited) => None,
+                Some(Budget::MiB(m)) => Some(m << 20),
+                None if self.opt_level >= 3 => None,
+                None => Some(kiln_compiler::DEFAULT_OPT_BUDGET),
+            },
             ..CompileOptions::default()
         }
     }

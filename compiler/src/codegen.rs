@@ -3,6 +3,7 @@
 
 use crate::error::{CompileError, Result};
 use crate::module::ModuleInfo;
+use crate::plan::{self, Tier};
 use crate::translate::translate_function;
 use crate::unit::UnitCx;
 use crate::CompileOptions;
@@ -12,17 +13,16 @@ use inkwell::targets::{
     CodeModel, FileType, InitializationConfig, RelocMode, Target, TargetMachine, TargetTriple,
 };
 use inkwell::OptimizationLevel;
-use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::sync::Once;
-
-/// Wasm bytes per unit before a new one starts: small enough for bounded
-/// memory, large enough that LLVM sees callers and callees together.
-const UNIT_BYTES: u64 = 256 * 1024;
 
 pub struct CompiledModule {
     /// One object per codegen unit, the metadata unit last.
     pub objects: Vec<Vec<u8>>,
     pub triple: String,
+    /// Wall time of each step, in order, for `--timings`.
+    pub phases: Vec<(String, std::time::Duration)>,
 }
 
 pub fn host_triple() -> String {
@@ -38,6 +38,10 @@ fn init_llvm() {
 }
 
 pub(crate) fn target_machine(opts: &CompileOptions) -> Result<TargetMachine> {
+    target_machine_for(opts, Tier::Optimized)
+}
+
+fn target_machine_for(opts: &CompileOptions, tier: Tier) -> Result<TargetMachine> {
     init_llvm();
     let triple_str = opts.target.clone().unwrap_or_else(host_triple);
     let triple = TargetTriple::create(&triple_str);
@@ -62,11 +66,13 @@ pub(crate) fn target_machine(opts: &CompileOptions) -> Result<TargetMachine> {
     };
     let level = match opts.opt_level {
         0 => OptimizationLevel::None,
+        _ if tier == Tier::Fast => OptimizationLevel::Less,
+        _ if tier == Tier::Baseline => OptimizationLevel::None,
         1 => OptimizationLevel::Less,
         2 => OptimizationLevel::Default,
         _ => OptimizationLevel::Aggressive,
     };
-    target
+    let tm = target
         .create_target_machine(
             &triple,
             &cpu,
@@ -75,26 +81,14 @@ pub(crate) fn target_machine(opts: &CompileOptions) -> Result<TargetMachine> {
             RelocMode::PIC,
             CodeModel::Default,
         )
-        .ok_or_else(|| CompileError::Target(format!("{triple_str} with cpu {cpu}")))
-}
-
-/// Split defined functions into index ranges of bounded wasm size.
-fn units(info: &ModuleInfo) -> Vec<std::ops::Range<usize>> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut bytes = 0;
-    for (i, body) in info.bodies.iter().enumerate() {
-        bytes += body.range().end - body.range().start;
-        if bytes >= UNIT_BYTES {
-            out.push(start..i + 1);
-            start = i + 1;
-            bytes = 0;
-        }
+        .ok_or_else(|| CompileError::Target(format!("{triple_str} with cpu {cpu}")))?;
+    if tier == Tier::Fast {
+        // Fast instruction selection, as at -O0, falling back to the DAG
+        // selector for what it cannot handle.
+        // SAFETY: `tm` is a live target machine owned by this function.
+        unsafe { llvm_sys::target_machine::LLVMSetTargetMachineFastISel(tm.as_mut_ptr(), 1) };
     }
-    if start < info.bodies.len() {
-        out.push(start..info.bodies.len());
-    }
-    out
+    Ok(tm)
 }
 
 /// Called as codegen units finish: (functions compiled, functions in total).
@@ -109,12 +103,15 @@ pub fn compile_with_progress(
     opts: &CompileOptions,
     progress: Option<Progress>,
 ) -> Result<CompiledModule> {
+    let mut clock = Clock::start();
     crate::validate(wasm, opts.features)?;
+    clock.lap("validate");
     let info = ModuleInfo::parse(wasm)?;
+    clock.lap("parse");
     let tm = target_machine(opts)?;
     let triple = tm.get_triple().as_str().to_string_lossy().into_owned();
     drop(tm);
-    let ranges = units(&info);
+    let units = plan::units(&info, opts);
     let total = info.bodies.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let report = |n: usize| {
@@ -124,35 +121,129 @@ pub fn compile_with_progress(
         }
     };
     report(0);
-    let run = || -> Result<Vec<Vec<u8>>> {
-        ranges
-            .par_iter()
-            .enumerate()
-            .map(|(n, r)| {
-                let object = compile_unit(&info, opts, n, r.clone(), false);
-                report(r.len());
-                object
-            })
-            .collect()
-    };
-    let mut objects = if opts.jobs == 0 {
-        run()?
-    } else {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(opts.jobs)
-            .build()
-            .map_err(|e| CompileError::Target(format!("thread pool: {e}")))?
-            .install(run)?
-    };
+    let (mut objects, busy) = compile_units(&info, opts, &units, &report)?;
+    clock.lap(&format!("codegen: {} units of functions", units.len()));
+    for tier in [Tier::Optimized, Tier::Fast, Tier::Baseline] {
+        let of_tier = || (0..units.len()).filter(|&n| units[n].tier == tier);
+        if of_tier().next().is_none() {
+            continue;
+        }
+        let bytes: u64 = of_tier().map(|n| units[n].bytes).sum();
+        let functions: usize = of_tier().map(|n| units[n].bodies.len()).sum();
+        // Thread time, summed: not a step of the wall-clock sequence.
+        clock.note(
+            &format!(
+                "  of which {tier:?} tier: {} units, {functions} functions, {:.1} MB of wasm (thread time)",
+                of_tier().count(),
+                bytes as f64 / 1e6
+            ),
+            of_tier().map(|n| busy[n]).sum(),
+        );
+    }
     objects.push(crate::metadata::compile_metadata_unit(&info, opts)?);
-    Ok(CompiledModule { objects, triple })
+    clock.lap("codegen: metadata unit");
+    Ok(CompiledModule {
+        objects,
+        triple,
+        phases: clock.phases,
+    })
+}
+
+/// Compile every unit on `opts.jobs` threads (0: one per available core),
+/// the costliest units first so that no thread is left with a long one at
+/// the end. Objects come back in unit order, whatever order they finish in.
+fn compile_units(
+    info: &ModuleInfo,
+    opts: &CompileOptions,
+    units: &[plan::Unit],
+    report: &(dyn Fn(usize) + Sync),
+) -> Result<(Vec<Vec<u8>>, Vec<std::time::Duration>)> {
+    let mut order: Vec<usize> = (0..units.len()).collect();
+    order.sort_by_key(|&n| (std::cmp::Reverse(units[n].cost()), n));
+    let jobs = match opts.jobs {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+    .clamp(1, units.len().max(1));
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    type Done = (Result<Vec<u8>>, std::time::Duration);
+    let results: Vec<Mutex<Option<Done>>> = units.iter().map(|_| Mutex::new(None)).collect();
+    let work = || loop {
+        let k = next.fetch_add(1, Ordering::Relaxed);
+        if k >= order.len() || failed.load(Ordering::Relaxed) {
+            break;
+        }
+        let n = order[k];
+        let start = std::time::Instant::now();
+        let object = compile_unit(info, opts, n, &units[n], false);
+        failed.fetch_or(object.is_err(), Ordering::Relaxed);
+        report(units[n].bodies.len());
+        *results[n].lock().unwrap_or_else(|e| e.into_inner()) = Some((object, start.elapsed()));
+    };
+    std::thread::scope(|s| {
+        for i in 0..jobs {
+            // LLVM recurses on deep expressions and long functions: give it
+            // room (address space only; untouched pages cost nothing).
+            std::thread::Builder::new()
+                .name(format!("kiln-codegen-{i}"))
+                .stack_size(64 << 20)
+                .spawn_scoped(s, work)
+                .map(|_| ())
+                .unwrap_or_else(|_| work());
+        }
+    });
+    let mut objects = Vec::with_capacity(units.len());
+    let mut busy = Vec::with_capacity(units.len());
+    for r in results {
+        // None: skipped after another unit failed; that failure is reported.
+        if let Some((object, time)) = r.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            objects.push(object?);
+            busy.push(time);
+        }
+    }
+    if objects.len() != units.len() {
+        return Err(CompileError::Target("codegen stopped without an error".into()));
+    }
+    Ok((objects, busy))
+}
+
+/// Wall time between named points.
+struct Clock {
+    last: std::time::Instant,
+    phases: Vec<(String, std::time::Duration)>,
+}
+
+impl Clock {
+    fn start() -> Clock {
+        Clock {
+            last: std::time::Instant::now(),
+            phases: Vec::new(),
+        }
+    }
+
+    /// A figure that is not a step: printed, not counted in the total.
+    fn note(&mut self, name: &str, d: std::time::Duration) {
+        self.phases.push((name.to_string(), d));
+    }
+
+    fn lap(&mut self, name: &str) {
+        let now = std::time::Instant::now();
+        self.phases.push((name.to_string(), now - self.last));
+        self.last = now;
+    }
 }
 
 /// The optimized LLVM IR of a whole module as one unit (for IR tests).
 pub fn compile_to_ir(wasm: &[u8], opts: &CompileOptions) -> Result<String> {
     crate::validate(wasm, opts.features)?;
     let info = ModuleInfo::parse(wasm)?;
-    let ir = compile_unit(&info, opts, 0, 0..info.bodies.len(), true)?;
+    let unit = plan::Unit {
+        tier: Tier::Optimized,
+        bodies: (0..info.bodies.len()).collect(),
+        bytes: 0,
+    };
+    let ir = compile_unit(&info, opts, 0, &unit, true)?;
     Ok(String::from_utf8_lossy(&ir).into_owned())
 }
 
@@ -160,44 +251,56 @@ fn compile_unit(
     info: &ModuleInfo,
     opts: &CompileOptions,
     n: usize,
-    range: std::ops::Range<usize>,
+    unit: &plan::Unit,
     want_ir: bool,
 ) -> Result<Vec<u8>> {
     let cx = Context::create();
     let u = UnitCx::new(&cx, &format!("{}_unit{n}", opts.prefix), info, opts);
-    let tm = target_machine(opts)?;
+    let tm = target_machine_for(opts, unit.tier)?;
     u.module.set_triple(&tm.get_triple());
     u.module
         .set_data_layout(&tm.get_target_data().get_data_layout());
     let b = cx.create_builder();
-    for i in range.clone() {
+    for &i in &unit.bodies {
         let func_index = info.num_imported_funcs + i as u32;
         translate_function(&u, &b, func_index, &info.bodies[i])?;
     }
     // Debugging aid for LLVM crashes: KILN_DUMP_UNITS=DIR writes each
     // unit's IR before optimization, named by its function range.
     if let Some(dir) = std::env::var_os("KILN_DUMP_UNITS") {
-        let first = info.num_imported_funcs as usize + range.start;
-        let path =
-            std::path::Path::new(&dir).join(format!("unit{n}-f{first}-{}.ll", first + range.len()));
+        let first = info.num_imported_funcs as usize + unit.bodies[0];
+        let path = std::path::Path::new(&dir).join(format!(
+            "unit{n}-{:?}-f{first}-{}funcs.ll",
+            unit.tier,
+            unit.bodies.len()
+        ));
         let _ = u.module.print_to_file(&path);
     }
-    optimize_and_emit(&u.module, &tm, opts, want_ir)
+    optimize_and_emit(&u.module, &tm, &passes(opts, unit.tier), want_ir)
+}
+
+/// The IR pipeline of a unit.
+pub(crate) fn passes(opts: &CompileOptions, tier: Tier) -> String {
+    match tier {
+        Tier::Fast | Tier::Baseline if opts.opt_level > 0 => {
+            "function(sroa,early-cse<memssa>,instcombine<no-verify-fixpoint>,simplifycfg)".into()
+        }
+        _ => format!("default<O{}>", opts.opt_level.min(3)),
+    }
 }
 
 pub(crate) fn optimize_and_emit(
     module: &inkwell::module::Module,
     tm: &TargetMachine,
-    opts: &CompileOptions,
+    passes: &str,
     want_ir: bool,
 ) -> Result<Vec<u8>> {
     module.verify().map_err(|e| CompileError::Codegen {
         func: u32::MAX,
         message: e.to_string(),
     })?;
-    let passes = format!("default<O{}>", opts.opt_level.min(3));
     module
-        .run_passes(&passes, tm, PassBuilderOptions::create())
+        .run_passes(passes, tm, PassBuilderOptions::create())
         .map_err(|e| CompileError::Codegen {
             func: u32::MAX,
             message: e.to_string(),

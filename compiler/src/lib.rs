@@ -8,10 +8,12 @@
 mod codegen;
 mod error;
 mod func_env;
+mod image;
 mod inspect;
 mod lower;
 mod metadata;
 mod module;
+mod plan;
 mod translate;
 mod types;
 mod unit;
@@ -33,6 +35,9 @@ pub enum BoundsChecks {
     Explicit,
 }
 
+/// Bytes of wasm code optimized fully at -O1 and -O2 (see `plan`).
+pub const DEFAULT_OPT_BUDGET: u64 = 4 << 20;
+
 #[derive(Clone, Debug)]
 pub struct CompileOptions {
     /// LLVM target triple; `None` for the host.
@@ -48,6 +53,10 @@ pub struct CompileOptions {
     pub features: wasmparser::WasmFeatures,
     /// Codegen threads; 0 for the available cores.
     pub jobs: usize,
+    /// Wasm code bytes that get the full pipeline of `opt_level` when a
+    /// module has more; the largest functions beyond it are compiled fast
+    /// (see `plan`). `None`: no limit.
+    pub opt_budget: Option<u64>,
     /// Program settings an executable built from this object starts with
     /// (see `kiln_abi::descriptor`).
     pub program: Option<String>,
@@ -63,6 +72,7 @@ impl Default for CompileOptions {
             prefix: kiln_abi::symbols::DEFAULT_PREFIX.to_string(),
             features: wasmparser::WasmFeatures::default(),
             jobs: 0,
+            opt_budget: Some(DEFAULT_OPT_BUDGET),
             program: None,
         }
     }

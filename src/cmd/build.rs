@@ -57,21 +57,26 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let Some(rt) = embedded::runtime() else {
         bail!("unsupported: this kiln was built without the static runtime: install the Rust target {STATIC_TARGET} (cargo xtask setup) and rebuild kiln");
     };
+    let mut timings = crate::timings::Timings::new(a.codegen.timings);
     let wasm = read_module(&a.input)?;
     check_imports(&a.input, &wasm)?;
     super::check_writable(&a.output)?;
+    timings.lap("read");
     let mut opts = a.codegen.compile_options();
     opts.target = Some(STATIC_TARGET.replace("-unknown-linux-musl", "-unknown-linux-gnu"));
     opts.program = Some(a.program.settings().to_text());
     let compiled = crate::progress::CompileProgress::new(a.codegen.quiet)
         .compile(&wasm, &opts)
         .map_err(|e| compile_error(&a.input, e))?;
+    timings.compiled(&compiled.phases);
     let staged = super::staging_path(&a.output);
     if let Err(e) = kiln_linker::link_static_executable(&compiled.objects, &rt, &staged) {
         let _ = std::fs::remove_file(&staged);
         return Err(e.into());
     }
     super::commit_output(&staged, &a.output)?;
+    timings.lap("link (ld.lld, static)");
+    timings.print();
     Ok(ExitCode::SUCCESS)
 }
 

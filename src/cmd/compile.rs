@@ -16,11 +16,14 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<ExitCode> {
+    let mut timings = crate::timings::Timings::new(a.codegen.timings);
     let wasm = read_module(&a.input)?;
     super::check_writable(&a.output)?;
+    timings.lap("read");
     let compiled = crate::progress::CompileProgress::new(a.codegen.quiet)
         .compile(&wasm, &a.codegen.compile_options())
         .map_err(|e| compile_error(&a.input, e))?;
+    timings.compiled(&compiled.phases);
     let staged = super::staging_path(&a.output);
     let linked = kiln_linker::link_relocatable(&compiled.objects, &staged);
     if let Err(e) = linked {
@@ -28,5 +31,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
         return Err(e.into());
     }
     super::commit_output(&staged, &a.output)?;
+    timings.lap("link (ld.lld -r)");
+    timings.print();
     Ok(ExitCode::SUCCESS)
 }
