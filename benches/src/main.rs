@@ -6,6 +6,7 @@
 //!   clang-22 -O2 and built with `kiln build`.
 //! - `scaling [--jobs N]`: compile time and peak memory of synthetic modules
 //!   from 10k to 150k functions and of one huge function.
+//! - `synthetic (N | huge) OUT.wasm`: write one synthetic module.
 //! - `clang`: the 75 MB clang module of `@yowasp/clang`: compile time and
 //!   memory by level and jobs, and its run time against wasmtime.
 
@@ -21,6 +22,9 @@ use std::time::{Duration, Instant};
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("synthetic") {
+        return write_synthetic(&args[1..]);
+    }
     let jobs = args
         .iter()
         .find_map(|a| a.strip_prefix("--jobs="))
@@ -84,6 +88,20 @@ fn sqlite_source() -> Result<PathBuf> {
         .parent()
         .unwrap()
         .join("sqlite3/sqlite3.c"))
+}
+
+/// `kiln-bench synthetic (FUNCTIONS | huge) OUT.wasm`: one of the scaling
+/// benchmark's modules, to compile by hand.
+fn write_synthetic(args: &[String]) -> Result<()> {
+    let [shape, out] = args else {
+        bail!("usage: kiln-bench synthetic (FUNCTIONS | huge) OUT.wasm");
+    };
+    let shape = match shape.as_str() {
+        "huge" => synthetic::Shape::OneHugeFunction(1_000_000),
+        n => synthetic::Shape::Functions(n.parse().context("FUNCTIONS: a number")?),
+    };
+    std::fs::write(out, synthetic::module(&shape))?;
+    Ok(())
 }
 
 fn today() -> Result<String> {

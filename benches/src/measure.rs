@@ -12,6 +12,7 @@ pub struct Measured {
     pub cpu: Duration,
     /// Peak resident set of the child (not its own children), in KiB.
     pub peak_rss_kib: u64,
+    #[allow(dead_code)]
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
 }

@@ -2,13 +2,13 @@
 //! optimized.
 //!
 //! LLVM's -O2 pipeline costs about 23 CPU-seconds per megabyte of wasm
-//! code (measured on clang's 65 MB of code: 12 minutes on two cores). So
-//! optimization has a budget. At -O1 and -O2 the smallest functions, up to
-//! `opt_budget` bytes of wasm code in all, get the full pipeline; the next
-//! `FAST_SHARE` times as many bytes get a short IR pipeline and fast
-//! instruction selection with the -O1 machine passes (about 5.6 s/MB); the
-//! largest functions get the short IR pipeline and the -O0 backend (about
-//! 2.5 s/MB). Small functions are where optimization pays most per byte:
+//! code, 29 for code made of tiny functions (measured on clang's 65 MB of
+//! code: 12 minutes on two cores). So optimization has a budget. At -O1 and
+//! -O2 the smallest functions, up to `opt_budget` bytes of wasm code in all,
+//! get the full pipeline; the next `FAST_SHARE` times as many bytes get a
+//! short IR pipeline and fast instruction selection with the -O1 machine
+//! passes (about 7.5 s/MB); the largest functions get the short IR pipeline
+//! and the -O0 backend (about 2 s/MB). Small functions are where optimization pays most per byte:
 //! they are the ones called in loops and inlined into each other; the
 //! largest are mostly dispatchers and initializers. Modules under the
 //! budget, which is nearly all, are optimized whole; -O3 has no budget.
@@ -31,8 +31,15 @@ pub enum Tier {
     Baseline,
 }
 
+/// Functions bigger than this get the `Baseline` tier at every level:
+/// LLVM's optimizing pipelines are superlinear in a function's size (one
+/// function of a million instructions, 1.8 MB of wasm, did not finish in
+/// ten minutes at -O2 or in five with fast instruction selection; the -O0
+/// backend takes 5 s). clang's largest function is 0.3 MB.
+const MAX_OPTIMIZED_BODY: u64 = 1 << 20;
+
 /// Bytes of `Fast` code per byte of `opt_budget`.
-const FAST_SHARE: u64 = 4;
+const FAST_SHARE: u64 = 3;
 
 pub struct Unit {
     pub tier: Tier,
@@ -45,12 +52,12 @@ pub struct Unit {
 impl Unit {
     /// Relative compile time, for scheduling the costliest units first.
     pub fn cost(&self) -> u64 {
-        // CPU seconds per MB of wasm, measured on clang's module: about 23
-        // optimized, 7 fast, 2.5 baseline.
+        // CPU seconds per MB of wasm, measured on clang's module: about 29
+        // optimized, 7.5 fast, 2 baseline.
         self.bytes
             * match self.tier {
-                Tier::Optimized => 23,
-                Tier::Fast => 7,
+                Tier::Optimized => 29,
+                Tier::Fast => 8,
                 Tier::Baseline => 2,
             }
     }
@@ -65,16 +72,20 @@ fn body_size(info: &ModuleInfo, i: usize) -> u64 {
 /// the budget, the next ones the fast share; the rest are `Baseline`.
 fn tiers(info: &ModuleInfo, opts: &CompileOptions) -> Vec<Tier> {
     let n = info.bodies.len();
+    let huge = |i: usize| opts.opt_level > 0 && body_size(info, i) > MAX_OPTIMIZED_BODY;
     let total: u64 = (0..n).map(|i| body_size(info, i)).sum();
     let budget = match opts.opt_budget {
         Some(b) if opts.opt_level > 0 && total > b => b,
-        _ => return vec![Tier::Optimized; n],
+        _ => {
+            let tier = |i| if huge(i) { Tier::Baseline } else { Tier::Optimized };
+            return (0..n).map(tier).collect();
+        }
     };
     let mut by_size: Vec<usize> = (0..n).collect();
     by_size.sort_by_key(|&i| (body_size(info, i), i));
     let mut tiers = vec![Tier::Baseline; n];
     let mut spent = 0;
-    for i in by_size {
+    for i in by_size.into_iter().filter(|&i| !huge(i)) {
         spent += body_size(info, i);
         tiers[i] = if spent <= budget {
             Tier::Optimized

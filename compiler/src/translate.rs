@@ -113,7 +113,9 @@ pub fn translate_function<'a, 'ctx>(
         }
     }
     b.position_at_end(start);
-    t.stack_check()?;
+    if !is_small_leaf(body, t.locals.len())? {
+        t.stack_check()?;
+    }
     let ret = u.cx.append_basic_block(func, "return");
     let results: Vec<BasicTypeEnum> = ty.results().iter().map(|r| u.t.val(*r)).collect();
     let merge_phis = t.make_phis(ret, &results)?;
@@ -142,9 +144,36 @@ pub fn translate_function<'a, 'ctx>(
     Ok(())
 }
 
+/// Locals (parameters included) a leaf may have and still skip the stack
+/// check: with spills its frame stays far below the runtime's reserve.
+const SMALL_LEAF_LOCALS: usize = 1000;
+
+/// A function that calls no wasm function and has few locals: its frame is
+/// bounded, and the runtime keeps 256 KiB of stack below the limit for host
+/// code, so it needs no stack check of its own; only its callers, which
+/// check theirs, can exhaust the stack. Leaves are the most called functions.
+fn is_small_leaf(body: &FunctionBody<'_>, locals: usize) -> Result<bool> {
+    if locals > SMALL_LEAF_LOCALS {
+        return Ok(false);
+    }
+    let mut reader = body.get_operators_reader()?;
+    while !reader.eof() {
+        match reader.read()? {
+            Operator::Call { .. }
+            | Operator::CallIndirect { .. }
+            | Operator::ReturnCall { .. }
+            | Operator::ReturnCallIndirect { .. }
+            | Operator::CallRef { .. }
+            | Operator::ReturnCallRef { .. } => return Ok(false),
+            _ => {}
+        }
+    }
+    Ok(true)
+}
+
 impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
-    /// Every function checks the stack limit on entry, so that exhaustion
-    /// is a trap, never a fault.
+    /// Functions check the stack limit on entry (all but small leaves, see
+    /// `is_small_leaf`), so that exhaustion is a trap, never a fault.
     fn stack_check(&mut self) -> Result<()> {
         let (u, b) = (self.u, self.b);
         let sp = b

@@ -45,32 +45,16 @@ define hidden i32 @kiln_f1(ptr %0, i32 %1) #0 section "kiln_wasm_code" {
 entry:
   %2 = alloca i32, align 4
   store i32 %1, ptr %2, align 4
-  %3 = getelementptr inbounds i8, ptr %0, i64 8
-  %4 = load ptr, ptr %3, align 8, !invariant.load !0
-  %5 = load ptr, ptr %4, align 8, !invariant.load !0
   br label %body
 
 body:                                             ; preds = %entry
-  %sp = call ptr @llvm.frameaddress.p0(i32 0)
-  %6 = ptrtoint ptr %sp to i64
-  %7 = load i64, ptr %0, align 8
-  %8 = icmp ult i64 %6, %7
-  %9 = call i1 @llvm.expect.i1(i1 %8, i1 false)
-  br i1 %9, label %trap_CallStackExhausted, label %ok
-
-trap_CallStackExhausted:                          ; preds = %body
-  %fp = call ptr @llvm.frameaddress.p0(i32 0)
-  call void %5(ptr %0, i32 10, i32 1, ptr %fp) #2
-  unreachable
-
-ok:                                               ; preds = %body
-  %10 = load i32, ptr %2, align 4
-  %11 = add i32 %10, 1
+  %3 = load i32, ptr %2, align 4
+  %4 = add i32 %3, 1
   br label %return
 
-return:                                           ; preds = %ok
-  %12 = phi i32 [ %11, %ok ]
-  ret i32 %12
+return:                                           ; preds = %body
+  %5 = phi i32 [ %4, %body ]
+  ret i32 %5
 }
 
 attributes #0 = { "frame-pointer"="all" }

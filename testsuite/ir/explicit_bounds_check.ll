@@ -5,39 +5,29 @@ target triple = "x86_64-unknown-linux-gnu"
 
 define hidden i32 @kiln_f0(ptr %0, i32 %1) local_unnamed_addr #0 section "kiln_wasm_code" {
 entry:
-  %2 = getelementptr inbounds nuw i8, ptr %0, i64 8
+  %2 = getelementptr inbounds nuw i8, ptr %0, i64 32
   %3 = load ptr, ptr %2, align 8, !invariant.load !0
-  %4 = load ptr, ptr %3, align 8, !invariant.load !0
-  %5 = getelementptr inbounds nuw i8, ptr %0, i64 32
-  %6 = load ptr, ptr %5, align 8, !invariant.load !0
-  %sp = tail call ptr @llvm.frameaddress.p0(i32 0)
-  %7 = ptrtoint ptr %sp to i64
-  %8 = load i64, ptr %0, align 8
-  %9 = icmp ugt i64 %8, %7
-  br i1 %9, label %trap_CallStackExhausted, label %ok, !prof !1
+  %4 = zext i32 %1 to i64
+  %5 = add nuw nsw i64 %4, 20
+  %6 = getelementptr inbounds nuw i8, ptr %3, i64 8
+  %7 = load i64, ptr %6, align 8
+  %8 = icmp ugt i64 %5, %7
+  br i1 %8, label %trap_MemoryOutOfBounds, label %ok, !prof !1
 
-trap_CallStackExhausted:                          ; preds = %entry
-  tail call void %4(ptr nonnull %0, i32 10, i32 0, ptr %sp) #2
+trap_MemoryOutOfBounds:                           ; preds = %entry
+  %9 = getelementptr inbounds nuw i8, ptr %0, i64 8
+  %10 = load ptr, ptr %9, align 8, !invariant.load !0
+  %11 = load ptr, ptr %10, align 8, !invariant.load !0
+  %fp = tail call ptr @llvm.frameaddress.p0(i32 0)
+  tail call void %11(ptr nonnull %0, i32 2, i32 0, ptr %fp) #2
   unreachable
 
 ok:                                               ; preds = %entry
-  %10 = zext i32 %1 to i64
-  %11 = add nuw nsw i64 %10, 20
-  %12 = getelementptr inbounds nuw i8, ptr %6, i64 8
-  %13 = load i64, ptr %12, align 8
-  %14 = icmp ugt i64 %11, %13
-  br i1 %14, label %trap_MemoryOutOfBounds, label %ok2, !prof !1
-
-trap_MemoryOutOfBounds:                           ; preds = %ok
-  tail call void %4(ptr nonnull %0, i32 2, i32 0, ptr %sp) #2
-  unreachable
-
-ok2:                                              ; preds = %ok
-  %15 = load ptr, ptr %6, align 8, !invariant.load !0
-  %16 = getelementptr i8, ptr %15, i64 %10
-  %17 = getelementptr i8, ptr %16, i64 16
-  %18 = load i32, ptr %17, align 1
-  ret i32 %18
+  %12 = load ptr, ptr %3, align 8, !invariant.load !0
+  %13 = getelementptr i8, ptr %12, i64 %4
+  %14 = getelementptr i8, ptr %13, i64 16
+  %15 = load i32, ptr %14, align 1
+  ret i32 %15
 }
 
 ; Function Attrs: mustprogress nocallback nofree nosync nounwind willreturn memory(none)

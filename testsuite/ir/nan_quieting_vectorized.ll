@@ -3,68 +3,36 @@ source_filename = "kiln_unit0"
 target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
 target triple = "x86_64-unknown-linux-gnu"
 
-define hidden void @kiln_f0(ptr %0, i32 %1) local_unnamed_addr #0 section "kiln_wasm_code" {
+; Function Attrs: mustprogress nofree norecurse nosync nounwind willreturn memory(readwrite, inaccessiblemem: none, target_mem0: none, target_mem1: none)
+define hidden void @kiln_f0(ptr readonly captures(none) %0, i32 %1) local_unnamed_addr #0 section "kiln_wasm_code" {
 entry:
-  %sp = tail call ptr @llvm.frameaddress.p0(i32 0)
-  %2 = ptrtoint ptr %sp to i64
-  %3 = load i64, ptr %0, align 8
-  %4 = icmp ugt i64 %3, %2
-  br i1 %4, label %trap_CallStackExhausted, label %ok, !prof !0
-
-trap_CallStackExhausted:                          ; preds = %entry
-  %5 = getelementptr inbounds nuw i8, ptr %0, i64 8
-  %6 = load ptr, ptr %5, align 8, !invariant.load !1
-  %7 = load ptr, ptr %6, align 8, !invariant.load !1
-  tail call void %7(ptr nonnull %0, i32 10, i32 0, ptr %sp) #2
-  unreachable
-
-ok:                                               ; preds = %entry
-  %8 = getelementptr inbounds nuw i8, ptr %0, i64 32
-  %9 = load ptr, ptr %8, align 8, !invariant.load !1
-  %10 = load ptr, ptr %9, align 8, !invariant.load !1
-  %11 = zext i32 %1 to i64
-  %12 = getelementptr i8, ptr %10, i64 %11
-  %13 = load <4 x float>, ptr %12, align 1
-  %14 = fcmp uno <4 x float> %13, zeroinitializer
-  %15 = select <4 x i1> %14, <4 x float> splat (float 0x7FF8000000000000), <4 x float> %13
-  store <4 x float> %15, ptr %12, align 1
+  %2 = getelementptr inbounds nuw i8, ptr %0, i64 32
+  %3 = load ptr, ptr %2, align 8, !invariant.load !0
+  %4 = load ptr, ptr %3, align 8, !invariant.load !0
+  %5 = zext i32 %1 to i64
+  %6 = getelementptr i8, ptr %4, i64 %5
+  %7 = load <4 x float>, ptr %6, align 1
+  %8 = fcmp uno <4 x float> %7, zeroinitializer
+  %9 = select <4 x i1> %8, <4 x float> splat (float 0x7FF8000000000000), <4 x float> %7
+  store <4 x float> %9, ptr %6, align 1
   ret void
 }
 
-; Function Attrs: mustprogress nocallback nofree nosync nounwind willreturn memory(none)
-declare ptr @llvm.frameaddress.p0(i32 immarg) #1
-
-define hidden void @kiln_f1(ptr %0, i32 %1) local_unnamed_addr #0 section "kiln_wasm_code" {
+; Function Attrs: mustprogress nofree norecurse nosync nounwind willreturn memory(readwrite, inaccessiblemem: none, target_mem0: none, target_mem1: none)
+define hidden void @kiln_f1(ptr readonly captures(none) %0, i32 %1) local_unnamed_addr #0 section "kiln_wasm_code" {
 entry:
-  %sp = tail call ptr @llvm.frameaddress.p0(i32 0)
-  %2 = ptrtoint ptr %sp to i64
-  %3 = load i64, ptr %0, align 8
-  %4 = icmp ugt i64 %3, %2
-  br i1 %4, label %trap_CallStackExhausted, label %ok, !prof !0
-
-trap_CallStackExhausted:                          ; preds = %entry
-  %5 = getelementptr inbounds nuw i8, ptr %0, i64 8
-  %6 = load ptr, ptr %5, align 8, !invariant.load !1
-  %7 = load ptr, ptr %6, align 8, !invariant.load !1
-  tail call void %7(ptr nonnull %0, i32 10, i32 1, ptr %sp) #2
-  unreachable
-
-ok:                                               ; preds = %entry
-  %8 = getelementptr inbounds nuw i8, ptr %0, i64 32
-  %9 = load ptr, ptr %8, align 8, !invariant.load !1
-  %10 = load ptr, ptr %9, align 8, !invariant.load !1
-  %11 = zext i32 %1 to i64
-  %12 = getelementptr i8, ptr %10, i64 %11
-  %13 = load <2 x float>, ptr %12, align 1
-  %14 = fcmp uno <2 x float> %13, zeroinitializer
-  %15 = select <2 x i1> %14, <2 x float> splat (float 0x7FF8000000000000), <2 x float> %13
-  store <2 x float> %15, ptr %12, align 1
+  %2 = getelementptr inbounds nuw i8, ptr %0, i64 32
+  %3 = load ptr, ptr %2, align 8, !invariant.load !0
+  %4 = load ptr, ptr %3, align 8, !invariant.load !0
+  %5 = zext i32 %1 to i64
+  %6 = getelementptr i8, ptr %4, i64 %5
+  %7 = load <2 x float>, ptr %6, align 1
+  %8 = fcmp uno <2 x float> %7, zeroinitializer
+  %9 = select <2 x i1> %8, <2 x float> splat (float 0x7FF8000000000000), <2 x float> %7
+  store <2 x float> %9, ptr %6, align 1
   ret void
 }
 
-attributes #0 = { "frame-pointer"="all" }
-attributes #1 = { mustprogress nocallback nofree nosync nounwind willreturn memory(none) }
-attributes #2 = { cold noreturn }
+attributes #0 = { mustprogress nofree norecurse nosync nounwind willreturn memory(readwrite, inaccessiblemem: none, target_mem0: none, target_mem1: none) "frame-pointer"="all" }
 
-!0 = !{!"branch_weights", !"expected", i32 1, i32 2000}
-!1 = !{}
+!0 = !{}
