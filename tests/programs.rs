@@ -747,7 +747,13 @@ fn data_segments_are_mapped_from_the_executable() {
     let wasm = dir.join("image.wasm");
     compile(&programs_dir().join("special/image.c"), &wasm, true, &[]);
     let exe = dir.join("image");
-    let o = kiln().arg("build").arg(&wasm).arg("-o").arg(&exe).output().unwrap();
+    let o = kiln()
+        .arg("build")
+        .arg(&wasm)
+        .arg("-o")
+        .arg(&exe)
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let before = std::fs::read(&exe).unwrap();
     let o = Command::new(&exe)
@@ -755,7 +761,11 @@ fn data_segments_are_mapped_from_the_executable() {
         .output()
         .unwrap();
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(o.status.success(), "{out}{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(out.starts_with("sum 13 7 the end of the data\n"), "{out}");
     let exe_path = std::fs::canonicalize(&exe).unwrap();
     let image_mapped = out.lines().any(|l| {
@@ -766,6 +776,13 @@ fn data_segments_are_mapped_from_the_executable() {
         let size = u64::from_str_radix(hi, 16).unwrap() - u64::from_str_radix(lo, 16).unwrap();
         f.len() >= 6 && f[1] == "rw-p" && Path::new(f[5]) == exe_path && size >= 2 << 20
     });
-    assert!(image_mapped, "no 2 MiB private mapping of {}:\n{out}", exe_path.display());
-    assert!(std::fs::read(&exe).unwrap() == before, "the executable changed");
+    assert!(
+        image_mapped,
+        "no 2 MiB private mapping of {}:\n{out}",
+        exe_path.display()
+    );
+    assert!(
+        std::fs::read(&exe).unwrap() == before,
+        "the executable changed"
+    );
 }

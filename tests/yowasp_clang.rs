@@ -45,7 +45,9 @@ impl Engines {
             self.resources.display(),
             self.src.display()
         );
-        run(Command::new(&self.kiln_exe).args(args).env("KILN_DIRS", dirs))
+        run(Command::new(&self.kiln_exe)
+            .args(args)
+            .env("KILN_DIRS", dirs))
     }
 
     fn wasmtime(&self, args: &[&str]) -> Output {
@@ -61,11 +63,17 @@ impl Engines {
     /// Compile /src/NAME.c at -O2 with both; the objects must be identical.
     fn same_object(&self, name: &str) {
         let c = format!("/src/{name}.c");
-        let (k, w) = (format!("/src/{name}-kiln.o"), format!("/src/{name}-wasmtime.o"));
+        let (k, w) = (
+            format!("/src/{name}-kiln.o"),
+            format!("/src/{name}-wasmtime.o"),
+        );
         self.kiln(&["-O2", "-c", &c, "-o", &k]);
         self.wasmtime(&["-O2", "-c", &c, "-o", &w]);
         let host = |p: &str| self.src.join(Path::new(p).file_name().unwrap());
-        let (k, w) = (std::fs::read(host(&k)).unwrap(), std::fs::read(host(&w)).unwrap());
+        let (k, w) = (
+            std::fs::read(host(&k)).unwrap(),
+            std::fs::read(host(&w)).unwrap(),
+        );
         assert!(!k.is_empty());
         assert!(k == w, "{name}.o differs between kiln and wasmtime");
     }

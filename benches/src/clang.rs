@@ -18,7 +18,11 @@ fn peak_mib(m: &Measured, stderr_linker: bool) -> u64 {
     if stderr_linker {
         let text = String::from_utf8_lossy(&m.stderr);
         if let Some(l) = text.split("(linker at most ").nth(1) {
-            let linker: u64 = l.split(' ').next().and_then(|n| n.parse().ok()).unwrap_or(0);
+            let linker: u64 = l
+                .split(' ')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
             peak = peak.max(linker);
         }
     }
@@ -31,7 +35,10 @@ pub fn run(root: &Path, work: &Path) -> Result<String> {
     let wasm = package.join("package/gen/llvm.core.wasm");
     let wasmtime = peers.join("wasmtime");
     if !wasm.exists() || !wasmtime.exists() {
-        bail!("peers missing in {}: run `cargo xtask setup`", peers.display());
+        bail!(
+            "peers missing in {}: run `cargo xtask setup`",
+            peers.display()
+        );
     }
     let kiln = root.join("target/release/kiln");
     let mut t = String::from("## Compiling llvm.core.wasm\n\n| compiler | wall s | CPU s | peak RSS MiB | output bytes |\n|---|---|---|---|---|\n");
@@ -90,15 +97,10 @@ pub fn run(root: &Path, work: &Path) -> Result<String> {
     let resources = package.join("resources");
     let args = ["-O2", "-c", "/src/sqlite3.c", "-o"];
     let kiln_run = || {
-        measure(
-            Command::new(&clang)
-                .args(args)
-                .arg("/src/kiln.o")
-                .env(
-                    "KILN_DIRS",
-                    format!("{}::/usr;{}::/src", resources.display(), src.display()),
-                ),
-        )
+        measure(Command::new(&clang).args(args).arg("/src/kiln.o").env(
+            "KILN_DIRS",
+            format!("{}::/usr;{}::/src", resources.display(), src.display()),
+        ))
     };
     let wasmtime_run = || {
         measure(

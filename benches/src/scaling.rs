@@ -38,7 +38,11 @@ fn parse_timings(stderr: &str) -> (Vec<(String, f64)>, u64) {
             continue; // per-tier thread time: not a step
         }
         if let Some(l) = name.split("(linker at most ").nth(1) {
-            linker = l.split(' ').next().and_then(|n| n.parse().ok()).unwrap_or(0);
+            linker = l
+                .split(' ')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
             continue;
         }
         // Unit counts vary with the module; the step's name stays.
@@ -139,7 +143,12 @@ fn table(rows: &[Row]) -> String {
     for r in rows {
         t += &format!("| {} |", r.name);
         for s in &steps {
-            let v: f64 = r.phases.iter().filter(|(n, _)| n == s).map(|(_, v)| v).sum();
+            let v: f64 = r
+                .phases
+                .iter()
+                .filter(|(n, _)| n == s)
+                .map(|(_, v)| v)
+                .sum();
             t += &format!(" {v:.3} |");
         }
         t += "\n";

@@ -5,8 +5,8 @@
 
 use wasm_encoder::{
     BlockType, CodeSection, ConstExpr, DataSection, ElementSection, Elements, ExportKind,
-    ExportSection, Function, FunctionSection, Instruction as I, MemArg, MemArgTarget, MemorySection,
-    MemoryType, Module, RefType, TableSection, TableType, TypeSection, ValType,
+    ExportSection, Function, FunctionSection, Instruction as I, MemArg, MemArgTarget,
+    MemorySection, MemoryType, Module, RefType, TableSection, TableType, TypeSection, ValType,
 };
 
 /// Bytes of data segment per ordinary function.
@@ -25,7 +25,8 @@ fn mem(offset: u64) -> MemArg {
 /// Type 1: () -> (), `_start`.
 fn types() -> TypeSection {
     let mut t = TypeSection::new();
-    t.ty().function([ValType::I32, ValType::I32], [ValType::I32]);
+    t.ty()
+        .function([ValType::I32, ValType::I32], [ValType::I32]);
     t.ty().function([], []);
     t
 }

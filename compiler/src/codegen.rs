@@ -203,7 +203,9 @@ fn compile_units(
         }
     }
     if objects.len() != units.len() {
-        return Err(CompileError::Target("codegen stopped without an error".into()));
+        return Err(CompileError::Target(
+            "codegen stopped without an error".into(),
+        ));
     }
     Ok((objects, busy))
 }

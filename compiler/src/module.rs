@@ -129,8 +129,11 @@ impl<'a> ModuleInfo<'a> {
                 Payload::DataSection(r) => {
                     let range = r.range();
                     let range = range.start as usize..range.end as usize;
-                    let image =
-                        crate::image::build(r.clone(), info.memories.first(), imported_memories > 0);
+                    let image = crate::image::build(
+                        r.clone(),
+                        info.memories.first(),
+                        imported_memories > 0,
+                    );
                     let stripped = image
                         .as_ref()
                         .and_then(|_| crate::image::strip_memory0_segments(wasm, r));

@@ -77,7 +77,13 @@ fn tiers(info: &ModuleInfo, opts: &CompileOptions) -> Vec<Tier> {
     let budget = match opts.opt_budget {
         Some(b) if opts.opt_level > 0 && total > b => b,
         _ => {
-            let tier = |i| if huge(i) { Tier::Baseline } else { Tier::Optimized };
+            let tier = |i| {
+                if huge(i) {
+                    Tier::Baseline
+                } else {
+                    Tier::Optimized
+                }
+            };
             return (0..n).map(tier).collect();
         }
     };
@@ -155,7 +161,9 @@ mod tests {
                 t[b] = Some(u.tier);
             }
         }
-        t.into_iter().map(|t| t.expect("every body in a unit")).collect()
+        t.into_iter()
+            .map(|t| t.expect("every body in a unit"))
+            .collect()
     }
 
     #[test]

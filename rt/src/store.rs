@@ -106,7 +106,10 @@ impl Memory {
     /// the file it was loaded from, or copied if that cannot be done.
     pub fn load_image(&mut self, offset: u64, image: &'static [u8]) {
         let end = offset + image.len() as u64;
-        assert!(end <= self.vm.length, "memory image beyond the initial size");
+        assert!(
+            end <= self.vm.length,
+            "memory image beyond the initial size"
+        );
         // SAFETY: offset..end lies in the accessible part of our reservation.
         let dest = unsafe { self.vm.base.add(offset as usize) };
         if crate::sys::mmap::map_private_copy(dest, image).is_err() {

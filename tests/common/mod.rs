@@ -35,4 +35,3 @@ pub fn crate_source(name: &str) -> PathBuf {
         .unwrap();
     Path::new(manifest).parent().unwrap().to_path_buf()
 }
-

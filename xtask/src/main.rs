@@ -15,7 +15,9 @@ fn main() {
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup::run(),
         Some("demo") => setup::run().and_then(|_| demo()),
-        Some("test") => setup::run().and_then(|_| peers::install()).and_then(|_| test()),
+        Some("test") => setup::run()
+            .and_then(|_| peers::install())
+            .and_then(|_| test()),
         Some("spec") => spec(&args[1..]),
         Some("bench") => setup::run()
             .and_then(|_| peers::install())

@@ -99,7 +99,13 @@ fn yowasp_clang() -> Result<()> {
         );
     }
     let tgz = String::from_utf8_lossy(&packed.stdout).trim().to_string();
-    crate::run(Command::new("tar").arg("xzf").arg(out.join(&tgz)).arg("-C").arg(&out))?;
+    crate::run(
+        Command::new("tar")
+            .arg("xzf")
+            .arg(out.join(&tgz))
+            .arg("-C")
+            .arg(&out),
+    )?;
     crate::run(
         Command::new("tar")
             .arg("xf")
