@@ -5,7 +5,7 @@
 //! run time of the kiln-built clang against the same wasm under wasmtime,
 //! compiling SQLite's amalgamation (`-O2 -c`), interleaved runs.
 
-use crate::measure::{measure, Measured};
+use crate::measure::{kiln_linker_peak_mib, measure, Measured};
 use anyhow::{bail, Result};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -14,19 +14,12 @@ const RUNS: usize = 3;
 
 fn peak_mib(m: &Measured, stderr_linker: bool) -> u64 {
     // kiln reports its linker's peak too; take the larger.
-    let mut peak = m.peak_rss_kib / 1024;
+    let peak = m.peak_rss_kib / 1024;
     if stderr_linker {
-        let text = String::from_utf8_lossy(&m.stderr);
-        if let Some(l) = text.split("(linker at most ").nth(1) {
-            let linker: u64 = l
-                .split(' ')
-                .next()
-                .and_then(|n| n.parse().ok())
-                .unwrap_or(0);
-            peak = peak.max(linker);
-        }
+        peak.max(kiln_linker_peak_mib(&String::from_utf8_lossy(&m.stderr)))
+    } else {
+        peak
     }
-    peak
 }
 
 pub fn run(root: &Path, work: &Path) -> Result<String> {

@@ -73,3 +73,14 @@ pub fn measure(cmd: &mut Command) -> Result<Measured> {
         stderr,
     })
 }
+
+/// The linker's peak memory in MiB from `kiln --timings` output (an upper
+/// bound, see `src/timings.rs`), or 0 if the output has none.
+pub fn kiln_linker_peak_mib(stderr: &str) -> u64 {
+    stderr
+        .split("(linker at most ")
+        .nth(1)
+        .and_then(|l| l.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}

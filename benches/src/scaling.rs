@@ -37,12 +37,8 @@ fn parse_timings(stderr: &str) -> (Vec<(String, f64)>, u64) {
         if name.starts_with(' ') {
             continue; // per-tier thread time: not a step
         }
-        if let Some(l) = name.split("(linker at most ").nth(1) {
-            linker = l
-                .split(' ')
-                .next()
-                .and_then(|n| n.parse().ok())
-                .unwrap_or(0);
+        if name.contains("(linker at most ") {
+            linker = crate::measure::kiln_linker_peak_mib(name);
             continue;
         }
         // Unit counts vary with the module; the step's name stays.

@@ -113,9 +113,9 @@ pub fn compile_with_progress(
     drop(tm);
     let units = plan::units(&info, opts);
     let total = info.bodies.len();
-    let done = std::sync::atomic::AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
     let report = |n: usize| {
-        let now = done.fetch_add(n, std::sync::atomic::Ordering::Relaxed) + n;
+        let now = done.fetch_add(n, Ordering::Relaxed) + n;
         if let Some(p) = progress {
             p(now, total);
         }
