@@ -82,7 +82,7 @@ pub fn run(root: &Path, work: &Path) -> Result<String> {
     // Run time: clang -O2 -c sqlite3.c, kiln's executable against wasmtime.
     let src = work.join("src");
     std::fs::create_dir_all(&src)?;
-    let sqlite = crate::sqlite_source()?;
+    let sqlite = crate::crate_source("libsqlite3-sys")?.join("sqlite3/sqlite3.c");
     std::fs::copy(&sqlite, src.join("sqlite3.c"))?;
     let clang = work.join("clang");
     let _ = std::fs::remove_file(&clang);

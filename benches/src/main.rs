@@ -1,7 +1,11 @@
-//! `kiln-bench [startup]`: benchmark programs, measured side by side in
-//! one run, interleaved, reported as median with min and max, written to
-//! `benches/results/<date>-<name>.md`. Run through `cargo xtask bench`.
+//! `kiln-bench [programs | startup | scaling | clang]`: benchmarks,
+//! measured side by side in one run, interleaved, reported as median with
+//! min and max, written to `benches/results/`. Run through `cargo xtask
+//! bench`; with no name, `programs` only (the others take many minutes).
 //!
+//! - `programs [--runs=N] [--only=a,b] [--engines=native,kiln-O2,...]`: the
+//!   benchmark suite on native, kiln -O2/-O3, wasmtime, wasm2c+clang and
+//!   node; `benches/results/<date>.md` and `<date>.svg`.
 //! - `startup`: the start-to-exit time of a hello world built natively with
 //!   clang-22 -O2 and built with `kiln build`.
 //! - `scaling [--jobs N]`: compile time and peak memory of synthetic modules
@@ -10,9 +14,14 @@
 //! - `clang`: the 75 MB clang module of `@yowasp/clang`: compile time and
 //!   memory by level and jobs, and its run time against wasmtime.
 
+mod chart;
 mod clang;
+mod engines;
 mod measure;
+mod programs;
 mod scaling;
+mod sodium;
+mod suite;
 mod synthetic;
 
 use anyhow::{bail, Context, Result};
@@ -36,11 +45,14 @@ fn main() -> Result<()> {
         .filter(|a| !a.starts_with("--"))
         .map(String::as_str)
         .collect();
-    let known = ["startup", "scaling", "clang"];
+    let known = ["programs", "startup", "scaling", "clang"];
     if let Some(w) = which.iter().find(|w| !known.contains(w)) {
         bail!("unknown benchmark {w:?}; available: {}", known.join(", "));
     }
-    let wants = |name: &str| which.is_empty() || which.contains(&name);
+    let wants = |name: &str| which.contains(&name) || (which.is_empty() && name == "programs");
+    if wants("programs") {
+        programs::run(&programs_options(&args)?)?;
+    }
     if wants("startup") {
         startup()?;
     }
@@ -70,24 +82,94 @@ fn main() -> Result<()> {
     Ok(())
 }
 
-/// SQLite's amalgamation from the libsqlite3-sys crate, found (and
-/// downloaded if needed) by cargo metadata on the tests' source manifest.
-fn sqlite_source() -> Result<PathBuf> {
+fn programs_options(args: &[String]) -> Result<programs::Options> {
+    let value = |key: &str| args.iter().find_map(|a| a.strip_prefix(key));
+    let list = |v: Option<&str>| -> Vec<String> {
+        v.map(|v| v.split(',').map(str::to_string).collect())
+            .unwrap_or_default()
+    };
+    let engines = match value("--engines=") {
+        None => engines::ALL.to_vec(),
+        Some(v) => v
+            .split(',')
+            .map(|n| {
+                engines::Engine::parse(n).with_context(|| {
+                    format!(
+                        "--engines: {n:?}: one of native, kiln-O2, kiln-O3, wasmtime, wasm2c, node"
+                    )
+                })
+            })
+            .collect::<Result<_>>()?,
+    };
+    Ok(programs::Options {
+        runs: value("--runs=")
+            .map_or(Ok(5), str::parse)
+            .context("--runs=N")?,
+        only: list(value("--only=")),
+        engines,
+    })
+}
+
+/// The source folder of a crate the tests' source manifest names, found
+/// (and downloaded if needed) by cargo metadata.
+fn crate_source(name: &str) -> Result<PathBuf> {
     let o = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["metadata", "--format-version", "1", "--manifest-path"])
         .arg(root().join("testsuite/programs/sources/Cargo.toml"))
         .output()?;
-    let text = String::from_utf8_lossy(&o.stdout);
-    let manifest = text
-        .split("\"manifest_path\":\"")
-        .skip(1)
-        .filter_map(|s| s.split('"').next())
-        .find(|p| p.contains("/libsqlite3-sys-"))
-        .context("libsqlite3-sys not in cargo metadata")?;
-    Ok(Path::new(manifest)
-        .parent()
-        .unwrap()
-        .join("sqlite3/sqlite3.c"))
+    if !o.status.success() {
+        bail!("cargo metadata: {}", String::from_utf8_lossy(&o.stderr));
+    }
+    let meta: serde_json::Value = serde_json::from_slice(&o.stdout)?;
+    let manifest = meta["packages"]
+        .as_array()
+        .and_then(|ps| ps.iter().find(|p| p["name"] == name))
+        .and_then(|p| p["manifest_path"].as_str())
+        .with_context(|| format!("{name} not in cargo metadata"))?;
+    Ok(Path::new(manifest).parent().unwrap().to_path_buf())
+}
+
+/// The machine and tool versions, for a report's header.
+fn machine() -> String {
+    let first_line = |cmd: &str, args: &[&str]| {
+        Command::new(cmd)
+            .args(args)
+            .output()
+            .map(|o| {
+                let text = String::from_utf8_lossy(&o.stdout).to_string()
+                    + &String::from_utf8_lossy(&o.stderr);
+                text.lines().next().unwrap_or("").trim().to_string()
+            })
+            .unwrap_or_else(|_| "not found".into())
+    };
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_default();
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let wasmtime = root().join("target/peers/wasmtime");
+    format!(
+        "Machine: {cpu}, {cores} cores. kiln {} ({}); {}; {}; wasm2c {}; node {}.",
+        first_line(
+            "git",
+            &[
+                "-C",
+                root().to_str().unwrap_or("."),
+                "describe",
+                "--always",
+                "--dirty"
+            ]
+        ),
+        "default CPU baseline x86-64-v2",
+        first_line("clang-22", &["--version"]),
+        first_line(wasmtime.to_str().unwrap_or("wasmtime"), &["--version"]),
+        first_line("wasm2c", &["--version"]),
+        first_line("node", &["--version"]),
+    )
 }
 
 /// `kiln-bench synthetic (FUNCTIONS | huge) OUT.wasm`: one of the scaling
@@ -135,6 +217,7 @@ fn check(cmd: &mut Command) -> Result<()> {
     Ok(())
 }
 
+#[derive(Clone)]
 struct Stats {
     median: Duration,
     min: Duration,

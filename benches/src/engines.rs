@@ -1,0 +1,227 @@
+//! The engines a benchmark program runs on, and how each one turns the
+//! program's wasm into something to run: kiln's static executables,
+//! wasmtime's precompiled module, wasm2c's C compiled by clang, node's V8.
+
+use crate::measure::{measure, Measured};
+use crate::suite::Program;
+use anyhow::{Context, Result};
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+#[derive(Clone, Copy, PartialEq)]
+pub enum Engine {
+    /// The same source built natively: the time to beat.
+    Native,
+    /// `kiln build -O<level>`.
+    Kiln(u8),
+    /// `wasmtime compile`, then `wasmtime run --allow-precompiled`.
+    Wasmtime,
+    /// `wasm2c`, then clang-22 -O2 with wabt's runtime and kiln-bench's WASI.
+    Wasm2c,
+    /// node's V8 through `node:wasi`; it compiles at run time.
+    Node,
+}
+
+pub const ALL: &[Engine] = &[
+    Engine::Native,
+    Engine::Kiln(2),
+    Engine::Kiln(3),
+    Engine::Wasmtime,
+    Engine::Wasm2c,
+    Engine::Node,
+];
+
+impl Engine {
+    pub fn label(self) -> String {
+        match self {
+            Engine::Native => "native".into(),
+            Engine::Kiln(level) => format!("kiln -O{level}"),
+            Engine::Wasmtime => "wasmtime".into(),
+            Engine::Wasm2c => "wasm2c+clang".into(),
+            Engine::Node => "node".into(),
+        }
+    }
+
+    /// Parse a label as `--engines` names it: native, kiln-O2, kiln-O3,
+    /// wasmtime, wasm2c, node.
+    pub fn parse(name: &str) -> Option<Engine> {
+        ALL.iter()
+            .copied()
+            .find(|e| e.label().replace(' ', "").replace("+clang", "") == name.replace('-', ""))
+    }
+}
+
+/// What an engine compiled, and the command that runs it.
+pub struct Prepared {
+    pub argv: Vec<OsString>,
+    /// Ahead-of-time compilation from wasm (or, for native, from source);
+    /// None for node, which compiles as it runs.
+    pub compile: Option<Compile>,
+}
+
+pub struct Compile {
+    pub wall: Duration,
+    pub cpu: Duration,
+    pub peak_rss_kib: u64,
+    /// The file the engine runs: executable or precompiled module.
+    pub size: u64,
+}
+
+impl Compile {
+    fn of(steps: &[Measured], output: &Path) -> Result<Compile> {
+        Ok(Compile {
+            wall: steps.iter().map(|m| m.wall).sum(),
+            cpu: steps.iter().map(|m| m.cpu).sum(),
+            peak_rss_kib: steps.iter().map(|m| m.peak_rss_kib).max().unwrap_or(0),
+            size: std::fs::metadata(output)?.len(),
+        })
+    }
+}
+
+pub struct Tools {
+    pub kiln: PathBuf,
+    pub wasmtime: PathBuf,
+    pub node_runner: PathBuf,
+    pub wasm2c_wasi: PathBuf,
+}
+
+impl Tools {
+    pub fn find(root: &Path) -> Tools {
+        Tools {
+            kiln: root.join("target/release/kiln"),
+            wasmtime: root.join("target/peers/wasmtime"),
+            node_runner: root.join("benches/node/run.mjs"),
+            wasm2c_wasi: root.join("benches/wasm2c/wasi.c"),
+        }
+    }
+}
+
+pub fn prepare(engine: Engine, p: &Program, work: &Path, tools: &Tools) -> Result<Prepared> {
+    let out = work.join(format!(
+        "{}-{}",
+        p.name,
+        engine.label().replace([' ', '+'], "-")
+    ));
+    let prepared = match engine {
+        Engine::Native => Prepared {
+            argv: vec![p.native.clone().into()],
+            compile: Some(Compile::of(
+                std::slice::from_ref(&p.native_build),
+                &p.native,
+            )?),
+        },
+        Engine::Kiln(level) => {
+            let m = measure(
+                Command::new(&tools.kiln)
+                    .arg("build")
+                    .arg(format!("-O{level}"))
+                    .arg(&p.wasm)
+                    .arg("-o")
+                    .arg(&out),
+            )?;
+            Prepared {
+                argv: vec![out.clone().into()],
+                compile: Some(Compile::of(&[m], &out)?),
+            }
+        }
+        Engine::Wasmtime => {
+            let m = measure(
+                Command::new(&tools.wasmtime)
+                    .arg("compile")
+                    .arg(&p.wasm)
+                    .arg("-o")
+                    .arg(&out),
+            )?;
+            Prepared {
+                argv: vec![
+                    tools.wasmtime.clone().into(),
+                    "run".into(),
+                    "--allow-precompiled".into(),
+                    out.clone().into(),
+                ],
+                compile: Some(Compile::of(&[m], &out)?),
+            }
+        }
+        Engine::Wasm2c => {
+            let steps = wasm2c(p, &out, tools)?;
+            Prepared {
+                argv: vec![out.clone().into()],
+                compile: Some(Compile::of(&steps, &out)?),
+            }
+        }
+        Engine::Node => Prepared {
+            argv: vec![
+                "node".into(),
+                "--no-warnings".into(),
+                tools.node_runner.clone().into(),
+                p.wasm.clone().into(),
+            ],
+            compile: None,
+        },
+    };
+    Ok(prepared)
+}
+
+/// wasm2c into `<out>.d/prog.{c,h}`, ENOSYS stubs for the WASI imports the
+/// shim lacks, then one clang-22 -O2 of all of it with wabt's runtime.
+fn wasm2c(p: &Program, out: &Path, tools: &Tools) -> Result<Vec<Measured>> {
+    let dir = out.with_extension("d");
+    std::fs::create_dir_all(&dir)?;
+    let translate = measure(
+        Command::new("wasm2c")
+            .args(["-n", "prog"])
+            .arg(&p.wasm)
+            .arg("-o")
+            .arg(dir.join("prog.c")),
+    )?;
+    let header = std::fs::read_to_string(dir.join("prog.h"))?;
+    let shim = std::fs::read_to_string(&tools.wasm2c_wasi)?;
+    std::fs::write(dir.join("stubs.c"), enosys_stubs(&header, &shim))?;
+    let compile = measure(
+        Command::new("clang-22")
+            .args(["-O2", "-w", "-I"])
+            .arg(&dir)
+            .arg(dir.join("prog.c"))
+            .arg(&tools.wasm2c_wasi)
+            .arg(dir.join("stubs.c"))
+            .args(["-lwasm-rt-impl", "-lm", "-o"])
+            .arg(out),
+    )
+    .context("compiling wasm2c's output")?;
+    Ok(vec![translate, compile])
+}
+
+/// A definition returning ENOSYS (52) for every WASI import declared in
+/// wasm2c's header that the shim does not define.
+fn enosys_stubs(header: &str, shim: &str) -> String {
+    let mut out = String::from("#include \"prog.h\"\n");
+    let mut lines = header.lines();
+    while let Some(line) = lines.next() {
+        if !line.starts_with("/* import: 'wasi_snapshot_preview1'") {
+            continue;
+        }
+        let Some(decl) = lines.next() else { break };
+        let Some((head, params)) = decl.trim_end_matches(");").split_once('(') else {
+            continue;
+        };
+        let name = head.split_whitespace().last().unwrap_or("");
+        if shim.contains(&format!("{name}(")) {
+            continue;
+        }
+        let params: Vec<String> = params
+            .split(", ")
+            .enumerate()
+            .map(|(i, t)| format!("{t} a{i}"))
+            .collect();
+        let unused: String = (0..params.len()).map(|i| format!("(void)a{i}; ")).collect();
+        let ret = if head.starts_with("void") {
+            ""
+        } else {
+            "return 52;"
+        };
+        out += &format!("{head}({}) {{ {unused}{ret} }}\n", params.join(", "));
+    }
+    out
+}
