@@ -20,6 +20,7 @@ const CRT: &[&str] = &[
 fn main() {
     println!("cargo:rerun-if-changed=rt/src");
     println!("cargo:rerun-if-changed=rt/abi/src");
+    println!("cargo:rerun-if-changed=rt/mem/src");
     println!("cargo:rerun-if-changed=rt/Cargo.toml");
     println!("cargo::rustc-check-cfg=cfg(kiln_static_rt)");
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());

@@ -152,9 +152,13 @@ pub fn prepare(engine: Engine, p: &Program, work: &Path, tools: &Tools) -> Resul
             }
         }
         Engine::Node => Prepared {
+            // node 20 segfaults now and then on modules that grow their
+            // memory to a few hundred MiB (sort: 5 runs in 6) unless its
+            // garbage collector runs on the main thread only.
             argv: vec![
                 "node".into(),
                 "--no-warnings".into(),
+                "--single-threaded-gc".into(),
                 tools.node_runner.clone().into(),
                 p.wasm.clone().into(),
             ],

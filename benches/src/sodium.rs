@@ -9,12 +9,12 @@ use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Build the library for one side into `work/sodium-<side>/`, once per
+/// Build the library for one side into `work/libsodium-<side>/`, once per
 /// tarball; returns the installed prefix.
 fn library(work: &Path, wasm: bool) -> Result<PathBuf> {
     let tarball = crate::crate_source("libsodium-sys-stable")?.join("LATEST.tar.gz");
     let side = if wasm { "wasm" } else { "native" };
-    let dir = work.join(format!("sodium-{side}"));
+    let dir = work.join(format!("libsodium-{side}"));
     let prefix = dir.join("prefix");
     let stamp = dir.join("built.stamp");
     let tar_len = std::fs::metadata(&tarball)?.len().to_string();

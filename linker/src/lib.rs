@@ -161,17 +161,21 @@ pub fn link_static_executable(
         "-pie",
         "--no-dynamic-linker",
         "--gc-sections",
-        "--strip-all",
         "-z",
         "noexecstack",
-    ])
-    .arg("-o")
-    .arg(out)
-    .args(&before)
-    .args(&inputs)
-    .arg("--start-group")
-    .args(&libraries)
-    .arg("--end-group")
-    .args(&after);
+    ]);
+    // KILN_KEEP_SYMBOLS=1 keeps the symbol table (wasm function names), for
+    // profilers such as perf; traps name functions without it.
+    if std::env::var_os("KILN_KEEP_SYMBOLS").is_none() {
+        cmd.arg("--strip-all");
+    }
+    cmd.arg("-o")
+        .arg(out)
+        .args(&before)
+        .args(&inputs)
+        .arg("--start-group")
+        .args(&libraries)
+        .arg("--end-group")
+        .args(&after);
     run(cmd, out)
 }

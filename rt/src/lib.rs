@@ -5,6 +5,9 @@ pub mod builtins;
 pub mod entry;
 #[cfg(feature = "exe")]
 mod exe;
+// Its memcpy/memmove/memset replace musl's in static executables.
+#[cfg(feature = "exe")]
+extern crate kiln_rt_mem;
 pub mod instance;
 pub mod module;
 pub mod sig;

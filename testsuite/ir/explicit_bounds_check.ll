@@ -33,7 +33,7 @@ ok:                                               ; preds = %entry
 ; Function Attrs: mustprogress nocallback nofree nosync nounwind willreturn memory(none)
 declare ptr @llvm.frameaddress.p0(i32 immarg) #1
 
-attributes #0 = { "frame-pointer"="all" }
+attributes #0 = { "frame-pointer"="all" "tune-cpu"="generic" }
 attributes #1 = { mustprogress nocallback nofree nosync nounwind willreturn memory(none) }
 attributes #2 = { cold noreturn }
 

@@ -10,6 +10,10 @@ int main(void) {
   struct pollfd p[2] = {{.fd = 0, .events = POLLIN}, {.fd = -1}};
   FILE *f = fopen("file.txt", "w"); fputs("x", f); fclose(f);
   p[1].fd = open("file.txt", O_RDONLY); p[1].events = POLLIN;
+  // First wait for stdin alone: the test writes it after the program
+  // starts, and the file would otherwise win the race.
+  struct pollfd in = {.fd = 0, .events = POLLIN};
+  if (poll(&in, 1, 5000) != 1) printf("stdin never became readable\n");
   int n = poll(p, 2, 1000);
   printf("ready: %d stdin readable: %d file readable: %d\n", n, !!(p[0].revents & POLLIN), !!(p[1].revents & POLLIN));
   char buf[64] = {0};
