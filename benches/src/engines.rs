@@ -47,9 +47,10 @@ impl Engine {
     /// Parse a label as `--engines` names it: native, kiln-O2, kiln-O3,
     /// wasmtime, wasm2c, node.
     pub fn parse(name: &str) -> Option<Engine> {
+        let plain = |s: &str| s.replace("+clang", "").replace([' ', '-'], "");
         ALL.iter()
             .copied()
-            .find(|e| e.label().replace(' ', "").replace("+clang", "") == name.replace('-', ""))
+            .find(|e| plain(&e.label()) == plain(name))
     }
 }
 

@@ -106,12 +106,14 @@ pub fn compile_with_progress(
     let mut clock = Clock::start();
     crate::validate(wasm, opts.features)?;
     clock.lap("validate");
-    let info = ModuleInfo::parse(wasm)?;
+    let mut info = ModuleInfo::parse(wasm)?;
     clock.lap("parse");
     let tm = target_machine(opts)?;
     let triple = tm.get_triple().as_str().to_string_lossy().into_owned();
     drop(tm);
     let units = plan::units(&info, opts);
+    info.local = crate::local::functions(wasm, &info, &units)?;
+    clock.lap("plan: units, local functions");
     let total = info.bodies.len();
     let done = AtomicUsize::new(0);
     let report = |n: usize| {
@@ -239,12 +241,13 @@ impl Clock {
 /// The optimized LLVM IR of a whole module as one unit (for IR tests).
 pub fn compile_to_ir(wasm: &[u8], opts: &CompileOptions) -> Result<String> {
     crate::validate(wasm, opts.features)?;
-    let info = ModuleInfo::parse(wasm)?;
+    let mut info = ModuleInfo::parse(wasm)?;
     let unit = plan::Unit {
         tier: Tier::Optimized,
         bodies: (0..info.bodies.len()).collect(),
         bytes: 0,
     };
+    info.local = crate::local::functions(wasm, &info, std::slice::from_ref(&unit))?;
     let ir = compile_unit(&info, opts, 0, &unit, true)?;
     Ok(String::from_utf8_lossy(&ir).into_owned())
 }
@@ -278,7 +281,9 @@ fn compile_unit(
         ));
         let _ = u.module.print_to_file(&path);
     }
-    optimize_and_emit(&u.module, &tm, &passes(opts, unit.tier), want_ir)
+    optimize(&u.module, &tm, &passes(opts, unit.tier))?;
+    crate::local::export_survivors(&u, unit);
+    emit(&u.module, &tm, want_ir)
 }
 
 /// The IR pipeline of a unit.
@@ -297,6 +302,12 @@ pub(crate) fn optimize_and_emit(
     passes: &str,
     want_ir: bool,
 ) -> Result<Vec<u8>> {
+    optimize(module, tm, passes)?;
+    emit(module, tm, want_ir)
+}
+
+/// Verify the unit's IR and run the pass pipeline `passes` over it.
+fn optimize(module: &inkwell::module::Module, tm: &TargetMachine, passes: &str) -> Result<()> {
     module.verify().map_err(|e| CompileError::Codegen {
         func: u32::MAX,
         message: e.to_string(),
@@ -306,7 +317,11 @@ pub(crate) fn optimize_and_emit(
         .map_err(|e| CompileError::Codegen {
             func: u32::MAX,
             message: e.to_string(),
-        })?;
+        })
+}
+
+/// The unit's object code, or its IR text when `want_ir`.
+fn emit(module: &inkwell::module::Module, tm: &TargetMachine, want_ir: bool) -> Result<Vec<u8>> {
     if want_ir {
         return Ok(module.print_to_string().to_bytes().to_vec());
     }

@@ -10,6 +10,7 @@ mod error;
 mod func_env;
 mod image;
 mod inspect;
+mod local;
 mod lower;
 mod metadata;
 mod module;

@@ -46,8 +46,16 @@ fn emit_metadata<'ctx>(
         cx.const_string(&info.metadata, false).into(),
     );
 
+    // Local functions may have been inlined everywhere and deleted: a weak
+    // reference reads as null then (see local.rs).
     let funcs: Vec<PointerValue> = (info.num_imported_funcs..info.funcs.len() as u32)
-        .map(|i| u.function(i).as_global_value().as_pointer_value())
+        .map(|i| {
+            let f = u.function(i);
+            if info.is_local(i) {
+                f.as_global_value().set_linkage(Linkage::ExternalWeak);
+            }
+            f.as_global_value().as_pointer_value()
+        })
         .collect();
     let funcs = hidden_const(&format!("{p}_funcs"), t.ptr.const_array(&funcs).into());
 

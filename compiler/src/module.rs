@@ -22,9 +22,17 @@ pub struct ModuleInfo<'a> {
     pub metadata: Vec<u8>,
     /// Memory 0's initial contents, when the compiler could build them.
     pub memory_image: Option<crate::image::MemoryImage>,
+    /// Functions private to their codegen unit (see `local.rs`), by
+    /// function index; set once the units are planned.
+    pub local: Vec<bool>,
 }
 
 impl<'a> ModuleInfo<'a> {
+    /// Whether function `index` is private to its codegen unit.
+    pub fn is_local(&self, index: u32) -> bool {
+        self.local.get(index as usize).copied().unwrap_or(false)
+    }
+
     pub fn parse(wasm: &'a [u8]) -> Result<ModuleInfo<'a>> {
         let mut info = ModuleInfo {
             types: Vec::new(),
@@ -37,6 +45,7 @@ impl<'a> ModuleInfo<'a> {
             func_names: HashMap::new(),
             metadata: Vec::new(),
             memory_image: None,
+            local: Vec::new(),
         };
         let mut imported_memories = 0;
         info.metadata.extend_from_slice(&wasm[..8.min(wasm.len())]);

@@ -86,8 +86,16 @@ pub fn translate_function<'a, 'ctx>(
             attr("tune-cpu", "generic"),
         );
     }
-    func.as_global_value()
-        .set_linkage(inkwell::module::Linkage::External);
+    if u.info.is_local(func_index) {
+        // Local linkage must have default visibility.
+        func.as_global_value()
+            .set_visibility(inkwell::GlobalVisibility::Default);
+        func.as_global_value()
+            .set_linkage(inkwell::module::Linkage::Internal);
+    } else {
+        func.as_global_value()
+            .set_linkage(inkwell::module::Linkage::External);
+    }
     func.set_section(Some(kiln_abi::symbols::CODE_SECTION));
     let entry = u.cx.append_basic_block(func, "entry");
     let start = u.cx.append_basic_block(func, "body");

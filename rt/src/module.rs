@@ -130,6 +130,9 @@ impl Module {
             .func_ptrs
             .iter()
             .enumerate()
+            // Null: a function private to its unit that was inlined
+            // everywhere and deleted; it has no code of its own.
+            .filter(|(_, p)| **p != 0)
             .map(|(i, p)| (*p, base + i as u32))
             .collect();
         m.sorted_starts.sort();
