@@ -24,6 +24,7 @@ pub struct FuncEnv<'ctx> {
     memory_defs: HashMap<u32, PointerValue<'ctx>>,
     memory_bases: HashMap<u32, PointerValue<'ctx>>,
     tables: HashMap<u32, PointerValue<'ctx>>,
+    fixed_table_bases: HashMap<u32, PointerValue<'ctx>>,
     globals: HashMap<u32, PointerValue<'ctx>>,
     callees: HashMap<u32, (PointerValue<'ctx>, PointerValue<'ctx>)>,
     sig_ids: HashMap<u32, IntValue<'ctx>>,
@@ -42,6 +43,7 @@ impl<'ctx> FuncEnv<'ctx> {
             memory_defs: HashMap::new(),
             memory_bases: HashMap::new(),
             tables: HashMap::new(),
+            fixed_table_bases: HashMap::new(),
             globals: HashMap::new(),
             callees: HashMap::new(),
             sig_ids: HashMap::new(),
@@ -178,12 +180,33 @@ impl<'ctx> FuncEnv<'ctx> {
     }
 
     /// `(elements base, length)` of a table, loaded now (tables can grow).
+    /// A table whose maximum is its minimum cannot grow (an import of that
+    /// type can only be matched by such a table): its length is a constant
+    /// and its elements never move, so the base is loaded once, on entry.
+    /// Rust and C modules declare their tables so; `call_indirect` then
+    /// checks the index against a constant.
     pub fn table_bounds(
         &mut self,
         u: &UnitCx<'ctx, '_>,
         b: &Builder<'ctx>,
         index: u32,
     ) -> Result<(PointerValue<'ctx>, IntValue<'ctx>)> {
+        let ty = u.info.tables[index as usize];
+        if ty.maximum == Some(ty.initial) {
+            let len = u.t.i64.const_int(ty.initial, false);
+            if let Some(base) = self.fixed_table_bases.get(&index) {
+                return Ok((*base, len));
+            }
+            let def = self.table_def(u, b, index)?;
+            let base = self.in_entry(b, |b| {
+                Ok(
+                    Self::load_at(u, b, def, VMOffsets::TABLE_BASE, u.t.ptr.into(), true)?
+                        .into_pointer_value(),
+                )
+            })?;
+            self.fixed_table_bases.insert(index, base);
+            return Ok((base, len));
+        }
         let def = self.table_def(u, b, index)?;
         let base = Self::load_at(u, b, def, VMOffsets::TABLE_BASE, u.t.ptr.into(), false)?;
         let len = Self::load_at(u, b, def, VMOffsets::TABLE_LENGTH, u.t.i64.into(), false)?;
