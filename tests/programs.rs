@@ -550,19 +550,9 @@ fn sqlite_runs_a_script_like_native() {
     ])
     .collect();
     let mut wasm_flags = common.clone();
-    wasm_flags.extend(
-        [
-            "-DLONGDOUBLE_TYPE=double",
-            "-D_WASI_EMULATED_MMAN",
-            "-D_WASI_EMULATED_GETPID",
-            "-D_WASI_EMULATED_SIGNAL",
-            "-lwasi-emulated-mman",
-            "-lwasi-emulated-getpid",
-            "-lwasi-emulated-signal",
-        ]
-        .iter()
-        .map(|s| s.to_string()),
-    );
+    // What SQLite needs on wasm32-wasi (shared with kiln-bench's workload).
+    let extra = std::fs::read_to_string(programs_dir().join("sqlite/wasm-flags.txt")).unwrap();
+    wasm_flags.extend(extra.split_whitespace().map(str::to_string));
     let driver = programs_dir().join("sqlite/driver.c");
     let (native, wasm) = (build.join("sqlite"), build.join("sqlite.wasm"));
     std::thread::scope(|s| {

@@ -186,19 +186,10 @@ fn sqlite(native: &Path, wasm: &Path) -> Result<Measured> {
     ])
     .collect();
     let mut wasm_flags = common.clone();
-    wasm_flags.extend(
-        [
-            "-DLONGDOUBLE_TYPE=double",
-            "-D_WASI_EMULATED_MMAN",
-            "-D_WASI_EMULATED_GETPID",
-            "-D_WASI_EMULATED_SIGNAL",
-            "-lwasi-emulated-mman",
-            "-lwasi-emulated-getpid",
-            "-lwasi-emulated-signal",
-        ]
-        .iter()
-        .map(|s| s.to_string()),
-    );
+    // What SQLite needs on wasm32-wasi, as the tests build it.
+    let extra =
+        std::fs::read_to_string(crate::root().join("testsuite/programs/sqlite/wasm-flags.txt"))?;
+    wasm_flags.extend(extra.split_whitespace().map(str::to_string));
     let driver = programs_dir().join("sqlite/workload.c");
     c(&driver, wasm, &wasm_flags, true)?;
     c(&driver, native, &common, false)
