@@ -34,7 +34,32 @@ pub fn host_triple() -> String {
 
 fn init_llvm() {
     static INIT: Once = Once::new();
-    INIT.call_once(|| Target::initialize_all(&InitializationConfig::default()));
+    INIT.call_once(|| {
+        Target::initialize_all(&InitializationConfig::default());
+        llvm_args_from_env();
+    });
+}
+
+/// Debugging aid: `KILN_LLVM_ARGS="-opt=value ..."` passes options to LLVM,
+/// as `-C llvm-args` does for rustc (e.g. to try vectorizer settings).
+fn llvm_args_from_env() {
+    let Ok(args) = std::env::var("KILN_LLVM_ARGS") else {
+        return;
+    };
+    let argv: Vec<std::ffi::CString> = std::iter::once("kiln")
+        .chain(args.split_whitespace())
+        .filter_map(|a| std::ffi::CString::new(a).ok())
+        .collect();
+    let ptrs: Vec<*const std::os::raw::c_char> = argv.iter().map(|a| a.as_ptr()).collect();
+    // SAFETY: `ptrs` points into `argv`, both alive for the call; LLVM copies
+    // what it keeps. Called once, before any other LLVM use (inside `INIT`).
+    unsafe {
+        llvm_sys::support::LLVMParseCommandLineOptions(
+            ptrs.len() as i32,
+            ptrs.as_ptr(),
+            std::ptr::null(),
+        )
+    };
 }
 
 pub(crate) fn target_machine(opts: &CompileOptions) -> Result<TargetMachine> {

@@ -314,8 +314,20 @@ impl<'ctx> FuncEnv<'ctx> {
         let here = b.get_insert_block().unwrap();
         let bb =
             u.cx.append_basic_block(self.func, &format!("trap_{code:?}"));
-        let trap_fn = self.builtin(u, b, Builtin::Trap)?;
         b.position_at_end(bb);
+        // Loaded here, not in the entry block with the other builtins: a
+        // pointer loaded up front stays live (in a register or a spill slot)
+        // across the whole function for the sake of its cold paths.
+        let table = Self::load_at(u, b, self.vmctx, VMOffsets::BUILTINS, u.t.ptr.into(), true)?;
+        let trap_fn = Self::load_at(
+            u,
+            b,
+            table.into_pointer_value(),
+            u.offsets.builtin(Builtin::Trap),
+            u.t.ptr.into(),
+            true,
+        )?
+        .into_pointer_value();
         let frame = b
             .build_call(
                 u.intrinsic("llvm.frameaddress", &[u.t.ptr.into()]),

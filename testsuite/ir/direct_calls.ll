@@ -7,22 +7,22 @@ define hidden i32 @kiln_f0(ptr %0, i32 %1) #0 section "kiln_wasm_code" {
 entry:
   %2 = alloca i32, align 4
   store i32 %1, ptr %2, align 4
-  %3 = getelementptr inbounds i8, ptr %0, i64 8
-  %4 = load ptr, ptr %3, align 8, !invariant.load !0
-  %5 = load ptr, ptr %4, align 8, !invariant.load !0
   br label %body
 
 body:                                             ; preds = %entry
   %sp = call ptr @llvm.frameaddress.p0(i32 0)
-  %6 = ptrtoint ptr %sp to i64
-  %7 = load i64, ptr %0, align 8
-  %8 = icmp ult i64 %6, %7
-  %9 = call i1 @llvm.expect.i1(i1 %8, i1 false)
-  br i1 %9, label %trap_CallStackExhausted, label %ok
+  %3 = ptrtoint ptr %sp to i64
+  %4 = load i64, ptr %0, align 8
+  %5 = icmp ult i64 %3, %4
+  %6 = call i1 @llvm.expect.i1(i1 %5, i1 false)
+  br i1 %6, label %trap_CallStackExhausted, label %ok
 
 trap_CallStackExhausted:                          ; preds = %body
+  %7 = getelementptr inbounds i8, ptr %0, i64 8
+  %8 = load ptr, ptr %7, align 8, !invariant.load !0
+  %9 = load ptr, ptr %8, align 8, !invariant.load !0
   %fp = call ptr @llvm.frameaddress.p0(i32 0)
-  call void %5(ptr %0, i32 10, i32 0, ptr %fp) #2
+  call void %9(ptr %0, i32 10, i32 0, ptr %fp) #2
   unreachable
 
 ok:                                               ; preds = %body
