@@ -242,7 +242,7 @@ fn write_report(
         md,
         "\n## Compile: wall s (CPU s) / peak RSS MiB / output KiB\n"
     )?;
-    writeln!(md, "Native is clang-22 -O2 (or cargo) from source; the others start from the same wasm. Node compiles as it runs.\n")?;
+    writeln!(md, "Native is clang-22 -O2 (or cargo) from source, built once; the others start from the same wasm, each the run of median wall time of three (one if it takes over 5 s). Node compiles as it runs.\n")?;
     let compiled: Vec<usize> = (0..engines.len())
         .filter(|&k| rows[0].prepared[k].compile.is_some())
         .collect();
