@@ -139,13 +139,17 @@ impl<'ctx> FuncEnv<'ctx> {
         if let Some(p) = self.memory_bases.get(&index) {
             return Ok(*p);
         }
-        let def = self.memory_def(u, b, index)?;
-        let base = self.in_entry(b, |b| {
-            Ok(
-                Self::load_at(u, b, def, VMOffsets::MEMORY_BASE, u.t.ptr.into(), true)?
-                    .into_pointer_value(),
-            )
-        })?;
+        let base = if index == 0 {
+            self.vmctx_ptr(u, b, VMOffsets::MEMORY0_BASE)?
+        } else {
+            let def = self.memory_def(u, b, index)?;
+            self.in_entry(b, |b| {
+                Ok(
+                    Self::load_at(u, b, def, VMOffsets::MEMORY_BASE, u.t.ptr.into(), true)?
+                        .into_pointer_value(),
+                )
+            })?
+        };
         self.memory_bases.insert(index, base);
         Ok(base)
     }

@@ -291,6 +291,11 @@ impl Store {
                 unsafe { &mut (**p).vm } as *mut _ as usize,
             );
         }
+        if let Some(p) = inst.memories.first() {
+            // SAFETY: store-owned memory; its base is fixed for its lifetime.
+            let base = unsafe { (**p).vm.base } as usize;
+            inst.vmctx_write(VMOffsets::MEMORY0_BASE, base);
+        }
         for (i, p) in inst.tables.clone().iter().enumerate() {
             inst.vmctx_write(
                 offsets.table_ptr(i as u32),

@@ -23,11 +23,12 @@ trap_MemoryOutOfBounds:                           ; preds = %entry
   unreachable
 
 ok:                                               ; preds = %entry
-  %12 = load ptr, ptr %3, align 8, !invariant.load !0
-  %13 = getelementptr i8, ptr %12, i64 %4
-  %14 = getelementptr i8, ptr %13, i64 16
-  %15 = load i32, ptr %14, align 1
-  ret i32 %15
+  %12 = getelementptr inbounds nuw i8, ptr %0, i64 24
+  %13 = load ptr, ptr %12, align 8, !invariant.load !0
+  %14 = getelementptr i8, ptr %13, i64 %4
+  %15 = getelementptr i8, ptr %14, i64 16
+  %16 = load i32, ptr %15, align 1
+  ret i32 %16
 }
 
 ; Function Attrs: mustprogress nocallback nofree nosync nounwind willreturn memory(none)

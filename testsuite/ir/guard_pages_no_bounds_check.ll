@@ -6,29 +6,27 @@ target triple = "x86_64-unknown-linux-gnu"
 ; Function Attrs: mustprogress nofree norecurse nosync nounwind willreturn memory(read, inaccessiblemem: none, target_mem0: none, target_mem1: none)
 define hidden i32 @kiln_f0(ptr readonly captures(none) %0, i32 %1) local_unnamed_addr #0 section "kiln_wasm_code" {
 entry:
-  %2 = getelementptr inbounds nuw i8, ptr %0, i64 32
+  %2 = getelementptr inbounds nuw i8, ptr %0, i64 24
   %3 = load ptr, ptr %2, align 8, !invariant.load !0
+  %4 = zext i32 %1 to i64
+  %5 = getelementptr i8, ptr %3, i64 %4
+  %6 = getelementptr i8, ptr %5, i64 16
+  %7 = load i32, ptr %6, align 1
+  ret i32 %7
+}
+
+; Function Attrs: mustprogress nofree norecurse nosync nounwind willreturn memory(write, argmem: readwrite, inaccessiblemem: none, target_mem0: none, target_mem1: none)
+define hidden void @kiln_f1(ptr readonly captures(none) %0, i32 %1, i32 %2) local_unnamed_addr #1 section "kiln_wasm_code" {
+entry:
+  %3 = getelementptr inbounds nuw i8, ptr %0, i64 24
   %4 = load ptr, ptr %3, align 8, !invariant.load !0
   %5 = zext i32 %1 to i64
   %6 = getelementptr i8, ptr %4, i64 %5
-  %7 = getelementptr i8, ptr %6, i64 16
-  %8 = load i32, ptr %7, align 1
-  ret i32 %8
-}
-
-; Function Attrs: mustprogress nofree norecurse nosync nounwind willreturn memory(readwrite, inaccessiblemem: none, target_mem0: none, target_mem1: none)
-define hidden void @kiln_f1(ptr readonly captures(none) %0, i32 %1, i32 %2) local_unnamed_addr #1 section "kiln_wasm_code" {
-entry:
-  %3 = getelementptr inbounds nuw i8, ptr %0, i64 32
-  %4 = load ptr, ptr %3, align 8, !invariant.load !0
-  %5 = load ptr, ptr %4, align 8, !invariant.load !0
-  %6 = zext i32 %1 to i64
-  %7 = getelementptr i8, ptr %5, i64 %6
-  store i32 %2, ptr %7, align 1
+  store i32 %2, ptr %6, align 1
   ret void
 }
 
 attributes #0 = { mustprogress nofree norecurse nosync nounwind willreturn memory(read, inaccessiblemem: none, target_mem0: none, target_mem1: none) "frame-pointer"="all" "tune-cpu"="generic" }
-attributes #1 = { mustprogress nofree norecurse nosync nounwind willreturn memory(readwrite, inaccessiblemem: none, target_mem0: none, target_mem1: none) "frame-pointer"="all" "tune-cpu"="generic" }
+attributes #1 = { mustprogress nofree norecurse nosync nounwind willreturn memory(write, argmem: readwrite, inaccessiblemem: none, target_mem0: none, target_mem1: none) "frame-pointer"="all" "tune-cpu"="generic" }
 
 !0 = !{}

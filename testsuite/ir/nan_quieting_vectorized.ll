@@ -6,30 +6,28 @@ target triple = "x86_64-unknown-linux-gnu"
 ; Function Attrs: mustprogress nofree norecurse nosync nounwind willreturn memory(readwrite, inaccessiblemem: none, target_mem0: none, target_mem1: none)
 define hidden void @kiln_f0(ptr readonly captures(none) %0, i32 %1) local_unnamed_addr #0 section "kiln_wasm_code" {
 entry:
-  %2 = getelementptr inbounds nuw i8, ptr %0, i64 32
+  %2 = getelementptr inbounds nuw i8, ptr %0, i64 24
   %3 = load ptr, ptr %2, align 8, !invariant.load !0
-  %4 = load ptr, ptr %3, align 8, !invariant.load !0
-  %5 = zext i32 %1 to i64
-  %6 = getelementptr i8, ptr %4, i64 %5
-  %7 = load <4 x float>, ptr %6, align 1
-  %8 = fcmp uno <4 x float> %7, zeroinitializer
-  %9 = select <4 x i1> %8, <4 x float> splat (float 0x7FF8000000000000), <4 x float> %7
-  store <4 x float> %9, ptr %6, align 1
+  %4 = zext i32 %1 to i64
+  %5 = getelementptr i8, ptr %3, i64 %4
+  %6 = load <4 x float>, ptr %5, align 1
+  %7 = fcmp uno <4 x float> %6, zeroinitializer
+  %8 = select <4 x i1> %7, <4 x float> splat (float 0x7FF8000000000000), <4 x float> %6
+  store <4 x float> %8, ptr %5, align 1
   ret void
 }
 
 ; Function Attrs: mustprogress nofree norecurse nosync nounwind willreturn memory(readwrite, inaccessiblemem: none, target_mem0: none, target_mem1: none)
 define hidden void @kiln_f1(ptr readonly captures(none) %0, i32 %1) local_unnamed_addr #0 section "kiln_wasm_code" {
 entry:
-  %2 = getelementptr inbounds nuw i8, ptr %0, i64 32
+  %2 = getelementptr inbounds nuw i8, ptr %0, i64 24
   %3 = load ptr, ptr %2, align 8, !invariant.load !0
-  %4 = load ptr, ptr %3, align 8, !invariant.load !0
-  %5 = zext i32 %1 to i64
-  %6 = getelementptr i8, ptr %4, i64 %5
-  %7 = load <2 x float>, ptr %6, align 1
-  %8 = fcmp uno <2 x float> %7, zeroinitializer
-  %9 = select <2 x i1> %8, <2 x float> splat (float 0x7FF8000000000000), <2 x float> %7
-  store <2 x float> %9, ptr %6, align 1
+  %4 = zext i32 %1 to i64
+  %5 = getelementptr i8, ptr %3, i64 %4
+  %6 = load <2 x float>, ptr %5, align 1
+  %7 = fcmp uno <2 x float> %6, zeroinitializer
+  %8 = select <2 x i1> %7, <2 x float> splat (float 0x7FF8000000000000), <2 x float> %6
+  store <2 x float> %8, ptr %5, align 1
   ret void
 }
 

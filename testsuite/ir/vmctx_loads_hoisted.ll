@@ -8,44 +8,43 @@ define hidden void @kiln_f0(ptr readonly captures(none) %0, i32 %1) local_unname
 entry:
   %2 = getelementptr inbounds nuw i8, ptr %0, i64 40
   %3 = load ptr, ptr %2, align 8, !invariant.load !0
-  %4 = getelementptr inbounds nuw i8, ptr %0, i64 32
+  %4 = getelementptr inbounds nuw i8, ptr %0, i64 24
   %5 = load ptr, ptr %4, align 8, !invariant.load !0
-  %6 = load ptr, ptr %5, align 8, !invariant.load !0
   %umax = tail call i32 @llvm.umax.i32(i32 %1, i32 1)
   %wide.trip.count = zext i32 %umax to i64
   %min.iters.check = icmp ult i32 %1, 12
-  %7 = add i32 %umax, -1073741825
-  %8 = icmp ult i32 %7, -1073741824
-  %or.cond = or i1 %min.iters.check, %8
+  %6 = add i32 %umax, -1073741825
+  %7 = icmp ult i32 %6, -1073741824
+  %or.cond = or i1 %min.iters.check, %7
   br i1 %or.cond, label %loop.preheader, label %vector.memcheck
 
 vector.memcheck:                                  ; preds = %entry
   %scevgep = getelementptr i8, ptr %3, i64 4
-  %9 = shl nuw nsw i64 %wide.trip.count, 2
-  %scevgep5 = getelementptr i8, ptr %6, i64 %9
+  %8 = shl nuw nsw i64 %wide.trip.count, 2
+  %scevgep5 = getelementptr i8, ptr %5, i64 %8
   %bound0 = icmp ult ptr %3, %scevgep5
-  %bound1 = icmp ult ptr %6, %scevgep
+  %bound1 = icmp ult ptr %5, %scevgep
   %found.conflict = and i1 %bound0, %bound1
   br i1 %found.conflict, label %loop.preheader, label %vector.ph
 
 vector.ph:                                        ; preds = %vector.memcheck
   %n.vec = and i64 %wide.trip.count, 2147483640
-  %10 = load i32, ptr %3, align 4, !alias.scope !1, !noalias !4
-  %broadcast.splatinsert = insertelement <4 x i32> poison, i32 %10, i64 0
+  %9 = load i32, ptr %3, align 4, !alias.scope !1, !noalias !4
+  %broadcast.splatinsert = insertelement <4 x i32> poison, i32 %9, i64 0
   %broadcast.splat = shufflevector <4 x i32> %broadcast.splatinsert, <4 x i32> poison, <4 x i32> zeroinitializer
   br label %vector.body
 
 vector.body:                                      ; preds = %vector.body, %vector.ph
   %index = phi i64 [ 0, %vector.ph ], [ %index.next, %vector.body ]
-  %11 = shl i64 %index, 2
-  %12 = and i64 %11, 4294967264
-  %13 = getelementptr i8, ptr %6, i64 %12
-  %14 = getelementptr i8, ptr %13, i64 16
+  %10 = shl i64 %index, 2
+  %11 = and i64 %10, 4294967264
+  %12 = getelementptr i8, ptr %5, i64 %11
+  %13 = getelementptr i8, ptr %12, i64 16
+  store <4 x i32> %broadcast.splat, ptr %12, align 1, !alias.scope !4
   store <4 x i32> %broadcast.splat, ptr %13, align 1, !alias.scope !4
-  store <4 x i32> %broadcast.splat, ptr %14, align 1, !alias.scope !4
   %index.next = add nuw i64 %index, 8
-  %15 = icmp eq i64 %index.next, %n.vec
-  br i1 %15, label %middle.block, label %vector.body, !llvm.loop !6
+  %14 = icmp eq i64 %index.next, %n.vec
+  br i1 %14, label %middle.block, label %vector.body, !llvm.loop !6
 
 middle.block:                                     ; preds = %vector.body
   %cmp.n = icmp eq i64 %n.vec, %wide.trip.count
@@ -60,11 +59,11 @@ loop.preheader:                                   ; preds = %vector.memcheck, %e
 loop.prol:                                        ; preds = %loop.preheader, %loop.prol
   %indvars.iv.prol = phi i64 [ %indvars.iv.next.prol, %loop.prol ], [ %indvars.iv.ph, %loop.preheader ]
   %prol.iter = phi i64 [ %prol.iter.next, %loop.prol ], [ 0, %loop.preheader ]
-  %16 = shl i64 %indvars.iv.prol, 2
-  %17 = load i32, ptr %3, align 4
-  %18 = and i64 %16, 4294967292
-  %19 = getelementptr i8, ptr %6, i64 %18
-  store i32 %17, ptr %19, align 1
+  %15 = shl i64 %indvars.iv.prol, 2
+  %16 = load i32, ptr %3, align 4
+  %17 = and i64 %15, 4294967292
+  %18 = getelementptr i8, ptr %5, i64 %17
+  store i32 %16, ptr %18, align 1
   %indvars.iv.next.prol = add nuw nsw i64 %indvars.iv.prol, 1
   %prol.iter.next = add i64 %prol.iter, 1
   %prol.iter.cmp.not = icmp eq i64 %prol.iter.next, %xtraiter
@@ -72,35 +71,35 @@ loop.prol:                                        ; preds = %loop.preheader, %lo
 
 loop.prol.loopexit:                               ; preds = %loop.prol, %loop.preheader
   %indvars.iv.unr = phi i64 [ %indvars.iv.ph, %loop.preheader ], [ %indvars.iv.next.prol, %loop.prol ]
-  %20 = sub nsw i64 %indvars.iv.ph, %wide.trip.count
-  %21 = icmp ugt i64 %20, -4
-  br i1 %21, label %br_if_else, label %loop
+  %19 = sub nsw i64 %indvars.iv.ph, %wide.trip.count
+  %20 = icmp ugt i64 %19, -4
+  br i1 %20, label %br_if_else, label %loop
 
 loop:                                             ; preds = %loop.prol.loopexit, %loop
   %indvars.iv = phi i64 [ %indvars.iv.next.3, %loop ], [ %indvars.iv.unr, %loop.prol.loopexit ]
-  %22 = shl i64 %indvars.iv, 2
-  %23 = load i32, ptr %3, align 4
-  %24 = and i64 %22, 4294967292
-  %25 = getelementptr i8, ptr %6, i64 %24
-  store i32 %23, ptr %25, align 1
+  %21 = shl i64 %indvars.iv, 2
+  %22 = load i32, ptr %3, align 4
+  %23 = and i64 %21, 4294967292
+  %24 = getelementptr i8, ptr %5, i64 %23
+  store i32 %22, ptr %24, align 1
   %indvars.iv.next = shl i64 %indvars.iv, 2
-  %26 = add i64 %indvars.iv.next, 4
-  %27 = load i32, ptr %3, align 4
-  %28 = and i64 %26, 4294967292
-  %29 = getelementptr i8, ptr %6, i64 %28
-  store i32 %27, ptr %29, align 1
+  %25 = add i64 %indvars.iv.next, 4
+  %26 = load i32, ptr %3, align 4
+  %27 = and i64 %25, 4294967292
+  %28 = getelementptr i8, ptr %5, i64 %27
+  store i32 %26, ptr %28, align 1
   %indvars.iv.next.1 = shl i64 %indvars.iv, 2
-  %30 = add i64 %indvars.iv.next.1, 8
-  %31 = load i32, ptr %3, align 4
-  %32 = and i64 %30, 4294967292
-  %33 = getelementptr i8, ptr %6, i64 %32
-  store i32 %31, ptr %33, align 1
+  %29 = add i64 %indvars.iv.next.1, 8
+  %30 = load i32, ptr %3, align 4
+  %31 = and i64 %29, 4294967292
+  %32 = getelementptr i8, ptr %5, i64 %31
+  store i32 %30, ptr %32, align 1
   %indvars.iv.next.2 = shl i64 %indvars.iv, 2
-  %34 = add i64 %indvars.iv.next.2, 12
-  %35 = load i32, ptr %3, align 4
-  %36 = and i64 %34, 4294967292
-  %37 = getelementptr i8, ptr %6, i64 %36
-  store i32 %35, ptr %37, align 1
+  %33 = add i64 %indvars.iv.next.2, 12
+  %34 = load i32, ptr %3, align 4
+  %35 = and i64 %33, 4294967292
+  %36 = getelementptr i8, ptr %5, i64 %35
+  store i32 %34, ptr %36, align 1
   %indvars.iv.next.3 = add nuw nsw i64 %indvars.iv, 4
   %exitcond.not.3 = icmp eq i64 %indvars.iv.next.3, %wide.trip.count
   br i1 %exitcond.not.3, label %br_if_else, label %loop, !llvm.loop !11

@@ -5,7 +5,7 @@
 //! 0   stack_limit: usize          lowest stack address wasm may use
 //! 8   builtins: *const fn         table of `Builtin` entry points
 //! 16  instance: *mut ()           the runtime's instance, opaque here
-//! 24  reserved
+//! 24  memory0_base: *mut u8      memory 0's base, which never moves
 //! 32  memories: [*mut VMMemory; M]
 //!     tables:   [*mut VMTable; T]
 //!     globals:  [*mut VMGlobal; G]
@@ -36,6 +36,11 @@ impl VMOffsets {
     pub const STACK_LIMIT: u32 = 0;
     pub const BUILTINS: u32 = 8;
     pub const INSTANCE: u32 = 16;
+    /// A copy of memory 0's base (its reservation never moves): one load
+    /// from the vmctx instead of two (vmctx, then its `VMMemory`) at the
+    /// start of every function that touches memory. Other memories and
+    /// every memory's length go through `memory_ptr`.
+    pub const MEMORY0_BASE: u32 = 24;
     const HEADER: u32 = 32;
 
     pub const MEMORY_BASE: u32 = 0;

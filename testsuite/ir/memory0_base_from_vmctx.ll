@@ -1,0 +1,19 @@
+; ModuleID = 'kiln_unit0'
+source_filename = "kiln_unit0"
+target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
+target triple = "x86_64-unknown-linux-gnu"
+
+; Function Attrs: mustprogress nofree norecurse nosync nounwind willreturn memory(read, inaccessiblemem: none, target_mem0: none, target_mem1: none)
+define hidden i32 @kiln_f0(ptr readonly captures(none) %0, i32 %1) local_unnamed_addr #0 section "kiln_wasm_code" {
+entry:
+  %2 = getelementptr inbounds nuw i8, ptr %0, i64 24
+  %3 = load ptr, ptr %2, align 8, !invariant.load !0
+  %4 = zext i32 %1 to i64
+  %5 = getelementptr i8, ptr %3, i64 %4
+  %6 = load i32, ptr %5, align 1
+  ret i32 %6
+}
+
+attributes #0 = { mustprogress nofree norecurse nosync nounwind willreturn memory(read, inaccessiblemem: none, target_mem0: none, target_mem1: none) "frame-pointer"="all" "tune-cpu"="generic" }
+
+!0 = !{}
