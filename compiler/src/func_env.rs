@@ -201,13 +201,17 @@ impl<'ctx> FuncEnv<'ctx> {
             if let Some(base) = self.fixed_table_bases.get(&index) {
                 return Ok((*base, len));
             }
-            let def = self.table_def(u, b, index)?;
-            let base = self.in_entry(b, |b| {
-                Ok(
-                    Self::load_at(u, b, def, VMOffsets::TABLE_BASE, u.t.ptr.into(), true)?
-                        .into_pointer_value(),
-                )
-            })?;
+            let base = if index == 0 {
+                self.vmctx_ptr(u, b, VMOffsets::TABLE0_BASE)?
+            } else {
+                let def = self.table_def(u, b, index)?;
+                self.in_entry(b, |b| {
+                    Ok(
+                        Self::load_at(u, b, def, VMOffsets::TABLE_BASE, u.t.ptr.into(), true)?
+                            .into_pointer_value(),
+                    )
+                })?
+            };
             self.fixed_table_bases.insert(index, base);
             return Ok((base, len));
         }

@@ -302,6 +302,13 @@ impl Store {
                 unsafe { &mut (**p).vm } as *mut _ as usize,
             );
         }
+        if let Some(p) = inst.tables.first() {
+            // SAFETY: store-owned table. Compiled code reads this copy only
+            // for a table declared with maximum == minimum, which never
+            // grows, so its elements stay where they are.
+            let base = unsafe { (**p).vm.base } as usize;
+            inst.vmctx_write(VMOffsets::TABLE0_BASE, base);
+        }
         for (i, p) in inst.globals.clone().iter().enumerate() {
             inst.vmctx_write(
                 offsets.global_ptr(i as u32),

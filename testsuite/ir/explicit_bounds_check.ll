@@ -5,7 +5,7 @@ target triple = "x86_64-unknown-linux-gnu"
 
 define hidden i32 @kiln_f0(ptr %0, i32 %1) local_unnamed_addr #0 section "kiln_wasm_code" {
 entry:
-  %2 = getelementptr inbounds nuw i8, ptr %0, i64 32
+  %2 = getelementptr inbounds nuw i8, ptr %0, i64 48
   %3 = load ptr, ptr %2, align 8, !invariant.load !0
   %4 = zext i32 %1 to i64
   %5 = add nuw nsw i64 %4, 20

@@ -6,7 +6,9 @@
 //! 8   builtins: *const fn         table of `Builtin` entry points
 //! 16  instance: *mut ()           the runtime's instance, opaque here
 //! 24  memory0_base: *mut u8      memory 0's base, which never moves
-//! 32  memories: [*mut VMMemory; M]
+//! 32  table0_base: *mut usize     table 0's elements, if it cannot grow
+//! 40  reserved
+//! 48  memories: [*mut VMMemory; M]
 //!     tables:   [*mut VMTable; T]
 //!     globals:  [*mut VMGlobal; G]
 //!     sig_ids:  [u32; types], padded to 8
@@ -41,7 +43,12 @@ impl VMOffsets {
     /// start of every function that touches memory. Other memories and
     /// every memory's length go through `memory_ptr`.
     pub const MEMORY0_BASE: u32 = 24;
-    const HEADER: u32 = 32;
+    /// A copy of table 0's element base, for code that calls through a
+    /// table whose maximum is its minimum: such a table never grows, so
+    /// its elements never move (see `FuncEnv::table_bounds`). Meaningless
+    /// for a table that can grow.
+    pub const TABLE0_BASE: u32 = 32;
+    const HEADER: u32 = 48;
 
     pub const MEMORY_BASE: u32 = 0;
     pub const MEMORY_LENGTH: u32 = 8;
