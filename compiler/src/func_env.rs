@@ -114,6 +114,27 @@ impl<'ctx> FuncEnv<'ctx> {
         })
     }
 
+    /// A base that never moves, loaded once on entry: for index 0 from its
+    /// copy in the vmctx header (`header_copy`), otherwise through the
+    /// `VMMemory`/`VMTable` that `def` gives, at `field`.
+    fn fixed_base(
+        &mut self,
+        u: &UnitCx<'ctx, '_>,
+        b: &Builder<'ctx>,
+        index: u32,
+        header_copy: u32,
+        field: u32,
+        def: impl FnOnce(&mut Self) -> Result<PointerValue<'ctx>>,
+    ) -> Result<PointerValue<'ctx>> {
+        if index == 0 {
+            return self.vmctx_ptr(u, b, header_copy);
+        }
+        let def = def(self)?;
+        self.in_entry(b, |b| {
+            Ok(Self::load_at(u, b, def, field, u.t.ptr.into(), true)?.into_pointer_value())
+        })
+    }
+
     /// Address of the `VMMemory` of memory `index`.
     pub fn memory_def(
         &mut self,
@@ -139,17 +160,14 @@ impl<'ctx> FuncEnv<'ctx> {
         if let Some(p) = self.memory_bases.get(&index) {
             return Ok(*p);
         }
-        let base = if index == 0 {
-            self.vmctx_ptr(u, b, VMOffsets::MEMORY0_BASE)?
-        } else {
-            let def = self.memory_def(u, b, index)?;
-            self.in_entry(b, |b| {
-                Ok(
-                    Self::load_at(u, b, def, VMOffsets::MEMORY_BASE, u.t.ptr.into(), true)?
-                        .into_pointer_value(),
-                )
-            })?
-        };
+        let base = self.fixed_base(
+            u,
+            b,
+            index,
+            VMOffsets::MEMORY0_BASE,
+            VMOffsets::MEMORY_BASE,
+            |e| e.memory_def(u, b, index),
+        )?;
         self.memory_bases.insert(index, base);
         Ok(base)
     }
@@ -201,17 +219,14 @@ impl<'ctx> FuncEnv<'ctx> {
             if let Some(base) = self.fixed_table_bases.get(&index) {
                 return Ok((*base, len));
             }
-            let base = if index == 0 {
-                self.vmctx_ptr(u, b, VMOffsets::TABLE0_BASE)?
-            } else {
-                let def = self.table_def(u, b, index)?;
-                self.in_entry(b, |b| {
-                    Ok(
-                        Self::load_at(u, b, def, VMOffsets::TABLE_BASE, u.t.ptr.into(), true)?
-                            .into_pointer_value(),
-                    )
-                })?
-            };
+            let base = self.fixed_base(
+                u,
+                b,
+                index,
+                VMOffsets::TABLE0_BASE,
+                VMOffsets::TABLE_BASE,
+                |e| e.table_def(u, b, index),
+            )?;
             self.fixed_table_bases.insert(index, base);
             return Ok((base, len));
         }
