@@ -139,7 +139,6 @@ pub fn prepare(engine: Engine, p: &Program, work: &Path, tools: &Tools) -> Resul
                         .arg(&out),
                 )?])
             })?;
-            let m = Compile::of(&steps, &out)?;
             Prepared {
                 argv: vec![
                     tools.wasmtime.clone().into(),
@@ -147,7 +146,7 @@ pub fn prepare(engine: Engine, p: &Program, work: &Path, tools: &Tools) -> Resul
                     "--allow-precompiled".into(),
                     out.clone().into(),
                 ],
-                compile: Some(m),
+                compile: Some(Compile::of(&steps, &out)?),
             }
         }
         Engine::Wasm2c => {

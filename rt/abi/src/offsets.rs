@@ -5,7 +5,7 @@
 //! 0   stack_limit: usize          lowest stack address wasm may use
 //! 8   builtins: *const fn         table of `Builtin` entry points
 //! 16  instance: *mut ()           the runtime's instance, opaque here
-//! 24  memory0_base: *mut u8      memory 0's base, which never moves
+//! 24  memory0_base: *mut u8       memory 0's base, which never moves
 //! 32  table0_base: *mut usize     table 0's elements, if it cannot grow
 //! 40  reserved
 //! 48  memories: [*mut VMMemory; M]
