@@ -16,6 +16,12 @@ pub enum Engine {
     Native,
     /// `kiln build -O<level>`.
     Kiln(u8),
+    /// `kiln build -O2` with every function aligned to 64 bytes instead of
+    /// 16: the same code at other addresses. On some CPUs a hot loop's
+    /// placement alone moves its time by 1.5x (matmul, interp on the AMD
+    /// EPYC this was written on); the two columns side by side show how
+    /// much of a result is layout.
+    KilnRealigned,
     /// `wasmtime compile`, then `wasmtime run --allow-precompiled`.
     Wasmtime,
     /// `wasm2c`, then clang-22 -O2 with wabt's runtime and kiln-bench's WASI.
@@ -28,6 +34,7 @@ pub const ALL: &[Engine] = &[
     Engine::Native,
     Engine::Kiln(2),
     Engine::Kiln(3),
+    Engine::KilnRealigned,
     Engine::Wasmtime,
     Engine::Wasm2c,
     Engine::Node,
@@ -38,6 +45,7 @@ impl Engine {
         match self {
             Engine::Native => "native".into(),
             Engine::Kiln(level) => format!("kiln -O{level}"),
+            Engine::KilnRealigned => "kiln -O2 align64".into(),
             Engine::Wasmtime => "wasmtime".into(),
             Engine::Wasm2c => "wasm2c+clang".into(),
             Engine::Node => "node".into(),
@@ -45,7 +53,7 @@ impl Engine {
     }
 
     /// Parse a label as `--engines` names it: native, kiln-O2, kiln-O3,
-    /// wasmtime, wasm2c, node.
+    /// kiln-O2-align64, wasmtime, wasm2c, node.
     pub fn parse(name: &str) -> Option<Engine> {
         let plain = |s: &str| s.replace("+clang", "").replace([' ', '-'], "");
         ALL.iter()
@@ -113,10 +121,15 @@ pub fn prepare(engine: Engine, p: &Program, work: &Path, tools: &Tools) -> Resul
                 &p.native,
             )?),
         },
-        Engine::Kiln(level) => {
+        Engine::Kiln(_) | Engine::KilnRealigned => {
+            let (level, llvm_args) = match engine {
+                Engine::Kiln(level) => (level, ""),
+                _ => (2, "-align-all-functions=6"),
+            };
             let steps = median_of_runs(|| {
                 Ok(vec![measure(
                     Command::new(&tools.kiln)
+                        .env("KILN_LLVM_ARGS", llvm_args)
                         .arg("build")
                         .arg(format!("-O{level}"))
                         .arg(&p.wasm)

@@ -208,6 +208,14 @@ fn write_report(
         "## Run time, as a ratio to native (median of {} interleaved runs)\n",
         opts.runs
     )?;
+    if engines.contains(&Engine::KilnRealigned) {
+        writeln!(
+            md,
+            "`kiln -O2 align64` is `kiln -O2` with every function aligned to 64 bytes instead of 16: \
+             the same code at other addresses. Where the two differ, code placement, not the \
+             compiler, decides the result on this machine.\n"
+        )?;
+    }
     let header: Vec<String> = engines.iter().map(|e| e.label()).collect();
     writeln!(
         md,
