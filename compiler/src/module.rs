@@ -13,6 +13,7 @@ pub struct ModuleInfo<'a> {
     pub funcs: Vec<u32>,
     pub num_imported_funcs: u32,
     pub memories: Vec<MemoryType>,
+    pub num_imported_memories: u32,
     pub tables: Vec<TableType>,
     pub globals: Vec<GlobalType>,
     pub bodies: Vec<FunctionBody<'a>>,
@@ -33,12 +34,28 @@ impl<'a> ModuleInfo<'a> {
         self.local.get(index as usize).copied().unwrap_or(false)
     }
 
+    /// Whether memory `index` never reaches 4 GiB, so that every in-bounds
+    /// address lies at least 64 KiB below 2^32: a memory defined here starts
+    /// below 65536 pages and the runtime refuses to grow it to that
+    /// (`MEMORY32_GROWTH_LIMIT_PAGES`); an imported one may be any memory
+    /// its type admits, so only its declared maximum counts.
+    pub fn memory_stays_below_4gib(&self, index: u32) -> bool {
+        let Some(m) = self.memories.get(index as usize) else {
+            return false;
+        };
+        let limit = kiln_abi::MEMORY32_GROWTH_LIMIT_PAGES;
+        let declared_below = m.maximum.is_some_and(|max| max <= limit);
+        let defined_here = index >= self.num_imported_memories;
+        !m.memory64 && (declared_below || (defined_here && m.initial <= limit))
+    }
+
     pub fn parse(wasm: &'a [u8]) -> Result<ModuleInfo<'a>> {
         let mut info = ModuleInfo {
             types: Vec::new(),
             funcs: Vec::new(),
             num_imported_funcs: 0,
             memories: Vec::new(),
+            num_imported_memories: 0,
             tables: Vec::new(),
             globals: Vec::new(),
             bodies: Vec::new(),
@@ -47,7 +64,6 @@ impl<'a> ModuleInfo<'a> {
             memory_image: None,
             local: Vec::new(),
         };
-        let mut imported_memories = 0;
         info.metadata.extend_from_slice(&wasm[..8.min(wasm.len())]);
         for payload in Parser::new(0).parse_all(wasm) {
             let payload = payload?;
@@ -96,7 +112,7 @@ impl<'a> ModuleInfo<'a> {
                             }
                             TypeRef::Memory(m) => {
                                 info.memories.push(m);
-                                imported_memories += 1;
+                                info.num_imported_memories += 1;
                             }
                             TypeRef::Table(t) => info.tables.push(t),
                             TypeRef::Global(g) => info.globals.push(g),
@@ -141,7 +157,7 @@ impl<'a> ModuleInfo<'a> {
                     let image = crate::image::build(
                         r.clone(),
                         info.memories.first(),
-                        imported_memories > 0,
+                        info.num_imported_memories > 0,
                     );
                     let stripped = image
                         .as_ref()

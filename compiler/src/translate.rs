@@ -2,6 +2,7 @@
 //! was validated as a whole) that forwards each operator to its category in
 //! `lower/`.
 
+use crate::addr_facts::AddressFacts;
 use crate::error::{CompileError, Result};
 use crate::func_env::FuncEnv;
 use crate::lower;
@@ -60,6 +61,8 @@ pub struct FuncTranslator<'a, 'ctx> {
     pub stack: Vec<BasicValueEnum<'ctx>>,
     pub frames: Vec<Frame<'ctx>>,
     pub reachable: bool,
+    /// Addresses known to be in bounds, for `nuw` on address arithmetic.
+    pub facts: AddressFacts<'ctx>,
     /// Depth of blocks opened inside dead code, skipped until their `end`.
     dead_depth: u32,
 }
@@ -109,6 +112,7 @@ pub fn translate_function<'a, 'ctx>(
         stack: Vec::new(),
         frames: Vec::new(),
         reachable: true,
+        facts: AddressFacts::default(),
         dead_depth: 0,
     };
     let ty = u.info.func_type(func_index).clone();
@@ -219,6 +223,10 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     }
 
     fn operator(&mut self, op: &Operator) -> Result<()> {
+        if matches!(op, Operator::Loop { .. } | Operator::Else | Operator::End) {
+            // Control flow joins here (see `addr_facts`).
+            self.facts.forget_all();
+        }
         if !self.reachable {
             return self.dead_operator(op);
         }

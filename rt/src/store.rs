@@ -83,8 +83,11 @@ impl Memory {
         self.vm.length / WASM_PAGE_SIZE
     }
 
+    /// The size growth may reach: the declared maximum, but never 4 GiB
+    /// (see `MEMORY32_GROWTH_LIMIT_PAGES`) unless the memory started there.
     fn max_pages(&self) -> u64 {
-        self.ty.maximum.unwrap_or(65536).min(65536)
+        let limit = kiln_abi::MEMORY32_GROWTH_LIMIT_PAGES.max(self.ty.initial);
+        self.ty.maximum.unwrap_or(limit).min(limit)
     }
 
     /// Grow by `delta` pages; the old size in pages, or `None` if refused.

@@ -124,9 +124,14 @@ fn effective_address<'ctx>(
     access_bytes: u64,
 ) -> Result<PointerValue<'ctx>> {
     let i64t = t.u.t.i64;
+    // `base + k` that cannot wrap is addressed as `zext(base) + k`.
+    let (addr, offset) = match t.facts.split_address(addr) {
+        Some((base, k)) => (base, memarg.offset + k),
+        None => (addr, memarg.offset),
+    };
     let addr = t.b.build_int_z_extend(addr, i64t, "")?;
-    let ea = if memarg.offset != 0 {
-        t.b.build_int_add(addr, i64t.const_int(memarg.offset, false), "")?
+    let ea = if offset != 0 {
+        t.b.build_int_add(addr, i64t.const_int(offset, false), "")?
     } else {
         addr
     };
@@ -173,6 +178,7 @@ fn load<'ctx>(
     let p = effective_address(t, memarg, addr, bytes)?;
     let v = t.b.build_load(mem_ty, p, "")?;
     v.as_instruction_value().unwrap().set_alignment(1).ok();
+    note_access(t, memarg, addr);
     let v = match (widen_to, widen) {
         (Some(to), Widen::Signed) => t.b.build_int_s_extend(v.into_int_value(), to, "")?.into(),
         (Some(to), Widen::Unsigned) => t.b.build_int_z_extend(v.into_int_value(), to, "")?.into(),
@@ -199,7 +205,15 @@ fn store<'ctx>(
     let p = effective_address(t, memarg, addr, byte_size(value.get_type()))?;
     let st = t.b.build_store(p, value)?;
     st.set_alignment(1).ok();
+    note_access(t, memarg, addr);
     Ok(())
+}
+
+/// From here on `addr` is known to be in bounds (see `addr_facts`).
+fn note_access<'ctx>(t: &mut FuncTranslator<'_, 'ctx>, memarg: &MemArg, addr: IntValue<'ctx>) {
+    if t.u.info.memory_stays_below_4gib(memory_index(memarg)) {
+        t.facts.accessed(addr);
+    }
 }
 
 fn byte_size(ty: BasicTypeEnum) -> u64 {

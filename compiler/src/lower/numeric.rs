@@ -99,6 +99,17 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
     Ok(true)
 }
 
+/// `a + k` where `a` is an address already accessed and `k` a small
+/// constant, either way round: it cannot wrap (see `addr_facts`).
+fn in_bounds_plus_small<'ctx>(
+    t: &FuncTranslator<'_, 'ctx>,
+    lhs: IntValue<'ctx>,
+    rhs: IntValue<'ctx>,
+) -> Option<(IntValue<'ctx>, u64)> {
+    let lhs_base = t.facts.add_cannot_wrap(lhs, rhs).map(|k| (lhs, k));
+    lhs_base.or_else(|| t.facts.add_cannot_wrap(rhs, lhs).map(|k| (rhs, k)))
+}
+
 fn int_bin(t: &mut FuncTranslator, op: IntBin) -> Result<()> {
     let rhs = t.pop_int();
     let lhs = t.pop_int();
@@ -107,6 +118,14 @@ fn int_bin(t: &mut FuncTranslator, op: IntBin) -> Result<()> {
     let bits = ty.get_bit_width() as u64;
     let mask = ty.const_int(bits - 1, false);
     let v: IntValue = match op {
+        IntBin::Add if bits == 32 => match in_bounds_plus_small(t, lhs, rhs) {
+            Some((base, k)) => {
+                let sum = b.build_int_nuw_add(lhs, rhs, "")?;
+                t.facts.sum_without_wrap(sum, base, k);
+                sum
+            }
+            None => b.build_int_add(lhs, rhs, "")?,
+        },
         IntBin::Add => b.build_int_add(lhs, rhs, "")?,
         IntBin::Sub => b.build_int_sub(lhs, rhs, "")?,
         IntBin::Mul => b.build_int_mul(lhs, rhs, "")?,

@@ -16,7 +16,7 @@ pub use traps::TrapCode;
 
 /// Bumped whenever anything in this crate changes meaning; a compiled module
 /// records it and the runtime refuses a module built against another one.
-pub const ABI_VERSION: u32 = 4;
+pub const ABI_VERSION: u32 = 5;
 
 /// Size of a wasm page.
 pub const WASM_PAGE_SIZE: u64 = 65536;
@@ -25,6 +25,14 @@ pub const WASM_PAGE_SIZE: u64 = 65536;
 /// 4 GiB guard, so `base + zext(addr) + offset` (both u32) never leaves the
 /// reservation and needs no bounds check.
 pub const MEMORY32_RESERVATION: u64 = 8 << 30;
+
+/// Pages a 32-bit memory may grow to: one short of 4 GiB. The spec lets
+/// `memory.grow` fail for any reason; refusing the last page keeps every
+/// in-bounds address at least 64 KiB below 2^32, so the compiler may mark
+/// `address + small constant` as not wrapping (see the compiler's
+/// `addr_facts`). A memory whose initial size is already 65536 pages keeps
+/// it, and the compiler assumes nothing about it.
+pub const MEMORY32_GROWTH_LIMIT_PAGES: u64 = 65535;
 
 /// Size of one value slot in the host-to-wasm trampoline argument array.
 pub const VAL_RAW_SIZE: u32 = 16;
