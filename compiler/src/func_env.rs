@@ -282,7 +282,9 @@ impl<'ctx> FuncEnv<'ctx> {
         Ok(c)
     }
 
-    /// The canonical signature id the runtime assigned to type `index`.
+    /// The canonical signature id of type `index`: a constant for the
+    /// signatures that have a structural id, else loaded from the vmctx,
+    /// where the runtime put the one it assigned.
     pub fn sig_id(
         &mut self,
         u: &UnitCx<'ctx, '_>,
@@ -291,6 +293,9 @@ impl<'ctx> FuncEnv<'ctx> {
     ) -> Result<IntValue<'ctx>> {
         if let Some(s) = self.sig_ids.get(&index) {
             return Ok(*s);
+        }
+        if let Some(id) = kiln_abi::structural_sig_id_of(&u.info.types[index as usize]) {
+            return Ok(u.t.i32.const_int(id as u64, false));
         }
         let vmctx = self.vmctx;
         let s = self.in_entry(b, |b| {

@@ -292,3 +292,38 @@ impl Store {
 pub fn is_funcref(r: RefType) -> bool {
     r.is_func_ref()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn memory(initial: u64, maximum: Option<u64>) -> Box<Memory> {
+        Memory::new(MemoryType {
+            memory64: false,
+            shared: false,
+            initial,
+            maximum,
+            page_size_log2: None,
+        })
+        .unwrap()
+    }
+
+    // The compiler relies on this (ABI's MEMORY32_GROWTH_LIMIT_PAGES).
+    #[test]
+    fn growth_stops_one_page_short_of_4gib() {
+        let mut m = memory(65534, None);
+        assert_eq!(m.grow(1), Some(65534));
+        assert_eq!(m.grow(1), None);
+        let mut m = memory(65534, Some(65536));
+        assert_eq!(m.grow(2), None);
+        assert_eq!(m.grow(1), Some(65534));
+    }
+
+    #[test]
+    fn a_memory_that_starts_at_4gib_keeps_it() {
+        let mut m = memory(65536, None);
+        assert_eq!(m.pages(), 65536);
+        assert_eq!(m.grow(0), Some(65536));
+        assert_eq!(m.grow(1), None);
+    }
+}

@@ -14,74 +14,72 @@ define hidden i32 @kiln_f1(ptr %0, i32 %1, i32 %2) local_unnamed_addr #1 section
 entry:
   %3 = getelementptr inbounds nuw i8, ptr %0, i64 32
   %4 = load ptr, ptr %3, align 8, !invariant.load !0
-  %5 = getelementptr inbounds nuw i8, ptr %0, i64 56
-  %6 = load i32, ptr %5, align 8, !invariant.load !0
   %sp = tail call ptr @llvm.frameaddress.p0(i32 0)
-  %7 = ptrtoint ptr %sp to i64
-  %8 = load i64, ptr %0, align 8
-  %9 = icmp ugt i64 %8, %7
-  br i1 %9, label %trap_CallStackExhausted, label %loop, !prof !1
+  %5 = ptrtoint ptr %sp to i64
+  %6 = load i64, ptr %0, align 8
+  %7 = icmp ugt i64 %6, %5
+  br i1 %7, label %trap_CallStackExhausted, label %loop, !prof !1
 
 trap_CallStackExhausted:                          ; preds = %entry
-  %10 = getelementptr inbounds nuw i8, ptr %0, i64 8
-  %11 = load ptr, ptr %10, align 8, !invariant.load !0
-  %12 = load ptr, ptr %11, align 8, !invariant.load !0
-  tail call void %12(ptr nonnull %0, i32 10, i32 1, ptr %sp) #3
+  %8 = getelementptr inbounds nuw i8, ptr %0, i64 8
+  %9 = load ptr, ptr %8, align 8, !invariant.load !0
+  %10 = load ptr, ptr %9, align 8, !invariant.load !0
+  tail call void %10(ptr nonnull %0, i32 10, i32 1, ptr %sp) #3
   unreachable
 
 loop:                                             ; preds = %entry, %ok6
-  %.012 = phi i32 [ %35, %ok6 ], [ %2, %entry ]
-  %.0 = phi i32 [ %34, %ok6 ], [ 0, %entry ]
-  %13 = and i32 %.012, 7
-  %14 = icmp samesign ugt i32 %13, 3
-  br i1 %14, label %trap_UndefinedElement, label %ok2, !prof !1
+  %.012 = phi i32 [ %33, %ok6 ], [ %2, %entry ]
+  %.0 = phi i32 [ %32, %ok6 ], [ 0, %entry ]
+  %11 = and i32 %.012, 7
+  %12 = icmp samesign ugt i32 %11, 3
+  br i1 %12, label %trap_UndefinedElement, label %ok2, !prof !1
 
 trap_UndefinedElement:                            ; preds = %loop
-  %15 = getelementptr inbounds nuw i8, ptr %0, i64 8
-  %16 = load ptr, ptr %15, align 8, !invariant.load !0
-  %17 = load ptr, ptr %16, align 8, !invariant.load !0
-  tail call void %17(ptr nonnull %0, i32 4, i32 1, ptr %sp) #3
+  %13 = getelementptr inbounds nuw i8, ptr %0, i64 8
+  %14 = load ptr, ptr %13, align 8, !invariant.load !0
+  %15 = load ptr, ptr %14, align 8, !invariant.load !0
+  tail call void %15(ptr nonnull %0, i32 4, i32 1, ptr %sp) #3
   unreachable
 
 ok2:                                              ; preds = %loop
-  %18 = zext nneg i32 %13 to i64
-  %19 = getelementptr ptr, ptr %4, i64 %18
-  %20 = load ptr, ptr %19, align 8
-  %21 = icmp eq ptr %20, null
-  br i1 %21, label %trap_UninitializedElement, label %ok4, !prof !1
+  %16 = zext nneg i32 %11 to i64
+  %17 = getelementptr ptr, ptr %4, i64 %16
+  %18 = load ptr, ptr %17, align 8
+  %19 = icmp eq ptr %18, null
+  br i1 %19, label %trap_UninitializedElement, label %ok4, !prof !1
 
 trap_UninitializedElement:                        ; preds = %ok2
-  %22 = getelementptr inbounds nuw i8, ptr %0, i64 8
-  %23 = load ptr, ptr %22, align 8, !invariant.load !0
-  %24 = load ptr, ptr %23, align 8, !invariant.load !0
-  tail call void %24(ptr nonnull %0, i32 5, i32 1, ptr %sp) #3
+  %20 = getelementptr inbounds nuw i8, ptr %0, i64 8
+  %21 = load ptr, ptr %20, align 8, !invariant.load !0
+  %22 = load ptr, ptr %21, align 8, !invariant.load !0
+  tail call void %22(ptr nonnull %0, i32 5, i32 1, ptr %sp) #3
   unreachable
 
 ok4:                                              ; preds = %ok2
-  %25 = getelementptr inbounds nuw i8, ptr %20, i64 16
-  %26 = load i32, ptr %25, align 4
-  %.not = icmp eq i32 %26, %6
+  %23 = getelementptr inbounds nuw i8, ptr %18, i64 16
+  %24 = load i32, ptr %23, align 4
+  %.not = icmp eq i32 %24, -2013265911
   br i1 %.not, label %ok6, label %trap_IndirectCallTypeMismatch, !prof !2
 
 trap_IndirectCallTypeMismatch:                    ; preds = %ok4
-  %27 = getelementptr inbounds nuw i8, ptr %0, i64 8
-  %28 = load ptr, ptr %27, align 8, !invariant.load !0
-  %29 = load ptr, ptr %28, align 8, !invariant.load !0
-  tail call void %29(ptr nonnull %0, i32 6, i32 1, ptr %sp) #3
+  %25 = getelementptr inbounds nuw i8, ptr %0, i64 8
+  %26 = load ptr, ptr %25, align 8, !invariant.load !0
+  %27 = load ptr, ptr %26, align 8, !invariant.load !0
+  tail call void %27(ptr nonnull %0, i32 6, i32 1, ptr %sp) #3
   unreachable
 
 ok6:                                              ; preds = %ok4
-  %30 = load ptr, ptr %20, align 8
-  %31 = getelementptr inbounds nuw i8, ptr %20, i64 8
-  %32 = load ptr, ptr %31, align 8
-  %33 = notail call i32 %30(ptr %32, i32 %.0)
-  %34 = add i32 %33, %.0
-  %35 = add i32 %.012, -1
-  %.not16 = icmp eq i32 %35, 0
+  %28 = load ptr, ptr %18, align 8
+  %29 = getelementptr inbounds nuw i8, ptr %18, i64 8
+  %30 = load ptr, ptr %29, align 8
+  %31 = notail call i32 %28(ptr %30, i32 %.0)
+  %32 = add i32 %31, %.0
+  %33 = add i32 %.012, -1
+  %.not16 = icmp eq i32 %33, 0
   br i1 %.not16, label %br_if_else, label %loop
 
 br_if_else:                                       ; preds = %ok6
-  ret i32 %34
+  ret i32 %32
 }
 
 ; Function Attrs: mustprogress nocallback nofree nosync nounwind willreturn memory(none)

@@ -8,10 +8,14 @@
 
 mod builtins;
 mod offsets;
+mod sig;
 mod traps;
 
 pub use builtins::Builtin;
 pub use offsets::{VMOffsets, VM_FUNCREF_SIZE, VM_GLOBAL_SIZE, VM_MEMORY_SIZE, VM_TABLE_SIZE};
+#[cfg(feature = "wasmparser")]
+pub use sig::structural_sig_id_of;
+pub use sig::{structural_sig_id, SigType, STRUCTURAL_TAG};
 pub use traps::TrapCode;
 
 /// Bumped whenever anything in this crate changes meaning; a compiled module

@@ -1,0 +1,149 @@
+; ModuleID = 'kiln_unit0'
+source_filename = "kiln_unit0"
+target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
+target triple = "x86_64-unknown-linux-gnu"
+
+define hidden i32 @kiln_f0(ptr %0, i32 %1, i32 %2) local_unnamed_addr #0 section "kiln_wasm_code" {
+entry:
+  %sp = tail call ptr @llvm.frameaddress.p0(i32 0)
+  %3 = ptrtoint ptr %sp to i64
+  %4 = load i64, ptr %0, align 8
+  %5 = icmp ugt i64 %4, %3
+  br i1 %5, label %trap_CallStackExhausted, label %ok, !prof !0
+
+trap_CallStackExhausted:                          ; preds = %entry
+  %6 = getelementptr inbounds nuw i8, ptr %0, i64 8
+  %7 = load ptr, ptr %6, align 8, !invariant.load !1
+  %8 = load ptr, ptr %7, align 8, !invariant.load !1
+  tail call void %8(ptr nonnull %0, i32 10, i32 0, ptr %sp) #2
+  unreachable
+
+ok:                                               ; preds = %entry
+  %9 = getelementptr inbounds nuw i8, ptr %0, i64 48
+  %10 = load ptr, ptr %9, align 8, !invariant.load !1
+  %11 = getelementptr inbounds nuw i8, ptr %10, i64 8
+  %12 = load i64, ptr %11, align 8
+  %13 = zext i32 %2 to i64
+  %.not = icmp ugt i64 %12, %13
+  br i1 %.not, label %ok2, label %trap_UndefinedElement, !prof !2
+
+trap_UndefinedElement:                            ; preds = %ok
+  %14 = getelementptr inbounds nuw i8, ptr %0, i64 8
+  %15 = load ptr, ptr %14, align 8, !invariant.load !1
+  %16 = load ptr, ptr %15, align 8, !invariant.load !1
+  tail call void %16(ptr nonnull %0, i32 4, i32 0, ptr %sp) #2
+  unreachable
+
+ok2:                                              ; preds = %ok
+  %17 = load ptr, ptr %10, align 8
+  %18 = getelementptr ptr, ptr %17, i64 %13
+  %19 = load ptr, ptr %18, align 8
+  %20 = icmp eq ptr %19, null
+  br i1 %20, label %trap_UninitializedElement, label %ok4, !prof !0
+
+trap_UninitializedElement:                        ; preds = %ok2
+  %21 = getelementptr inbounds nuw i8, ptr %0, i64 8
+  %22 = load ptr, ptr %21, align 8, !invariant.load !1
+  %23 = load ptr, ptr %22, align 8, !invariant.load !1
+  tail call void %23(ptr nonnull %0, i32 5, i32 0, ptr %sp) #2
+  unreachable
+
+ok4:                                              ; preds = %ok2
+  %24 = getelementptr inbounds nuw i8, ptr %19, i64 16
+  %25 = load i32, ptr %24, align 4
+  %.not9 = icmp eq i32 %25, -2013265911
+  br i1 %.not9, label %ok6, label %trap_IndirectCallTypeMismatch, !prof !2
+
+trap_IndirectCallTypeMismatch:                    ; preds = %ok4
+  %26 = getelementptr inbounds nuw i8, ptr %0, i64 8
+  %27 = load ptr, ptr %26, align 8, !invariant.load !1
+  %28 = load ptr, ptr %27, align 8, !invariant.load !1
+  tail call void %28(ptr nonnull %0, i32 6, i32 0, ptr %sp) #2
+  unreachable
+
+ok6:                                              ; preds = %ok4
+  %29 = load ptr, ptr %19, align 8
+  %30 = getelementptr inbounds nuw i8, ptr %19, i64 8
+  %31 = load ptr, ptr %30, align 8
+  %32 = notail call i32 %29(ptr %31, i32 %1)
+  ret i32 %32
+}
+
+; Function Attrs: mustprogress nocallback nofree nosync nounwind willreturn memory(none)
+declare ptr @llvm.frameaddress.p0(i32 immarg) #1
+
+define hidden i32 @kiln_f1(ptr %0, i32 %1) local_unnamed_addr #0 section "kiln_wasm_code" {
+entry:
+  %2 = getelementptr inbounds nuw i8, ptr %0, i64 60
+  %3 = load i32, ptr %2, align 4, !invariant.load !1
+  %sp = tail call ptr @llvm.frameaddress.p0(i32 0)
+  %4 = ptrtoint ptr %sp to i64
+  %5 = load i64, ptr %0, align 8
+  %6 = icmp ugt i64 %5, %4
+  br i1 %6, label %trap_CallStackExhausted, label %ok, !prof !0
+
+trap_CallStackExhausted:                          ; preds = %entry
+  %7 = getelementptr inbounds nuw i8, ptr %0, i64 8
+  %8 = load ptr, ptr %7, align 8, !invariant.load !1
+  %9 = load ptr, ptr %8, align 8, !invariant.load !1
+  tail call void %9(ptr nonnull %0, i32 10, i32 1, ptr %sp) #2
+  unreachable
+
+ok:                                               ; preds = %entry
+  %10 = getelementptr inbounds nuw i8, ptr %0, i64 48
+  %11 = load ptr, ptr %10, align 8, !invariant.load !1
+  %12 = getelementptr inbounds nuw i8, ptr %11, i64 8
+  %13 = load i64, ptr %12, align 8
+  %14 = zext i32 %1 to i64
+  %.not = icmp ugt i64 %13, %14
+  br i1 %.not, label %ok2, label %trap_UndefinedElement, !prof !2
+
+trap_UndefinedElement:                            ; preds = %ok
+  %15 = getelementptr inbounds nuw i8, ptr %0, i64 8
+  %16 = load ptr, ptr %15, align 8, !invariant.load !1
+  %17 = load ptr, ptr %16, align 8, !invariant.load !1
+  tail call void %17(ptr nonnull %0, i32 4, i32 1, ptr %sp) #2
+  unreachable
+
+ok2:                                              ; preds = %ok
+  %18 = load ptr, ptr %11, align 8
+  %19 = getelementptr ptr, ptr %18, i64 %14
+  %20 = load ptr, ptr %19, align 8
+  %21 = icmp eq ptr %20, null
+  br i1 %21, label %trap_UninitializedElement, label %ok4, !prof !0
+
+trap_UninitializedElement:                        ; preds = %ok2
+  %22 = getelementptr inbounds nuw i8, ptr %0, i64 8
+  %23 = load ptr, ptr %22, align 8, !invariant.load !1
+  %24 = load ptr, ptr %23, align 8, !invariant.load !1
+  tail call void %24(ptr nonnull %0, i32 5, i32 1, ptr %sp) #2
+  unreachable
+
+ok4:                                              ; preds = %ok2
+  %25 = getelementptr inbounds nuw i8, ptr %20, i64 16
+  %26 = load i32, ptr %25, align 4
+  %.not17 = icmp eq i32 %26, %3
+  br i1 %.not17, label %ok6, label %trap_IndirectCallTypeMismatch, !prof !2
+
+trap_IndirectCallTypeMismatch:                    ; preds = %ok4
+  %27 = getelementptr inbounds nuw i8, ptr %0, i64 8
+  %28 = load ptr, ptr %27, align 8, !invariant.load !1
+  %29 = load ptr, ptr %28, align 8, !invariant.load !1
+  tail call void %29(ptr nonnull %0, i32 6, i32 1, ptr %sp) #2
+  unreachable
+
+ok6:                                              ; preds = %ok4
+  %30 = load ptr, ptr %20, align 8
+  %31 = getelementptr inbounds nuw i8, ptr %20, i64 8
+  %32 = load ptr, ptr %31, align 8
+  %33 = notail call i32 %30(ptr %32, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1)
+  ret i32 %33
+}
+
+attributes #0 = { "frame-pointer"="all" "tune-cpu"="generic" }
+attributes #1 = { mustprogress nocallback nofree nosync nounwind willreturn memory(none) }
+attributes #2 = { cold noreturn }
+
+!0 = !{!"branch_weights", !"expected", i32 1, i32 2000}
+!1 = !{}
+!2 = !{!"branch_weights", !"expected", i32 2000, i32 1}
