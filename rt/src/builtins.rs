@@ -111,13 +111,10 @@ unsafe extern "C" fn builtin_table_fill(
     len: u32,
 ) -> u32 {
     let t = unsafe { instance(vmctx) }.table_mut(table);
-    let (dst, len) = (dst as usize, len as usize);
-    match t.elements_mut().get_mut(dst..dst + len) {
-        Some(s) => {
-            s.fill(val);
-            OK
-        }
-        None => FAIL,
+    if t.fill(dst as usize, len as usize, val) {
+        OK
+    } else {
+        FAIL
     }
 }
 
@@ -131,14 +128,14 @@ unsafe extern "C" fn builtin_table_copy(
 ) -> u32 {
     let inst = unsafe { instance(vmctx) };
     let (dst, src, len) = (dst as usize, src as usize, len as usize);
-    let src_len = inst.table_mut(src_t).elements().len();
-    let dst_len = inst.table_mut(dst_t).elements().len();
-    if src + len > src_len || dst + len > dst_len {
+    let Some(items) = inst.table_mut(src_t).get_range(src, len) else {
         return FAIL;
+    };
+    if inst.table_mut(dst_t).set_range(dst, &items) {
+        OK
+    } else {
+        FAIL
     }
-    let items: Vec<usize> = inst.table_mut(src_t).elements()[src..src + len].to_vec();
-    inst.table_mut(dst_t).elements_mut()[dst..dst + len].copy_from_slice(&items);
-    OK
 }
 
 /// `table.init` (also used for active element segments at instantiation).
@@ -146,10 +143,10 @@ pub fn table_init(inst: &mut Instance, table: u32, seg: u32, dst: u32, src: u32,
     let (dst, src, len) = (dst as usize, src as usize, len as usize);
     let items = std::mem::take(&mut inst.elems[seg as usize]);
     let t = inst.table_mut(table);
-    let fits = src + len <= items.len() && dst + len <= t.elements().len();
-    if fits {
-        t.elements_mut()[dst..dst + len].copy_from_slice(&items[src..src + len]);
-    }
+    let fits = match items.get(src..src + len) {
+        Some(values) => t.set_range(dst, values),
+        None => false,
+    };
     inst.elems[seg as usize] = items;
     if !fits {
         return FAIL;

@@ -238,7 +238,7 @@ impl Store {
                     let table = unsafe { &*p };
                     if table.ty.element_type != t.element_type
                         || !limits_match(
-                            table.elements().len() as u64,
+                            table.len() as u64,
                             table.ty.maximum,
                             t.initial,
                             t.maximum,

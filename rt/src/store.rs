@@ -4,7 +4,7 @@
 
 use crate::instance::Instance;
 use crate::sys::mmap::Reservation;
-use crate::vm::{VMFuncRef, VMGlobal, VMMemory, VMTable};
+use crate::vm::{VMFuncRef, VMGlobal, VMMemory, VMTable, VMTableFuncRef};
 use kiln_abi::{MEMORY32_RESERVATION, WASM_PAGE_SIZE};
 use wasmparser::{FuncType, GlobalType, MemoryType, RefType, TableType, ValType};
 
@@ -131,10 +131,25 @@ impl Memory {
     }
 }
 
+/// A table's elements: a funcref table keeps each funcref inline (see
+/// `VMTableFuncRef`), an externref table the host values.
+enum Elements {
+    Func(Vec<VMTableFuncRef>),
+    Extern(Vec<usize>),
+}
+
 pub struct Table {
     pub vm: VMTable,
     pub ty: TableType,
-    elements: Vec<usize>,
+    elements: Elements,
+}
+
+/// The element holding `value`: for a funcref table, the address of a
+/// live `VMFuncRef` or 0, as every funcref compiled code or the store
+/// produces is.
+fn func_element(value: usize) -> VMTableFuncRef {
+    // SAFETY: funcref values are null or point at store-owned funcrefs.
+    unsafe { VMTableFuncRef::new(value) }
 }
 
 impl Table {
@@ -142,40 +157,98 @@ impl Table {
         if ty.initial > 10_000_000 {
             return Err(format!("table of {} elements is too large", ty.initial));
         }
+        let n = ty.initial as usize;
+        let elements = if is_funcref(ty.element_type) {
+            Elements::Func(vec![func_element(init); n])
+        } else {
+            Elements::Extern(vec![init; n])
+        };
         let mut t = Box::new(Table {
             vm: VMTable {
                 base: std::ptr::null_mut(),
                 length: 0,
             },
             ty,
-            elements: Vec::new(),
+            elements,
         });
-        t.elements = vec![init; ty.initial as usize];
         t.sync();
         Ok(t)
     }
 
     fn sync(&mut self) {
-        self.vm.base = self.elements.as_mut_ptr();
-        self.vm.length = self.elements.len() as u64;
+        let (base, len) = match &mut self.elements {
+            Elements::Func(v) => (v.as_mut_ptr() as *mut u8, v.len()),
+            Elements::Extern(v) => (v.as_mut_ptr() as *mut u8, v.len()),
+        };
+        self.vm.base = base;
+        self.vm.length = len as u64;
     }
 
-    pub fn elements(&self) -> &[usize] {
-        &self.elements
+    pub fn len(&self) -> usize {
+        self.vm.length as usize
     }
 
-    pub fn elements_mut(&mut self) -> &mut [usize] {
-        &mut self.elements
+    /// The values of elements `start..start + len` (funcref addresses or
+    /// externref values), or `None` past the end.
+    pub fn get_range(&self, start: usize, len: usize) -> Option<Vec<usize>> {
+        let end = start.checked_add(len)?;
+        match &self.elements {
+            Elements::Func(v) => Some(v.get(start..end)?.iter().map(|e| e.funcref).collect()),
+            Elements::Extern(v) => Some(v.get(start..end)?.to_vec()),
+        }
+    }
+
+    /// Store `values` from element `dst` on; `false`, storing nothing, if
+    /// they do not fit.
+    pub fn set_range(&mut self, dst: usize, values: &[usize]) -> bool {
+        let Some(end) = dst.checked_add(values.len()) else {
+            return false;
+        };
+        match &mut self.elements {
+            Elements::Func(v) => match v.get_mut(dst..end) {
+                Some(s) => s
+                    .iter_mut()
+                    .zip(values)
+                    .for_each(|(e, &x)| *e = func_element(x)),
+                None => return false,
+            },
+            Elements::Extern(v) => match v.get_mut(dst..end) {
+                Some(s) => s.copy_from_slice(values),
+                None => return false,
+            },
+        }
+        true
+    }
+
+    /// Set `len` elements from `dst` on to `value`; `false` if they do not fit.
+    pub fn fill(&mut self, dst: usize, len: usize, value: usize) -> bool {
+        let Some(end) = dst.checked_add(len) else {
+            return false;
+        };
+        match &mut self.elements {
+            Elements::Func(v) => match v.get_mut(dst..end) {
+                Some(s) => s.fill(func_element(value)),
+                None => return false,
+            },
+            Elements::Extern(v) => match v.get_mut(dst..end) {
+                Some(s) => s.fill(value),
+                None => return false,
+            },
+        }
+        true
     }
 
     pub fn grow(&mut self, delta: u32, init: usize) -> Option<u32> {
-        let old = self.elements.len() as u64;
+        let old = self.len() as u64;
         let new = old + delta as u64;
         let max = self.ty.maximum.unwrap_or(u32::MAX as u64).min(10_000_000);
         if new > max {
             return None;
         }
-        self.elements.resize(new as usize, init);
+        match &mut self.elements {
+            Elements::Func(v) => v.resize(new as usize, func_element(init)),
+            Elements::Extern(v) => v.resize(new as usize, init),
+        }
         self.sync();
         Some(old as u32)
     }

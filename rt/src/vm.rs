@@ -8,10 +8,11 @@ pub struct VMMemory {
     pub length: u64,
 }
 
-/// A table as compiled code sees it: pointer-sized elements.
+/// A table as compiled code sees it: `length` elements at `base`,
+/// `VMTableFuncRef`s in a funcref table, pointer-sized in an externref one.
 #[repr(C)]
 pub struct VMTable {
-    pub base: *mut usize,
+    pub base: *mut u8,
     pub length: u64,
 }
 
@@ -24,12 +25,40 @@ pub struct VMGlobal {
 
 /// What a funcref points at: code, the instance it runs in, its signature.
 #[repr(C)]
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct VMFuncRef {
     pub func_ptr: usize,
     pub vmctx: usize,
     pub sig_id: u32,
     pub _pad: u32,
+}
+
+/// An element of a funcref table: a copy of the funcref, which
+/// `call_indirect` reads, and its address, which is the element's value.
+/// All zeros for null (signature id 0 never matches).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct VMTableFuncRef {
+    pub inline: VMFuncRef,
+    pub funcref: usize,
+}
+
+impl VMTableFuncRef {
+    /// The element holding funcref value `funcref` (0 for null).
+    ///
+    /// # Safety
+    /// A non-zero `funcref` must point at a live `VMFuncRef`, as every
+    /// funcref value a store hands out does.
+    pub unsafe fn new(funcref: usize) -> VMTableFuncRef {
+        if funcref == 0 {
+            return VMTableFuncRef::default();
+        }
+        VMTableFuncRef {
+            // SAFETY: the caller's promise.
+            inline: unsafe { *(funcref as *const VMFuncRef) },
+            funcref,
+        }
+    }
 }
 
 /// One argument/result slot of a host-to-wasm trampoline.
@@ -83,6 +112,11 @@ mod tests {
         assert_eq!(
             offset_of!(VMFuncRef, sig_id) as u32,
             VMOffsets::FUNCREF_SIG_ID
+        );
+        assert_eq!(size_of::<VMTableFuncRef>() as u32, VM_TABLE_FUNCREF_SIZE);
+        assert_eq!(
+            offset_of!(VMTableFuncRef, funcref) as u32,
+            VMOffsets::TABLE_FUNCREF_ADDRESS
         );
         assert_eq!(size_of::<ValRaw>() as u32, VAL_RAW_SIZE);
         assert_eq!(

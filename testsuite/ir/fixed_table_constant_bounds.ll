@@ -27,10 +27,10 @@ trap_CallStackExhausted:                          ; preds = %entry
   tail call void %10(ptr nonnull %0, i32 10, i32 1, ptr %sp) #3
   unreachable
 
-loop:                                             ; preds = %entry, %ok6
-  %.012 = phi i32 [ %33, %ok6 ], [ %2, %entry ]
-  %.0 = phi i32 [ %32, %ok6 ], [ 0, %entry ]
-  %11 = and i32 %.012, 7
+loop:                                             ; preds = %entry, %ok3
+  %.011 = phi i32 [ %25, %ok3 ], [ %2, %entry ]
+  %.0 = phi i32 [ %24, %ok3 ], [ 0, %entry ]
+  %11 = and i32 %.011, 7
   %12 = icmp samesign ugt i32 %11, 3
   br i1 %12, label %trap_UndefinedElement, label %ok2, !prof !1
 
@@ -43,43 +43,40 @@ trap_UndefinedElement:                            ; preds = %loop
 
 ok2:                                              ; preds = %loop
   %16 = zext nneg i32 %11 to i64
-  %17 = getelementptr ptr, ptr %4, i64 %16
-  %18 = load ptr, ptr %17, align 8
-  %19 = icmp eq ptr %18, null
-  br i1 %19, label %trap_UninitializedElement, label %ok4, !prof !1
+  %17 = getelementptr [32 x i8], ptr %4, i64 %16
+  %18 = getelementptr inbounds nuw i8, ptr %17, i64 16
+  %19 = load i32, ptr %18, align 4
+  switch i32 %19, label %trap_IndirectCallTypeMismatch [
+    i32 -2013265911, label %ok3
+    i32 0, label %trap_UninitializedElement
+  ], !prof !2
+
+ok3:                                              ; preds = %ok2
+  %20 = load ptr, ptr %17, align 8
+  %21 = getelementptr inbounds nuw i8, ptr %17, i64 8
+  %22 = load ptr, ptr %21, align 8
+  %23 = notail call i32 %20(ptr %22, i32 %.0)
+  %24 = add i32 %23, %.0
+  %25 = add i32 %.011, -1
+  %.not = icmp eq i32 %25, 0
+  br i1 %.not, label %br_if_else, label %loop
 
 trap_UninitializedElement:                        ; preds = %ok2
-  %20 = getelementptr inbounds nuw i8, ptr %0, i64 8
-  %21 = load ptr, ptr %20, align 8, !invariant.load !0
-  %22 = load ptr, ptr %21, align 8, !invariant.load !0
-  tail call void %22(ptr nonnull %0, i32 5, i32 1, ptr %sp) #3
-  unreachable
-
-ok4:                                              ; preds = %ok2
-  %23 = getelementptr inbounds nuw i8, ptr %18, i64 16
-  %24 = load i32, ptr %23, align 4
-  %.not = icmp eq i32 %24, -2013265911
-  br i1 %.not, label %ok6, label %trap_IndirectCallTypeMismatch, !prof !2
-
-trap_IndirectCallTypeMismatch:                    ; preds = %ok4
-  %25 = getelementptr inbounds nuw i8, ptr %0, i64 8
-  %26 = load ptr, ptr %25, align 8, !invariant.load !0
+  %26 = getelementptr inbounds nuw i8, ptr %0, i64 8
   %27 = load ptr, ptr %26, align 8, !invariant.load !0
-  tail call void %27(ptr nonnull %0, i32 6, i32 1, ptr %sp) #3
+  %28 = load ptr, ptr %27, align 8, !invariant.load !0
+  tail call void %28(ptr nonnull %0, i32 5, i32 1, ptr %sp) #3
   unreachable
 
-ok6:                                              ; preds = %ok4
-  %28 = load ptr, ptr %18, align 8
-  %29 = getelementptr inbounds nuw i8, ptr %18, i64 8
-  %30 = load ptr, ptr %29, align 8
-  %31 = notail call i32 %28(ptr %30, i32 %.0)
-  %32 = add i32 %31, %.0
-  %33 = add i32 %.012, -1
-  %.not16 = icmp eq i32 %33, 0
-  br i1 %.not16, label %br_if_else, label %loop
+trap_IndirectCallTypeMismatch:                    ; preds = %ok2
+  %29 = getelementptr inbounds nuw i8, ptr %0, i64 8
+  %30 = load ptr, ptr %29, align 8, !invariant.load !0
+  %31 = load ptr, ptr %30, align 8, !invariant.load !0
+  tail call void %31(ptr nonnull %0, i32 6, i32 1, ptr %sp) #3
+  unreachable
 
-br_if_else:                                       ; preds = %ok6
-  ret i32 %32
+br_if_else:                                       ; preds = %ok3
+  ret i32 %24
 }
 
 ; Function Attrs: mustprogress nocallback nofree nosync nounwind willreturn memory(none)
@@ -92,4 +89,4 @@ attributes #3 = { cold noreturn }
 
 !0 = !{}
 !1 = !{!"branch_weights", !"expected", i32 1, i32 2000}
-!2 = !{!"branch_weights", !"expected", i32 2000, i32 1}
+!2 = !{!"branch_weights", i32 1, i32 4000, i32 1}

@@ -36,37 +36,34 @@ trap_UndefinedElement:                            ; preds = %ok
 
 ok2:                                              ; preds = %ok
   %17 = load ptr, ptr %10, align 8
-  %18 = getelementptr ptr, ptr %17, i64 %13
-  %19 = load ptr, ptr %18, align 8
-  %20 = icmp eq ptr %19, null
-  br i1 %20, label %trap_UninitializedElement, label %ok4, !prof !0
+  %18 = getelementptr [32 x i8], ptr %17, i64 %13
+  %19 = getelementptr inbounds nuw i8, ptr %18, i64 16
+  %20 = load i32, ptr %19, align 4
+  switch i32 %20, label %trap_IndirectCallTypeMismatch [
+    i32 -2013265911, label %ok3
+    i32 0, label %trap_UninitializedElement
+  ], !prof !3
+
+ok3:                                              ; preds = %ok2
+  %21 = load ptr, ptr %18, align 8
+  %22 = getelementptr inbounds nuw i8, ptr %18, i64 8
+  %23 = load ptr, ptr %22, align 8
+  %24 = notail call i32 %21(ptr %23, i32 %1)
+  ret i32 %24
 
 trap_UninitializedElement:                        ; preds = %ok2
-  %21 = getelementptr inbounds nuw i8, ptr %0, i64 8
-  %22 = load ptr, ptr %21, align 8, !invariant.load !1
-  %23 = load ptr, ptr %22, align 8, !invariant.load !1
-  tail call void %23(ptr nonnull %0, i32 5, i32 0, ptr %sp) #2
-  unreachable
-
-ok4:                                              ; preds = %ok2
-  %24 = getelementptr inbounds nuw i8, ptr %19, i64 16
-  %25 = load i32, ptr %24, align 4
-  %.not9 = icmp eq i32 %25, -2013265911
-  br i1 %.not9, label %ok6, label %trap_IndirectCallTypeMismatch, !prof !2
-
-trap_IndirectCallTypeMismatch:                    ; preds = %ok4
-  %26 = getelementptr inbounds nuw i8, ptr %0, i64 8
+  %25 = getelementptr inbounds nuw i8, ptr %0, i64 8
+  %26 = load ptr, ptr %25, align 8, !invariant.load !1
   %27 = load ptr, ptr %26, align 8, !invariant.load !1
-  %28 = load ptr, ptr %27, align 8, !invariant.load !1
-  tail call void %28(ptr nonnull %0, i32 6, i32 0, ptr %sp) #2
+  tail call void %27(ptr nonnull %0, i32 5, i32 0, ptr %sp) #2
   unreachable
 
-ok6:                                              ; preds = %ok4
-  %29 = load ptr, ptr %19, align 8
-  %30 = getelementptr inbounds nuw i8, ptr %19, i64 8
-  %31 = load ptr, ptr %30, align 8
-  %32 = notail call i32 %29(ptr %31, i32 %1)
-  ret i32 %32
+trap_IndirectCallTypeMismatch:                    ; preds = %ok2
+  %28 = getelementptr inbounds nuw i8, ptr %0, i64 8
+  %29 = load ptr, ptr %28, align 8, !invariant.load !1
+  %30 = load ptr, ptr %29, align 8, !invariant.load !1
+  tail call void %30(ptr nonnull %0, i32 6, i32 0, ptr %sp) #2
+  unreachable
 }
 
 ; Function Attrs: mustprogress nocallback nofree nosync nounwind willreturn memory(none)
@@ -107,37 +104,33 @@ trap_UndefinedElement:                            ; preds = %ok
 
 ok2:                                              ; preds = %ok
   %18 = load ptr, ptr %11, align 8
-  %19 = getelementptr ptr, ptr %18, i64 %14
-  %20 = load ptr, ptr %19, align 8
-  %21 = icmp eq ptr %20, null
-  br i1 %21, label %trap_UninitializedElement, label %ok4, !prof !0
+  %19 = getelementptr [32 x i8], ptr %18, i64 %14
+  %20 = getelementptr inbounds nuw i8, ptr %19, i64 16
+  %21 = load i32, ptr %20, align 4
+  %.not16 = icmp eq i32 %21, %3
+  br i1 %.not16, label %ok3, label %bad_callee, !prof !2
 
-trap_UninitializedElement:                        ; preds = %ok2
-  %22 = getelementptr inbounds nuw i8, ptr %0, i64 8
-  %23 = load ptr, ptr %22, align 8, !invariant.load !1
+bad_callee:                                       ; preds = %ok2
+  %22 = icmp eq i32 %21, 0
+  %23 = getelementptr inbounds nuw i8, ptr %0, i64 8
   %24 = load ptr, ptr %23, align 8, !invariant.load !1
-  tail call void %24(ptr nonnull %0, i32 5, i32 1, ptr %sp) #2
+  %25 = load ptr, ptr %24, align 8, !invariant.load !1
+  br i1 %22, label %trap_UninitializedElement, label %trap_IndirectCallTypeMismatch
+
+ok3:                                              ; preds = %ok2
+  %26 = load ptr, ptr %19, align 8
+  %27 = getelementptr inbounds nuw i8, ptr %19, i64 8
+  %28 = load ptr, ptr %27, align 8
+  %29 = notail call i32 %26(ptr %28, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1)
+  ret i32 %29
+
+trap_UninitializedElement:                        ; preds = %bad_callee
+  tail call void %25(ptr nonnull %0, i32 5, i32 1, ptr %sp) #2
   unreachable
 
-ok4:                                              ; preds = %ok2
-  %25 = getelementptr inbounds nuw i8, ptr %20, i64 16
-  %26 = load i32, ptr %25, align 4
-  %.not17 = icmp eq i32 %26, %3
-  br i1 %.not17, label %ok6, label %trap_IndirectCallTypeMismatch, !prof !2
-
-trap_IndirectCallTypeMismatch:                    ; preds = %ok4
-  %27 = getelementptr inbounds nuw i8, ptr %0, i64 8
-  %28 = load ptr, ptr %27, align 8, !invariant.load !1
-  %29 = load ptr, ptr %28, align 8, !invariant.load !1
-  tail call void %29(ptr nonnull %0, i32 6, i32 1, ptr %sp) #2
+trap_IndirectCallTypeMismatch:                    ; preds = %bad_callee
+  tail call void %25(ptr nonnull %0, i32 6, i32 1, ptr %sp) #2
   unreachable
-
-ok6:                                              ; preds = %ok4
-  %30 = load ptr, ptr %20, align 8
-  %31 = getelementptr inbounds nuw i8, ptr %20, i64 8
-  %32 = load ptr, ptr %31, align 8
-  %33 = notail call i32 %30(ptr %32, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1)
-  ret i32 %33
 }
 
 attributes #0 = { "frame-pointer"="all" "tune-cpu"="generic" }
@@ -147,3 +140,4 @@ attributes #2 = { cold noreturn }
 !0 = !{!"branch_weights", !"expected", i32 1, i32 2000}
 !1 = !{}
 !2 = !{!"branch_weights", !"expected", i32 2000, i32 1}
+!3 = !{!"branch_weights", i32 1, i32 4000, i32 1}

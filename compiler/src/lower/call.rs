@@ -5,7 +5,7 @@ use crate::error::{CompileError, Result};
 use crate::func_env::FuncEnv;
 use crate::translate::FuncTranslator;
 use inkwell::types::FunctionType;
-use inkwell::values::{BasicMetadataValueEnum, CallSiteValue, PointerValue};
+use inkwell::values::{BasicMetadataValueEnum, CallSiteValue, IntValue, PointerValue};
 use inkwell::IntPredicate;
 use kiln_abi::{TrapCode, VMOffsets};
 use wasmparser::Operator as O;
@@ -40,28 +40,25 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
             let index = b.build_int_z_extend(index, u.t.i64, "")?;
             let oob = b.build_int_compare(IntPredicate::UGE, index, len, "")?;
             t.env.trap_if(u, b, oob, TrapCode::UndefinedElement)?;
-            let slot = unsafe { b.build_gep(u.t.ptr, base, &[index], "")? };
-            let funcref = b.build_load(u.t.ptr, slot, "")?.into_pointer_value();
-            let is_null = b.build_is_null(funcref, "")?;
-            t.env
-                .trap_if(u, b, is_null, TrapCode::UninitializedElement)?;
+            // The element holds the funcref inline: code and signature are
+            // one load away. A null element's signature id is 0, so one
+            // comparison covers both checks; the cold path tells them apart.
+            let slot = crate::lower::table::funcref_element(t, base, index)?;
             let actual = FuncEnv::load_at(
                 u,
                 b,
-                funcref,
+                slot,
                 VMOffsets::FUNCREF_SIG_ID,
                 u.t.i32.into(),
                 false,
-            )?;
+            )?
+            .into_int_value();
             let expected = t.env.sig_id(u, b, *type_index)?;
-            let mismatch =
-                b.build_int_compare(IntPredicate::NE, actual.into_int_value(), expected, "")?;
-            t.env
-                .trap_if(u, b, mismatch, TrapCode::IndirectCallTypeMismatch)?;
+            callee_check(t, actual, expected)?;
             let code = FuncEnv::load_at(
                 u,
                 b,
-                funcref,
+                slot,
                 VMOffsets::FUNCREF_FUNC_PTR,
                 u.t.ptr.into(),
                 false,
@@ -69,7 +66,7 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
             let callee_vmctx = FuncEnv::load_at(
                 u,
                 b,
-                funcref,
+                slot,
                 VMOffsets::FUNCREF_VMCTX,
                 u.t.ptr.into(),
                 false,
@@ -137,4 +134,32 @@ fn push_results<'ctx>(
 /// never exhaust it, and infinite recursion must trap.
 fn no_tail(call: CallSiteValue) {
     call.set_tail_call_kind(inkwell::values::LLVMTailCallKind::LLVMTailCallKindNoTail);
+}
+
+/// Continue if the element's signature id `actual` is `expected`; else trap:
+/// uninitialized element if it is 0 (null), signature mismatch otherwise.
+fn callee_check<'ctx>(
+    t: &mut FuncTranslator<'_, 'ctx>,
+    actual: IntValue<'ctx>,
+    expected: IntValue<'ctx>,
+) -> Result<()> {
+    let (u, b) = (t.u, t.b);
+    let mismatch = b.build_int_compare(IntPredicate::NE, actual, expected, "")?;
+    let bad = u.cx.append_basic_block(t.env.func, "bad_callee");
+    let ok = u.cx.append_basic_block(t.env.func, "ok");
+    let expect = u.intrinsic("llvm.expect", &[u.t.i1.into()]);
+    let mismatch = b
+        .build_call(expect, &[mismatch.into(), u.t.i1.const_zero().into()], "")?
+        .try_as_basic_value()
+        .basic()
+        .unwrap()
+        .into_int_value();
+    b.build_conditional_branch(mismatch, bad, ok)?;
+    b.position_at_end(bad);
+    let null = t.env.trap_block(u, b, TrapCode::UninitializedElement)?;
+    let wrong = t.env.trap_block(u, b, TrapCode::IndirectCallTypeMismatch)?;
+    let is_null = b.build_int_compare(IntPredicate::EQ, actual, u.t.i32.const_zero(), "")?;
+    b.build_conditional_branch(is_null, null, wrong)?;
+    b.position_at_end(ok);
+    Ok(())
 }

@@ -12,7 +12,9 @@ mod sig;
 mod traps;
 
 pub use builtins::Builtin;
-pub use offsets::{VMOffsets, VM_FUNCREF_SIZE, VM_GLOBAL_SIZE, VM_MEMORY_SIZE, VM_TABLE_SIZE};
+pub use offsets::{
+    VMOffsets, VM_FUNCREF_SIZE, VM_GLOBAL_SIZE, VM_MEMORY_SIZE, VM_TABLE_FUNCREF_SIZE, VM_TABLE_SIZE,
+};
 #[cfg(feature = "wasmparser")]
 pub use sig::structural_sig_id_of;
 pub use sig::{structural_sig_id, SigType, STRUCTURAL_TAG};
@@ -20,7 +22,7 @@ pub use traps::TrapCode;
 
 /// Bumped whenever anything in this crate changes meaning; a compiled module
 /// records it and the runtime refuses a module built against another one.
-pub const ABI_VERSION: u32 = 5;
+pub const ABI_VERSION: u32 = 6;
 
 /// Size of a wasm page.
 pub const WASM_PAGE_SIZE: u64 = 65536;

@@ -17,12 +17,19 @@
 
 /// `VMMemory { base: *mut u8, length_bytes: u64 }`
 pub const VM_MEMORY_SIZE: u32 = 16;
-/// `VMTable { base: *mut usize, length: u64 }`
+/// `VMTable { base: *mut u8, length: u64 }`: `length` elements of
+/// `VM_TABLE_FUNCREF_SIZE` bytes in a funcref table, pointer-sized in an
+/// externref table.
 pub const VM_TABLE_SIZE: u32 = 16;
 /// `VMGlobal { bytes: [u8; 16] }`
 pub const VM_GLOBAL_SIZE: u32 = 16;
 /// `VMFuncRef { func_ptr, vmctx, sig_id: u32, pad }`
 pub const VM_FUNCREF_SIZE: u32 = 24;
+/// `VMTableFuncRef { inline: VMFuncRef, funcref }`: an element of a funcref
+/// table holds a copy of its funcref, so `call_indirect` reads the code and
+/// signature straight from the table, and the funcref's address (what
+/// `table.get` returns). A null element is all zeros: signature id 0.
+pub const VM_TABLE_FUNCREF_SIZE: u32 = 32;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct VMOffsets {
@@ -57,6 +64,8 @@ impl VMOffsets {
     pub const FUNCREF_FUNC_PTR: u32 = 0;
     pub const FUNCREF_VMCTX: u32 = 8;
     pub const FUNCREF_SIG_ID: u32 = 16;
+    /// In a funcref table element, after the inline copy.
+    pub const TABLE_FUNCREF_ADDRESS: u32 = 24;
 
     pub fn memory_ptr(&self, index: u32) -> u32 {
         Self::HEADER + index * self.ptr_size
