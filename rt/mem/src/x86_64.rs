@@ -11,8 +11,16 @@ use core::sync::atomic::{AtomicU8, Ordering};
 
 /// At or above this, forward copies and fills use `rep movsb`/`rep stosb`,
 /// which CPUs with ERMSB (Intel since Ivy Bridge, AMD since Zen 3) run at
-/// full cache-line width.
+/// full cache-line width, once the destination is aligned to a cache line:
+/// on AMD's Zen 4 a `rep movsb` to a misaligned destination runs about
+/// seven times slower (4 MiB: 1.3 ms against 0.19 ms).
 const REP_THRESHOLD: usize = 2048;
+
+/// Bytes from `dst` to the next 64-byte boundary (0 if aligned).
+#[inline(always)]
+fn to_cache_line(dst: *mut u8) -> usize {
+    (dst as usize).wrapping_neg() & 63
+}
 
 #[inline(always)]
 unsafe fn load(p: *const u8) -> __m128i {
@@ -80,10 +88,19 @@ unsafe fn copy_upto_32(dst: *mut u8, src: *const u8, n: usize) {
 unsafe fn copy_forward(dst: *mut u8, src: *const u8, n: usize) {
     let no_overlap = (src as usize).wrapping_sub(dst as usize) >= n;
     if n >= REP_THRESHOLD && no_overlap {
+        // The first cache line unaligned, then the rest from the first
+        // line boundary of the destination (the regions are disjoint).
+        let (a, b) = (load(src), load(src.add(16)));
+        let (c, d) = (load(src.add(32)), load(src.add(48)));
+        store(dst, a);
+        store(dst.add(16), b);
+        store(dst.add(32), c);
+        store(dst.add(48), d);
+        let skip = to_cache_line(dst);
         // SAFETY: rdi/rsi/rcx are the operands of `rep movsb`; the ABI
         // guarantees the direction flag is clear (ascending).
-        asm!("rep movsb", inout("rcx") n => _, inout("rdi") dst => _, inout("rsi") src => _,
-             options(nostack, preserves_flags));
+        asm!("rep movsb", inout("rcx") n - skip => _, inout("rdi") dst.add(skip) => _,
+             inout("rsi") src.add(skip) => _, options(nostack, preserves_flags));
         return;
     }
     // The last 16 bytes are read now, before any store can reach them.
@@ -153,13 +170,17 @@ unsafe fn copy_backward(dst: *mut u8, src: *const u8, n: usize) {
     store(dst, head);
 }
 
-/// As `copy_backward`, 128 bytes a step; `n >= 256`.
+/// As `copy_backward`, 128 bytes a step; `n >= 256`. The stores are
+/// aligned (a store that splits a cache line costs two): the first and
+/// last 32 bytes are loaded before anything is stored and stored last,
+/// and the loop runs from the last 32-byte boundary of the destination.
 #[target_feature(enable = "avx2")]
 unsafe fn copy_backward_avx2(dst: *mut u8, src: *const u8, n: usize) {
     let ld = |p: *const u8| _mm256_loadu_si256(p as *const __m256i);
     let st = |p: *mut u8, v| _mm256_storeu_si256(p as *mut __m256i, v);
     let head = ld(src);
-    let mut end = n;
+    let tail = ld(src.add(n - 32));
+    let mut end = n - ((dst as usize + n) & 31);
     while end > 128 + 32 {
         let (a, b) = (ld(src.add(end - 32)), ld(src.add(end - 64)));
         let (c, d) = (ld(src.add(end - 96)), ld(src.add(end - 128)));
@@ -174,6 +195,7 @@ unsafe fn copy_backward_avx2(dst: *mut u8, src: *const u8, n: usize) {
         end -= 32;
     }
     st(dst, head);
+    st(dst.add(n - 32), tail);
 }
 
 /// Set `n` bytes at `dst` to `byte`.
@@ -197,10 +219,16 @@ pub unsafe fn fill(dst: *mut u8, byte: u8, n: usize) {
         return;
     }
     if n >= REP_THRESHOLD {
+        // The first cache line unaligned, the rest from a line boundary.
+        let v = _mm_set1_epi8(byte as i8);
+        for i in 0..4 {
+            store(dst.add(16 * i), v);
+        }
+        let skip = to_cache_line(dst);
         // SAFETY: rdi/rcx/al are the operands of `rep stosb`; the
         // direction flag is clear by the ABI.
-        asm!("rep stosb", inout("rcx") n => _, inout("rdi") dst => _, in("al") byte,
-             options(nostack, preserves_flags));
+        asm!("rep stosb", inout("rcx") n - skip => _, inout("rdi") dst.add(skip) => _,
+             in("al") byte, options(nostack, preserves_flags));
         return;
     }
     let v = _mm_set1_epi8(byte as i8);
@@ -248,11 +276,27 @@ mod tests {
         }
     }
 
+    /// Long copies between separate buffers (the `rep movsb` path), at
+    /// every destination alignment within a cache line.
+    #[test]
+    fn disjoint_copies_are_exact_at_every_alignment() {
+        for n in [2048, 2049, 5000, 70_001] {
+            for (dst_off, src_off) in (0..70).map(|d| (d, d % 5)) {
+                let src = pattern(n + 8);
+                let mut buf = std::vec![0u8; n + 80];
+                let mut expected = buf.clone();
+                expected[dst_off..dst_off + n].copy_from_slice(&src[src_off..src_off + n]);
+                unsafe { copy(buf.as_mut_ptr().add(dst_off), src.as_ptr().add(src_off), n) };
+                assert_eq!(buf, expected, "n {n} dst {dst_off} src {src_off}");
+            }
+        }
+    }
+
     #[test]
     fn fills_exactly_their_range() {
         for n in (0..300).chain([2047, 2048, 9000]) {
-            for start in 0..20 {
-                let mut buf = pattern(n + 40);
+            for start in 0..70 {
+                let mut buf = pattern(n + 80);
                 let mut expected = buf.clone();
                 expected[start..start + n]
                     .iter_mut()
