@@ -101,7 +101,9 @@ impl<'ctx> AddressFacts<'ctx> {
     /// Whether `base + offset` (i32) cannot wrap: `base` is an address
     /// already accessed and `offset` a constant within the headroom.
     pub fn add_cannot_wrap(&self, base: IntValue, offset: IntValue) -> Option<u64> {
-        let k = offset.get_zero_extended_constant().filter(|&k| k <= HEADROOM)?;
+        let k = offset
+            .get_zero_extended_constant()
+            .filter(|&k| k <= HEADROOM)?;
         self.accessed
             .contains(&self.canonical(base.as_value_ref()))
             .then_some(k)

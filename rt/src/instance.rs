@@ -237,12 +237,7 @@ impl Store {
                 (TypeRef::Table(t), Extern::Table(p)) => {
                     let table = unsafe { &*p };
                     if table.ty.element_type != t.element_type
-                        || !limits_match(
-                            table.len() as u64,
-                            table.ty.maximum,
-                            t.initial,
-                            t.maximum,
-                        )
+                        || !limits_match(table.len() as u64, table.ty.maximum, t.initial, t.maximum)
                     {
                         return Err(Link(format!("{what}: table type mismatch")));
                     }

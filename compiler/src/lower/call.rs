@@ -44,15 +44,9 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
             // one load away. A null element's signature id is 0, so one
             // comparison covers both checks; the cold path tells them apart.
             let slot = crate::lower::table::funcref_element(t, base, index)?;
-            let actual = FuncEnv::load_at(
-                u,
-                b,
-                slot,
-                VMOffsets::FUNCREF_SIG_ID,
-                u.t.i32.into(),
-                false,
-            )?
-            .into_int_value();
+            let actual =
+                FuncEnv::load_at(u, b, slot, VMOffsets::FUNCREF_SIG_ID, u.t.i32.into(), false)?
+                    .into_int_value();
             let expected = t.env.sig_id(u, b, *type_index)?;
             callee_check(t, actual, expected)?;
             let code = FuncEnv::load_at(
@@ -63,14 +57,8 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
                 u.t.ptr.into(),
                 false,
             )?;
-            let callee_vmctx = FuncEnv::load_at(
-                u,
-                b,
-                slot,
-                VMOffsets::FUNCREF_VMCTX,
-                u.t.ptr.into(),
-                false,
-            )?;
+            let callee_vmctx =
+                FuncEnv::load_at(u, b, slot, VMOffsets::FUNCREF_VMCTX, u.t.ptr.into(), false)?;
             let fty = u.t.func(u.cx, &ty);
             let call = indirect(
                 t,

@@ -13,7 +13,8 @@ mod traps;
 
 pub use builtins::Builtin;
 pub use offsets::{
-    VMOffsets, VM_FUNCREF_SIZE, VM_GLOBAL_SIZE, VM_MEMORY_SIZE, VM_TABLE_FUNCREF_SIZE, VM_TABLE_SIZE,
+    VMOffsets, VM_FUNCREF_SIZE, VM_GLOBAL_SIZE, VM_MEMORY_SIZE, VM_TABLE_FUNCREF_SIZE,
+    VM_TABLE_SIZE,
 };
 #[cfg(feature = "wasmparser")]
 pub use sig::structural_sig_id_of;
