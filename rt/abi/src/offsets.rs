@@ -6,12 +6,13 @@
 //! 8   builtins: *const fn         table of `Builtin` entry points
 //! 16  instance: *mut ()           the runtime's instance, opaque here
 //! 24  memory0_base: *mut u8       memory 0's base, which never moves
-//! 32  table0_base: *mut usize     table 0's elements, if it cannot grow
+//! 32  table0_base: *mut u8        table 0's elements, if it cannot grow
 //! 40  reserved
 //! 48  memories: [*mut VMMemory; M]
 //!     tables:   [*mut VMTable; T]
 //!     globals:  [*mut VMGlobal; G]
-//!     sig_ids:  [u32; types], padded to 8
+//!     sig_ids:  [u32; types], padded to 8 (compiled code reads only
+//!               those of signatures without a structural id)
 //!     funcrefs: [VMFuncRef; F]    imported first, then defined
 //! ```
 
