@@ -407,16 +407,25 @@ impl<'ctx> FuncEnv<'ctx> {
     ) -> Result<()> {
         let trap = self.trap_block(u, b, code)?;
         let cont = u.cx.append_basic_block(self.func, "ok");
+        let cond = Self::unlikely(u, b, cond)?;
+        b.build_conditional_branch(cond, trap, cont)?;
+        b.position_at_end(cont);
+        Ok(())
+    }
+
+    /// `cond`, marked as expected to be false (its branch is cold).
+    pub fn unlikely(
+        u: &UnitCx<'ctx, '_>,
+        b: &Builder<'ctx>,
+        cond: IntValue<'ctx>,
+    ) -> Result<IntValue<'ctx>> {
         let expect = u.intrinsic("llvm.expect", &[u.t.i1.into()]);
-        let cond = b
+        Ok(b
             .build_call(expect, &[cond.into(), u.t.i1.const_zero().into()], "")?
             .try_as_basic_value()
             .basic()
             .unwrap()
-            .into_int_value();
-        b.build_conditional_branch(cond, trap, cont)?;
-        b.position_at_end(cont);
-        Ok(())
+            .into_int_value())
     }
 
     /// Call a builtin whose result, if non-zero, is a trap code to raise.

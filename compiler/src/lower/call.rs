@@ -135,13 +135,7 @@ fn callee_check<'ctx>(
     let mismatch = b.build_int_compare(IntPredicate::NE, actual, expected, "")?;
     let bad = u.cx.append_basic_block(t.env.func, "bad_callee");
     let ok = u.cx.append_basic_block(t.env.func, "ok");
-    let expect = u.intrinsic("llvm.expect", &[u.t.i1.into()]);
-    let mismatch = b
-        .build_call(expect, &[mismatch.into(), u.t.i1.const_zero().into()], "")?
-        .try_as_basic_value()
-        .basic()
-        .unwrap()
-        .into_int_value();
+    let mismatch = FuncEnv::unlikely(u, b, mismatch)?;
     b.build_conditional_branch(mismatch, bad, ok)?;
     b.position_at_end(bad);
     let null = t.env.trap_block(u, b, TrapCode::UninitializedElement)?;
