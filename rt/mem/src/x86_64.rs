@@ -36,6 +36,7 @@ unsafe fn store(p: *mut u8, v: __m128i) {
 ///
 /// # Safety
 /// `n` bytes readable at `src` and writable at `dst`.
+#[inline(always)]
 pub unsafe fn copy(dst: *mut u8, src: *const u8, n: usize) {
     if n <= 32 {
         return copy_upto_32(dst, src, n);
