@@ -420,12 +420,13 @@ impl<'ctx> FuncEnv<'ctx> {
         cond: IntValue<'ctx>,
     ) -> Result<IntValue<'ctx>> {
         let expect = u.intrinsic("llvm.expect", &[u.t.i1.into()]);
-        Ok(b
-            .build_call(expect, &[cond.into(), u.t.i1.const_zero().into()], "")?
-            .try_as_basic_value()
-            .basic()
-            .unwrap()
-            .into_int_value())
+        Ok(
+            b.build_call(expect, &[cond.into(), u.t.i1.const_zero().into()], "")?
+                .try_as_basic_value()
+                .basic()
+                .unwrap()
+                .into_int_value(),
+        )
     }
 
     /// Call a builtin whose result, if non-zero, is a trap code to raise.
