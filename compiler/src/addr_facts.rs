@@ -3,11 +3,14 @@
 //! A 32-bit memory of this runtime never grows past 65535 pages (see
 //! `kiln_abi::MEMORY32_GROWTH_LIMIT_PAGES`), so an address that an access
 //! got through with lies at least 64 KiB below 2^32, and adding a constant
-//! of at most 64 KiB to it cannot wrap: the add is `nuw`. That one flag is
-//! what lets LLVM see that `zext(p + 8)` is `zext(p) + 8`, so the two
-//! accesses of a loop unrolled by the wasm producer (clang emits
-//! `p`, `p + 8` with an i32 add, not a memarg offset) are adjacent and the
-//! loop can be vectorized again.
+//! of at most 64 KiB to it cannot wrap: the add is `nuw`, and the access
+//! at `p + k` is addressed as `zext(p) + k`. LLVM then sees that accesses
+//! at `p` and `p + 8` (clang emits an i32 add, not a memarg offset, in the
+//! loops it unrolls for wasm) are adjacent, so the SLP vectorizer can pair
+//! them, and that a pointer stepped by `p += k` after each access never
+//! wraps, so loops need no run-time wrap checks. (It does not get matmul's
+//! unrolled loop vectorized: see the issue 4 notes on LLVM's run-time
+//! alias checks.)
 //!
 //! A fact holds where the access that proved it dominates. Wasm's control
 //! flow only joins at `loop`, `else` and `end`, so the translator forgets
