@@ -23,11 +23,12 @@
 
 use inkwell::llvm_sys::prelude::LLVMValueRef;
 use inkwell::values::{AsValueRef, BasicValueEnum, IntValue};
+use kiln_abi::{MEMORY32_GROWTH_LIMIT_PAGES, WASM_PAGE_SIZE};
 use std::collections::{HashMap, HashSet};
 
 /// The largest constant an in-bounds address can be offset by without
-/// wrapping: the 64 KiB the memory's last page keeps free below 4 GiB.
-const HEADROOM: u64 = 65536;
+/// wrapping: what the growth limit keeps free below 4 GiB (one page).
+const HEADROOM: u64 = ((1 << 32) / WASM_PAGE_SIZE - MEMORY32_GROWTH_LIMIT_PAGES) * WASM_PAGE_SIZE;
 
 #[derive(Default)]
 pub struct AddressFacts<'ctx> {

@@ -294,16 +294,18 @@ impl<'ctx> FuncEnv<'ctx> {
         if let Some(s) = self.sig_ids.get(&index) {
             return Ok(*s);
         }
-        if let Some(id) = kiln_abi::structural_sig_id_of(&u.info.types[index as usize]) {
-            return Ok(u.t.i32.const_int(id as u64, false));
-        }
-        let vmctx = self.vmctx;
-        let s = self.in_entry(b, |b| {
-            Ok(
-                Self::load_at(u, b, vmctx, u.offsets.sig_id(index), u.t.i32.into(), true)?
-                    .into_int_value(),
-            )
-        })?;
+        let s = match kiln_abi::structural_sig_id_of(&u.info.types[index as usize]) {
+            Some(id) => u.t.i32.const_int(id as u64, false),
+            None => {
+                let vmctx = self.vmctx;
+                self.in_entry(b, |b| {
+                    Ok(
+                        Self::load_at(u, b, vmctx, u.offsets.sig_id(index), u.t.i32.into(), true)?
+                            .into_int_value(),
+                    )
+                })?
+            }
+        };
         self.sig_ids.insert(index, s);
         Ok(s)
     }
