@@ -16,6 +16,7 @@ mod lower;
 mod metadata;
 mod module;
 mod plan;
+mod streams;
 mod translate;
 mod types;
 mod unit;

@@ -6,6 +6,7 @@ use crate::addr_facts::AddressFacts;
 use crate::error::{CompileError, Result};
 use crate::func_env::FuncEnv;
 use crate::lower;
+use crate::streams::Streams;
 use crate::unit::UnitCx;
 use inkwell::basic_block::BasicBlock;
 use inkwell::builder::Builder;
@@ -63,6 +64,8 @@ pub struct FuncTranslator<'a, 'ctx> {
     pub reachable: bool,
     /// Addresses known to be in bounds, for `nuw` on address arithmetic.
     pub facts: AddressFacts<'ctx>,
+    /// Per-array copies of memory bases in loops (see `streams`).
+    pub streams: Streams<'ctx>,
     /// Depth of blocks opened inside dead code, skipped until their `end`.
     dead_depth: u32,
 }
@@ -113,6 +116,7 @@ pub fn translate_function<'a, 'ctx>(
         frames: Vec::new(),
         reachable: true,
         facts: AddressFacts::default(),
+        streams: Streams::new(body)?,
         dead_depth: 0,
     };
     let ty = u.info.func_type(func_index).clone();
@@ -226,6 +230,9 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         if matches!(op, Operator::Loop { .. } | Operator::Else | Operator::End) {
             // Control flow joins here (see `addr_facts`).
             self.facts.forget_all();
+        }
+        if matches!(op, Operator::Loop { .. }) {
+            self.streams.loop_seen();
         }
         if !self.reachable {
             return self.dead_operator(op);

@@ -41,7 +41,8 @@ pub fn lower(t: &mut FuncTranslator, op: &Operator) -> Result<bool> {
             for (phi, v) in header_phis.iter().zip(&args) {
                 phi.add_incoming(&[(v, here)]);
             }
-            t.b.build_unconditional_branch(header)?;
+            let entry_branch = t.b.build_unconditional_branch(header)?;
+            t.streams.enter_loop(entry_branch);
             t.b.position_at_end(header);
             for phi in &header_phis {
                 t.push(phi.as_basic_value());
@@ -200,6 +201,9 @@ pub fn lower_end(t: &mut FuncTranslator) -> Result<()> {
         t.b.build_unconditional_branch(frame.merge)?;
     }
     let mut frame = t.frames.pop().unwrap();
+    if matches!(frame.kind, FrameKind::Loop { .. }) {
+        t.streams.leave_loop();
+    }
     if let FrameKind::If {
         else_block,
         else_params,

@@ -124,6 +124,7 @@ fn effective_address<'ctx>(
     access_bytes: u64,
 ) -> Result<PointerValue<'ctx>> {
     let i64t = t.u.t.i64;
+    let base = crate::streams::base_for(t, memory_index(memarg), addr)?;
     // `base + k` that cannot wrap is addressed as `zext(base) + k`.
     let (addr, offset) = match t.facts.split_address(addr) {
         Some((base, k)) => (base, memarg.offset + k),
@@ -142,7 +143,6 @@ fn effective_address<'ctx>(
         let oob = t.b.build_int_compare(IntPredicate::UGT, end, len, "")?;
         t.env.trap_if(t.u, t.b, oob, TrapCode::MemoryOutOfBounds)?;
     }
-    let base = t.env.memory_base(t.u, t.b, memory_index(memarg))?;
     // SAFETY (of the generated code): within the reservation, see above.
     Ok(unsafe { t.b.build_gep(t.u.t.i8, base, &[ea], "")? })
 }

@@ -174,6 +174,9 @@ fn int_bin(t: &mut FuncTranslator, op: IntBin) -> Result<()> {
             t.b.build_int_signed_rem(lhs, safe, "")?
         }
     };
+    if bits == 32 && matches!(op, IntBin::Add | IntBin::Sub) {
+        t.streams.derived(v, lhs, rhs, matches!(op, IntBin::Add));
+    }
     t.push(v);
     Ok(())
 }

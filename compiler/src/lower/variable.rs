@@ -11,17 +11,20 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
             let (slot, ty) = t.locals[*local_index as usize];
             let v = t.b.build_load(ty, slot, "")?;
             t.facts.local_read(*local_index, v);
+            t.streams.local_read(*local_index, v);
             t.push(v);
         }
         O::LocalSet { local_index } => {
             let v = t.pop();
             t.b.build_store(t.locals[*local_index as usize].0, v)?;
             t.facts.local_written(*local_index, v);
+            t.streams.local_written(*local_index, v);
         }
         O::LocalTee { local_index } => {
             let v = *t.stack.last().unwrap();
             t.b.build_store(t.locals[*local_index as usize].0, v)?;
             t.facts.local_written(*local_index, v);
+            t.streams.local_written(*local_index, v);
         }
         O::GlobalGet { global_index } => {
             let ty =
