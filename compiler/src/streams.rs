@@ -39,13 +39,15 @@ const MAX_STREAMS: usize = 4;
 
 /// What translation needs to know about a loop before it starts on it.
 struct LoopShape {
-    /// Locals the loop writes (those are not array addresses but indices).
+    /// Locals the loop writes: indices or moving pointers, so an anchor
+    /// it does not write is preferred when an address has two.
     written: HashSet<u32>,
     /// Innermost, without calls, one basic block (no branch but the one
     /// back to its start), with a store: a loop the vectorizer may take on
     /// and whose stores may seem to depend on its loads. Elsewhere copies
     /// would only hold registers and hide aliases LLVM could see.
     streams: bool,
+    /// The loop stores to memory.
     stores: bool,
 }
 
