@@ -8,9 +8,8 @@
 //! at `p` and `p + 8` (clang emits an i32 add, not a memarg offset, in the
 //! loops it unrolls for wasm) are adjacent, so the SLP vectorizer can pair
 //! them, and that a pointer stepped by `p += k` after each access never
-//! wraps, so loops need no run-time wrap checks. (It does not get matmul's
-//! unrolled loop vectorized: see the issue 4 notes on LLVM's run-time
-//! alias checks.)
+//! wraps, so loops need no run-time wrap checks. (Vectorizing a loop over
+//! two arrays, such as matmul's, also needs `streams`.)
 //!
 //! A fact holds where the access that proved it dominates. Wasm's control
 //! flow only joins at `loop`, `else` and `end`, so the translator forgets
