@@ -124,7 +124,7 @@ fn effective_address<'ctx>(
     access_bytes: u64,
 ) -> Result<PointerValue<'ctx>> {
     let i64t = t.u.t.i64;
-    let base = crate::streams::base_for(t, memory_index(memarg), addr)?;
+    let memory_base = crate::streams::base_for(t, memory_index(memarg), addr)?;
     // `base + k` that cannot wrap is addressed as `zext(base) + k`.
     let (addr, offset) = match t.facts.split_address(addr) {
         Some((base, k)) => (base, memarg.offset + k),
@@ -144,7 +144,7 @@ fn effective_address<'ctx>(
         t.env.trap_if(t.u, t.b, oob, TrapCode::MemoryOutOfBounds)?;
     }
     // SAFETY (of the generated code): within the reservation, see above.
-    Ok(unsafe { t.b.build_gep(t.u.t.i8, base, &[ea], "")? })
+    Ok(unsafe { t.b.build_gep(t.u.t.i8, memory_base, &[ea], "")? })
 }
 
 /// Address of `[start, start + len)` in a memory, always checked: bulk
