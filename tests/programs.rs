@@ -231,6 +231,7 @@ same_as_native!(
     symlinks,
     stdio_binary,
     poll,
+    overlapping_loops,
 );
 
 /// Each escape attempt fails and nothing outside the granted directory
