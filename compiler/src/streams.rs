@@ -305,23 +305,19 @@ fn stores(op: &Operator) -> bool {
     )
 }
 
-/// Operators compiled to calls, which keep a loop from being vectorized.
+/// Operators compiled to calls, which keep a loop from being vectorized:
+/// wasm calls, and the memory and table operations done by builtins.
 fn calls(op: &Operator) -> bool {
-    matches!(
-        op,
-        Operator::Call { .. }
-            | Operator::CallIndirect { .. }
-            | Operator::CallRef { .. }
-            | Operator::ReturnCall { .. }
-            | Operator::ReturnCallIndirect { .. }
-            | Operator::ReturnCallRef { .. }
-            | Operator::MemoryGrow { .. }
-            | Operator::MemoryCopy { .. }
-            | Operator::MemoryFill { .. }
-            | Operator::MemoryInit { .. }
-            | Operator::TableGrow { .. }
-            | Operator::TableCopy { .. }
-            | Operator::TableFill { .. }
-            | Operator::TableInit { .. }
-    )
+    crate::translate::calls_wasm(op)
+        || matches!(
+            op,
+            Operator::MemoryGrow { .. }
+                | Operator::MemoryCopy { .. }
+                | Operator::MemoryFill { .. }
+                | Operator::MemoryInit { .. }
+                | Operator::TableGrow { .. }
+                | Operator::TableCopy { .. }
+                | Operator::TableFill { .. }
+                | Operator::TableInit { .. }
+        )
 }

@@ -184,17 +184,25 @@ fn is_small_leaf(body: &FunctionBody<'_>, locals: usize) -> Result<bool> {
     }
     let mut reader = body.get_operators_reader()?;
     while !reader.eof() {
-        match reader.read()? {
-            Operator::Call { .. }
+        if calls_wasm(&reader.read()?) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Operators that call a wasm function (directly, through a table or a
+/// reference, or as a tail call).
+pub fn calls_wasm(op: &Operator) -> bool {
+    matches!(
+        op,
+        Operator::Call { .. }
             | Operator::CallIndirect { .. }
             | Operator::ReturnCall { .. }
             | Operator::ReturnCallIndirect { .. }
             | Operator::CallRef { .. }
-            | Operator::ReturnCallRef { .. } => return Ok(false),
-            _ => {}
-        }
-    }
-    Ok(true)
+            | Operator::ReturnCallRef { .. }
+    )
 }
 
 impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
