@@ -22,7 +22,8 @@ mod types;
 mod unit;
 
 pub use codegen::{
-    compile, compile_to_ir, compile_with_progress, host_triple, CompiledModule, Progress,
+    compile, compile_to_asm, compile_to_ir, compile_with_progress, host_triple, CompiledModule,
+    Progress,
 };
 pub use error::{CompileError, Result};
 pub use inspect::{inspect, Summary};

@@ -1,7 +1,7 @@
 //! The metadata unit: module descriptor, the table of defined functions,
 //! host-to-wasm trampolines and the bytes the runtime instantiates from.
 
-use crate::codegen::{optimize_and_emit, passes, target_machine};
+use crate::codegen::{optimize_and_emit, passes, target_machine, Emit};
 use crate::error::Result;
 use crate::module::ModuleInfo;
 use crate::plan::Tier;
@@ -116,7 +116,7 @@ fn emit_metadata<'ctx>(
         .add_global(t.ptr.array_type(descriptor::FIELDS), None, &desc_name);
     desc.set_initializer(&t.ptr.const_array(&fields));
     desc.set_constant(true);
-    optimize_and_emit(&u.module, &tm, &passes(opts, Tier::Optimized), false)
+    optimize_and_emit(&u.module, &tm, &passes(opts, Tier::Optimized), Emit::Object)
 }
 
 /// `void tramp(vmctx, callee, values)`: reads the arguments from 16-byte
