@@ -14,7 +14,7 @@ fn x86_64_asm(wat: &str) -> String {
 
 /// Innermost loops start on a 32-byte boundary (LLVM's x86 default is 16),
 /// so a short hot loop does not straddle a fetch window by accident of
-/// the code before it. The outer loop keeps the default.
+/// the code before it.
 #[test]
 fn innermost_loops_aligned_to_32_bytes() {
     let asm = x86_64_asm(

@@ -153,7 +153,7 @@ fn has_avx2() -> bool {
     yes
 }
 
-/// As `copy_forward`, 128 bytes a step; `n >= 256`. Each step loads all
+/// As `copy_forward`, 128 bytes a step; `n > 64`. Each step loads all
 /// it copies before it stores, so a destination below an overlapping
 /// source is exact. The stores are aligned: the first and last 32 bytes
 /// are loaded before anything is stored and stored last, and the loop
