@@ -19,18 +19,27 @@
 //! Locals are loaded afresh by every `local.get`, so facts are kept about a
 //! canonical value per local: the value last stored into it, or first read
 //! from it, since the last join.
+//!
+//! A value also counts as accessed where `access_ahead` found that a load
+//! will use it before anything observable happens.
 
+use crate::error::Result;
+use crate::module::ModuleInfo;
 use inkwell::llvm_sys::prelude::LLVMValueRef;
 use inkwell::values::{AsValueRef, BasicValueEnum, IntValue};
 use kiln_abi::{MEMORY32_GROWTH_LIMIT_PAGES, WASM_PAGE_SIZE};
 use std::collections::{HashMap, HashSet};
+use wasmparser::FunctionBody;
 
 /// The largest constant an in-bounds address can be offset by without
 /// wrapping: what the growth limit keeps free below 4 GiB (one page).
 const HEADROOM: u64 = ((1 << 32) / WASM_PAGE_SIZE - MEMORY32_GROWTH_LIMIT_PAGES) * WASM_PAGE_SIZE;
 
-#[derive(Default)]
 pub struct AddressFacts<'ctx> {
+    /// Positions of the `local.get`s whose value a load uses further on
+    /// (`access_ahead`), and the position of the operator being translated.
+    read_ahead_of_access: HashSet<usize>,
+    position: usize,
     /// The value each local holds, for the locals read or written since
     /// the last join.
     local_value: HashMap<u32, LLVMValueRef>,
@@ -43,6 +52,23 @@ pub struct AddressFacts<'ctx> {
 }
 
 impl<'ctx> AddressFacts<'ctx> {
+    pub fn new(body: &FunctionBody<'_>, info: &ModuleInfo<'_>) -> Result<Self> {
+        Ok(AddressFacts {
+            read_ahead_of_access: crate::access_ahead::reads_accessed_ahead(body, info)?,
+            position: 0,
+            local_value: HashMap::new(),
+            same_as: HashMap::new(),
+            accessed: HashSet::new(),
+            offset_from: HashMap::new(),
+        })
+    }
+
+    /// The translator is at the `index`th operator of the body (counting
+    /// unreachable ones too).
+    pub fn at_operator(&mut self, index: usize) {
+        self.position = index;
+    }
+
     /// At a join: nothing seen before dominates what follows.
     pub fn forget_all(&mut self) {
         self.local_value.clear();
@@ -58,13 +84,18 @@ impl<'ctx> AddressFacts<'ctx> {
     /// `local.get local` produced `v`.
     pub fn local_read(&mut self, local: u32, v: BasicValueEnum) {
         let v = v.as_value_ref();
-        match self.local_value.get(&local) {
+        let held = match self.local_value.get(&local) {
             Some(&held) => {
                 self.same_as.insert(v, held);
+                held
             }
             None => {
                 self.local_value.insert(local, v);
+                v
             }
+        };
+        if self.read_ahead_of_access.contains(&self.position) {
+            self.accessed.insert(held);
         }
     }
 

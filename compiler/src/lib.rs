@@ -5,6 +5,7 @@
 //! each unit is optimized and emitted on its own; a last unit carries the
 //! module descriptor, host-to-wasm trampolines and the runtime metadata.
 
+mod access_ahead;
 mod addr_facts;
 mod codegen;
 mod error;

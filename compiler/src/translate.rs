@@ -115,7 +115,7 @@ pub fn translate_function<'a, 'ctx>(
         stack: Vec::new(),
         frames: Vec::new(),
         reachable: true,
-        facts: AddressFacts::default(),
+        facts: AddressFacts::new(body, u.info)?,
         streams: Streams::new(body)?,
         dead_depth: 0,
     };
@@ -155,8 +155,11 @@ pub fn translate_function<'a, 'ctx>(
     });
 
     let mut reader = body.get_operators_reader()?;
+    let mut index = 0;
     while !reader.eof() {
         let (op, offset) = reader.read_with_offset()?;
+        t.facts.at_operator(index);
+        index += 1;
         t.operator(&op).map_err(|e| match e {
             CompileError::Codegen { message, .. } => CompileError::Codegen {
                 func: func_index,

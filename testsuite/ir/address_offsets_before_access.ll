@@ -12,21 +12,54 @@ entry:
   %6 = zext i32 %5 to i64
   %7 = getelementptr i8, ptr %4, i64 %6
   %8 = load double, ptr %7, align 1
-  %9 = zext i32 %1 to i64
-  %10 = getelementptr i8, ptr %4, i64 %9
-  %11 = load double, ptr %10, align 1
-  %12 = add i32 %2, 8
-  %13 = fmul double %8, 2.000000e+00
-  %14 = zext i32 %12 to i64
-  %15 = getelementptr i8, ptr %4, i64 %14
-  store double %13, ptr %15, align 1
-  %16 = fmul double %11, 2.000000e+00
-  %17 = zext i32 %2 to i64
-  %18 = getelementptr i8, ptr %4, i64 %17
-  store double %16, ptr %18, align 1
+  %9 = add i32 %2, 8
+  %10 = zext i32 %9 to i64
+  %11 = getelementptr i8, ptr %4, i64 %10
+  store double %8, ptr %11, align 1
+  %12 = zext i32 %1 to i64
+  %13 = getelementptr i8, ptr %4, i64 %12
+  %14 = load double, ptr %13, align 1
+  %15 = zext i32 %2 to i64
+  %16 = getelementptr i8, ptr %4, i64 %15
+  store double %14, ptr %16, align 1
   ret void
 }
 
+define hidden i32 @kiln_f1(ptr %0, i32 %1, i32 %2) local_unnamed_addr #1 section "kiln_wasm_code" {
+entry:
+  %3 = icmp eq i32 %2, 0
+  br i1 %3, label %trap_IntegerDivideByZero, label %ok, !prof !1
+
+trap_IntegerDivideByZero:                         ; preds = %entry
+  %4 = getelementptr inbounds nuw i8, ptr %0, i64 8
+  %5 = load ptr, ptr %4, align 8, !invariant.load !0
+  %6 = load ptr, ptr %5, align 8, !invariant.load !0
+  %fp = tail call ptr @llvm.frameaddress.p0(i32 0)
+  tail call void %6(ptr %0, i32 7, i32 1, ptr %fp) #3
+  unreachable
+
+ok:                                               ; preds = %entry
+  %7 = getelementptr inbounds nuw i8, ptr %0, i64 24
+  %8 = load ptr, ptr %7, align 8, !invariant.load !0
+  %9 = add i32 %1, 16
+  %10 = zext i32 %9 to i64
+  %11 = getelementptr i8, ptr %8, i64 %10
+  %12 = load i32, ptr %11, align 1
+  %13 = udiv i32 %12, %2
+  %14 = zext i32 %1 to i64
+  %15 = getelementptr i8, ptr %8, i64 %14
+  %16 = load i32, ptr %15, align 1
+  %17 = add i32 %16, %13
+  ret i32 %17
+}
+
+; Function Attrs: mustprogress nocallback nofree nosync nounwind willreturn memory(none)
+declare ptr @llvm.frameaddress.p0(i32 immarg) #2
+
 attributes #0 = { mustprogress nofree norecurse nosync nounwind willreturn memory(readwrite, inaccessiblemem: none, target_mem0: none, target_mem1: none) "frame-pointer"="all" "tune-cpu"="generic" }
+attributes #1 = { "frame-pointer"="all" "tune-cpu"="generic" }
+attributes #2 = { mustprogress nocallback nofree nosync nounwind willreturn memory(none) }
+attributes #3 = { cold noreturn }
 
 !0 = !{}
+!1 = !{!"branch_weights", !"expected", i32 1, i32 2000}

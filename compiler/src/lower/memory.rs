@@ -230,7 +230,7 @@ fn byte_size(ty: BasicTypeEnum) -> u64 {
     }
 }
 
-fn memory_index(memarg: &MemArg) -> u32 {
+pub(crate) fn memory_index(memarg: &MemArg) -> u32 {
     match memarg.target {
         wasmparser::MemArgTarget::Memory(m) => m,
         wasmparser::MemArgTarget::Array(_) => {
