@@ -13,10 +13,14 @@
 //! - `synthetic (N | huge) OUT.wasm`: write one synthetic module.
 //! - `clang`: the 75 MB clang module of `@yowasp/clang`: compile time and
 //!   memory by level and jobs, and its run time against wasmtime.
+//! - `instructions [--only=a,b] [--engines=...]`: instructions each
+//!   benchmark program executes, counted by valgrind: a measure that code
+//!   placement and the machine's noise do not move.
 
 mod chart;
 mod clang;
 mod engines;
+mod instructions;
 mod measure;
 mod programs;
 mod scaling;
@@ -45,13 +49,22 @@ fn main() -> Result<()> {
         .filter(|a| !a.starts_with("--"))
         .map(String::as_str)
         .collect();
-    let known = ["programs", "startup", "scaling", "clang"];
+    let known = ["programs", "startup", "scaling", "clang", "instructions"];
     if let Some(w) = which.iter().find(|w| !known.contains(w)) {
         bail!("unknown benchmark {w:?}; available: {}", known.join(", "));
     }
     let wants = |name: &str| which.contains(&name) || (which.is_empty() && name == "programs");
     if wants("programs") {
         programs::run(&programs_options(&args)?)?;
+    }
+    if wants("instructions") {
+        let table = instructions::run(&programs_options(&args)?)?;
+        report(
+            "instructions",
+            "Instructions executed by the benchmark programs",
+            &table,
+            "cargo xtask bench instructions",
+        )?;
     }
     if wants("startup") {
         startup()?;

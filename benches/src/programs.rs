@@ -20,13 +20,13 @@ pub struct Options {
     pub engines: Vec<Engine>,
 }
 
-struct Row {
-    program: Program,
-    prepared: Vec<Prepared>,
+pub struct Row {
+    pub program: Program,
+    pub prepared: Vec<Prepared>,
     times: Vec<Vec<Duration>>,
 }
 
-fn bar(len: u64, what: &str) -> ProgressBar {
+pub fn bar(len: u64, what: &str) -> ProgressBar {
     let bar = ProgressBar::new(len);
     bar.set_style(
         ProgressStyle::with_template(
@@ -42,40 +42,9 @@ fn bar(len: u64, what: &str) -> ProgressBar {
 pub fn run(opts: &Options) -> Result<()> {
     let root = crate::root();
     let work = root.join("target/kiln-bench/programs");
-    std::fs::create_dir_all(&work)?;
     let tools = Tools::find(&root);
-    let specs: Vec<&suite::Spec> = suite::SPECS
-        .iter()
-        .filter(|s| opts.only.is_empty() || opts.only.iter().any(|o| o == s.name))
-        .collect();
-    if specs.is_empty() {
-        bail!("no benchmark matches {:?}", opts.only);
-    }
     let engines = &opts.engines;
-    let building = bar((specs.len() * (1 + engines.len())) as u64, "building");
-    let mut rows = Vec::new();
-    for spec in &specs {
-        building.set_message(spec.name);
-        let program =
-            suite::build(spec, &work).with_context(|| format!("building {}", spec.name))?;
-        building.inc(1);
-        let mut prepared = Vec::new();
-        for &e in engines {
-            building.set_message(format!("{} on {}", spec.name, e.label()));
-            prepared.push(
-                engines::prepare(e, &program, &work, &tools)
-                    .with_context(|| format!("{} for {}", spec.name, e.label()))?,
-            );
-            building.inc(1);
-        }
-        check_outputs(&program, engines, &prepared)?;
-        rows.push(Row {
-            program,
-            prepared,
-            times: vec![Vec::new(); engines.len()],
-        });
-    }
-    building.finish_and_clear();
+    let mut rows = build(opts, engines, &tools)?;
     let running = bar((opts.runs * rows.len() * engines.len()) as u64, "running");
     for round in 0..opts.runs {
         for row in &mut rows {
@@ -97,7 +66,46 @@ pub fn run(opts: &Options) -> Result<()> {
     write_report(&root, opts, &rows, &startup)
 }
 
-fn command(p: &Prepared) -> Command {
+/// Every benchmark of `opts.only` (all by default) built on `engines`,
+/// with its outputs checked equal to native's.
+pub fn build(opts: &Options, engines: &[Engine], tools: &Tools) -> Result<Vec<Row>> {
+    let work = crate::root().join("target/kiln-bench/programs");
+    std::fs::create_dir_all(&work)?;
+    let specs: Vec<&suite::Spec> = suite::SPECS
+        .iter()
+        .filter(|s| opts.only.is_empty() || opts.only.iter().any(|o| o == s.name))
+        .collect();
+    if specs.is_empty() {
+        bail!("no benchmark matches {:?}", opts.only);
+    }
+    let building = bar((specs.len() * (1 + engines.len())) as u64, "building");
+    let mut rows = Vec::new();
+    for spec in &specs {
+        building.set_message(spec.name);
+        let program =
+            suite::build(spec, &work).with_context(|| format!("building {}", spec.name))?;
+        building.inc(1);
+        let mut prepared = Vec::new();
+        for &e in engines {
+            building.set_message(format!("{} on {}", spec.name, e.label()));
+            prepared.push(
+                engines::prepare(e, &program, &work, tools)
+                    .with_context(|| format!("{} for {}", spec.name, e.label()))?,
+            );
+            building.inc(1);
+        }
+        check_outputs(&program, engines, &prepared)?;
+        rows.push(Row {
+            program,
+            prepared,
+            times: vec![Vec::new(); engines.len()],
+        });
+    }
+    building.finish_and_clear();
+    Ok(rows)
+}
+
+pub fn command(p: &Prepared) -> Command {
     let mut c = Command::new(&p.argv[0]);
     c.args(&p.argv[1..]);
     c
@@ -166,7 +174,7 @@ fn startup(
         .collect())
 }
 
-fn geomean(v: &[f64]) -> f64 {
+pub fn geomean(v: &[f64]) -> f64 {
     (v.iter().map(|x| x.ln()).sum::<f64>() / v.len() as f64).exp()
 }
 

