@@ -31,7 +31,12 @@ const PROGRAM: &str = r#"(module
     (i32.add (call $forever (local.get 0)) (i32.const 1)))
   (func $load (export "load") (param i32) (result i32) (i32.load (local.get 0)))
   (func $div (export "div") (param i32 i32) (result i32) (i32.div_u (local.get 0) (local.get 1)))
-  (func $start (export "_start") (drop (call $fib (i32.const 10)))))"#;
+  (func $start (export "_start") (drop (call $fib (i32.const 10))))
+  (type $i_i (func (param i32) (result i32)))
+  (table 4 4 funcref)
+  (elem (i32.const 0) func $fib $start)
+  (func $indirect (export "indirect") (param i32) (result i32)
+    (call_indirect (type $i_i) (i32.const 5) (local.get 0))))"#;
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
@@ -74,6 +79,23 @@ fn traps_exit_134_with_kind_and_backtrace() {
             vec!["--invoke", "forever", "1"],
             "trap: call stack exhausted",
             "forever",
+        ),
+        // The table is frozen: these come from the trap stubs of its
+        // code arrays, on behalf of their caller.
+        (
+            vec!["--invoke", "indirect", "1"],
+            "trap: indirect call type mismatch",
+            "indirect",
+        ),
+        (
+            vec!["--invoke", "indirect", "2"],
+            "trap: uninitialized element",
+            "indirect",
+        ),
+        (
+            vec!["--invoke", "indirect", "4"],
+            "trap: undefined element",
+            "indirect",
         ),
     ] {
         let mut a = vec!["run", "p.wat"];

@@ -158,7 +158,8 @@ pub fn compile_with_progress(
     drop(tm);
     let units = plan::units(&info, opts);
     info.local = crate::local::functions(wasm, &info, &units)?;
-    clock.lap("plan: units, local functions");
+    info.frozen = crate::frozen::tables(wasm, &info)?;
+    clock.lap("plan: units, local functions, frozen tables");
     let total = info.bodies.len();
     let done = AtomicUsize::new(0);
     let report = |n: usize| {
@@ -313,6 +314,7 @@ fn whole_module(wasm: &[u8], opts: &CompileOptions, what: Emit) -> Result<String
         bytes: 0,
     };
     info.local = crate::local::functions(wasm, &info, std::slice::from_ref(&unit))?;
+    info.frozen = crate::frozen::tables(wasm, &info)?;
     let text = compile_unit(&info, opts, 0, &unit, what)?;
     Ok(String::from_utf8_lossy(&text).into_owned())
 }

@@ -348,7 +348,23 @@ impl<'ctx> FuncEnv<'ctx> {
         // Loaded here, not in the entry block with the other builtins: a
         // pointer loaded up front stays live (in a register or a spill slot)
         // across the whole function for the sake of its cold paths.
-        let table = Self::load_at(u, b, self.vmctx, VMOffsets::BUILTINS, u.t.ptr.into(), true)?;
+        Self::raise(u, b, self.vmctx, code, self.func_index)?;
+        b.position_at_end(here);
+        self.trap_blocks.insert(code, bb);
+        Ok(bb)
+    }
+
+    /// Call the trap builtin for `code` here (it does not return), on
+    /// behalf of wasm function `func_index`, with this frame's frame pointer
+    /// to start the backtrace from.
+    pub fn raise(
+        u: &UnitCx<'ctx, '_>,
+        b: &Builder<'ctx>,
+        vmctx: PointerValue<'ctx>,
+        code: TrapCode,
+        func_index: u32,
+    ) -> Result<()> {
+        let table = Self::load_at(u, b, vmctx, VMOffsets::BUILTINS, u.t.ptr.into(), true)?;
         let trap_fn = Self::load_at(
             u,
             b,
@@ -377,9 +393,9 @@ impl<'ctx> FuncEnv<'ctx> {
             false,
         );
         let args = [
-            self.vmctx.into(),
+            vmctx.into(),
             u.t.i32.const_int(code as u64, false).into(),
-            u.t.i32.const_int(self.func_index as u64, false).into(),
+            u.t.i32.const_int(func_index as u64, false).into(),
             frame.into(),
         ];
         let call = b.build_indirect_call(ty, trap_fn, &args, "")?;
@@ -394,9 +410,7 @@ impl<'ctx> FuncEnv<'ctx> {
         call.add_attribute(inkwell::attributes::AttributeLoc::Function, cold);
         call.add_attribute(inkwell::attributes::AttributeLoc::Function, noreturn);
         b.build_unreachable()?;
-        b.position_at_end(here);
-        self.trap_blocks.insert(code, bb);
-        Ok(bb)
+        Ok(())
     }
 
     /// Continue only if `cond` is false; otherwise raise `code`.

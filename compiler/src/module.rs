@@ -26,9 +26,16 @@ pub struct ModuleInfo<'a> {
     /// Functions private to their codegen unit (see `local.rs`), by
     /// function index; set once the units are planned.
     pub local: Vec<bool>,
+    /// The frozen tables (see `frozen.rs`); set with `local`.
+    pub frozen: crate::frozen::FrozenTables,
 }
 
 impl<'a> ModuleInfo<'a> {
+    /// The contents of table `index` if it is frozen (see `frozen.rs`).
+    pub fn frozen_table(&self, index: u32) -> Option<&[Option<u32>]> {
+        self.frozen.contents.get(index as usize)?.as_deref()
+    }
+
     /// Whether function `index` is private to its codegen unit.
     pub fn is_local(&self, index: u32) -> bool {
         self.local.get(index as usize).copied().unwrap_or(false)
@@ -63,6 +70,7 @@ impl<'a> ModuleInfo<'a> {
             metadata: Vec::new(),
             memory_image: None,
             local: Vec::new(),
+            frozen: Default::default(),
         };
         info.metadata.extend_from_slice(&wasm[..8.min(wasm.len())]);
         for payload in Parser::new(0).parse_all(wasm) {

@@ -7,7 +7,7 @@ use inkwell::context::Context;
 use inkwell::intrinsics::Intrinsic;
 use inkwell::module::{Linkage, Module};
 use inkwell::types::BasicTypeEnum;
-use inkwell::values::FunctionValue;
+use inkwell::values::{FunctionValue, GlobalValue};
 use inkwell::GlobalVisibility;
 use kiln_abi::VMOffsets;
 use std::cell::RefCell;
@@ -21,6 +21,12 @@ pub struct UnitCx<'ctx, 'm> {
     pub offsets: VMOffsets,
     pub opts: &'m CompileOptions,
     declared: RefCell<HashMap<u32, FunctionValue<'ctx>>>,
+    /// Per frozen table and signature (canonical type index): the array of
+    /// code pointers `call_indirect` loads from, as declared in this unit
+    /// (see `frozen.rs`).
+    pub code_arrays: RefCell<HashMap<(u32, u32), GlobalValue<'ctx>>>,
+    /// Per trap code and signature: the stub that raises the trap.
+    pub trap_stubs: RefCell<HashMap<(u32, u32), FunctionValue<'ctx>>>,
 }
 
 impl<'ctx, 'm> UnitCx<'ctx, 'm> {
@@ -38,6 +44,8 @@ impl<'ctx, 'm> UnitCx<'ctx, 'm> {
             offsets: info.offsets(8),
             opts,
             declared: RefCell::new(HashMap::new()),
+            code_arrays: RefCell::new(HashMap::new()),
+            trap_stubs: RefCell::new(HashMap::new()),
         }
     }
 

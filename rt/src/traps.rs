@@ -176,10 +176,22 @@ pub fn record_fault(pc: usize, fp: usize) {
 pub fn raise_wasm(code: u32, module: &Module, func_index: u32, fp: usize) -> ! {
     PENDING.with(|p| {
         let mut pcs = [0usize; MAX_FRAMES];
-        let n = walk_frames(fp, &mut pcs, 0);
+        let mut n = walk_frames(fp, &mut pcs, 0);
+        let mut first = Some((module as *const Module as usize, func_index));
+        if func_index == kiln_abi::TRAP_IN_CALLER {
+            // A trap stub: the first return address is in the wasm function
+            // that called it, which is where the trap happened.
+            first = pcs[..n].first().and_then(|&ret| {
+                let m = CODE_RANGES.module_at(ret - 1)?;
+                Some((m as *const Module as usize, m.func_at(ret - 1)?))
+            });
+            if n > 0 {
+                pcs.copy_within(1..n, 0);
+                n -= 1;
+            }
+        }
         p.kind.set(code);
-        p.first
-            .set(Some((module as *const Module as usize, func_index)));
+        p.first.set(first);
         p.pcs.set(pcs);
         p.n.set(n);
     });

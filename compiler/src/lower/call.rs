@@ -36,6 +36,21 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
             let ty = u.info.types[*type_index as usize].clone();
             let index = t.pop_int();
             let args = t.pop_n(ty.params().len());
+            if let Some(elements) = u.info.frozen_table(*table_index) {
+                let fty = u.t.func(u.cx, &ty);
+                let call = frozen_table_call(
+                    t,
+                    *table_index,
+                    *type_index,
+                    elements.len(),
+                    index,
+                    fty,
+                    &args,
+                )?;
+                no_tail(call);
+                push_results(t, call, ty.results().len())?;
+                return Ok(true);
+            }
             let (base, len) = t.env.table_bounds(u, b, *table_index)?;
             let index = b.build_int_z_extend(index, u.t.i64, "")?;
             let oob = b.build_int_compare(IntPredicate::UGE, index, len, "")?;
@@ -81,6 +96,32 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
         _ => return Ok(false),
     }
     Ok(true)
+}
+
+/// `call_indirect` through a frozen table (see `frozen.rs`): after the
+/// bounds check, one load from the signature's array of code pointers,
+/// and the call with this instance's vmctx. Elements of another type or
+/// null hold stubs that raise the trap.
+fn frozen_table_call<'ctx>(
+    t: &mut FuncTranslator<'_, 'ctx>,
+    table: u32,
+    type_index: u32,
+    len: usize,
+    index: IntValue<'ctx>,
+    fty: FunctionType<'ctx>,
+    args: &[inkwell::values::BasicValueEnum<'ctx>],
+) -> Result<CallSiteValue<'ctx>> {
+    let (u, b) = (t.u, t.b);
+    let index = b.build_int_z_extend(index, u.t.i64, "")?;
+    let len = u.t.i64.const_int(len as u64, false);
+    let oob = b.build_int_compare(IntPredicate::UGE, index, len, "")?;
+    t.env.trap_if(u, b, oob, TrapCode::UndefinedElement)?;
+    let array = crate::frozen::code_array(u, table, type_index)?;
+    // SAFETY (of the IR): index < len, the array's length.
+    let slot = unsafe { b.build_in_bounds_gep(u.t.ptr, array.as_pointer_value(), &[index], "")? };
+    let code = b.build_load(u.t.ptr, slot, "")?.into_pointer_value();
+    let vmctx = t.env.vmctx;
+    indirect(t, fty, code, vmctx, args)
 }
 
 fn indirect<'ctx>(

@@ -7,7 +7,8 @@
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u32)]
 pub enum Builtin {
-    /// `(vmctx, code: u32, func_index: u32, frame_pointer: ptr) -> !`
+    /// `(vmctx, code: u32, func_index: u32, frame_pointer: ptr) -> !`;
+    /// `func_index` is [`TRAP_IN_CALLER`] when the frame is a trap stub's.
     Trap = 0,
     /// `(vmctx, memory: u32, delta_pages: u64) -> u64` old size in pages or `u64::MAX`.
     MemoryGrow = 1,
@@ -30,3 +31,8 @@ pub enum Builtin {
 impl Builtin {
     pub const COUNT: u32 = 9;
 }
+
+/// The trap builtin's `func_index` from a trap stub: code that belongs to no
+/// wasm function (a frozen table's signature-mismatch and null entries)
+/// and traps on behalf of the wasm function that called it.
+pub const TRAP_IN_CALLER: u32 = u32::MAX;

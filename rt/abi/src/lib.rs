@@ -11,7 +11,7 @@ mod offsets;
 mod sig;
 mod traps;
 
-pub use builtins::Builtin;
+pub use builtins::{Builtin, TRAP_IN_CALLER};
 pub use offsets::{
     VMOffsets, VM_FUNCREF_SIZE, VM_GLOBAL_SIZE, VM_MEMORY_SIZE, VM_TABLE_FUNCREF_SIZE,
     VM_TABLE_SIZE,
@@ -23,7 +23,7 @@ pub use traps::TrapCode;
 
 /// Bumped whenever anything in this crate changes meaning; a compiled module
 /// records it and the runtime refuses a module built against another one.
-pub const ABI_VERSION: u32 = 6;
+pub const ABI_VERSION: u32 = 7;
 
 /// Size of a wasm page.
 pub const WASM_PAGE_SIZE: u64 = 65536;

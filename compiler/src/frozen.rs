@@ -1,0 +1,313 @@
+//! Frozen tables: funcref tables whose contents are known at compile time
+//! and never change.
+//!
+//! A table is frozen when this module defines it, does not export it, no
+//! code changes it (`table.set`, `table.grow`, `table.fill`, `table.init`,
+//! or `table.copy` into it), and its active element segments put only
+//! functions this module defines (or nulls) at constant offsets. C and
+//! Rust programs' `__indirect_function_table` is such a table. Its
+//! elements are then all this instance's functions, and `call_indirect`
+//! through it can use a per-signature array of code pointers built at
+//! compile time (see `lower::call`): no signature check, no callee vmctx.
+//! The metadata unit defines each array once; code units refer to it.
+//! A table stays unfrozen when its arrays would be large (elements times
+//! signatures called through it over `MAX_CALL_ARRAY_ENTRIES`): clang's
+//! 37,000-element table called with hundreds of signatures would need
+//! hundreds of megabytes of them.
+
+use crate::error::Result;
+use crate::module::ModuleInfo;
+use crate::unit::UnitCx;
+use inkwell::attributes::{Attribute, AttributeLoc};
+use inkwell::module::Linkage;
+use inkwell::values::{FunctionValue, GlobalValue};
+use inkwell::GlobalVisibility;
+use kiln_abi::TrapCode;
+use std::collections::BTreeSet;
+use wasmparser::{
+    ElementItems, ElementKind, ExternalKind, Operator, Parser, Payload, RefType, TableInit,
+};
+
+/// Tables larger than this are left alone: every signature called through
+/// a frozen table gets an array of this many pointers.
+const MAX_FROZEN_ELEMENTS: u64 = 1 << 16;
+
+/// At most this many pointers in the code arrays of one table (512 KiB).
+const MAX_CALL_ARRAY_ENTRIES: usize = 1 << 16;
+
+/// What is known of the frozen tables.
+#[derive(Default)]
+pub struct FrozenTables {
+    /// The contents (function index or null per element) of every frozen
+    /// table, by table index; None for the others.
+    pub contents: Vec<Option<Vec<Option<u32>>>>,
+    /// The (table, canonical signature) pairs that `call_indirect` uses on
+    /// frozen tables: the code arrays to define.
+    pub calls: BTreeSet<(u32, u32)>,
+}
+
+/// Which tables are frozen, and what their code calls through them.
+pub fn tables(wasm: &[u8], info: &ModuleInfo) -> Result<FrozenTables> {
+    let mut frozen: Vec<Option<Vec<Option<u32>>>> = vec![None; info.tables.len()];
+    let mut defined = 0;
+    for payload in Parser::new(0).parse_all(wasm) {
+        match payload? {
+            Payload::ImportSection(r) => {
+                for imp in r.into_imports() {
+                    if let wasmparser::TypeRef::Table(_) = imp?.ty {
+                        defined += 1;
+                    }
+                }
+            }
+            Payload::TableSection(r) => {
+                for (i, t) in r.into_iter().enumerate() {
+                    let t = t?;
+                    let ty = t.ty;
+                    let candidate = ty.element_type == RefType::FUNCREF
+                        && !ty.table64
+                        && !ty.shared
+                        && ty.initial <= MAX_FROZEN_ELEMENTS
+                        && matches!(t.init, TableInit::RefNull);
+                    if candidate {
+                        frozen[defined + i] = Some(vec![None; ty.initial as usize]);
+                    }
+                }
+            }
+            Payload::ExportSection(r) => {
+                for e in r {
+                    let e = e?;
+                    if e.kind == ExternalKind::Table {
+                        thaw(&mut frozen, e.index);
+                    }
+                }
+            }
+            Payload::ElementSection(r) => {
+                for e in r {
+                    let e = e?;
+                    let ElementKind::Active {
+                        table_index,
+                        offset_expr,
+                    } = e.kind
+                    else {
+                        continue;
+                    };
+                    let table = table_index.unwrap_or(0);
+                    let items = element_functions(&e.items)?;
+                    let offset = match constant_offset(&offset_expr)? {
+                        Some(o) => o as usize,
+                        None => {
+                            thaw(&mut frozen, table);
+                            continue;
+                        }
+                    };
+                    let Some(Some(contents)) = frozen.get_mut(table as usize) else {
+                        continue;
+                    };
+                    let fits = items.as_ref().is_some_and(|items| {
+                        offset
+                            .checked_add(items.len())
+                            .is_some_and(|end| end <= contents.len())
+                            && items
+                                .iter()
+                                .flatten()
+                                .all(|&f| f >= info.num_imported_funcs)
+                    });
+                    match (fits, items) {
+                        (true, Some(items)) => {
+                            contents[offset..offset + items.len()].copy_from_slice(&items)
+                        }
+                        _ => thaw(&mut frozen, table),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut calls = BTreeSet::new();
+    if frozen.iter().all(Option::is_none) {
+        return Ok(FrozenTables {
+            contents: frozen,
+            calls,
+        });
+    }
+    for body in &info.bodies {
+        let mut reader = body.get_operators_reader()?;
+        while !reader.eof() {
+            match reader.read()? {
+                Operator::TableSet { table }
+                | Operator::TableGrow { table }
+                | Operator::TableFill { table }
+                | Operator::TableInit { table, .. }
+                | Operator::TableCopy {
+                    dst_table: table, ..
+                } => thaw(&mut frozen, table),
+                Operator::CallIndirect {
+                    type_index,
+                    table_index,
+                } => {
+                    calls.insert((table_index, canonical_type(info, type_index)));
+                }
+                _ => {}
+            }
+        }
+    }
+    for (table, contents) in frozen.iter_mut().enumerate() {
+        let signatures = calls.iter().filter(|c| c.0 == table as u32).count();
+        if contents
+            .as_ref()
+            .is_some_and(|c| c.len() * signatures > MAX_CALL_ARRAY_ENTRIES)
+        {
+            *contents = None;
+        }
+    }
+    calls.retain(|&(table, _)| frozen[table as usize].is_some());
+    Ok(FrozenTables {
+        contents: frozen,
+        calls,
+    })
+}
+
+fn thaw(frozen: &mut [Option<Vec<Option<u32>>>], table: u32) {
+    if let Some(t) = frozen.get_mut(table as usize) {
+        *t = None;
+    }
+}
+
+/// An element segment's items as function indices (None for a null);
+/// None if an item is anything else (a global's value, say).
+fn element_functions(items: &ElementItems) -> Result<Option<Vec<Option<u32>>>> {
+    let mut out = Vec::new();
+    match items {
+        ElementItems::Functions(r) => {
+            for f in r.clone() {
+                out.push(Some(f?));
+            }
+        }
+        ElementItems::Expressions(_, r) => {
+            for expr in r.clone() {
+                let mut ops = expr?.get_operators_reader();
+                let item = match ops.read()? {
+                    Operator::RefFunc { function_index } => Some(function_index),
+                    Operator::RefNull { .. } => None,
+                    _ => return Ok(None),
+                };
+                if !matches!(ops.read()?, Operator::End) {
+                    return Ok(None);
+                }
+                out.push(item);
+            }
+        }
+    }
+    Ok(Some(out))
+}
+
+/// `i32.const k`, the only offset that is known at compile time.
+fn constant_offset(expr: &wasmparser::ConstExpr) -> Result<Option<u32>> {
+    let mut ops = expr.get_operators_reader();
+    let value = match ops.read()? {
+        Operator::I32Const { value } => value as u32,
+        _ => return Ok(None),
+    };
+    Ok(matches!(ops.read()?, Operator::End).then_some(value))
+}
+
+/// The lowest type index structurally equal to `type_index`: call_indirect
+/// through a frozen table compares function types, not indices.
+pub fn canonical_type(info: &ModuleInfo, type_index: u32) -> u32 {
+    let ty = &info.types[type_index as usize];
+    info.types
+        .iter()
+        .position(|t| t == ty)
+        .unwrap_or(type_index as usize) as u32
+}
+
+fn code_array_name(u: &UnitCx, table: u32, canon: u32) -> String {
+    format!("{}_table{table}_calls_t{canon}", u.opts.prefix)
+}
+
+/// The constant array `call_indirect` with signature `type_index` loads
+/// its callee from, one code pointer per element of frozen `table`,
+/// declared in this unit (`define_code_arrays` defines it).
+pub fn code_array<'ctx>(
+    u: &UnitCx<'ctx, '_>,
+    table: u32,
+    type_index: u32,
+) -> Result<GlobalValue<'ctx>> {
+    let canon = canonical_type(u.info, type_index);
+    if let Some(g) = u.code_arrays.borrow().get(&(table, canon)) {
+        return Ok(*g);
+    }
+    let len = u.info.frozen_table(table).expect("a frozen table").len();
+    let g = u.module.add_global(
+        u.t.ptr.array_type(len as u32),
+        None,
+        &code_array_name(u, table, canon),
+    );
+    g.set_constant(true);
+    g.set_linkage(Linkage::External);
+    g.set_visibility(GlobalVisibility::Hidden);
+    u.code_arrays.borrow_mut().insert((table, canon), g);
+    Ok(g)
+}
+
+/// In the metadata unit: every code array that code calls through. An
+/// element holds the function when its type is the signature, else a stub
+/// that raises the trap the signature check would have raised
+/// (uninitialized element for a null, indirect call type mismatch for
+/// another type). Every callee is this instance's, so the caller passes its
+/// own vmctx.
+pub fn define_code_arrays(u: &UnitCx) -> Result<()> {
+    for &(table, canon) in &u.info.frozen.calls {
+        let contents = u.info.frozen_table(table).expect("a frozen table");
+        let expected = &u.info.types[canon as usize];
+        let mut pointers = Vec::with_capacity(contents.len());
+        for element in contents {
+            let target = match element {
+                Some(f) if u.info.func_type(*f) == expected => u.function(*f),
+                Some(_) => trap_stub(u, TrapCode::IndirectCallTypeMismatch, canon)?,
+                None => trap_stub(u, TrapCode::UninitializedElement, canon)?,
+            };
+            pointers.push(target.as_global_value().as_pointer_value());
+        }
+        let array = u.t.ptr.const_array(&pointers);
+        let g = u
+            .module
+            .add_global(array.get_type(), None, &code_array_name(u, table, canon));
+        g.set_initializer(&array);
+        g.set_constant(true);
+        g.set_linkage(Linkage::External);
+        g.set_visibility(GlobalVisibility::Hidden);
+    }
+    Ok(())
+}
+
+/// A function of signature `canon` that raises `code` for its caller
+/// (`TRAP_IN_CALLER`): what a frozen table's code array holds for an
+/// element that `call_indirect` must not reach.
+fn trap_stub<'ctx>(
+    u: &UnitCx<'ctx, '_>,
+    code: TrapCode,
+    canon: u32,
+) -> Result<FunctionValue<'ctx>> {
+    let key = (code as u32, canon);
+    if let Some(f) = u.trap_stubs.borrow().get(&key) {
+        return Ok(*f);
+    }
+    let ty = u.t.func(u.cx, &u.info.types[canon as usize]);
+    let name = format!("{}_trap{}_t{canon}", u.opts.prefix, code as u32);
+    let f = u.module.add_function(&name, ty, Some(Linkage::Internal));
+    f.set_section(Some(kiln_abi::symbols::CODE_SECTION));
+    for (k, v) in [("frame-pointer", "all")] {
+        f.add_attribute(AttributeLoc::Function, u.cx.create_string_attribute(k, v));
+    }
+    for k in ["cold", "noinline", "noreturn", "nounwind"] {
+        let kind = Attribute::get_named_enum_kind_id(k);
+        f.add_attribute(AttributeLoc::Function, u.cx.create_enum_attribute(kind, 0));
+    }
+    let b = u.cx.create_builder();
+    b.position_at_end(u.cx.append_basic_block(f, "entry"));
+    let vmctx = f.get_first_param().unwrap().into_pointer_value();
+    crate::func_env::FuncEnv::raise(u, &b, vmctx, code, kiln_abi::TRAP_IN_CALLER)?;
+    u.trap_stubs.borrow_mut().insert(key, f);
+    Ok(f)
+}

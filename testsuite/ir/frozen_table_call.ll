@@ -1,0 +1,71 @@
+; ModuleID = 'kiln_unit0'
+source_filename = "kiln_unit0"
+target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
+target triple = "x86_64-unknown-linux-gnu"
+
+@kiln_table0_calls_t0 = external hidden local_unnamed_addr constant [4 x ptr]
+
+; Function Attrs: mustprogress nofree norecurse nosync nounwind willreturn memory(none)
+define hidden i32 @kiln_f0(ptr readnone captures(none) %0, i32 %1) local_unnamed_addr #0 section "kiln_wasm_code" {
+entry:
+  %2 = add i32 %1, 1
+  ret i32 %2
+}
+
+; Function Attrs: mustprogress nofree norecurse nosync nounwind willreturn memory(none)
+define hidden range(i32 0, -1) i32 @kiln_f1(ptr readnone captures(none) %0, i32 %1) local_unnamed_addr #0 section "kiln_wasm_code" {
+entry:
+  %2 = shl i32 %1, 1
+  ret i32 %2
+}
+
+; Function Attrs: mustprogress nofree norecurse nosync nounwind willreturn memory(none)
+define hidden void @kiln_f2(ptr readnone captures(none) %0) local_unnamed_addr #0 section "kiln_wasm_code" {
+entry:
+  ret void
+}
+
+define hidden i32 @kiln_f3(ptr %0, i32 %1, i32 %2) local_unnamed_addr #1 section "kiln_wasm_code" {
+entry:
+  %sp = tail call ptr @llvm.frameaddress.p0(i32 0)
+  %3 = ptrtoint ptr %sp to i64
+  %4 = load i64, ptr %0, align 8
+  %5 = icmp ugt i64 %4, %3
+  br i1 %5, label %trap_CallStackExhausted, label %ok, !prof !0
+
+trap_CallStackExhausted:                          ; preds = %entry
+  %6 = getelementptr inbounds nuw i8, ptr %0, i64 8
+  %7 = load ptr, ptr %6, align 8, !invariant.load !1
+  %8 = load ptr, ptr %7, align 8, !invariant.load !1
+  tail call void %8(ptr nonnull %0, i32 10, i32 3, ptr %sp) #3
+  unreachable
+
+ok:                                               ; preds = %entry
+  %9 = icmp ugt i32 %1, 3
+  br i1 %9, label %trap_UndefinedElement, label %ok2, !prof !0
+
+trap_UndefinedElement:                            ; preds = %ok
+  %10 = getelementptr inbounds nuw i8, ptr %0, i64 8
+  %11 = load ptr, ptr %10, align 8, !invariant.load !1
+  %12 = load ptr, ptr %11, align 8, !invariant.load !1
+  tail call void %12(ptr nonnull %0, i32 4, i32 3, ptr %sp) #3
+  unreachable
+
+ok2:                                              ; preds = %ok
+  %13 = zext nneg i32 %1 to i64
+  %14 = getelementptr inbounds nuw ptr, ptr @kiln_table0_calls_t0, i64 %13
+  %15 = load ptr, ptr %14, align 8
+  %16 = notail call i32 %15(ptr nonnull %0, i32 %2)
+  ret i32 %16
+}
+
+; Function Attrs: mustprogress nocallback nofree nosync nounwind willreturn memory(none)
+declare ptr @llvm.frameaddress.p0(i32 immarg) #2
+
+attributes #0 = { mustprogress nofree norecurse nosync nounwind willreturn memory(none) "frame-pointer"="all" "tune-cpu"="generic" }
+attributes #1 = { "frame-pointer"="all" "tune-cpu"="generic" }
+attributes #2 = { mustprogress nocallback nofree nosync nounwind willreturn memory(none) }
+attributes #3 = { cold noreturn }
+
+!0 = !{!"branch_weights", !"expected", i32 1, i32 2000}
+!1 = !{}
