@@ -311,3 +311,76 @@ fn trap_stub<'ctx>(
     u.trap_stubs.borrow_mut().insert(key, f);
     Ok(f)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether table 0 of a module with one call_indirect through it is
+    /// frozen, with `extra` added to the module.
+    fn frozen(extra: &str) -> Option<Vec<Option<u32>>> {
+        let wat = format!(
+            r#"(module
+                 (type $t (func (param i32) (result i32)))
+                 (func $a (type $t) (local.get 0))
+                 (func $b (param f32))
+                 (func (param i32) (result i32)
+                   (call_indirect (type $t) (local.get 0) (local.get 0)))
+                 {extra})"#
+        );
+        let wasm = wat::parse_str(&wat).unwrap();
+        let info = ModuleInfo::parse(&wasm).unwrap();
+        tables(&wasm, &info).unwrap().contents.swap_remove(0)
+    }
+
+    #[test]
+    fn private_table_of_own_functions_is_frozen() {
+        let contents = frozen("(table 4 funcref) (elem (i32.const 1) func $a $b)");
+        assert_eq!(contents, Some(vec![None, Some(0), Some(1), None]));
+    }
+
+    #[test]
+    fn tables_that_may_change_or_hold_others_functions_are_not() {
+        for extra in [
+            r#"(table (export "t") 4 funcref) (elem (i32.const 0) func $a)"#,
+            "(table 4 funcref) (elem (i32.const 0) func $a) (func (table.set (i32.const 0) (ref.null func)))",
+            "(table 4 funcref) (elem (i32.const 0) func $a) (func (drop (table.grow (ref.null func) (i32.const 1))))",
+            "(table 4 funcref) (elem (i32.const 0) func $a) (func (table.fill (i32.const 0) (ref.null func) (i32.const 1)))",
+            "(table 4 funcref) (elem (i32.const 0) func $a) (func (table.copy (i32.const 0) (i32.const 1) (i32.const 1)))",
+            "(table 4 funcref) (elem $e func $a) (func (table.init $e (i32.const 0) (i32.const 0) (i32.const 1)))",
+            "(global $g i32 (i32.const 0)) (table 4 funcref) (elem (global.get $g) func $a)",
+            "(table 4 funcref) (elem (i32.const 3) func $a $b)",
+        ] {
+            assert_eq!(frozen(extra), None, "{extra}");
+        }
+    }
+
+    #[test]
+    fn imported_tables_and_functions_are_not() {
+        let wat = r#"(module
+              (import "m" "f" (func $f (param i32) (result i32)))
+              (import "m" "t" (table 2 funcref))
+              (table 2 funcref)
+              (elem (table 0) (i32.const 0) func $f)
+              (elem (table 1) (i32.const 0) func $f)
+              (func (param i32) (result i32)
+                (call_indirect 1 (param i32) (result i32) (local.get 0) (local.get 0))))"#;
+        let wasm = wat::parse_str(wat).unwrap();
+        let info = ModuleInfo::parse(&wasm).unwrap();
+        let f = tables(&wasm, &info).unwrap();
+        assert_eq!(f.contents, vec![None, None]);
+        assert!(f.calls.is_empty());
+    }
+
+    #[test]
+    fn large_code_arrays_leave_the_table_unfrozen() {
+        let n = MAX_CALL_ARRAY_ENTRIES / 2 + 1;
+        let two_signatures = format!(
+            "(table {n} funcref) (elem (i32.const 0) func $a) \
+             (func (call_indirect (param f32) (f32.const 0) (i32.const 0)))"
+        );
+        assert_eq!(frozen(&two_signatures), None);
+        let one_signature = format!("(table {n} funcref) (elem (i32.const 0) func $a)");
+        assert!(frozen(&one_signature).is_some());
+    }
+}
