@@ -36,17 +36,8 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
             let ty = u.info.types[*type_index as usize].clone();
             let index = t.pop_int();
             let args = t.pop_n(ty.params().len());
-            if let Some(elements) = u.info.frozen_table(*table_index) {
-                let fty = u.t.func(u.cx, &ty);
-                let call = frozen_table_call(
-                    t,
-                    *table_index,
-                    *type_index,
-                    elements.len(),
-                    index,
-                    fty,
-                    &args,
-                )?;
+            if u.info.frozen_table(*table_index).is_some() {
+                let call = frozen_table_call(t, *table_index, *type_index, index, &args)?;
                 no_tail(call);
                 push_results(t, call, ty.results().len())?;
                 return Ok(true);
@@ -106,14 +97,13 @@ fn frozen_table_call<'ctx>(
     t: &mut FuncTranslator<'_, 'ctx>,
     table: u32,
     type_index: u32,
-    len: usize,
     index: IntValue<'ctx>,
-    fty: FunctionType<'ctx>,
     args: &[inkwell::values::BasicValueEnum<'ctx>],
 ) -> Result<CallSiteValue<'ctx>> {
     let (u, b) = (t.u, t.b);
+    let elements = u.info.frozen_table(table).expect("a frozen table").len();
     let index = b.build_int_z_extend(index, u.t.i64, "")?;
-    let len = u.t.i64.const_int(len as u64, false);
+    let len = u.t.i64.const_int(elements as u64, false);
     let oob = b.build_int_compare(IntPredicate::UGE, index, len, "")?;
     t.env.trap_if(u, b, oob, TrapCode::UndefinedElement)?;
     let array = crate::frozen::code_array(u, table, type_index)?;
@@ -121,6 +111,7 @@ fn frozen_table_call<'ctx>(
     let slot = unsafe { b.build_in_bounds_gep(u.t.ptr, array.as_pointer_value(), &[index], "")? };
     let code = b.build_load(u.t.ptr, slot, "")?.into_pointer_value();
     let vmctx = t.env.vmctx;
+    let fty = u.t.func(u.cx, &u.info.types[type_index as usize]);
     indirect(t, fty, code, vmctx, args)
 }
 
