@@ -2,7 +2,10 @@
 //! target, with the C runtime objects rustup ships, so that `kiln build`
 //! can link static executables with no dependency beyond the kernel. The
 //! files are embedded in the kiln binary. Without the musl target, kiln
-//! still builds; `kiln build` then says what to install.
+//! still builds; `kiln build` then says what to install. When the
+//! environment sets `KILN_REQUIRE_STATIC_RT` (xtask does, for the tests,
+//! the demo and the benchmarks), a static runtime that cannot be built
+//! fails the build, with the reason, instead of quietly leaving it out.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -22,12 +25,19 @@ fn main() {
     println!("cargo:rerun-if-changed=rt/abi/src");
     println!("cargo:rerun-if-changed=rt/mem/src");
     println!("cargo:rerun-if-changed=rt/Cargo.toml");
+    println!("cargo:rerun-if-env-changed=KILN_REQUIRE_STATIC_RT");
     println!("cargo::rustc-check-cfg=cfg(kiln_static_rt)");
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     let arch = std::env::var("CARGO_CFG_TARGET_ARCH").unwrap();
     let target = format!("{arch}-unknown-linux-musl");
     match build_static_rt(&out, &target) {
         Ok(()) => println!("cargo:rustc-cfg=kiln_static_rt"),
+        Err(e) if std::env::var_os("KILN_REQUIRE_STATIC_RT").is_some() => {
+            eprintln!("{e}");
+            panic!(
+                "the static runtime is required (KILN_REQUIRE_STATIC_RT) and cannot be built: {e}"
+            );
+        }
         Err(e) => println!("cargo:warning=kiln build (static executables) disabled: {e}"),
     }
     std::fs::write(out.join("static_target.txt"), &target).unwrap();
@@ -44,6 +54,11 @@ fn build_static_rt(out: &Path, target: &str) -> Result<(), String> {
         .join("lib/rustlib")
         .join(target)
         .join("lib/self-contained");
+    // Once the target is installed, the next build tries again.
+    println!(
+        "cargo:rerun-if-changed={}",
+        crt_dir.join("libc.a").display()
+    );
     if !crt_dir.join("libc.a").is_file() {
         return Err(format!("rust target {target} is not installed (rustup target add {target}, or cargo xtask setup)"));
     }
@@ -74,9 +89,18 @@ fn build_static_rt(out: &Path, target: &str) -> Result<(), String> {
         }
     }
     cmd.env("CARGO_PROFILE_RELEASE_PANIC", "abort");
-    let status = cmd.status().map_err(|e| e.to_string())?;
-    if !status.success() {
-        return Err(format!("building kiln-rt for {target} failed"));
+    let built = cmd
+        .output()
+        .map_err(|e| format!("cannot start cargo: {e}"))?;
+    if !built.status.success() {
+        let stderr = String::from_utf8_lossy(&built.stderr);
+        let tail: Vec<&str> = stderr.lines().rev().take(40).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        return Err(format!(
+            "building kiln-rt for {target} failed ({}):\n{}",
+            built.status,
+            tail.join("\n")
+        ));
     }
     let lib = out
         .join("rt-build")

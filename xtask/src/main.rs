@@ -61,6 +61,9 @@ pub fn run(cmd: &mut Command) -> Result<()> {
 fn cargo() -> Command {
     let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     c.current_dir(root());
+    // Setup has installed the musl target, so a kiln without `kiln build`
+    // would be a broken build: build.rs fails and says why.
+    c.env("KILN_REQUIRE_STATIC_RT", "1");
     c
 }
 
