@@ -29,6 +29,12 @@ const PROGRAM: &str = r#"(module
                      (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
   (func $forever (export "forever") (param i32) (result i32)
     (i32.add (call $forever (local.get 0)) (i32.const 1)))
+  (func $sink (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (i32.const 0))
+      (else (i32.sub (local.get 0)
+        (call $sink (i32.sub (local.get 0) (i32.const 1)))))))
+  (func (export "deep") (param i32) (result i32) (call $sink (local.get 0)))
   (func $load (export "load") (param i32) (result i32) (i32.load (local.get 0)))
   (func $div (export "div") (param i32 i32) (result i32) (i32.div_u (local.get 0) (local.get 1)))
   (func $start (export "_start") (drop (call $fib (i32.const 10))))
@@ -79,6 +85,13 @@ fn traps_exit_134_with_kind_and_backtrace() {
             vec!["--invoke", "forever", "1"],
             "trap: call stack exhausted",
             "forever",
+        ),
+        // A private function that uses no vmctx but to pass it to itself:
+        // the optimizer must not drop the parameter its stack check needs.
+        (
+            vec!["--invoke", "deep", "100000000"],
+            "trap: call stack exhausted",
+            "sink",
         ),
         // The table is frozen: these come from the trap stubs of its
         // code arrays, on behalf of their caller.

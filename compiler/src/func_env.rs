@@ -354,6 +354,20 @@ impl<'ctx> FuncEnv<'ctx> {
         Ok(bb)
     }
 
+    /// This frame's frame pointer (what the stack check compares with the
+    /// limit, and where a backtrace starts).
+    pub fn frame_address(u: &UnitCx<'ctx, '_>, b: &Builder<'ctx>) -> Result<PointerValue<'ctx>> {
+        Ok(b.build_call(
+            u.intrinsic("llvm.frameaddress", &[u.t.ptr.into()]),
+            &[u.t.i32.const_zero().into()],
+            "fp",
+        )?
+        .try_as_basic_value()
+        .basic()
+        .unwrap()
+        .into_pointer_value())
+    }
+
     /// Call the trap builtin for `code` here (it does not return), on
     /// behalf of wasm function `func_index`, with this frame's frame pointer
     /// to start the backtrace from.
@@ -374,15 +388,7 @@ impl<'ctx> FuncEnv<'ctx> {
             true,
         )?
         .into_pointer_value();
-        let frame = b
-            .build_call(
-                u.intrinsic("llvm.frameaddress", &[u.t.ptr.into()]),
-                &[u.t.i32.const_zero().into()],
-                "fp",
-            )?
-            .try_as_basic_value()
-            .basic()
-            .unwrap();
+        let frame = Self::frame_address(u, b)?;
         let ty = u.t.void.fn_type(
             &[
                 u.t.ptr.into(),

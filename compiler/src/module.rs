@@ -28,6 +28,9 @@ pub struct ModuleInfo<'a> {
     pub local: Vec<bool>,
     /// The frozen tables (see `frozen.rs`); set with `local`.
     pub frozen: crate::frozen::FrozenTables,
+    /// Functions kept out of line at their only call site (see
+    /// `out_of_line.rs`), by function index; set with `local`.
+    pub out_of_line: Vec<bool>,
 }
 
 impl<'a> ModuleInfo<'a> {
@@ -71,6 +74,7 @@ impl<'a> ModuleInfo<'a> {
             memory_image: None,
             local: Vec::new(),
             frozen: Default::default(),
+            out_of_line: Vec::new(),
         };
         info.metadata.extend_from_slice(&wasm[..8.min(wasm.len())]);
         for payload in Parser::new(0).parse_all(wasm) {

@@ -12,7 +12,6 @@ use inkwell::basic_block::BasicBlock;
 use inkwell::builder::Builder;
 use inkwell::types::BasicTypeEnum;
 use inkwell::values::{BasicValue, BasicValueEnum, FloatValue, IntValue, PhiValue, PointerValue};
-use kiln_abi::{TrapCode, VMOffsets};
 use wasmparser::{BlockType, FunctionBody, Operator};
 
 pub enum FrameKind<'ctx> {
@@ -92,6 +91,13 @@ pub fn translate_function<'a, 'ctx>(
             attr("tune-cpu", "generic"),
         );
     }
+    if u.info.out_of_line.get(func_index as usize) == Some(&true) {
+        let noinline = inkwell::attributes::Attribute::get_named_enum_kind_id("noinline");
+        func.add_attribute(
+            inkwell::attributes::AttributeLoc::Function,
+            u.cx.create_enum_attribute(noinline, 0),
+        );
+    }
     if u.info.is_local(func_index) {
         // Local linkage must have default visibility.
         func.as_global_value()
@@ -139,9 +145,6 @@ pub fn translate_function<'a, 'ctx>(
         }
     }
     b.position_at_end(start);
-    if !is_small_leaf(body, t.locals.len())? {
-        t.stack_check()?;
-    }
     let ret = u.cx.append_basic_block(func, "return");
     let results: Vec<BasicTypeEnum> = ty.results().iter().map(|r| u.t.val(*r)).collect();
     let merge_phis = t.make_phis(ret, &results)?;
@@ -170,28 +173,7 @@ pub fn translate_function<'a, 'ctx>(
     }
     b.position_at_end(entry);
     b.build_unconditional_branch(start)?;
-    Ok(())
-}
-
-/// Locals (parameters included) a leaf may have and still skip the stack
-/// check: with spills its frame stays far below the runtime's reserve.
-const SMALL_LEAF_LOCALS: usize = 1000;
-
-/// A function that calls no wasm function and has few locals: its frame is
-/// bounded, and the runtime keeps 256 KiB of stack below the limit for host
-/// code, so it needs no stack check of its own; only its callers, which
-/// check theirs, can exhaust the stack. Leaves are the most called functions.
-fn is_small_leaf(body: &FunctionBody<'_>, locals: usize) -> Result<bool> {
-    if locals > SMALL_LEAF_LOCALS {
-        return Ok(false);
-    }
-    let mut reader = body.get_operators_reader()?;
-    while !reader.eof() {
-        if calls_wasm(&reader.read()?) {
-            return Ok(false);
-        }
-    }
-    Ok(true)
+    crate::stack_check::arrange(u, b, func, func_index, body, t.locals.len())
 }
 
 /// Operators that call a wasm function (directly, through a table or a
@@ -209,34 +191,6 @@ pub fn calls_wasm(op: &Operator) -> bool {
 }
 
 impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
-    /// Functions check the stack limit on entry (all but small leaves, see
-    /// `is_small_leaf`), so that exhaustion is a trap, never a fault.
-    fn stack_check(&mut self) -> Result<()> {
-        let (u, b) = (self.u, self.b);
-        let sp = b
-            .build_call(
-                u.intrinsic("llvm.frameaddress", &[u.t.ptr.into()]),
-                &[u.t.i32.const_zero().into()],
-                "sp",
-            )?
-            .try_as_basic_value()
-            .basic()
-            .unwrap()
-            .into_pointer_value();
-        let sp = b.build_ptr_to_int(sp, u.t.i64, "")?;
-        let limit = FuncEnv::load_at(
-            u,
-            b,
-            self.env.vmctx,
-            VMOffsets::STACK_LIMIT,
-            u.t.i64.into(),
-            false,
-        )?;
-        let over =
-            b.build_int_compare(inkwell::IntPredicate::ULT, sp, limit.into_int_value(), "")?;
-        self.env.trap_if(u, b, over, TrapCode::CallStackExhausted)
-    }
-
     fn operator(&mut self, op: &Operator) -> Result<()> {
         if matches!(op, Operator::Loop { .. } | Operator::Else | Operator::End) {
             // Control flow joins here (see `addr_facts`).

@@ -3,42 +3,44 @@ source_filename = "kiln_unit0"
 target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
 target triple = "x86_64-unknown-linux-gnu"
 
+; Function Attrs: nounwind
 define hidden i32 @kiln_f0(ptr %0, i32 %1) local_unnamed_addr #0 section "kiln_wasm_code" {
-entry:
-  %sp = tail call ptr @llvm.frameaddress.p0(i32 0)
-  %2 = ptrtoint ptr %sp to i64
+stack_check:
+  %fp = call ptr @llvm.frameaddress.p0(i32 0)
+  %2 = ptrtoint ptr %fp to i64
   %3 = load i64, ptr %0, align 8
-  %4 = icmp ugt i64 %3, %2
-  br i1 %4, label %trap_CallStackExhausted, label %ok, !prof !0
+  %4 = icmp ult i64 %2, %3
+  br i1 %4, label %trap_CallStackExhausted, label %entry, !prof !0
 
-trap_CallStackExhausted:                          ; preds = %entry
-  %5 = getelementptr inbounds nuw i8, ptr %0, i64 8
-  %6 = load ptr, ptr %5, align 8, !invariant.load !1
-  %7 = load ptr, ptr %6, align 8, !invariant.load !1
-  tail call void %7(ptr nonnull %0, i32 10, i32 0, ptr %sp) #2
-  unreachable
+entry:                                            ; preds = %stack_check
+  %5 = icmp eq i32 %1, 0
+  br i1 %5, label %if_end, label %else
 
-ok:                                               ; preds = %entry
-  %8 = icmp eq i32 %1, 0
-  br i1 %8, label %if_end, label %else
-
-else:                                             ; preds = %ok
-  %9 = add i32 %1, -1
-  %10 = notail call i32 @kiln_f0(ptr nonnull %0, i32 %9)
-  %11 = add i32 %10, 1
+else:                                             ; preds = %entry
+  %6 = add i32 %1, -1
+  %7 = notail call i32 @kiln_f0(ptr %0, i32 %6)
+  %8 = add i32 %7, 1
   br label %if_end
 
-if_end:                                           ; preds = %ok, %else
-  %12 = phi i32 [ %11, %else ], [ 0, %ok ]
-  ret i32 %12
+if_end:                                           ; preds = %entry, %else
+  %9 = phi i32 [ %8, %else ], [ 0, %entry ]
+  ret i32 %9
+
+trap_CallStackExhausted:                          ; preds = %stack_check
+  %10 = getelementptr inbounds i8, ptr %0, i64 8
+  %11 = load ptr, ptr %10, align 8, !invariant.load !1
+  %12 = load ptr, ptr %11, align 8, !invariant.load !1
+  %fp2 = call ptr @llvm.frameaddress.p0(i32 0)
+  call void %12(ptr %0, i32 10, i32 0, ptr %fp2) #2
+  unreachable
 }
 
-; Function Attrs: mustprogress nocallback nofree nosync nounwind willreturn memory(none)
+; Function Attrs: nocallback nofree nosync nounwind willreturn memory(none)
 declare ptr @llvm.frameaddress.p0(i32 immarg) #1
 
-attributes #0 = { "frame-pointer"="all" "tune-cpu"="generic" }
-attributes #1 = { mustprogress nocallback nofree nosync nounwind willreturn memory(none) }
+attributes #0 = { nounwind "frame-pointer"="all" "tune-cpu"="generic" }
+attributes #1 = { nocallback nofree nosync nounwind willreturn memory(none) }
 attributes #2 = { cold noreturn }
 
-!0 = !{!"branch_weights", !"expected", i32 1, i32 2000}
+!0 = !{!"branch_weights", i32 1, i32 2000}
 !1 = !{}

@@ -26,37 +26,39 @@ entry:
 }
 
 define hidden i32 @kiln_f3(ptr %0, i32 %1, i32 %2) local_unnamed_addr #1 section "kiln_wasm_code" {
-entry:
-  %sp = tail call ptr @llvm.frameaddress.p0(i32 0)
-  %3 = ptrtoint ptr %sp to i64
+stack_check:
+  %fp2 = call ptr @llvm.frameaddress.p0(i32 0)
+  %3 = ptrtoint ptr %fp2 to i64
   %4 = load i64, ptr %0, align 8
-  %5 = icmp ugt i64 %4, %3
-  br i1 %5, label %trap_CallStackExhausted, label %ok, !prof !0
+  %5 = icmp ult i64 %3, %4
+  br i1 %5, label %trap_CallStackExhausted, label %entry, !prof !0
 
-trap_CallStackExhausted:                          ; preds = %entry
-  %6 = getelementptr inbounds nuw i8, ptr %0, i64 8
-  %7 = load ptr, ptr %6, align 8, !invariant.load !1
-  %8 = load ptr, ptr %7, align 8, !invariant.load !1
-  tail call void %8(ptr nonnull %0, i32 10, i32 3, ptr %sp) #3
+entry:                                            ; preds = %stack_check
+  %6 = icmp ugt i32 %1, 3
+  br i1 %6, label %trap_UndefinedElement, label %ok, !prof !1
+
+trap_UndefinedElement:                            ; preds = %entry
+  %7 = getelementptr inbounds nuw i8, ptr %0, i64 8
+  %8 = load ptr, ptr %7, align 8, !invariant.load !2
+  %9 = load ptr, ptr %8, align 8, !invariant.load !2
+  %fp = tail call ptr @llvm.frameaddress.p0(i32 0)
+  tail call void %9(ptr %0, i32 4, i32 3, ptr %fp) #3
   unreachable
 
 ok:                                               ; preds = %entry
-  %9 = icmp ugt i32 %1, 3
-  br i1 %9, label %trap_UndefinedElement, label %ok2, !prof !0
+  %10 = zext nneg i32 %1 to i64
+  %11 = getelementptr inbounds nuw ptr, ptr @kiln_table0_calls_t0, i64 %10
+  %12 = load ptr, ptr %11, align 8
+  %13 = notail call i32 %12(ptr %0, i32 %2)
+  ret i32 %13
 
-trap_UndefinedElement:                            ; preds = %ok
-  %10 = getelementptr inbounds nuw i8, ptr %0, i64 8
-  %11 = load ptr, ptr %10, align 8, !invariant.load !1
-  %12 = load ptr, ptr %11, align 8, !invariant.load !1
-  tail call void %12(ptr nonnull %0, i32 4, i32 3, ptr %sp) #3
+trap_CallStackExhausted:                          ; preds = %stack_check
+  %14 = getelementptr inbounds i8, ptr %0, i64 8
+  %15 = load ptr, ptr %14, align 8, !invariant.load !2
+  %16 = load ptr, ptr %15, align 8, !invariant.load !2
+  %fp3 = call ptr @llvm.frameaddress.p0(i32 0)
+  call void %16(ptr %0, i32 10, i32 3, ptr %fp3) #3
   unreachable
-
-ok2:                                              ; preds = %ok
-  %13 = zext nneg i32 %1 to i64
-  %14 = getelementptr inbounds nuw ptr, ptr @kiln_table0_calls_t0, i64 %13
-  %15 = load ptr, ptr %14, align 8
-  %16 = notail call i32 %15(ptr nonnull %0, i32 %2)
-  ret i32 %16
 }
 
 ; Function Attrs: mustprogress nocallback nofree nosync nounwind willreturn memory(none)
@@ -67,5 +69,6 @@ attributes #1 = { "frame-pointer"="all" "tune-cpu"="generic" }
 attributes #2 = { mustprogress nocallback nofree nosync nounwind willreturn memory(none) }
 attributes #3 = { cold noreturn }
 
-!0 = !{!"branch_weights", !"expected", i32 1, i32 2000}
-!1 = !{}
+!0 = !{!"branch_weights", i32 1, i32 2000}
+!1 = !{!"branch_weights", !"expected", i32 1, i32 2000}
+!2 = !{}

@@ -11,7 +11,7 @@
 ;; CHECK: icmp ugt i32 %{{[0-9]+}}, 3
 ;; CHECK: getelementptr inbounds nuw ptr, ptr @kiln_table0_calls_t0
 ;; CHECK: @kiln_table0_calls_t0 = external hidden {{.*}}constant [4 x ptr]
-;; CHECK: call i32 %{{[0-9]+}}(ptr nonnull %0, i32 %2)
+;; CHECK: call i32 %{{[0-9]+}}(ptr %0, i32 %2)
 ;; CHECK-NOT: -2013265911
 (module
   (type $ii (func (param i32) (result i32)))

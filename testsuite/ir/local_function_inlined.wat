@@ -1,7 +1,8 @@
 ;; A function nothing outside the module can reach, called once, is
 ;; private to its unit: LLVM inlines it whatever its size, as clang does
-;; with a static function (wasm2c's output gets this from clang). Exported,
-;; the same helper (40 multiply-adds) stays a call.
+;; with a static function (wasm2c's output gets this from clang), unless it
+;; dwarfs its caller (single_call_out_of_line.wat). Exported, the same
+;; helper (40 multiply-adds) stays a call.
 ;; OPTIONS: guard -O2
 ;; CHECK-NOT: @kiln_f0
 (module
@@ -47,5 +48,17 @@
     (local.set 1 (i32.add (i32.mul (local.get 1) (i32.const 79)) (i32.xor (local.get 0) (i32.const 267))))
     (local.set 1 (i32.add (i32.mul (local.get 1) (i32.const 81)) (i32.xor (local.get 0) (i32.const 274))))
     (local.get 1))
-  (func (export "run") (param i32) (result i32)
-    (call $helper (local.get 0))))
+  (func (export "run") (param i32) (result i32) (local i32)
+    (local.set 1 (i32.xor (i32.rotl (local.get 1) (i32.const 3)) (i32.add (local.get 0) (i32.const 111))))
+    (local.set 1 (i32.xor (i32.rotl (local.get 1) (i32.const 4)) (i32.add (local.get 0) (i32.const 148))))
+    (local.set 1 (i32.xor (i32.rotl (local.get 1) (i32.const 5)) (i32.add (local.get 0) (i32.const 185))))
+    (local.set 1 (i32.xor (i32.rotl (local.get 1) (i32.const 6)) (i32.add (local.get 0) (i32.const 222))))
+    (local.set 1 (i32.xor (i32.rotl (local.get 1) (i32.const 7)) (i32.add (local.get 0) (i32.const 259))))
+    (local.set 1 (i32.xor (i32.rotl (local.get 1) (i32.const 8)) (i32.add (local.get 0) (i32.const 296))))
+    (local.set 1 (i32.xor (i32.rotl (local.get 1) (i32.const 9)) (i32.add (local.get 0) (i32.const 333))))
+    (local.set 1 (i32.xor (i32.rotl (local.get 1) (i32.const 10)) (i32.add (local.get 0) (i32.const 370))))
+    (local.set 1 (i32.xor (i32.rotl (local.get 1) (i32.const 11)) (i32.add (local.get 0) (i32.const 407))))
+    (local.set 1 (i32.xor (i32.rotl (local.get 1) (i32.const 12)) (i32.add (local.get 0) (i32.const 444))))
+    (local.set 1 (i32.xor (i32.rotl (local.get 1) (i32.const 13)) (i32.add (local.get 0) (i32.const 481))))
+    (local.set 1 (i32.xor (i32.rotl (local.get 1) (i32.const 14)) (i32.add (local.get 0) (i32.const 518))))
+    (i32.add (local.get 1) (call $helper (local.get 0)))))

@@ -4,65 +4,69 @@ target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:
 target triple = "x86_64-unknown-linux-gnu"
 
 define hidden i32 @kiln_f0(ptr %0, i32 %1, i32 %2) local_unnamed_addr #0 section "kiln_wasm_code" {
-entry:
-  %sp = tail call ptr @llvm.frameaddress.p0(i32 0)
-  %3 = ptrtoint ptr %sp to i64
+stack_check:
+  %fp5 = call ptr @llvm.frameaddress.p0(i32 0)
+  %3 = ptrtoint ptr %fp5 to i64
   %4 = load i64, ptr %0, align 8
-  %5 = icmp ugt i64 %4, %3
-  br i1 %5, label %trap_CallStackExhausted, label %ok, !prof !0
+  %5 = icmp ult i64 %3, %4
+  br i1 %5, label %trap_CallStackExhausted, label %entry, !prof !0
 
-trap_CallStackExhausted:                          ; preds = %entry
-  %6 = getelementptr inbounds nuw i8, ptr %0, i64 8
+entry:                                            ; preds = %stack_check
+  %6 = getelementptr inbounds nuw i8, ptr %0, i64 48
   %7 = load ptr, ptr %6, align 8, !invariant.load !1
-  %8 = load ptr, ptr %7, align 8, !invariant.load !1
-  tail call void %8(ptr nonnull %0, i32 10, i32 0, ptr %sp) #2
+  %8 = getelementptr inbounds nuw i8, ptr %7, i64 8
+  %9 = load i64, ptr %8, align 8
+  %10 = zext i32 %2 to i64
+  %.not = icmp ugt i64 %9, %10
+  br i1 %.not, label %ok, label %trap_UndefinedElement, !prof !2
+
+trap_UndefinedElement:                            ; preds = %entry
+  %11 = getelementptr inbounds nuw i8, ptr %0, i64 8
+  %12 = load ptr, ptr %11, align 8, !invariant.load !1
+  %13 = load ptr, ptr %12, align 8, !invariant.load !1
+  %fp = tail call ptr @llvm.frameaddress.p0(i32 0)
+  tail call void %13(ptr nonnull %0, i32 4, i32 0, ptr %fp) #2
   unreachable
 
 ok:                                               ; preds = %entry
-  %9 = getelementptr inbounds nuw i8, ptr %0, i64 48
-  %10 = load ptr, ptr %9, align 8, !invariant.load !1
-  %11 = getelementptr inbounds nuw i8, ptr %10, i64 8
-  %12 = load i64, ptr %11, align 8
-  %13 = zext i32 %2 to i64
-  %.not = icmp ugt i64 %12, %13
-  br i1 %.not, label %ok2, label %trap_UndefinedElement, !prof !2
-
-trap_UndefinedElement:                            ; preds = %ok
-  %14 = getelementptr inbounds nuw i8, ptr %0, i64 8
-  %15 = load ptr, ptr %14, align 8, !invariant.load !1
-  %16 = load ptr, ptr %15, align 8, !invariant.load !1
-  tail call void %16(ptr nonnull %0, i32 4, i32 0, ptr %sp) #2
-  unreachable
-
-ok2:                                              ; preds = %ok
-  %17 = load ptr, ptr %10, align 8
-  %18 = getelementptr [32 x i8], ptr %17, i64 %13
-  %19 = getelementptr inbounds nuw i8, ptr %18, i64 16
-  %20 = load i32, ptr %19, align 4
-  switch i32 %20, label %trap_IndirectCallTypeMismatch [
-    i32 -2013265911, label %ok3
+  %14 = load ptr, ptr %7, align 8
+  %15 = getelementptr [32 x i8], ptr %14, i64 %10
+  %16 = getelementptr inbounds nuw i8, ptr %15, i64 16
+  %17 = load i32, ptr %16, align 4
+  switch i32 %17, label %trap_IndirectCallTypeMismatch [
+    i32 -2013265911, label %ok1
     i32 0, label %trap_UninitializedElement
   ], !prof !3
 
-ok3:                                              ; preds = %ok2
-  %21 = load ptr, ptr %18, align 8
-  %22 = getelementptr inbounds nuw i8, ptr %18, i64 8
-  %23 = load ptr, ptr %22, align 8
-  %24 = notail call i32 %21(ptr %23, i32 %1)
-  ret i32 %24
+ok1:                                              ; preds = %ok
+  %18 = load ptr, ptr %15, align 8
+  %19 = getelementptr inbounds nuw i8, ptr %15, i64 8
+  %20 = load ptr, ptr %19, align 8
+  %21 = notail call i32 %18(ptr %20, i32 %1)
+  ret i32 %21
 
-trap_UninitializedElement:                        ; preds = %ok2
+trap_UninitializedElement:                        ; preds = %ok
+  %22 = getelementptr inbounds nuw i8, ptr %0, i64 8
+  %23 = load ptr, ptr %22, align 8, !invariant.load !1
+  %24 = load ptr, ptr %23, align 8, !invariant.load !1
+  %fp2 = tail call ptr @llvm.frameaddress.p0(i32 0)
+  tail call void %24(ptr nonnull %0, i32 5, i32 0, ptr %fp2) #2
+  unreachable
+
+trap_IndirectCallTypeMismatch:                    ; preds = %ok
   %25 = getelementptr inbounds nuw i8, ptr %0, i64 8
   %26 = load ptr, ptr %25, align 8, !invariant.load !1
   %27 = load ptr, ptr %26, align 8, !invariant.load !1
-  tail call void %27(ptr nonnull %0, i32 5, i32 0, ptr %sp) #2
+  %fp3 = tail call ptr @llvm.frameaddress.p0(i32 0)
+  tail call void %27(ptr nonnull %0, i32 6, i32 0, ptr %fp3) #2
   unreachable
 
-trap_IndirectCallTypeMismatch:                    ; preds = %ok2
-  %28 = getelementptr inbounds nuw i8, ptr %0, i64 8
+trap_CallStackExhausted:                          ; preds = %stack_check
+  %28 = getelementptr inbounds i8, ptr %0, i64 8
   %29 = load ptr, ptr %28, align 8, !invariant.load !1
   %30 = load ptr, ptr %29, align 8, !invariant.load !1
-  tail call void %30(ptr nonnull %0, i32 6, i32 0, ptr %sp) #2
+  %fp6 = call ptr @llvm.frameaddress.p0(i32 0)
+  call void %30(ptr %0, i32 10, i32 0, ptr %fp6) #2
   unreachable
 }
 
@@ -70,66 +74,69 @@ trap_IndirectCallTypeMismatch:                    ; preds = %ok2
 declare ptr @llvm.frameaddress.p0(i32 immarg) #1
 
 define hidden i32 @kiln_f1(ptr %0, i32 %1) local_unnamed_addr #0 section "kiln_wasm_code" {
-entry:
-  %2 = getelementptr inbounds nuw i8, ptr %0, i64 60
-  %3 = load i32, ptr %2, align 4, !invariant.load !1
-  %sp = tail call ptr @llvm.frameaddress.p0(i32 0)
-  %4 = ptrtoint ptr %sp to i64
-  %5 = load i64, ptr %0, align 8
-  %6 = icmp ugt i64 %5, %4
-  br i1 %6, label %trap_CallStackExhausted, label %ok, !prof !0
+stack_check:
+  %fp16 = call ptr @llvm.frameaddress.p0(i32 0)
+  %2 = ptrtoint ptr %fp16 to i64
+  %3 = load i64, ptr %0, align 8
+  %4 = icmp ult i64 %2, %3
+  br i1 %4, label %trap_CallStackExhausted, label %entry, !prof !0
 
-trap_CallStackExhausted:                          ; preds = %entry
-  %7 = getelementptr inbounds nuw i8, ptr %0, i64 8
-  %8 = load ptr, ptr %7, align 8, !invariant.load !1
-  %9 = load ptr, ptr %8, align 8, !invariant.load !1
-  tail call void %9(ptr nonnull %0, i32 10, i32 1, ptr %sp) #2
+entry:                                            ; preds = %stack_check
+  %5 = getelementptr inbounds nuw i8, ptr %0, i64 48
+  %6 = load ptr, ptr %5, align 8, !invariant.load !1
+  %7 = getelementptr inbounds nuw i8, ptr %6, i64 8
+  %8 = load i64, ptr %7, align 8
+  %9 = zext i32 %1 to i64
+  %.not = icmp ugt i64 %8, %9
+  br i1 %.not, label %ok, label %trap_UndefinedElement, !prof !2
+
+trap_UndefinedElement:                            ; preds = %entry
+  %10 = getelementptr inbounds nuw i8, ptr %0, i64 8
+  %11 = load ptr, ptr %10, align 8, !invariant.load !1
+  %12 = load ptr, ptr %11, align 8, !invariant.load !1
+  %fp = tail call ptr @llvm.frameaddress.p0(i32 0)
+  tail call void %12(ptr nonnull %0, i32 4, i32 1, ptr %fp) #2
   unreachable
 
 ok:                                               ; preds = %entry
-  %10 = getelementptr inbounds nuw i8, ptr %0, i64 48
-  %11 = load ptr, ptr %10, align 8, !invariant.load !1
-  %12 = getelementptr inbounds nuw i8, ptr %11, i64 8
-  %13 = load i64, ptr %12, align 8
-  %14 = zext i32 %1 to i64
-  %.not = icmp ugt i64 %13, %14
-  br i1 %.not, label %ok2, label %trap_UndefinedElement, !prof !2
+  %13 = load ptr, ptr %6, align 8
+  %14 = getelementptr inbounds nuw i8, ptr %0, i64 60
+  %15 = load i32, ptr %14, align 4, !invariant.load !1
+  %16 = getelementptr [32 x i8], ptr %13, i64 %9
+  %17 = getelementptr inbounds nuw i8, ptr %16, i64 16
+  %18 = load i32, ptr %17, align 4
+  %.not14 = icmp eq i32 %18, %15
+  br i1 %.not14, label %ok1, label %bad_callee, !prof !2
 
-trap_UndefinedElement:                            ; preds = %ok
-  %15 = getelementptr inbounds nuw i8, ptr %0, i64 8
-  %16 = load ptr, ptr %15, align 8, !invariant.load !1
-  %17 = load ptr, ptr %16, align 8, !invariant.load !1
-  tail call void %17(ptr nonnull %0, i32 4, i32 1, ptr %sp) #2
-  unreachable
+bad_callee:                                       ; preds = %ok
+  %19 = icmp eq i32 %18, 0
+  %20 = getelementptr inbounds nuw i8, ptr %0, i64 8
+  %21 = load ptr, ptr %20, align 8, !invariant.load !1
+  %22 = load ptr, ptr %21, align 8, !invariant.load !1
+  %fp2 = tail call ptr @llvm.frameaddress.p0(i32 0)
+  br i1 %19, label %trap_UninitializedElement, label %trap_IndirectCallTypeMismatch
 
-ok2:                                              ; preds = %ok
-  %18 = load ptr, ptr %11, align 8
-  %19 = getelementptr [32 x i8], ptr %18, i64 %14
-  %20 = getelementptr inbounds nuw i8, ptr %19, i64 16
-  %21 = load i32, ptr %20, align 4
-  %.not16 = icmp eq i32 %21, %3
-  br i1 %.not16, label %ok3, label %bad_callee, !prof !2
-
-bad_callee:                                       ; preds = %ok2
-  %22 = icmp eq i32 %21, 0
-  %23 = getelementptr inbounds nuw i8, ptr %0, i64 8
-  %24 = load ptr, ptr %23, align 8, !invariant.load !1
-  %25 = load ptr, ptr %24, align 8, !invariant.load !1
-  br i1 %22, label %trap_UninitializedElement, label %trap_IndirectCallTypeMismatch
-
-ok3:                                              ; preds = %ok2
-  %26 = load ptr, ptr %19, align 8
-  %27 = getelementptr inbounds nuw i8, ptr %19, i64 8
-  %28 = load ptr, ptr %27, align 8
-  %29 = notail call i32 %26(ptr %28, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1)
-  ret i32 %29
+ok1:                                              ; preds = %ok
+  %23 = load ptr, ptr %16, align 8
+  %24 = getelementptr inbounds nuw i8, ptr %16, i64 8
+  %25 = load ptr, ptr %24, align 8
+  %26 = notail call i32 %23(ptr %25, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1)
+  ret i32 %26
 
 trap_UninitializedElement:                        ; preds = %bad_callee
-  tail call void %25(ptr nonnull %0, i32 5, i32 1, ptr %sp) #2
+  tail call void %22(ptr nonnull %0, i32 5, i32 1, ptr %fp2) #2
   unreachable
 
 trap_IndirectCallTypeMismatch:                    ; preds = %bad_callee
-  tail call void %25(ptr nonnull %0, i32 6, i32 1, ptr %sp) #2
+  tail call void %22(ptr nonnull %0, i32 6, i32 1, ptr %fp2) #2
+  unreachable
+
+trap_CallStackExhausted:                          ; preds = %stack_check
+  %27 = getelementptr inbounds i8, ptr %0, i64 8
+  %28 = load ptr, ptr %27, align 8, !invariant.load !1
+  %29 = load ptr, ptr %28, align 8, !invariant.load !1
+  %fp17 = call ptr @llvm.frameaddress.p0(i32 0)
+  call void %29(ptr %0, i32 10, i32 1, ptr %fp17) #2
   unreachable
 }
 
@@ -137,7 +144,7 @@ attributes #0 = { "frame-pointer"="all" "tune-cpu"="generic" }
 attributes #1 = { mustprogress nocallback nofree nosync nounwind willreturn memory(none) }
 attributes #2 = { cold noreturn }
 
-!0 = !{!"branch_weights", !"expected", i32 1, i32 2000}
+!0 = !{!"branch_weights", i32 1, i32 2000}
 !1 = !{}
 !2 = !{!"branch_weights", !"expected", i32 2000, i32 1}
 !3 = !{!"branch_weights", i32 1, i32 4000, i32 1}
