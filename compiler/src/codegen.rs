@@ -160,7 +160,7 @@ pub fn compile_with_progress(
     info.local = crate::local::functions(wasm, &info, &units)?;
     info.frozen = crate::frozen::tables(wasm, &info)?;
     info.out_of_line = crate::out_of_line::functions(&info)?;
-    clock.lap("plan: units, local functions, frozen tables");
+    clock.lap("plan: units, local functions, frozen tables, out-of-line callees");
     let total = info.bodies.len();
     let done = AtomicUsize::new(0);
     let report = |n: usize| {
