@@ -89,29 +89,36 @@ fn build_static_rt(out: &Path, target: &str) -> Result<(), String> {
         }
     }
     cmd.env("CARGO_PROFILE_RELEASE_PANIC", "abort");
-    // A second try before giving up: CI once lost the runtime to a failure
-    // that no clean build here repeats.
-    let mut failure = String::new();
-    for _ in 0..2 {
-        let built = cmd
-            .output()
-            .map_err(|e| format!("cannot start cargo: {e}"))?;
-        if built.status.success() {
-            failure.clear();
-            break;
-        }
+    // Cargo asks rustc about the target with `rustc -`, and rustc then
+    // reads source from its stdin, which cargo makes /dev/null. Where
+    // /dev/null is a plain file (on this machine, and evidently on CI),
+    // other build steps running alongside write into it, and rustc fails
+    // with "couldn't read from stdin, as it did not contain valid UTF-8".
+    // A wrapper gives every rustc of the nested build that cargo gives
+    // /dev/null an empty pipe instead. Build scripts that pipe a probe
+    // program into `rustc -` (io-extras, rustix) keep their pipe.
+    let wrapper = out.join("rustc-with-empty-stdin");
+    let script = "#!/bin/sh\n\
+        if [ /dev/stdin -ef /dev/null ]; then : | exec \"$@\"; else exec \"$@\"; fi\n";
+    std::fs::write(&wrapper, script).map_err(|e| format!("{}: {e}", wrapper.display()))?;
+    std::fs::set_permissions(
+        &wrapper,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .map_err(|e| format!("{}: {e}", wrapper.display()))?;
+    cmd.env("RUSTC_WRAPPER", &wrapper);
+    let built = cmd
+        .output()
+        .map_err(|e| format!("cannot start cargo: {e}"))?;
+    if !built.status.success() {
         let stderr = String::from_utf8_lossy(&built.stderr);
         let tail: Vec<&str> = stderr.lines().rev().take(40).collect();
         let tail: Vec<&str> = tail.into_iter().rev().collect();
-        failure = format!(
+        return Err(format!(
             "building kiln-rt for {target} failed ({}):\n{}",
             built.status,
             tail.join("\n")
-        );
-        println!("cargo:warning={}", failure.replace('\n', " | "));
-    }
-    if !failure.is_empty() {
-        return Err(failure);
+        ));
     }
     let lib = out
         .join("rt-build")
