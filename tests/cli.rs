@@ -86,8 +86,10 @@ fn traps_exit_134_with_kind_and_backtrace() {
             "trap: call stack exhausted",
             "forever",
         ),
-        // A private function that uses no vmctx but to pass it to itself:
-        // the optimizer must not drop the parameter its stack check needs.
+        // A private recursion that calls only itself: on x86_64 it has no
+        // stack check and runs into the stack's guard page, which must be
+        // reported as exhaustion, not as a memory access (elsewhere the
+        // optimizer must not drop the vmctx its stack check needs).
         (
             vec!["--invoke", "deep", "100000000"],
             "trap: call stack exhausted",

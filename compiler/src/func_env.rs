@@ -368,9 +368,10 @@ impl<'ctx> FuncEnv<'ctx> {
         .into_pointer_value())
     }
 
-    /// Call the trap builtin for `code` here (it does not return), on
-    /// behalf of wasm function `func_index`, with this frame's frame pointer
-    /// to start the backtrace from.
+    /// Raise trap `code` here (it does not return), on behalf of wasm
+    /// function `func_index`. On x86_64, with a trap instruction; elsewhere
+    /// by calling the trap builtin, with this frame's frame pointer to start
+    /// the backtrace from.
     pub fn raise(
         u: &UnitCx<'ctx, '_>,
         b: &Builder<'ctx>,
@@ -378,6 +379,37 @@ impl<'ctx> FuncEnv<'ctx> {
         code: TrapCode,
         func_index: u32,
     ) -> Result<()> {
+        let cold = u.cx.create_enum_attribute(
+            inkwell::attributes::Attribute::get_named_enum_kind_id("cold"),
+            0,
+        );
+        let noreturn = u.cx.create_enum_attribute(
+            inkwell::attributes::Attribute::get_named_enum_kind_id("noreturn"),
+            0,
+        );
+        let call = if u.x86_64 {
+            // The layout `kiln_abi::trap_instruction` decodes.
+            let text = format!("ud2\n\t.byte {}\n\t.long {}", code as u32, func_index);
+            let ty = u.t.void.fn_type(&[], false);
+            let asm =
+                u.cx.create_inline_asm(ty, text, String::new(), true, false, None, false);
+            b.build_indirect_call(ty, asm, &[], "")?
+        } else {
+            Self::call_trap_builtin(u, b, vmctx, code, func_index)?
+        };
+        call.add_attribute(inkwell::attributes::AttributeLoc::Function, cold);
+        call.add_attribute(inkwell::attributes::AttributeLoc::Function, noreturn);
+        b.build_unreachable()?;
+        Ok(())
+    }
+
+    fn call_trap_builtin(
+        u: &UnitCx<'ctx, '_>,
+        b: &Builder<'ctx>,
+        vmctx: PointerValue<'ctx>,
+        code: TrapCode,
+        func_index: u32,
+    ) -> Result<inkwell::values::CallSiteValue<'ctx>> {
         let table = Self::load_at(u, b, vmctx, VMOffsets::BUILTINS, u.t.ptr.into(), true)?;
         let trap_fn = Self::load_at(
             u,
@@ -404,19 +436,7 @@ impl<'ctx> FuncEnv<'ctx> {
             u.t.i32.const_int(func_index as u64, false).into(),
             frame.into(),
         ];
-        let call = b.build_indirect_call(ty, trap_fn, &args, "")?;
-        let cold = u.cx.create_enum_attribute(
-            inkwell::attributes::Attribute::get_named_enum_kind_id("cold"),
-            0,
-        );
-        let noreturn = u.cx.create_enum_attribute(
-            inkwell::attributes::Attribute::get_named_enum_kind_id("noreturn"),
-            0,
-        );
-        call.add_attribute(inkwell::attributes::AttributeLoc::Function, cold);
-        call.add_attribute(inkwell::attributes::AttributeLoc::Function, noreturn);
-        b.build_unreachable()?;
-        Ok(())
+        Ok(b.build_indirect_call(ty, trap_fn, &args, "")?)
     }
 
     /// Continue only if `cond` is false; otherwise raise `code`.

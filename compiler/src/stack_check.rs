@@ -8,6 +8,19 @@
 //! with the function. A function with too many locals to count as small
 //! gets its check at once: it is too big to be inlined anyway.
 //!
+//! On x86_64 a function whose optimized code calls nothing but wasm
+//! functions needs no check either (`calls_out`). The check exists so that
+//! host code (imports, runtime builtins, library calls) always has the
+//! runtime's reserve below the limit to run in; wasm code that runs past
+//! the limit without calling host code ends in the guard page below the
+//! thread's stack, and the signal handler reports the fault, which is in
+//! wasm code, as call stack exhausted. Every path out of such a recursion
+//! into host code passes a function that checks, and a failed check traps
+//! with a trap instruction, which needs no stack. Frames larger than a
+//! page are probed page by page (`probe-stack`), so none steps over the
+//! guard page. Such a function gets no hold, so a private recursion that
+//! only passes its vmctx on loses it as native code would (`fib`).
+//!
 //! Why not earlier: LLVM's inliner would count the check, and its cold
 //! path that calls the trap builtin, as part of every callee: about 90 of
 //! the 225 that -O2 allows a callee at one call site (the hold costs 10).
@@ -29,9 +42,9 @@ use crate::unit::UnitCx;
 use inkwell::attributes::AttributeLoc;
 use inkwell::builder::Builder;
 use inkwell::types::FunctionType;
-use inkwell::values::{AsValueRef, FunctionValue, InstructionOpcode, PointerValue};
+use inkwell::values::{AsValueRef, BasicValueEnum, FunctionValue, InstructionOpcode, PointerValue};
 use kiln_abi::{TrapCode, VMOffsets};
-use wasmparser::FunctionBody;
+use wasmparser::{FunctionBody, Operator};
 
 const ATTRIBUTE: &str = "kiln-stack-check";
 
@@ -58,16 +71,122 @@ pub fn arrange<'ctx>(
     if locals > SMALL_LEAF_LOCALS {
         return check_on_entry(u, b, func, func_index);
     }
+    let (mut calls, mut out) = (false, false);
     let mut reader = body.get_operators_reader()?;
     while !reader.eof() {
-        if calls_wasm(&reader.read()?) {
-            let value = func_index.to_string();
-            let attr = u.cx.create_string_attribute(ATTRIBUTE, &value);
-            func.add_attribute(AttributeLoc::Function, attr);
-            return hold_vmctx(u, b, func);
+        let op = reader.read()?;
+        calls |= calls_wasm(&op);
+        out |= may_call_host(u, &op);
+    }
+    if !calls {
+        return Ok(());
+    }
+    let value = func_index.to_string();
+    let attr = u.cx.create_string_attribute(ATTRIBUTE, &value);
+    func.add_attribute(AttributeLoc::Function, attr);
+    if u.x86_64 && !out {
+        // Likely to need no check (see the module comment); should inlining
+        // bring in a call out, it brings a use of the vmctx with it.
+        return Ok(());
+    }
+    hold_vmctx(u, b, func)
+}
+
+/// Whether `op` may call code that is not wasm: an import, whatever a
+/// table holds, a runtime builtin, a library routine.
+fn may_call_host(u: &UnitCx, op: &Operator) -> bool {
+    match op {
+        Operator::Call { function_index } | Operator::ReturnCall { function_index } => {
+            *function_index < u.info.num_imported_funcs
+        }
+        Operator::CallIndirect { .. }
+        | Operator::ReturnCallIndirect { .. }
+        | Operator::CallRef { .. }
+        | Operator::ReturnCallRef { .. } => true,
+        Operator::MemoryGrow { .. }
+        | Operator::MemoryCopy { .. }
+        | Operator::MemoryFill { .. }
+        | Operator::MemoryInit { .. }
+        | Operator::DataDrop { .. }
+        | Operator::TableGrow { .. }
+        | Operator::TableFill { .. }
+        | Operator::TableCopy { .. }
+        | Operator::TableInit { .. }
+        | Operator::ElemDrop { .. }
+        | Operator::MemoryAtomicWait32 { .. }
+        | Operator::MemoryAtomicWait64 { .. }
+        | Operator::MemoryAtomicNotify { .. } => true,
+        _ => false,
+    }
+}
+
+/// Whether optimized `func` calls anything but wasm functions and
+/// intrinsics that become instructions: anything that may run host code.
+fn calls_out(u: &UnitCx, func: FunctionValue) -> bool {
+    let wasm_prefix = format!("{}_f", u.opts.prefix);
+    let hold = hold_asm(u).as_value_ref();
+    for block in func.get_basic_block_iter() {
+        for inst in block.get_instructions() {
+            if !matches!(
+                inst.get_opcode(),
+                InstructionOpcode::Call | InstructionOpcode::Invoke | InstructionOpcode::CallBr
+            ) {
+                continue;
+            }
+            let n = inst.get_num_operands();
+            let Some(callee) = inst.get_operand(n - 1).and_then(|o| o.value()) else {
+                return true;
+            };
+            if callee.as_value_ref() == hold {
+                continue;
+            }
+            // SAFETY: LLVMIsAInlineAsm only inspects the value's kind.
+            if !unsafe { llvm_sys::core::LLVMIsAInlineAsm(callee.as_value_ref()) }.is_null() {
+                continue; // a trap instruction
+            }
+            let name = match callee {
+                BasicValueEnum::PointerValue(p) if !p.is_const() => return true,
+                _ => callee.get_name().to_string_lossy().into_owned(),
+            };
+            let wasm = name
+                .strip_prefix(&wasm_prefix)
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()));
+            if !wasm && !inline_intrinsic(&name) {
+                return true;
+            }
         }
     }
-    Ok(())
+    false
+}
+
+/// Intrinsics that wasm lowers to and the code generator turns into
+/// instructions, never a library call (`llvm.memset` becomes one, and so
+/// may `llvm.floor` on a CPU without SSE4.1).
+fn inline_intrinsic(name: &str) -> bool {
+    const INLINE: &[&str] = &[
+        "llvm.lifetime.",
+        "llvm.assume",
+        "llvm.expect",
+        "llvm.ctlz.",
+        "llvm.cttz.",
+        "llvm.ctpop.",
+        "llvm.fshl.",
+        "llvm.fshr.",
+        "llvm.abs.",
+        "llvm.smax.",
+        "llvm.smin.",
+        "llvm.umax.",
+        "llvm.umin.",
+        "llvm.bswap.",
+        "llvm.sqrt.",
+        "llvm.fabs.",
+        "llvm.copysign.",
+        "llvm.frameaddress.",
+        "llvm.fptosi.sat.",
+        "llvm.fptoui.sat.",
+        "llvm.experimental.noalias.scope.decl",
+    ];
+    INLINE.iter().any(|p| name.starts_with(p))
 }
 
 /// Until the check is in, keep `func`'s vmctx in use and `func` impure,
@@ -147,8 +266,12 @@ pub fn insert<'ctx>(u: &UnitCx<'ctx, '_>, b: &Builder<'ctx>) -> Result<()> {
             .ok()
             .and_then(|s| s.parse().ok())
             .expect("kiln-stack-check holds a function index");
+        if u.x86_64 && !calls_out(u, func) {
+            continue;
+        }
         // Dead-argument elimination may have dropped wasm parameters that
-        // were never read, but not the vmctx: `hold_vmctx` reads it.
+        // were never read, but not the vmctx: `hold_vmctx` reads it, and so
+        // does any call out.
         if !func.get_first_param().is_some_and(|p| p.is_pointer_value()) {
             return Err(CompileError::Codegen {
                 func: func_index,

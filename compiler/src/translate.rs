@@ -81,6 +81,14 @@ pub fn translate_function<'a, 'ctx>(
         inkwell::attributes::AttributeLoc::Function,
         attr("frame-pointer", "all"),
     );
+    if u.x86_64 {
+        // Frames larger than a page touch each page on the way down, so
+        // that none steps over the stack's guard page (see `stack_check`).
+        func.add_attribute(
+            inkwell::attributes::AttributeLoc::Function,
+            attr("probe-stack", "inline-asm"),
+        );
+    }
     if u.opts.cpu.is_none() {
         // The default CPU baseline (x86-64-v2) carries Sandy Bridge's tuning,
         // which turns rotates into SHLD: 1 cycle there, 4 on AMD's Zen

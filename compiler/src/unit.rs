@@ -27,6 +27,10 @@ pub struct UnitCx<'ctx, 'm> {
     pub code_arrays: RefCell<HashMap<(u32, u32), GlobalValue<'ctx>>>,
     /// Per trap code and signature: the stub that raises the trap.
     pub trap_stubs: RefCell<HashMap<(u32, u32), FunctionValue<'ctx>>>,
+    /// The target is x86_64: traps are trap instructions (see
+    /// `kiln_abi::trap_instruction`), and functions that call nothing but
+    /// wasm functions rely on the stack's guard page (see `stack_check`).
+    pub x86_64: bool,
 }
 
 impl<'ctx, 'm> UnitCx<'ctx, 'm> {
@@ -46,6 +50,11 @@ impl<'ctx, 'm> UnitCx<'ctx, 'm> {
             declared: RefCell::new(HashMap::new()),
             code_arrays: RefCell::new(HashMap::new()),
             trap_stubs: RefCell::new(HashMap::new()),
+            x86_64: opts
+                .target
+                .clone()
+                .unwrap_or_else(crate::codegen::host_triple)
+                .starts_with("x86_64-"),
         }
     }
 

@@ -159,21 +159,25 @@ fn walk_frames(mut fp: usize, pcs: &mut [usize; MAX_FRAMES], mut n: usize) -> us
     n
 }
 
-/// Called from the signal handler for a guard-region fault.
-pub fn record_fault(pc: usize, fp: usize) {
+/// Called from the signal handler for a fault in compiled code: an access
+/// to a linear memory's guard region, or (`code` says which) a call that
+/// ran into the guard page below the thread's stack.
+pub fn record_fault(code: TrapCode, pc: usize, fp: usize) {
     PENDING.with(|p| {
         let mut pcs = [0usize; MAX_FRAMES];
         pcs[0] = pc;
         let n = walk_frames(fp, &mut pcs, 1);
-        p.kind.set(TrapCode::MemoryOutOfBounds as u32);
+        p.kind.set(code as u32);
         p.first.set(None);
         p.pcs.set(pcs);
         p.n.set(n);
     });
 }
 
-/// Raise a wasm trap from compiled code (through the trap builtin).
-pub fn raise_wasm(code: u32, module: &Module, func_index: u32, fp: usize) -> ! {
+/// Record trap `code`, raised by wasm function `func_index` of `module`
+/// whose frame pointer is `fp`, for `call_catching` to pick up. Called by
+/// the trap builtin, and by the signal handler for a trap instruction.
+pub fn record_wasm_trap(code: u32, module: &Module, func_index: u32, fp: usize) {
     PENDING.with(|p| {
         let mut pcs = [0usize; MAX_FRAMES];
         let mut n = walk_frames(fp, &mut pcs, 0);
@@ -195,6 +199,11 @@ pub fn raise_wasm(code: u32, module: &Module, func_index: u32, fp: usize) -> ! {
         p.pcs.set(pcs);
         p.n.set(n);
     });
+}
+
+/// Raise a wasm trap from compiled code (through the trap builtin).
+pub fn raise_wasm(code: u32, module: &Module, func_index: u32, fp: usize) -> ! {
+    record_wasm_trap(code, module, func_index, fp);
     resume()
 }
 

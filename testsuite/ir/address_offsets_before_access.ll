@@ -25,41 +25,34 @@ entry:
   ret void
 }
 
-define hidden i32 @kiln_f1(ptr %0, i32 %1, i32 %2) local_unnamed_addr #1 section "kiln_wasm_code" {
+; Function Attrs: nounwind
+define hidden i32 @kiln_f1(ptr readonly captures(none) %0, i32 %1, i32 %2) local_unnamed_addr #1 section "kiln_wasm_code" {
 entry:
   %3 = icmp eq i32 %2, 0
   br i1 %3, label %trap_IntegerDivideByZero, label %ok, !prof !1
 
 trap_IntegerDivideByZero:                         ; preds = %entry
-  %4 = getelementptr inbounds nuw i8, ptr %0, i64 8
-  %5 = load ptr, ptr %4, align 8, !invariant.load !0
-  %6 = load ptr, ptr %5, align 8, !invariant.load !0
-  %fp = tail call ptr @llvm.frameaddress.p0(i32 0)
-  tail call void %6(ptr %0, i32 7, i32 1, ptr %fp) #3
+  tail call void asm sideeffect "ud2\0A\09.byte 7\0A\09.long 1", ""() #2
   unreachable
 
 ok:                                               ; preds = %entry
-  %7 = getelementptr inbounds nuw i8, ptr %0, i64 24
-  %8 = load ptr, ptr %7, align 8, !invariant.load !0
-  %9 = add i32 %1, 16
-  %10 = zext i32 %9 to i64
-  %11 = getelementptr i8, ptr %8, i64 %10
-  %12 = load i32, ptr %11, align 1
-  %13 = udiv i32 %12, %2
-  %14 = zext i32 %1 to i64
-  %15 = getelementptr i8, ptr %8, i64 %14
-  %16 = load i32, ptr %15, align 1
-  %17 = add i32 %16, %13
-  ret i32 %17
+  %4 = getelementptr inbounds nuw i8, ptr %0, i64 24
+  %5 = load ptr, ptr %4, align 8, !invariant.load !0
+  %6 = add i32 %1, 16
+  %7 = zext i32 %6 to i64
+  %8 = getelementptr i8, ptr %5, i64 %7
+  %9 = load i32, ptr %8, align 1
+  %10 = udiv i32 %9, %2
+  %11 = zext i32 %1 to i64
+  %12 = getelementptr i8, ptr %5, i64 %11
+  %13 = load i32, ptr %12, align 1
+  %14 = add i32 %13, %10
+  ret i32 %14
 }
 
-; Function Attrs: mustprogress nocallback nofree nosync nounwind willreturn memory(none)
-declare ptr @llvm.frameaddress.p0(i32 immarg) #2
-
-attributes #0 = { mustprogress nofree norecurse nosync nounwind willreturn memory(readwrite, inaccessiblemem: none, target_mem0: none, target_mem1: none) "frame-pointer"="all" "tune-cpu"="generic" }
-attributes #1 = { "frame-pointer"="all" "tune-cpu"="generic" }
-attributes #2 = { mustprogress nocallback nofree nosync nounwind willreturn memory(none) }
-attributes #3 = { cold noreturn }
+attributes #0 = { mustprogress nofree norecurse nosync nounwind willreturn memory(readwrite, inaccessiblemem: none, target_mem0: none, target_mem1: none) "frame-pointer"="all" "probe-stack"="inline-asm" "tune-cpu"="generic" }
+attributes #1 = { nounwind "frame-pointer"="all" "probe-stack"="inline-asm" "tune-cpu"="generic" }
+attributes #2 = { cold noreturn nounwind }
 
 !0 = !{}
 !1 = !{!"branch_weights", !"expected", i32 1, i32 2000}

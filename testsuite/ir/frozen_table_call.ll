@@ -27,8 +27,8 @@ entry:
 
 define hidden i32 @kiln_f3(ptr %0, i32 %1, i32 %2) local_unnamed_addr #1 section "kiln_wasm_code" {
 stack_check:
-  %fp2 = call ptr @llvm.frameaddress.p0(i32 0)
-  %3 = ptrtoint ptr %fp2 to i64
+  %fp = call ptr @llvm.frameaddress.p0(i32 0)
+  %3 = ptrtoint ptr %fp to i64
   %4 = load i64, ptr %0, align 8
   %5 = icmp ult i64 %3, %4
   br i1 %5, label %trap_CallStackExhausted, label %entry, !prof !0
@@ -38,37 +38,29 @@ entry:                                            ; preds = %stack_check
   br i1 %6, label %trap_UndefinedElement, label %ok, !prof !1
 
 trap_UndefinedElement:                            ; preds = %entry
-  %7 = getelementptr inbounds nuw i8, ptr %0, i64 8
-  %8 = load ptr, ptr %7, align 8, !invariant.load !2
-  %9 = load ptr, ptr %8, align 8, !invariant.load !2
-  %fp = tail call ptr @llvm.frameaddress.p0(i32 0)
-  tail call void %9(ptr %0, i32 4, i32 3, ptr %fp) #3
+  tail call void asm sideeffect "ud2\0A\09.byte 4\0A\09.long 3", ""() #3
   unreachable
 
 ok:                                               ; preds = %entry
-  %10 = zext nneg i32 %1 to i64
-  %11 = getelementptr inbounds nuw ptr, ptr @kiln_table0_calls_t0, i64 %10
-  %12 = load ptr, ptr %11, align 8
-  %13 = notail call i32 %12(ptr %0, i32 %2)
-  ret i32 %13
+  %7 = zext nneg i32 %1 to i64
+  %8 = getelementptr inbounds nuw ptr, ptr @kiln_table0_calls_t0, i64 %7
+  %9 = load ptr, ptr %8, align 8
+  %10 = notail call i32 %9(ptr %0, i32 %2)
+  ret i32 %10
 
 trap_CallStackExhausted:                          ; preds = %stack_check
-  %14 = getelementptr inbounds i8, ptr %0, i64 8
-  %15 = load ptr, ptr %14, align 8, !invariant.load !2
-  %16 = load ptr, ptr %15, align 8, !invariant.load !2
-  %fp3 = call ptr @llvm.frameaddress.p0(i32 0)
-  call void %16(ptr %0, i32 10, i32 3, ptr %fp3) #3
+  call void asm sideeffect "ud2\0A\09.byte 10\0A\09.long 3", ""() #4
   unreachable
 }
 
-; Function Attrs: mustprogress nocallback nofree nosync nounwind willreturn memory(none)
+; Function Attrs: nocallback nofree nosync nounwind willreturn memory(none)
 declare ptr @llvm.frameaddress.p0(i32 immarg) #2
 
-attributes #0 = { mustprogress nofree norecurse nosync nounwind willreturn memory(none) "frame-pointer"="all" "tune-cpu"="generic" }
-attributes #1 = { "frame-pointer"="all" "tune-cpu"="generic" }
-attributes #2 = { mustprogress nocallback nofree nosync nounwind willreturn memory(none) }
-attributes #3 = { cold noreturn }
+attributes #0 = { mustprogress nofree norecurse nosync nounwind willreturn memory(none) "frame-pointer"="all" "probe-stack"="inline-asm" "tune-cpu"="generic" }
+attributes #1 = { "frame-pointer"="all" "probe-stack"="inline-asm" "tune-cpu"="generic" }
+attributes #2 = { nocallback nofree nosync nounwind willreturn memory(none) }
+attributes #3 = { cold noreturn nounwind }
+attributes #4 = { cold noreturn }
 
 !0 = !{!"branch_weights", i32 1, i32 2000}
 !1 = !{!"branch_weights", !"expected", i32 1, i32 2000}
-!2 = !{}

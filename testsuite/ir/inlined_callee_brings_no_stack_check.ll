@@ -3,8 +3,7 @@ source_filename = "kiln_unit0"
 target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
 target triple = "x86_64-unknown-linux-gnu"
 
-; Function Attrs: nounwind
-define hidden i32 @kiln_f0(ptr %0, i32 %1) local_unnamed_addr #0 section "kiln_wasm_code" {
+define hidden i32 @kiln_f1(ptr %0, i32 %1) local_unnamed_addr #0 section "kiln_wasm_code" {
 stack_check:
   %fp = call ptr @llvm.frameaddress.p0(i32 0)
   %2 = ptrtoint ptr %fp to i64
@@ -13,58 +12,43 @@ stack_check:
   br i1 %4, label %trap_CallStackExhausted, label %entry, !prof !0
 
 entry:                                            ; preds = %stack_check
-  %5 = icmp eq i32 %1, 0
-  br i1 %5, label %if_end, label %else
+  %5 = getelementptr inbounds nuw i8, ptr %0, i64 56
+  %6 = load ptr, ptr %5, align 8, !invariant.load !1
+  %7 = getelementptr inbounds nuw i8, ptr %0, i64 64
+  %8 = load ptr, ptr %7, align 8, !invariant.load !1
+  notail call void %6(ptr %8, i32 %1)
+  %9 = icmp eq i32 %1, 0
+  br i1 %9, label %if_end, label %else
 
 else:                                             ; preds = %entry
-  %6 = add i32 %1, -1
-  %7 = notail call i32 @kiln_f0(ptr %0, i32 %6)
-  %8 = add i32 %7, 1
+  %10 = add i32 %1, -1
+  %11 = notail call i32 @kiln_f1(ptr nonnull %0, i32 %10)
+  %12 = add i32 %11, 1
   br label %if_end
 
 if_end:                                           ; preds = %entry, %else
-  %9 = phi i32 [ %8, %else ], [ 0, %entry ]
-  ret i32 %9
+  %13 = phi i32 [ %12, %else ], [ 0, %entry ]
+  ret i32 %13
 
 trap_CallStackExhausted:                          ; preds = %stack_check
-  %10 = getelementptr inbounds i8, ptr %0, i64 8
-  %11 = load ptr, ptr %10, align 8, !invariant.load !1
-  %12 = load ptr, ptr %11, align 8, !invariant.load !1
-  %fp2 = call ptr @llvm.frameaddress.p0(i32 0)
-  call void %12(ptr %0, i32 10, i32 0, ptr %fp2) #2
+  call void asm sideeffect "ud2\0A\09.byte 10\0A\09.long 1", ""() #2
   unreachable
 }
 
-; Function Attrs: nounwind
-define hidden i32 @kiln_f2(ptr %0, i32 %1) local_unnamed_addr #0 section "kiln_wasm_code" {
-stack_check:
-  %fp = call ptr @llvm.frameaddress.p0(i32 0)
-  %2 = ptrtoint ptr %fp to i64
-  %3 = load i64, ptr %0, align 8
-  %4 = icmp ult i64 %2, %3
-  br i1 %4, label %trap_CallStackExhausted, label %entry, !prof !0
-
-entry:                                            ; preds = %stack_check
-  %5 = notail call i32 @kiln_f0(ptr %0, i32 %1)
-  %6 = add i32 %1, 7
-  %7 = notail call i32 @kiln_f0(ptr %0, i32 %6)
-  %8 = add i32 %7, %5
-  %9 = mul i32 %8, 3
-  ret i32 %9
-
-trap_CallStackExhausted:                          ; preds = %stack_check
-  %10 = getelementptr inbounds i8, ptr %0, i64 8
-  %11 = load ptr, ptr %10, align 8, !invariant.load !1
-  %12 = load ptr, ptr %11, align 8, !invariant.load !1
-  %fp2 = call ptr @llvm.frameaddress.p0(i32 0)
-  call void %12(ptr %0, i32 10, i32 2, ptr %fp2) #2
-  unreachable
+define hidden i32 @kiln_f3(ptr %0, i32 %1) local_unnamed_addr #0 section "kiln_wasm_code" {
+entry:
+  %2 = notail call i32 @kiln_f1(ptr %0, i32 %1)
+  %3 = add i32 %1, 7
+  %4 = notail call i32 @kiln_f1(ptr %0, i32 %3)
+  %5 = add i32 %4, %2
+  %6 = mul i32 %5, 3
+  ret i32 %6
 }
 
 ; Function Attrs: nocallback nofree nosync nounwind willreturn memory(none)
 declare ptr @llvm.frameaddress.p0(i32 immarg) #1
 
-attributes #0 = { nounwind "frame-pointer"="all" "tune-cpu"="generic" }
+attributes #0 = { "frame-pointer"="all" "probe-stack"="inline-asm" "tune-cpu"="generic" }
 attributes #1 = { nocallback nofree nosync nounwind willreturn memory(none) }
 attributes #2 = { cold noreturn }
 

@@ -5,8 +5,8 @@ target triple = "x86_64-unknown-linux-gnu"
 
 define hidden i32 @kiln_f0(ptr %0, i32 %1, i32 %2) local_unnamed_addr #0 section "kiln_wasm_code" {
 stack_check:
-  %fp5 = call ptr @llvm.frameaddress.p0(i32 0)
-  %3 = ptrtoint ptr %fp5 to i64
+  %fp = call ptr @llvm.frameaddress.p0(i32 0)
+  %3 = ptrtoint ptr %fp to i64
   %4 = load i64, ptr %0, align 8
   %5 = icmp ult i64 %3, %4
   br i1 %5, label %trap_CallStackExhausted, label %entry, !prof !0
@@ -21,62 +21,43 @@ entry:                                            ; preds = %stack_check
   br i1 %.not, label %ok, label %trap_UndefinedElement, !prof !2
 
 trap_UndefinedElement:                            ; preds = %entry
-  %11 = getelementptr inbounds nuw i8, ptr %0, i64 8
-  %12 = load ptr, ptr %11, align 8, !invariant.load !1
-  %13 = load ptr, ptr %12, align 8, !invariant.load !1
-  %fp = tail call ptr @llvm.frameaddress.p0(i32 0)
-  tail call void %13(ptr nonnull %0, i32 4, i32 0, ptr %fp) #2
+  tail call void asm sideeffect "ud2\0A\09.byte 4\0A\09.long 0", ""() #2
   unreachable
 
 ok:                                               ; preds = %entry
-  %14 = load ptr, ptr %7, align 8
-  %15 = getelementptr [32 x i8], ptr %14, i64 %10
-  %16 = getelementptr inbounds nuw i8, ptr %15, i64 16
-  %17 = load i32, ptr %16, align 4
-  switch i32 %17, label %trap_IndirectCallTypeMismatch [
+  %11 = load ptr, ptr %7, align 8
+  %12 = getelementptr [32 x i8], ptr %11, i64 %10
+  %13 = getelementptr inbounds nuw i8, ptr %12, i64 16
+  %14 = load i32, ptr %13, align 4
+  switch i32 %14, label %trap_IndirectCallTypeMismatch [
     i32 -2013265911, label %ok1
     i32 0, label %trap_UninitializedElement
   ], !prof !3
 
 ok1:                                              ; preds = %ok
-  %18 = load ptr, ptr %15, align 8
-  %19 = getelementptr inbounds nuw i8, ptr %15, i64 8
-  %20 = load ptr, ptr %19, align 8
-  %21 = notail call i32 %18(ptr %20, i32 %1)
-  ret i32 %21
+  %15 = load ptr, ptr %12, align 8
+  %16 = getelementptr inbounds nuw i8, ptr %12, i64 8
+  %17 = load ptr, ptr %16, align 8
+  %18 = notail call i32 %15(ptr %17, i32 %1)
+  ret i32 %18
 
 trap_UninitializedElement:                        ; preds = %ok
-  %22 = getelementptr inbounds nuw i8, ptr %0, i64 8
-  %23 = load ptr, ptr %22, align 8, !invariant.load !1
-  %24 = load ptr, ptr %23, align 8, !invariant.load !1
-  %fp2 = tail call ptr @llvm.frameaddress.p0(i32 0)
-  tail call void %24(ptr nonnull %0, i32 5, i32 0, ptr %fp2) #2
+  tail call void asm sideeffect "ud2\0A\09.byte 5\0A\09.long 0", ""() #2
   unreachable
 
 trap_IndirectCallTypeMismatch:                    ; preds = %ok
-  %25 = getelementptr inbounds nuw i8, ptr %0, i64 8
-  %26 = load ptr, ptr %25, align 8, !invariant.load !1
-  %27 = load ptr, ptr %26, align 8, !invariant.load !1
-  %fp3 = tail call ptr @llvm.frameaddress.p0(i32 0)
-  tail call void %27(ptr nonnull %0, i32 6, i32 0, ptr %fp3) #2
+  tail call void asm sideeffect "ud2\0A\09.byte 6\0A\09.long 0", ""() #2
   unreachable
 
 trap_CallStackExhausted:                          ; preds = %stack_check
-  %28 = getelementptr inbounds i8, ptr %0, i64 8
-  %29 = load ptr, ptr %28, align 8, !invariant.load !1
-  %30 = load ptr, ptr %29, align 8, !invariant.load !1
-  %fp6 = call ptr @llvm.frameaddress.p0(i32 0)
-  call void %30(ptr %0, i32 10, i32 0, ptr %fp6) #2
+  call void asm sideeffect "ud2\0A\09.byte 10\0A\09.long 0", ""() #3
   unreachable
 }
 
-; Function Attrs: mustprogress nocallback nofree nosync nounwind willreturn memory(none)
-declare ptr @llvm.frameaddress.p0(i32 immarg) #1
-
 define hidden i32 @kiln_f1(ptr %0, i32 %1) local_unnamed_addr #0 section "kiln_wasm_code" {
 stack_check:
-  %fp16 = call ptr @llvm.frameaddress.p0(i32 0)
-  %2 = ptrtoint ptr %fp16 to i64
+  %fp = call ptr @llvm.frameaddress.p0(i32 0)
+  %2 = ptrtoint ptr %fp to i64
   %3 = load i64, ptr %0, align 8
   %4 = icmp ult i64 %2, %3
   br i1 %4, label %trap_CallStackExhausted, label %entry, !prof !0
@@ -91,58 +72,50 @@ entry:                                            ; preds = %stack_check
   br i1 %.not, label %ok, label %trap_UndefinedElement, !prof !2
 
 trap_UndefinedElement:                            ; preds = %entry
-  %10 = getelementptr inbounds nuw i8, ptr %0, i64 8
-  %11 = load ptr, ptr %10, align 8, !invariant.load !1
-  %12 = load ptr, ptr %11, align 8, !invariant.load !1
-  %fp = tail call ptr @llvm.frameaddress.p0(i32 0)
-  tail call void %12(ptr nonnull %0, i32 4, i32 1, ptr %fp) #2
+  tail call void asm sideeffect "ud2\0A\09.byte 4\0A\09.long 1", ""() #2
   unreachable
 
 ok:                                               ; preds = %entry
-  %13 = load ptr, ptr %6, align 8
-  %14 = getelementptr inbounds nuw i8, ptr %0, i64 60
-  %15 = load i32, ptr %14, align 4, !invariant.load !1
-  %16 = getelementptr [32 x i8], ptr %13, i64 %9
-  %17 = getelementptr inbounds nuw i8, ptr %16, i64 16
-  %18 = load i32, ptr %17, align 4
-  %.not14 = icmp eq i32 %18, %15
-  br i1 %.not14, label %ok1, label %bad_callee, !prof !2
+  %10 = load ptr, ptr %6, align 8
+  %11 = getelementptr inbounds nuw i8, ptr %0, i64 60
+  %12 = load i32, ptr %11, align 4, !invariant.load !1
+  %13 = getelementptr [32 x i8], ptr %10, i64 %9
+  %14 = getelementptr inbounds nuw i8, ptr %13, i64 16
+  %15 = load i32, ptr %14, align 4
+  %.not12 = icmp eq i32 %15, %12
+  br i1 %.not12, label %ok1, label %bad_callee, !prof !2
 
 bad_callee:                                       ; preds = %ok
-  %19 = icmp eq i32 %18, 0
-  %20 = getelementptr inbounds nuw i8, ptr %0, i64 8
-  %21 = load ptr, ptr %20, align 8, !invariant.load !1
-  %22 = load ptr, ptr %21, align 8, !invariant.load !1
-  %fp2 = tail call ptr @llvm.frameaddress.p0(i32 0)
-  br i1 %19, label %trap_UninitializedElement, label %trap_IndirectCallTypeMismatch
+  %16 = icmp eq i32 %15, 0
+  br i1 %16, label %trap_UninitializedElement, label %trap_IndirectCallTypeMismatch
 
 ok1:                                              ; preds = %ok
-  %23 = load ptr, ptr %16, align 8
-  %24 = getelementptr inbounds nuw i8, ptr %16, i64 8
-  %25 = load ptr, ptr %24, align 8
-  %26 = notail call i32 %23(ptr %25, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1)
-  ret i32 %26
+  %17 = load ptr, ptr %13, align 8
+  %18 = getelementptr inbounds nuw i8, ptr %13, i64 8
+  %19 = load ptr, ptr %18, align 8
+  %20 = notail call i32 %17(ptr %19, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1)
+  ret i32 %20
 
 trap_UninitializedElement:                        ; preds = %bad_callee
-  tail call void %22(ptr nonnull %0, i32 5, i32 1, ptr %fp2) #2
+  tail call void asm sideeffect "ud2\0A\09.byte 5\0A\09.long 1", ""() #2
   unreachable
 
 trap_IndirectCallTypeMismatch:                    ; preds = %bad_callee
-  tail call void %22(ptr nonnull %0, i32 6, i32 1, ptr %fp2) #2
+  tail call void asm sideeffect "ud2\0A\09.byte 6\0A\09.long 1", ""() #2
   unreachable
 
 trap_CallStackExhausted:                          ; preds = %stack_check
-  %27 = getelementptr inbounds i8, ptr %0, i64 8
-  %28 = load ptr, ptr %27, align 8, !invariant.load !1
-  %29 = load ptr, ptr %28, align 8, !invariant.load !1
-  %fp17 = call ptr @llvm.frameaddress.p0(i32 0)
-  call void %29(ptr %0, i32 10, i32 1, ptr %fp17) #2
+  call void asm sideeffect "ud2\0A\09.byte 10\0A\09.long 1", ""() #3
   unreachable
 }
 
-attributes #0 = { "frame-pointer"="all" "tune-cpu"="generic" }
-attributes #1 = { mustprogress nocallback nofree nosync nounwind willreturn memory(none) }
-attributes #2 = { cold noreturn }
+; Function Attrs: nocallback nofree nosync nounwind willreturn memory(none)
+declare ptr @llvm.frameaddress.p0(i32 immarg) #1
+
+attributes #0 = { "frame-pointer"="all" "probe-stack"="inline-asm" "tune-cpu"="generic" }
+attributes #1 = { nocallback nofree nosync nounwind willreturn memory(none) }
+attributes #2 = { cold noreturn nounwind }
+attributes #3 = { cold noreturn }
 
 !0 = !{!"branch_weights", i32 1, i32 2000}
 !1 = !{}

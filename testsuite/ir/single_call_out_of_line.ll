@@ -127,38 +127,15 @@ entry:
   ret i32 %118
 }
 
-; Function Attrs: nounwind
-define hidden i32 @kiln_f2(ptr %0, i32 %1) local_unnamed_addr #1 section "kiln_wasm_code" {
-stack_check:
-  %fp = call ptr @llvm.frameaddress.p0(i32 0)
-  %2 = ptrtoint ptr %fp to i64
-  %3 = load i64, ptr %0, align 8
-  %4 = icmp ult i64 %2, %3
-  br i1 %4, label %trap_CallStackExhausted, label %entry, !prof !0
-
-entry:                                            ; preds = %stack_check
-  %5 = add i32 %1, 1
-  %6 = notail call fastcc i32 @kiln_f0(i32 %5)
-  %7 = notail call fastcc i32 @kiln_f0(i32 10)
-  %8 = mul i32 %7, %6
-  ret i32 %8
-
-trap_CallStackExhausted:                          ; preds = %stack_check
-  %9 = getelementptr inbounds i8, ptr %0, i64 8
-  %10 = load ptr, ptr %9, align 8, !invariant.load !1
-  %11 = load ptr, ptr %10, align 8, !invariant.load !1
-  %fp1 = call ptr @llvm.frameaddress.p0(i32 0)
-  call void %11(ptr %0, i32 10, i32 2, ptr %fp1) #3
-  unreachable
+; Function Attrs: mustprogress nofree norecurse nosync nounwind willreturn memory(none)
+define hidden i32 @kiln_f2(ptr readnone captures(none) %0, i32 %1) local_unnamed_addr #1 section "kiln_wasm_code" {
+entry:
+  %2 = add i32 %1, 1
+  %3 = notail call fastcc i32 @kiln_f0(i32 %2)
+  %4 = notail call fastcc i32 @kiln_f0(i32 10)
+  %5 = mul i32 %4, %3
+  ret i32 %5
 }
 
-; Function Attrs: nocallback nofree nosync nounwind willreturn memory(none)
-declare ptr @llvm.frameaddress.p0(i32 immarg) #2
-
-attributes #0 = { mustprogress nofree noinline norecurse nosync nounwind willreturn memory(none) "frame-pointer"="all" "tune-cpu"="generic" }
-attributes #1 = { nounwind "frame-pointer"="all" "tune-cpu"="generic" }
-attributes #2 = { nocallback nofree nosync nounwind willreturn memory(none) }
-attributes #3 = { cold noreturn }
-
-!0 = !{!"branch_weights", i32 1, i32 2000}
-!1 = !{}
+attributes #0 = { mustprogress nofree noinline norecurse nosync nounwind willreturn memory(none) "frame-pointer"="all" "probe-stack"="inline-asm" "tune-cpu"="generic" }
+attributes #1 = { mustprogress nofree norecurse nosync nounwind willreturn memory(none) "frame-pointer"="all" "probe-stack"="inline-asm" "tune-cpu"="generic" }

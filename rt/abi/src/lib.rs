@@ -19,7 +19,7 @@ pub use offsets::{
 #[cfg(feature = "wasmparser")]
 pub use sig::structural_sig_id_of;
 pub use sig::{structural_sig_id, SigType, STRUCTURAL_TAG};
-pub use traps::TrapCode;
+pub use traps::{trap_instruction, TrapCode};
 
 /// Bumped whenever anything in this crate changes meaning; a compiled module
 /// records it and the runtime refuses a module built against another one.

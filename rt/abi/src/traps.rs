@@ -58,3 +58,26 @@ impl TrapCode {
         }
     }
 }
+
+/// A trap raised by an instruction instead of a call, on x86_64: `ud2`,
+/// then the trap code in one byte and the wasm function index in four
+/// (little-endian). The bytes after `ud2` never run: the signal handler
+/// reads them, records the trap and resumes at the catching frame. Unlike
+/// a call to the trap builtin it needs no vmctx and no stack, so it works
+/// even when the stack is exhausted.
+pub mod trap_instruction {
+    /// Bytes from the start of the `ud2` to the end of the function index.
+    pub const LEN: usize = 7;
+
+    /// `ud2`.
+    pub const X86_64_OPCODE: [u8; 2] = [0x0f, 0x0b];
+
+    /// (trap code, function index) of the trap instruction in `bytes`.
+    pub fn x86_64_decode(bytes: &[u8; LEN]) -> Option<(u32, u32)> {
+        if bytes[..2] != X86_64_OPCODE {
+            return None;
+        }
+        let index = u32::from_le_bytes([bytes[3], bytes[4], bytes[5], bytes[6]]);
+        Some((bytes[2] as u32, index))
+    }
+}

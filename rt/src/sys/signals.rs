@@ -1,13 +1,29 @@
-//! The fault handler: a SIGSEGV/SIGBUS whose program counter lies in
-//! registered compiled wasm code, on a thread that is running wasm, is an
-//! out-of-bounds memory access (the guard region). Anything else is not
-//! ours and goes to the previous handler.
+//! The signal handler. A signal whose program counter lies in registered
+//! compiled wasm code, on a thread that is running wasm, is a trap:
+//! - SIGILL at a trap instruction (`kiln_abi::trap_instruction`): the trap
+//!   it names;
+//! - SIGSEGV/SIGBUS at an address next to the stack pointer: the stack ran
+//!   into the guard page below it (functions that call only wasm functions
+//!   have no stack check of their own, see the compiler's `stack_check`);
+//! - any other SIGSEGV/SIGBUS: an out-of-bounds memory access (the linear
+//!   memory's guard region).
+//!
+//! Anything else is not ours and goes to the previous handler.
 
 use crate::traps::{self, CODE_RANGES};
+use kiln_abi::TrapCode;
 use std::sync::Once;
 
 static mut PREVIOUS_SEGV: Option<libc::sigaction> = None;
 static mut PREVIOUS_BUS: Option<libc::sigaction> = None;
+static mut PREVIOUS_ILL: Option<libc::sigaction> = None;
+
+/// How far from the stack pointer a fault still counts as the stack's:
+/// below it, a push or a call's return address (and the red zone); above
+/// it, the first touch of a new frame that was not probed (LLVM probes
+/// frames larger than a page, page by page from the top).
+const STACK_FAULT_BELOW: usize = 4096;
+const STACK_FAULT_ABOVE: usize = 8192;
 
 pub fn install_handlers() {
     static ONCE: Once = Once::new();
@@ -19,6 +35,7 @@ pub fn install_handlers() {
             for (sig, slot) in [
                 (libc::SIGSEGV, &raw mut PREVIOUS_SEGV),
                 (libc::SIGBUS, &raw mut PREVIOUS_BUS),
+                (libc::SIGILL, &raw mut PREVIOUS_ILL),
             ] {
                 let mut sa: libc::sigaction = std::mem::zeroed();
                 sa.sa_sigaction = handle as *const () as usize;
@@ -71,13 +88,27 @@ pub fn ensure_alt_stack() {
     });
 }
 
+/// (program counter, frame pointer, stack pointer) of the interrupted code.
 #[cfg(target_arch = "x86_64")]
-unsafe fn context_regs(uc: *mut libc::ucontext_t) -> (usize, usize) {
+unsafe fn context_regs(uc: *mut libc::ucontext_t) -> (usize, usize, usize) {
     let g = &(*uc).uc_mcontext.gregs;
     (
         g[libc::REG_RIP as usize] as usize,
         g[libc::REG_RBP as usize] as usize,
+        g[libc::REG_RSP as usize] as usize,
     )
+}
+
+/// (trap code, function index) of the trap instruction at `pc`.
+#[cfg(target_arch = "x86_64")]
+fn trap_instruction(pc: usize) -> Option<(u32, u32)> {
+    use kiln_abi::trap_instruction::{x86_64_decode, LEN};
+    // SAFETY: `pc` lies in registered compiled code, which is mapped
+    // readable; a trap instruction is followed by its operands, and any
+    // other instruction that raised SIGILL by at least as many bytes of
+    // code or padding in the same section.
+    let bytes = unsafe { std::ptr::read_unaligned(pc as *const [u8; LEN]) };
+    x86_64_decode(&bytes)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -88,9 +119,15 @@ unsafe fn redirect(uc: *mut libc::ucontext_t, to: usize, arg: usize) {
 }
 
 #[cfg(target_arch = "aarch64")]
-unsafe fn context_regs(uc: *mut libc::ucontext_t) -> (usize, usize) {
+unsafe fn context_regs(uc: *mut libc::ucontext_t) -> (usize, usize, usize) {
     let m = &(*uc).uc_mcontext;
-    (m.pc as usize, m.regs[29] as usize)
+    (m.pc as usize, m.regs[29] as usize, m.sp as usize)
+}
+
+/// Compiled code for aarch64 traps through the trap builtin.
+#[cfg(target_arch = "aarch64")]
+fn trap_instruction(_pc: usize) -> Option<(u32, u32)> {
+    None
 }
 
 #[cfg(target_arch = "aarch64")]
@@ -102,28 +139,36 @@ unsafe fn redirect(uc: *mut libc::ucontext_t, to: usize, arg: usize) {
 
 extern "C" fn handle(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
     // SAFETY: the kernel passes a valid ucontext for SA_SIGINFO handlers.
-    let (pc, fp) = unsafe { context_regs(ctx as *mut libc::ucontext_t) };
+    let (pc, fp, sp) = unsafe { context_regs(ctx as *mut libc::ucontext_t) };
     let buf = traps::current_jump_buf();
-    if !buf.is_null() && CODE_RANGES.module_at(pc).is_some() {
-        traps::record_fault(pc, fp);
-        // SAFETY: resume at the catching frame of this thread, which is
-        // live (the thread is inside `call_catching`).
-        unsafe {
-            redirect(
-                ctx as *mut libc::ucontext_t,
-                crate::sys::unwind::kiln_resume as *const () as usize,
-                buf as usize,
-            )
-        };
-        return;
+    let module = if buf.is_null() {
+        None
+    } else {
+        CODE_RANGES.module_at(pc)
+    };
+    if let Some(module) = module {
+        // SAFETY: `info` is the kernel's siginfo for this signal.
+        let addr = unsafe { (*info).si_addr() } as usize;
+        if record_trap(sig, module, pc, fp, sp, addr) {
+            // SAFETY: resume at the catching frame of this thread, which
+            // is live (the thread is inside `call_catching`).
+            unsafe {
+                redirect(
+                    ctx as *mut libc::ucontext_t,
+                    crate::sys::unwind::kiln_resume as *const () as usize,
+                    buf as usize,
+                )
+            };
+            return;
+        }
     }
     // Not ours: reinstate the previous disposition and let the fault repeat.
     // SAFETY: restoring the action saved at install time.
     unsafe {
-        let prev = if sig == libc::SIGSEGV {
-            (*(&raw const PREVIOUS_SEGV)).as_ref()
-        } else {
-            (*(&raw const PREVIOUS_BUS)).as_ref()
+        let prev = match sig {
+            libc::SIGSEGV => (*(&raw const PREVIOUS_SEGV)).as_ref(),
+            libc::SIGBUS => (*(&raw const PREVIOUS_BUS)).as_ref(),
+            _ => (*(&raw const PREVIOUS_ILL)).as_ref(),
         };
         match prev {
             Some(p) if p.sa_sigaction != libc::SIG_DFL && p.sa_sigaction != libc::SIG_IGN => {
@@ -143,4 +188,32 @@ extern "C" fn handle(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut lib
             }
         }
     }
+}
+
+/// Record the trap that signal `sig` at `pc` in `module`'s code means, if
+/// it is one (see the module comment); `addr` is the faulting address.
+fn record_trap(
+    sig: libc::c_int,
+    module: &crate::module::Module,
+    pc: usize,
+    fp: usize,
+    sp: usize,
+    addr: usize,
+) -> bool {
+    if sig == libc::SIGILL {
+        let Some((code, func_index)) = trap_instruction(pc) else {
+            return false;
+        };
+        traps::record_wasm_trap(code, module, func_index, fp);
+        return true;
+    }
+    let near_stack =
+        addr.wrapping_add(STACK_FAULT_BELOW) >= sp && addr < sp.saturating_add(STACK_FAULT_ABOVE);
+    let code = if near_stack {
+        TrapCode::CallStackExhausted
+    } else {
+        TrapCode::MemoryOutOfBounds
+    };
+    traps::record_fault(code, pc, fp);
+    true
 }
