@@ -8,7 +8,7 @@
 //! in registers.
 
 use crate::error::Result;
-use crate::unit::UnitCx;
+use crate::unit::{Region, UnitCx};
 use inkwell::basic_block::BasicBlock;
 use inkwell::builder::Builder;
 use inkwell::types::{BasicType, BasicTypeEnum};
@@ -63,6 +63,7 @@ impl<'ctx> FuncEnv<'ctx> {
     ) -> Result<BasicValueEnum<'ctx>> {
         let p = Self::field(u, b, base, offset)?;
         let v = b.build_load(ty, p, "")?;
+        u.tag_access(v.as_instruction_value().unwrap(), Region::Runtime);
         if invariant {
             let kind = u.cx.get_kind_id("invariant.load");
             let md = u.cx.metadata_node(&[]);

@@ -7,11 +7,23 @@ use inkwell::context::Context;
 use inkwell::intrinsics::Intrinsic;
 use inkwell::module::{Linkage, Module};
 use inkwell::types::BasicTypeEnum;
-use inkwell::values::{FunctionValue, GlobalValue};
+use inkwell::values::{FunctionValue, GlobalValue, InstructionValue};
 use inkwell::GlobalVisibility;
 use kiln_abi::VMOffsets;
 use std::cell::RefCell;
 use std::collections::HashMap;
+
+/// What a load or store reaches. A linear memory is a mapping of its own,
+/// and the runtime's structures (vmctx, globals, tables, funcrefs, code
+/// arrays) live elsewhere, so an access to one never touches the other:
+/// a store to linear memory leaves a global, a memory's length or a
+/// table's base in its register, and a `global.set` leaves loads from
+/// linear memory alone. Calls still clobber both, as calls do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Region {
+    LinearMemory,
+    Runtime,
+}
 
 pub struct UnitCx<'ctx, 'm> {
     pub cx: &'ctx Context,
@@ -56,6 +68,29 @@ impl<'ctx, 'm> UnitCx<'ctx, 'm> {
                 .unwrap_or_else(crate::codegen::host_triple)
                 .starts_with("x86_64-"),
         }
+    }
+
+    /// Tag load or store `access` with the region it reads or writes, for
+    /// LLVM's type-based alias analysis (see `Region`).
+    pub fn tag_access(&self, access: InstructionValue<'ctx>, region: Region) {
+        let name = match region {
+            Region::LinearMemory => "wasm linear memory",
+            Region::Runtime => "kiln runtime data",
+        };
+        let root = self
+            .cx
+            .metadata_node(&[self.cx.metadata_string("kiln").into()]);
+        let ty = self.cx.metadata_node(&[
+            self.cx.metadata_string(name).into(),
+            root.into(),
+            self.t.i64.const_zero().into(),
+        ]);
+        let tag = self
+            .cx
+            .metadata_node(&[ty.into(), ty.into(), self.t.i64.const_zero().into()]);
+        access
+            .set_metadata(tag, self.cx.get_kind_id("tbaa"))
+            .expect("a tbaa tag on a load or store");
     }
 
     pub fn func_symbol(&self, index: u32) -> String {

@@ -7,17 +7,22 @@ target triple = "x86_64-unknown-linux-gnu"
 define hidden void @kiln_f0(ptr readonly captures(none) %0, i32 %1, i32 %2) local_unnamed_addr #0 section "kiln_wasm_code" {
 entry:
   %3 = getelementptr inbounds nuw i8, ptr %0, i64 24
-  %4 = load ptr, ptr %3, align 8, !invariant.load !0
+  %4 = load ptr, ptr %3, align 8, !tbaa !0, !invariant.load !3
   %5 = zext i32 %1 to i64
   %6 = getelementptr i8, ptr %4, i64 %5
   %7 = zext i32 %2 to i64
   %8 = getelementptr i8, ptr %4, i64 %7
-  %9 = load <2 x double>, ptr %6, align 1
+  %9 = load <2 x double>, ptr %6, align 1, !tbaa !4
   %10 = fmul <2 x double> %9, splat (double 2.000000e+00)
-  store <2 x double> %10, ptr %8, align 1
+  store <2 x double> %10, ptr %8, align 1, !tbaa !4
   ret void
 }
 
 attributes #0 = { mustprogress nofree norecurse nosync nounwind willreturn memory(readwrite, inaccessiblemem: none, target_mem0: none, target_mem1: none) "frame-pointer"="all" "probe-stack"="inline-asm" "tune-cpu"="generic" }
 
-!0 = !{}
+!0 = !{!1, !1, i64 0}
+!1 = !{!"kiln runtime data", !2, i64 0}
+!2 = !{!"kiln"}
+!3 = !{}
+!4 = !{!5, !5, i64 0}
+!5 = !{!"wasm linear memory", !2, i64 0}

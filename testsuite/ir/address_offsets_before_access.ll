@@ -7,21 +7,21 @@ target triple = "x86_64-unknown-linux-gnu"
 define hidden void @kiln_f0(ptr readonly captures(none) %0, i32 %1, i32 %2) local_unnamed_addr #0 section "kiln_wasm_code" {
 entry:
   %3 = getelementptr inbounds nuw i8, ptr %0, i64 24
-  %4 = load ptr, ptr %3, align 8, !invariant.load !0
+  %4 = load ptr, ptr %3, align 8, !tbaa !0, !invariant.load !3
   %5 = add i32 %1, 8
   %6 = zext i32 %5 to i64
   %7 = getelementptr i8, ptr %4, i64 %6
-  %8 = load double, ptr %7, align 1
+  %8 = load double, ptr %7, align 1, !tbaa !4
   %9 = add i32 %2, 8
   %10 = zext i32 %9 to i64
   %11 = getelementptr i8, ptr %4, i64 %10
-  store double %8, ptr %11, align 1
+  store double %8, ptr %11, align 1, !tbaa !4
   %12 = zext i32 %1 to i64
   %13 = getelementptr i8, ptr %4, i64 %12
-  %14 = load double, ptr %13, align 1
+  %14 = load double, ptr %13, align 1, !tbaa !4
   %15 = zext i32 %2 to i64
   %16 = getelementptr i8, ptr %4, i64 %15
-  store double %14, ptr %16, align 1
+  store double %14, ptr %16, align 1, !tbaa !4
   ret void
 }
 
@@ -29,7 +29,7 @@ entry:
 define hidden i32 @kiln_f1(ptr readonly captures(none) %0, i32 %1, i32 %2) local_unnamed_addr #1 section "kiln_wasm_code" {
 entry:
   %3 = icmp eq i32 %2, 0
-  br i1 %3, label %trap_IntegerDivideByZero, label %ok, !prof !1
+  br i1 %3, label %trap_IntegerDivideByZero, label %ok, !prof !6
 
 trap_IntegerDivideByZero:                         ; preds = %entry
   tail call void asm sideeffect "ud2\0A\09.byte 7\0A\09.long 1", ""() #2
@@ -37,15 +37,15 @@ trap_IntegerDivideByZero:                         ; preds = %entry
 
 ok:                                               ; preds = %entry
   %4 = getelementptr inbounds nuw i8, ptr %0, i64 24
-  %5 = load ptr, ptr %4, align 8, !invariant.load !0
+  %5 = load ptr, ptr %4, align 8, !tbaa !0, !invariant.load !3
   %6 = add i32 %1, 16
   %7 = zext i32 %6 to i64
   %8 = getelementptr i8, ptr %5, i64 %7
-  %9 = load i32, ptr %8, align 1
+  %9 = load i32, ptr %8, align 1, !tbaa !4
   %10 = udiv i32 %9, %2
   %11 = zext i32 %1 to i64
   %12 = getelementptr i8, ptr %5, i64 %11
-  %13 = load i32, ptr %12, align 1
+  %13 = load i32, ptr %12, align 1, !tbaa !4
   %14 = add i32 %13, %10
   ret i32 %14
 }
@@ -54,5 +54,10 @@ attributes #0 = { mustprogress nofree norecurse nosync nounwind willreturn memor
 attributes #1 = { nounwind "frame-pointer"="all" "probe-stack"="inline-asm" "tune-cpu"="generic" }
 attributes #2 = { cold noreturn nounwind }
 
-!0 = !{}
-!1 = !{!"branch_weights", !"expected", i32 1, i32 2000}
+!0 = !{!1, !1, i64 0}
+!1 = !{!"kiln runtime data", !2, i64 0}
+!2 = !{!"kiln"}
+!3 = !{}
+!4 = !{!5, !5, i64 0}
+!5 = !{!"wasm linear memory", !2, i64 0}
+!6 = !{!"branch_weights", !"expected", i32 1, i32 2000}

@@ -7,15 +7,15 @@ define hidden i32 @kiln_f1(ptr %0, i32 %1) local_unnamed_addr #0 section "kiln_w
 stack_check:
   %fp = call ptr @llvm.frameaddress.p0(i32 0)
   %2 = ptrtoint ptr %fp to i64
-  %3 = load i64, ptr %0, align 8
+  %3 = load i64, ptr %0, align 8, !tbaa !0
   %4 = icmp ult i64 %2, %3
-  br i1 %4, label %trap_CallStackExhausted, label %entry, !prof !0
+  br i1 %4, label %trap_CallStackExhausted, label %entry, !prof !3
 
 entry:                                            ; preds = %stack_check
   %5 = getelementptr inbounds nuw i8, ptr %0, i64 56
-  %6 = load ptr, ptr %5, align 8, !invariant.load !1
+  %6 = load ptr, ptr %5, align 8, !tbaa !0, !invariant.load !4
   %7 = getelementptr inbounds nuw i8, ptr %0, i64 64
-  %8 = load ptr, ptr %7, align 8, !invariant.load !1
+  %8 = load ptr, ptr %7, align 8, !tbaa !0, !invariant.load !4
   notail call void %6(ptr %8, i32 %1)
   %9 = icmp eq i32 %1, 0
   br i1 %9, label %if_end, label %else
@@ -42,5 +42,8 @@ attributes #0 = { "frame-pointer"="all" "probe-stack"="inline-asm" "tune-cpu"="g
 attributes #1 = { nocallback nofree nosync nounwind willreturn memory(none) }
 attributes #2 = { cold noreturn }
 
-!0 = !{!"branch_weights", i32 1, i32 2000}
-!1 = !{}
+!0 = !{!1, !1, i64 0}
+!1 = !{!"kiln runtime data", !2, i64 0}
+!2 = !{!"kiln"}
+!3 = !{!"branch_weights", i32 1, i32 2000}
+!4 = !{}

@@ -14,13 +14,13 @@ define hidden i32 @kiln_f1(ptr %0, i32 %1, i32 %2) local_unnamed_addr #1 section
 stack_check:
   %fp = call ptr @llvm.frameaddress.p0(i32 0)
   %3 = ptrtoint ptr %fp to i64
-  %4 = load i64, ptr %0, align 8
+  %4 = load i64, ptr %0, align 8, !tbaa !0
   %5 = icmp ult i64 %3, %4
-  br i1 %5, label %trap_CallStackExhausted, label %entry, !prof !0
+  br i1 %5, label %trap_CallStackExhausted, label %entry, !prof !3
 
 entry:                                            ; preds = %stack_check
   %6 = getelementptr inbounds nuw i8, ptr %0, i64 32
-  %7 = load ptr, ptr %6, align 8, !invariant.load !1
+  %7 = load ptr, ptr %6, align 8, !tbaa !0, !invariant.load !4
   br label %loop
 
 loop:                                             ; preds = %ok1, %entry
@@ -28,7 +28,7 @@ loop:                                             ; preds = %ok1, %entry
   %.0 = phi i32 [ 0, %entry ], [ %18, %ok1 ]
   %8 = and i32 %.07, 7
   %9 = icmp samesign ugt i32 %8, 3
-  br i1 %9, label %trap_UndefinedElement, label %ok, !prof !2
+  br i1 %9, label %trap_UndefinedElement, label %ok, !prof !5
 
 trap_UndefinedElement:                            ; preds = %loop
   tail call void asm sideeffect "ud2\0A\09.byte 4\0A\09.long 1", ""() #3
@@ -38,16 +38,16 @@ ok:                                               ; preds = %loop
   %10 = zext nneg i32 %8 to i64
   %11 = getelementptr [32 x i8], ptr %7, i64 %10
   %12 = getelementptr inbounds nuw i8, ptr %11, i64 16
-  %13 = load i32, ptr %12, align 4
+  %13 = load i32, ptr %12, align 4, !tbaa !0
   switch i32 %13, label %trap_IndirectCallTypeMismatch [
     i32 -2013265911, label %ok1
     i32 0, label %trap_UninitializedElement
-  ], !prof !3
+  ], !prof !6
 
 ok1:                                              ; preds = %ok
-  %14 = load ptr, ptr %11, align 8
+  %14 = load ptr, ptr %11, align 8, !tbaa !0
   %15 = getelementptr inbounds nuw i8, ptr %11, i64 8
-  %16 = load ptr, ptr %15, align 8
+  %16 = load ptr, ptr %15, align 8, !tbaa !0
   %17 = notail call i32 %14(ptr %16, i32 %.0)
   %18 = add i32 %17, %.0
   %19 = add i32 %.07, -1
@@ -79,7 +79,10 @@ attributes #2 = { nocallback nofree nosync nounwind willreturn memory(none) }
 attributes #3 = { cold noreturn nounwind }
 attributes #4 = { cold noreturn }
 
-!0 = !{!"branch_weights", i32 1, i32 2000}
-!1 = !{}
-!2 = !{!"branch_weights", !"expected", i32 1, i32 2000}
-!3 = !{!"branch_weights", i32 1, i32 4000, i32 1}
+!0 = !{!1, !1, i64 0}
+!1 = !{!"kiln runtime data", !2, i64 0}
+!2 = !{!"kiln"}
+!3 = !{!"branch_weights", i32 1, i32 2000}
+!4 = !{}
+!5 = !{!"branch_weights", !"expected", i32 1, i32 2000}
+!6 = !{!"branch_weights", i32 1, i32 4000, i32 1}

@@ -29,13 +29,13 @@ define hidden i32 @kiln_f3(ptr %0, i32 %1, i32 %2) local_unnamed_addr #1 section
 stack_check:
   %fp = call ptr @llvm.frameaddress.p0(i32 0)
   %3 = ptrtoint ptr %fp to i64
-  %4 = load i64, ptr %0, align 8
+  %4 = load i64, ptr %0, align 8, !tbaa !0
   %5 = icmp ult i64 %3, %4
-  br i1 %5, label %trap_CallStackExhausted, label %entry, !prof !0
+  br i1 %5, label %trap_CallStackExhausted, label %entry, !prof !3
 
 entry:                                            ; preds = %stack_check
   %6 = icmp ugt i32 %1, 3
-  br i1 %6, label %trap_UndefinedElement, label %ok, !prof !1
+  br i1 %6, label %trap_UndefinedElement, label %ok, !prof !4
 
 trap_UndefinedElement:                            ; preds = %entry
   tail call void asm sideeffect "ud2\0A\09.byte 4\0A\09.long 3", ""() #3
@@ -44,7 +44,7 @@ trap_UndefinedElement:                            ; preds = %entry
 ok:                                               ; preds = %entry
   %7 = zext nneg i32 %1 to i64
   %8 = getelementptr inbounds nuw ptr, ptr @kiln_table0_calls_t0, i64 %7
-  %9 = load ptr, ptr %8, align 8
+  %9 = load ptr, ptr %8, align 8, !tbaa !0
   %10 = notail call i32 %9(ptr %0, i32 %2)
   ret i32 %10
 
@@ -62,5 +62,8 @@ attributes #2 = { nocallback nofree nosync nounwind willreturn memory(none) }
 attributes #3 = { cold noreturn nounwind }
 attributes #4 = { cold noreturn }
 
-!0 = !{!"branch_weights", i32 1, i32 2000}
-!1 = !{!"branch_weights", !"expected", i32 1, i32 2000}
+!0 = !{!1, !1, i64 0}
+!1 = !{!"kiln runtime data", !2, i64 0}
+!2 = !{!"kiln"}
+!3 = !{!"branch_weights", i32 1, i32 2000}
+!4 = !{!"branch_weights", !"expected", i32 1, i32 2000}

@@ -7,7 +7,7 @@ target triple = "x86_64-unknown-linux-gnu"
 define hidden i32 @kiln_f0(ptr readonly captures(none) %0, i32 %1, i32 %2) local_unnamed_addr #0 section "kiln_wasm_code" {
 entry:
   %3 = getelementptr inbounds nuw i8, ptr %0, i64 24
-  %4 = load ptr, ptr %3, align 8, !invariant.load !0
+  %4 = load ptr, ptr %3, align 8, !tbaa !0, !invariant.load !3
   %5 = icmp eq i32 %2, 0
   br i1 %5, label %block_end, label %br_if_else.preheader
 
@@ -33,13 +33,13 @@ vector.body:                                      ; preds = %vector.body, %vecto
   %11 = shl i64 %index, 2
   %gep = getelementptr i8, ptr %invariant.gep, i64 %11
   %12 = getelementptr i8, ptr %gep, i64 16
-  %wide.load = load <4 x i32>, ptr %gep, align 1
-  %wide.load13 = load <4 x i32>, ptr %12, align 1
+  %wide.load = load <4 x i32>, ptr %gep, align 1, !tbaa !4
+  %wide.load13 = load <4 x i32>, ptr %12, align 1, !tbaa !4
   %13 = add <4 x i32> %wide.load, %vec.phi
   %14 = add <4 x i32> %wide.load13, %vec.phi12
   %index.next = add nuw i64 %index, 8
   %15 = icmp eq i64 %index.next, %n.vec
-  br i1 %15, label %middle.block, label %vector.body, !llvm.loop !1
+  br i1 %15, label %middle.block, label %vector.body, !llvm.loop !6
 
 middle.block:                                     ; preds = %vector.body
   %bin.rdx = add <4 x i32> %14, %13
@@ -62,12 +62,12 @@ br_if_else:                                       ; preds = %br_if_else.preheade
   %.010 = phi i32 [ %19, %br_if_else ], [ %.010.ph, %br_if_else.preheader15 ]
   %.069 = phi i32 [ %20, %br_if_else ], [ %.069.ph, %br_if_else.preheader15 ]
   %17 = getelementptr i8, ptr %4, i64 %indvars.iv
-  %18 = load i32, ptr %17, align 1
+  %18 = load i32, ptr %17, align 1, !tbaa !4
   %19 = add i32 %18, %.010
   %indvars.iv.next = add nuw nsw i64 %indvars.iv, 4
   %20 = add i32 %.069, -1
   %21 = icmp eq i32 %20, 0
-  br i1 %21, label %block_end, label %br_if_else, !llvm.loop !4
+  br i1 %21, label %block_end, label %br_if_else, !llvm.loop !9
 }
 
 ; Function Attrs: nocallback nofree nosync nounwind speculatable willreturn memory(none)
@@ -76,8 +76,13 @@ declare i32 @llvm.vector.reduce.add.v4i32(<4 x i32>) #1
 attributes #0 = { nofree norecurse nosync nounwind memory(read, inaccessiblemem: none, target_mem0: none, target_mem1: none) "frame-pointer"="all" "probe-stack"="inline-asm" "tune-cpu"="generic" }
 attributes #1 = { nocallback nofree nosync nounwind speculatable willreturn memory(none) }
 
-!0 = !{}
-!1 = distinct !{!1, !2, !3}
-!2 = !{!"llvm.loop.isvectorized", i32 1}
-!3 = !{!"llvm.loop.unroll.runtime.disable"}
-!4 = distinct !{!4, !3, !2}
+!0 = !{!1, !1, i64 0}
+!1 = !{!"kiln runtime data", !2, i64 0}
+!2 = !{!"kiln"}
+!3 = !{}
+!4 = !{!5, !5, i64 0}
+!5 = !{!"wasm linear memory", !2, i64 0}
+!6 = distinct !{!6, !7, !8}
+!7 = !{!"llvm.loop.isvectorized", i32 1}
+!8 = !{!"llvm.loop.unroll.runtime.disable"}
+!9 = distinct !{!9, !8, !7}

@@ -8,9 +8,9 @@ define hidden fastcc i32 @kiln_f0(ptr %0, i32 %1) unnamed_addr #0 section "kiln_
 stack_check:
   %fp = call ptr @llvm.frameaddress.p0(i32 0)
   %2 = ptrtoint ptr %fp to i64
-  %3 = load i64, ptr %0, align 8
+  %3 = load i64, ptr %0, align 8, !tbaa !0
   %4 = icmp ult i64 %2, %3
-  br i1 %4, label %trap_CallStackExhausted, label %entry, !prof !0
+  br i1 %4, label %trap_CallStackExhausted, label %entry, !prof !3
 
 entry:                                            ; preds = %stack_check
   %5 = icmp eq i32 %1, 0
@@ -28,8 +28,8 @@ if_end:                                           ; preds = %entry, %else
 
 trap_CallStackExhausted:                          ; preds = %stack_check
   %10 = getelementptr inbounds i8, ptr %0, i64 8
-  %11 = load ptr, ptr %10, align 8, !invariant.load !1
-  %12 = load ptr, ptr %11, align 8, !invariant.load !1
+  %11 = load ptr, ptr %10, align 8, !tbaa !0, !invariant.load !4
+  %12 = load ptr, ptr %11, align 8, !tbaa !0, !invariant.load !4
   %fp3 = call ptr @llvm.frameaddress.p0(i32 0)
   call void %12(ptr %0, i32 10, i32 0, ptr %fp3) #2
   unreachable
@@ -40,9 +40,9 @@ define hidden i32 @kiln_f1(ptr %0, i32 %1) local_unnamed_addr #0 section "kiln_w
 stack_check:
   %fp = call ptr @llvm.frameaddress.p0(i32 0)
   %2 = ptrtoint ptr %fp to i64
-  %3 = load i64, ptr %0, align 8
+  %3 = load i64, ptr %0, align 8, !tbaa !0
   %4 = icmp ult i64 %2, %3
-  br i1 %4, label %trap_CallStackExhausted, label %entry, !prof !0
+  br i1 %4, label %trap_CallStackExhausted, label %entry, !prof !3
 
 entry:                                            ; preds = %stack_check
   %5 = notail call fastcc i32 @kiln_f0(ptr %0, i32 %1)
@@ -50,8 +50,8 @@ entry:                                            ; preds = %stack_check
 
 trap_CallStackExhausted:                          ; preds = %stack_check
   %6 = getelementptr inbounds i8, ptr %0, i64 8
-  %7 = load ptr, ptr %6, align 8, !invariant.load !1
-  %8 = load ptr, ptr %7, align 8, !invariant.load !1
+  %7 = load ptr, ptr %6, align 8, !tbaa !0, !invariant.load !4
+  %8 = load ptr, ptr %7, align 8, !tbaa !0, !invariant.load !4
   %fp1 = call ptr @llvm.frameaddress.p0(i32 0)
   call void %8(ptr %0, i32 10, i32 1, ptr %fp1) #2
   unreachable
@@ -64,5 +64,8 @@ attributes #0 = { nounwind "frame-pointer"="all" "tune-cpu"="generic" }
 attributes #1 = { nocallback nofree nosync nounwind willreturn memory(none) }
 attributes #2 = { cold noreturn }
 
-!0 = !{!"branch_weights", i32 1, i32 2000}
-!1 = !{}
+!0 = !{!1, !1, i64 0}
+!1 = !{!"kiln runtime data", !2, i64 0}
+!2 = !{!"kiln"}
+!3 = !{!"branch_weights", i32 1, i32 2000}
+!4 = !{}

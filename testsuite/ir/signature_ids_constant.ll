@@ -7,37 +7,37 @@ define hidden i32 @kiln_f0(ptr %0, i32 %1, i32 %2) local_unnamed_addr #0 section
 stack_check:
   %fp = call ptr @llvm.frameaddress.p0(i32 0)
   %3 = ptrtoint ptr %fp to i64
-  %4 = load i64, ptr %0, align 8
+  %4 = load i64, ptr %0, align 8, !tbaa !0
   %5 = icmp ult i64 %3, %4
-  br i1 %5, label %trap_CallStackExhausted, label %entry, !prof !0
+  br i1 %5, label %trap_CallStackExhausted, label %entry, !prof !3
 
 entry:                                            ; preds = %stack_check
   %6 = getelementptr inbounds nuw i8, ptr %0, i64 48
-  %7 = load ptr, ptr %6, align 8, !invariant.load !1
+  %7 = load ptr, ptr %6, align 8, !tbaa !0, !invariant.load !4
   %8 = getelementptr inbounds nuw i8, ptr %7, i64 8
-  %9 = load i64, ptr %8, align 8
+  %9 = load i64, ptr %8, align 8, !tbaa !0
   %10 = zext i32 %2 to i64
   %.not = icmp ugt i64 %9, %10
-  br i1 %.not, label %ok, label %trap_UndefinedElement, !prof !2
+  br i1 %.not, label %ok, label %trap_UndefinedElement, !prof !5
 
 trap_UndefinedElement:                            ; preds = %entry
   tail call void asm sideeffect "ud2\0A\09.byte 4\0A\09.long 0", ""() #2
   unreachable
 
 ok:                                               ; preds = %entry
-  %11 = load ptr, ptr %7, align 8
+  %11 = load ptr, ptr %7, align 8, !tbaa !0
   %12 = getelementptr [32 x i8], ptr %11, i64 %10
   %13 = getelementptr inbounds nuw i8, ptr %12, i64 16
-  %14 = load i32, ptr %13, align 4
+  %14 = load i32, ptr %13, align 4, !tbaa !0
   switch i32 %14, label %trap_IndirectCallTypeMismatch [
     i32 -2013265911, label %ok1
     i32 0, label %trap_UninitializedElement
-  ], !prof !3
+  ], !prof !6
 
 ok1:                                              ; preds = %ok
-  %15 = load ptr, ptr %12, align 8
+  %15 = load ptr, ptr %12, align 8, !tbaa !0
   %16 = getelementptr inbounds nuw i8, ptr %12, i64 8
-  %17 = load ptr, ptr %16, align 8
+  %17 = load ptr, ptr %16, align 8, !tbaa !0
   %18 = notail call i32 %15(ptr %17, i32 %1)
   ret i32 %18
 
@@ -58,41 +58,41 @@ define hidden i32 @kiln_f1(ptr %0, i32 %1) local_unnamed_addr #0 section "kiln_w
 stack_check:
   %fp = call ptr @llvm.frameaddress.p0(i32 0)
   %2 = ptrtoint ptr %fp to i64
-  %3 = load i64, ptr %0, align 8
+  %3 = load i64, ptr %0, align 8, !tbaa !0
   %4 = icmp ult i64 %2, %3
-  br i1 %4, label %trap_CallStackExhausted, label %entry, !prof !0
+  br i1 %4, label %trap_CallStackExhausted, label %entry, !prof !3
 
 entry:                                            ; preds = %stack_check
   %5 = getelementptr inbounds nuw i8, ptr %0, i64 48
-  %6 = load ptr, ptr %5, align 8, !invariant.load !1
+  %6 = load ptr, ptr %5, align 8, !tbaa !0, !invariant.load !4
   %7 = getelementptr inbounds nuw i8, ptr %6, i64 8
-  %8 = load i64, ptr %7, align 8
+  %8 = load i64, ptr %7, align 8, !tbaa !0
   %9 = zext i32 %1 to i64
   %.not = icmp ugt i64 %8, %9
-  br i1 %.not, label %ok, label %trap_UndefinedElement, !prof !2
+  br i1 %.not, label %ok, label %trap_UndefinedElement, !prof !5
 
 trap_UndefinedElement:                            ; preds = %entry
   tail call void asm sideeffect "ud2\0A\09.byte 4\0A\09.long 1", ""() #2
   unreachable
 
 ok:                                               ; preds = %entry
-  %10 = load ptr, ptr %6, align 8
+  %10 = load ptr, ptr %6, align 8, !tbaa !0
   %11 = getelementptr inbounds nuw i8, ptr %0, i64 60
-  %12 = load i32, ptr %11, align 4, !invariant.load !1
+  %12 = load i32, ptr %11, align 4, !tbaa !0, !invariant.load !4
   %13 = getelementptr [32 x i8], ptr %10, i64 %9
   %14 = getelementptr inbounds nuw i8, ptr %13, i64 16
-  %15 = load i32, ptr %14, align 4
+  %15 = load i32, ptr %14, align 4, !tbaa !0
   %.not12 = icmp eq i32 %15, %12
-  br i1 %.not12, label %ok1, label %bad_callee, !prof !2
+  br i1 %.not12, label %ok1, label %bad_callee, !prof !5
 
 bad_callee:                                       ; preds = %ok
   %16 = icmp eq i32 %15, 0
   br i1 %16, label %trap_UninitializedElement, label %trap_IndirectCallTypeMismatch
 
 ok1:                                              ; preds = %ok
-  %17 = load ptr, ptr %13, align 8
+  %17 = load ptr, ptr %13, align 8, !tbaa !0
   %18 = getelementptr inbounds nuw i8, ptr %13, i64 8
-  %19 = load ptr, ptr %18, align 8
+  %19 = load ptr, ptr %18, align 8, !tbaa !0
   %20 = notail call i32 %17(ptr %19, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1, i32 %1)
   ret i32 %20
 
@@ -117,7 +117,10 @@ attributes #1 = { nocallback nofree nosync nounwind willreturn memory(none) }
 attributes #2 = { cold noreturn nounwind }
 attributes #3 = { cold noreturn }
 
-!0 = !{!"branch_weights", i32 1, i32 2000}
-!1 = !{}
-!2 = !{!"branch_weights", !"expected", i32 2000, i32 1}
-!3 = !{!"branch_weights", i32 1, i32 4000, i32 1}
+!0 = !{!1, !1, i64 0}
+!1 = !{!"kiln runtime data", !2, i64 0}
+!2 = !{!"kiln"}
+!3 = !{!"branch_weights", i32 1, i32 2000}
+!4 = !{}
+!5 = !{!"branch_weights", !"expected", i32 2000, i32 1}
+!6 = !{!"branch_weights", i32 1, i32 4000, i32 1}

@@ -6,7 +6,7 @@
 ;; The table is exported, so not frozen (frozen_table_call.wat is that case).
 ;; OPTIONS: guard -O2
 ;; CHECK: icmp {{eq|ne}} i32 %{{[0-9]+}}, -2013265911
-;; CHECK: load i32, ptr %{{[0-9]+}}, align {{[0-9]+}}, !invariant.load
+;; CHECK: load i32, ptr %{{[0-9]+}}, align {{[0-9]+}}, !tbaa !{{[0-9]+}}, !invariant.load
 (module
   (type $small (func (param i32) (result i32)))
   (type $big (func (param i32 i32 i32 i32 i32 i32 i32 i32 i32) (result i32)))

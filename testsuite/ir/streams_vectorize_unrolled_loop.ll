@@ -7,7 +7,7 @@ target triple = "x86_64-unknown-linux-gnu"
 define hidden void @kiln_f0(ptr readonly captures(none) %0, i32 %1, i32 %2, double %3) local_unnamed_addr #0 section "kiln_wasm_code" {
 entry:
   %4 = getelementptr inbounds nuw i8, ptr %0, i64 24
-  %5 = load ptr, ptr %4, align 8, !invariant.load !0
+  %5 = load ptr, ptr %4, align 8, !tbaa !0, !invariant.load !3
   %stream_base = tail call ptr asm "", "=r,0,i,i"(ptr %5, i32 0, i32 0) #1
   %stream_base1 = tail call ptr asm "", "=r,0,i,i"(ptr %5, i32 0, i32 1) #1
   %6 = icmp ugt i32 %1, -2545
@@ -66,13 +66,13 @@ vector.body:                                      ; preds = %vector.body, %vecto
   %33 = add i32 %2, %31
   %34 = zext i32 %32 to i64
   %35 = getelementptr i8, ptr %stream_base, i64 %34
-  %wide.vec = load <4 x double>, ptr %35, align 1, !alias.scope !1, !noalias !4
+  %wide.vec = load <4 x double>, ptr %35, align 1, !tbaa !4, !alias.scope !6, !noalias !9
   %36 = zext i32 %33 to i64
   %37 = getelementptr i8, ptr %stream_base1, i64 %36
-  %wide.vec39 = load <4 x double>, ptr %37, align 1, !alias.scope !4
+  %wide.vec39 = load <4 x double>, ptr %37, align 1, !tbaa !4, !alias.scope !9
   %38 = fmul <4 x double> %29, %wide.vec39
   %interleaved.vec = fadd <4 x double> %wide.vec, %38
-  store <4 x double> %interleaved.vec, ptr %35, align 1, !alias.scope !1, !noalias !4
+  store <4 x double> %interleaved.vec, ptr %35, align 1, !tbaa !4, !alias.scope !6, !noalias !9
   %39 = trunc i64 %index to i32
   %index.tr.1 = shl i32 %39, 4
   %40 = or disjoint i32 %index.tr.1, 32
@@ -80,16 +80,16 @@ vector.body:                                      ; preds = %vector.body, %vecto
   %42 = add i32 %2, %40
   %43 = zext i32 %41 to i64
   %44 = getelementptr i8, ptr %stream_base, i64 %43
-  %wide.vec.1 = load <4 x double>, ptr %44, align 1, !alias.scope !1, !noalias !4
+  %wide.vec.1 = load <4 x double>, ptr %44, align 1, !tbaa !4, !alias.scope !6, !noalias !9
   %45 = zext i32 %42 to i64
   %46 = getelementptr i8, ptr %stream_base1, i64 %45
-  %wide.vec39.1 = load <4 x double>, ptr %46, align 1, !alias.scope !4
+  %wide.vec39.1 = load <4 x double>, ptr %46, align 1, !tbaa !4, !alias.scope !9
   %47 = fmul <4 x double> %30, %wide.vec39.1
   %interleaved.vec.1 = fadd <4 x double> %wide.vec.1, %47
-  store <4 x double> %interleaved.vec.1, ptr %44, align 1, !alias.scope !1, !noalias !4
+  store <4 x double> %interleaved.vec.1, ptr %44, align 1, !tbaa !4, !alias.scope !6, !noalias !9
   %index.next.1 = add nuw nsw i64 %index, 4
   %48 = icmp eq i64 %index.next.1, 160
-  br i1 %48, label %br_if_else, label %vector.body, !llvm.loop !6
+  br i1 %48, label %br_if_else, label %vector.body, !llvm.loop !11
 
 loop:                                             ; preds = %loop.preheader, %loop
   %indvars.iv = phi i64 [ %indvars.iv.next, %loop ], [ 0, %loop.preheader ]
@@ -98,23 +98,23 @@ loop:                                             ; preds = %loop.preheader, %lo
   %51 = add i32 %2, %49
   %52 = zext i32 %50 to i64
   %53 = getelementptr i8, ptr %stream_base, i64 %52
-  %54 = load double, ptr %53, align 1
+  %54 = load double, ptr %53, align 1, !tbaa !4
   %55 = zext i32 %51 to i64
   %56 = getelementptr i8, ptr %stream_base1, i64 %55
-  %57 = load double, ptr %56, align 1
+  %57 = load double, ptr %56, align 1, !tbaa !4
   %58 = fmul double %3, %57
   %59 = fadd double %54, %58
-  store double %59, ptr %53, align 1
+  store double %59, ptr %53, align 1, !tbaa !4
   %60 = getelementptr i8, ptr %53, i64 8
-  %61 = load double, ptr %60, align 1
+  %61 = load double, ptr %60, align 1, !tbaa !4
   %62 = getelementptr i8, ptr %56, i64 8
-  %63 = load double, ptr %62, align 1
+  %63 = load double, ptr %62, align 1, !tbaa !4
   %64 = fmul double %3, %63
   %65 = fadd double %61, %64
-  store double %65, ptr %60, align 1
+  store double %65, ptr %60, align 1, !tbaa !4
   %indvars.iv.next = add nuw nsw i64 %indvars.iv, 16
   %.not = icmp eq i64 %indvars.iv.next, 2560
-  br i1 %.not, label %br_if_else, label %loop, !llvm.loop !9
+  br i1 %.not, label %br_if_else, label %loop, !llvm.loop !14
 
 br_if_else:                                       ; preds = %vector.body, %loop
   ret void
@@ -123,13 +123,18 @@ br_if_else:                                       ; preds = %vector.body, %loop
 attributes #0 = { nounwind memory(readwrite, inaccessiblemem: none, target_mem0: none, target_mem1: none) "frame-pointer"="all" "probe-stack"="inline-asm" "tune-cpu"="generic" }
 attributes #1 = { nounwind willreturn memory(none) }
 
-!0 = !{}
-!1 = !{!2}
-!2 = distinct !{!2, !3}
-!3 = distinct !{!3, !"LVerDomain"}
-!4 = !{!5}
-!5 = distinct !{!5, !3}
-!6 = distinct !{!6, !7, !8}
-!7 = !{!"llvm.loop.isvectorized", i32 1}
-!8 = !{!"llvm.loop.unroll.runtime.disable"}
-!9 = distinct !{!9, !7}
+!0 = !{!1, !1, i64 0}
+!1 = !{!"kiln runtime data", !2, i64 0}
+!2 = !{!"kiln"}
+!3 = !{}
+!4 = !{!5, !5, i64 0}
+!5 = !{!"wasm linear memory", !2, i64 0}
+!6 = !{!7}
+!7 = distinct !{!7, !8}
+!8 = distinct !{!8, !"LVerDomain"}
+!9 = !{!10}
+!10 = distinct !{!10, !8}
+!11 = distinct !{!11, !12, !13}
+!12 = !{!"llvm.loop.isvectorized", i32 1}
+!13 = !{!"llvm.loop.unroll.runtime.disable"}
+!14 = distinct !{!14, !12}

@@ -10,8 +10,8 @@ entry:
 
 trap_IntegerDivideByZero:                         ; preds = %entry
   %4 = getelementptr inbounds nuw i8, ptr %0, i64 8
-  %5 = load ptr, ptr %4, align 8, !invariant.load !1
-  %6 = load ptr, ptr %5, align 8, !invariant.load !1
+  %5 = load ptr, ptr %4, align 8, !tbaa !1, !invariant.load !4
+  %6 = load ptr, ptr %5, align 8, !tbaa !1, !invariant.load !4
   %fp = tail call ptr @llvm.frameaddress.p0(i32 0)
   tail call void %6(ptr %0, i32 7, i32 0, ptr %fp) #2
   unreachable
@@ -24,8 +24,8 @@ ok:                                               ; preds = %entry
 
 trap_IntegerOverflow:                             ; preds = %ok
   %10 = getelementptr inbounds nuw i8, ptr %0, i64 8
-  %11 = load ptr, ptr %10, align 8, !invariant.load !1
-  %12 = load ptr, ptr %11, align 8, !invariant.load !1
+  %11 = load ptr, ptr %10, align 8, !tbaa !1, !invariant.load !4
+  %12 = load ptr, ptr %11, align 8, !tbaa !1, !invariant.load !4
   %fp1 = tail call ptr @llvm.frameaddress.p0(i32 0)
   tail call void %12(ptr %0, i32 8, i32 0, ptr %fp1) #2
   unreachable
@@ -43,4 +43,7 @@ attributes #1 = { mustprogress nocallback nofree nosync nounwind willreturn memo
 attributes #2 = { cold noreturn }
 
 !0 = !{!"branch_weights", !"expected", i32 1, i32 2000}
-!1 = !{}
+!1 = !{!2, !2, i64 0}
+!2 = !{!"kiln runtime data", !3, i64 0}
+!3 = !{!"kiln"}
+!4 = !{}

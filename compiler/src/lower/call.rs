@@ -4,7 +4,9 @@
 use crate::error::{CompileError, Result};
 use crate::func_env::FuncEnv;
 use crate::translate::FuncTranslator;
+use crate::unit::Region;
 use inkwell::types::FunctionType;
+use inkwell::values::BasicValue;
 use inkwell::values::{BasicMetadataValueEnum, CallSiteValue, IntValue, PointerValue};
 use inkwell::IntPredicate;
 use kiln_abi::{TrapCode, VMOffsets};
@@ -109,7 +111,9 @@ fn frozen_table_call<'ctx>(
     let array = crate::frozen::code_array(u, table, type_index)?;
     // SAFETY (of the IR): index < len, the array's length.
     let slot = unsafe { b.build_in_bounds_gep(u.t.ptr, array.as_pointer_value(), &[index], "")? };
-    let code = b.build_load(u.t.ptr, slot, "")?.into_pointer_value();
+    let code = b.build_load(u.t.ptr, slot, "")?;
+    u.tag_access(code.as_instruction_value().unwrap(), Region::Runtime);
+    let code = code.into_pointer_value();
     let vmctx = t.env.vmctx;
     let fty = u.t.func(u.cx, &u.info.types[type_index as usize]);
     indirect(t, fty, code, vmctx, args)

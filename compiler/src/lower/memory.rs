@@ -5,6 +5,7 @@
 
 use crate::error::Result;
 use crate::translate::FuncTranslator;
+use crate::unit::Region;
 use crate::BoundsChecks;
 use inkwell::types::{BasicTypeEnum, IntType};
 use inkwell::values::{BasicValue, IntValue, PointerValue};
@@ -74,7 +75,8 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
             let dst = checked_range(t, *mem, dst, len)?;
             let byte = t.b.build_int_truncate(val, i8t, "")?;
             let len = t.b.build_int_z_extend(len, i64t, "")?;
-            t.b.build_memset(dst, 1, byte, len)?;
+            let call = t.b.build_memset(dst, 1, byte, len)?;
+            t.u.tag_access(call.as_instruction_value().unwrap(), Region::LinearMemory);
         }
         O::MemoryCopy { dst_mem, src_mem } => {
             let len = t.pop_int();
@@ -83,7 +85,8 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
             let src = checked_range(t, *src_mem, src, len)?;
             let dst = checked_range(t, *dst_mem, dst, len)?;
             let len = t.b.build_int_z_extend(len, i64t, "")?;
-            t.b.build_memmove(dst, 1, src, 1, len)?;
+            let call = t.b.build_memmove(dst, 1, src, 1, len)?;
+            t.u.tag_access(call.as_instruction_value().unwrap(), Region::LinearMemory);
         }
         O::MemoryInit { data_index, mem } => {
             let len = t.pop_int();
@@ -178,6 +181,7 @@ fn load<'ctx>(
     let p = effective_address(t, memarg, addr, bytes)?;
     let v = t.b.build_load(mem_ty, p, "")?;
     v.as_instruction_value().unwrap().set_alignment(1).ok();
+    t.u.tag_access(v.as_instruction_value().unwrap(), Region::LinearMemory);
     note_access(t, memarg, addr);
     let v = match (widen_to, widen) {
         (Some(to), Widen::Signed) => t.b.build_int_s_extend(v.into_int_value(), to, "")?.into(),
@@ -205,6 +209,7 @@ fn store<'ctx>(
     let p = effective_address(t, memarg, addr, byte_size(value.get_type()))?;
     let st = t.b.build_store(p, value)?;
     st.set_alignment(1).ok();
+    t.u.tag_access(st, Region::LinearMemory);
     note_access(t, memarg, addr);
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 use crate::error::Result;
 use crate::translate::FuncTranslator;
+use crate::unit::Region;
 use inkwell::values::BasicValue;
 use wasmparser::Operator as O;
 
@@ -32,6 +33,7 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
                     .val(t.u.info.globals[*global_index as usize].content_type);
             let p = t.env.global(t.u, t.b, *global_index)?;
             let v = t.b.build_load(ty, p, "")?;
+            t.u.tag_access(v.as_instruction_value().unwrap(), Region::Runtime);
             if !t.u.info.globals[*global_index as usize].mutable {
                 let kind = t.u.cx.get_kind_id("invariant.load");
                 v.as_instruction_value()
@@ -44,7 +46,8 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
         O::GlobalSet { global_index } => {
             let v = t.pop();
             let p = t.env.global(t.u, t.b, *global_index)?;
-            t.b.build_store(p, v)?;
+            let st = t.b.build_store(p, v)?;
+            t.u.tag_access(st, Region::Runtime);
         }
         _ => return Ok(false),
     }
