@@ -201,7 +201,10 @@ fn record_trap(
     addr: usize,
 ) -> bool {
     if sig == libc::SIGILL {
-        let Some((code, func_index)) = trap_instruction(pc) else {
+        // A `ud2` without a known trap code after it is not one of ours.
+        let Some((code, func_index)) =
+            trap_instruction(pc).filter(|(code, _)| TrapCode::from_u32(*code).is_some())
+        else {
             return false;
         };
         traps::record_wasm_trap(code, module, func_index, fp);
