@@ -7,7 +7,7 @@ use inkwell::context::Context;
 use inkwell::intrinsics::Intrinsic;
 use inkwell::module::{Linkage, Module};
 use inkwell::types::BasicTypeEnum;
-use inkwell::values::{FunctionValue, GlobalValue, InstructionValue};
+use inkwell::values::{FunctionValue, GlobalValue, InstructionValue, MetadataValue};
 use inkwell::GlobalVisibility;
 use kiln_abi::VMOffsets;
 use std::cell::RefCell;
@@ -21,8 +21,8 @@ use std::collections::HashMap;
 /// linear memory alone. Calls still clobber both, as calls do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Region {
-    LinearMemory,
-    Runtime,
+    LinearMemory = 0,
+    Runtime = 1,
 }
 
 pub struct UnitCx<'ctx, 'm> {
@@ -43,6 +43,8 @@ pub struct UnitCx<'ctx, 'm> {
     /// `kiln_abi::trap_instruction`), and functions that call nothing but
     /// wasm functions rely on the stack's guard page (see `stack_check`).
     pub x86_64: bool,
+    /// The tbaa access tag of each `Region`, by its index, made once.
+    tbaa_tags: [MetadataValue<'ctx>; 2],
 }
 
 impl<'ctx, 'm> UnitCx<'ctx, 'm> {
@@ -52,10 +54,18 @@ impl<'ctx, 'm> UnitCx<'ctx, 'm> {
         info: &'m ModuleInfo<'m>,
         opts: &'m CompileOptions,
     ) -> Self {
+        let t = LlTypes::new(cx);
+        let root = cx.metadata_node(&[cx.metadata_string("kiln").into()]);
+        let tag = |name: &str| {
+            let zero = t.i64.const_zero().into();
+            let ty = cx.metadata_node(&[cx.metadata_string(name).into(), root.into(), zero]);
+            cx.metadata_node(&[ty.into(), ty.into(), zero])
+        };
+        let tbaa_tags = [tag("wasm linear memory"), tag("kiln runtime data")];
         UnitCx {
             cx,
             module: cx.create_module(name),
-            t: LlTypes::new(cx),
+            t,
             info,
             offsets: info.offsets(8),
             opts,
@@ -67,27 +77,14 @@ impl<'ctx, 'm> UnitCx<'ctx, 'm> {
                 .clone()
                 .unwrap_or_else(crate::codegen::host_triple)
                 .starts_with("x86_64-"),
+            tbaa_tags,
         }
     }
 
     /// Tag load or store `access` with the region it reads or writes, for
     /// LLVM's type-based alias analysis (see `Region`).
     pub fn tag_access(&self, access: InstructionValue<'ctx>, region: Region) {
-        let name = match region {
-            Region::LinearMemory => "wasm linear memory",
-            Region::Runtime => "kiln runtime data",
-        };
-        let root = self
-            .cx
-            .metadata_node(&[self.cx.metadata_string("kiln").into()]);
-        let ty = self.cx.metadata_node(&[
-            self.cx.metadata_string(name).into(),
-            root.into(),
-            self.t.i64.const_zero().into(),
-        ]);
-        let tag = self
-            .cx
-            .metadata_node(&[ty.into(), ty.into(), self.t.i64.const_zero().into()]);
+        let tag = self.tbaa_tags[region as usize];
         access
             .set_metadata(tag, self.cx.get_kind_id("tbaa"))
             .expect("a tbaa tag on a load or store");
