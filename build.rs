@@ -89,24 +89,9 @@ fn build_static_rt(out: &Path, target: &str) -> Result<(), String> {
         }
     }
     cmd.env("CARGO_PROFILE_RELEASE_PANIC", "abort");
-    // Cargo asks rustc about the target with `rustc -`, and rustc then
-    // reads source from its stdin, which cargo makes /dev/null. Where
-    // /dev/null is a plain file (on this machine, and evidently on CI),
-    // other build steps running alongside write into it, and rustc fails
-    // with "couldn't read from stdin, as it did not contain valid UTF-8".
-    // A wrapper gives every rustc of the nested build that cargo gives
-    // /dev/null an empty pipe instead. Build scripts that pipe a probe
-    // program into `rustc -` (io-extras, rustix) keep their pipe.
-    let wrapper = out.join("rustc-with-empty-stdin");
-    let script = "#!/bin/sh\n\
-        if [ /dev/stdin -ef /dev/null ]; then : | exec \"$@\"; else exec \"$@\"; fi\n";
-    std::fs::write(&wrapper, script).map_err(|e| format!("{}: {e}", wrapper.display()))?;
-    std::fs::set_permissions(
-        &wrapper,
-        std::os::unix::fs::PermissionsExt::from_mode(0o755),
-    )
-    .map_err(|e| format!("{}: {e}", wrapper.display()))?;
-    cmd.env("RUSTC_WRAPPER", &wrapper);
+    // Run here, cargo reads .cargo/config.toml, whose rustc wrapper keeps
+    // its `rustc -` probes from reading a polluted /dev/null (see
+    // tools/rustc-with-empty-stdin).
     let built = cmd
         .output()
         .map_err(|e| format!("cannot start cargo: {e}"))?;

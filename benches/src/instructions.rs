@@ -87,14 +87,14 @@ pub fn run(opts: &Options) -> Result<String> {
 
 /// Instructions `cmd` executes (its "I refs" under cachegrind).
 fn instructions(cmd: &mut Command) -> Result<u64> {
+    // Not /dev/null: where that is a plain file, what lands there is read
+    // by the next process given /dev/null as its stdin.
+    let out = std::env::temp_dir().join("kiln-bench-cachegrind.out");
     let mut v = Command::new("valgrind");
-    v.args([
-        "--tool=cachegrind",
-        "--cache-sim=no",
-        "--cachegrind-out-file=/dev/null",
-    ])
-    .arg(cmd.get_program())
-    .args(cmd.get_args());
+    v.args(["--tool=cachegrind", "--cache-sim=no"])
+        .arg(format!("--cachegrind-out-file={}", out.display()))
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
     let o = v.output().with_context(|| format!("{v:?}"))?;
     if !o.status.success() {
         bail!("{v:?} failed: {}", String::from_utf8_lossy(&o.stderr));
