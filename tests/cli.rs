@@ -140,6 +140,63 @@ fn traps_exit_134_with_kind_and_backtrace() {
     assert!(stderr(&o).starts_with("trap: out of bounds memory access"));
 }
 
+/// A call chain the optimizer cannot shorten: every call goes through the
+/// table with an index from a mutable exported global, so no function is
+/// inlined into another and each call is a frame of its own.
+const CHAIN: &str = r#"(module
+  (type $t (func (param i32 i32) (result i32)))
+  (memory 1)
+  (data $d "x")
+  (table 5 funcref)
+  (elem (i32.const 0) $leaf_div $leaf_load $leaf_init $down_a $down_b)
+  (global $a (export "a") (mut i32) (i32.const 3))
+  (global $b (export "b") (mut i32) (i32.const 4))
+  (func $leaf_div (type $t) (i32.div_s (i32.const 100) (local.get 0)))
+  (func $leaf_load (type $t) (i32.load (i32.add (local.get 0) (i32.const 70000))))
+  (func $leaf_init (type $t)
+    (memory.init $d (i32.add (local.get 0) (i32.const 70000)) (i32.const 0) (i32.const 1))
+    (i32.const 0))
+  (func $down_a (type $t)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (call_indirect (type $t) (i32.const 0) (i32.const 0) (local.get 1)))
+      (else (i32.add (i32.const 1)
+        (call_indirect (type $t) (i32.sub (local.get 0) (i32.const 1)) (local.get 1) (global.get $b))))))
+  (func $down_b (type $t)
+    (i32.add (i32.const 2) (call_indirect (type $t) (local.get 0) (local.get 1) (global.get $a))))
+  (func $run (export "run") (type $t)
+    (i32.mul (i32.const 3) (call_indirect (type $t) (local.get 0) (local.get 1) (global.get $a)))))"#;
+
+/// Every frame of the chain is in the backtrace, in order, whichever way
+/// the leaf stops: a trap instruction, a fault in a linear memory's guard
+/// region, a trap after a failed builtin. On x86_64 the functions that call
+/// keep no frame pointer, so this follows the unwind table.
+#[test]
+fn backtraces_name_every_frame() {
+    let d = scratch("chain");
+    std::fs::write(d.join("chain.wat"), CHAIN).unwrap();
+    for (leaf, kind, name) in [
+        ("0", "trap: integer divide by zero", "leaf_div"),
+        ("1", "trap: out of bounds memory access", "leaf_load"),
+        ("2", "trap: out of bounds memory access", "leaf_init"),
+    ] {
+        for opt in ["-O0", "-O2"] {
+            let o = kiln(&["run", opt, "chain.wat", "--invoke", "run", "2", leaf], &d);
+            assert_eq!(o.status.code(), Some(134), "{}", stderr(&o));
+            let e = stderr(&o);
+            assert!(e.starts_with(kind), "{e}");
+            let frames: Vec<&str> = e
+                .lines()
+                .filter_map(|l| l.trim().split_once(": func[")?.1.split_once(']'))
+                .map(|(_, name)| name.trim())
+                .collect();
+            let want = [
+                name, "down_a", "down_b", "down_a", "down_b", "down_a", "run",
+            ];
+            assert_eq!(frames, want, "{opt} leaf {leaf}: {e}");
+        }
+    }
+}
+
 #[test]
 fn compile_writes_a_relocatable_object() {
     let d = scratch("compile");

@@ -189,7 +189,16 @@ pub fn compile_with_progress(
             of_tier().map(|n| busy[n]).sum(),
         );
     }
-    objects.push(crate::metadata::compile_metadata_unit(&info, opts)?);
+    let mut unwind = Vec::new();
+    if triple.starts_with("x86_64") {
+        for object in &objects {
+            crate::frames::unwind_table(object, &opts.prefix, &mut unwind)?;
+        }
+        clock.lap("unwind table");
+    }
+    objects.push(crate::metadata::compile_metadata_unit(
+        &info, opts, &unwind,
+    )?);
     clock.lap("codegen: metadata unit");
     Ok(CompiledModule {
         objects,
@@ -352,6 +361,7 @@ fn compile_unit(
     }
     optimize(&u.module, &tm, &passes(opts, unit.tier))?;
     crate::stack_check::insert(&u, &b)?;
+    crate::frames::choose(&u);
     crate::local::export_survivors(&u, unit);
     emit(&u.module, &tm, what)
 }

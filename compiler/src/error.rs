@@ -15,6 +15,10 @@ pub enum CompileError {
     /// LLVM rejected what we generated; always a kiln bug.
     #[error("internal code generation error in function {func}: {message}")]
     Codegen { func: u32, message: String },
+    /// The call-frame information LLVM emitted was not what kiln reads;
+    /// always a kiln bug.
+    #[error("internal error reading unwind information: {0}")]
+    Unwind(String),
 }
 
 impl From<wasmparser::BinaryReaderError> for CompileError {

@@ -369,6 +369,26 @@ impl<'ctx> FuncEnv<'ctx> {
         .into_pointer_value())
     }
 
+    /// Where this frame's stack is, for the stack check: on x86_64 the stack
+    /// pointer itself, so that the check does not make the function keep a
+    /// frame pointer (`frames`); elsewhere the frame pointer.
+    pub fn stack_position(u: &UnitCx<'ctx, '_>, b: &Builder<'ctx>) -> Result<IntValue<'ctx>> {
+        if !u.x86_64 {
+            let fp = Self::frame_address(u, b)?;
+            return Ok(b.build_ptr_to_int(fp, u.t.i64, "")?);
+        }
+        let rsp = u.cx.metadata_node(&[u.cx.metadata_string("rsp").into()]);
+        Ok(b.build_call(
+            u.intrinsic("llvm.read_register", &[u.t.i64.into()]),
+            &[rsp.into()],
+            "sp",
+        )?
+        .try_as_basic_value()
+        .basic()
+        .unwrap()
+        .into_int_value())
+    }
+
     /// Raise trap `code` here (it does not return), on behalf of wasm
     /// function `func_index`. On x86_64, with a trap instruction; elsewhere
     /// by calling the trap builtin, with this frame's frame pointer to start

@@ -9,6 +9,7 @@ mod access_ahead;
 mod addr_facts;
 mod codegen;
 mod error;
+mod frames;
 mod frozen;
 mod func_env;
 mod image;

@@ -13,15 +13,21 @@ use inkwell::values::{BasicMetadataValueEnum, BasicValueEnum, FunctionValue, Poi
 use inkwell::{AddressSpace, GlobalVisibility};
 use kiln_abi::{descriptor, VAL_RAW_SIZE};
 
-pub fn compile_metadata_unit(info: &ModuleInfo, opts: &CompileOptions) -> Result<Vec<u8>> {
+/// `unwind`: the code units' unwind table (`kiln_abi::unwind`), or empty.
+pub fn compile_metadata_unit(
+    info: &ModuleInfo,
+    opts: &CompileOptions,
+    unwind: &[u8],
+) -> Result<Vec<u8>> {
     let cx = Context::create();
-    emit_metadata(&cx, info, opts)
+    emit_metadata(&cx, info, opts, unwind)
 }
 
 fn emit_metadata<'ctx>(
     cx: &'ctx Context,
     info: &ModuleInfo,
     opts: &CompileOptions,
+    unwind: &[u8],
 ) -> Result<Vec<u8>> {
     let u = UnitCx::new(cx, &format!("{}_meta", opts.prefix), info, opts);
     let tm = target_machine(opts)?;
@@ -106,6 +112,13 @@ fn emit_metadata<'ctx>(
         fields[descriptor::IMAGE_PTR as usize] = g.as_pointer_value();
         fields[descriptor::IMAGE_OFFSET as usize] = int(image.offset);
         fields[descriptor::IMAGE_LEN as usize] = int(image.bytes.len() as u64);
+    }
+    if !unwind.is_empty() {
+        fields[descriptor::UNWIND_PTR as usize] = hidden_const(
+            &format!("{p}_unwind"),
+            cx.const_string(unwind, false).into(),
+        );
+        fields[descriptor::UNWIND_LEN as usize] = int(unwind.len() as u64);
     }
     if let Some(program) = &opts.program {
         let text = cx.const_string(program.as_bytes(), true);

@@ -162,7 +162,7 @@ fn calls_out(u: &UnitCx, func: FunctionValue) -> bool {
 /// Intrinsics that wasm lowers to and the code generator turns into
 /// instructions, never a library call (`llvm.memset` becomes one, and so
 /// may `llvm.floor` on a CPU without SSE4.1).
-fn inline_intrinsic(name: &str) -> bool {
+pub(crate) fn inline_intrinsic(name: &str) -> bool {
     const INLINE: &[&str] = &[
         "llvm.lifetime.",
         "llvm.assume",
@@ -182,6 +182,7 @@ fn inline_intrinsic(name: &str) -> bool {
         "llvm.fabs.",
         "llvm.copysign.",
         "llvm.frameaddress.",
+        "llvm.read_register.",
         "llvm.fptosi.sat.",
         "llvm.fptoui.sat.",
         "llvm.experimental.noalias.scope.decl",
@@ -302,7 +303,7 @@ fn check_on_entry<'ctx>(
         b.insert_instruction(&alloca, None);
     }
     let vmctx = func.get_nth_param(0).unwrap().into_pointer_value();
-    let sp = b.build_ptr_to_int(FuncEnv::frame_address(u, b)?, u.t.i64, "")?;
+    let sp = FuncEnv::stack_position(u, b)?;
     let limit = FuncEnv::load_at(u, b, vmctx, VMOffsets::STACK_LIMIT, u.t.i64.into(), false)?
         .into_int_value();
     let over = b.build_int_compare(inkwell::IntPredicate::ULT, sp, limit, "")?;

@@ -62,6 +62,10 @@ pub struct Module {
     pub memory_image: Option<(u64, &'static [u8])>,
     /// (code address, function index), sorted, for backtraces.
     sorted_starts: Vec<(usize, u32)>,
+    /// By defined function: its rows in `unwind_rows` and its code length
+    /// (see `kiln_abi::unwind`); empty where functions keep frame pointers.
+    unwind_funcs: Vec<Option<(std::ops::Range<u32>, u32)>>,
+    unwind_rows: Vec<kiln_abi::unwind::Row>,
 }
 
 #[derive(Debug)]
@@ -136,6 +140,14 @@ impl Module {
             .map(|(i, p)| (*p, base + i as u32))
             .collect();
         m.sorted_starts.sort();
+        if field(d::UNWIND_LEN) != 0 {
+            // SAFETY: the compiler wrote the table's address and length.
+            let table = unsafe {
+                std::slice::from_raw_parts(field(d::UNWIND_PTR) as *const u8, field(d::UNWIND_LEN))
+            };
+            m.read_unwind_table(table)
+                .ok_or_else(|| LoadError("corrupt unwind table".into()))?;
+        }
         let m: &'static Module = Box::leak(Box::new(m));
         CODE_RANGES.register(field(d::CODE_START), field(d::CODE_END), m);
         Ok(m)
@@ -150,6 +162,44 @@ impl Module {
     }
 
     /// The defined function whose code contains `pc`.
+    fn read_unwind_table(&mut self, table: &[u8]) -> Option<()> {
+        let defined = self.func_ptrs.len();
+        self.unwind_funcs = vec![None; defined];
+        let mut fits = true;
+        kiln_abi::unwind::decode(table, |entry, rows| {
+            let first = self.unwind_rows.len() as u32;
+            self.unwind_rows.extend(rows);
+            let slot = entry
+                .func_index
+                .checked_sub(self.num_imported_funcs)
+                .and_then(|i| self.unwind_funcs.get_mut(i as usize));
+            match slot {
+                Some(slot) => *slot = Some((first..self.unwind_rows.len() as u32, entry.code_len)),
+                None => fits = false,
+            }
+        })?;
+        fits.then_some(())
+    }
+
+    /// Whether backtraces through this module's code follow its unwind
+    /// table (else frame records).
+    pub fn has_unwind_table(&self) -> bool {
+        !self.unwind_rows.is_empty()
+    }
+
+    /// The unwind row in force at `pc`, in a wasm function of this module.
+    pub fn unwind_row(&self, pc: usize) -> Option<kiln_abi::unwind::Row> {
+        let defined = self.func_at(pc)?.checked_sub(self.num_imported_funcs)? as usize;
+        let (rows, len) = self.unwind_funcs.get(defined)?.clone()?;
+        let offset = pc - self.func_ptrs[defined];
+        if offset >= len as usize {
+            return None;
+        }
+        let rows = &self.unwind_rows[rows.start as usize..rows.end as usize];
+        let i = rows.partition_point(|r| r.start as usize <= offset);
+        rows.get(i.checked_sub(1)?).copied()
+    }
+
     pub fn func_at(&self, pc: usize) -> Option<u32> {
         let i = self
             .sorted_starts
@@ -181,6 +231,8 @@ fn parse_metadata(meta: &'static [u8]) -> Result<Module, wasmparser::BinaryReade
         program: None,
         memory_image: None,
         sorted_starts: Vec::new(),
+        unwind_funcs: Vec::new(),
+        unwind_rows: Vec::new(),
     };
     for payload in Parser::new(0).parse_all(meta) {
         match payload? {

@@ -139,7 +139,110 @@ pub fn current_jump_buf() -> *mut JumpBuf {
     JUMP_BUF.with(|b| b.get())
 }
 
-/// Follow frame records from `fp` while return addresses are wasm code.
+/// The registers of a stopped wasm frame that finding its caller needs.
+#[derive(Clone, Copy, Debug)]
+pub struct Frame {
+    pub pc: usize,
+    pub sp: usize,
+    pub fp: usize,
+}
+
+/// Where a backtrace starts.
+#[derive(Clone, Copy, Debug)]
+pub enum Start {
+    /// In the frame that stopped (a fault or trap instruction), with its
+    /// registers.
+    Stopped(Frame),
+    /// At the frame record (saved fp, return address) at this address,
+    /// which the raising function made: it called the trap builtin, or it
+    /// is a trap stub.
+    Record(usize),
+}
+
+/// Fill `pcs` with the return addresses into wasm code above `start`,
+/// innermost first; returns how many.
+fn backtrace_from(start: Start, pcs: &mut [usize; MAX_FRAMES], n: usize) -> usize {
+    let (pc, fp) = match start {
+        Start::Stopped(f) => (f.pc, f.fp),
+        Start::Record(fp) => (0, fp),
+    };
+    let table = match start {
+        Start::Stopped(_) => CODE_RANGES.module_at(pc),
+        // SAFETY: a frame record holds the caller's return address.
+        Start::Record(fp) => {
+            CODE_RANGES.module_at(unsafe { *((fp + 8) as *const usize) }.wrapping_sub(1))
+        }
+    }
+    .is_some_and(|m| m.has_unwind_table());
+    if !table {
+        return walk_frames(fp, pcs, n);
+    }
+    match start {
+        Start::Stopped(f) => walk_unwind(f, true, pcs, n),
+        Start::Record(fp) => {
+            // SAFETY: as above; the record is the raising frame's.
+            let caller = unsafe {
+                Frame {
+                    pc: *((fp + 8) as *const usize),
+                    sp: fp + 16,
+                    fp: *(fp as *const usize),
+                }
+            };
+            pcs[n] = caller.pc;
+            walk_unwind(caller, false, pcs, n + 1)
+        }
+    }
+}
+
+/// Follow the modules' unwind tables up from frame `f` while return
+/// addresses are wasm code. `stopped`: `f.pc` is where `f` stopped, not a
+/// return address (which points after its call).
+fn walk_unwind(
+    mut f: Frame,
+    mut stopped: bool,
+    pcs: &mut [usize; MAX_FRAMES],
+    mut n: usize,
+) -> usize {
+    use kiln_abi::unwind::{CfaBase, FP_NOT_SAVED};
+    while n < MAX_FRAMES {
+        let at = if stopped { f.pc } else { f.pc - 1 };
+        let Some(row) = CODE_RANGES.module_at(at).and_then(|m| m.unwind_row(at)) else {
+            break;
+        };
+        let base = match row.cfa_base {
+            CfaBase::StackPointer => f.sp,
+            CfaBase::FramePointer => f.fp,
+            CfaBase::Unknown => break,
+        };
+        let cfa = base.wrapping_add_signed(row.cfa_offset as isize);
+        // SAFETY: the row describes this frame at `at`, as LLVM's
+        // call-frame information did: the return address sits just below
+        // the CFA, and a saved frame pointer at the offset it names, on
+        // this thread's stack.
+        let caller = unsafe {
+            Frame {
+                pc: *((cfa - 8) as *const usize),
+                sp: cfa,
+                fp: if row.saved_fp == FP_NOT_SAVED {
+                    f.fp
+                } else {
+                    *(cfa.wrapping_add_signed(row.saved_fp as isize) as *const usize)
+                },
+            }
+        };
+        if caller.sp <= f.sp || CODE_RANGES.module_at(caller.pc.wrapping_sub(1)).is_none() {
+            break;
+        }
+        pcs[n] = caller.pc;
+        n += 1;
+        f = caller;
+        stopped = false;
+    }
+    n
+}
+
+/// Follow frame records from `fp` while return addresses are wasm code
+/// (where functions keep frame pointers: no unwind table).
 fn walk_frames(mut fp: usize, pcs: &mut [usize; MAX_FRAMES], mut n: usize) -> usize {
     while fp != 0 && n < MAX_FRAMES {
         // SAFETY: frame pointers of compiled wasm frames point at a frame
@@ -162,11 +265,11 @@ fn walk_frames(mut fp: usize, pcs: &mut [usize; MAX_FRAMES], mut n: usize) -> us
 /// Called from the signal handler for a fault in compiled code: an access
 /// to a linear memory's guard region, or (`code` says which) a call that
 /// ran into the guard page below the thread's stack.
-pub fn record_fault(code: TrapCode, pc: usize, fp: usize) {
+pub fn record_fault(code: TrapCode, stopped: Frame) {
     PENDING.with(|p| {
         let mut pcs = [0usize; MAX_FRAMES];
-        pcs[0] = pc;
-        let n = walk_frames(fp, &mut pcs, 1);
+        pcs[0] = stopped.pc;
+        let n = backtrace_from(Start::Stopped(stopped), &mut pcs, 1);
         p.kind.set(code as u32);
         p.first.set(None);
         p.pcs.set(pcs);
@@ -174,13 +277,13 @@ pub fn record_fault(code: TrapCode, pc: usize, fp: usize) {
     });
 }
 
-/// Record trap `code`, raised by wasm function `func_index` of `module`
-/// whose frame pointer is `fp`, for `call_catching` to pick up. Called by
-/// the trap builtin, and by the signal handler for a trap instruction.
-pub fn record_wasm_trap(code: u32, module: &Module, func_index: u32, fp: usize) {
+/// Record trap `code`, raised by wasm function `func_index` of `module`,
+/// for `call_catching` to pick up. Called by the trap builtin, and by the
+/// signal handler for a trap instruction.
+pub fn record_wasm_trap(code: u32, module: &Module, func_index: u32, start: Start) {
     PENDING.with(|p| {
         let mut pcs = [0usize; MAX_FRAMES];
-        let mut n = walk_frames(fp, &mut pcs, 0);
+        let mut n = backtrace_from(start, &mut pcs, 0);
         let mut first = Some((module as *const Module as usize, func_index));
         if func_index == kiln_abi::TRAP_IN_CALLER {
             // A trap stub: the first return address is in the wasm function
@@ -203,7 +306,7 @@ pub fn record_wasm_trap(code: u32, module: &Module, func_index: u32, fp: usize) 
 
 /// Raise a wasm trap from compiled code (through the trap builtin).
 pub fn raise_wasm(code: u32, module: &Module, func_index: u32, fp: usize) -> ! {
-    record_wasm_trap(code, module, func_index, fp);
+    record_wasm_trap(code, module, func_index, Start::Record(fp));
     resume()
 }
 

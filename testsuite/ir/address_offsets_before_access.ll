@@ -3,7 +3,7 @@ source_filename = "kiln_unit0"
 target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
 target triple = "x86_64-unknown-linux-gnu"
 
-; Function Attrs: mustprogress nofree norecurse nosync nounwind willreturn memory(readwrite, inaccessiblemem: none, target_mem0: none, target_mem1: none)
+; Function Attrs: mustprogress nofree norecurse nosync nounwind willreturn memory(readwrite, inaccessiblemem: none, target_mem0: none, target_mem1: none) uwtable
 define hidden void @kiln_f0(ptr readonly captures(none) %0, i32 %1, i32 %2) local_unnamed_addr #0 section "kiln_wasm_code" {
 entry:
   %3 = getelementptr inbounds nuw i8, ptr %0, i64 24
@@ -25,7 +25,7 @@ entry:
   ret void
 }
 
-; Function Attrs: nounwind
+; Function Attrs: nounwind uwtable
 define hidden i32 @kiln_f1(ptr readonly captures(none) %0, i32 %1, i32 %2) local_unnamed_addr #1 section "kiln_wasm_code" {
 entry:
   %3 = icmp eq i32 %2, 0
@@ -50,8 +50,8 @@ ok:                                               ; preds = %entry
   ret i32 %14
 }
 
-attributes #0 = { mustprogress nofree norecurse nosync nounwind willreturn memory(readwrite, inaccessiblemem: none, target_mem0: none, target_mem1: none) "frame-pointer"="all" "probe-stack"="inline-asm" "tune-cpu"="generic" }
-attributes #1 = { nounwind "frame-pointer"="all" "probe-stack"="inline-asm" "tune-cpu"="generic" }
+attributes #0 = { mustprogress nofree norecurse nosync nounwind willreturn memory(readwrite, inaccessiblemem: none, target_mem0: none, target_mem1: none) uwtable "frame-pointer"="all" "probe-stack"="inline-asm" "tune-cpu"="generic" }
+attributes #1 = { nounwind uwtable "frame-pointer"="all" "probe-stack"="inline-asm" "tune-cpu"="generic" }
 attributes #2 = { cold noreturn nounwind }
 
 !0 = !{!1, !1, i64 0}

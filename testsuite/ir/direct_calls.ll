@@ -3,6 +3,7 @@ source_filename = "kiln_unit0"
 target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
 target triple = "x86_64-unknown-linux-gnu"
 
+; Function Attrs: uwtable
 define hidden i32 @kiln_f0(ptr %0, i32 %1) #0 section "kiln_wasm_code" {
 entry:
   %2 = alloca i32, align 4
@@ -19,7 +20,8 @@ return:                                           ; preds = %body
   ret i32 %5
 }
 
-define hidden i32 @kiln_f1(ptr %0, i32 %1) #0 section "kiln_wasm_code" {
+; Function Attrs: uwtable
+define hidden i32 @kiln_f1(ptr %0, i32 %1) #1 section "kiln_wasm_code" {
 entry:
   %2 = alloca i32, align 4
   store i32 %1, ptr %2, align 4
@@ -35,4 +37,5 @@ return:                                           ; preds = %body
   ret i32 %5
 }
 
-attributes #0 = { "frame-pointer"="all" "probe-stack"="inline-asm" "tune-cpu"="generic" }
+attributes #0 = { uwtable "frame-pointer"="none" "probe-stack"="inline-asm" "tune-cpu"="generic" }
+attributes #1 = { uwtable "frame-pointer"="all" "probe-stack"="inline-asm" "tune-cpu"="generic" }

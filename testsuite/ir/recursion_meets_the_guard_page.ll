@@ -3,7 +3,7 @@ source_filename = "kiln_unit0"
 target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
 target triple = "x86_64-unknown-linux-gnu"
 
-; Function Attrs: nofree nosync nounwind memory(none)
+; Function Attrs: nofree nosync nounwind memory(none) uwtable
 define hidden fastcc i32 @kiln_f0(i32 %0) unnamed_addr #0 section "kiln_wasm_code" {
 entry:
   %1 = icmp eq i32 %0, 0
@@ -20,11 +20,11 @@ if_end:                                           ; preds = %entry, %else
   ret i32 %5
 }
 
-; Function Attrs: nofree nosync nounwind memory(none)
+; Function Attrs: nofree nosync nounwind memory(none) uwtable
 define hidden i32 @kiln_f1(ptr readnone captures(none) %0, i32 %1) local_unnamed_addr #0 section "kiln_wasm_code" {
 entry:
   %2 = notail call fastcc i32 @kiln_f0(i32 %1)
   ret i32 %2
 }
 
-attributes #0 = { nofree nosync nounwind memory(none) "frame-pointer"="all" "probe-stack"="inline-asm" "tune-cpu"="generic" }
+attributes #0 = { nofree nosync nounwind memory(none) uwtable "frame-pointer"="none" "probe-stack"="inline-asm" "tune-cpu"="generic" }

@@ -3,7 +3,7 @@ source_filename = "kiln_unit0"
 target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
 target triple = "x86_64-unknown-linux-gnu"
 
-; Function Attrs: mustprogress nofree noinline norecurse nosync nounwind willreturn memory(none)
+; Function Attrs: mustprogress nofree noinline norecurse nosync nounwind willreturn memory(none) uwtable
 define hidden fastcc i32 @kiln_f0(i32 %0) unnamed_addr #0 section "kiln_wasm_code" {
 entry:
   %1 = xor i32 %0, 1
@@ -127,7 +127,7 @@ entry:
   ret i32 %118
 }
 
-; Function Attrs: mustprogress nofree norecurse nosync nounwind willreturn memory(none)
+; Function Attrs: mustprogress nofree norecurse nosync nounwind willreturn memory(none) uwtable
 define hidden i32 @kiln_f2(ptr readnone captures(none) %0, i32 %1) local_unnamed_addr #1 section "kiln_wasm_code" {
 entry:
   %2 = add i32 %1, 1
@@ -137,5 +137,5 @@ entry:
   ret i32 %5
 }
 
-attributes #0 = { mustprogress nofree noinline norecurse nosync nounwind willreturn memory(none) "frame-pointer"="all" "probe-stack"="inline-asm" "tune-cpu"="generic" }
-attributes #1 = { mustprogress nofree norecurse nosync nounwind willreturn memory(none) "frame-pointer"="all" "probe-stack"="inline-asm" "tune-cpu"="generic" }
+attributes #0 = { mustprogress nofree noinline norecurse nosync nounwind willreturn memory(none) uwtable "frame-pointer"="all" "probe-stack"="inline-asm" "tune-cpu"="generic" }
+attributes #1 = { mustprogress nofree norecurse nosync nounwind willreturn memory(none) uwtable "frame-pointer"="none" "probe-stack"="inline-asm" "tune-cpu"="generic" }

@@ -3,7 +3,7 @@ source_filename = "kiln_unit0"
 target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
 target triple = "x86_64-unknown-linux-gnu"
 
-; Function Attrs: nounwind memory(readwrite, inaccessiblemem: none, target_mem0: none, target_mem1: none)
+; Function Attrs: nounwind memory(readwrite, inaccessiblemem: none, target_mem0: none, target_mem1: none) uwtable
 define hidden void @kiln_f0(ptr readonly captures(none) %0, i32 %1, i32 %2, double %3) local_unnamed_addr #0 section "kiln_wasm_code" {
 entry:
   %4 = getelementptr inbounds nuw i8, ptr %0, i64 24
@@ -120,7 +120,7 @@ br_if_else:                                       ; preds = %vector.body, %loop
   ret void
 }
 
-attributes #0 = { nounwind memory(readwrite, inaccessiblemem: none, target_mem0: none, target_mem1: none) "frame-pointer"="all" "probe-stack"="inline-asm" "tune-cpu"="generic" }
+attributes #0 = { nounwind memory(readwrite, inaccessiblemem: none, target_mem0: none, target_mem1: none) uwtable "frame-pointer"="all" "probe-stack"="inline-asm" "tune-cpu"="generic" }
 attributes #1 = { nounwind willreturn memory(none) }
 
 !0 = !{!1, !1, i64 0}

@@ -3,7 +3,7 @@ source_filename = "kiln_unit0"
 target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
 target triple = "x86_64-unknown-linux-gnu"
 
-; Function Attrs: nounwind
+; Function Attrs: nounwind uwtable
 define hidden i32 @kiln_f0(ptr readnone captures(none) %0, i32 %1, i32 %2) local_unnamed_addr #0 section "kiln_wasm_code" {
 entry:
   %3 = icmp eq i32 %2, 0
@@ -28,7 +28,7 @@ ok1:                                              ; preds = %ok
   ret i32 %7
 }
 
-attributes #0 = { nounwind "frame-pointer"="all" "probe-stack"="inline-asm" "tune-cpu"="generic" }
+attributes #0 = { nounwind uwtable "frame-pointer"="all" "probe-stack"="inline-asm" "tune-cpu"="generic" }
 attributes #1 = { cold noreturn nounwind }
 
 !0 = !{!"branch_weights", !"expected", i32 1, i32 2000}

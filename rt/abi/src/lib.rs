@@ -6,10 +6,14 @@
 #![no_std]
 #![deny(unsafe_code)]
 
+#[cfg(feature = "alloc")]
+extern crate alloc;
+
 mod builtins;
 mod offsets;
 mod sig;
 mod traps;
+pub mod unwind;
 
 pub use builtins::{Builtin, TRAP_IN_CALLER};
 pub use offsets::{
@@ -23,7 +27,7 @@ pub use traps::{trap_instruction, TrapCode};
 
 /// Bumped whenever anything in this crate changes meaning; a compiled module
 /// records it and the runtime refuses a module built against another one.
-pub const ABI_VERSION: u32 = 7;
+pub const ABI_VERSION: u32 = 8;
 
 /// Size of a wasm page.
 pub const WASM_PAGE_SIZE: u64 = 65536;
@@ -70,9 +74,11 @@ pub mod symbols {
 ///  program (NUL-terminated program settings baked in by `kiln build`: lines
 ///  `entry NAME`, `dir HOST::GUEST`, `env NAME=VALUE`, `env NAME`; or null),
 ///  image_ptr, image_offset, image_len (memory 0's initial contents from
-///  image_offset on, page-aligned; or null: apply the data segments)`
+///  image_offset on, page-aligned; or null: apply the data segments),
+///  unwind_ptr, unwind_len (the unwind table, see [`unwind`]; empty where
+///  every function keeps a frame pointer)`
 pub mod descriptor {
-    pub const FIELDS: u32 = 14;
+    pub const FIELDS: u32 = 16;
     pub const ABI_VERSION: u32 = 0;
     pub const META_PTR: u32 = 1;
     pub const META_LEN: u32 = 2;
@@ -87,4 +93,6 @@ pub mod descriptor {
     pub const IMAGE_PTR: u32 = 11;
     pub const IMAGE_OFFSET: u32 = 12;
     pub const IMAGE_LEN: u32 = 13;
+    pub const UNWIND_PTR: u32 = 14;
+    pub const UNWIND_LEN: u32 = 15;
 }

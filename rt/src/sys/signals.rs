@@ -207,7 +207,14 @@ fn record_trap(
         else {
             return false;
         };
-        traps::record_wasm_trap(code, module, func_index, fp);
+        // A trap stub made a frame record before its trap instruction and
+        // has no unwind rows; a wasm function has them.
+        let start = if func_index == kiln_abi::TRAP_IN_CALLER {
+            traps::Start::Record(fp)
+        } else {
+            traps::Start::Stopped(traps::Frame { pc, sp, fp })
+        };
+        traps::record_wasm_trap(code, module, func_index, start);
         return true;
     }
     let near_stack =
@@ -217,6 +224,6 @@ fn record_trap(
     } else {
         TrapCode::MemoryOutOfBounds
     };
-    traps::record_fault(code, pc, fp);
+    traps::record_fault(code, traps::Frame { pc, sp, fp });
     true
 }
