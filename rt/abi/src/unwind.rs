@@ -6,10 +6,11 @@
 //! `kiln_compiler::frames`); the others use rbp as one more register, so
 //! a backtrace cannot follow frame records and reads this table instead.
 //!
-//! Layout (little endian), one entry per compiled wasm function:
-//! `func_index: u32, code_len: u32, rows: u32`, then `rows` rows of
-//! `start: u32, cfa_base: u8, cfa_offset: i32, saved_fp: i32`
-//! (see [`Row`]), sorted by `start`, the first at 0.
+//! Layout, in LEB128 numbers, one entry per compiled wasm function:
+//! `func_index, code_len, rows` (unsigned), then `rows` rows (see [`Row`])
+//! sorted by `start`, the first at 0, each as `start` minus the previous
+//! row's (unsigned), `cfa_offset * 4 + cfa_base` (signed) and `saved_fp`
+//! (signed, 0 for [`FP_NOT_SAVED`]): about four bytes a row.
 
 /// The register a frame's canonical frame address (CFA: the stack pointer
 /// just before the call that entered the function) is an offset from.
@@ -42,62 +43,127 @@ pub struct Entry {
     pub code_len: u32,
 }
 
-const ENTRY_BYTES: usize = 12;
-const ROW_BYTES: usize = 13;
-
 /// Append one function's entry to `out`.
 #[cfg(feature = "alloc")]
 pub fn encode(out: &mut alloc::vec::Vec<u8>, entry: Entry, rows: &[Row]) {
-    out.extend_from_slice(&entry.func_index.to_le_bytes());
-    out.extend_from_slice(&entry.code_len.to_le_bytes());
-    out.extend_from_slice(&(rows.len() as u32).to_le_bytes());
+    let unsigned = |mut v: u64, out: &mut alloc::vec::Vec<u8>| loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(byte);
+            break;
+        }
+        out.push(byte | 0x80);
+    };
+    let signed = |mut v: i64, out: &mut alloc::vec::Vec<u8>| loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        if (v == 0 && byte & 0x40 == 0) || (v == -1 && byte & 0x40 != 0) {
+            out.push(byte);
+            break;
+        }
+        out.push(byte | 0x80);
+    };
+    unsigned(entry.func_index.into(), out);
+    unsigned(entry.code_len.into(), out);
+    unsigned(rows.len() as u64, out);
+    let mut at = 0;
     for r in rows {
-        out.extend_from_slice(&r.start.to_le_bytes());
-        out.push(r.cfa_base as u8);
-        out.extend_from_slice(&r.cfa_offset.to_le_bytes());
-        out.extend_from_slice(&r.saved_fp.to_le_bytes());
+        unsigned((r.start - at).into(), out);
+        at = r.start;
+        signed(i64::from(r.cfa_offset) * 4 + r.cfa_base as i64, out);
+        let fp = if r.saved_fp == FP_NOT_SAVED {
+            0
+        } else {
+            r.saved_fp
+        };
+        signed(fp.into(), out);
+    }
+}
+
+/// Reads LEB128 numbers off the front of a table.
+struct Reader<'a>(&'a [u8]);
+
+impl Reader<'_> {
+    fn number(&mut self) -> Option<(u64, u32)> {
+        let mut v = 0u64;
+        let mut shift = 0;
+        loop {
+            let (&byte, rest) = self.0.split_first()?;
+            self.0 = rest;
+            if shift > 63 {
+                return None;
+            }
+            v |= u64::from(byte & 0x7f) << shift;
+            shift += 7;
+            if byte & 0x80 == 0 {
+                return Some((v, shift));
+            }
+        }
+    }
+
+    fn unsigned(&mut self) -> Option<u32> {
+        u32::try_from(self.number()?.0).ok()
+    }
+
+    fn signed(&mut self) -> Option<i64> {
+        let (v, shift) = self.number()?;
+        let sign_bit = 1u64 << (shift - 1).min(63);
+        Some(if shift < 64 && v & sign_bit != 0 {
+            (v | !0u64 << shift) as i64
+        } else {
+            v as i64
+        })
+    }
+
+    fn row(&mut self, previous: u32) -> Option<Row> {
+        let start = previous.checked_add(self.unsigned()?)?;
+        let cfa = self.signed()?;
+        let cfa_base = match cfa & 3 {
+            0 => CfaBase::StackPointer,
+            1 => CfaBase::FramePointer,
+            2 => CfaBase::Unknown,
+            _ => return None,
+        };
+        let fp = i32::try_from(self.signed()?).ok()?;
+        Some(Row {
+            start,
+            cfa_base,
+            cfa_offset: i32::try_from(cfa >> 2).ok()?,
+            saved_fp: if fp == 0 { FP_NOT_SAVED } else { fp },
+        })
     }
 }
 
 /// Call `f` with each function's entry and rows; `None` if `table` is
 /// malformed.
-pub fn decode(
-    mut table: &[u8],
-    mut f: impl FnMut(Entry, &mut dyn Iterator<Item = Row>),
-) -> Option<()> {
-    let u32_at = |b: &[u8], i: usize| Some(u32::from_le_bytes(b.get(i..i + 4)?.try_into().ok()?));
-    while !table.is_empty() {
+pub fn decode(table: &[u8], mut f: impl FnMut(Entry, &mut dyn Iterator<Item = Row>)) -> Option<()> {
+    let mut r = Reader(table);
+    while !r.0.is_empty() {
         let entry = Entry {
-            func_index: u32_at(table, 0)?,
-            code_len: u32_at(table, 4)?,
+            func_index: r.unsigned()?,
+            code_len: r.unsigned()?,
         };
-        let n = u32_at(table, 8)? as usize;
-        let end = ENTRY_BYTES.checked_add(n.checked_mul(ROW_BYTES)?)?;
-        let rows = table.get(ENTRY_BYTES..end)?;
+        let n = r.unsigned()?;
         let mut bad = false;
-        let mut iter = rows.chunks_exact(ROW_BYTES).map_while(|r| {
-            let cfa_base = match r[4] {
-                0 => CfaBase::StackPointer,
-                1 => CfaBase::FramePointer,
-                2 => CfaBase::Unknown,
-                _ => {
-                    bad = true;
-                    return None;
-                }
-            };
-            Some(Row {
-                start: u32_at(r, 0)?,
-                cfa_base,
-                cfa_offset: u32_at(r, 5)? as i32,
-                saved_fp: u32_at(r, 9)? as i32,
-            })
+        let mut at = 0;
+        let mut read = 0;
+        let mut rows = core::iter::from_fn(|| {
+            if read == n || bad {
+                return None;
+            }
+            read += 1;
+            let row = r.row(at);
+            bad = row.is_none();
+            at = row?.start;
+            row
         });
-        f(entry, &mut iter);
-        drop(iter);
+        f(entry, &mut rows);
+        // Rows the caller did not take are read (and checked) all the same.
+        rows.for_each(drop);
         if bad {
             return None;
         }
-        table = &table[end..];
     }
     Some(())
 }
@@ -127,6 +193,12 @@ mod tests {
                 cfa_base: CfaBase::FramePointer,
                 cfa_offset: 16,
                 saved_fp: -16,
+            },
+            Row {
+                start: 1000,
+                cfa_base: CfaBase::StackPointer,
+                cfa_offset: 70_000,
+                saved_fp: -70_000,
             },
         ];
         let mut table = Vec::new();
@@ -171,7 +243,16 @@ mod tests {
         );
         // Cut short, or with an unknown base register: malformed.
         assert!(decode(&table[..table.len() - 1], |_, r| r.for_each(drop)).is_none());
-        table[12 + 4] = 9;
-        assert!(decode(&table, |_, r| r.for_each(drop)).is_none());
+        let mut bad = Vec::new();
+        encode(
+            &mut bad,
+            Entry {
+                func_index: 1,
+                code_len: 1,
+            },
+            &rows[..1],
+        );
+        bad[4] = 0x13; // cfa_offset 4, base 3: no such register
+        assert!(decode(&bad, |_, r| r.for_each(drop)).is_none());
     }
 }
