@@ -161,37 +161,37 @@ pub enum Start {
 
 /// Fill `pcs` with the return addresses into wasm code above `start`,
 /// innermost first; returns how many.
-fn backtrace_from(start: Start, pcs: &mut [usize; MAX_FRAMES], n: usize) -> usize {
-    let (pc, fp) = match start {
-        Start::Stopped(f) => (f.pc, f.fp),
-        Start::Record(fp) => (0, fp),
+fn backtrace_from(start: Start, pcs: &mut [usize; MAX_FRAMES], mut n: usize) -> usize {
+    let (frame, stopped, fp) = match start {
+        Start::Stopped(f) => (f, true, f.fp),
+        // SAFETY: a frame record on this thread's stack: the raising
+        // function's saved fp, then its return address, just below the
+        // caller's stack pointer at the call.
+        Start::Record(fp) => unsafe {
+            let caller = Frame {
+                pc: *((fp + 8) as *const usize),
+                sp: fp + 16,
+                fp: *(fp as *const usize),
+            };
+            (caller, false, fp)
+        },
     };
-    let table = match start {
-        Start::Stopped(_) => CODE_RANGES.module_at(pc),
-        // SAFETY: a frame record holds the caller's return address.
-        Start::Record(fp) => {
-            CODE_RANGES.module_at(unsafe { *((fp + 8) as *const usize) }.wrapping_sub(1))
-        }
-    }
-    .is_some_and(|m| m.has_unwind_table());
-    if !table {
+    let at = if stopped {
+        frame.pc
+    } else {
+        frame.pc.wrapping_sub(1)
+    };
+    let Some(module) = CODE_RANGES.module_at(at) else {
+        return n;
+    };
+    if !module.has_unwind_table() {
         return walk_frames(fp, pcs, n);
     }
-    match start {
-        Start::Stopped(f) => walk_unwind(f, true, pcs, n),
-        Start::Record(fp) => {
-            // SAFETY: as above; the record is the raising frame's.
-            let caller = unsafe {
-                Frame {
-                    pc: *((fp + 8) as *const usize),
-                    sp: fp + 16,
-                    fp: *(fp as *const usize),
-                }
-            };
-            pcs[n] = caller.pc;
-            walk_unwind(caller, false, pcs, n + 1)
-        }
+    if !stopped {
+        pcs[n] = frame.pc;
+        n += 1;
     }
+    walk_unwind(frame, stopped, pcs, n)
 }
 
 /// Follow the modules' unwind tables up from frame `f` while return

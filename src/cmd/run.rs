@@ -53,9 +53,10 @@ fn cached_library(
     let mut h = Sha256::new();
     h.update(wasm);
     h.update(format!(
-        "{opts:?}|{}|abi{}",
+        "{opts:?}|{}|abi{}|{}",
         env!("CARGO_PKG_VERSION"),
-        kiln_abi::ABI_VERSION
+        kiln_abi::ABI_VERSION,
+        build_identity()
     ));
     let key: String = h
         .finalize()
@@ -77,6 +78,23 @@ fn cached_library(
     kiln_linker::link_shared(&compiled.objects, &staged)?;
     super::commit_output(&staged, &so)?;
     Ok(so)
+}
+
+/// Which build of kiln this is, as far as a cheap look can tell: the size
+/// and modification time of its executable. A rebuilt compiler must not
+/// reuse what an earlier build of the same version compiled.
+fn build_identity() -> String {
+    std::env::current_exe()
+        .and_then(|exe| exe.metadata())
+        .map(|m| {
+            let at = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .unwrap_or_default();
+            format!("{}@{}", m.len(), at.as_nanos())
+        })
+        .unwrap_or_default()
 }
 
 fn cache_dir() -> PathBuf {
