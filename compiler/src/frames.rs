@@ -14,6 +14,9 @@
 //! machine's missing performance counters could not show. Native code has
 //! the same callees without the slowdown, so the cause lies in how kiln's
 //! callers and those callees meet; left for when it can be measured.
+//! The same benchmark also runs 1.08-1.15x slower now that its calling
+//! loop has no frame pointer either (and keeps the vmctx in rbp), while
+//! that loop alone, as a program of its own, runs 4% faster.
 //!
 //! Only x86-64 does this; elsewhere every function keeps its frame
 //! pointer and the runtime follows frame records.
@@ -84,8 +87,9 @@ fn calls(func: inkwell::values::FunctionValue) -> bool {
 
 /// The unwind table of every wasm function in a unit's x86-64 ELF object,
 /// from its `.eh_frame`: one entry per function, in `kiln_abi::unwind`'s
-/// layout. Functions named `{prefix}_f{index}`; others (none today) are
-/// left out, and the runtime ends a backtrace at them.
+/// layout. Only functions named `{prefix}_f{index}` are wasm functions;
+/// others are left out and a backtrace ends at them (code units have none
+/// today: trap stubs and trampolines live in the metadata unit).
 pub fn unwind_table(object_bytes: &[u8], prefix: &str, out: &mut Vec<u8>) -> Result<()> {
     let bad = |what: String| CompileError::Unwind(what);
     let file = object::File::parse(object_bytes).map_err(|e| bad(e.to_string()))?;

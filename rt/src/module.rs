@@ -161,7 +161,8 @@ impl Module {
         self.names.get(&index).cloned()
     }
 
-    /// The defined function whose code contains `pc`.
+    /// Index the unwind table (`kiln_abi::unwind`); None if it is corrupt
+    /// or names a function the module does not define.
     fn read_unwind_table(&mut self, table: &[u8]) -> Option<()> {
         let defined = self.func_ptrs.len();
         self.unwind_funcs = vec![None; defined];
@@ -200,6 +201,7 @@ impl Module {
         rows.get(i.checked_sub(1)?).copied()
     }
 
+    /// The defined function whose code contains `pc`.
     pub fn func_at(&self, pc: usize) -> Option<u32> {
         let i = self
             .sorted_starts
