@@ -22,10 +22,10 @@
 //! pointer and the runtime follows frame records.
 
 use crate::error::{CompileError, Result};
+use crate::stack_check::Callee;
 use crate::unit::UnitCx;
 use gimli::{CfaRule, RegisterRule, UnwindSection};
 use inkwell::attributes::{Attribute, AttributeLoc};
-use inkwell::values::{AnyValue, InstructionOpcode};
 use kiln_abi::unwind::{self, CfaBase, Entry, Row, FP_NOT_SAVED};
 use object::{Object, ObjectSection, ObjectSymbol, RelocationTarget};
 use std::collections::HashMap;
@@ -60,29 +60,11 @@ pub fn choose(u: &UnitCx) {
 /// Whether optimized `func` contains a call that stays a call in machine
 /// code (inline assembly and intrinsics that become instructions do not).
 fn calls(func: inkwell::values::FunctionValue) -> bool {
-    func.get_basic_block_iter()
-        .flat_map(|b| b.get_instructions())
-        .filter(|i| {
-            matches!(
-                i.get_opcode(),
-                InstructionOpcode::Call | InstructionOpcode::Invoke | InstructionOpcode::CallBr
-            )
-        })
-        .any(|call| {
-            let n = call.get_num_operands();
-            let Some(callee) = call.get_operand(n - 1).and_then(|o| o.value()) else {
-                return true;
-            };
-            if callee.as_any_value_enum().is_function_value() {
-                let name = callee.get_name().to_string_lossy();
-                return !crate::stack_check::inline_intrinsic(&name);
-            }
-            // SAFETY: LLVMIsAInlineAsm only inspects the value's kind.
-            let asm = unsafe {
-                llvm_sys::core::LLVMIsAInlineAsm(inkwell::values::AsValueRef::as_value_ref(&callee))
-            };
-            asm.is_null()
-        })
+    crate::stack_check::callees(func).any(|callee| match callee {
+        Callee::InlineAsm => false,
+        Callee::Indirect => true,
+        Callee::Named(name) => !crate::stack_check::inline_intrinsic(&name),
+    })
 }
 
 /// The unwind table of every wasm function in a unit's x86-64 ELF object,

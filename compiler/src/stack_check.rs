@@ -120,43 +120,56 @@ fn may_call_host(u: &UnitCx, op: &Operator) -> bool {
     }
 }
 
+/// What a call in optimized IR calls.
+pub(crate) enum Callee {
+    /// Inline assembly (a trap instruction, a vmctx hold): no call at all.
+    InlineAsm,
+    /// A function by name: wasm, an intrinsic, a library routine.
+    Named(String),
+    /// A pointer known only at run time.
+    Indirect,
+}
+
+/// The callee of every call in optimized `func`.
+pub(crate) fn callees<'ctx>(func: FunctionValue<'ctx>) -> impl Iterator<Item = Callee> + 'ctx {
+    func.get_basic_block_iter()
+        .flat_map(|block| block.get_instructions())
+        .filter(|inst| {
+            matches!(
+                inst.get_opcode(),
+                InstructionOpcode::Call | InstructionOpcode::Invoke | InstructionOpcode::CallBr
+            )
+        })
+        .map(|inst| {
+            let n = inst.get_num_operands();
+            let Some(callee) = inst.get_operand(n - 1).and_then(|o| o.value()) else {
+                return Callee::Indirect;
+            };
+            // SAFETY: LLVMIsAInlineAsm only inspects the value's kind.
+            if !unsafe { llvm_sys::core::LLVMIsAInlineAsm(callee.as_value_ref()) }.is_null() {
+                return Callee::InlineAsm;
+            }
+            match callee {
+                BasicValueEnum::PointerValue(p) if !p.is_const() => Callee::Indirect,
+                _ => Callee::Named(callee.get_name().to_string_lossy().into_owned()),
+            }
+        })
+}
+
 /// Whether optimized `func` calls anything but wasm functions and
 /// intrinsics that become instructions: anything that may run host code.
 fn calls_out(u: &UnitCx, func: FunctionValue) -> bool {
     let wasm_prefix = format!("{}_f", u.opts.prefix);
-    let hold = hold_asm(u).as_value_ref();
-    for block in func.get_basic_block_iter() {
-        for inst in block.get_instructions() {
-            if !matches!(
-                inst.get_opcode(),
-                InstructionOpcode::Call | InstructionOpcode::Invoke | InstructionOpcode::CallBr
-            ) {
-                continue;
-            }
-            let n = inst.get_num_operands();
-            let Some(callee) = inst.get_operand(n - 1).and_then(|o| o.value()) else {
-                return true;
-            };
-            if callee.as_value_ref() == hold {
-                continue;
-            }
-            // SAFETY: LLVMIsAInlineAsm only inspects the value's kind.
-            if !unsafe { llvm_sys::core::LLVMIsAInlineAsm(callee.as_value_ref()) }.is_null() {
-                continue; // a trap instruction
-            }
-            let name = match callee {
-                BasicValueEnum::PointerValue(p) if !p.is_const() => return true,
-                _ => callee.get_name().to_string_lossy().into_owned(),
-            };
+    callees(func).any(|callee| match callee {
+        Callee::InlineAsm => false,
+        Callee::Indirect => true,
+        Callee::Named(name) => {
             let wasm = name
                 .strip_prefix(&wasm_prefix)
                 .is_some_and(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()));
-            if !wasm && !inline_intrinsic(&name) {
-                return true;
-            }
+            !wasm && !inline_intrinsic(&name)
         }
-    }
-    false
+    })
 }
 
 /// Intrinsics that wasm lowers to and the code generator turns into
