@@ -32,6 +32,15 @@ pub fn host_triple() -> String {
         .into_owned()
 }
 
+/// Whether `opts` compile for x86_64, where traps are trap instructions
+/// and functions that call keep no frame pointer (`frames`).
+pub(crate) fn targets_x86_64(opts: &CompileOptions) -> bool {
+    opts.target
+        .clone()
+        .unwrap_or_else(host_triple)
+        .starts_with("x86_64-")
+}
+
 fn init_llvm() {
     static INIT: Once = Once::new();
     INIT.call_once(|| {
@@ -190,7 +199,7 @@ pub fn compile_with_progress(
         );
     }
     let mut unwind = Vec::new();
-    if triple.starts_with("x86_64") {
+    if targets_x86_64(opts) {
         for object in &objects {
             crate::frames::unwind_table(object, &opts.prefix, &mut unwind)?;
         }

@@ -72,11 +72,7 @@ impl<'ctx, 'm> UnitCx<'ctx, 'm> {
             declared: RefCell::new(HashMap::new()),
             code_arrays: RefCell::new(HashMap::new()),
             trap_stubs: RefCell::new(HashMap::new()),
-            x86_64: opts
-                .target
-                .clone()
-                .unwrap_or_else(crate::codegen::host_triple)
-                .starts_with("x86_64-"),
+            x86_64: crate::codegen::targets_x86_64(opts),
             tbaa_tags,
         }
     }
