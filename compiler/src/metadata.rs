@@ -64,7 +64,7 @@ fn emit_metadata<'ctx>(
         })
         .collect();
     let funcs = hidden_const(&format!("{p}_funcs"), t.ptr.const_array(&funcs).into());
-    crate::frozen::define_code_arrays(&u)?;
+    crate::frozen::define_call_targets(&u)?;
 
     let trampolines: Vec<PointerValue> = (0..info.types.len() as u32)
         .map(|ti| trampoline(&u, ti).map(|f| f.as_global_value().as_pointer_value()))

@@ -3,8 +3,6 @@ source_filename = "kiln_unit0"
 target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
 target triple = "x86_64-unknown-linux-gnu"
 
-@kiln_table0_calls_t0 = external hidden local_unnamed_addr constant [4 x ptr]
-
 ; Function Attrs: mustprogress nofree norecurse nosync nounwind willreturn memory(none) uwtable
 define hidden i32 @kiln_f0(ptr readnone captures(none) %0, i32 %1) local_unnamed_addr #0 section "kiln_wasm_code" {
 entry:
@@ -42,9 +40,9 @@ trap_UndefinedElement:                            ; preds = %entry
   unreachable
 
 ok:                                               ; preds = %entry
-  %6 = zext nneg i32 %1 to i64
-  %7 = getelementptr inbounds nuw ptr, ptr @kiln_table0_calls_t0, i64 %6
-  %8 = load ptr, ptr %7, align 8, !tbaa !1
+  %6 = shl nuw nsw i32 %1, 3
+  %7 = zext nneg i32 %6 to i64
+  %8 = getelementptr inbounds nuw i8, ptr @kiln_table0_jumps_t0, i64 %7
   %9 = notail call i32 %8(ptr %0, i32 %2)
   ret i32 %9
 
@@ -52,6 +50,8 @@ trap_CallStackExhausted:                          ; preds = %stack_check
   call void asm sideeffect "ud2\0A\09.byte 10\0A\09.long 3", ""() #4
   unreachable
 }
+
+declare hidden void @kiln_table0_jumps_t0() local_unnamed_addr
 
 ; Function Attrs: nocallback nofree nosync nounwind willreturn memory(read)
 declare i64 @llvm.read_register.i64(metadata) #2
