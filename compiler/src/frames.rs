@@ -8,21 +8,17 @@
 //! codegen [`unwind_table`] reads it from the unit's object into the
 //! compact table the runtime follows (`kiln_abi::unwind`).
 //!
-//! Functions that call nothing keep their frame pointer: without it, the
-//! dispatch benchmark's one-instruction callees ran 1.30x slower (0.83 s
-//! against 1.08 s, same code otherwise) on AMD's Zen 4, for reasons the
-//! machine's missing performance counters could not show. Native code has
-//! the same callees without the slowdown, so the cause lies in how kiln's
-//! callers and those callees meet; left for when it can be measured.
-//! The same benchmark also runs 1.08-1.15x slower now that its calling
-//! loop has no frame pointer either (and keeps the vmctx in rbp), while
-//! that loop alone, as a program of its own, runs 4% faster.
+//! Leaves have none either. While `call_indirect` loaded its target from
+//! a code array, one-instruction callees without a frame pointer ran the
+//! dispatch benchmark 1.30x slower on AMD's Zen 4, so leaves kept theirs;
+//! since frozen tables call through jump tables (`frozen.rs`), dropping it
+//! makes dispatch 0.81x the time, and no other benchmark's hot code
+//! changes.
 //!
 //! Only x86-64 does this; elsewhere every function keeps its frame
 //! pointer and the runtime follows frame records.
 
 use crate::error::{CompileError, Result};
-use crate::stack_check::Callee;
 use crate::unit::UnitCx;
 use gimli::{CfaRule, RegisterRule, UnwindSection};
 use inkwell::attributes::{Attribute, AttributeLoc};
@@ -30,8 +26,8 @@ use kiln_abi::unwind::{self, CfaBase, Entry, Row, FP_NOT_SAVED};
 use object::{Object, ObjectSection, ObjectSymbol, RelocationTarget};
 use std::collections::HashMap;
 
-/// After optimization: which functions of the unit keep a frame pointer,
-/// and exact unwind information for all of them.
+/// After optimization, on x86_64: no function of the unit keeps a frame
+/// pointer, and all get exact unwind information.
 pub fn choose(u: &UnitCx) {
     if !u.x86_64 {
         return;
@@ -47,24 +43,12 @@ pub fn choose(u: &UnitCx) {
             AttributeLoc::Function,
             u.cx.create_enum_attribute(uwtable, 2),
         );
-        if calls(func) {
-            func.remove_string_attribute(AttributeLoc::Function, "frame-pointer");
-            func.add_attribute(
-                AttributeLoc::Function,
-                u.cx.create_string_attribute("frame-pointer", "none"),
-            );
-        }
+        func.remove_string_attribute(AttributeLoc::Function, "frame-pointer");
+        func.add_attribute(
+            AttributeLoc::Function,
+            u.cx.create_string_attribute("frame-pointer", "none"),
+        );
     }
-}
-
-/// Whether optimized `func` contains a call that stays a call in machine
-/// code (inline assembly and intrinsics that become instructions do not).
-fn calls(func: inkwell::values::FunctionValue) -> bool {
-    crate::stack_check::callees(func).any(|callee| match callee {
-        Callee::InlineAsm => false,
-        Callee::Indirect => true,
-        Callee::Named(name) => !crate::stack_check::inline_intrinsic(&name),
-    })
 }
 
 /// The unwind table of every wasm function in a unit's x86-64 ELF object,

@@ -121,7 +121,7 @@ fn may_call_host(u: &UnitCx, op: &Operator) -> bool {
 }
 
 /// What a call in optimized IR calls.
-pub(crate) enum Callee {
+enum Callee {
     /// Inline assembly (a trap instruction, a vmctx hold): no call at all.
     InlineAsm,
     /// A function by name: wasm, an intrinsic, a library routine.
@@ -131,7 +131,7 @@ pub(crate) enum Callee {
 }
 
 /// The callee of every call in optimized `func`.
-pub(crate) fn callees<'ctx>(func: FunctionValue<'ctx>) -> impl Iterator<Item = Callee> + 'ctx {
+fn callees<'ctx>(func: FunctionValue<'ctx>) -> impl Iterator<Item = Callee> + 'ctx {
     func.get_basic_block_iter()
         .flat_map(|block| block.get_instructions())
         .filter(|inst| {

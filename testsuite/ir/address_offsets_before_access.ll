@@ -50,8 +50,8 @@ ok:                                               ; preds = %entry
   ret i32 %14
 }
 
-attributes #0 = { mustprogress nofree norecurse nosync nounwind willreturn memory(readwrite, inaccessiblemem: none, target_mem0: none, target_mem1: none) uwtable "frame-pointer"="all" "probe-stack"="inline-asm" "tune-cpu"="generic" }
-attributes #1 = { nounwind uwtable "frame-pointer"="all" "probe-stack"="inline-asm" "tune-cpu"="generic" }
+attributes #0 = { mustprogress nofree norecurse nosync nounwind willreturn memory(readwrite, inaccessiblemem: none, target_mem0: none, target_mem1: none) uwtable "frame-pointer"="none" "probe-stack"="inline-asm" "tune-cpu"="generic" }
+attributes #1 = { nounwind uwtable "frame-pointer"="none" "probe-stack"="inline-asm" "tune-cpu"="generic" }
 attributes #2 = { cold noreturn nounwind }
 
 !0 = !{!1, !1, i64 0}

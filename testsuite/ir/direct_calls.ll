@@ -21,7 +21,7 @@ return:                                           ; preds = %body
 }
 
 ; Function Attrs: uwtable
-define hidden i32 @kiln_f1(ptr %0, i32 %1) #1 section "kiln_wasm_code" {
+define hidden i32 @kiln_f1(ptr %0, i32 %1) #0 section "kiln_wasm_code" {
 entry:
   %2 = alloca i32, align 4
   store i32 %1, ptr %2, align 4
@@ -38,4 +38,3 @@ return:                                           ; preds = %body
 }
 
 attributes #0 = { uwtable "frame-pointer"="none" "probe-stack"="inline-asm" "tune-cpu"="generic" }
-attributes #1 = { uwtable "frame-pointer"="all" "probe-stack"="inline-asm" "tune-cpu"="generic" }

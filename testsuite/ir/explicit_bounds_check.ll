@@ -28,7 +28,7 @@ ok:                                               ; preds = %entry
   ret i32 %13
 }
 
-attributes #0 = { nounwind uwtable "frame-pointer"="all" "probe-stack"="inline-asm" "tune-cpu"="generic" }
+attributes #0 = { nounwind uwtable "frame-pointer"="none" "probe-stack"="inline-asm" "tune-cpu"="generic" }
 attributes #1 = { cold noreturn nounwind }
 
 !0 = !{!1, !1, i64 0}

@@ -120,7 +120,7 @@ br_if_else:                                       ; preds = %vector.body, %loop
   ret void
 }
 
-attributes #0 = { nounwind memory(readwrite, inaccessiblemem: none, target_mem0: none, target_mem1: none) uwtable "frame-pointer"="all" "probe-stack"="inline-asm" "tune-cpu"="generic" }
+attributes #0 = { nounwind memory(readwrite, inaccessiblemem: none, target_mem0: none, target_mem1: none) uwtable "frame-pointer"="none" "probe-stack"="inline-asm" "tune-cpu"="generic" }
 attributes #1 = { nounwind willreturn memory(none) }
 
 !0 = !{!1, !1, i64 0}

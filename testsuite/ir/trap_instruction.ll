@@ -28,7 +28,7 @@ ok1:                                              ; preds = %ok
   ret i32 %7
 }
 
-attributes #0 = { nounwind uwtable "frame-pointer"="all" "probe-stack"="inline-asm" "tune-cpu"="generic" }
+attributes #0 = { nounwind uwtable "frame-pointer"="none" "probe-stack"="inline-asm" "tune-cpu"="generic" }
 attributes #1 = { cold noreturn nounwind }
 
 !0 = !{!"branch_weights", !"expected", i32 1, i32 2000}
