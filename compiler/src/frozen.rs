@@ -356,8 +356,8 @@ fn define_jump_table(u: &UnitCx, name: &str, targets: &[FunctionValue]) -> Resul
 }
 
 /// A function of signature `canon` that raises `code` for its caller
-/// (`TRAP_IN_CALLER`): what a frozen table's code array holds for an
-/// element that `call_indirect` must not reach.
+/// (`TRAP_IN_CALLER`): where a frozen table's code array or jump table
+/// leads for an element that `call_indirect` must not reach.
 fn trap_stub<'ctx>(
     u: &UnitCx<'ctx, '_>,
     code: TrapCode,

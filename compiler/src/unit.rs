@@ -33,9 +33,10 @@ pub struct UnitCx<'ctx, 'm> {
     pub offsets: VMOffsets,
     pub opts: &'m CompileOptions,
     declared: RefCell<HashMap<u32, FunctionValue<'ctx>>>,
-    /// Per frozen table and signature (canonical type index): the array of
-    /// code pointers `call_indirect` loads from, as declared in this unit
-    /// (see `frozen.rs`).
+    /// Per frozen table and signature (canonical type index): what
+    /// `call_indirect` calls through, as declared in this unit: the jump
+    /// table on x86_64, elsewhere the array of code pointers (see
+    /// `frozen.rs`).
     pub code_arrays: RefCell<HashMap<(u32, u32), GlobalValue<'ctx>>>,
     /// Per trap code and signature: the stub that raises the trap.
     pub trap_stubs: RefCell<HashMap<(u32, u32), FunctionValue<'ctx>>>,
