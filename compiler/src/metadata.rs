@@ -43,7 +43,7 @@ fn emit_metadata<'ctx>(
     // table moved an interpreter's dispatch loop by 32 bytes and made it
     // 1.35x slower.
     u.module.set_inline_assembly(&format!(
-        ".pushsection {},\"ax\",@progbits\n.p2align 12\n.popsection\n",
+        ".pushsection {},\"ax\",%progbits\n.p2align 12\n.popsection\n",
         kiln_abi::symbols::CODE_SECTION
     ));
 
