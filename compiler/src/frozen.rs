@@ -466,7 +466,7 @@ mod tests {
     #[test]
     fn jump_table_slots_jump_to_each_element() {
         use object::{Object, ObjectSection, ObjectSymbol, RelocationTarget};
-        let wasm = wat::parse_str(
+        let objects = crate::metadata::x86_64_objects(
             r#"(module
                  (type $t (func (param i32) (result i32)))
                  (func $a (type $t) (i32.add (local.get 0) (i32.const 1)))
@@ -475,14 +475,8 @@ mod tests {
                  (table 5 funcref) (elem (i32.const 1) func $a $b $c $a)
                  (func (export "f") (param i32) (result i32)
                    (call_indirect (type $t) (local.get 0) (local.get 0))))"#,
-        )
-        .unwrap();
-        let opts = crate::CompileOptions {
-            target: Some("x86_64-unknown-linux-gnu".into()),
-            ..crate::CompileOptions::default()
-        };
-        let compiled = crate::compile(&wasm, &opts).unwrap();
-        let meta = object::File::parse(&compiled.objects.last().unwrap()[..]).unwrap();
+        );
+        let meta = object::File::parse(&objects.last().unwrap()[..]).unwrap();
         let table = meta
             .symbols()
             .find(|s| s.name() == Ok("kiln_table0_jumps_t0"))

@@ -190,20 +190,29 @@ fn trampoline<'ctx>(u: &UnitCx<'ctx, '_>, type_index: u32) -> Result<FunctionVal
     Ok(f)
 }
 
+/// The objects `wat` compiles to for x86_64 Linux at -O2, the metadata
+/// unit's last.
+#[cfg(test)]
+pub(crate) fn x86_64_objects(wat: &str) -> Vec<Vec<u8>> {
+    let opts = CompileOptions {
+        target: Some("x86_64-unknown-linux-gnu".into()),
+        ..CompileOptions::default()
+    };
+    let wasm = wat::parse_str(wat).unwrap();
+    crate::compile(&wasm, &opts).unwrap().objects
+}
+
 #[cfg(test)]
 mod tests {
+    use super::x86_64_objects;
+
     /// The metadata unit's piece of the code section asks for a page, so
     /// the linked code section starts on one.
     #[test]
     fn code_section_starts_on_a_page() {
         use object::{Object, ObjectSection};
-        let wasm = wat::parse_str(r#"(module (func (export "f")))"#).unwrap();
-        let opts = crate::CompileOptions {
-            target: Some("x86_64-unknown-linux-gnu".into()),
-            ..crate::CompileOptions::default()
-        };
-        let compiled = crate::compile(&wasm, &opts).unwrap();
-        let meta = object::File::parse(&compiled.objects.last().unwrap()[..]).unwrap();
+        let objects = x86_64_objects(r#"(module (func (export "f")))"#);
+        let meta = object::File::parse(&objects.last().unwrap()[..]).unwrap();
         let code = meta
             .section_by_name(kiln_abi::symbols::CODE_SECTION)
             .expect("a code section in the metadata unit");
