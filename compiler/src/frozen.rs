@@ -373,9 +373,11 @@ fn trap_stub<'ctx>(
     let f = u.module.add_function(&name, ty, Some(Linkage::External));
     f.as_global_value().set_visibility(GlobalVisibility::Hidden);
     f.set_section(Some(kiln_abi::symbols::CODE_SECTION));
-    for (k, v) in [("frame-pointer", "all")] {
-        f.add_attribute(AttributeLoc::Function, u.cx.create_string_attribute(k, v));
-    }
+    // Its trap starts the backtrace from this frame record (`Start::Record`).
+    f.add_attribute(
+        AttributeLoc::Function,
+        u.cx.create_string_attribute("frame-pointer", "all"),
+    );
     for k in ["cold", "noinline", "noreturn", "nounwind"] {
         let kind = Attribute::get_named_enum_kind_id(k);
         f.add_attribute(AttributeLoc::Function, u.cx.create_enum_attribute(kind, 0));
