@@ -256,22 +256,10 @@ fn read_function_names(names: wasmparser::NameSectionReader<'_>, out: &mut HashM
 
 fn push_custom_section(out: &mut Vec<u8>, name: &str, payload: &[u8]) {
     let mut body = Vec::new();
-    leb128(&mut body, name.len() as u64);
+    kiln_abi::unwind::write_unsigned(&mut body, name.len() as u64);
     body.extend_from_slice(name.as_bytes());
     body.extend_from_slice(payload);
     out.push(0);
-    leb128(out, body.len() as u64);
+    kiln_abi::unwind::write_unsigned(out, body.len() as u64);
     out.extend_from_slice(&body);
-}
-
-fn leb128(out: &mut Vec<u8>, mut v: u64) {
-    loop {
-        let byte = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
 }

@@ -43,18 +43,24 @@ pub struct Entry {
     pub code_len: u32,
 }
 
-/// Append one function's entry to `out`.
+/// Append `v` to `out` as unsigned LEB128 (as wasm writes its numbers).
 #[cfg(feature = "alloc")]
-pub fn encode(out: &mut alloc::vec::Vec<u8>, entry: Entry, rows: &[Row]) {
-    let unsigned = |mut v: u64, out: &mut alloc::vec::Vec<u8>| loop {
+pub fn write_unsigned(out: &mut alloc::vec::Vec<u8>, mut v: u64) {
+    loop {
         let byte = (v & 0x7f) as u8;
         v >>= 7;
         if v == 0 {
             out.push(byte);
-            break;
+            return;
         }
         out.push(byte | 0x80);
-    };
+    }
+}
+
+/// Append one function's entry to `out`.
+#[cfg(feature = "alloc")]
+pub fn encode(out: &mut alloc::vec::Vec<u8>, entry: Entry, rows: &[Row]) {
+    let unsigned = |v: u64, out: &mut alloc::vec::Vec<u8>| write_unsigned(out, v);
     let signed = |mut v: i64, out: &mut alloc::vec::Vec<u8>| loop {
         let byte = (v & 0x7f) as u8;
         v >>= 7;
