@@ -283,14 +283,29 @@ pub fn call1<'ctx>(
 /// arithmetic operation, which quiets a NaN itself: guarding those cost
 /// mandelbrot three instructions a pixel.
 fn folds_to_operand(op: FloatBin, lhs: FloatValue, rhs: FloatValue) -> bool {
-    let is =
-        |v: FloatValue, magnitude: f64| v.get_constant().is_some_and(|(c, _)| c.abs() == magnitude);
+    let is = |v: FloatValue, magnitude: f64| constant_float(v).is_some_and(|c| c.abs() == magnitude);
     match op {
         FloatBin::Add | FloatBin::Sub => is(lhs, 0.0) || is(rhs, 0.0),
         FloatBin::Mul => is(lhs, 1.0) || is(rhs, 1.0),
         FloatBin::Div => is(rhs, 1.0),
         _ => false,
     }
+}
+
+/// `v`'s value if it is a float constant (`ConstantFP`). Folding can leave
+/// other constants here, such as the poison of an out-of-range
+/// `fptosi` of a constant that a trap check guards, and inkwell's
+/// `get_constant` reads any constant as a `ConstantFP`: LLVM crashed on them.
+fn constant_float(v: FloatValue) -> Option<f64> {
+    use inkwell::llvm_sys::core::LLVMIsAConstantFP;
+    use inkwell::values::AsValueRef;
+    // SAFETY: LLVMIsAConstantFP only inspects the value's kind, and `v` is a
+    // live value of this context.
+    let is_fp = unsafe { !LLVMIsAConstantFP(v.as_value_ref()).is_null() };
+    if !is_fp {
+        return None;
+    }
+    v.get_constant().map(|(c, _)| c)
 }
 
 /// Quiet a NaN without changing any other value: any NaN becomes the
