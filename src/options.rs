@@ -12,6 +12,14 @@ pub enum BoundsMode {
     Explicit,
 }
 
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
+pub enum TrapMode {
+    /// A faulting access traps before anything after it is observable.
+    Precise,
+    /// Accesses are as free to move as in native code.
+    Imprecise,
+}
+
 #[derive(Clone, Copy)]
 pub enum Budget {
     MiB(u64),
@@ -48,6 +56,12 @@ pub struct CodegenArgs {
     /// How linear-memory accesses are bounds-checked.
     #[arg(long, value_enum, default_value = "guard")]
     pub bounds_checks: BoundsMode,
+    /// `imprecise`: under guard pages, let LLVM delete an access whose
+    /// value is unused and move accesses past stores, calls and other
+    /// traps, for speed; a program that traps may then not, or trap
+    /// differently, or leave other memory behind.
+    #[arg(long, value_enum, default_value = "precise")]
+    pub traps: TrapMode,
     /// Codegen threads (default: available cores).
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
@@ -69,6 +83,7 @@ impl CodegenArgs {
                 BoundsMode::Guard => BoundsChecks::GuardPages,
                 BoundsMode::Explicit => BoundsChecks::Explicit,
             },
+            precise_traps: self.traps == TrapMode::Precise,
             jobs: self.jobs.unwrap_or(0),
             opt_budget: match self.opt_budget {
                 Some(Budget::Unlimited) => None,

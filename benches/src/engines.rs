@@ -22,6 +22,8 @@ pub enum Engine {
     /// EPYC this was written on); the two columns side by side show how
     /// much of a result is layout.
     KilnRealigned,
+    /// `kiln build -O2 --traps=imprecise`: what precise traps cost.
+    KilnImprecise,
     /// `wasmtime compile`, then `wasmtime run --allow-precompiled`.
     Wasmtime,
     /// `wasm2c`, then clang-22 -O2 with wabt's runtime and kiln-bench's WASI.
@@ -35,6 +37,7 @@ pub const ALL: &[Engine] = &[
     Engine::Kiln(2),
     Engine::Kiln(3),
     Engine::KilnRealigned,
+    Engine::KilnImprecise,
     Engine::Wasmtime,
     Engine::Wasm2c,
     Engine::Node,
@@ -46,6 +49,7 @@ impl Engine {
             Engine::Native => "native".into(),
             Engine::Kiln(level) => format!("kiln -O{level}"),
             Engine::KilnRealigned => "kiln -O2 align64".into(),
+            Engine::KilnImprecise => "kiln -O2 imprecise".into(),
             Engine::Wasmtime => "wasmtime".into(),
             Engine::Wasm2c => "wasm2c+clang".into(),
             Engine::Node => "node".into(),
@@ -53,7 +57,7 @@ impl Engine {
     }
 
     /// Parse a label as `--engines` names it: native, kiln-O2, kiln-O3,
-    /// kiln-O2-align64, wasmtime, wasm2c, node.
+    /// kiln-O2-align64, kiln-O2-imprecise, wasmtime, wasm2c, node.
     pub fn parse(name: &str) -> Option<Engine> {
         let plain = |s: &str| s.replace("+clang", "").replace([' ', '-'], "");
         ALL.iter()
@@ -121,10 +125,11 @@ pub fn prepare(engine: Engine, p: &Program, work: &Path, tools: &Tools) -> Resul
                 &p.native,
             )?),
         },
-        Engine::Kiln(_) | Engine::KilnRealigned => {
-            let (level, llvm_args) = match engine {
-                Engine::Kiln(level) => (level, ""),
-                _ => (2, "-align-all-functions=6"),
+        Engine::Kiln(_) | Engine::KilnRealigned | Engine::KilnImprecise => {
+            let (level, llvm_args, traps) = match engine {
+                Engine::Kiln(level) => (level, "", "precise"),
+                Engine::KilnImprecise => (2, "", "imprecise"),
+                _ => (2, "-align-all-functions=6", "precise"),
             };
             let steps = median_of_runs(|| {
                 Ok(vec![measure(
@@ -132,6 +137,7 @@ pub fn prepare(engine: Engine, p: &Program, work: &Path, tools: &Tools) -> Resul
                         .env("KILN_LLVM_ARGS", llvm_args)
                         .arg("build")
                         .arg(format!("-O{level}"))
+                        .arg(format!("--traps={traps}"))
                         .arg(&p.wasm)
                         .arg("-o")
                         .arg(&out),

@@ -224,6 +224,14 @@ fn write_report(
              compiler, decides the result on this machine.\n"
         )?;
     }
+    if engines.contains(&Engine::KilnImprecise) {
+        writeln!(
+            md,
+            "`kiln -O2 imprecise` is `kiln -O2 --traps=imprecise`: accesses that may fault on a \
+             guard page are as free to move as in native code. Its ratio to `kiln -O2` is what \
+             precise traps cost.\n"
+        )?;
+    }
     let header: Vec<String> = engines.iter().map(|e| e.label()).collect();
     writeln!(
         md,

@@ -49,6 +49,10 @@ pub struct AddressFacts<'ctx> {
     accessed: HashSet<LLVMValueRef>,
     /// Values (canonical) known to be `base + k` without wrapping.
     offset_from: HashMap<LLVMValueRef, (IntValue<'ctx>, u64)>,
+    /// (memory, address value) → how far past it an access got through:
+    /// every byte below that end is in bounds from then on, since a
+    /// memory never shrinks and starts at 0.
+    in_bounds_end: HashMap<(u32, LLVMValueRef), u64>,
 }
 
 impl<'ctx> AddressFacts<'ctx> {
@@ -60,6 +64,7 @@ impl<'ctx> AddressFacts<'ctx> {
             same_as: HashMap::new(),
             accessed: HashSet::new(),
             offset_from: HashMap::new(),
+            in_bounds_end: HashMap::new(),
         })
     }
 
@@ -75,6 +80,7 @@ impl<'ctx> AddressFacts<'ctx> {
         self.same_as.clear();
         self.accessed.clear();
         self.offset_from.clear();
+        self.in_bounds_end.clear();
     }
 
     fn canonical(&self, v: LLVMValueRef) -> LLVMValueRef {
@@ -141,5 +147,19 @@ impl<'ctx> AddressFacts<'ctx> {
         self.accessed
             .contains(&self.canonical(base.as_value_ref()))
             .then_some(k)
+    }
+
+    /// An access to `memory` got through `[addr + start, addr + end)`.
+    pub fn got_through(&mut self, memory: u32, addr: IntValue, end: u64) {
+        let key = (memory, self.canonical(addr.as_value_ref()));
+        let known = self.in_bounds_end.entry(key).or_insert(0);
+        *known = (*known).max(end);
+    }
+
+    /// Whether an access to `memory` ending at `addr + end` cannot trap:
+    /// an earlier access that dominates it got as far.
+    pub fn in_bounds(&self, memory: u32, addr: IntValue, end: u64) -> bool {
+        let key = (memory, self.canonical(addr.as_value_ref()));
+        self.in_bounds_end.get(&key).is_some_and(|&known| end <= known)
     }
 }

@@ -56,6 +56,11 @@ pub struct CompileOptions {
     /// 0 to 3, as clang's `-O`.
     pub opt_level: u8,
     pub bounds_checks: BoundsChecks,
+    /// Under guard pages, keep every access that may fault in order with
+    /// what is observable around it (README: "Precise traps"). Off, LLVM
+    /// may delete an access whose value is unused or move it past a store,
+    /// a call or another trap, as wasm2c's and wamrc's code does.
+    pub precise_traps: bool,
     /// Prefix of every symbol the object defines.
     pub prefix: String,
     /// Proposals accepted by validation.
@@ -78,6 +83,7 @@ impl Default for CompileOptions {
             cpu: None,
             opt_level: 2,
             bounds_checks: BoundsChecks::GuardPages,
+            precise_traps: true,
             prefix: kiln_abi::symbols::DEFAULT_PREFIX.to_string(),
             features: wasmparser::WasmFeatures::default(),
             jobs: 0,

@@ -2,7 +2,7 @@
 ;; trap block, straight from the memory base.
 ;; OPTIONS: guard
 ;; CHECK-NOT: trap_MemoryOutOfBounds
-;; CHECK: load i32, ptr %{{[0-9a-z.]+}}, align 1
+;; CHECK: load volatile i32, ptr %{{[0-9a-z.]+}}, align 1
 (module
   (memory 1)
   (func (export "get") (param i32) (result i32)

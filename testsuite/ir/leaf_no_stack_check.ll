@@ -3,7 +3,7 @@ source_filename = "kiln_unit0"
 target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
 target triple = "x86_64-unknown-linux-gnu"
 
-; Function Attrs: nofree norecurse nosync nounwind memory(read, inaccessiblemem: none, target_mem0: none, target_mem1: none) uwtable
+; Function Attrs: nofree norecurse nounwind memory(readwrite, target_mem0: none, target_mem1: none) uwtable
 define hidden i32 @kiln_f0(ptr readonly captures(none) %0, i32 %1, i32 %2) local_unnamed_addr #0 section "kiln_wasm_code" {
 entry:
   %3 = getelementptr inbounds nuw i8, ptr %0, i64 24
@@ -13,68 +13,71 @@ entry:
 
 br_if_else.preheader:                             ; preds = %entry
   %6 = zext i32 %1 to i64
-  %7 = zext i32 %2 to i64
-  %min.iters.check = icmp ult i32 %2, 8
-  br i1 %min.iters.check, label %br_if_else.preheader15, label %vector.ph
+  %xtraiter = and i32 %2, 3
+  %7 = icmp ult i32 %2, 4
+  br i1 %7, label %br_if_else.epil.preheader, label %br_if_else.preheader.new
 
-vector.ph:                                        ; preds = %br_if_else.preheader
-  %n.vec = and i64 %7, 4294967288
-  %8 = shl nuw nsw i64 %n.vec, 2
-  %9 = add nuw nsw i64 %8, %6
-  %.cast = trunc nuw i64 %n.vec to i32
-  %10 = sub i32 %2, %.cast
-  %invariant.gep = getelementptr i8, ptr %4, i64 %6
-  br label %vector.body
-
-vector.body:                                      ; preds = %vector.body, %vector.ph
-  %index = phi i64 [ 0, %vector.ph ], [ %index.next, %vector.body ]
-  %vec.phi = phi <4 x i32> [ zeroinitializer, %vector.ph ], [ %13, %vector.body ]
-  %vec.phi12 = phi <4 x i32> [ zeroinitializer, %vector.ph ], [ %14, %vector.body ]
-  %11 = shl i64 %index, 2
-  %gep = getelementptr i8, ptr %invariant.gep, i64 %11
-  %12 = getelementptr i8, ptr %gep, i64 16
-  %wide.load = load <4 x i32>, ptr %gep, align 1, !tbaa !4
-  %wide.load13 = load <4 x i32>, ptr %12, align 1, !tbaa !4
-  %13 = add <4 x i32> %wide.load, %vec.phi
-  %14 = add <4 x i32> %wide.load13, %vec.phi12
-  %index.next = add nuw i64 %index, 8
-  %15 = icmp eq i64 %index.next, %n.vec
-  br i1 %15, label %middle.block, label %vector.body, !llvm.loop !6
-
-middle.block:                                     ; preds = %vector.body
-  %bin.rdx = add <4 x i32> %14, %13
-  %16 = tail call i32 @llvm.vector.reduce.add.v4i32(<4 x i32> %bin.rdx)
-  %cmp.n = icmp eq i64 %n.vec, %7
-  br i1 %cmp.n, label %block_end, label %br_if_else.preheader15
-
-br_if_else.preheader15:                           ; preds = %br_if_else.preheader, %middle.block
-  %indvars.iv.ph = phi i64 [ %6, %br_if_else.preheader ], [ %9, %middle.block ]
-  %.010.ph = phi i32 [ 0, %br_if_else.preheader ], [ %16, %middle.block ]
-  %.069.ph = phi i32 [ %2, %br_if_else.preheader ], [ %10, %middle.block ]
+br_if_else.preheader.new:                         ; preds = %br_if_else.preheader
+  %unroll_iter = and i32 %2, -4
   br label %br_if_else
 
-block_end:                                        ; preds = %br_if_else, %middle.block, %entry
-  %.0.lcssa = phi i32 [ 0, %entry ], [ %16, %middle.block ], [ %19, %br_if_else ]
+block_end.loopexit.unr-lcssa:                     ; preds = %br_if_else
+  %lcmp.mod.not = icmp eq i32 %xtraiter, 0
+  br i1 %lcmp.mod.not, label %block_end, label %br_if_else.epil.preheader
+
+br_if_else.epil.preheader:                        ; preds = %block_end.loopexit.unr-lcssa, %br_if_else.preheader
+  %indvars.iv.epil.init = phi i64 [ %6, %br_if_else.preheader ], [ %indvars.iv.next.3, %block_end.loopexit.unr-lcssa ]
+  %.010.epil.init = phi i32 [ 0, %br_if_else.preheader ], [ %25, %block_end.loopexit.unr-lcssa ]
+  %lcmp.mod13 = icmp ne i32 %xtraiter, 0
+  tail call void @llvm.assume(i1 %lcmp.mod13)
+  br label %br_if_else.epil
+
+br_if_else.epil:                                  ; preds = %br_if_else.epil, %br_if_else.epil.preheader
+  %indvars.iv.epil = phi i64 [ %indvars.iv.epil.init, %br_if_else.epil.preheader ], [ %indvars.iv.next.epil, %br_if_else.epil ]
+  %.010.epil = phi i32 [ %.010.epil.init, %br_if_else.epil.preheader ], [ %10, %br_if_else.epil ]
+  %epil.iter = phi i32 [ 0, %br_if_else.epil.preheader ], [ %epil.iter.next, %br_if_else.epil ]
+  %8 = getelementptr i8, ptr %4, i64 %indvars.iv.epil
+  %9 = load volatile i32, ptr %8, align 1, !tbaa !4
+  %10 = add i32 %9, %.010.epil
+  %indvars.iv.next.epil = add nuw nsw i64 %indvars.iv.epil, 4
+  %epil.iter.next = add i32 %epil.iter, 1
+  %epil.iter.cmp.not = icmp eq i32 %epil.iter.next, %xtraiter
+  br i1 %epil.iter.cmp.not, label %block_end, label %br_if_else.epil, !llvm.loop !6
+
+block_end:                                        ; preds = %block_end.loopexit.unr-lcssa, %br_if_else.epil, %entry
+  %.0.lcssa = phi i32 [ 0, %entry ], [ %25, %block_end.loopexit.unr-lcssa ], [ %10, %br_if_else.epil ]
   ret i32 %.0.lcssa
 
-br_if_else:                                       ; preds = %br_if_else.preheader15, %br_if_else
-  %indvars.iv = phi i64 [ %indvars.iv.next, %br_if_else ], [ %indvars.iv.ph, %br_if_else.preheader15 ]
-  %.010 = phi i32 [ %19, %br_if_else ], [ %.010.ph, %br_if_else.preheader15 ]
-  %.069 = phi i32 [ %20, %br_if_else ], [ %.069.ph, %br_if_else.preheader15 ]
-  %17 = getelementptr i8, ptr %4, i64 %indvars.iv
-  %18 = load i32, ptr %17, align 1, !tbaa !4
-  %19 = add i32 %18, %.010
-  %indvars.iv.next = add nuw nsw i64 %indvars.iv, 4
-  %20 = add i32 %.069, -1
-  %21 = icmp eq i32 %20, 0
-  br i1 %21, label %block_end, label %br_if_else, !llvm.loop !9
+br_if_else:                                       ; preds = %br_if_else, %br_if_else.preheader.new
+  %indvars.iv = phi i64 [ %6, %br_if_else.preheader.new ], [ %indvars.iv.next.3, %br_if_else ]
+  %.010 = phi i32 [ 0, %br_if_else.preheader.new ], [ %25, %br_if_else ]
+  %niter = phi i32 [ 0, %br_if_else.preheader.new ], [ %niter.next.3, %br_if_else ]
+  %11 = getelementptr i8, ptr %4, i64 %indvars.iv
+  %12 = load volatile i32, ptr %11, align 1, !tbaa !4
+  %13 = add i32 %12, %.010
+  %14 = getelementptr i8, ptr %4, i64 %indvars.iv
+  %15 = getelementptr i8, ptr %14, i64 4
+  %16 = load volatile i32, ptr %15, align 1, !tbaa !4
+  %17 = add i32 %16, %13
+  %18 = getelementptr i8, ptr %4, i64 %indvars.iv
+  %19 = getelementptr i8, ptr %18, i64 8
+  %20 = load volatile i32, ptr %19, align 1, !tbaa !4
+  %21 = add i32 %20, %17
+  %22 = getelementptr i8, ptr %4, i64 %indvars.iv
+  %23 = getelementptr i8, ptr %22, i64 12
+  %24 = load volatile i32, ptr %23, align 1, !tbaa !4
+  %25 = add i32 %24, %21
+  %indvars.iv.next.3 = add nuw nsw i64 %indvars.iv, 16
+  %niter.next.3 = add i32 %niter, 4
+  %niter.ncmp.3 = icmp eq i32 %niter.next.3, %unroll_iter
+  br i1 %niter.ncmp.3, label %block_end.loopexit.unr-lcssa, label %br_if_else
 }
 
-; Function Attrs: nocallback nofree nosync nounwind speculatable willreturn memory(none)
-declare i32 @llvm.vector.reduce.add.v4i32(<4 x i32>) #1
+; Function Attrs: nocallback nofree nosync nounwind willreturn memory(inaccessiblemem: write)
+declare void @llvm.assume(i1 noundef) #1
 
-attributes #0 = { nofree norecurse nosync nounwind memory(read, inaccessiblemem: none, target_mem0: none, target_mem1: none) uwtable "frame-pointer"="none" "probe-stack"="inline-asm" "tune-cpu"="generic" }
-attributes #1 = { nocallback nofree nosync nounwind speculatable willreturn memory(none) }
+attributes #0 = { nofree norecurse nounwind memory(readwrite, target_mem0: none, target_mem1: none) uwtable "frame-pointer"="none" "probe-stack"="inline-asm" "tune-cpu"="generic" }
+attributes #1 = { nocallback nofree nosync nounwind willreturn memory(inaccessiblemem: write) }
 
 !0 = !{!1, !1, i64 0}
 !1 = !{!"kiln runtime data", !2, i64 0}
@@ -82,7 +85,5 @@ attributes #1 = { nocallback nofree nosync nounwind speculatable willreturn memo
 !3 = !{}
 !4 = !{!5, !5, i64 0}
 !5 = !{!"wasm linear memory", !2, i64 0}
-!6 = distinct !{!6, !7, !8}
-!7 = !{!"llvm.loop.isvectorized", i32 1}
-!8 = !{!"llvm.loop.unroll.runtime.disable"}
-!9 = distinct !{!9, !8, !7}
+!6 = distinct !{!6, !7}
+!7 = !{!"llvm.loop.unroll.disable"}

@@ -4,7 +4,6 @@
 ;; OPTIONS: guard
 ;; CHECK: !invariant.load
 ;; CHECK-NOT-IN-BLOCK: load ptr | loop
-;; CHECK-NOT-IN-BLOCK: load ptr | vector.body
 (module
   (memory 1)
   (global $g (mut i32) (i32.const 0))

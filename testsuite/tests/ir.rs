@@ -5,8 +5,9 @@
 //! Directives: `CHECK: p` (p occurs), `CHECK-NOT: p` (p never occurs),
 //! `CHECK-NOT-IN-BLOCK: p | label` (no line with p inside any basic block
 //! whose label starts with `label`). In p, `{{regex}}` matches a regex.
-//! `OPTIONS:` takes `guard` or `explicit` (bounds checks), `-ON`, and
-//! `aarch64` to compile for aarch64 instead of x86_64.
+//! `OPTIONS:` takes `guard` or `explicit` (bounds checks), `-ON`,
+//! `imprecise` (`--traps=imprecise`) and `aarch64` to compile for aarch64
+//! instead of x86_64.
 
 use kiln_compiler::{compile_to_ir, BoundsChecks, CompileOptions};
 use std::path::{Path, PathBuf};
@@ -76,6 +77,7 @@ fn options(wat: &str) -> CompileOptions {
             match w {
                 "explicit" => o.bounds_checks = BoundsChecks::Explicit,
                 "guard" => o.bounds_checks = BoundsChecks::GuardPages,
+                "imprecise" => o.precise_traps = false,
                 "aarch64" => o.target = Some("aarch64-unknown-linux-gnu".into()),
                 w if w.starts_with("-O") => o.opt_level = w[2..].parse().unwrap(),
                 other => panic!("unknown option {other}"),

