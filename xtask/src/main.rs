@@ -1,4 +1,4 @@
-//! `cargo xtask setup | demo | test | spec [SUITE...] | bench`
+//! `cargo xtask setup | demo | test | spec [SUITE...] | bench | fuzz`
 //!
 //! Setup installs what kiln needs on a Debian machine (LLVM 22 and friends
 //! from Debian's packages, rustup targets); `demo` and `test` run it first.
@@ -19,6 +19,7 @@ fn main() {
             .and_then(|_| peers::install())
             .and_then(|_| test()),
         Some("spec") => spec(&args[1..]),
+        Some("fuzz") => setup::run().and_then(|_| fuzz(&args[1..])),
         Some("bench") => setup::run()
             .and_then(|_| peers::install())
             .and_then(|_| {
@@ -30,7 +31,7 @@ fn main() {
             })
             .and_then(|_| bench(&args[1..])),
         _ => {
-            eprintln!("usage: cargo xtask <setup | demo | test | spec [--explicit-bounds] [SUITE...] | bench>");
+            eprintln!("usage: cargo xtask <setup | demo | test | spec [--explicit-bounds] [-O N] [SUITE...] | bench | fuzz [differential | parse] [--time S] [--seed N]>");
             std::process::exit(2)
         }
     };
@@ -124,8 +125,57 @@ fn bench(args: &[String]) -> Result<()> {
 
 fn test() -> Result<()> {
     run(cargo().args(["test", "--workspace", "--release"]))?;
-    spec(&["v2".to_string()])?;
-    spec(&["--explicit-bounds".to_string(), "v2".to_string()])
+    let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    spec(&args(&["v2", "kiln"]))?;
+    spec(&args(&["--explicit-bounds", "v2", "kiln"]))?;
+    // kiln's own cases where optimization moves things: unoptimized too.
+    spec(&args(&["-O", "0", "kiln"]))?;
+    spec(&args(&["-O", "0", "--explicit-bounds", "kiln"]))?;
+    // A bounded smoke run of both fuzzers, from fixed seeds.
+    fuzz(&args(&["--time", "60", "--seed", "1"]))
+}
+
+/// `cargo xtask fuzz [differential | parse] [--time S] [--seed N] [--jobs J]`:
+/// the differential fuzzer against wasmi, and corrupted modules through the
+/// kiln CLI; without a name both, the time split 3:1.
+fn fuzz(args: &[String]) -> Result<()> {
+    build_release(&["kiln", "kiln-fuzz"])?;
+    let exe = root().join("target/release/kiln-fuzz");
+    let which = args.first().filter(|a| !a.starts_with('-')).cloned();
+    // Every flag but --time goes on to kiln-fuzz as it is.
+    let (mut time, mut flags) = (60u64, Vec::new());
+    let mut rest = args.iter().skip(usize::from(which.is_some()));
+    while let Some(a) = rest.next() {
+        if a == "--time" {
+            let v = rest.next().context("--time needs a number of seconds")?;
+            time = v.parse().with_context(|| format!("--time {v}"))?;
+        } else {
+            flags.push(a.clone());
+        }
+    }
+    let kiln = root().join("target/release/kiln");
+    let differential = |secs: u64| {
+        run(Command::new(&exe)
+            .current_dir(root())
+            .arg("differential")
+            .args(["--time", &secs.to_string()])
+            .args(&flags))
+    };
+    let parse = |secs: u64| {
+        run(Command::new(&exe)
+            .current_dir(root())
+            .arg("parse")
+            .arg("--kiln")
+            .arg(&kiln)
+            .args(["--time", &secs.to_string()])
+            .args(&flags))
+    };
+    match which.as_deref() {
+        Some("differential") => differential(time),
+        Some("parse") => parse(time),
+        None => differential(time * 3 / 4).and_then(|_| parse(time - time * 3 / 4)),
+        Some(other) => bail!("fuzz: no fuzzer {other} (differential or parse)"),
+    }
 }
 
 fn spec(args: &[String]) -> Result<()> {
