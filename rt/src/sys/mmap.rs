@@ -1,6 +1,62 @@
-//! Address-space reservations for linear memories.
+//! Address-space reservations for linear memories, and the registry of
+//! those alive, which the signal handler reads: a fault from compiled code
+//! inside a reservation is an out-of-bounds access; anywhere else it is a
+//! fault of kiln's own, not a wasm trap.
 
 use std::io;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Reservations alive at once, at most: 16384 of 8 GiB fill x86_64's
+/// 128 TiB of user address space.
+const MAX_RESERVATIONS: usize = 16384;
+
+/// `[start, end)` of each live reservation; a free slot has start 0. Read
+/// without locks (from the signal handler), written with atomics.
+struct Registry {
+    slots: [(AtomicUsize, AtomicUsize); MAX_RESERVATIONS],
+    /// Slots at or above this one have never been used.
+    high: AtomicUsize,
+}
+
+static REGISTRY: Registry = Registry {
+    slots: [const { (AtomicUsize::new(0), AtomicUsize::new(0)) }; MAX_RESERVATIONS],
+    high: AtomicUsize::new(0),
+};
+
+impl Registry {
+    fn register(&self, start: usize, end: usize) -> Option<usize> {
+        for (i, (s, e)) in self.slots.iter().enumerate() {
+            if s.compare_exchange(0, start, Ordering::AcqRel, Ordering::Relaxed)
+                .is_ok()
+            {
+                e.store(end, Ordering::Release);
+                self.high.fetch_max(i + 1, Ordering::AcqRel);
+                return Some(i);
+            }
+        }
+        None
+    }
+
+    fn unregister(&self, slot: usize) {
+        let (s, e) = &self.slots[slot];
+        e.store(0, Ordering::Release);
+        s.store(0, Ordering::Release);
+    }
+
+    fn contains(&self, addr: usize) -> bool {
+        let high = self.high.load(Ordering::Acquire).min(MAX_RESERVATIONS);
+        self.slots[..high].iter().any(|(s, e)| {
+            let start = s.load(Ordering::Acquire);
+            start != 0 && addr >= start && addr < e.load(Ordering::Acquire)
+        })
+    }
+}
+
+/// Whether `addr` lies in the reservation of a live linear memory.
+/// Async-signal-safe: atomic loads only.
+pub fn in_reservation(addr: usize) -> bool {
+    REGISTRY.contains(addr)
+}
 
 /// An inaccessible reservation of address space, of which a prefix is made
 /// readable and writable as the memory grows. Unmapped on drop.
@@ -8,6 +64,8 @@ pub struct Reservation {
     base: *mut u8,
     size: usize,
     accessible: usize,
+    /// Its slot in the registry.
+    slot: usize,
 }
 
 // SAFETY: the reservation is plain memory owned by this value; sharing the
@@ -31,10 +89,18 @@ impl Reservation {
         if p == libc::MAP_FAILED {
             return Err(io::Error::last_os_error());
         }
+        let Some(slot) = REGISTRY.register(p as usize, p as usize + size) else {
+            // SAFETY: the mapping was just made and nothing refers to it.
+            unsafe { libc::munmap(p, size) };
+            return Err(io::Error::other(format!(
+                "more than {MAX_RESERVATIONS} linear memories at once"
+            )));
+        };
         Ok(Reservation {
             base: p as *mut u8,
             size,
             accessible: 0,
+            slot,
         })
     }
 
@@ -70,8 +136,26 @@ impl Reservation {
 
 impl Drop for Reservation {
     fn drop(&mut self) {
+        REGISTRY.unregister(self.slot);
         // SAFETY: we own the mapping and nothing refers to it any more.
         unsafe { libc::munmap(self.base as *mut libc::c_void, self.size) };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reservation_is_registered_while_it_lives() {
+        let r = Reservation::new(1 << 20).unwrap();
+        let (start, end) = (r.base() as usize, r.base() as usize + r.size());
+        assert!(in_reservation(start));
+        assert!(in_reservation(end - 1));
+        assert!(!in_reservation(end));
+        assert!(!in_reservation(start - 1));
+        drop(r);
+        assert!(!in_reservation(start));
     }
 }
 

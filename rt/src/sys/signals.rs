@@ -5,10 +5,12 @@
 //! - SIGSEGV/SIGBUS at an address next to the stack pointer: the stack ran
 //!   into the guard page below it (functions that call only wasm functions
 //!   have no stack check of their own, see the compiler's `stack_check`);
-//! - any other SIGSEGV/SIGBUS: an out-of-bounds memory access (the linear
-//!   memory's guard region).
+//! - SIGSEGV/SIGBUS at an address in a linear memory's reservation: an
+//!   out-of-bounds memory access (the memory's guard region).
 //!
-//! Anything else is not ours and goes to the previous handler.
+//! Anything else is not ours and goes to the previous handler: a fault at
+//! another address, even from compiled code, is a bug in kiln or the host,
+//! and must not pass for a wasm trap.
 
 use crate::traps::{self, CODE_RANGES};
 use kiln_abi::TrapCode;
@@ -221,8 +223,10 @@ fn record_trap(
         addr.wrapping_add(STACK_FAULT_BELOW) >= sp && addr < sp.saturating_add(STACK_FAULT_ABOVE);
     let code = if near_stack {
         TrapCode::CallStackExhausted
-    } else {
+    } else if crate::sys::mmap::in_reservation(addr) {
         TrapCode::MemoryOutOfBounds
+    } else {
+        return false;
     };
     traps::record_fault(code, traps::Frame { pc, sp, fp });
     true
