@@ -62,6 +62,14 @@ pub struct CodegenArgs {
     /// differently, or leave other memory behind.
     #[arg(long, value_enum, default_value = "precise")]
     pub traps: TrapMode,
+    /// Consume a unit of fuel at every function entry and loop iteration
+    /// (what `--fuel` needs; `run` and `build` turn it on with it).
+    #[arg(long, action = ArgAction::SetTrue)]
+    pub consume_fuel: bool,
+    /// Check an interrupt flag at every function entry and loop iteration
+    /// (what `--timeout` needs; `run` and `build` turn it on with it).
+    #[arg(long, action = ArgAction::SetTrue)]
+    pub epoch_interruption: bool,
     /// Codegen threads (default: available cores).
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
@@ -84,6 +92,8 @@ impl CodegenArgs {
                 BoundsMode::Explicit => BoundsChecks::Explicit,
             },
             precise_traps: self.traps == TrapMode::Precise,
+            consume_fuel: self.consume_fuel,
+            interruptible: self.epoch_interruption,
             jobs: self.jobs.unwrap_or(0),
             opt_budget: match self.opt_budget {
                 Some(Budget::Unlimited) => None,
@@ -115,6 +125,43 @@ pub struct ProgramArgs {
     /// descriptor 3 + the number of --dir grants, in order).
     #[arg(long = "tcplisten", value_name = "HOST:PORT")]
     pub listen: Vec<String>,
+    /// Stop the program (trap, exit status 134) once it has made N function
+    /// calls and loop iterations in all: deterministic, unlike --timeout.
+    #[arg(long, value_name = "N")]
+    pub fuel: Option<u64>,
+    /// Stop the program (trap, exit status 134) once it has run this long:
+    /// `500ms`, `10s`, `2m` (a plain number is seconds).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<std::time::Duration>,
+    /// Bytes a linear memory may reach: `memory.grow` past it returns -1,
+    /// and a module that needs more from the start does not instantiate.
+    #[arg(long, value_name = "BYTES")]
+    pub max_memory_size: Option<u64>,
+    /// Elements a table may reach, likewise.
+    #[arg(long, value_name = "N")]
+    pub max_table_elements: Option<u64>,
+    /// Bytes of native stack wasm may use before a call traps with call
+    /// stack exhausted (default: the whole stack of the thread that runs it).
+    #[arg(long, value_name = "BYTES")]
+    pub max_wasm_stack: Option<usize>,
+}
+
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let (number, unit) = match s.find(|c: char| !c.is_ascii_digit() && c != '.') {
+        Some(i) => s.split_at(i),
+        None => (s, "s"),
+    };
+    let n: f64 = number
+        .parse()
+        .map_err(|_| format!("{s:?}: expected a duration such as 500ms, 10s or 2m"))?;
+    let seconds = match unit {
+        "ms" => n / 1000.0,
+        "s" => n,
+        "m" => n * 60.0,
+        "h" => n * 3600.0,
+        _ => return Err(format!("{s:?}: the unit is one of ms, s, m, h")),
+    };
+    Ok(std::time::Duration::from_secs_f64(seconds))
 }
 
 impl ProgramArgs {
@@ -125,6 +172,19 @@ impl ProgramArgs {
             dirs: self.dirs.iter().map(|d| Settings::parse_dir(d)).collect(),
             env: self.envs.iter().map(|e| Settings::parse_env(e)).collect(),
             listen: self.listen.clone(),
+            fuel: self.fuel,
+            timeout: self.timeout,
+            limits: kiln_rt::Limits {
+                max_memory_size: self.max_memory_size,
+                max_table_elements: self.max_table_elements,
+                max_wasm_stack: self.max_wasm_stack,
+            },
         }
+    }
+
+    /// Compile in the checks that `--fuel` and `--timeout` need.
+    pub fn require_checks(&self, opts: &mut CompileOptions) {
+        opts.consume_fuel |= self.fuel.is_some();
+        opts.interruptible |= self.timeout.is_some();
     }
 }

@@ -24,6 +24,12 @@ pub enum Engine {
     KilnRealigned,
     /// `kiln build -O2 --traps=imprecise`: what precise traps cost.
     KilnImprecise,
+    /// `kiln build -O2 --fuel N` (N never reached): what counting fuel at
+    /// every function entry and loop iteration costs.
+    KilnFuel,
+    /// `kiln build -O2 --timeout 1h`: what checking the interrupt flag
+    /// there costs.
+    KilnTimeout,
     /// `wasmtime compile`, then `wasmtime run --allow-precompiled`.
     Wasmtime,
     /// `wasm2c`, then clang-22 -O2 with wabt's runtime and kiln-bench's WASI.
@@ -38,6 +44,8 @@ pub const ALL: &[Engine] = &[
     Engine::Kiln(3),
     Engine::KilnRealigned,
     Engine::KilnImprecise,
+    Engine::KilnFuel,
+    Engine::KilnTimeout,
     Engine::Wasmtime,
     Engine::Wasm2c,
     Engine::Node,
@@ -50,6 +58,8 @@ impl Engine {
             Engine::Kiln(level) => format!("kiln -O{level}"),
             Engine::KilnRealigned => "kiln -O2 align64".into(),
             Engine::KilnImprecise => "kiln -O2 imprecise".into(),
+            Engine::KilnFuel => "kiln -O2 fuel".into(),
+            Engine::KilnTimeout => "kiln -O2 timeout".into(),
             Engine::Wasmtime => "wasmtime".into(),
             Engine::Wasm2c => "wasm2c+clang".into(),
             Engine::Node => "node".into(),
@@ -57,7 +67,8 @@ impl Engine {
     }
 
     /// Parse a label as `--engines` names it: native, kiln-O2, kiln-O3,
-    /// kiln-O2-align64, kiln-O2-imprecise, wasmtime, wasm2c, node.
+    /// kiln-O2-align64, kiln-O2-imprecise, kiln-O2-fuel, kiln-O2-timeout,
+    /// wasmtime, wasm2c, node.
     pub fn parse(name: &str) -> Option<Engine> {
         let plain = |s: &str| s.replace("+clang", "").replace([' ', '-'], "");
         ALL.iter()
@@ -125,11 +136,17 @@ pub fn prepare(engine: Engine, p: &Program, work: &Path, tools: &Tools) -> Resul
                 &p.native,
             )?),
         },
-        Engine::Kiln(_) | Engine::KilnRealigned | Engine::KilnImprecise => {
-            let (level, llvm_args, traps) = match engine {
-                Engine::Kiln(level) => (level, "", "precise"),
-                Engine::KilnImprecise => (2, "", "imprecise"),
-                _ => (2, "-align-all-functions=6", "precise"),
+        Engine::Kiln(_)
+        | Engine::KilnRealigned
+        | Engine::KilnImprecise
+        | Engine::KilnFuel
+        | Engine::KilnTimeout => {
+            let (level, llvm_args, extra): (u8, &str, &[&str]) = match engine {
+                Engine::Kiln(level) => (level, "", &[]),
+                Engine::KilnImprecise => (2, "", &["--traps=imprecise"]),
+                Engine::KilnFuel => (2, "", &["--fuel=1000000000000000000"]),
+                Engine::KilnTimeout => (2, "", &["--timeout=1h"]),
+                _ => (2, "-align-all-functions=6", &[]),
             };
             let steps = median_of_runs(|| {
                 Ok(vec![measure(
@@ -137,7 +154,7 @@ pub fn prepare(engine: Engine, p: &Program, work: &Path, tools: &Tools) -> Resul
                         .env("KILN_LLVM_ARGS", llvm_args)
                         .arg("build")
                         .arg(format!("-O{level}"))
-                        .arg(format!("--traps={traps}"))
+                        .args(extra)
                         .arg(&p.wasm)
                         .arg("-o")
                         .arg(&out),

@@ -108,7 +108,7 @@ fn programs_options(args: &[String]) -> Result<programs::Options> {
             .map(|n| {
                 engines::Engine::parse(n).with_context(|| {
                     format!(
-                        "--engines: {n:?}: one of native, kiln-O2, kiln-O3, kiln-O2-align64, kiln-O2-imprecise, wasmtime, wasm2c, node"
+                        "--engines: {n:?}: one of native, kiln-O2, kiln-O3, kiln-O2-align64, kiln-O2-imprecise, kiln-O2-fuel, kiln-O2-timeout, wasmtime, wasm2c, node"
                     )
                 })
             })

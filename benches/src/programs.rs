@@ -232,6 +232,14 @@ fn write_report(
              precise traps cost.\n"
         )?;
     }
+    if engines.contains(&Engine::KilnFuel) || engines.contains(&Engine::KilnTimeout) {
+        writeln!(
+            md,
+            "`kiln -O2 fuel` and `kiln -O2 timeout` are built with `--fuel` (never reached) and \
+             `--timeout=1h`: their ratio to `kiln -O2` is what the check at every function entry \
+             and loop iteration costs. Without the flags no check is compiled in.\n"
+        )?;
+    }
     let header: Vec<String> = engines.iter().map(|e| e.label()).collect();
     writeln!(
         md,

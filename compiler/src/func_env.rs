@@ -460,6 +460,33 @@ impl<'ctx> FuncEnv<'ctx> {
         Ok(b.build_indirect_call(ty, trap_fn, &args, "")?)
     }
 
+    /// At a function entry or a loop header: consume a unit of fuel and
+    /// look at the interrupt flag, as the options ask. Without them,
+    /// nothing: code that is not interruptible pays nothing.
+    pub fn interruption_checks(&mut self, u: &UnitCx<'ctx, '_>, b: &Builder<'ctx>) -> Result<()> {
+        let i64t = u.t.i64;
+        if u.opts.consume_fuel {
+            let fuel = self.vmctx_ptr(u, b, VMOffsets::FUEL)?;
+            let left = b.build_load(i64t, fuel, "fuel")?.into_int_value();
+            u.tag_access(left.as_instruction_value().unwrap(), Region::Runtime);
+            let left = b.build_int_sub(left, i64t.const_int(1, false), "")?;
+            let st = b.build_store(fuel, left)?;
+            u.tag_access(st, Region::Runtime);
+            let out = b.build_int_compare(inkwell::IntPredicate::SLT, left, i64t.const_zero(), "")?;
+            self.trap_if(u, b, out, TrapCode::OutOfFuel)?;
+        }
+        if u.opts.interruptible {
+            let flag = self.vmctx_ptr(u, b, VMOffsets::INTERRUPT)?;
+            let v = b.build_load(i64t, flag, "interrupt")?;
+            // Another thread sets it: read it afresh each time.
+            v.as_instruction_value().unwrap().set_volatile(true).ok();
+            let stop =
+                b.build_int_compare(inkwell::IntPredicate::NE, v.into_int_value(), i64t.const_zero(), "")?;
+            self.trap_if(u, b, stop, TrapCode::Interrupted)?;
+        }
+        Ok(())
+    }
+
     /// Continue only if `cond` is false; otherwise raise `code`.
     pub fn trap_if(
         &mut self,

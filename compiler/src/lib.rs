@@ -61,6 +61,12 @@ pub struct CompileOptions {
     /// may delete an access whose value is unused or move it past a store,
     /// a call or another trap, as wasm2c's and wamrc's code does.
     pub precise_traps: bool,
+    /// Every function entry and loop iteration consumes a unit of the
+    /// store's fuel, and traps when none is left (`--fuel`).
+    pub consume_fuel: bool,
+    /// Every function entry and loop iteration reads the store's interrupt
+    /// flag, and traps when it is set (`--timeout`).
+    pub interruptible: bool,
     /// Prefix of every symbol the object defines.
     pub prefix: String,
     /// Proposals accepted by validation.
@@ -84,6 +90,8 @@ impl Default for CompileOptions {
             opt_level: 2,
             bounds_checks: BoundsChecks::GuardPages,
             precise_traps: true,
+            consume_fuel: false,
+            interruptible: false,
             prefix: kiln_abi::symbols::DEFAULT_PREFIX.to_string(),
             features: wasmparser::WasmFeatures::default(),
             jobs: 0,

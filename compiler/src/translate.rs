@@ -165,6 +165,7 @@ pub fn translate_function<'a, 'ctx>(
         merge_preds: 0,
     });
 
+    t.env.interruption_checks(u, b)?;
     let mut reader = body.get_operators_reader()?;
     let mut index = 0;
     while !reader.eof() {

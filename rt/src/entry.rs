@@ -3,7 +3,7 @@
 //! outcome into an exit status. Shared by `kiln run` and built executables.
 
 use crate::wasi::WasiConfig;
-use crate::{Extern, InstantiateError, Module, Store, TrapKind, Val};
+use crate::{Extern, InstantiateError, Limits, Module, Store, TrapKind, Val};
 use std::path::PathBuf;
 use wasmparser::ValType;
 
@@ -36,6 +36,11 @@ pub struct Settings {
     pub env: Vec<EnvGrant>,
     /// TCP addresses to listen on, handed to the program as sockets.
     pub listen: Vec<String>,
+    /// Fuel the program may use, if it was compiled to consume fuel.
+    pub fuel: Option<u64>,
+    /// Time the program may run, if it was compiled to be interruptible.
+    pub timeout: Option<std::time::Duration>,
+    pub limits: Limits,
 }
 
 impl Settings {
@@ -73,6 +78,18 @@ impl Settings {
         for a in &self.listen {
             t += &format!("listen {a}\n");
         }
+        let numbers = [
+            ("fuel", self.fuel),
+            ("timeout-ms", self.timeout.map(|d| d.as_millis() as u64)),
+            ("max-memory-size", self.limits.max_memory_size),
+            ("max-table-elements", self.limits.max_table_elements),
+            ("max-wasm-stack", self.limits.max_wasm_stack.map(|n| n as u64)),
+        ];
+        for (key, value) in numbers {
+            if let Some(v) = value {
+                t += &format!("{key} {v}\n");
+            }
+        }
         t
     }
 
@@ -84,10 +101,34 @@ impl Settings {
                 Some(("dir", d)) => s.dirs.push(Settings::parse_dir(d)),
                 Some(("env", e)) => s.env.push(Settings::parse_env(e)),
                 Some(("listen", a)) => s.listen.push(a.to_string()),
+                Some((key, n)) => {
+                    let Ok(n) = n.parse::<u64>() else { continue };
+                    match key {
+                        "fuel" => s.fuel = Some(n),
+                        "timeout-ms" => s.timeout = Some(std::time::Duration::from_millis(n)),
+                        "max-memory-size" => s.limits.max_memory_size = Some(n),
+                        "max-table-elements" => s.limits.max_table_elements = Some(n),
+                        "max-wasm-stack" => s.limits.max_wasm_stack = Some(n as usize),
+                        _ => {}
+                    }
+                }
                 _ => {}
             }
         }
         s
+    }
+
+    /// The stack of the thread that runs the program: with
+    /// `--max-wasm-stack`, that much for wasm plus room for the runtime and
+    /// host calls below the limit. Wasm that calls only wasm has no stack
+    /// check of its own (the compiler's `stack_check`): the thread's guard
+    /// page is what stops it, so the thread's size is the limit.
+    pub fn thread_stack_size(&self) -> usize {
+        const RUNTIME_STACK: usize = 512 << 10;
+        match self.limits.max_wasm_stack {
+            Some(n) => n.saturating_add(RUNTIME_STACK),
+            None => WASM_THREAD_STACK,
+        }
     }
 
     /// Replace baked-in grants with `KILN_DIRS` / `KILN_ENVS` /
@@ -136,8 +177,47 @@ pub fn run_program(
     status
 }
 
+/// Sets a store's interrupt flag once `timeout` has passed, unless dropped
+/// first.
+struct Watchdog {
+    stop: std::sync::mpsc::Sender<()>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Watchdog {
+    fn start(store: &Store, timeout: std::time::Duration) -> Watchdog {
+        let handle = store.interrupt_handle();
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(timeout)
+            {
+                handle.interrupt();
+            }
+        });
+        Watchdog {
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        let _ = self.stop.send(());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
 fn run(module: &'static Module, who: &str, settings: &Settings, argv: Vec<String>) -> i32 {
     let mut store = Store::new();
+    store.set_limits(settings.limits);
+    if let Some(fuel) = settings.fuel {
+        store.set_fuel(fuel);
+    }
+    // From before instantiation on: a start function may run away too.
+    let _watchdog = settings.timeout.map(|t| Watchdog::start(&store, t));
     let params: Vec<String> = argv.get(1..).unwrap_or(&[]).to_vec();
     let wasi_args = if settings.entry.is_some() {
         argv[..1.min(argv.len())].to_vec()

@@ -33,7 +33,7 @@ pub extern "C" fn main(argc: c_int, argv: *const *const c_char) -> c_int {
     // A thread of known stack size: the main thread's is whatever the
     // environment gave it, and musl cannot tell how far it may grow.
     let runner = std::thread::Builder::new()
-        .stack_size(crate::entry::WASM_THREAD_STACK)
+        .stack_size(settings.thread_stack_size())
         .spawn(move || crate::entry::run_program(module, &program, &settings, args));
     match runner.map(|t| t.join()) {
         Ok(Ok(status)) => status,

@@ -201,6 +201,8 @@ impl Store {
             &crate::builtins::BUILTINS as *const _ as usize,
         );
         inst.vmctx_write(VMOffsets::INSTANCE, inst_ptr);
+        inst.vmctx_write(VMOffsets::FUEL, self.fuel_ptr());
+        inst.vmctx_write(VMOffsets::INTERRUPT, self.interrupt_flag_ptr());
         let sig_ids: Vec<u32> = module.types.iter().map(crate::sig::sig_id).collect();
         for (i, id) in sig_ids.iter().enumerate() {
             let off = offsets.sig_id(i as u32);
@@ -413,7 +415,7 @@ impl Store {
             *s = ValRaw::from_u64(a.to_bits());
         }
         if self.depth == 0 {
-            let limit = stack_limit();
+            let limit = self.limits.stack_limit_from_here(stack_limit());
             for inst in &mut self.instances {
                 inst.set_stack_limit(limit);
             }

@@ -19,7 +19,7 @@ pub mod wasi;
 
 pub use instance::{Instance, InstantiateError};
 pub use module::{LoadError, Module};
-pub use store::{Extern, Func, Global, Memory, Store, Table, Val};
+pub use store::{Extern, Func, Global, InterruptHandle, Limits, Memory, Store, Table, Val};
 pub use traps::{Trap, TrapKind};
 
 use std::path::Path;

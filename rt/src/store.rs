@@ -49,6 +49,8 @@ pub struct Memory {
     pub vm: VMMemory,
     pub ty: MemoryType,
     reservation: Reservation,
+    /// Pages growth may not pass (`--max-memory-size`).
+    limit_pages: u64,
 }
 
 impl Memory {
@@ -69,6 +71,7 @@ impl Memory {
             },
             ty,
             reservation,
+            limit_pages: u64::MAX,
         });
         if m.grow(ty.initial).is_none() {
             return Err(format!(
@@ -87,7 +90,7 @@ impl Memory {
     /// (see `MEMORY32_GROWTH_LIMIT_PAGES`) unless the memory started there.
     fn max_pages(&self) -> u64 {
         let limit = kiln_abi::MEMORY32_GROWTH_LIMIT_PAGES.max(self.ty.initial);
-        self.ty.maximum.unwrap_or(limit).min(limit)
+        self.ty.maximum.unwrap_or(limit).min(limit).min(self.limit_pages)
     }
 
     /// Grow by `delta` pages; the old size in pages, or `None` if refused.
@@ -142,6 +145,8 @@ pub struct Table {
     pub vm: VMTable,
     pub ty: TableType,
     elements: Elements,
+    /// Elements growth may not pass (`--max-table-elements`).
+    limit_elements: u64,
 }
 
 /// The element holding `value`: for a funcref table, the address of a
@@ -170,6 +175,7 @@ impl Table {
             },
             ty,
             elements,
+            limit_elements: u64::MAX,
         });
         t.sync();
         Ok(t)
@@ -241,7 +247,12 @@ impl Table {
     pub fn grow(&mut self, delta: u32, init: usize) -> Option<u32> {
         let old = self.len() as u64;
         let new = old + delta as u64;
-        let max = self.ty.maximum.unwrap_or(u32::MAX as u64).min(10_000_000);
+        let max = self
+            .ty
+            .maximum
+            .unwrap_or(u32::MAX as u64)
+            .min(10_000_000)
+            .min(self.limit_elements);
         if new > max {
             return None;
         }
@@ -295,7 +306,31 @@ pub enum Extern {
     Global(*mut Global),
 }
 
-#[derive(Default)]
+/// What a store lets its instances have and do; `None` is the engine's
+/// own bound. As wasmtime spells them on its command line.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Limits {
+    /// `--max-memory-size`: bytes a linear memory may reach.
+    pub max_memory_size: Option<u64>,
+    /// `--max-table-elements`: elements a table may reach.
+    pub max_table_elements: Option<u64>,
+    /// `--max-wasm-stack`: bytes of stack a call from the host may use.
+    pub max_wasm_stack: Option<usize>,
+}
+
+impl Limits {
+    /// The stack limit for a call from the host made here: the thread's
+    /// own limit, or `max_wasm_stack` below this frame if that is higher.
+    pub fn stack_limit_from_here(&self, thread_limit: usize) -> usize {
+        let here = 0u8;
+        let here = &here as *const u8 as usize;
+        match self.max_wasm_stack {
+            Some(max) => thread_limit.max(here.saturating_sub(max)),
+            None => thread_limit,
+        }
+    }
+}
+
 pub struct Store {
     pub(crate) instances: Vec<Box<Instance>>,
     pub(crate) memories: Vec<Box<Memory>>,
@@ -306,11 +341,79 @@ pub struct Store {
     /// State host functions reach through the instances they are called
     /// from (the WASI context); boxed, so it stays put when the store moves.
     pub(crate) host_data: Option<Box<dyn std::any::Any>>,
+    pub(crate) limits: Limits,
+    /// Fuel left, for code compiled to consume it; boxed, so that its
+    /// address in every vmctx stays valid when the store moves.
+    fuel: Box<i64>,
+    /// Non-zero: code compiled to be interruptible traps at its next
+    /// function entry or loop iteration. Shared with watchdogs.
+    interrupt: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Default for Store {
+    fn default() -> Store {
+        Store {
+            instances: Vec::new(),
+            memories: Vec::new(),
+            tables: Vec::new(),
+            globals: Vec::new(),
+            host_funcs: Vec::new(),
+            depth: 0,
+            host_data: None,
+            limits: Limits::default(),
+            fuel: Box::new(i64::MAX),
+            interrupt: Default::default(),
+        }
+    }
+}
+
+/// Sets a store's interrupt flag from any thread (`Store::interrupt_handle`).
+#[derive(Clone)]
+pub struct InterruptHandle(std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+impl InterruptHandle {
+    pub fn interrupt(&self) {
+        self.0.store(1, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 impl Store {
     pub fn new() -> Store {
         Store::default()
+    }
+
+    /// Bound what instances created from now on may have and do.
+    pub fn set_limits(&mut self, limits: Limits) {
+        self.limits = limits;
+    }
+
+    /// Give code compiled to consume fuel `fuel` units to use from now on.
+    pub fn set_fuel(&mut self, fuel: u64) {
+        *self.fuel = fuel.min(i64::MAX as u64) as i64;
+    }
+
+    /// Fuel left (negative once code ran out of it).
+    pub fn fuel(&self) -> i64 {
+        *self.fuel
+    }
+
+    /// A handle another thread may use to stop interruptible code running
+    /// in this store: it traps ("interrupt") at its next function entry or
+    /// loop iteration. The flag stays set until `clear_interrupt`.
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        InterruptHandle(self.interrupt.clone())
+    }
+
+    pub fn clear_interrupt(&self) {
+        self.interrupt.store(0, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub(crate) fn fuel_ptr(&mut self) -> usize {
+        &mut *self.fuel as *mut i64 as usize
+    }
+
+    pub(crate) fn interrupt_flag_ptr(&self) -> usize {
+        self.interrupt.as_ptr() as usize
     }
 
     /// A host function with the native signature of `ty`:
@@ -337,14 +440,31 @@ impl Store {
     }
 
     pub fn memory(&mut self, ty: MemoryType) -> Result<*mut Memory, String> {
+        let limit_pages = self.limits.max_memory_size.map_or(u64::MAX, |b| b / WASM_PAGE_SIZE);
+        if ty.initial > limit_pages {
+            return Err(format!(
+                "a memory of {} bytes exceeds the limit of {} bytes",
+                ty.initial * WASM_PAGE_SIZE,
+                self.limits.max_memory_size.unwrap_or(0)
+            ));
+        }
         let mut m = Memory::new(ty)?;
+        m.limit_pages = limit_pages;
         let p = &mut *m as *mut Memory;
         self.memories.push(m);
         Ok(p)
     }
 
     pub fn table(&mut self, ty: TableType, init: usize) -> Result<*mut Table, String> {
+        let limit = self.limits.max_table_elements.unwrap_or(u64::MAX);
+        if ty.initial > limit {
+            return Err(format!(
+                "a table of {} elements exceeds the limit of {limit} elements",
+                ty.initial
+            ));
+        }
         let mut t = Table::new(ty, init)?;
+        t.limit_elements = limit;
         let p = &mut *t as *mut Table;
         self.tables.push(t);
         Ok(p)

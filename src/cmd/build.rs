@@ -63,6 +63,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
     super::check_writable(&a.output)?;
     timings.lap("read");
     let mut opts = a.codegen.compile_options();
+    a.program.require_checks(&mut opts);
     opts.target = Some(STATIC_TARGET.replace("-unknown-linux-musl", "-unknown-linux-gnu"));
     opts.program = Some(a.program.settings().to_text());
     let compiled = crate::progress::CompileProgress::new(a.codegen.quiet)

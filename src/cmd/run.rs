@@ -19,7 +19,8 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<ExitCode> {
     let wasm = read_module(&a.input)?;
-    let opts = a.codegen.compile_options();
+    let mut opts = a.codegen.compile_options();
+    a.program.require_checks(&mut opts);
     let so = cached_library(&a.input, &wasm, &opts, a.codegen.quiet)?;
     let module = kiln_rt::load_shared_library(&so, &opts.prefix).map_err(|e| anyhow!("{e}"))?;
     // Wasm gets a thread with a generous stack; exhaustion still traps.
@@ -32,7 +33,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
         .unwrap_or_default()];
     argv.extend(a.args);
     let handle = std::thread::Builder::new()
-        .stack_size(kiln_rt::entry::WASM_THREAD_STACK)
+        .stack_size(settings.thread_stack_size())
         .spawn(move || kiln_rt::entry::run_program(module, &who, &settings, argv))
         .context("cannot start the wasm thread")?;
     let status = handle

@@ -12,7 +12,7 @@ stack_check:
   br i1 %4, label %trap_CallStackExhausted, label %entry, !prof !4
 
 entry:                                            ; preds = %stack_check
-  %5 = getelementptr inbounds nuw i8, ptr %0, i64 48
+  %5 = getelementptr inbounds nuw i8, ptr %0, i64 56
   %6 = load ptr, ptr %5, align 8, !tbaa !1, !invariant.load !5
   %7 = getelementptr inbounds nuw i8, ptr %6, i64 8
   %8 = load i64, ptr %7, align 8, !tbaa !1

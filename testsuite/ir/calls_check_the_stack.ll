@@ -12,9 +12,9 @@ stack_check:
   br i1 %3, label %trap_CallStackExhausted, label %entry, !prof !4
 
 entry:                                            ; preds = %stack_check
-  %4 = getelementptr inbounds nuw i8, ptr %0, i64 56
+  %4 = getelementptr inbounds nuw i8, ptr %0, i64 64
   %5 = load ptr, ptr %4, align 8, !tbaa !1, !invariant.load !5
-  %6 = getelementptr inbounds nuw i8, ptr %0, i64 64
+  %6 = getelementptr inbounds nuw i8, ptr %0, i64 72
   %7 = load ptr, ptr %6, align 8, !tbaa !1, !invariant.load !5
   notail call void %5(ptr %7, i32 %1)
   %8 = icmp eq i32 %1, 0

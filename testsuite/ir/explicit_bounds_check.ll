@@ -6,7 +6,7 @@ target triple = "x86_64-unknown-linux-gnu"
 ; Function Attrs: nounwind uwtable
 define hidden i32 @kiln_f0(ptr readonly captures(none) %0, i32 %1) local_unnamed_addr #0 section "kiln_wasm_code" {
 entry:
-  %2 = getelementptr inbounds nuw i8, ptr %0, i64 48
+  %2 = getelementptr inbounds nuw i8, ptr %0, i64 56
   %3 = load ptr, ptr %2, align 8, !tbaa !0, !invariant.load !3
   %4 = zext i32 %1 to i64
   %5 = add nuw nsw i64 %4, 20

@@ -7,8 +7,8 @@
 ;; OPTIONS: guard -O2
 ;; CHECK: icmp samesign ugt i32 %{{[0-9]+}}, 3
 ;; CHECK: getelementptr inbounds nuw i8, ptr %0, i64 32
-;; (48 holds the pointer to the table's VMTable in this layout: not read.)
-;; CHECK-NOT: getelementptr inbounds nuw i8, ptr %0, i64 48
+;; (56 holds the pointer to the table's VMTable in this layout: not read.)
+;; CHECK-NOT: getelementptr inbounds nuw i8, ptr %0, i64 56
 ;; CHECK-NOT-IN-BLOCK: getelementptr inbounds nuw i8, ptr %0, i64 {{[0-9]+}} | loop
 (module
   (type $t (func (param i32) (result i32)))

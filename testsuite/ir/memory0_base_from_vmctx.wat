@@ -5,7 +5,7 @@
 ;; every call (json, dyn_dispatch, hashtable: 5-6% faster).
 ;; OPTIONS: guard
 ;; CHECK: getelementptr inbounds nuw i8, ptr %0, i64 24
-;; CHECK-NOT: getelementptr inbounds nuw i8, ptr %0, i64 48
+;; CHECK-NOT: getelementptr inbounds nuw i8, ptr %0, i64 56
 (module
   (memory 1)
   (func (export "get") (param $p i32) (result i32)

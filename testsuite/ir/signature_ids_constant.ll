@@ -12,7 +12,7 @@ stack_check:
   br i1 %4, label %trap_CallStackExhausted, label %entry, !prof !4
 
 entry:                                            ; preds = %stack_check
-  %5 = getelementptr inbounds nuw i8, ptr %0, i64 48
+  %5 = getelementptr inbounds nuw i8, ptr %0, i64 56
   %6 = load ptr, ptr %5, align 8, !tbaa !1, !invariant.load !5
   %7 = getelementptr inbounds nuw i8, ptr %6, i64 8
   %8 = load i64, ptr %7, align 8, !tbaa !1
@@ -63,7 +63,7 @@ stack_check:
   br i1 %3, label %trap_CallStackExhausted, label %entry, !prof !4
 
 entry:                                            ; preds = %stack_check
-  %4 = getelementptr inbounds nuw i8, ptr %0, i64 48
+  %4 = getelementptr inbounds nuw i8, ptr %0, i64 56
   %5 = load ptr, ptr %4, align 8, !tbaa !1, !invariant.load !5
   %6 = getelementptr inbounds nuw i8, ptr %5, i64 8
   %7 = load i64, ptr %6, align 8, !tbaa !1
@@ -77,7 +77,7 @@ trap_UndefinedElement:                            ; preds = %entry
 
 ok:                                               ; preds = %entry
   %9 = load ptr, ptr %5, align 8, !tbaa !1
-  %10 = getelementptr inbounds nuw i8, ptr %0, i64 60
+  %10 = getelementptr inbounds nuw i8, ptr %0, i64 68
   %11 = load i32, ptr %10, align 4, !tbaa !1, !invariant.load !5
   %12 = getelementptr [32 x i8], ptr %9, i64 %8
   %13 = getelementptr inbounds nuw i8, ptr %12, i64 16

@@ -6,8 +6,9 @@
 //! `CHECK-NOT-IN-BLOCK: p | label` (no line with p inside any basic block
 //! whose label starts with `label`). In p, `{{regex}}` matches a regex.
 //! `OPTIONS:` takes `guard` or `explicit` (bounds checks), `-ON`,
-//! `imprecise` (`--traps=imprecise`) and `aarch64` to compile for aarch64
-//! instead of x86_64.
+//! `imprecise` (`--traps=imprecise`), `fuel` (`--consume-fuel`),
+//! `interruptible` (`--epoch-interruption`) and `aarch64` to compile for
+//! aarch64 instead of x86_64.
 
 use kiln_compiler::{compile_to_ir, BoundsChecks, CompileOptions};
 use std::path::{Path, PathBuf};
@@ -78,6 +79,8 @@ fn options(wat: &str) -> CompileOptions {
                 "explicit" => o.bounds_checks = BoundsChecks::Explicit,
                 "guard" => o.bounds_checks = BoundsChecks::GuardPages,
                 "imprecise" => o.precise_traps = false,
+                "fuel" => o.consume_fuel = true,
+                "interruptible" => o.interruptible = true,
                 "aarch64" => o.target = Some("aarch64-unknown-linux-gnu".into()),
                 w if w.starts_with("-O") => o.opt_level = w[2..].parse().unwrap(),
                 other => panic!("unknown option {other}"),

@@ -47,6 +47,7 @@ pub fn lower(t: &mut FuncTranslator, op: &Operator) -> Result<bool> {
             for phi in &header_phis {
                 t.push(phi.as_basic_value());
             }
+            t.env.interruption_checks(t.u, t.b)?;
             let kind = FrameKind::Loop {
                 header,
                 header_phis,

@@ -7,8 +7,9 @@
 //! 16  instance: *mut ()           the runtime's instance, opaque here
 //! 24  memory0_base: *mut u8       memory 0's base, which never moves
 //! 32  table0_base: *mut u8        table 0's elements, if it cannot grow
-//! 40  reserved
-//! 48  memories: [*mut VMMemory; M]
+//! 40  fuel: *mut i64              the store's fuel left (code built to consume fuel)
+//! 48  interrupt: *const u64       the store's interrupt flag, non-zero to stop
+//! 56  memories: [*mut VMMemory; M]
 //!     tables:   [*mut VMTable; T]
 //!     globals:  [*mut VMGlobal; G]
 //!     sig_ids:  [u32; types], padded to 8 (compiled code reads only
@@ -56,7 +57,15 @@ impl VMOffsets {
     /// its elements never move (see `FuncEnv::table_bounds`). Meaningless
     /// for a table that can grow.
     pub const TABLE0_BASE: u32 = 32;
-    const HEADER: u32 = 48;
+    /// The store's fuel counter, which code compiled to consume fuel
+    /// decrements at every function entry and loop iteration, trapping
+    /// when it goes below zero (`--fuel`).
+    pub const FUEL: u32 = 40;
+    /// The store's interrupt flag, which code compiled for interruption
+    /// reads at every function entry and loop iteration, trapping when it
+    /// is not zero (`--timeout`: a watchdog thread sets it).
+    pub const INTERRUPT: u32 = 48;
+    const HEADER: u32 = 56;
 
     pub const MEMORY_BASE: u32 = 0;
     pub const MEMORY_LENGTH: u32 = 8;

@@ -18,10 +18,14 @@ pub enum TrapCode {
     NullReference = 11,
     /// A data or element segment access past its end (`memory.init`, `table.init`).
     OutOfBoundsSegmentAccess = 12,
+    /// `--fuel`: the program used up what it was given.
+    OutOfFuel = 13,
+    /// `--timeout`: the deadline passed (or the host asked it to stop).
+    Interrupted = 14,
 }
 
 impl TrapCode {
-    pub const ALL: [TrapCode; 12] = [
+    pub const ALL: [TrapCode; 14] = [
         TrapCode::Unreachable,
         TrapCode::MemoryOutOfBounds,
         TrapCode::TableOutOfBounds,
@@ -34,6 +38,8 @@ impl TrapCode {
         TrapCode::CallStackExhausted,
         TrapCode::NullReference,
         TrapCode::OutOfBoundsSegmentAccess,
+        TrapCode::OutOfFuel,
+        TrapCode::Interrupted,
     ];
 
     pub fn from_u32(n: u32) -> Option<TrapCode> {
@@ -55,6 +61,9 @@ impl TrapCode {
             TrapCode::CallStackExhausted => "call stack exhausted",
             TrapCode::NullReference => "null reference",
             TrapCode::OutOfBoundsSegmentAccess => "out of bounds memory access",
+            // wasmtime's words for the same two.
+            TrapCode::OutOfFuel => "all fuel consumed by WebAssembly",
+            TrapCode::Interrupted => "interrupt",
         }
     }
 }
