@@ -7,19 +7,27 @@ use kiln_abi::TrapCode;
 use kiln_compiler::{BoundsChecks, CompileOptions};
 use kiln_rt::{Extern, Instance, InstantiateError, Store, Val};
 
-pub struct Kiln {
+/// How kiln compiles the module under test.
+#[derive(Clone, Copy, Debug)]
+pub struct Setup {
     pub opt_level: u8,
     pub bounds_checks: BoundsChecks,
+    /// Fuel and interrupt checks compiled in (with fuel that never runs
+    /// out): they must change nothing else.
+    pub interruption_checks: bool,
+}
+
+pub struct Kiln {
+    pub setup: Setup,
     store: Store,
     instance: Option<*mut Instance>,
     scratch: kiln_linker::Scratch,
 }
 
 impl Kiln {
-    pub fn new(opt_level: u8, bounds_checks: BoundsChecks) -> Result<Kiln, String> {
+    pub fn new(setup: Setup) -> Result<Kiln, String> {
         Ok(Kiln {
-            opt_level,
-            bounds_checks,
+            setup,
             store: Store::new(),
             instance: None,
             scratch: kiln_linker::Scratch::new().map_err(|e| e.to_string())?,
@@ -46,7 +54,7 @@ pub fn trap_kind(t: &kiln_rt::Trap) -> TrapKind {
         Some(TrapCode::NullReference) => TrapKind::NullReference,
         // Its message is the spec's for a memory access.
         Some(TrapCode::OutOfBoundsSegmentAccess) => TrapKind::MemoryOutOfBounds,
-        None => TrapKind::Other(t.message()),
+        Some(TrapCode::OutOfFuel | TrapCode::Interrupted) | None => TrapKind::Other(t.message()),
     }
 }
 
@@ -74,17 +82,24 @@ fn from_kiln(v: Val) -> Value {
 
 impl Engine for Kiln {
     fn name(&self) -> String {
-        let bounds = match self.bounds_checks {
+        let bounds = match self.setup.bounds_checks {
             BoundsChecks::GuardPages => "guard",
             BoundsChecks::Explicit => "explicit",
         };
-        format!("kiln -O{} {bounds}", self.opt_level)
+        let checks = if self.setup.interruption_checks {
+            " with fuel and interrupt checks"
+        } else {
+            ""
+        };
+        format!("kiln -O{} {bounds}{checks}", self.setup.opt_level)
     }
 
     fn instantiate(&mut self, wasm: &[u8]) -> Result<Result<(), TrapKind>, String> {
         let opts = CompileOptions {
-            opt_level: self.opt_level,
-            bounds_checks: self.bounds_checks,
+            opt_level: self.setup.opt_level,
+            bounds_checks: self.setup.bounds_checks,
+            consume_fuel: self.setup.interruption_checks,
+            interruptible: self.setup.interruption_checks,
             jobs: 1,
             ..CompileOptions::default()
         };

@@ -141,6 +141,8 @@ fn worker(from: u64, count: u64, until_ms: u64) -> i32 {
 struct Tally {
     modules: u64,
     skipped: u64,
+    /// Skipped because the reference itself panicked.
+    reference_panics: u64,
     calls: u64,
     findings: Vec<String>,
 }
@@ -168,9 +170,10 @@ fn differential(first_seed: u64, time: Duration, jobs: usize, out: &Path) -> i32
     let t = tally.into_inner().unwrap();
     let secs = started.elapsed().as_secs_f64();
     println!(
-        "fuzz: {} modules ({} skipped), {} calls compared, {} findings in {secs:.0} s (seeds {first_seed}..{})",
+        "fuzz: {} modules ({} skipped, {} of them because wasmi panicked), {} calls compared, {} findings in {secs:.0} s (seeds {first_seed}..{})",
         t.modules,
         t.skipped,
+        t.reference_panics,
         t.calls,
         t.findings.len(),
         next.load(Ordering::Relaxed)
@@ -220,6 +223,9 @@ fn run_worker(exe: &Path, from: u64, until_ms: u64, out: &Path, tally: &Mutex<Ta
                     "SKIP" => {
                         t.modules += 1;
                         t.skipped += 1;
+                        if rest.starts_with(kiln_fuzz::scenario::REFERENCE_PANICKED) {
+                            t.reference_panics += 1;
+                        }
                         current = None;
                     }
                     "DIVERGE" => {
