@@ -3,7 +3,7 @@ source_filename = "kiln_unit0"
 target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
 target triple = "x86_64-unknown-linux-gnu"
 
-; Function Attrs: mustprogress nofree norecurse nounwind willreturn memory(readwrite, target_mem0: none, target_mem1: none) uwtable
+; Function Attrs: nofree norecurse nounwind memory(readwrite, target_mem0: none, target_mem1: none) uwtable
 define hidden void @kiln_f0(ptr readonly captures(none) %0, i32 %1) local_unnamed_addr #0 section "kiln_wasm_code" {
 entry:
   %2 = getelementptr inbounds nuw i8, ptr %0, i64 24
@@ -11,23 +11,28 @@ entry:
   %4 = zext i32 %1 to i64
   %5 = getelementptr i8, ptr %3, i64 %4
   %6 = load volatile float, ptr %5, align 1, !tbaa !4
-  %7 = getelementptr i8, ptr %5, i64 4
-  %8 = load volatile float, ptr %7, align 1, !tbaa !4
-  %9 = getelementptr i8, ptr %5, i64 8
+  %7 = fcmp uno float %6, 0.000000e+00
+  %8 = select i1 %7, float 0x7FF8000000000000, float %6
+  store volatile float %8, ptr %5, align 1, !tbaa !4
+  %9 = getelementptr i8, ptr %5, i64 4
   %10 = load volatile float, ptr %9, align 1, !tbaa !4
-  %11 = getelementptr i8, ptr %5, i64 12
-  %12 = load volatile float, ptr %11, align 1, !tbaa !4
-  %13 = insertelement <4 x float> poison, float %6, i64 0
-  %14 = insertelement <4 x float> %13, float %8, i64 1
-  %15 = insertelement <4 x float> %14, float %10, i64 2
-  %16 = insertelement <4 x float> %15, float %12, i64 3
-  %17 = fcmp uno <4 x float> %16, zeroinitializer
-  %18 = select <4 x i1> %17, <4 x float> splat (float 0x7FF8000000000000), <4 x float> %16
-  store <4 x float> %18, ptr %5, align 1, !tbaa !4
+  %11 = fcmp uno float %10, 0.000000e+00
+  %12 = select i1 %11, float 0x7FF8000000000000, float %10
+  store volatile float %12, ptr %9, align 1, !tbaa !4
+  %13 = getelementptr i8, ptr %5, i64 8
+  %14 = load volatile float, ptr %13, align 1, !tbaa !4
+  %15 = fcmp uno float %14, 0.000000e+00
+  %16 = select i1 %15, float 0x7FF8000000000000, float %14
+  store volatile float %16, ptr %13, align 1, !tbaa !4
+  %17 = getelementptr i8, ptr %5, i64 12
+  %18 = load volatile float, ptr %17, align 1, !tbaa !4
+  %19 = fcmp uno float %18, 0.000000e+00
+  %20 = select i1 %19, float 0x7FF8000000000000, float %18
+  store volatile float %20, ptr %17, align 1, !tbaa !4
   ret void
 }
 
-; Function Attrs: mustprogress nofree norecurse nounwind willreturn memory(readwrite, target_mem0: none, target_mem1: none) uwtable
+; Function Attrs: nofree norecurse nounwind memory(readwrite, target_mem0: none, target_mem1: none) uwtable
 define hidden void @kiln_f1(ptr readonly captures(none) %0, i32 %1) local_unnamed_addr #0 section "kiln_wasm_code" {
 entry:
   %2 = getelementptr inbounds nuw i8, ptr %0, i64 24
@@ -35,17 +40,18 @@ entry:
   %4 = zext i32 %1 to i64
   %5 = getelementptr i8, ptr %3, i64 %4
   %6 = load volatile float, ptr %5, align 1, !tbaa !4
-  %7 = getelementptr i8, ptr %5, i64 4
-  %8 = load volatile float, ptr %7, align 1, !tbaa !4
-  %9 = insertelement <2 x float> poison, float %6, i64 0
-  %10 = insertelement <2 x float> %9, float %8, i64 1
-  %11 = fcmp uno <2 x float> %10, zeroinitializer
-  %12 = select <2 x i1> %11, <2 x float> splat (float 0x7FF8000000000000), <2 x float> %10
-  store <2 x float> %12, ptr %5, align 1, !tbaa !4
+  %7 = fcmp uno float %6, 0.000000e+00
+  %8 = select i1 %7, float 0x7FF8000000000000, float %6
+  store volatile float %8, ptr %5, align 1, !tbaa !4
+  %9 = getelementptr i8, ptr %5, i64 4
+  %10 = load volatile float, ptr %9, align 1, !tbaa !4
+  %11 = fcmp uno float %10, 0.000000e+00
+  %12 = select i1 %11, float 0x7FF8000000000000, float %10
+  store volatile float %12, ptr %9, align 1, !tbaa !4
   ret void
 }
 
-attributes #0 = { mustprogress nofree norecurse nounwind willreturn memory(readwrite, target_mem0: none, target_mem1: none) uwtable "frame-pointer"="none" "probe-stack"="inline-asm" "tune-cpu"="generic" }
+attributes #0 = { nofree norecurse nounwind memory(readwrite, target_mem0: none, target_mem1: none) uwtable "frame-pointer"="none" "probe-stack"="inline-asm" "tune-cpu"="generic" }
 
 !0 = !{!1, !1, i64 0}
 !1 = !{!"kiln runtime data", !2, i64 0}

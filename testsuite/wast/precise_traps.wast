@@ -118,3 +118,30 @@
 (assert_trap (invoke "fill_words" (i32.const 65000) (i32.const 1000)) "out of bounds memory access")
 (assert_return (invoke "peek" (i32.const 65532)) (i32.const 133))
 (assert_return (invoke "peek" (i32.const 65528)) (i32.const 132))
+
+;; A store before a faulting access happens, even when a later store to the
+;; same place would make it dead to LLVM: the fault ends the function first.
+(module
+  (memory 1 1)
+  (global $g (mut i64) (i64.const 0))
+  (func (export "peek") (param i32) (result i32) (i32.load (local.get 0)))
+  (func (export "global") (result i64) (global.get $g))
+  (func (export "global_set_twice") (param i32)
+    (global.set $g (i64.const 1))
+    (global.set $g (i64.load8_u (local.get 0))))
+  (func (export "store_twice") (param i32)
+    (i32.store (i32.const 0) (i32.const 1))
+    (i32.store (i32.const 0) (i32.load (local.get 0))))
+  ;; The first store is to an address a load already proved in bounds.
+  (func (export "covered_store_twice") (param i32)
+    (drop (i32.load (i32.const 8)))
+    (i32.store (i32.const 8) (i32.const 3))
+    (drop (i32.load (local.get 0)))
+    (i32.store (i32.const 8) (i32.const 4)))
+)
+(assert_trap (invoke "global_set_twice" (i32.const 65536)) "out of bounds memory access")
+(assert_return (invoke "global") (i64.const 1))
+(assert_trap (invoke "store_twice" (i32.const 65536)) "out of bounds memory access")
+(assert_return (invoke "peek" (i32.const 0)) (i32.const 1))
+(assert_trap (invoke "covered_store_twice" (i32.const 65536)) "out of bounds memory access")
+(assert_return (invoke "peek" (i32.const 8)) (i32.const 3))

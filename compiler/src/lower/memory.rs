@@ -179,12 +179,22 @@ struct Access<'ctx> {
 /// *is* the bounds check, so LLVM must neither delete the access (its value
 /// may be unused) nor move it past anything observable (a store, a call,
 /// another trap) or move such a thing before it. A volatile access is kept
-/// and kept in order; one a dominating access proved in bounds is left free
-/// (README: "Precise traps").
+/// and kept in order; a load a dominating access proved in bounds is left
+/// free (README: "Precise traps").
 fn order_if_it_may_fault(access: inkwell::values::InstructionValue, how: &Access) {
     if how.may_fault {
         access.set_volatile(true).expect("a load or store");
     }
+}
+
+/// Whether every store to what a trap leaves behind (linear memory,
+/// globals) must be volatile: with precise traps under guard pages, a
+/// store followed by a faulting access must happen, yet LLVM takes that
+/// access to be one that cannot trap, so it would delete the store as dead
+/// when a later one overwrites it (dead store elimination across a faulting
+/// load of another address, or of memory where the store was to a global).
+pub fn stores_are_trap_points(t: &FuncTranslator) -> bool {
+    t.u.opts.bounds_checks == BoundsChecks::GuardPages && t.u.opts.precise_traps
 }
 
 /// Address of `[start, start + len)` in a memory, always checked: bulk
@@ -244,7 +254,8 @@ fn store<'ctx>(
         }
         None => value,
     };
-    let access = effective_address(t, memarg, addr, byte_size(value.get_type()))?;
+    let mut access = effective_address(t, memarg, addr, byte_size(value.get_type()))?;
+    access.may_fault |= stores_are_trap_points(t);
     let st = t.b.build_store(access.p, value)?;
     st.set_alignment(1).ok();
     order_if_it_may_fault(st, &access);

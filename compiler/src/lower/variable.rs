@@ -48,6 +48,9 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
             let p = t.env.global(t.u, t.b, *global_index)?;
             let st = t.b.build_store(p, v)?;
             t.u.tag_access(st, Region::Runtime);
+            if crate::lower::memory::stores_are_trap_points(t) {
+                st.set_volatile(true).expect("a store");
+            }
         }
         _ => return Ok(false),
     }
