@@ -1,17 +1,11 @@
 //! The `kiln` command line: each subcommand, and each kind of bad input
 //! giving one clear error, exit status 1 and no output file.
 
+mod common;
+
+use common::kiln;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn kiln(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kiln"))
-        .args(args)
-        .current_dir(dir)
-        .env("KILN_CACHE_DIR", dir.join("cache"))
-        .output()
-        .expect("kiln runs")
-}
 
 fn scratch(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("kiln-cli-{}-{name}", std::process::id()));

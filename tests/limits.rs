@@ -2,8 +2,11 @@
 //! `--max-memory-size`, `--max-table-elements`, `--max-wasm-stack`, for
 //! `kiln run` and baked into `kiln build` executables.
 
+mod common;
+
+use common::kiln;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 const LIMITS: &str = r#"(module
@@ -33,22 +36,13 @@ fn scratch(name: &str) -> PathBuf {
     d
 }
 
-fn kiln(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kiln"))
-        .args(args)
-        .current_dir(dir)
-        .env("KILN_CACHE_DIR", dir.join("cache"))
-        .output()
-        .expect("kiln runs")
-}
-
 /// `kiln run FLAGS limits.wat --invoke NAME ARGS`: (exit status, stdout, stderr).
 fn run(dir: &Path, flags: &[&str], invoke: &[&str]) -> (i32, String, String) {
     let mut args = vec!["run"];
     args.extend(flags);
     args.extend(["limits.wat", "--invoke"]);
     args.extend(invoke);
-    let o = kiln(dir, &args);
+    let o = kiln(&args, dir);
     (
         o.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&o.stdout).trim().to_string(),
@@ -127,11 +121,11 @@ fn max_wasm_stack_bounds_recursion() {
 fn build_bakes_the_limits_in() {
     let d = scratch("build");
     let o = kiln(
-        &d,
         &[
             "build", "limits.wat", "--invoke", "count", "--fuel", "1001", "--max-wasm-stack",
             "100000", "-o", "count",
         ],
+        &d,
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let exe = d.join("count");

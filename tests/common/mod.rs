@@ -3,7 +3,17 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
+
+/// Run the `kiln` binary in `dir`, with its own module cache there.
+pub fn kiln(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kiln"))
+        .args(args)
+        .current_dir(dir)
+        .env("KILN_CACHE_DIR", dir.join("cache"))
+        .output()
+        .expect("kiln runs")
+}
 
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()

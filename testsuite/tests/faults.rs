@@ -53,6 +53,18 @@ fn is_child(name: &str) -> bool {
     std::env::var(CHILD).as_deref() == Ok(name)
 }
 
+/// The child running test `name` must die by SIGSEGV, as without kiln.
+fn assert_dies_by_sigsegv(name: &str) {
+    let out = in_child(name);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.signal(),
+        Some(SIGSEGV),
+        "expected death by SIGSEGV, got {} with: {stdout}",
+        out.status
+    );
+}
+
 const LOAD: &str = r#"(module (memory 1 1)
     (func (export "load") (result i32) (i32.load (i32.const 0)))
     (func (export "load_past_end") (result i32) (i32.load (i32.const 65536))))"#;
@@ -91,14 +103,7 @@ fn compiled_code_faulting_outside_a_memory_is_not_a_trap() {
         println!("child: {}", call(&mut store, inst, "load"));
         return;
     }
-    let out = in_child(name);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.signal(),
-        Some(SIGSEGV),
-        "expected death by SIGSEGV, got {} with: {stdout}",
-        out.status
-    );
+    assert_dies_by_sigsegv(name);
 }
 
 extern "C" fn host_writes_to_null(_vmctx: usize) {
@@ -122,12 +127,5 @@ fn a_host_function_that_faults_is_not_a_trap() {
         println!("child: {}", call(&mut store, inst, "run"));
         return;
     }
-    let out = in_child(name);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.signal(),
-        Some(SIGSEGV),
-        "expected death by SIGSEGV, got {} with: {stdout}",
-        out.status
-    );
+    assert_dies_by_sigsegv(name);
 }
