@@ -75,8 +75,11 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
             let dst = checked_range(t, *mem, dst, len)?;
             let byte = t.b.build_int_truncate(val, i8t, "")?;
             let len = t.b.build_int_z_extend(len, i64t, "")?;
-            let call = t.b.build_memset(dst, 1, byte, len)?;
-            t.u.tag_access(call.as_instruction_value().unwrap(), Region::LinearMemory);
+            let f = t.u.intrinsic("llvm.memset", &[ty.ptr.into(), i64t.into()]);
+            let volatile = ty.i1.const_int(stores_are_trap_points(t) as u64, false);
+            let args = [dst.into(), byte.into(), len.into(), volatile.into()];
+            let call = t.b.build_call(f, &args, "")?;
+            t.u.tag_access(call.try_as_basic_value().unwrap_instruction(), Region::LinearMemory);
         }
         O::MemoryCopy { dst_mem, src_mem } => {
             let len = t.pop_int();
@@ -85,8 +88,11 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
             let src = checked_range(t, *src_mem, src, len)?;
             let dst = checked_range(t, *dst_mem, dst, len)?;
             let len = t.b.build_int_z_extend(len, i64t, "")?;
-            let call = t.b.build_memmove(dst, 1, src, 1, len)?;
-            t.u.tag_access(call.as_instruction_value().unwrap(), Region::LinearMemory);
+            let f = t.u.intrinsic("llvm.memmove", &[ty.ptr.into(), ty.ptr.into(), i64t.into()]);
+            let volatile = ty.i1.const_int(stores_are_trap_points(t) as u64, false);
+            let args = [dst.into(), src.into(), len.into(), volatile.into()];
+            let call = t.b.build_call(f, &args, "")?;
+            t.u.tag_access(call.try_as_basic_value().unwrap_instruction(), Region::LinearMemory);
         }
         O::MemoryInit { data_index, mem } => {
             let len = t.pop_int();
@@ -188,7 +194,7 @@ fn order_if_it_may_fault(access: inkwell::values::InstructionValue, how: &Access
 }
 
 /// Whether every store to what a trap leaves behind (linear memory,
-/// globals) must be volatile: with precise traps under guard pages, a
+/// globals, and `memory.fill` and `memory.copy` too) must be volatile: with precise traps under guard pages, a
 /// store followed by a faulting access must happen, yet LLVM takes that
 /// access to be one that cannot trap, so it would delete the store as dead
 /// when a later one overwrites it (dead store elimination across a faulting
