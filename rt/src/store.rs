@@ -342,9 +342,11 @@ pub struct Store {
     /// from (the WASI context); boxed, so it stays put when the store moves.
     pub(crate) host_data: Option<Box<dyn std::any::Any>>,
     pub(crate) limits: Limits,
-    /// Fuel left, for code compiled to consume it; boxed, so that its
-    /// address in every vmctx stays valid when the store moves.
-    fuel: Box<i64>,
+    /// Fuel left, for code compiled to consume it, which reads and writes
+    /// it through the pointer in every vmctx (boxed, so that the address
+    /// stays valid when the store moves; atomic, so that Rust never holds
+    /// a plain reference to what compiled code writes).
+    fuel: Box<std::sync::atomic::AtomicI64>,
     /// Non-zero: code compiled to be interruptible traps at its next
     /// function entry or loop iteration. Shared with watchdogs.
     interrupt: std::sync::Arc<std::sync::atomic::AtomicU64>,
@@ -361,7 +363,7 @@ impl Default for Store {
             depth: 0,
             host_data: None,
             limits: Limits::default(),
-            fuel: Box::new(i64::MAX),
+            fuel: Box::new(std::sync::atomic::AtomicI64::new(i64::MAX)),
             interrupt: Default::default(),
         }
     }
@@ -389,12 +391,13 @@ impl Store {
 
     /// Give code compiled to consume fuel `fuel` units to use from now on.
     pub fn set_fuel(&mut self, fuel: u64) {
-        *self.fuel = fuel.min(i64::MAX as u64) as i64;
+        let fuel = fuel.min(i64::MAX as u64) as i64;
+        self.fuel.store(fuel, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Fuel left (negative once code ran out of it).
     pub fn fuel(&self) -> i64 {
-        *self.fuel
+        self.fuel.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// A handle another thread may use to stop interruptible code running
@@ -408,8 +411,8 @@ impl Store {
         self.interrupt.store(0, std::sync::atomic::Ordering::SeqCst);
     }
 
-    pub(crate) fn fuel_ptr(&mut self) -> usize {
-        &mut *self.fuel as *mut i64 as usize
+    pub(crate) fn fuel_ptr(&self) -> usize {
+        self.fuel.as_ptr() as usize
     }
 
     pub(crate) fn interrupt_flag_ptr(&self) -> usize {
