@@ -5,6 +5,8 @@
 //! canonical before they can reach memory, where their bits would compare.
 
 use arbitrary::Unstructured;
+use wasm_encoder::reencode::{Error, Reencode};
+use wasmparser::Operator;
 
 /// Fuel a module's loops and calls share over the whole scenario.
 const FUEL: u32 = 2_000;
@@ -50,7 +52,105 @@ pub fn module_from_bytes(data: &[u8]) -> Option<Vec<u8>> {
     let mut u = Unstructured::new(data);
     let mut m = wasm_smith::Module::new(smith_config(), &mut u).ok()?;
     m.ensure_termination(FUEL).ok()?;
-    Some(m.to_bytes())
+    canonicalize_conversion_nans(&m.to_bytes())
+}
+
+/// wasm-smith's `canonicalize_nans` leaves out `f32.demote_f64` and
+/// `f64.promote_f32`, whose NaN results the spec leaves open too (any
+/// arithmetic NaN: wasmi keeps the payload, kiln makes it canonical; the
+/// fuzzer's first false finding). Put a canonicalization after each.
+fn canonicalize_conversion_nans(wasm: &[u8]) -> Option<Vec<u8>> {
+    let mut params = Vec::new();
+    let mut types = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        match payload.ok()? {
+            wasmparser::Payload::TypeSection(r) => {
+                for t in r.into_iter_err_on_gc_types() {
+                    types.push(t.ok()?.params().len() as u32);
+                }
+            }
+            wasmparser::Payload::FunctionSection(r) => {
+                for f in r {
+                    params.push(*types.get(f.ok()? as usize)?);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut module = wasm_encoder::Module::new();
+    let mut nans = ConversionNans { params, next: 0 };
+    wasm_encoder::reencode::utils::parse_core_module(
+        &mut nans,
+        &mut module,
+        wasmparser::Parser::new(0),
+        wasm,
+    )
+    .ok()?;
+    Some(module.finish())
+}
+
+/// The reencoder of `canonicalize_conversion_nans`: each body gets two
+/// scratch locals (f32, f64) after its own.
+struct ConversionNans {
+    /// Parameter count of each defined function, in order.
+    params: Vec<u32>,
+    next: usize,
+}
+
+impl Reencode for ConversionNans {
+    type Error = std::convert::Infallible;
+
+    fn parse_function_body(
+        &mut self,
+        code: &mut wasm_encoder::CodeSection,
+        func: wasmparser::FunctionBody<'_>,
+    ) -> Result<(), Error<Self::Error>> {
+        use wasm_encoder::{Instruction as I, ValType};
+        let params = self.params.get(self.next).copied().unwrap_or(0);
+        self.next += 1;
+        let mut locals = Vec::new();
+        let mut count = 0;
+        for pair in func.get_locals_reader()? {
+            let (n, ty) = pair?;
+            count += n;
+            locals.push((n, self.val_type(ty)?));
+        }
+        let (f32_tmp, f64_tmp) = (params + count, params + count + 1);
+        locals.extend([(1, ValType::F32), (1, ValType::F64)]);
+        let mut f = wasm_encoder::Function::new(locals);
+        let mut reader = func.get_operators_reader()?;
+        while !reader.eof() {
+            let op = reader.read()?;
+            let after = match op {
+                Operator::F32DemoteF64 => Some(false),
+                Operator::F64PromoteF32 => Some(true),
+                _ => None,
+            };
+            f.instruction(&self.instruction(op)?);
+            // x = x == x ? x : NaN
+            match after {
+                Some(false) => {
+                    f.instruction(&I::LocalTee(f32_tmp))
+                        .instruction(&I::F32Const(f32::from_bits(0x7fc0_0000).into()))
+                        .instruction(&I::LocalGet(f32_tmp))
+                        .instruction(&I::LocalGet(f32_tmp))
+                        .instruction(&I::F32Eq)
+                        .instruction(&I::Select);
+                }
+                Some(true) => {
+                    f.instruction(&I::LocalTee(f64_tmp))
+                        .instruction(&I::F64Const(f64::from_bits(0x7ff8_0000_0000_0000).into()))
+                        .instruction(&I::LocalGet(f64_tmp))
+                        .instruction(&I::LocalGet(f64_tmp))
+                        .instruction(&I::F64Eq)
+                        .instruction(&I::Select);
+                }
+                None => {}
+            }
+        }
+        code.function(&f);
+        Ok(())
+    }
 }
 
 /// The module of a seed: the same seed gives the same module.
