@@ -28,13 +28,13 @@ impl Rng {
     pub fn new(seed: u64) -> Rng {
         Rng(seed ^ 0x5851_f42d_4c95_7f2d)
     }
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         let b = seed_bytes(self.0, 8);
         self.0 = self.0.wrapping_add(1);
         u64::from_le_bytes(b.try_into().unwrap())
     }
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+        (self.next_u64() % n.max(1) as u64) as usize
     }
 }
 
@@ -54,13 +54,13 @@ pub fn mutate(wasm: &[u8], rng: &mut Rng) -> (Vec<u8>, String) {
             format!("bit {bit} of byte {at} flipped")
         }
         2 => {
-            let b = [0x00, 0x7f, 0x80, 0xff, rng.next() as u8][rng.below(5)];
+            let b = [0x00, 0x7f, 0x80, 0xff, rng.next_u64() as u8][rng.below(5)];
             w[at] = b;
             format!("byte {at} set to {b:#x}")
         }
         3 => {
             let n = 1 + rng.below(8);
-            let bytes: Vec<u8> = (0..n).map(|_| rng.next() as u8).collect();
+            let bytes: Vec<u8> = (0..n).map(|_| rng.next_u64() as u8).collect();
             w.splice(at..at, bytes);
             format!("{n} bytes inserted at {at}")
         }

@@ -46,10 +46,8 @@ impl Exports {
                         types.push(t.map_err(|e| e.to_string())?.params().to_vec());
                     }
                 }
-                Payload::ImportSection(r) => {
-                    if r.count() > 0 {
-                        return Err("imports are not fuzzed".into());
-                    }
+                Payload::ImportSection(r) if r.count() > 0 => {
+                    return Err("imports are not fuzzed".into());
                 }
                 Payload::FunctionSection(r) => {
                     for f in r {
