@@ -55,7 +55,10 @@ fn fuel_stops_a_runaway_loop() {
     let d = scratch("fuel");
     let (status, _, err) = run(&d, &["--fuel", "100000"], &["spin"]);
     assert_eq!(status, 134, "{err}");
-    assert!(err.contains("trap: all fuel consumed by WebAssembly"), "{err}");
+    assert!(
+        err.contains("trap: all fuel consumed by WebAssembly"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -122,8 +125,16 @@ fn build_bakes_the_limits_in() {
     let d = scratch("build");
     let o = kiln(
         &[
-            "build", "limits.wat", "--invoke", "count", "--fuel", "1001", "--max-wasm-stack",
-            "100000", "-o", "count",
+            "build",
+            "limits.wat",
+            "--invoke",
+            "count",
+            "--fuel",
+            "1001",
+            "--max-wasm-stack",
+            "100000",
+            "-o",
+            "count",
         ],
         &d,
     );

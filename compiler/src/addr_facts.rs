@@ -160,6 +160,8 @@ impl<'ctx> AddressFacts<'ctx> {
     /// an earlier access that dominates it got as far.
     pub fn in_bounds(&self, memory: u32, addr: IntValue, end: u64) -> bool {
         let key = (memory, self.canonical(addr.as_value_ref()));
-        self.in_bounds_end.get(&key).is_some_and(|&known| end <= known)
+        self.in_bounds_end
+            .get(&key)
+            .is_some_and(|&known| end <= known)
     }
 }

@@ -472,7 +472,8 @@ impl<'ctx> FuncEnv<'ctx> {
             let left = b.build_int_sub(left, i64t.const_int(1, false), "")?;
             let st = b.build_store(fuel, left)?;
             u.tag_access(st, Region::Runtime);
-            let out = b.build_int_compare(inkwell::IntPredicate::SLT, left, i64t.const_zero(), "")?;
+            let out =
+                b.build_int_compare(inkwell::IntPredicate::SLT, left, i64t.const_zero(), "")?;
             self.trap_if(u, b, out, TrapCode::OutOfFuel)?;
         }
         if u.opts.interruptible {
@@ -480,8 +481,12 @@ impl<'ctx> FuncEnv<'ctx> {
             let v = b.build_load(i64t, flag, "interrupt")?;
             // Another thread sets it: read it afresh each time.
             v.as_instruction_value().unwrap().set_volatile(true).ok();
-            let stop =
-                b.build_int_compare(inkwell::IntPredicate::NE, v.into_int_value(), i64t.const_zero(), "")?;
+            let stop = b.build_int_compare(
+                inkwell::IntPredicate::NE,
+                v.into_int_value(),
+                i64t.const_zero(),
+                "",
+            )?;
             self.trap_if(u, b, stop, TrapCode::Interrupted)?;
         }
         Ok(())

@@ -141,7 +141,8 @@ impl Engine for Kiln {
                     s.memories.push((name.clone(), data.len(), fnv1a(data)));
                 }
                 (ExportKind::Global, Some(Extern::Global(g))) => {
-                    s.globals.push((name.clone(), from_kiln(unsafe { &*g }.get())));
+                    s.globals
+                        .push((name.clone(), from_kiln(unsafe { &*g }.get())));
                 }
                 (ExportKind::Table, Some(Extern::Table(t))) => {
                     let t = unsafe { &*t };

@@ -61,12 +61,13 @@ pub fn check_in_child(exe: &Path, file: &Path, timeout: Duration) -> Option<Fail
 /// within `attempts` candidates.
 pub fn reduce(exe: &Path, wasm: &[u8], failure: Failure, attempts: u32) -> Option<Vec<u8>> {
     let scratch = scratch_file();
-    let info = wasm_shrink::WasmShrink::default()
-        .attempts(attempts)
-        .run(wasm.to_vec(), |candidate| {
-            std::fs::write(&scratch, candidate)?;
-            Ok(check_in_child(exe, &scratch, CHECK_TIMEOUT) == Some(failure))
-        });
+    let info =
+        wasm_shrink::WasmShrink::default()
+            .attempts(attempts)
+            .run(wasm.to_vec(), |candidate| {
+                std::fs::write(&scratch, candidate)?;
+                Ok(check_in_child(exe, &scratch, CHECK_TIMEOUT) == Some(failure))
+            });
     let _ = std::fs::remove_file(&scratch);
     info.ok().map(|i| i.output)
 }

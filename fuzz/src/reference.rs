@@ -95,7 +95,11 @@ impl Engine for Wasmi {
         };
         let ty = f.ty(&self.store);
         let args: Vec<Val> = args.iter().map(|a| to_wasmi(*a)).collect();
-        let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for_ty(*t)).collect();
+        let mut results: Vec<Val> = ty
+            .results()
+            .iter()
+            .map(|t| Val::default_for_ty(*t))
+            .collect();
         match f.call(&mut self.store, &args, &mut results) {
             Ok(()) => Ok(results.iter().map(from_wasmi).collect()),
             Err(e) => Err(trap_kind(&e)),
@@ -115,7 +119,8 @@ impl Engine for Wasmi {
                 }
                 ExportKind::Global => {
                     if let Some(g) = instance.get_global(&self.store, name) {
-                        s.globals.push((name.clone(), from_wasmi(&g.get(&self.store))));
+                        s.globals
+                            .push((name.clone(), from_wasmi(&g.get(&self.store))));
                     }
                 }
                 ExportKind::Table => {

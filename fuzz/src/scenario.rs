@@ -124,9 +124,7 @@ fn argument(ty: ValType, seed: u64) -> Value {
     let pick = (seed % 8) as usize;
     let bits = seed.rotate_left(17).wrapping_mul(0xff51_afd7_ed55_8ccd);
     match ty {
-        ValType::I32 => Value::I32(
-            [0, 1, -1, i32::MIN, i32::MAX, 65536, 8, bits as i32][pick],
-        ),
+        ValType::I32 => Value::I32([0, 1, -1, i32::MIN, i32::MAX, 65536, 8, bits as i32][pick]),
         ValType::I64 => Value::I64([0, 1, -1, i64::MIN, i64::MAX, 65536, 8, bits as i64][pick]),
         ValType::F32 => Value::F32(
             [

@@ -24,7 +24,11 @@ fn generated_modules_agree() {
     for seed in 0..20 {
         let wasm = kiln_fuzz::generate::module_from_seed(seed).unwrap();
         let v = check(&wasm, &Config::default());
-        assert!(!matches!(v, Verdict::Diverge(_)), "seed {seed}: {}", describe(&v));
+        assert!(
+            !matches!(v, Verdict::Diverge(_)),
+            "seed {seed}: {}",
+            describe(&v)
+        );
     }
 }
 

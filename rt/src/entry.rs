@@ -83,7 +83,10 @@ impl Settings {
             ("timeout-ms", self.timeout.map(|d| d.as_millis() as u64)),
             ("max-memory-size", self.limits.max_memory_size),
             ("max-table-elements", self.limits.max_table_elements),
-            ("max-wasm-stack", self.limits.max_wasm_stack.map(|n| n as u64)),
+            (
+                "max-wasm-stack",
+                self.limits.max_wasm_stack.map(|n| n as u64),
+            ),
         ];
         for (key, value) in numbers {
             if let Some(v) = value {
@@ -189,8 +192,7 @@ impl Watchdog {
         let handle = store.interrupt_handle();
         let (stop, stopped) = std::sync::mpsc::channel::<()>();
         let thread = std::thread::spawn(move || {
-            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(timeout)
-            {
+            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(timeout) {
                 handle.interrupt();
             }
         });

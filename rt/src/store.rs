@@ -90,7 +90,11 @@ impl Memory {
     /// (see `MEMORY32_GROWTH_LIMIT_PAGES`) unless the memory started there.
     fn max_pages(&self) -> u64 {
         let limit = kiln_abi::MEMORY32_GROWTH_LIMIT_PAGES.max(self.ty.initial);
-        self.ty.maximum.unwrap_or(limit).min(limit).min(self.limit_pages)
+        self.ty
+            .maximum
+            .unwrap_or(limit)
+            .min(limit)
+            .min(self.limit_pages)
     }
 
     /// Grow by `delta` pages; the old size in pages, or `None` if refused.
@@ -443,7 +447,10 @@ impl Store {
     }
 
     pub fn memory(&mut self, ty: MemoryType) -> Result<*mut Memory, String> {
-        let limit_pages = self.limits.max_memory_size.map_or(u64::MAX, |b| b / WASM_PAGE_SIZE);
+        let limit_pages = self
+            .limits
+            .max_memory_size
+            .map_or(u64::MAX, |b| b / WASM_PAGE_SIZE);
         if ty.initial > limit_pages {
             return Err(format!(
                 "a memory of {} bytes exceeds the limit of {} bytes",

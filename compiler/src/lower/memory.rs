@@ -79,7 +79,10 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
             let volatile = ty.i1.const_int(stores_are_trap_points(t) as u64, false);
             let args = [dst.into(), byte.into(), len.into(), volatile.into()];
             let call = t.b.build_call(f, &args, "")?;
-            t.u.tag_access(call.try_as_basic_value().unwrap_instruction(), Region::LinearMemory);
+            t.u.tag_access(
+                call.try_as_basic_value().unwrap_instruction(),
+                Region::LinearMemory,
+            );
         }
         O::MemoryCopy { dst_mem, src_mem } => {
             let len = t.pop_int();
@@ -88,11 +91,15 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
             let src = checked_range(t, *src_mem, src, len)?;
             let dst = checked_range(t, *dst_mem, dst, len)?;
             let len = t.b.build_int_z_extend(len, i64t, "")?;
-            let f = t.u.intrinsic("llvm.memmove", &[ty.ptr.into(), ty.ptr.into(), i64t.into()]);
+            let f =
+                t.u.intrinsic("llvm.memmove", &[ty.ptr.into(), ty.ptr.into(), i64t.into()]);
             let volatile = ty.i1.const_int(stores_are_trap_points(t) as u64, false);
             let args = [dst.into(), src.into(), len.into(), volatile.into()];
             let call = t.b.build_call(f, &args, "")?;
-            t.u.tag_access(call.try_as_basic_value().unwrap_instruction(), Region::LinearMemory);
+            t.u.tag_access(
+                call.try_as_basic_value().unwrap_instruction(),
+                Region::LinearMemory,
+            );
         }
         O::MemoryInit { data_index, mem } => {
             let len = t.pop_int();

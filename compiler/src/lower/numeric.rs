@@ -283,7 +283,8 @@ pub fn call1<'ctx>(
 /// arithmetic operation, which quiets a NaN itself: guarding those cost
 /// mandelbrot three instructions a pixel.
 fn folds_to_operand(op: FloatBin, lhs: FloatValue, rhs: FloatValue) -> bool {
-    let is = |v: FloatValue, magnitude: f64| constant_float(v).is_some_and(|c| c.abs() == magnitude);
+    let is =
+        |v: FloatValue, magnitude: f64| constant_float(v).is_some_and(|c| c.abs() == magnitude);
     match op {
         FloatBin::Add | FloatBin::Sub => is(lhs, 0.0) || is(rhs, 0.0),
         FloatBin::Mul => is(lhs, 1.0) || is(rhs, 1.0),

@@ -52,10 +52,12 @@ fn main() {
             None => usage(),
         },
         Some("check") if args.len() == 2 => check_file(Path::new(&args[1])),
-        Some("module") if args.len() == 3 => match (args[1].parse(), module_from_seed(seed_arg(&args[1]))) {
-            (Ok::<u64, _>(_), Some(wasm)) => i32::from(std::fs::write(&args[2], wasm).is_err()),
-            _ => 2,
-        },
+        Some("module") if args.len() == 3 => {
+            match (args[1].parse(), module_from_seed(seed_arg(&args[1]))) {
+                (Ok::<u64, _>(_), Some(wasm)) => i32::from(std::fs::write(&args[2], wasm).is_err()),
+                _ => 2,
+            }
+        }
         Some("worker") if args.len() == 4 => {
             let n = |i: usize| args[i].parse::<u64>().unwrap_or(0);
             worker(n(1), n(2), n(3))
@@ -156,7 +158,10 @@ fn differential(first_seed: u64, time: Duration, jobs: usize, out: &Path) -> i32
     let until_ms = now_ms() + time.as_millis() as u64;
     let next = AtomicU64::new(first_seed);
     let tally = Mutex::new(Tally::default());
-    println!("fuzz: differential from seed {first_seed} for {} s on {jobs} jobs", time.as_secs());
+    println!(
+        "fuzz: differential from seed {first_seed} for {} s on {jobs} jobs",
+        time.as_secs()
+    );
     std::thread::scope(|s| {
         for _ in 0..jobs {
             s.spawn(|| {
@@ -188,7 +193,12 @@ fn differential(first_seed: u64, time: Duration, jobs: usize, out: &Path) -> i32
 /// worker that dies or stops answering, keep the finding.
 fn run_worker(exe: &Path, from: u64, until_ms: u64, out: &Path, tally: &Mutex<Tally>) {
     let child = Command::new(exe)
-        .args(["worker", &from.to_string(), &BATCH.to_string(), &until_ms.to_string()])
+        .args([
+            "worker",
+            &from.to_string(),
+            &BATCH.to_string(),
+            &until_ms.to_string(),
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn();
@@ -281,11 +291,11 @@ fn keep(exe: &Path, seed: u64, failure: Failure, what: &str, out: &Path, tally: 
     }
     let _ = std::fs::write(out.join(format!("seed-{seed}.txt")), &note);
     eprint!("fuzz: {note}");
-    tally
-        .lock()
-        .unwrap()
-        .findings
-        .push(format!("{} seed {seed}: {}", failure.word(), file.display()));
+    tally.lock().unwrap().findings.push(format!(
+        "{} seed {seed}: {}",
+        failure.word(),
+        file.display()
+    ));
 }
 
 fn parse(kiln: &Path, seed: u64, time: Duration, out: &Path) -> i32 {

@@ -66,7 +66,11 @@ fn suite_files(suite: &str) -> Vec<(String, String)> {
 fn kiln_files() -> Vec<(String, String)> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/wast");
     let mut v: Vec<(String, String)> = std::fs::read_dir(dir)
-        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect::<Vec<_>>())
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .collect::<Vec<_>>()
+        })
         .unwrap_or_default()
         .into_iter()
         .filter(|p| p.extension().is_some_and(|x| x == "wast"))
