@@ -57,26 +57,15 @@ pub fn module_from_bytes(data: &[u8]) -> Option<Vec<u8>> {
 
 /// wasm-smith's `canonicalize_nans` leaves out `f32.demote_f64` and
 /// `f64.promote_f32`, whose NaN results the spec leaves open too (any
-/// arithmetic NaN: wasmi keeps the payload, kiln makes it canonical; the
-/// fuzzer's first false finding). Put a canonicalization after each.
+/// arithmetic NaN: wasmi keeps the payload, kiln makes it canonical), so
+/// their bits would differ between correct engines. Put a canonicalization
+/// after each.
 fn canonicalize_conversion_nans(wasm: &[u8]) -> Option<Vec<u8>> {
-    let mut params = Vec::new();
-    let mut types = Vec::new();
-    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
-        match payload.ok()? {
-            wasmparser::Payload::TypeSection(r) => {
-                for t in r.into_iter_err_on_gc_types() {
-                    types.push(t.ok()?.params().len() as u32);
-                }
-            }
-            wasmparser::Payload::FunctionSection(r) => {
-                for f in r {
-                    params.push(*types.get(f.ok()? as usize)?);
-                }
-            }
-            _ => {}
-        }
-    }
+    let params = crate::scenario::function_params(wasm)
+        .ok()?
+        .iter()
+        .map(|p| p.len() as u32)
+        .collect();
     let mut module = wasm_encoder::Module::new();
     let mut nans = ConversionNans { params, next: 0 };
     wasm_encoder::reencode::utils::parse_core_module(
@@ -121,31 +110,29 @@ impl Reencode for ConversionNans {
         let mut reader = func.get_operators_reader()?;
         while !reader.eof() {
             let op = reader.read()?;
-            let after = match op {
-                Operator::F32DemoteF64 => Some(false),
-                Operator::F64PromoteF32 => Some(true),
+            // The scratch local, canonical NaN and comparison for the result.
+            let canonicalize = match op {
+                Operator::F32DemoteF64 => Some((
+                    f32_tmp,
+                    I::F32Const(f32::from_bits(0x7fc0_0000).into()),
+                    I::F32Eq,
+                )),
+                Operator::F64PromoteF32 => Some((
+                    f64_tmp,
+                    I::F64Const(f64::from_bits(0x7ff8_0000_0000_0000).into()),
+                    I::F64Eq,
+                )),
                 _ => None,
             };
             f.instruction(&self.instruction(op)?);
             // x = x == x ? x : NaN
-            match after {
-                Some(false) => {
-                    f.instruction(&I::LocalTee(f32_tmp))
-                        .instruction(&I::F32Const(f32::from_bits(0x7fc0_0000).into()))
-                        .instruction(&I::LocalGet(f32_tmp))
-                        .instruction(&I::LocalGet(f32_tmp))
-                        .instruction(&I::F32Eq)
-                        .instruction(&I::Select);
-                }
-                Some(true) => {
-                    f.instruction(&I::LocalTee(f64_tmp))
-                        .instruction(&I::F64Const(f64::from_bits(0x7ff8_0000_0000_0000).into()))
-                        .instruction(&I::LocalGet(f64_tmp))
-                        .instruction(&I::LocalGet(f64_tmp))
-                        .instruction(&I::F64Eq)
-                        .instruction(&I::Select);
-                }
-                None => {}
+            if let Some((tmp, nan, eq)) = canonicalize {
+                f.instruction(&I::LocalTee(tmp))
+                    .instruction(&nan)
+                    .instruction(&I::LocalGet(tmp))
+                    .instruction(&I::LocalGet(tmp))
+                    .instruction(&eq)
+                    .instruction(&I::Select);
             }
         }
         code.function(&f);

@@ -34,47 +34,57 @@ pub struct Exports {
     pub funcs: Vec<(String, Vec<ValType>)>,
 }
 
+/// The parameter types of each function a module defines, in order (the
+/// fuzzed modules import none).
+pub fn function_params(wasm: &[u8]) -> Result<Vec<Vec<ValType>>, String> {
+    let mut types: Vec<Vec<ValType>> = Vec::new();
+    let mut params = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        match payload.map_err(|e| e.to_string())? {
+            Payload::TypeSection(r) => {
+                for t in r.into_iter_err_on_gc_types() {
+                    types.push(t.map_err(|e| e.to_string())?.params().to_vec());
+                }
+            }
+            Payload::ImportSection(r) if r.count() > 0 => {
+                return Err("imports are not fuzzed".into());
+            }
+            Payload::FunctionSection(r) => {
+                for f in r {
+                    let ty = f.map_err(|e| e.to_string())?;
+                    params.push(types.get(ty as usize).ok_or("unknown type")?.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(params)
+}
+
 impl Exports {
     pub fn of(wasm: &[u8]) -> Result<Exports, String> {
-        let mut types: Vec<Vec<ValType>> = Vec::new();
-        let mut func_types: Vec<u32> = Vec::new();
+        let params = function_params(wasm)?;
         let mut out = Exports::default();
         for payload in wasmparser::Parser::new(0).parse_all(wasm) {
-            match payload.map_err(|e| e.to_string())? {
-                Payload::TypeSection(r) => {
-                    for t in r.into_iter_err_on_gc_types() {
-                        types.push(t.map_err(|e| e.to_string())?.params().to_vec());
+            let Payload::ExportSection(r) = payload.map_err(|e| e.to_string())? else {
+                continue;
+            };
+            for e in r {
+                let e = e.map_err(|e| e.to_string())?;
+                let kind = match e.kind {
+                    ExternalKind::Func => {
+                        let ty = params
+                            .get(e.index as usize)
+                            .ok_or("export of an unknown function")?;
+                        out.funcs.push((e.name.to_string(), ty.clone()));
+                        ExportKind::Func
                     }
-                }
-                Payload::ImportSection(r) if r.count() > 0 => {
-                    return Err("imports are not fuzzed".into());
-                }
-                Payload::FunctionSection(r) => {
-                    for f in r {
-                        func_types.push(f.map_err(|e| e.to_string())?);
-                    }
-                }
-                Payload::ExportSection(r) => {
-                    for e in r {
-                        let e = e.map_err(|e| e.to_string())?;
-                        let kind = match e.kind {
-                            ExternalKind::Func => {
-                                let ty = func_types
-                                    .get(e.index as usize)
-                                    .and_then(|t| types.get(*t as usize))
-                                    .ok_or("export of an unknown function")?;
-                                out.funcs.push((e.name.to_string(), ty.clone()));
-                                ExportKind::Func
-                            }
-                            ExternalKind::Memory => ExportKind::Memory,
-                            ExternalKind::Global => ExportKind::Global,
-                            ExternalKind::Table => ExportKind::Table,
-                            _ => continue,
-                        };
-                        out.items.push((e.name.to_string(), kind));
-                    }
-                }
-                _ => {}
+                    ExternalKind::Memory => ExportKind::Memory,
+                    ExternalKind::Global => ExportKind::Global,
+                    ExternalKind::Table => ExportKind::Table,
+                    _ => continue,
+                };
+                out.items.push((e.name.to_string(), kind));
             }
         }
         Ok(out)

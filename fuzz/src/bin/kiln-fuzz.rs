@@ -53,9 +53,9 @@ fn main() {
         },
         Some("check") if args.len() == 2 => check_file(Path::new(&args[1])),
         Some("module") if args.len() == 3 => {
-            match (args[1].parse(), module_from_seed(seed_arg(&args[1]))) {
-                (Ok::<u64, _>(_), Some(wasm)) => i32::from(std::fs::write(&args[2], wasm).is_err()),
-                _ => 2,
+            match args[1].parse().ok().and_then(module_from_seed) {
+                Some(wasm) => i32::from(std::fs::write(&args[2], wasm).is_err()),
+                None => 2,
             }
         }
         Some("worker") if args.len() == 4 => {
@@ -65,10 +65,6 @@ fn main() {
         _ => usage(),
     };
     std::process::exit(code)
-}
-
-fn seed_arg(s: &str) -> u64 {
-    s.parse().unwrap_or(0)
 }
 
 fn usage() -> i32 {
