@@ -76,7 +76,7 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
             let byte = t.b.build_int_truncate(val, i8t, "")?;
             let len = t.b.build_int_z_extend(len, i64t, "")?;
             let f = t.u.intrinsic("llvm.memset", &[ty.ptr.into(), i64t.into()]);
-            let volatile = ty.i1.const_int(stores_are_trap_points(t) as u64, false);
+            let volatile = ty.i1.const_int(keeps_trap_order(t) as u64, false);
             let args = [dst.into(), byte.into(), len.into(), volatile.into()];
             let call = t.b.build_call(f, &args, "")?;
             t.u.tag_access(
@@ -93,7 +93,7 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
             let len = t.b.build_int_z_extend(len, i64t, "")?;
             let f =
                 t.u.intrinsic("llvm.memmove", &[ty.ptr.into(), ty.ptr.into(), i64t.into()]);
-            let volatile = ty.i1.const_int(stores_are_trap_points(t) as u64, false);
+            let volatile = ty.i1.const_int(keeps_trap_order(t) as u64, false);
             let args = [dst.into(), src.into(), len.into(), volatile.into()];
             let call = t.b.build_call(f, &args, "")?;
             t.u.tag_access(
@@ -165,8 +165,7 @@ fn effective_address<'ctx>(
     }
     // SAFETY (of the generated code): within the reservation, see above.
     let p = unsafe { t.b.build_gep(t.u.t.i8, memory_base, &[ea], "")? };
-    let may_fault =
-        t.u.opts.bounds_checks == BoundsChecks::GuardPages && t.u.opts.precise_traps && !covered;
+    let may_fault = keeps_trap_order(t) && !covered;
     Ok(Access { p, may_fault })
 }
 
@@ -196,17 +195,19 @@ struct Access<'ctx> {
 /// free (README: "Precise traps").
 fn order_if_it_may_fault(access: inkwell::values::InstructionValue, how: &Access) {
     if how.may_fault {
-        access.set_volatile(true).expect("a load or store");
+        access.set_volatile(true).expect("a load");
     }
 }
 
-/// Whether every store to what a trap leaves behind (linear memory,
-/// globals, and `memory.fill` and `memory.copy` too) must be volatile: with precise traps under guard pages, a
-/// store followed by a faulting access must happen, yet LLVM takes that
-/// access to be one that cannot trap, so it would delete the store as dead
-/// when a later one overwrites it (dead store elimination across a faulting
-/// load of another address, or of memory where the store was to a global).
-pub fn stores_are_trap_points(t: &FuncTranslator) -> bool {
+/// Whether faults on guard pages must keep their place among what is
+/// observable (precise traps under guard pages). Then an access that may
+/// fault is volatile, and so is every store to what a trap leaves behind
+/// (linear memory, globals, `memory.fill` and `memory.copy`): a store
+/// before a faulting access must happen, yet LLVM takes that access to be
+/// one that cannot trap, so it would delete the store as dead when a later
+/// one overwrites it (dead store elimination across a faulting load of
+/// another address, or of memory where the store was to a global).
+pub fn keeps_trap_order(t: &FuncTranslator) -> bool {
     t.u.opts.bounds_checks == BoundsChecks::GuardPages && t.u.opts.precise_traps
 }
 
@@ -267,11 +268,12 @@ fn store<'ctx>(
         }
         None => value,
     };
-    let mut access = effective_address(t, memarg, addr, byte_size(value.get_type()))?;
-    access.may_fault |= stores_are_trap_points(t);
+    let access = effective_address(t, memarg, addr, byte_size(value.get_type()))?;
     let st = t.b.build_store(access.p, value)?;
     st.set_alignment(1).ok();
-    order_if_it_may_fault(st, &access);
+    if keeps_trap_order(t) {
+        st.set_volatile(true).expect("a store");
+    }
     t.u.tag_access(st, Region::LinearMemory);
     note_access(t, memarg, addr);
     Ok(())

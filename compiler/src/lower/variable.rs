@@ -48,7 +48,7 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
             let p = t.env.global(t.u, t.b, *global_index)?;
             let st = t.b.build_store(p, v)?;
             t.u.tag_access(st, Region::Runtime);
-            if crate::lower::memory::stores_are_trap_points(t) {
+            if crate::lower::memory::keeps_trap_order(t) {
                 st.set_volatile(true).expect("a store");
             }
         }
