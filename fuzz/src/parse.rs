@@ -6,7 +6,7 @@
 use crate::generate::{module_from_seed, seed_bytes};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A command that takes longer than this is stuck.
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
@@ -103,19 +103,11 @@ pub fn try_command(kiln: &Path, cmd: &str, input: &Path, work: &Path) -> Option<
         }
         s
     });
-    let started = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(st)) => break st,
-            Ok(None) if started.elapsed() > COMMAND_TIMEOUT => {
-                child.kill().ok();
-                child.wait().ok();
-                // A module may loop forever when run; nothing else may.
-                return (cmd != "run").then(|| format!("kiln {cmd} did not finish"));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(e) => return Some(format!("kiln {cmd}: {e}")),
-        }
+    let status = match crate::reduce::wait_within(&mut child, COMMAND_TIMEOUT) {
+        Ok(Some(status)) => status,
+        // A module may loop forever when run; nothing else may.
+        Ok(None) => return (cmd != "run").then(|| format!("kiln {cmd} did not finish")),
+        Err(e) => return Some(format!("kiln {cmd}: {e}")),
     };
     let stderr = reader.join().unwrap_or_default();
     let code = status.code();

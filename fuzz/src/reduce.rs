@@ -36,24 +36,34 @@ pub fn check_in_child(exe: &Path, file: &Path, timeout: Duration) -> Option<Fail
         .stderr(Stdio::null())
         .spawn()
         .ok()?;
+    match wait_within(&mut child, timeout) {
+        Ok(Some(status)) => match status.code() {
+            Some(0) => None,
+            Some(1) => Some(Failure::Divergence),
+            _ => Some(Failure::Crash),
+        },
+        Ok(None) => Some(Failure::Crash),
+        Err(_) => None,
+    }
+}
+
+/// Wait for `child` at most `limit`: its status, or `None` after killing
+/// it when it did not finish.
+pub fn wait_within(
+    child: &mut std::process::Child,
+    limit: Duration,
+) -> std::io::Result<Option<std::process::ExitStatus>> {
     let started = Instant::now();
     loop {
-        match child.try_wait() {
-            Ok(Some(status)) => {
-                return match status.code() {
-                    Some(0) => None,
-                    Some(1) => Some(Failure::Divergence),
-                    _ => Some(Failure::Crash),
-                }
-            }
-            Ok(None) if started.elapsed() > timeout => {
-                child.kill().ok();
-                child.wait().ok();
-                return Some(Failure::Crash);
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-            Err(_) => return None,
+        if let Some(status) = child.try_wait()? {
+            return Ok(Some(status));
         }
+        if started.elapsed() > limit {
+            child.kill().ok();
+            child.wait().ok();
+            return Ok(None);
+        }
+        std::thread::sleep(Duration::from_millis(5));
     }
 }
 
