@@ -5,101 +5,23 @@
 //! each unit is optimized and emitted on its own; a last unit carries the
 //! module descriptor, host-to-wasm trampolines and the runtime metadata.
 
-mod access_ahead;
-mod addr_facts;
-mod codegen;
+mod analysis;
+mod backend;
+mod component;
 mod error;
-mod frames;
-mod frozen;
-mod func_env;
-mod image;
-mod inspect;
-mod local;
-mod lower;
-mod metadata;
+mod llvm;
 mod module;
-mod out_of_line;
-mod plan;
-mod stack_check;
-mod streams;
+mod options;
 mod translate;
-mod types;
-mod unit;
 
-pub use codegen::{
+pub use backend::codegen::{
     compile, compile_to_asm, compile_to_ir, compile_with_progress, host_triple, CompiledModule,
     Progress,
 };
 pub use error::{CompileError, Result};
-pub use inspect::{inspect, Summary};
+pub use module::inspect::{inspect, Summary};
 pub use module::ModuleInfo;
-
-/// How linear-memory accesses are kept inside the sandbox.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum BoundsChecks {
-    /// No check: a 4 GiB reservation plus guard region catches every stray access.
-    #[default]
-    GuardPages,
-    /// Compare every access against the memory's current length.
-    Explicit,
-}
-
-/// Bytes of wasm code optimized fully at -O1 and -O2 (see `plan`).
-pub const DEFAULT_OPT_BUDGET: u64 = 4 << 20;
-
-#[derive(Clone, Debug)]
-pub struct CompileOptions {
-    /// LLVM target triple; `None` for the host.
-    pub target: Option<String>,
-    /// CPU name; `None` for a portable baseline, `"native"` for this machine.
-    pub cpu: Option<String>,
-    /// 0 to 3, as clang's `-O`.
-    pub opt_level: u8,
-    pub bounds_checks: BoundsChecks,
-    /// Under guard pages, keep every access that may fault in order with
-    /// what is observable around it (README: "Precise traps"). Off, LLVM
-    /// may delete an access whose value is unused or move it past a store,
-    /// a call or another trap, as wasm2c's and wamrc's code does.
-    pub precise_traps: bool,
-    /// Every function entry and loop iteration consumes a unit of the
-    /// store's fuel, and traps when none is left (`--fuel`).
-    pub consume_fuel: bool,
-    /// Every function entry and loop iteration reads the store's interrupt
-    /// flag, and traps when it is set (`--timeout`).
-    pub interruptible: bool,
-    /// Prefix of every symbol the object defines.
-    pub prefix: String,
-    /// Proposals accepted by validation.
-    pub features: wasmparser::WasmFeatures,
-    /// Codegen threads; 0 for the available cores.
-    pub jobs: usize,
-    /// Wasm code bytes that get the full pipeline of `opt_level` when a
-    /// module has more; the largest functions beyond it are compiled fast
-    /// (see `plan`). `None`: no limit.
-    pub opt_budget: Option<u64>,
-    /// Program settings an executable built from this object starts with
-    /// (see `kiln_abi::descriptor`).
-    pub program: Option<String>,
-}
-
-impl Default for CompileOptions {
-    fn default() -> Self {
-        CompileOptions {
-            target: None,
-            cpu: None,
-            opt_level: 2,
-            bounds_checks: BoundsChecks::GuardPages,
-            precise_traps: true,
-            consume_fuel: false,
-            interruptible: false,
-            prefix: kiln_abi::symbols::DEFAULT_PREFIX.to_string(),
-            features: wasmparser::WasmFeatures::default(),
-            jobs: 0,
-            opt_budget: Some(DEFAULT_OPT_BUDGET),
-            program: None,
-        }
-    }
-}
+pub use options::{BoundsChecks, CompileOptions, DEFAULT_OPT_BUDGET};
 
 /// Validate a module, giving the first error with its byte offset.
 pub fn validate(wasm: &[u8], features: wasmparser::WasmFeatures) -> Result<()> {

@@ -1,12 +1,12 @@
 //! Codegen units: translate a batch of functions, optimize, emit its object,
 //! free it. Units run in parallel and never share an LLVM context.
 
+use crate::analysis::plan::{self, Tier};
 use crate::error::{CompileError, Result};
+use crate::llvm::unit::UnitCx;
 use crate::module::ModuleInfo;
-use crate::plan::{self, Tier};
+use crate::options::CompileOptions;
 use crate::translate::translate_function;
-use crate::unit::UnitCx;
-use crate::CompileOptions;
 use inkwell::context::Context;
 use inkwell::passes::PassBuilderOptions;
 use inkwell::targets::{
@@ -166,9 +166,9 @@ pub fn compile_with_progress(
     let triple = tm.get_triple().as_str().to_string_lossy().into_owned();
     drop(tm);
     let units = plan::units(&info, opts);
-    info.local = crate::local::functions(wasm, &info, &units)?;
-    info.frozen = crate::frozen::tables(wasm, &info)?;
-    info.out_of_line = crate::out_of_line::functions(&info)?;
+    info.local = crate::analysis::local::functions(wasm, &info, &units)?;
+    info.frozen = crate::analysis::frozen::tables(wasm, &info)?;
+    info.out_of_line = crate::analysis::out_of_line::functions(&info)?;
     clock.lap("plan: units, local functions, frozen tables, out-of-line callees");
     let total = info.bodies.len();
     let done = AtomicUsize::new(0);
@@ -201,11 +201,11 @@ pub fn compile_with_progress(
     let mut unwind = Vec::new();
     if targets_x86_64(opts) {
         for object in &objects {
-            crate::frames::unwind_table(object, &opts.prefix, &mut unwind)?;
+            crate::backend::frames::unwind_table(object, &opts.prefix, &mut unwind)?;
         }
         clock.lap("unwind table");
     }
-    objects.push(crate::metadata::compile_metadata_unit(
+    objects.push(crate::backend::metadata::compile_metadata_unit(
         &info, opts, &unwind,
     )?);
     clock.lap("codegen: metadata unit");
@@ -332,9 +332,9 @@ fn whole_module(wasm: &[u8], opts: &CompileOptions, what: Emit) -> Result<String
         bodies: (0..info.bodies.len()).collect(),
         bytes: 0,
     };
-    info.local = crate::local::functions(wasm, &info, std::slice::from_ref(&unit))?;
-    info.frozen = crate::frozen::tables(wasm, &info)?;
-    info.out_of_line = crate::out_of_line::functions(&info)?;
+    info.local = crate::analysis::local::functions(wasm, &info, std::slice::from_ref(&unit))?;
+    info.frozen = crate::analysis::frozen::tables(wasm, &info)?;
+    info.out_of_line = crate::analysis::out_of_line::functions(&info)?;
     let text = compile_unit(&info, opts, 0, &unit, what)?;
     Ok(String::from_utf8_lossy(&text).into_owned())
 }
@@ -369,10 +369,29 @@ fn compile_unit(
         let _ = u.module.print_to_file(&path);
     }
     optimize(&u.module, &tm, &passes(opts, unit.tier))?;
-    crate::stack_check::insert(&u, &b)?;
-    crate::frames::choose(&u);
-    crate::local::export_survivors(&u, unit);
+    crate::translate::stack_check::insert(&u, &b)?;
+    crate::backend::frames::choose(&u);
+    export_survivors(&u, unit);
     emit(&u.module, &tm, what)
+}
+
+/// After optimization: give what remains of this unit's local functions a
+/// hidden global symbol, so the metadata unit's weak references find them.
+fn export_survivors(u: &UnitCx, unit: &plan::Unit) {
+    for &b in &unit.bodies {
+        let index = u.info.num_imported_funcs + b as u32;
+        if !u.info.is_local(index) {
+            continue;
+        }
+        if let Some(f) = u.module.get_function(&u.func_symbol(index)) {
+            if f.count_basic_blocks() > 0 {
+                f.as_global_value()
+                    .set_linkage(inkwell::module::Linkage::External);
+                f.as_global_value()
+                    .set_visibility(inkwell::GlobalVisibility::Hidden);
+            }
+        }
+    }
 }
 
 /// The IR pipeline of a unit.

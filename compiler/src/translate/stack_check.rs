@@ -36,9 +36,9 @@
 //! some call that was not inlined, into a function that checks.
 
 use crate::error::{CompileError, Result};
-use crate::func_env::FuncEnv;
+use crate::llvm::unit::UnitCx;
 use crate::translate::calls_wasm;
-use crate::unit::UnitCx;
+use crate::translate::env::FuncEnv;
 use inkwell::attributes::AttributeLoc;
 use inkwell::builder::Builder;
 use inkwell::types::FunctionType;

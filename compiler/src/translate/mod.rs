@@ -2,16 +2,22 @@
 //! was validated as a whole) that forwards each operator to its category in
 //! `lower/`.
 
-use crate::addr_facts::AddressFacts;
+pub mod addr_facts;
+pub mod call_targets;
+pub mod env;
+pub mod lower;
+pub mod stack_check;
+pub mod streams;
+
 use crate::error::{CompileError, Result};
-use crate::func_env::FuncEnv;
-use crate::lower;
-use crate::streams::Streams;
-use crate::unit::UnitCx;
+use crate::llvm::unit::UnitCx;
+use addr_facts::AddressFacts;
+use env::FuncEnv;
 use inkwell::basic_block::BasicBlock;
 use inkwell::builder::Builder;
 use inkwell::types::BasicTypeEnum;
 use inkwell::values::{BasicValue, BasicValueEnum, FloatValue, IntValue, PhiValue, PointerValue};
+use streams::Streams;
 use wasmparser::{BlockType, FunctionBody, Operator};
 
 pub enum FrameKind<'ctx> {
@@ -182,7 +188,7 @@ pub fn translate_function<'a, 'ctx>(
     }
     b.position_at_end(entry);
     b.build_unconditional_branch(start)?;
-    crate::stack_check::arrange(u, b, func, func_index, body, t.locals.len())
+    crate::translate::stack_check::arrange(u, b, func, func_index, body, t.locals.len())
 }
 
 /// Operators that call a wasm function (directly, through a table or a

@@ -57,8 +57,9 @@ pub fn reads_accessed_ahead(
                         _ => None,
                     };
                     if let Some(local) = address_from_local {
-                        if info.memory_stays_below_4gib(crate::lower::memory::memory_index(memarg))
-                        {
+                        if info.memory_stays_below_4gib(
+                            crate::translate::lower::memory::memory_index(memarg),
+                        ) {
                             ahead.insert(local);
                         }
                     }

@@ -1,12 +1,12 @@
 //! The metadata unit: module descriptor, the table of defined functions,
 //! host-to-wasm trampolines and the bytes the runtime instantiates from.
 
-use crate::codegen::{optimize_and_emit, passes, target_machine, Emit};
+use crate::analysis::plan::Tier;
+use crate::backend::codegen::{optimize_and_emit, passes, target_machine, Emit};
 use crate::error::Result;
+use crate::llvm::unit::UnitCx;
 use crate::module::ModuleInfo;
-use crate::plan::Tier;
-use crate::unit::UnitCx;
-use crate::{BoundsChecks, CompileOptions};
+use crate::options::{BoundsChecks, CompileOptions};
 use inkwell::context::Context;
 use inkwell::module::Linkage;
 use inkwell::values::{BasicMetadataValueEnum, BasicValueEnum, FunctionValue, PointerValue};
@@ -74,7 +74,7 @@ fn emit_metadata<'ctx>(
         })
         .collect();
     let funcs = hidden_const(&format!("{p}_funcs"), t.ptr.const_array(&funcs).into());
-    crate::frozen::define_call_targets(&u)?;
+    crate::translate::call_targets::define_call_targets(&u)?;
 
     let trampolines: Vec<PointerValue> = (0..info.types.len() as u32)
         .map(|ti| trampoline(&u, ti).map(|f| f.as_global_value().as_pointer_value()))
@@ -117,7 +117,7 @@ fn emit_metadata<'ctx>(
         g.set_constant(true);
         g.set_linkage(Linkage::Internal);
         // Page-aligned in the file as in memory, so the runtime can map it.
-        g.set_alignment(crate::image::IMAGE_ALIGN as u32);
+        g.set_alignment(crate::module::image::IMAGE_ALIGN as u32);
         g.set_section(Some(kiln_abi::symbols::IMAGE_SECTION));
         fields[descriptor::IMAGE_PTR as usize] = g.as_pointer_value();
         fields[descriptor::IMAGE_OFFSET as usize] = int(image.offset);

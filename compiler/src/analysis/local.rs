@@ -16,9 +16,9 @@
 //! functions weakly, so one that was inlined everywhere and deleted reads
 //! as a null address.
 
+use crate::analysis::plan::Unit;
 use crate::error::Result;
 use crate::module::ModuleInfo;
-use crate::plan::Unit;
 use wasmparser::{ElementItems, ExternalKind, Operator, Parser, Payload};
 
 /// `local[f]` for every function index (imports are never local).
@@ -96,23 +96,4 @@ pub fn functions(wasm: &[u8], info: &ModuleInfo, units: &[Unit]) -> Result<Vec<b
         }
     }
     Ok(local)
-}
-
-/// After optimization: give what remains of this unit's local functions a
-/// hidden global symbol, so the metadata unit's weak references find them.
-pub fn export_survivors(u: &crate::unit::UnitCx, unit: &Unit) {
-    for &b in &unit.bodies {
-        let index = u.info.num_imported_funcs + b as u32;
-        if !u.info.is_local(index) {
-            continue;
-        }
-        if let Some(f) = u.module.get_function(&u.func_symbol(index)) {
-            if f.count_basic_blocks() > 0 {
-                f.as_global_value()
-                    .set_linkage(inkwell::module::Linkage::External);
-                f.as_global_value()
-                    .set_visibility(inkwell::GlobalVisibility::Hidden);
-            }
-        }
-    }
 }

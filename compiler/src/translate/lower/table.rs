@@ -20,7 +20,7 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
         O::RefIsNull => {
             let r = t.pop().into_pointer_value();
             let c = b.build_is_null(r, "")?;
-            crate::lower::compare::push_bool(t, c)?;
+            crate::translate::lower::compare::push_bool(t, c)?;
         }
         O::RefFunc { function_index } => {
             let p = t.env.funcref(u, b, *function_index)?;
@@ -30,7 +30,7 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
             let i = t.pop_int();
             let slot = element(t, *table, i)?;
             let value = if holds_funcrefs(t, *table) {
-                crate::func_env::FuncEnv::field(u, b, slot, VMOffsets::TABLE_FUNCREF_ADDRESS)?
+                crate::translate::env::FuncEnv::field(u, b, slot, VMOffsets::TABLE_FUNCREF_ADDRESS)?
             } else {
                 slot
             };
@@ -178,7 +178,8 @@ fn set_funcref_element<'ctx>(
     b.build_memset(slot, 8, u.t.i8.const_zero(), size)?;
     b.build_unconditional_branch(done)?;
     b.position_at_end(done);
-    let address = crate::func_env::FuncEnv::field(u, b, slot, VMOffsets::TABLE_FUNCREF_ADDRESS)?;
+    let address =
+        crate::translate::env::FuncEnv::field(u, b, slot, VMOffsets::TABLE_FUNCREF_ADDRESS)?;
     b.build_store(address, v)?;
     Ok(())
 }

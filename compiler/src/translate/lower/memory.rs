@@ -4,9 +4,9 @@
 //! access compares against the current length.
 
 use crate::error::Result;
+use crate::llvm::unit::Region;
+use crate::options::BoundsChecks;
 use crate::translate::FuncTranslator;
-use crate::unit::Region;
-use crate::BoundsChecks;
 use inkwell::types::{BasicTypeEnum, IntType};
 use inkwell::values::{BasicValue, IntValue, PointerValue};
 use inkwell::IntPredicate;
@@ -140,7 +140,7 @@ fn effective_address<'ctx>(
     access_bytes: u64,
 ) -> Result<Access<'ctx>> {
     let i64t = t.u.t.i64;
-    let memory_base = crate::streams::base_for(t, memory_index(memarg), addr)?;
+    let memory_base = crate::translate::streams::base_for(t, memory_index(memarg), addr)?;
     // `base + k` that cannot wrap is addressed as `zext(base) + k`.
     let (addr, offset) = match t.facts.split_address(addr) {
         Some((base, k)) => (base, memarg.offset + k),

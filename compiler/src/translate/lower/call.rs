@@ -2,9 +2,9 @@
 //! inlined), calls to imports (through the vmctx) and `call_indirect`.
 
 use crate::error::{CompileError, Result};
-use crate::func_env::FuncEnv;
+use crate::llvm::unit::Region;
+use crate::translate::env::FuncEnv;
 use crate::translate::FuncTranslator;
-use crate::unit::Region;
 use inkwell::types::FunctionType;
 use inkwell::values::{BasicMetadataValueEnum, BasicValue, CallSiteValue, IntValue, PointerValue};
 use inkwell::IntPredicate;
@@ -50,7 +50,7 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
             // The element holds the funcref inline: code and signature are
             // one load away. A null element's signature id is 0, so one
             // comparison covers both checks; the cold path tells them apart.
-            let slot = crate::lower::table::funcref_element(t, base, index)?;
+            let slot = crate::translate::lower::table::funcref_element(t, base, index)?;
             let actual =
                 FuncEnv::load_at(u, b, slot, VMOffsets::FUNCREF_SIG_ID, u.t.i32.into(), false)?
                     .into_int_value();
@@ -115,16 +115,17 @@ fn frozen_table_call<'ctx>(
     let oob = b.build_int_compare(IntPredicate::UGE, index, len, "")?;
     t.env.trap_if(u, b, oob, TrapCode::UndefinedElement)?;
     let code = if u.x86_64 {
-        let jumps = crate::frozen::jump_table(u, table, type_index);
+        let jumps = crate::translate::call_targets::jump_table(u, table, type_index);
         let offset = b.build_int_mul(
             index,
-            u.t.i64.const_int(crate::frozen::JUMP_SLOT, false),
+            u.t.i64
+                .const_int(crate::translate::call_targets::JUMP_SLOT, false),
             "",
         )?;
         // SAFETY (of the IR): index < len, and the table has len slots.
         unsafe { b.build_in_bounds_gep(u.t.i8, jumps, &[offset], "")? }
     } else {
-        let array = crate::frozen::code_array(u, table, type_index)?;
+        let array = crate::translate::call_targets::code_array(u, table, type_index)?;
         // SAFETY (of the IR): index < len, the array's length.
         let slot =
             unsafe { b.build_in_bounds_gep(u.t.ptr, array.as_pointer_value(), &[index], "")? };

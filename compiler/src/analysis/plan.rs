@@ -15,7 +15,7 @@
 //! budget, which is nearly all, are optimized whole; -O3 has no budget.
 
 use crate::module::ModuleInfo;
-use crate::CompileOptions;
+use crate::options::CompileOptions;
 
 /// Wasm bytes per unit before a new one starts: small enough for bounded
 /// memory, large enough that LLVM sees callers and callees together.

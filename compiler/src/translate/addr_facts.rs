@@ -58,7 +58,7 @@ pub struct AddressFacts<'ctx> {
 impl<'ctx> AddressFacts<'ctx> {
     pub fn new(body: &FunctionBody<'_>, info: &ModuleInfo<'_>) -> Result<Self> {
         Ok(AddressFacts {
-            read_ahead_of_access: crate::access_ahead::reads_accessed_ahead(body, info)?,
+            read_ahead_of_access: crate::analysis::access_ahead::reads_accessed_ahead(body, info)?,
             position: 0,
             local_value: HashMap::new(),
             same_as: HashMap::new(),

@@ -3,7 +3,7 @@
 //! out-of-range value is poison.
 
 use crate::error::Result;
-use crate::lower::numeric::call1;
+use crate::translate::lower::numeric::call1;
 use crate::translate::FuncTranslator;
 use inkwell::types::{BasicTypeEnum, FloatType, IntType};
 use inkwell::FloatPredicate;
@@ -43,7 +43,7 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
             let a = t.pop_float();
             let v = t.b.build_float_trunc(a, ty.f32, "")?;
             // LLVM folds demote(promote(x)) to x, keeping a signalling NaN.
-            let v = crate::lower::numeric::canonicalize(t, v)?;
+            let v = crate::translate::lower::numeric::canonicalize(t, v)?;
             t.push(v);
         }
         O::F64PromoteF32 => {

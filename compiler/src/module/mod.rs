@@ -1,5 +1,8 @@
 //! The parts of a module that code generation needs, read once up front.
 
+pub mod image;
+pub mod inspect;
+
 use crate::error::{CompileError, Result};
 use std::collections::HashMap;
 use wasmparser::{
@@ -22,12 +25,12 @@ pub struct ModuleInfo<'a> {
     /// instantiate (types, imports, exports, segments, names).
     pub metadata: Vec<u8>,
     /// Memory 0's initial contents, when the compiler could build them.
-    pub memory_image: Option<crate::image::MemoryImage>,
+    pub memory_image: Option<crate::module::image::MemoryImage>,
     /// Functions private to their codegen unit (see `local.rs`), by
     /// function index; set once the units are planned.
     pub local: Vec<bool>,
     /// The frozen tables (see `frozen.rs`); set with `local`.
-    pub frozen: crate::frozen::FrozenTables,
+    pub frozen: crate::analysis::frozen::FrozenTables,
     /// Functions kept out of line at their only call site (see
     /// `out_of_line.rs`), by function index; set with `local`.
     pub out_of_line: Vec<bool>,
@@ -166,14 +169,14 @@ impl<'a> ModuleInfo<'a> {
                 Payload::DataSection(r) => {
                     let range = r.range();
                     let range = range.start as usize..range.end as usize;
-                    let image = crate::image::build(
+                    let image = crate::module::image::build(
                         r.clone(),
                         info.memories.first(),
                         info.num_imported_memories > 0,
                     );
                     let stripped = image
                         .as_ref()
-                        .and_then(|_| crate::image::strip_memory0_segments(wasm, r));
+                        .and_then(|_| crate::module::image::strip_memory0_segments(wasm, r));
                     info.metadata.push(11);
                     match stripped {
                         Some(section) => {
@@ -220,6 +223,17 @@ impl<'a> ModuleInfo<'a> {
 
     pub fn func_type(&self, func_index: u32) -> &FuncType {
         &self.types[self.funcs[func_index as usize] as usize]
+    }
+
+    /// The lowest type index structurally equal to `type_index`:
+    /// call_indirect through a frozen table compares function types, not
+    /// indices.
+    pub fn canonical_type(&self, type_index: u32) -> u32 {
+        let ty = &self.types[type_index as usize];
+        self.types
+            .iter()
+            .position(|t| t == ty)
+            .unwrap_or(type_index as usize) as u32
     }
 
     pub fn offsets(&self, ptr_size: u32) -> kiln_abi::VMOffsets {

@@ -1,8 +1,8 @@
 //! One codegen unit: an LLVM module holding a batch of functions.
 
+use crate::llvm::types::LlTypes;
 use crate::module::ModuleInfo;
-use crate::types::LlTypes;
-use crate::CompileOptions;
+use crate::options::CompileOptions;
 use inkwell::context::Context;
 use inkwell::intrinsics::Intrinsic;
 use inkwell::module::{Linkage, Module};
@@ -73,7 +73,7 @@ impl<'ctx, 'm> UnitCx<'ctx, 'm> {
             declared: RefCell::new(HashMap::new()),
             code_arrays: RefCell::new(HashMap::new()),
             trap_stubs: RefCell::new(HashMap::new()),
-            x86_64: crate::codegen::targets_x86_64(opts),
+            x86_64: crate::backend::codegen::targets_x86_64(opts),
             tbaa_tags,
         }
     }

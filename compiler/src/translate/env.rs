@@ -8,7 +8,7 @@
 //! in registers.
 
 use crate::error::Result;
-use crate::unit::{Region, UnitCx};
+use crate::llvm::unit::{Region, UnitCx};
 use inkwell::basic_block::BasicBlock;
 use inkwell::builder::Builder;
 use inkwell::types::{BasicType, BasicTypeEnum};

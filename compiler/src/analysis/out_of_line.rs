@@ -138,12 +138,12 @@ mod tests {
     fn out_of_line(wat: &str) -> Vec<u32> {
         let wasm = wat::parse_str(wat).unwrap();
         let mut info = ModuleInfo::parse(&wasm).unwrap();
-        let unit = crate::plan::Unit {
-            tier: crate::plan::Tier::Optimized,
+        let unit = crate::analysis::plan::Unit {
+            tier: crate::analysis::plan::Tier::Optimized,
             bodies: (0..info.bodies.len()).collect(),
             bytes: 0,
         };
-        info.local = crate::local::functions(&wasm, &info, &[unit]).unwrap();
+        info.local = crate::analysis::local::functions(&wasm, &info, &[unit]).unwrap();
         let marks = functions(&info).unwrap();
         (0..marks.len() as u32)
             .filter(|&f| marks[f as usize])

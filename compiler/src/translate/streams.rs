@@ -24,9 +24,9 @@
 //! one is only a hint: a wrong guess costs speed, never correctness.
 
 use crate::error::Result;
+use crate::llvm::unit::UnitCx;
+use crate::options::BoundsChecks;
 use crate::translate::FuncTranslator;
-use crate::unit::UnitCx;
-use crate::BoundsChecks;
 use inkwell::attributes::{Attribute, AttributeLoc};
 use inkwell::builder::Builder;
 use inkwell::llvm_sys::prelude::LLVMValueRef;

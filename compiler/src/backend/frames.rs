@@ -19,7 +19,7 @@
 //! pointer and the runtime follows frame records.
 
 use crate::error::{CompileError, Result};
-use crate::unit::UnitCx;
+use crate::llvm::unit::UnitCx;
 use gimli::{CfaRule, RegisterRule, UnwindSection};
 use inkwell::attributes::{Attribute, AttributeLoc};
 use kiln_abi::unwind::{self, CfaBase, Entry, Row, FP_NOT_SAVED};

@@ -1,8 +1,8 @@
 //! Locals (entry-block allocas promoted by mem2reg) and globals.
 
 use crate::error::Result;
+use crate::llvm::unit::Region;
 use crate::translate::FuncTranslator;
-use crate::unit::Region;
 use inkwell::values::BasicValue;
 use wasmparser::Operator as O;
 
@@ -48,7 +48,7 @@ pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
             let p = t.env.global(t.u, t.b, *global_index)?;
             let st = t.b.build_store(p, v)?;
             t.u.tag_access(st, Region::Runtime);
-            if crate::lower::memory::keeps_trap_order(t) {
+            if crate::translate::lower::memory::keeps_trap_order(t) {
                 st.set_volatile(true).expect("a store");
             }
         }
