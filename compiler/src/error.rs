@@ -9,6 +9,14 @@ pub enum CompileError {
     /// Valid WebAssembly that kiln cannot compile yet.
     #[error("unsupported: {0}")]
     Unsupported(String),
+    /// An operator of a proposal kiln does not compile.
+    #[error("unsupported: {feature} ({operator}) in function {func} at offset {offset:#x}")]
+    UnsupportedOperator {
+        feature: &'static str,
+        operator: &'static str,
+        func: u32,
+        offset: usize,
+    },
     /// The target triple or CPU is not known to LLVM.
     #[error("unknown target: {0}")]
     Target(String),

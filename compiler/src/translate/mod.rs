@@ -8,6 +8,7 @@ pub mod env;
 pub mod lower;
 pub mod stack_check;
 pub mod streams;
+mod visit;
 
 use crate::error::{CompileError, Result};
 use crate::llvm::unit::UnitCx;
@@ -73,6 +74,8 @@ pub struct FuncTranslator<'a, 'ctx> {
     pub streams: Streams<'ctx>,
     /// Depth of blocks opened inside dead code, skipped until their `end`.
     dead_depth: u32,
+    /// Byte offset of the operator being translated, for errors.
+    offset: usize,
 }
 
 pub fn translate_function<'a, 'ctx>(
@@ -138,6 +141,7 @@ pub fn translate_function<'a, 'ctx>(
         facts: AddressFacts::new(body, u.info)?,
         streams: Streams::new(body)?,
         dead_depth: 0,
+        offset: body.range().start as usize,
     };
     let ty = u.info.func_type(func_index).clone();
     for (i, p) in ty.params().iter().enumerate() {
@@ -175,13 +179,19 @@ pub fn translate_function<'a, 'ctx>(
     let mut reader = body.get_operators_reader()?;
     let mut index = 0;
     while !reader.eof() {
-        let (op, offset) = reader.read_with_offset()?;
+        t.offset = reader.original_position() as usize;
         t.facts.at_operator(index);
         index += 1;
-        t.operator(&op).map_err(|e| match e {
+        let translated = if t.reachable {
+            reader.visit_operator(&mut t)?
+        } else {
+            let op = reader.read()?;
+            t.dead_operator(&op)
+        };
+        translated.map_err(|e| match e {
             CompileError::Codegen { message, .. } => CompileError::Codegen {
                 func: func_index,
-                message: format!("{message} (at byte offset {offset:#x})"),
+                message: format!("{message} (at byte offset {:#x})", t.offset),
             },
             other => other,
         })?;
@@ -206,42 +216,25 @@ pub fn calls_wasm(op: &Operator) -> bool {
 }
 
 impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
-    fn operator(&mut self, op: &Operator) -> Result<()> {
-        if matches!(op, Operator::Loop { .. } | Operator::Else | Operator::End) {
-            // Control flow joins here (see `addr_facts`).
-            self.facts.forget_all();
-        }
-        if matches!(op, Operator::Loop { .. }) {
-            self.streams.loop_seen();
-        }
-        if !self.reachable {
-            return self.dead_operator(op);
-        }
-        if lower::control::lower(self, op)?
-            || lower::numeric::lower(self, op)?
-            || lower::compare::lower(self, op)?
-            || lower::convert::lower(self, op)?
-            || lower::memory::lower(self, op)?
-            || lower::variable::lower(self, op)?
-            || lower::call::lower(self, op)?
-            || lower::table::lower(self, op)?
-        {
-            return Ok(());
-        }
-        Err(CompileError::Unsupported(format!(
-            "operator {}",
-            operator_name(op)
-        )))
+    /// At `loop`, `else` and `end` control flow joins (see `addr_facts`).
+    fn at_join(&mut self) {
+        self.facts.forget_all();
     }
 
     /// In dead code only block structure matters.
     fn dead_operator(&mut self, op: &Operator) -> Result<()> {
+        if matches!(op, Operator::Loop { .. }) {
+            self.streams.loop_seen();
+        }
+        if matches!(op, Operator::Loop { .. } | Operator::Else | Operator::End) {
+            self.at_join();
+        }
         match op {
             Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
                 self.dead_depth += 1
             }
-            Operator::Else if self.dead_depth == 0 => return lower::control::lower_else(self),
-            Operator::End if self.dead_depth == 0 => return lower::control::lower_end(self),
+            Operator::Else if self.dead_depth == 0 => return lower::control::else_(self),
+            Operator::End if self.dead_depth == 0 => return lower::control::end(self),
             Operator::End => self.dead_depth -= 1,
             _ => {}
         }
@@ -337,9 +330,4 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     pub fn mark_unreachable(&mut self) {
         self.reachable = false;
     }
-}
-
-fn operator_name(op: &Operator) -> String {
-    let s = format!("{op:?}");
-    s.split([' ', '{', '(']).next().unwrap_or("?").to_string()
 }

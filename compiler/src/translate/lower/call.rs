@@ -1,7 +1,7 @@
 //! Direct calls (to defined functions: plain LLVM calls that can be
 //! inlined), calls to imports (through the vmctx) and `call_indirect`.
 
-use crate::error::{CompileError, Result};
+use crate::error::Result;
 use crate::llvm::unit::Region;
 use crate::translate::env::FuncEnv;
 use crate::translate::FuncTranslator;
@@ -9,98 +9,65 @@ use inkwell::types::FunctionType;
 use inkwell::values::{BasicMetadataValueEnum, BasicValue, CallSiteValue, IntValue, PointerValue};
 use inkwell::IntPredicate;
 use kiln_abi::{TrapCode, VMOffsets};
-use wasmparser::Operator as O;
 
-pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
-    match op {
-        O::Call { function_index } => {
-            let ty = t.u.info.func_type(*function_index).clone();
-            let args = t.pop_n(ty.params().len());
-            let call = if *function_index < t.u.info.num_imported_funcs {
-                let (code, callee_vmctx) = t.env.imported_callee(t.u, t.b, *function_index)?;
-                let fty = t.u.t.func(t.u.cx, &ty);
-                indirect(t, fty, code, callee_vmctx, &args)?
-            } else {
-                let f = t.u.function(*function_index);
-                let mut all: Vec<BasicMetadataValueEnum> = vec![t.env.vmctx.into()];
-                all.extend(args.iter().map(|a| BasicMetadataValueEnum::from(*a)));
-                t.b.build_call(f, &all, "")?
-            };
-            no_tail(call);
-            push_results(t, call, ty.results().len())?;
-        }
-        O::CallIndirect {
-            type_index,
-            table_index,
-        } => {
-            let (u, b) = (t.u, t.b);
-            let ty = u.info.types[*type_index as usize].clone();
-            let index = t.pop_int();
-            let args = t.pop_n(ty.params().len());
-            if u.info.frozen_table(*table_index).is_some() {
-                let call = frozen_table_call(t, *table_index, *type_index, index, &args)?;
-                no_tail(call);
-                push_results(t, call, ty.results().len())?;
-                return Ok(true);
-            }
-            let (base, len) = t.env.table_bounds(u, b, *table_index)?;
-            let index = b.build_int_z_extend(index, u.t.i64, "")?;
-            let oob = b.build_int_compare(IntPredicate::UGE, index, len, "")?;
-            t.env.trap_if(u, b, oob, TrapCode::UndefinedElement)?;
-            // The element holds the funcref inline: code and signature are
-            // one load away. A null element's signature id is 0, so one
-            // comparison covers both checks; the cold path tells them apart.
-            let slot = crate::translate::lower::table::funcref_element(t, base, index)?;
-            let actual =
-                FuncEnv::load_at(u, b, slot, VMOffsets::FUNCREF_SIG_ID, u.t.i32.into(), false)?
-                    .into_int_value();
-            let expected = t.env.sig_id(u, b, *type_index)?;
-            callee_check(t, actual, expected)?;
-            let code = FuncEnv::load_at(
-                u,
-                b,
-                slot,
-                VMOffsets::FUNCREF_FUNC_PTR,
-                u.t.ptr.into(),
-                false,
-            )?;
-            let callee_vmctx =
-                FuncEnv::load_at(u, b, slot, VMOffsets::FUNCREF_VMCTX, u.t.ptr.into(), false)?;
-            let fty = u.t.func(u.cx, &ty);
-            let call = indirect(
-                t,
-                fty,
-                code.into_pointer_value(),
-                callee_vmctx.into_pointer_value(),
-                &args,
-            )?;
-            no_tail(call);
-            push_results(t, call, ty.results().len())?;
-        }
-        O::ReturnCall { .. } | O::ReturnCallIndirect { .. } | O::ReturnCallRef { .. } => {
-            return Err(CompileError::Unsupported("tail calls".into()))
-        }
-        O::CallRef { .. } => {
-            return Err(CompileError::Unsupported(
-                "typed function references".into(),
-            ))
-        }
-        _ => return Ok(false),
-    }
-    Ok(true)
+pub fn call(t: &mut FuncTranslator, function_index: u32) -> Result<()> {
+    let ty = t.u.info.func_type(function_index).clone();
+    let args = t.pop_n(ty.params().len());
+    let call = if function_index < t.u.info.num_imported_funcs {
+        let (code, callee_vmctx) = t.env.imported_callee(t.u, t.b, function_index)?;
+        let fty = t.u.t.func(t.u.cx, &ty);
+        indirect(t, fty, code, callee_vmctx, &args)?
+    } else {
+        let f = t.u.function(function_index);
+        let mut all: Vec<BasicMetadataValueEnum> = vec![t.env.vmctx.into()];
+        all.extend(args.iter().map(|a| BasicMetadataValueEnum::from(*a)));
+        t.b.build_call(f, &all, "")?
+    };
+    no_tail(call);
+    push_results(t, call, ty.results().len())
 }
 
-/// `call_indirect` through a frozen table (see `frozen.rs`): after the
-/// bounds check, the callee is this signature's entry for the element, and
-/// the call passes this instance's vmctx. Elements of another type or null
-/// lead to stubs that raise the trap.
-///
-/// On x86_64 the entry is a slot of the signature's jump table, at an
-/// address computed from the index: the call's target is known as soon as
-/// the index is, one load sooner than with a code array. That matters when
-/// the target is mispredicted, which is often where call_indirect is hot
-/// (a pipeline of function pointers runs 1.3x faster in a model of
-/// dispatch's loop). Elsewhere the entry is loaded from a code array.
+pub fn call_indirect(t: &mut FuncTranslator, type_index: u32, table_index: u32) -> Result<()> {
+    let (u, b) = (t.u, t.b);
+    let ty = u.info.types[type_index as usize].clone();
+    let index = t.pop_int();
+    let args = t.pop_n(ty.params().len());
+    if u.info.frozen_table(table_index).is_some() {
+        let call = frozen_table_call(t, table_index, type_index, index, &args)?;
+        no_tail(call);
+        return push_results(t, call, ty.results().len());
+    }
+    let (base, len) = t.env.table_bounds(u, b, table_index)?;
+    let index = b.build_int_z_extend(index, u.t.i64, "")?;
+    let oob = b.build_int_compare(IntPredicate::UGE, index, len, "")?;
+    t.env.trap_if(u, b, oob, TrapCode::UndefinedElement)?;
+    let slot = crate::translate::lower::table::funcref_element(t, base, index)?;
+    let actual = FuncEnv::load_at(u, b, slot, VMOffsets::FUNCREF_SIG_ID, u.t.i32.into(), false)?
+        .into_int_value();
+    let expected = t.env.sig_id(u, b, type_index)?;
+    callee_check(t, actual, expected)?;
+    let code = FuncEnv::load_at(
+        u,
+        b,
+        slot,
+        VMOffsets::FUNCREF_FUNC_PTR,
+        u.t.ptr.into(),
+        false,
+    )?;
+    let callee_vmctx =
+        FuncEnv::load_at(u, b, slot, VMOffsets::FUNCREF_VMCTX, u.t.ptr.into(), false)?;
+    let fty = u.t.func(u.cx, &ty);
+    let call = indirect(
+        t,
+        fty,
+        code.into_pointer_value(),
+        callee_vmctx.into_pointer_value(),
+        &args,
+    )?;
+    no_tail(call);
+    push_results(t, call, ty.results().len())
+}
+
 fn frozen_table_call<'ctx>(
     t: &mut FuncTranslator<'_, 'ctx>,
     table: u32,

@@ -5,137 +5,145 @@ use crate::translate::{Frame, FrameKind, FuncTranslator};
 use inkwell::values::BasicValueEnum;
 use inkwell::IntPredicate;
 use kiln_abi::TrapCode;
-use wasmparser::Operator;
+use wasmparser::{BlockType, BrTable};
 
-pub fn lower(t: &mut FuncTranslator, op: &Operator) -> Result<bool> {
-    match op {
-        Operator::Nop => {}
-        Operator::Unreachable => {
-            let bb = t.env.trap_block(t.u, t.b, TrapCode::Unreachable)?;
-            t.b.build_unconditional_branch(bb)?;
-            t.mark_unreachable();
-        }
-        Operator::Block { blockty } => {
-            let (params, results) = t.block_signature(*blockty);
-            let merge = t.u.cx.append_basic_block(t.env.func, "block_end");
-            let merge_phis = t.make_phis(merge, &results)?;
-            let height = t.stack.len() - params.len();
-            t.frames.push(Frame {
-                kind: FrameKind::Block,
-                results,
-                height,
-                merge,
-                merge_phis,
-                merge_preds: 0,
-            });
-        }
-        Operator::Loop { blockty } => {
-            let (params, results) = t.block_signature(*blockty);
-            let header = t.u.cx.append_basic_block(t.env.func, "loop");
-            let header_phis = t.make_phis(header, &params)?;
-            let merge = t.u.cx.append_basic_block(t.env.func, "loop_end");
-            let merge_phis = t.make_phis(merge, &results)?;
-            let height = t.stack.len() - params.len();
-            let here = t.b.get_insert_block().unwrap();
-            let args = t.pop_n(params.len());
-            for (phi, v) in header_phis.iter().zip(&args) {
-                phi.add_incoming(&[(v, here)]);
-            }
-            let entry_branch = t.b.build_unconditional_branch(header)?;
-            t.streams.enter_loop(entry_branch);
-            t.b.position_at_end(header);
-            for phi in &header_phis {
-                t.push(phi.as_basic_value());
-            }
-            t.env.interruption_checks(t.u, t.b)?;
-            let kind = FrameKind::Loop {
-                header,
-                header_phis,
-            };
-            t.frames.push(Frame {
-                kind,
-                results,
-                height,
-                merge,
-                merge_phis,
-                merge_preds: 0,
-            });
-        }
-        Operator::If { blockty } => {
-            let cond = t.pop_int();
-            let (params, results) = t.block_signature(*blockty);
-            let then_bb = t.u.cx.append_basic_block(t.env.func, "then");
-            let else_block = t.u.cx.append_basic_block(t.env.func, "else");
-            let merge = t.u.cx.append_basic_block(t.env.func, "if_end");
-            let merge_phis = t.make_phis(merge, &results)?;
-            let cond =
-                t.b.build_int_compare(IntPredicate::NE, cond, cond.get_type().const_zero(), "")?;
-            t.b.build_conditional_branch(cond, then_bb, else_block)?;
-            t.b.position_at_end(then_bb);
-            let height = t.stack.len() - params.len();
-            let else_params = t.stack[height..].to_vec();
-            let kind = FrameKind::If {
-                else_block,
-                else_params,
-                else_seen: false,
-            };
-            t.frames.push(Frame {
-                kind,
-                results,
-                height,
-                merge,
-                merge_phis,
-                merge_preds: 0,
-            });
-        }
-        Operator::Else => lower_else(t)?,
-        Operator::End => lower_end(t)?,
-        Operator::Br { relative_depth } => {
-            t.branch_to(*relative_depth)?;
-            t.mark_unreachable();
-        }
-        Operator::BrIf { relative_depth } => {
-            let cond = t.pop_int();
-            let cond =
-                t.b.build_int_compare(IntPredicate::NE, cond, cond.get_type().const_zero(), "")?;
-            let here = t.b.get_insert_block().unwrap();
-            t.add_branch_incoming(*relative_depth, here)?;
-            let idx = t.frames.len() - 1 - *relative_depth as usize;
-            let target = match &t.frames[idx].kind {
-                FrameKind::Loop { header, .. } => *header,
-                _ => t.frames[idx].merge,
-            };
-            let cont = t.u.cx.append_basic_block(t.env.func, "br_if_else");
-            t.b.build_conditional_branch(cond, target, cont)?;
-            t.b.position_at_end(cont);
-        }
-        Operator::BrTable { targets } => lower_br_table(t, targets)?,
-        Operator::Return => {
-            let depth = t.frames.len() as u32 - 1;
-            t.branch_to(depth)?;
-            t.mark_unreachable();
-        }
-        Operator::Drop => {
-            let v = t.pop();
-            keep_dropped_load(v);
-        }
-        Operator::Select | Operator::TypedSelect { .. } => {
-            let cond = t.pop_int();
-            let b = t.pop();
-            let a = t.pop();
-            let cond =
-                t.b.build_int_compare(IntPredicate::NE, cond, cond.get_type().const_zero(), "")?;
-            let v = t.b.build_select(cond, a, b, "")?;
-            t.push(v);
-        }
-        _ => return Ok(false),
+pub fn unreachable(t: &mut FuncTranslator) -> Result<()> {
+    let bb = t.env.trap_block(t.u, t.b, TrapCode::Unreachable)?;
+    t.b.build_unconditional_branch(bb)?;
+    t.mark_unreachable();
+    Ok(())
+}
+
+pub fn block(t: &mut FuncTranslator, blockty: BlockType) -> Result<()> {
+    let (params, results) = t.block_signature(blockty);
+    let merge = t.u.cx.append_basic_block(t.env.func, "block_end");
+    let merge_phis = t.make_phis(merge, &results)?;
+    let height = t.stack.len() - params.len();
+    t.frames.push(Frame {
+        kind: FrameKind::Block,
+        results,
+        height,
+        merge,
+        merge_phis,
+        merge_preds: 0,
+    });
+    Ok(())
+}
+
+pub fn loop_(t: &mut FuncTranslator, blockty: BlockType) -> Result<()> {
+    let (params, results) = t.block_signature(blockty);
+    let header = t.u.cx.append_basic_block(t.env.func, "loop");
+    let header_phis = t.make_phis(header, &params)?;
+    let merge = t.u.cx.append_basic_block(t.env.func, "loop_end");
+    let merge_phis = t.make_phis(merge, &results)?;
+    let height = t.stack.len() - params.len();
+    let here = t.b.get_insert_block().unwrap();
+    let args = t.pop_n(params.len());
+    for (phi, v) in header_phis.iter().zip(&args) {
+        phi.add_incoming(&[(v, here)]);
     }
-    Ok(true)
+    let entry_branch = t.b.build_unconditional_branch(header)?;
+    t.streams.enter_loop(entry_branch);
+    t.b.position_at_end(header);
+    for phi in &header_phis {
+        t.push(phi.as_basic_value());
+    }
+    t.env.interruption_checks(t.u, t.b)?;
+    let kind = FrameKind::Loop {
+        header,
+        header_phis,
+    };
+    t.frames.push(Frame {
+        kind,
+        results,
+        height,
+        merge,
+        merge_phis,
+        merge_preds: 0,
+    });
+    Ok(())
+}
+
+pub fn if_(t: &mut FuncTranslator, blockty: BlockType) -> Result<()> {
+    let cond = t.pop_int();
+    let (params, results) = t.block_signature(blockty);
+    let then_bb = t.u.cx.append_basic_block(t.env.func, "then");
+    let else_block = t.u.cx.append_basic_block(t.env.func, "else");
+    let merge = t.u.cx.append_basic_block(t.env.func, "if_end");
+    let merge_phis = t.make_phis(merge, &results)?;
+    let cond =
+        t.b.build_int_compare(IntPredicate::NE, cond, cond.get_type().const_zero(), "")?;
+    t.b.build_conditional_branch(cond, then_bb, else_block)?;
+    t.b.position_at_end(then_bb);
+    let height = t.stack.len() - params.len();
+    let else_params = t.stack[height..].to_vec();
+    let kind = FrameKind::If {
+        else_block,
+        else_params,
+        else_seen: false,
+    };
+    t.frames.push(Frame {
+        kind,
+        results,
+        height,
+        merge,
+        merge_phis,
+        merge_preds: 0,
+    });
+    Ok(())
+}
+
+pub fn br(t: &mut FuncTranslator, relative_depth: u32) -> Result<()> {
+    t.branch_to(relative_depth)?;
+    t.mark_unreachable();
+    Ok(())
+}
+
+pub fn br_if(t: &mut FuncTranslator, relative_depth: u32) -> Result<()> {
+    let cond = t.pop_int();
+    let cond =
+        t.b.build_int_compare(IntPredicate::NE, cond, cond.get_type().const_zero(), "")?;
+    let here = t.b.get_insert_block().unwrap();
+    t.add_branch_incoming(relative_depth, here)?;
+    let idx = t.frames.len() - 1 - relative_depth as usize;
+    let target = match &t.frames[idx].kind {
+        FrameKind::Loop { header, .. } => *header,
+        _ => t.frames[idx].merge,
+    };
+    let cont = t.u.cx.append_basic_block(t.env.func, "br_if_else");
+    t.b.build_conditional_branch(cond, target, cont)?;
+    t.b.position_at_end(cont);
+    Ok(())
+}
+
+pub fn return_(t: &mut FuncTranslator) -> Result<()> {
+    let depth = t.frames.len() as u32 - 1;
+    t.branch_to(depth)?;
+    t.mark_unreachable();
+    Ok(())
+}
+
+pub fn drop(t: &mut FuncTranslator) -> Result<()> {
+    let v = t.pop();
+    keep_dropped_load(v);
+    Ok(())
+}
+
+/// `select`, typed or not.
+pub fn select(t: &mut FuncTranslator) -> Result<()> {
+    let cond = t.pop_int();
+    let b = t.pop();
+    let a = t.pop();
+    let cond =
+        t.b.build_int_compare(IntPredicate::NE, cond, cond.get_type().const_zero(), "")?;
+    let v = t.b.build_select(cond, a, b, "")?;
+    t.push(v);
+    Ok(())
 }
 
 /// A `br_table` jumps through one small block per distinct target, so each
 /// target's phis see exactly one incoming edge per predecessor.
-fn lower_br_table(t: &mut FuncTranslator, targets: &wasmparser::BrTable) -> Result<()> {
+pub fn br_table(t: &mut FuncTranslator, targets: &BrTable) -> Result<()> {
     let index = t.pop_int();
     let depths: Vec<u32> = targets.targets().collect::<Result<_, _>>()?;
     let default = targets.default();
@@ -162,7 +170,7 @@ fn lower_br_table(t: &mut FuncTranslator, targets: &wasmparser::BrTable) -> Resu
     Ok(())
 }
 
-pub fn lower_else(t: &mut FuncTranslator) -> Result<()> {
+pub fn else_(t: &mut FuncTranslator) -> Result<()> {
     let was_reachable = t.reachable;
     if was_reachable {
         let here = t.b.get_insert_block().unwrap();
@@ -189,7 +197,7 @@ pub fn lower_else(t: &mut FuncTranslator) -> Result<()> {
     Ok(())
 }
 
-pub fn lower_end(t: &mut FuncTranslator) -> Result<()> {
+pub fn end(t: &mut FuncTranslator) -> Result<()> {
     if t.reachable {
         let here = t.b.get_insert_block().unwrap();
         let frame = t.frames.last_mut().unwrap();

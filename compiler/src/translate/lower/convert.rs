@@ -5,64 +5,49 @@
 use crate::error::Result;
 use crate::translate::lower::numeric::call1;
 use crate::translate::FuncTranslator;
-use inkwell::types::{BasicTypeEnum, FloatType, IntType};
+use inkwell::types::FloatType;
 use inkwell::FloatPredicate;
 use kiln_abi::TrapCode;
-use wasmparser::Operator as O;
+use wasmparser::ValType;
 
-pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
-    let ty = t.u.t;
-    match op {
-        O::I32WrapI64 => {
-            let a = t.pop_int();
-            let v = t.b.build_int_truncate(a, ty.i32, "")?;
-            t.push(v);
-        }
-        O::I64ExtendI32S | O::I64ExtendI32U => {
-            let a = t.pop_int();
-            let v = if matches!(op, O::I64ExtendI32S) {
-                t.b.build_int_s_extend(a, ty.i64, "")?
-            } else {
-                t.b.build_int_z_extend(a, ty.i64, "")?
-            };
-            t.push(v);
-        }
-        O::I32TruncF32S | O::I32TruncF64S => trunc(t, ty.i32, true)?,
-        O::I32TruncF32U | O::I32TruncF64U => trunc(t, ty.i32, false)?,
-        O::I64TruncF32S | O::I64TruncF64S => trunc(t, ty.i64, true)?,
-        O::I64TruncF32U | O::I64TruncF64U => trunc(t, ty.i64, false)?,
-        O::I32TruncSatF32S | O::I32TruncSatF64S => trunc_sat(t, ty.i32, true)?,
-        O::I32TruncSatF32U | O::I32TruncSatF64U => trunc_sat(t, ty.i32, false)?,
-        O::I64TruncSatF32S | O::I64TruncSatF64S => trunc_sat(t, ty.i64, true)?,
-        O::I64TruncSatF32U | O::I64TruncSatF64U => trunc_sat(t, ty.i64, false)?,
-        O::F32ConvertI32S | O::F32ConvertI64S => int_to_float(t, ty.f32, true)?,
-        O::F32ConvertI32U | O::F32ConvertI64U => int_to_float(t, ty.f32, false)?,
-        O::F64ConvertI32S | O::F64ConvertI64S => int_to_float(t, ty.f64, true)?,
-        O::F64ConvertI32U | O::F64ConvertI64U => int_to_float(t, ty.f64, false)?,
-        O::F32DemoteF64 => {
-            let a = t.pop_float();
-            let v = t.b.build_float_trunc(a, ty.f32, "")?;
-            // LLVM folds demote(promote(x)) to x, keeping a signalling NaN.
-            let v = crate::translate::lower::numeric::canonicalize(t, v)?;
-            t.push(v);
-        }
-        O::F64PromoteF32 => {
-            let a = t.pop_float();
-            let v = t.b.build_float_ext(a, ty.f64, "")?;
-            t.push(v);
-        }
-        O::I32ReinterpretF32 => reinterpret(t, ty.i32.into())?,
-        O::I64ReinterpretF64 => reinterpret(t, ty.i64.into())?,
-        O::F32ReinterpretI32 => reinterpret(t, ty.f32.into())?,
-        O::F64ReinterpretI64 => reinterpret(t, ty.f64.into())?,
-        _ => return Ok(false),
-    }
-    Ok(true)
+pub fn wrap(t: &mut FuncTranslator) -> Result<()> {
+    let a = t.pop_int();
+    let v = t.b.build_int_truncate(a, t.u.t.i32, "")?;
+    t.push(v);
+    Ok(())
+}
+
+pub fn extend_i32(t: &mut FuncTranslator, signed: bool) -> Result<()> {
+    let a = t.pop_int();
+    let v = if signed {
+        t.b.build_int_s_extend(a, t.u.t.i64, "")?
+    } else {
+        t.b.build_int_z_extend(a, t.u.t.i64, "")?
+    };
+    t.push(v);
+    Ok(())
+}
+
+pub fn demote(t: &mut FuncTranslator) -> Result<()> {
+    let a = t.pop_float();
+    let v = t.b.build_float_trunc(a, t.u.t.f32, "")?;
+    // LLVM folds demote(promote(x)) to x, keeping a signalling NaN.
+    let v = crate::translate::lower::numeric::canonicalize(t, v)?;
+    t.push(v);
+    Ok(())
+}
+
+pub fn promote(t: &mut FuncTranslator) -> Result<()> {
+    let a = t.pop_float();
+    let v = t.b.build_float_ext(a, t.u.t.f64, "")?;
+    t.push(v);
+    Ok(())
 }
 
 /// Valid iff `trunc(x)` lies in `[-2^(N-1), 2^(N-1))` (signed) or
 /// `(-1, 2^N)` (unsigned); the bounds are powers of two, exact in f32 and f64.
-fn trunc<'ctx>(t: &mut FuncTranslator<'_, 'ctx>, to: IntType<'ctx>, signed: bool) -> Result<()> {
+pub fn trunc(t: &mut FuncTranslator, to: ValType, signed: bool) -> Result<()> {
+    let to = t.u.t.val(to).into_int_type();
     let x = t.pop_float();
     let fty: FloatType = x.get_type();
     let b = t.b;
@@ -94,11 +79,8 @@ fn trunc<'ctx>(t: &mut FuncTranslator<'_, 'ctx>, to: IntType<'ctx>, signed: bool
     Ok(())
 }
 
-fn trunc_sat<'ctx>(
-    t: &mut FuncTranslator<'_, 'ctx>,
-    to: IntType<'ctx>,
-    signed: bool,
-) -> Result<()> {
+pub fn trunc_sat(t: &mut FuncTranslator, to: ValType, signed: bool) -> Result<()> {
+    let to = t.u.t.val(to).into_int_type();
     let x = t.pop_float();
     let name = if signed {
         "llvm.fptosi.sat"
@@ -111,11 +93,8 @@ fn trunc_sat<'ctx>(
     Ok(())
 }
 
-fn int_to_float<'ctx>(
-    t: &mut FuncTranslator<'_, 'ctx>,
-    to: FloatType<'ctx>,
-    signed: bool,
-) -> Result<()> {
+pub fn int_to_float(t: &mut FuncTranslator, to: ValType, signed: bool) -> Result<()> {
+    let to = t.u.t.val(to).into_float_type();
     let a = t.pop_int();
     let v = if signed {
         t.b.build_signed_int_to_float(a, to, "")?
@@ -126,7 +105,8 @@ fn int_to_float<'ctx>(
     Ok(())
 }
 
-fn reinterpret<'ctx>(t: &mut FuncTranslator<'_, 'ctx>, to: BasicTypeEnum<'ctx>) -> Result<()> {
+pub fn reinterpret(t: &mut FuncTranslator, to: ValType) -> Result<()> {
+    let to = t.u.t.val(to);
     let a = t.pop();
     let v = t.b.build_bit_cast(a, to, "")?;
     t.push(v);

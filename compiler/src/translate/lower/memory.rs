@@ -11,124 +11,146 @@ use inkwell::types::{BasicTypeEnum, IntType};
 use inkwell::values::{BasicValue, IntValue, PointerValue};
 use inkwell::IntPredicate;
 use kiln_abi::{Builtin, TrapCode};
-use wasmparser::{MemArg, Operator as O};
+use wasmparser::{MemArg, ValType};
 
-/// How a load widens a narrow value.
+/// How a narrow load widens its value.
 #[derive(Clone, Copy)]
-enum Widen {
-    None,
+pub enum Extend {
     Signed,
     Unsigned,
 }
 
-pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
+/// A load of a whole `ty`.
+pub fn load(t: &mut FuncTranslator, memarg: MemArg, ty: ValType) -> Result<()> {
+    let llty = t.u.t.val(ty);
+    load_as(t, &memarg, llty, None)
+}
+
+/// A load of the low `bits` of a `ty`, extended to `ty`.
+pub fn load_narrow(
+    t: &mut FuncTranslator,
+    memarg: MemArg,
+    ty: ValType,
+    bits: u32,
+    extend: Extend,
+) -> Result<()> {
+    let (wide, narrow) = (t.u.t.val(ty).into_int_type(), int_type(t, bits));
+    load_as(t, &memarg, narrow.into(), Some((wide, extend)))
+}
+
+/// A store of the whole value.
+pub fn store(t: &mut FuncTranslator, memarg: MemArg) -> Result<()> {
+    store_as(t, &memarg, None)
+}
+
+/// A store of the low `bits` of an integer.
+pub fn store_narrow(t: &mut FuncTranslator, memarg: MemArg, bits: u32) -> Result<()> {
+    let narrow = int_type(t, bits);
+    store_as(t, &memarg, Some(narrow))
+}
+
+fn int_type<'ctx>(t: &FuncTranslator<'_, 'ctx>, bits: u32) -> IntType<'ctx> {
+    t.u.cx
+        .custom_width_int_type(std::num::NonZeroU32::new(bits).expect("8, 16 or 32"))
+        .expect("a valid width")
+}
+
+pub fn size(t: &mut FuncTranslator, mem: u32) -> Result<()> {
+    let len = t.env.memory_length(t.u, t.b, mem)?;
+    let pages =
+        t.b.build_right_shift(len, t.u.t.i64.const_int(16, false), false, "")?;
+    let v = t.b.build_int_truncate(pages, t.u.t.i32, "")?;
+    t.push(v);
+    Ok(())
+}
+
+pub fn grow(t: &mut FuncTranslator, mem: u32) -> Result<()> {
+    let (i32t, i64t) = (t.u.t.i32, t.u.t.i64);
+    let delta = t.pop_int();
+    let delta = t.b.build_int_z_extend(delta, i64t, "")?;
+    let mem_idx = i32t.const_int(mem as u64, false);
+    let old = t.env.call_builtin(
+        t.u,
+        t.b,
+        Builtin::MemoryGrow,
+        &[mem_idx.into(), delta.into()],
+        Some(i64t.into()),
+    )?;
+    let v =
+        t.b.build_int_truncate(old.unwrap().into_int_value(), i32t, "")?;
+    t.push(v);
+    Ok(())
+}
+
+pub fn fill(t: &mut FuncTranslator, mem: u32) -> Result<()> {
     let ty = t.u.t;
-    let (i8t, i16t, i32t, i64t) = (ty.i8, t.u.cx.i16_type(), ty.i32, ty.i64);
-    match op {
-        O::I32Load { memarg } => load(t, memarg, i32t.into(), None, Widen::None)?,
-        O::I64Load { memarg } => load(t, memarg, i64t.into(), None, Widen::None)?,
-        O::F32Load { memarg } => load(t, memarg, ty.f32.into(), None, Widen::None)?,
-        O::F64Load { memarg } => load(t, memarg, ty.f64.into(), None, Widen::None)?,
-        O::I32Load8S { memarg } => load(t, memarg, i8t.into(), Some(i32t), Widen::Signed)?,
-        O::I32Load8U { memarg } => load(t, memarg, i8t.into(), Some(i32t), Widen::Unsigned)?,
-        O::I32Load16S { memarg } => load(t, memarg, i16t.into(), Some(i32t), Widen::Signed)?,
-        O::I32Load16U { memarg } => load(t, memarg, i16t.into(), Some(i32t), Widen::Unsigned)?,
-        O::I64Load8S { memarg } => load(t, memarg, i8t.into(), Some(i64t), Widen::Signed)?,
-        O::I64Load8U { memarg } => load(t, memarg, i8t.into(), Some(i64t), Widen::Unsigned)?,
-        O::I64Load16S { memarg } => load(t, memarg, i16t.into(), Some(i64t), Widen::Signed)?,
-        O::I64Load16U { memarg } => load(t, memarg, i16t.into(), Some(i64t), Widen::Unsigned)?,
-        O::I64Load32S { memarg } => load(t, memarg, i32t.into(), Some(i64t), Widen::Signed)?,
-        O::I64Load32U { memarg } => load(t, memarg, i32t.into(), Some(i64t), Widen::Unsigned)?,
-        O::I32Store { memarg }
-        | O::I64Store { memarg }
-        | O::F32Store { memarg }
-        | O::F64Store { memarg } => store(t, memarg, None)?,
-        O::I32Store8 { memarg } | O::I64Store8 { memarg } => store(t, memarg, Some(i8t))?,
-        O::I32Store16 { memarg } | O::I64Store16 { memarg } => store(t, memarg, Some(i16t))?,
-        O::I64Store32 { memarg } => store(t, memarg, Some(i32t))?,
-        O::MemorySize { mem } => {
-            let len = t.env.memory_length(t.u, t.b, *mem)?;
-            let pages =
-                t.b.build_right_shift(len, i64t.const_int(16, false), false, "")?;
-            let v = t.b.build_int_truncate(pages, i32t, "")?;
-            t.push(v);
-        }
-        O::MemoryGrow { mem } => {
-            let delta = t.pop_int();
-            let delta = t.b.build_int_z_extend(delta, i64t, "")?;
-            let mem_idx = i32t.const_int(*mem as u64, false);
-            let old = t.env.call_builtin(
-                t.u,
-                t.b,
-                Builtin::MemoryGrow,
-                &[mem_idx.into(), delta.into()],
-                Some(i64t.into()),
-            )?;
-            let v =
-                t.b.build_int_truncate(old.unwrap().into_int_value(), i32t, "")?;
-            t.push(v);
-        }
-        O::MemoryFill { mem } => {
-            let len = t.pop_int();
-            let val = t.pop_int();
-            let dst = t.pop_int();
-            let dst = checked_range(t, *mem, dst, len)?;
-            let byte = t.b.build_int_truncate(val, i8t, "")?;
-            let len = t.b.build_int_z_extend(len, i64t, "")?;
-            let f = t.u.intrinsic("llvm.memset", &[ty.ptr.into(), i64t.into()]);
-            let volatile = ty.i1.const_int(keeps_trap_order(t) as u64, false);
-            let args = [dst.into(), byte.into(), len.into(), volatile.into()];
-            let call = t.b.build_call(f, &args, "")?;
-            t.u.tag_access(
-                call.try_as_basic_value().unwrap_instruction(),
-                Region::LinearMemory,
-            );
-        }
-        O::MemoryCopy { dst_mem, src_mem } => {
-            let len = t.pop_int();
-            let src = t.pop_int();
-            let dst = t.pop_int();
-            let src = checked_range(t, *src_mem, src, len)?;
-            let dst = checked_range(t, *dst_mem, dst, len)?;
-            let len = t.b.build_int_z_extend(len, i64t, "")?;
-            let f =
-                t.u.intrinsic("llvm.memmove", &[ty.ptr.into(), ty.ptr.into(), i64t.into()]);
-            let volatile = ty.i1.const_int(keeps_trap_order(t) as u64, false);
-            let args = [dst.into(), src.into(), len.into(), volatile.into()];
-            let call = t.b.build_call(f, &args, "")?;
-            t.u.tag_access(
-                call.try_as_basic_value().unwrap_instruction(),
-                Region::LinearMemory,
-            );
-        }
-        O::MemoryInit { data_index, mem } => {
-            let len = t.pop_int();
-            let src = t.pop_int();
-            let dst = t.pop_int();
-            let dst = t.b.build_int_z_extend(dst, i64t, "")?;
-            let args = [
-                i32t.const_int(*mem as u64, false).into(),
-                i32t.const_int(*data_index as u64, false).into(),
-                dst.into(),
-                src.into(),
-                len.into(),
-            ];
-            t.env.call_trapping_builtin(
-                t.u,
-                t.b,
-                Builtin::MemoryInit,
-                TrapCode::MemoryOutOfBounds,
-                &args,
-            )?;
-        }
-        O::DataDrop { data_index } => {
-            let seg = i32t.const_int(*data_index as u64, false);
-            t.env
-                .call_builtin(t.u, t.b, Builtin::DataDrop, &[seg.into()], None)?;
-        }
-        _ => return Ok(false),
-    }
-    Ok(true)
+    let len = t.pop_int();
+    let val = t.pop_int();
+    let dst = t.pop_int();
+    let dst = checked_range(t, mem, dst, len)?;
+    let byte = t.b.build_int_truncate(val, ty.i8, "")?;
+    let len = t.b.build_int_z_extend(len, ty.i64, "")?;
+    let f =
+        t.u.intrinsic("llvm.memset", &[ty.ptr.into(), ty.i64.into()]);
+    let volatile = ty.i1.const_int(keeps_trap_order(t) as u64, false);
+    let args = [dst.into(), byte.into(), len.into(), volatile.into()];
+    let call = t.b.build_call(f, &args, "")?;
+    t.u.tag_access(
+        call.try_as_basic_value().unwrap_instruction(),
+        Region::LinearMemory,
+    );
+    Ok(())
+}
+
+pub fn copy(t: &mut FuncTranslator, dst_mem: u32, src_mem: u32) -> Result<()> {
+    let ty = t.u.t;
+    let len = t.pop_int();
+    let src = t.pop_int();
+    let dst = t.pop_int();
+    let src = checked_range(t, src_mem, src, len)?;
+    let dst = checked_range(t, dst_mem, dst, len)?;
+    let len = t.b.build_int_z_extend(len, ty.i64, "")?;
+    let f = t.u.intrinsic(
+        "llvm.memmove",
+        &[ty.ptr.into(), ty.ptr.into(), ty.i64.into()],
+    );
+    let volatile = ty.i1.const_int(keeps_trap_order(t) as u64, false);
+    let args = [dst.into(), src.into(), len.into(), volatile.into()];
+    let call = t.b.build_call(f, &args, "")?;
+    t.u.tag_access(
+        call.try_as_basic_value().unwrap_instruction(),
+        Region::LinearMemory,
+    );
+    Ok(())
+}
+
+pub fn init(t: &mut FuncTranslator, data_index: u32, mem: u32) -> Result<()> {
+    let (i32t, i64t) = (t.u.t.i32, t.u.t.i64);
+    let len = t.pop_int();
+    let src = t.pop_int();
+    let dst = t.pop_int();
+    let dst = t.b.build_int_z_extend(dst, i64t, "")?;
+    let args = [
+        i32t.const_int(mem as u64, false).into(),
+        i32t.const_int(data_index as u64, false).into(),
+        dst.into(),
+        src.into(),
+        len.into(),
+    ];
+    t.env.call_trapping_builtin(
+        t.u,
+        t.b,
+        Builtin::MemoryInit,
+        TrapCode::MemoryOutOfBounds,
+        &args,
+    )
+}
+
+pub fn data_drop(t: &mut FuncTranslator, data_index: u32) -> Result<()> {
+    let seg = t.u.t.i32.const_int(data_index as u64, false);
+    t.env
+        .call_builtin(t.u, t.b, Builtin::DataDrop, &[seg.into()], None)?;
+    Ok(())
 }
 
 /// `base + zext(addr) + offset`, checked against the length when bounds are
@@ -230,12 +252,11 @@ fn checked_range<'ctx>(
     Ok(unsafe { t.b.build_gep(t.u.t.i8, base, &[start], "")? })
 }
 
-fn load<'ctx>(
+fn load_as<'ctx>(
     t: &mut FuncTranslator<'_, 'ctx>,
     memarg: &MemArg,
     mem_ty: BasicTypeEnum<'ctx>,
-    widen_to: Option<IntType<'ctx>>,
-    widen: Widen,
+    widen: Option<(IntType<'ctx>, Extend)>,
 ) -> Result<()> {
     let addr = t.pop_int();
     let bytes = byte_size(mem_ty);
@@ -245,16 +266,16 @@ fn load<'ctx>(
     order_if_it_may_fault(v.as_instruction_value().unwrap(), &access);
     t.u.tag_access(v.as_instruction_value().unwrap(), Region::LinearMemory);
     note_access(t, memarg, addr);
-    let v = match (widen_to, widen) {
-        (Some(to), Widen::Signed) => t.b.build_int_s_extend(v.into_int_value(), to, "")?.into(),
-        (Some(to), Widen::Unsigned) => t.b.build_int_z_extend(v.into_int_value(), to, "")?.into(),
-        _ => v,
+    let v = match widen {
+        Some((to, Extend::Signed)) => t.b.build_int_s_extend(v.into_int_value(), to, "")?.into(),
+        Some((to, Extend::Unsigned)) => t.b.build_int_z_extend(v.into_int_value(), to, "")?.into(),
+        None => v,
     };
     t.push(v);
     Ok(())
 }
 
-fn store<'ctx>(
+fn store_as<'ctx>(
     t: &mut FuncTranslator<'_, 'ctx>,
     memarg: &MemArg,
     narrow: Option<IntType<'ctx>>,

@@ -7,10 +7,10 @@ use crate::translate::FuncTranslator;
 use inkwell::values::{BasicValueEnum, FloatValue, IntValue};
 use inkwell::IntPredicate;
 use kiln_abi::TrapCode;
-use wasmparser::Operator as O;
+use wasmparser::{Ieee32, Ieee64};
 
 #[derive(Clone, Copy)]
-enum IntBin {
+pub enum IntBin {
     Add,
     Sub,
     Mul,
@@ -29,7 +29,7 @@ enum IntBin {
 }
 
 #[derive(Clone, Copy)]
-enum FloatBin {
+pub enum FloatBin {
     Add,
     Sub,
     Mul,
@@ -39,64 +39,48 @@ enum FloatBin {
     Copysign,
 }
 
-pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
-    let ty = &t.u.t;
-    match op {
-        O::I32Const { value } => t.push(ty.i32.const_int(*value as u32 as u64, false)),
-        O::I64Const { value } => t.push(ty.i64.const_int(*value as u64, false)),
-        O::F32Const { value } => {
-            // Through the bits, so NaN payloads survive.
-            let bits = ty.i32.const_int(value.bits() as u64, false);
-            let v = t.b.build_bit_cast(bits, ty.f32, "")?;
-            t.push(v);
-        }
-        O::F64Const { value } => {
-            let bits = ty.i64.const_int(value.bits(), false);
-            let v = t.b.build_bit_cast(bits, ty.f64, "")?;
-            t.push(v);
-        }
-        O::I32Add | O::I64Add => int_bin(t, IntBin::Add)?,
-        O::I32Sub | O::I64Sub => int_bin(t, IntBin::Sub)?,
-        O::I32Mul | O::I64Mul => int_bin(t, IntBin::Mul)?,
-        O::I32And | O::I64And => int_bin(t, IntBin::And)?,
-        O::I32Or | O::I64Or => int_bin(t, IntBin::Or)?,
-        O::I32Xor | O::I64Xor => int_bin(t, IntBin::Xor)?,
-        O::I32Shl | O::I64Shl => int_bin(t, IntBin::Shl)?,
-        O::I32ShrS | O::I64ShrS => int_bin(t, IntBin::ShrS)?,
-        O::I32ShrU | O::I64ShrU => int_bin(t, IntBin::ShrU)?,
-        O::I32Rotl | O::I64Rotl => int_bin(t, IntBin::Rotl)?,
-        O::I32Rotr | O::I64Rotr => int_bin(t, IntBin::Rotr)?,
-        O::I32DivS | O::I64DivS => int_bin(t, IntBin::DivS)?,
-        O::I32DivU | O::I64DivU => int_bin(t, IntBin::DivU)?,
-        O::I32RemS | O::I64RemS => int_bin(t, IntBin::RemS)?,
-        O::I32RemU | O::I64RemU => int_bin(t, IntBin::RemU)?,
-        O::I32Clz | O::I64Clz => int_count(t, "llvm.ctlz")?,
-        O::I32Ctz | O::I64Ctz => int_count(t, "llvm.cttz")?,
-        O::I32Popcnt | O::I64Popcnt => int_count(t, "llvm.ctpop")?,
-        O::I32Extend8S | O::I64Extend8S => sign_extend_low(t, 8)?,
-        O::I32Extend16S | O::I64Extend16S => sign_extend_low(t, 16)?,
-        O::I64Extend32S => sign_extend_low(t, 32)?,
-        O::F32Add | O::F64Add => float_bin(t, FloatBin::Add)?,
-        O::F32Sub | O::F64Sub => float_bin(t, FloatBin::Sub)?,
-        O::F32Mul | O::F64Mul => float_bin(t, FloatBin::Mul)?,
-        O::F32Div | O::F64Div => float_bin(t, FloatBin::Div)?,
-        O::F32Min | O::F64Min => float_bin(t, FloatBin::Min)?,
-        O::F32Max | O::F64Max => float_bin(t, FloatBin::Max)?,
-        O::F32Copysign | O::F64Copysign => float_bin(t, FloatBin::Copysign)?,
-        O::F32Abs | O::F64Abs => float_unary(t, "llvm.fabs")?,
-        O::F32Sqrt | O::F64Sqrt => float_unary(t, "llvm.sqrt")?,
-        O::F32Ceil | O::F64Ceil => float_unary(t, "llvm.ceil")?,
-        O::F32Floor | O::F64Floor => float_unary(t, "llvm.floor")?,
-        O::F32Trunc | O::F64Trunc => float_unary(t, "llvm.trunc")?,
-        O::F32Nearest | O::F64Nearest => float_unary(t, "llvm.roundeven")?,
-        O::F32Neg | O::F64Neg => {
-            let a = t.pop_float();
-            let v = t.b.build_float_neg(a, "")?;
-            t.push(v);
-        }
-        _ => return Ok(false),
-    }
-    Ok(true)
+/// What `clz`, `ctz` and `popcnt` count.
+#[derive(Clone, Copy)]
+pub enum Count {
+    LeadingZeros,
+    TrailingZeros,
+    Ones,
+}
+
+#[derive(Clone, Copy)]
+pub enum FloatUnary {
+    Abs,
+    Neg,
+    Sqrt,
+    Ceil,
+    Floor,
+    Trunc,
+    Nearest,
+}
+
+pub fn i32_const(t: &mut FuncTranslator, value: i32) -> Result<()> {
+    t.push(t.u.t.i32.const_int(value as u32 as u64, false));
+    Ok(())
+}
+
+pub fn i64_const(t: &mut FuncTranslator, value: i64) -> Result<()> {
+    t.push(t.u.t.i64.const_int(value as u64, false));
+    Ok(())
+}
+
+/// Through the bits, so NaN payloads survive.
+pub fn f32_const(t: &mut FuncTranslator, value: Ieee32) -> Result<()> {
+    let bits = t.u.t.i32.const_int(value.bits() as u64, false);
+    let v = t.b.build_bit_cast(bits, t.u.t.f32, "")?;
+    t.push(v);
+    Ok(())
+}
+
+pub fn f64_const(t: &mut FuncTranslator, value: Ieee64) -> Result<()> {
+    let bits = t.u.t.i64.const_int(value.bits(), false);
+    let v = t.b.build_bit_cast(bits, t.u.t.f64, "")?;
+    t.push(v);
+    Ok(())
 }
 
 /// `a + k` where `a` is an address already accessed and `k` a small
@@ -110,7 +94,7 @@ fn in_bounds_plus_small<'ctx>(
     lhs_base.or_else(|| t.facts.add_cannot_wrap(rhs, lhs).map(|k| (rhs, k)))
 }
 
-fn int_bin(t: &mut FuncTranslator, op: IntBin) -> Result<()> {
+pub fn int_binary(t: &mut FuncTranslator, op: IntBin) -> Result<()> {
     let rhs = t.pop_int();
     let lhs = t.pop_int();
     let b = t.b;
@@ -187,10 +171,15 @@ fn trap_if_zero<'ctx>(t: &mut FuncTranslator<'_, 'ctx>, v: IntValue<'ctx>) -> Re
     t.env.trap_if(t.u, t.b, zero, TrapCode::IntegerDivideByZero)
 }
 
-fn int_count(t: &mut FuncTranslator, name: &str) -> Result<()> {
+pub fn int_count(t: &mut FuncTranslator, what: Count) -> Result<()> {
     let a = t.pop_int();
+    let name = match what {
+        Count::LeadingZeros => "llvm.ctlz",
+        Count::TrailingZeros => "llvm.cttz",
+        Count::Ones => "llvm.ctpop",
+    };
     let f = t.u.intrinsic(name, &[a.get_type().into()]);
-    let v = if name == "llvm.ctpop" {
+    let v = if matches!(what, Count::Ones) {
         call1(t, f, &[a.into()])?
     } else {
         // Zero input is defined in wasm (gives the bit width).
@@ -200,7 +189,8 @@ fn int_count(t: &mut FuncTranslator, name: &str) -> Result<()> {
     Ok(())
 }
 
-fn sign_extend_low(t: &mut FuncTranslator, bits: u32) -> Result<()> {
+/// `i32.extend8_s` and the like: the low `bits` bits, sign-extended.
+pub fn sign_extend_low(t: &mut FuncTranslator, bits: u32) -> Result<()> {
     let a = t.pop_int();
     let narrow =
         t.u.cx
@@ -212,7 +202,7 @@ fn sign_extend_low(t: &mut FuncTranslator, bits: u32) -> Result<()> {
     Ok(())
 }
 
-fn float_bin(t: &mut FuncTranslator, op: FloatBin) -> Result<()> {
+pub fn float_binary(t: &mut FuncTranslator, op: FloatBin) -> Result<()> {
     let rhs = t.pop_float();
     let lhs = t.pop_float();
     let b = t.b;
@@ -257,8 +247,21 @@ fn float_bin(t: &mut FuncTranslator, op: FloatBin) -> Result<()> {
     Ok(())
 }
 
-fn float_unary(t: &mut FuncTranslator, name: &str) -> Result<()> {
+pub fn float_unary(t: &mut FuncTranslator, op: FloatUnary) -> Result<()> {
     let a: FloatValue = t.pop_float();
+    let name = match op {
+        FloatUnary::Neg => {
+            let v = t.b.build_float_neg(a, "")?;
+            t.push(v);
+            return Ok(());
+        }
+        FloatUnary::Abs => "llvm.fabs",
+        FloatUnary::Sqrt => "llvm.sqrt",
+        FloatUnary::Ceil => "llvm.ceil",
+        FloatUnary::Floor => "llvm.floor",
+        FloatUnary::Trunc => "llvm.trunc",
+        FloatUnary::Nearest => "llvm.roundeven",
+    };
     let f = t.u.intrinsic(name, &[a.get_type().into()]);
     let v = call1(t, f, &[a.into()])?;
     t.push(v);

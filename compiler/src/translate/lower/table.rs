@@ -9,119 +9,120 @@ use crate::translate::FuncTranslator;
 use inkwell::values::{BasicValueEnum, IntValue, PointerValue};
 use inkwell::IntPredicate;
 use kiln_abi::{Builtin, TrapCode, VMOffsets, VM_FUNCREF_SIZE, VM_TABLE_FUNCREF_SIZE};
-use wasmparser::Operator as O;
 
-pub fn lower(t: &mut FuncTranslator, op: &O) -> Result<bool> {
+fn index<'ctx>(t: &FuncTranslator<'_, 'ctx>, n: u32) -> BasicValueEnum<'ctx> {
+    t.u.t.i32.const_int(n as u64, false).into()
+}
+
+pub fn ref_null(t: &mut FuncTranslator) -> Result<()> {
+    t.push(t.u.t.ptr.const_null());
+    Ok(())
+}
+
+pub fn ref_is_null(t: &mut FuncTranslator) -> Result<()> {
+    let r = t.pop().into_pointer_value();
+    let c = t.b.build_is_null(r, "")?;
+    crate::translate::lower::compare::push_bool(t, c)
+}
+
+pub fn ref_func(t: &mut FuncTranslator, function_index: u32) -> Result<()> {
+    let p = t.env.funcref(t.u, t.b, function_index)?;
+    t.push(p);
+    Ok(())
+}
+
+pub fn get(t: &mut FuncTranslator, table: u32) -> Result<()> {
     let (u, b) = (t.u, t.b);
-    let i32t = u.t.i32;
-    let idx = |n: u32| i32t.const_int(n as u64, false);
-    match op {
-        O::RefNull { .. } => t.push(u.t.ptr.const_null()),
-        O::RefIsNull => {
-            let r = t.pop().into_pointer_value();
-            let c = b.build_is_null(r, "")?;
-            crate::translate::lower::compare::push_bool(t, c)?;
-        }
-        O::RefFunc { function_index } => {
-            let p = t.env.funcref(u, b, *function_index)?;
-            t.push(p);
-        }
-        O::TableGet { table } => {
-            let i = t.pop_int();
-            let slot = element(t, *table, i)?;
-            let value = if holds_funcrefs(t, *table) {
-                crate::translate::env::FuncEnv::field(u, b, slot, VMOffsets::TABLE_FUNCREF_ADDRESS)?
-            } else {
-                slot
-            };
-            let v = t.b.build_load(u.t.ptr, value, "")?;
-            t.push(v);
-        }
-        O::TableSet { table } => {
-            let v = t.pop();
-            let i = t.pop_int();
-            let slot = element(t, *table, i)?;
-            if holds_funcrefs(t, *table) {
-                set_funcref_element(t, slot, v)?;
-            } else {
-                t.b.build_store(slot, v)?;
-            }
-        }
-        O::TableSize { table } => {
-            let (_, len) = t.env.table_bounds(u, b, *table)?;
-            let v = b.build_int_truncate(len, i32t, "")?;
-            t.push(v);
-        }
-        O::TableGrow { table } => {
-            let delta = t.pop_int();
-            let init = t.pop();
-            let args = [idx(*table).into(), init, delta.into()];
-            let r = t
-                .env
-                .call_builtin(u, b, Builtin::TableGrow, &args, Some(i32t.into()))?;
-            t.push(r.unwrap());
-        }
-        O::TableFill { table } => {
-            let len = t.pop_int();
-            let val = t.pop();
-            let dst = t.pop_int();
-            let args = [idx(*table).into(), dst.into(), val, len.into()];
-            t.env.call_trapping_builtin(
-                u,
-                b,
-                Builtin::TableFill,
-                TrapCode::TableOutOfBounds,
-                &args,
-            )?;
-        }
-        O::TableCopy {
-            dst_table,
-            src_table,
-        } => {
-            let len = t.pop_int();
-            let src = t.pop_int();
-            let dst = t.pop_int();
-            let args = [
-                idx(*dst_table).into(),
-                idx(*src_table).into(),
-                dst.into(),
-                src.into(),
-                len.into(),
-            ];
-            t.env.call_trapping_builtin(
-                u,
-                b,
-                Builtin::TableCopy,
-                TrapCode::TableOutOfBounds,
-                &args,
-            )?;
-        }
-        O::TableInit { elem_index, table } => {
-            let len = t.pop_int();
-            let src = t.pop_int();
-            let dst = t.pop_int();
-            let args = [
-                idx(*table).into(),
-                idx(*elem_index).into(),
-                dst.into(),
-                src.into(),
-                len.into(),
-            ];
-            t.env.call_trapping_builtin(
-                u,
-                b,
-                Builtin::TableInit,
-                TrapCode::TableOutOfBounds,
-                &args,
-            )?;
-        }
-        O::ElemDrop { elem_index } => {
-            t.env
-                .call_builtin(u, b, Builtin::ElemDrop, &[idx(*elem_index).into()], None)?;
-        }
-        _ => return Ok(false),
+    let i = t.pop_int();
+    let slot = element(t, table, i)?;
+    let value = if holds_funcrefs(t, table) {
+        crate::translate::env::FuncEnv::field(u, b, slot, VMOffsets::TABLE_FUNCREF_ADDRESS)?
+    } else {
+        slot
+    };
+    let v = t.b.build_load(u.t.ptr, value, "")?;
+    t.push(v);
+    Ok(())
+}
+
+pub fn set(t: &mut FuncTranslator, table: u32) -> Result<()> {
+    let v = t.pop();
+    let i = t.pop_int();
+    let slot = element(t, table, i)?;
+    if holds_funcrefs(t, table) {
+        set_funcref_element(t, slot, v)?;
+    } else {
+        t.b.build_store(slot, v)?;
     }
-    Ok(true)
+    Ok(())
+}
+
+pub fn size(t: &mut FuncTranslator, table: u32) -> Result<()> {
+    let (_, len) = t.env.table_bounds(t.u, t.b, table)?;
+    let v = t.b.build_int_truncate(len, t.u.t.i32, "")?;
+    t.push(v);
+    Ok(())
+}
+
+pub fn grow(t: &mut FuncTranslator, table: u32) -> Result<()> {
+    let delta = t.pop_int();
+    let init = t.pop();
+    let args = [index(t, table), init, delta.into()];
+    let ret = Some(t.u.t.i32.into());
+    let r = t
+        .env
+        .call_builtin(t.u, t.b, Builtin::TableGrow, &args, ret)?;
+    t.push(r.unwrap());
+    Ok(())
+}
+
+pub fn fill(t: &mut FuncTranslator, table: u32) -> Result<()> {
+    let len = t.pop_int();
+    let val = t.pop();
+    let dst = t.pop_int();
+    let args = [index(t, table), dst.into(), val, len.into()];
+    let trap = TrapCode::TableOutOfBounds;
+    t.env
+        .call_trapping_builtin(t.u, t.b, Builtin::TableFill, trap, &args)
+}
+
+pub fn copy(t: &mut FuncTranslator, dst_table: u32, src_table: u32) -> Result<()> {
+    let len = t.pop_int();
+    let src = t.pop_int();
+    let dst = t.pop_int();
+    let args = [
+        index(t, dst_table),
+        index(t, src_table),
+        dst.into(),
+        src.into(),
+        len.into(),
+    ];
+    let trap = TrapCode::TableOutOfBounds;
+    t.env
+        .call_trapping_builtin(t.u, t.b, Builtin::TableCopy, trap, &args)
+}
+
+pub fn init(t: &mut FuncTranslator, elem_index: u32, table: u32) -> Result<()> {
+    let len = t.pop_int();
+    let src = t.pop_int();
+    let dst = t.pop_int();
+    let args = [
+        index(t, table),
+        index(t, elem_index),
+        dst.into(),
+        src.into(),
+        len.into(),
+    ];
+    let trap = TrapCode::TableOutOfBounds;
+    t.env
+        .call_trapping_builtin(t.u, t.b, Builtin::TableInit, trap, &args)
+}
+
+pub fn elem_drop(t: &mut FuncTranslator, elem_index: u32) -> Result<()> {
+    let args = [index(t, elem_index)];
+    t.env
+        .call_builtin(t.u, t.b, Builtin::ElemDrop, &args, None)?;
+    Ok(())
 }
 
 fn holds_funcrefs(t: &FuncTranslator, table: u32) -> bool {
