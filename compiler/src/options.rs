@@ -66,3 +66,13 @@ impl Default for CompileOptions {
         }
     }
 }
+
+impl CompileOptions {
+    /// Threads to compile on: `jobs`, or one per available core.
+    pub(crate) fn threads(&self) -> usize {
+        match self.jobs {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        }
+    }
+}

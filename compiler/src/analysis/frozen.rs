@@ -15,12 +15,11 @@
 //! 37,000-element table called with hundreds of signatures would need
 //! hundreds of megabytes of them.
 
+use crate::analysis::scan::FunctionFacts;
 use crate::error::Result;
 use crate::module::ModuleInfo;
 use std::collections::BTreeSet;
-use wasmparser::{
-    ElementItems, ElementKind, ExternalKind, Operator, Parser, Payload, RefType, TableInit,
-};
+use wasmparser::{ElementItems, ElementKind, ExternalKind, Operator, RefType};
 
 /// Tables larger than this are left alone: every signature called through
 /// a frozen table gets an array of this many pointers.
@@ -41,108 +40,66 @@ pub struct FrozenTables {
 }
 
 /// Which tables are frozen, and what their code calls through them.
-pub fn tables(wasm: &[u8], info: &ModuleInfo) -> Result<FrozenTables> {
-    let mut frozen: Vec<Option<Vec<Option<u32>>>> = vec![None; info.tables.len()];
-    let mut defined = 0;
-    for payload in Parser::new(0).parse_all(wasm) {
-        match payload? {
-            Payload::ImportSection(r) => {
-                for imp in r.into_imports() {
-                    if let wasmparser::TypeRef::Table(_) = imp?.ty {
-                        defined += 1;
-                    }
-                }
+pub fn tables(info: &ModuleInfo, facts: &[FunctionFacts]) -> Result<FrozenTables> {
+    let imported = info.num_imported_tables as usize;
+    let mut frozen: Vec<Option<Vec<Option<u32>>>> = (0..info.tables.len())
+        .map(|i| {
+            let ty = info.tables[i];
+            let candidate = i >= imported
+                && ty.element_type == RefType::FUNCREF
+                && !ty.table64
+                && !ty.shared
+                && ty.initial <= MAX_FROZEN_ELEMENTS
+                && info.table_inits[i].is_none();
+            candidate.then(|| vec![None; ty.initial as usize])
+        })
+        .collect();
+    for e in &info.exports {
+        if e.kind == ExternalKind::Table {
+            thaw(&mut frozen, e.index);
+        }
+    }
+    for e in &info.elements {
+        let ElementKind::Active {
+            table_index,
+            offset_expr,
+        } = &e.kind
+        else {
+            continue;
+        };
+        let table = table_index.unwrap_or(0);
+        let items = element_functions(&e.items)?;
+        let offset = match constant_offset(offset_expr)? {
+            Some(o) => o as usize,
+            None => {
+                thaw(&mut frozen, table);
+                continue;
             }
-            Payload::TableSection(r) => {
-                for (i, t) in r.into_iter().enumerate() {
-                    let t = t?;
-                    let ty = t.ty;
-                    let candidate = ty.element_type == RefType::FUNCREF
-                        && !ty.table64
-                        && !ty.shared
-                        && ty.initial <= MAX_FROZEN_ELEMENTS
-                        && matches!(t.init, TableInit::RefNull);
-                    if candidate {
-                        frozen[defined + i] = Some(vec![None; ty.initial as usize]);
-                    }
-                }
-            }
-            Payload::ExportSection(r) => {
-                for e in r {
-                    let e = e?;
-                    if e.kind == ExternalKind::Table {
-                        thaw(&mut frozen, e.index);
-                    }
-                }
-            }
-            Payload::ElementSection(r) => {
-                for e in r {
-                    let e = e?;
-                    let ElementKind::Active {
-                        table_index,
-                        offset_expr,
-                    } = e.kind
-                    else {
-                        continue;
-                    };
-                    let table = table_index.unwrap_or(0);
-                    let items = element_functions(&e.items)?;
-                    let offset = match constant_offset(&offset_expr)? {
-                        Some(o) => o as usize,
-                        None => {
-                            thaw(&mut frozen, table);
-                            continue;
-                        }
-                    };
-                    let Some(Some(contents)) = frozen.get_mut(table as usize) else {
-                        continue;
-                    };
-                    let fits = items.as_ref().is_some_and(|items| {
-                        offset
-                            .checked_add(items.len())
-                            .is_some_and(|end| end <= contents.len())
-                            && items
-                                .iter()
-                                .flatten()
-                                .all(|&f| f >= info.num_imported_funcs)
-                    });
-                    match (fits, items) {
-                        (true, Some(items)) => {
-                            contents[offset..offset + items.len()].copy_from_slice(&items)
-                        }
-                        _ => thaw(&mut frozen, table),
-                    }
-                }
-            }
-            _ => {}
+        };
+        let Some(Some(contents)) = frozen.get_mut(table as usize) else {
+            continue;
+        };
+        let fits = items.as_ref().is_some_and(|items| {
+            offset
+                .checked_add(items.len())
+                .is_some_and(|end| end <= contents.len())
+                && items
+                    .iter()
+                    .flatten()
+                    .all(|&f| f >= info.num_imported_funcs)
+        });
+        match (fits, items) {
+            (true, Some(items)) => contents[offset..offset + items.len()].copy_from_slice(&items),
+            _ => thaw(&mut frozen, table),
         }
     }
     let mut calls = BTreeSet::new();
-    if frozen.iter().all(Option::is_none) {
-        return Ok(FrozenTables {
-            contents: frozen,
-            calls,
-        });
-    }
-    for body in &info.bodies {
-        let mut reader = body.get_operators_reader()?;
-        while !reader.eof() {
-            match reader.read()? {
-                Operator::TableSet { table }
-                | Operator::TableGrow { table }
-                | Operator::TableFill { table }
-                | Operator::TableInit { table, .. }
-                | Operator::TableCopy {
-                    dst_table: table, ..
-                } => thaw(&mut frozen, table),
-                Operator::CallIndirect {
-                    type_index,
-                    table_index,
-                } => {
-                    calls.insert((table_index, info.canonical_type(type_index)));
-                }
-                _ => {}
-            }
+    for f in facts {
+        for &table in &f.tables_changed {
+            thaw(&mut frozen, table);
+        }
+        for &(table, type_index) in &f.indirect_calls {
+            calls.insert((table, info.canonical_type(type_index)));
         }
     }
     for (table, contents) in frozen.iter_mut().enumerate() {
@@ -222,8 +179,11 @@ mod tests {
                  {extra})"#
         );
         let wasm = wat::parse_str(&wat).unwrap();
-        let info = ModuleInfo::parse(&wasm).unwrap();
-        tables(&wasm, &info).unwrap().contents.swap_remove(0)
+        let a = crate::analysis::analyze(&wasm, &Default::default()).unwrap();
+        tables(&a.info, &a.functions)
+            .unwrap()
+            .contents
+            .swap_remove(0)
     }
 
     #[test]
@@ -259,8 +219,8 @@ mod tests {
               (func (param i32) (result i32)
                 (call_indirect 1 (param i32) (result i32) (local.get 0) (local.get 0))))"#;
         let wasm = wat::parse_str(wat).unwrap();
-        let info = ModuleInfo::parse(&wasm).unwrap();
-        let f = tables(&wasm, &info).unwrap();
+        let a = crate::analysis::analyze(&wasm, &Default::default()).unwrap();
+        let f = tables(&a.info, &a.functions).unwrap();
         assert_eq!(f.contents, vec![None, None]);
         assert!(f.calls.is_empty());
     }

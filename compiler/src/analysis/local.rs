@@ -17,12 +17,13 @@
 //! as a null address.
 
 use crate::analysis::plan::Unit;
+use crate::analysis::scan::FunctionFacts;
 use crate::error::Result;
 use crate::module::ModuleInfo;
-use wasmparser::{ElementItems, ExternalKind, Operator, Parser, Payload};
+use wasmparser::{ElementItems, ExternalKind, Operator};
 
 /// `local[f]` for every function index (imports are never local).
-pub fn functions(wasm: &[u8], info: &ModuleInfo, units: &[Unit]) -> Result<Vec<bool>> {
+pub fn functions(info: &ModuleInfo, facts: &[FunctionFacts], units: &[Unit]) -> Result<Vec<bool>> {
     let imported = info.num_imported_funcs as usize;
     let mut unit_of = vec![usize::MAX; info.funcs.len()];
     for (n, unit) in units.iter().enumerate() {
@@ -36,63 +37,45 @@ pub fn functions(wasm: &[u8], info: &ModuleInfo, units: &[Unit]) -> Result<Vec<b
             *l = false;
         }
     };
-    for payload in Parser::new(0).parse_all(wasm) {
-        match payload? {
-            Payload::ExportSection(s) => {
-                for e in s {
-                    let e = e?;
-                    if e.kind == ExternalKind::Func {
-                        escapes(e.index);
-                    }
+    for e in &info.exports {
+        if e.kind == ExternalKind::Func {
+            escapes(e.index);
+        }
+    }
+    if let Some(f) = info.start {
+        escapes(f);
+    }
+    for e in &info.elements {
+        match &e.items {
+            ElementItems::Functions(r) => {
+                for f in r.clone() {
+                    escapes(f?);
                 }
             }
-            Payload::StartSection { func, .. } => escapes(func),
-            Payload::ElementSection(s) => {
-                for e in s {
-                    match e?.items {
-                        ElementItems::Functions(r) => {
-                            for f in r {
-                                escapes(f?);
-                            }
-                        }
-                        ElementItems::Expressions(_, r) => {
-                            for expr in r {
-                                for op in expr?.get_operators_reader() {
-                                    if let Operator::RefFunc { function_index } = op? {
-                                        escapes(function_index);
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            Payload::GlobalSection(s) => {
-                for g in s {
-                    for op in g?.init_expr.get_operators_reader() {
+            ElementItems::Expressions(_, r) => {
+                for expr in r.clone() {
+                    for op in expr?.get_operators_reader() {
                         if let Operator::RefFunc { function_index } = op? {
                             escapes(function_index);
                         }
                     }
                 }
             }
-            _ => {}
         }
     }
+    for &f in &info.global_refs {
+        escapes(f);
+    }
     // Calls across units, and references taken in code.
-    for (b, body) in info.bodies.iter().enumerate() {
+    for (b, f) in facts.iter().enumerate() {
         let caller_unit = unit_of[imported + b];
-        let mut reader = body.get_operators_reader()?;
-        while !reader.eof() {
-            match reader.read()? {
-                Operator::Call { function_index } | Operator::ReturnCall { function_index } => {
-                    if unit_of.get(function_index as usize) != Some(&caller_unit) {
-                        escapes(function_index);
-                    }
-                }
-                Operator::RefFunc { function_index } => escapes(function_index),
-                _ => {}
+        for &callee in &f.callees {
+            if unit_of.get(callee as usize) != Some(&caller_unit) {
+                escapes(callee);
             }
+        }
+        for &r in &f.references {
+            escapes(r);
         }
     }
     Ok(local)

@@ -20,9 +20,8 @@
 //! dyn_dispatch's `x % 3.0` runs 3% fewer instructions with `fmod`
 //! inlined.
 
-use crate::error::Result;
+use crate::analysis::scan::FunctionFacts;
 use crate::module::ModuleInfo;
-use wasmparser::Operator;
 
 /// Below this many bytes of wasm (with its own single-call callees), a
 /// callee is inlined as LLVM decides. -O2's threshold admits about 200.
@@ -31,25 +30,21 @@ const BIG_BYTES: usize = 512;
 /// How many times bigger than its caller's own body a callee must be.
 const CALLER_RATIO: usize = 4;
 
-/// `out_of_line[f]` for every function index (set only for local ones).
-pub fn functions(info: &ModuleInfo) -> Result<Vec<bool>> {
+/// `out_of_line[f]` for every function index (set only for local ones,
+/// as `local` says).
+pub fn functions(info: &ModuleInfo, facts: &[FunctionFacts], local: &[bool]) -> Vec<bool> {
     let imported = info.num_imported_funcs as usize;
     let count = info.funcs.len();
     let mut sites = vec![0u32; count];
     let mut caller = vec![usize::MAX; count];
     let mut callees: Vec<Vec<usize>> = vec![Vec::new(); count];
-    for (b, body) in info.bodies.iter().enumerate() {
+    for (b, body) in facts.iter().enumerate() {
         let f = imported + b;
-        let mut reader = body.get_operators_reader()?;
-        while !reader.eof() {
-            if let Operator::Call { function_index } | Operator::ReturnCall { function_index } =
-                reader.read()?
-            {
-                let g = function_index as usize;
-                sites[g] += 1;
-                caller[g] = f;
-                callees[f].push(g);
-            }
+        for &g in &body.callees {
+            let g = g as usize;
+            sites[g] += 1;
+            caller[g] = f;
+            callees[f].push(g);
         }
     }
     let mut plan = Plan {
@@ -62,7 +57,7 @@ pub fn functions(info: &ModuleInfo) -> Result<Vec<bool>> {
             })
             .collect(),
         single: (0..count)
-            .map(|f| info.is_local(f as u32) && sites[f] == 1 && caller[f] != f)
+            .map(|f| local[f] && sites[f] == 1 && caller[f] != f)
             .collect(),
         called: sites.iter().map(|&n| n > 0).collect(),
         caller,
@@ -73,7 +68,7 @@ pub fn functions(info: &ModuleInfo) -> Result<Vec<bool>> {
     for f in imported..count {
         plan.visit(f);
     }
-    Ok(plan.out_of_line)
+    plan.out_of_line
 }
 
 struct Plan {
@@ -137,14 +132,14 @@ mod tests {
     /// local) stay out of line.
     fn out_of_line(wat: &str) -> Vec<u32> {
         let wasm = wat::parse_str(wat).unwrap();
-        let mut info = ModuleInfo::parse(&wasm).unwrap();
+        let a = crate::analysis::analyze(&wasm, &Default::default()).unwrap();
         let unit = crate::analysis::plan::Unit {
             tier: crate::analysis::plan::Tier::Optimized,
-            bodies: (0..info.bodies.len()).collect(),
+            bodies: (0..a.info.bodies.len()).collect(),
             bytes: 0,
         };
-        info.local = crate::analysis::local::functions(&wasm, &info, &[unit]).unwrap();
-        let marks = functions(&info).unwrap();
+        let local = crate::analysis::local::functions(&a.info, &a.functions, &[unit]).unwrap();
+        let marks = functions(&a.info, &a.functions, &local);
         (0..marks.len() as u32)
             .filter(|&f| marks[f as usize])
             .collect()

@@ -157,7 +157,7 @@ mod tests {
     }
 
     fn tiers_of(wasm: &[u8], opts: &CompileOptions) -> Vec<Tier> {
-        let info = ModuleInfo::parse(wasm).unwrap();
+        let info = ModuleInfo::parse(wasm, Default::default()).unwrap().0;
         let mut t = vec![None; info.bodies.len()];
         for u in units(&info, opts) {
             for b in u.bodies {
@@ -180,7 +180,7 @@ mod tests {
     #[test]
     fn the_largest_functions_go_over_the_budget() {
         let wasm = module(40);
-        let info = ModuleInfo::parse(&wasm).unwrap();
+        let info = ModuleInfo::parse(&wasm, Default::default()).unwrap().0;
         let sizes: Vec<u64> = (0..40).map(|i| body_size(&info, i)).collect();
         let budget = sizes[..4].iter().sum::<u64>();
         let opts = CompileOptions {

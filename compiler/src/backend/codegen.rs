@@ -2,9 +2,9 @@
 //! free it. Units run in parallel and never share an LLVM context.
 
 use crate::analysis::plan::{self, Tier};
+use crate::analysis::{analyze, Analysis, ModulePlan};
 use crate::error::{CompileError, Result};
 use crate::llvm::unit::UnitCx;
-use crate::module::ModuleInfo;
 use crate::options::CompileOptions;
 use crate::translate::translate_function;
 use inkwell::context::Context;
@@ -158,17 +158,14 @@ pub fn compile_with_progress(
     progress: Option<Progress>,
 ) -> Result<CompiledModule> {
     let mut clock = Clock::start();
-    crate::validate(wasm, opts.features)?;
-    clock.lap("validate");
-    let mut info = ModuleInfo::parse(wasm)?;
-    clock.lap("parse");
+    let analysis = analyze(wasm, opts)?;
+    let info = &analysis.info;
+    clock.lap("parse, validate and scan");
     let tm = target_machine(opts)?;
     let triple = tm.get_triple().as_str().to_string_lossy().into_owned();
     drop(tm);
-    let units = plan::units(&info, opts);
-    info.local = crate::analysis::local::functions(wasm, &info, &units)?;
-    info.frozen = crate::analysis::frozen::tables(wasm, &info)?;
-    info.out_of_line = crate::analysis::out_of_line::functions(&info)?;
+    let plan = ModulePlan::new(&analysis, plan::units(info, opts))?;
+    let units = &plan.units;
     clock.lap("plan: units, local functions, frozen tables, out-of-line callees");
     let total = info.bodies.len();
     let done = AtomicUsize::new(0);
@@ -179,7 +176,7 @@ pub fn compile_with_progress(
         }
     };
     report(0);
-    let (mut objects, busy) = compile_units(&info, opts, &units, &report)?;
+    let (mut objects, busy) = compile_units(&analysis, &plan, opts, &report)?;
     clock.lap(&format!("codegen: {} units of functions", units.len()));
     for tier in [Tier::Optimized, Tier::Fast, Tier::Baseline] {
         let of_tier = || (0..units.len()).filter(|&n| units[n].tier == tier);
@@ -206,7 +203,7 @@ pub fn compile_with_progress(
         clock.lap("unwind table");
     }
     objects.push(crate::backend::metadata::compile_metadata_unit(
-        &info, opts, &unwind,
+        &analysis, &plan, opts, &unwind,
     )?);
     clock.lap("codegen: metadata unit");
     Ok(CompiledModule {
@@ -220,18 +217,15 @@ pub fn compile_with_progress(
 /// the costliest units first so that no thread is left with a long one at
 /// the end. Objects come back in unit order, whatever order they finish in.
 fn compile_units(
-    info: &ModuleInfo,
+    analysis: &Analysis,
+    plan: &ModulePlan,
     opts: &CompileOptions,
-    units: &[plan::Unit],
     report: &(dyn Fn(usize) + Sync),
 ) -> Result<(Vec<Vec<u8>>, Vec<std::time::Duration>)> {
+    let units = &plan.units;
     let mut order: Vec<usize> = (0..units.len()).collect();
     order.sort_by_key(|&n| (std::cmp::Reverse(units[n].cost()), n));
-    let jobs = match opts.jobs {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        n => n,
-    }
-    .clamp(1, units.len().max(1));
+    let jobs = opts.threads().clamp(1, units.len().max(1));
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
     type Done = (Result<Vec<u8>>, std::time::Duration);
@@ -243,7 +237,7 @@ fn compile_units(
         }
         let n = order[k];
         let start = std::time::Instant::now();
-        let object = compile_unit(info, opts, n, &units[n], Emit::Object);
+        let object = compile_unit(analysis, plan, opts, n, &units[n], Emit::Object);
         failed.fetch_or(object.is_err(), Ordering::Relaxed);
         report(units[n].bodies.len());
         *results[n].lock().unwrap_or_else(|e| e.into_inner()) = Some((object, start.elapsed()));
@@ -325,29 +319,34 @@ pub fn compile_to_asm(wasm: &[u8], opts: &CompileOptions) -> Result<String> {
 }
 
 fn whole_module(wasm: &[u8], opts: &CompileOptions, what: Emit) -> Result<String> {
-    crate::validate(wasm, opts.features)?;
-    let mut info = ModuleInfo::parse(wasm)?;
+    let analysis = analyze(wasm, opts)?;
     let unit = plan::Unit {
         tier: Tier::Optimized,
-        bodies: (0..info.bodies.len()).collect(),
+        bodies: (0..analysis.info.bodies.len()).collect(),
         bytes: 0,
     };
-    info.local = crate::analysis::local::functions(wasm, &info, std::slice::from_ref(&unit))?;
-    info.frozen = crate::analysis::frozen::tables(wasm, &info)?;
-    info.out_of_line = crate::analysis::out_of_line::functions(&info)?;
-    let text = compile_unit(&info, opts, 0, &unit, what)?;
+    let plan = ModulePlan::new(&analysis, vec![unit])?;
+    let text = compile_unit(&analysis, &plan, opts, 0, &plan.units[0], what)?;
     Ok(String::from_utf8_lossy(&text).into_owned())
 }
 
 fn compile_unit(
-    info: &ModuleInfo,
+    analysis: &Analysis,
+    plan: &ModulePlan,
     opts: &CompileOptions,
     n: usize,
     unit: &plan::Unit,
     what: Emit,
 ) -> Result<Vec<u8>> {
+    let info = &analysis.info;
     let cx = Context::create();
-    let u = UnitCx::new(&cx, &format!("{}_unit{n}", opts.prefix), info, opts);
+    let u = UnitCx::new(
+        &cx,
+        &format!("{}_unit{n}", opts.prefix),
+        analysis,
+        plan,
+        opts,
+    );
     let tm = target_machine_for(opts, unit.tier)?;
     u.module.set_triple(&tm.get_triple());
     u.module
@@ -355,7 +354,7 @@ fn compile_unit(
     let b = cx.create_builder();
     for &i in &unit.bodies {
         let func_index = info.num_imported_funcs + i as u32;
-        translate_function(&u, &b, func_index, &info.bodies[i])?;
+        translate_function(&u, &b, func_index, &info.bodies[i], &analysis.functions[i])?;
     }
     // Debugging aid for LLVM crashes: KILN_DUMP_UNITS=DIR writes each
     // unit's IR before optimization, named by its function range.
@@ -380,7 +379,7 @@ fn compile_unit(
 fn export_survivors(u: &UnitCx, unit: &plan::Unit) {
     for &b in &unit.bodies {
         let index = u.info.num_imported_funcs + b as u32;
-        if !u.info.is_local(index) {
+        if !u.plan.is_local(index) {
             continue;
         }
         if let Some(f) = u.module.get_function(&u.func_symbol(index)) {

@@ -2,10 +2,10 @@
 //! host-to-wasm trampolines and the bytes the runtime instantiates from.
 
 use crate::analysis::plan::Tier;
+use crate::analysis::{Analysis, ModulePlan};
 use crate::backend::codegen::{optimize_and_emit, passes, target_machine, Emit};
 use crate::error::Result;
 use crate::llvm::unit::UnitCx;
-use crate::module::ModuleInfo;
 use crate::options::{BoundsChecks, CompileOptions};
 use inkwell::context::Context;
 use inkwell::module::Linkage;
@@ -15,21 +15,24 @@ use kiln_abi::{descriptor, VAL_RAW_SIZE};
 
 /// `unwind`: the code units' unwind table (`kiln_abi::unwind`), or empty.
 pub fn compile_metadata_unit(
-    info: &ModuleInfo,
+    analysis: &Analysis,
+    plan: &ModulePlan,
     opts: &CompileOptions,
     unwind: &[u8],
 ) -> Result<Vec<u8>> {
     let cx = Context::create();
-    emit_metadata(&cx, info, opts, unwind)
+    emit_metadata(&cx, analysis, plan, opts, unwind)
 }
 
 fn emit_metadata<'ctx>(
     cx: &'ctx Context,
-    info: &ModuleInfo,
+    analysis: &Analysis,
+    plan: &ModulePlan,
     opts: &CompileOptions,
     unwind: &[u8],
 ) -> Result<Vec<u8>> {
-    let u = UnitCx::new(cx, &format!("{}_meta", opts.prefix), info, opts);
+    let info = &analysis.info;
+    let u = UnitCx::new(cx, &format!("{}_meta", opts.prefix), analysis, plan, opts);
     let tm = target_machine(opts)?;
     u.module.set_triple(&tm.get_triple());
     u.module
@@ -67,7 +70,7 @@ fn emit_metadata<'ctx>(
     let funcs: Vec<PointerValue> = (info.num_imported_funcs..info.funcs.len() as u32)
         .map(|i| {
             let f = u.function(i);
-            if info.is_local(i) {
+            if plan.is_local(i) {
                 f.as_global_value().set_linkage(Linkage::ExternalWeak);
             }
             f.as_global_value().as_pointer_value()

@@ -1,5 +1,6 @@
 //! One codegen unit: an LLVM module holding a batch of functions.
 
+use crate::analysis::{Analysis, ModulePlan};
 use crate::llvm::types::LlTypes;
 use crate::module::ModuleInfo;
 use crate::options::CompileOptions;
@@ -30,6 +31,7 @@ pub struct UnitCx<'ctx, 'm> {
     pub module: Module<'ctx>,
     pub t: LlTypes<'ctx>,
     pub info: &'m ModuleInfo<'m>,
+    pub plan: &'m ModulePlan,
     pub offsets: VMOffsets,
     pub opts: &'m CompileOptions,
     declared: RefCell<HashMap<u32, FunctionValue<'ctx>>>,
@@ -52,9 +54,11 @@ impl<'ctx, 'm> UnitCx<'ctx, 'm> {
     pub fn new(
         cx: &'ctx Context,
         name: &str,
-        info: &'m ModuleInfo<'m>,
+        analysis: &'m Analysis<'m>,
+        plan: &'m ModulePlan,
         opts: &'m CompileOptions,
     ) -> Self {
+        let info = &analysis.info;
         let t = LlTypes::new(cx);
         let root = cx.metadata_node(&[cx.metadata_string("kiln").into()]);
         let tag = |name: &str| {
@@ -68,6 +72,7 @@ impl<'ctx, 'm> UnitCx<'ctx, 'm> {
             module: cx.create_module(name),
             t,
             info,
+            plan,
             offsets: info.offsets(8),
             opts,
             declared: RefCell::new(HashMap::new()),

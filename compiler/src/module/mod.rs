@@ -6,8 +6,9 @@ pub mod inspect;
 use crate::error::{CompileError, Result};
 use std::collections::HashMap;
 use wasmparser::{
-    CompositeInnerType, FuncType, FunctionBody, GlobalType, MemoryType, Parser, Payload, TableType,
-    TypeRef, ValType,
+    CompositeInnerType, ConstExpr, Element, Export, FuncToValidate, FuncType, FunctionBody,
+    GlobalType, MemoryType, Operator, Parser, Payload, TableInit, TableType, TypeRef, ValType,
+    ValidPayload, Validator, ValidatorResources, WasmFeatures,
 };
 
 pub struct ModuleInfo<'a> {
@@ -18,35 +19,39 @@ pub struct ModuleInfo<'a> {
     pub memories: Vec<MemoryType>,
     pub num_imported_memories: u32,
     pub tables: Vec<TableType>,
+    pub num_imported_tables: u32,
     pub globals: Vec<GlobalType>,
     pub bodies: Vec<FunctionBody<'a>>,
+    pub exports: Vec<Export<'a>>,
+    pub start: Option<u32>,
+    /// Element segments, in order.
+    pub elements: Vec<Element<'a>>,
+    /// The initializer of every table that has one other than null, by
+    /// table index (imported tables have none).
+    pub table_inits: Vec<Option<ConstExpr<'a>>>,
+    /// Functions whose reference a global's initializer takes.
+    pub global_refs: Vec<u32>,
     pub func_names: HashMap<u32, String>,
     /// The module without its code section: what the runtime needs to
     /// instantiate (types, imports, exports, segments, names).
     pub metadata: Vec<u8>,
     /// Memory 0's initial contents, when the compiler could build them.
     pub memory_image: Option<crate::module::image::MemoryImage>,
-    /// Functions private to their codegen unit (see `local.rs`), by
-    /// function index; set once the units are planned.
-    pub local: Vec<bool>,
-    /// The frozen tables (see `frozen.rs`); set with `local`.
-    pub frozen: crate::analysis::frozen::FrozenTables,
-    /// Functions kept out of line at their only call site (see
-    /// `out_of_line.rs`), by function index; set with `local`.
-    pub out_of_line: Vec<bool>,
+}
+
+/// What parsing leaves to do before a module may be compiled: validate its
+/// function bodies (`analysis::scan` does, as it reads them), and then
+/// refuse it if it uses what kiln does not compile.
+pub struct Unchecked {
+    /// One validator per function body, in order.
+    pub bodies: Vec<FuncToValidate<ValidatorResources>>,
+    /// The first construct of the module kiln does not compile, reported
+    /// once every body is known to be valid: an invalid module is reported
+    /// as invalid.
+    pub refusal: Option<CompileError>,
 }
 
 impl<'a> ModuleInfo<'a> {
-    /// The contents of table `index` if it is frozen (see `frozen.rs`).
-    pub fn frozen_table(&self, index: u32) -> Option<&[Option<u32>]> {
-        self.frozen.contents.get(index as usize)?.as_deref()
-    }
-
-    /// Whether function `index` is private to its codegen unit.
-    pub fn is_local(&self, index: u32) -> bool {
-        self.local.get(index as usize).copied().unwrap_or(false)
-    }
-
     /// Whether memory `index` never reaches 4 GiB, so that every in-bounds
     /// address lies at least 64 KiB below 2^32: a memory defined here starts
     /// below 65536 pages and the runtime refuses to grow it to that
@@ -62,7 +67,15 @@ impl<'a> ModuleInfo<'a> {
         !m.memory64 && (declared_below || (defined_here && m.initial <= limit))
     }
 
-    pub fn parse(wasm: &'a [u8]) -> Result<ModuleInfo<'a>> {
+    /// Read and validate the module's sections, once; the function bodies
+    /// are validated by `analysis::scan`.
+    pub fn parse(wasm: &'a [u8], features: WasmFeatures) -> Result<(ModuleInfo<'a>, Unchecked)> {
+        let mut validator = Validator::new_with_features(features);
+        let mut bodies = Vec::new();
+        let mut refusal = None;
+        let mut refuse = |what: String| {
+            refusal.get_or_insert(CompileError::Unsupported(what));
+        };
         let mut info = ModuleInfo {
             types: Vec::new(),
             funcs: Vec::new(),
@@ -70,18 +83,26 @@ impl<'a> ModuleInfo<'a> {
             memories: Vec::new(),
             num_imported_memories: 0,
             tables: Vec::new(),
+            num_imported_tables: 0,
             globals: Vec::new(),
             bodies: Vec::new(),
+            exports: Vec::new(),
+            start: None,
+            elements: Vec::new(),
+            table_inits: Vec::new(),
+            global_refs: Vec::new(),
             func_names: HashMap::new(),
             metadata: Vec::new(),
             memory_image: None,
-            local: Vec::new(),
-            frozen: Default::default(),
-            out_of_line: Vec::new(),
         };
         info.metadata.extend_from_slice(&wasm[..8.min(wasm.len())]);
-        for payload in Parser::new(0).parse_all(wasm) {
+        let mut parser = Parser::new(0);
+        parser.set_features(features);
+        for payload in parser.parse_all(wasm) {
             let payload = payload?;
+            if let ValidPayload::Func(body, _) = validator.payload(&payload)? {
+                bodies.push(body);
+            }
             if let Some((id, range)) = payload.as_section() {
                 if id == 3 {
                     // Without code, a function section would make the module
@@ -104,16 +125,14 @@ impl<'a> ModuleInfo<'a> {
             }
             match payload {
                 Payload::Version { encoding, .. } if encoding != wasmparser::Encoding::Module => {
-                    return Err(CompileError::Unsupported(
-                        "components (this issue compiles core modules only)".into(),
-                    ))
+                    refuse("components: kiln compiles core modules".into());
                 }
                 Payload::TypeSection(r) => {
                     for group in r {
                         for sub in group?.into_types() {
                             match sub.composite_type.inner {
                                 CompositeInnerType::Func(f) => info.types.push(f),
-                                _ => return Err(CompileError::Unsupported("gc types".into())),
+                                _ => refuse("gc types".into()),
                             }
                         }
                     }
@@ -129,16 +148,14 @@ impl<'a> ModuleInfo<'a> {
                                 info.memories.push(m);
                                 info.num_imported_memories += 1;
                             }
-                            TypeRef::Table(t) => info.tables.push(t),
+                            TypeRef::Table(t) => {
+                                info.tables.push(t);
+                                info.table_inits.push(None);
+                                info.num_imported_tables += 1;
+                            }
                             TypeRef::Global(g) => info.globals.push(g),
-                            TypeRef::Tag(_) => {
-                                return Err(CompileError::Unsupported("exception handling".into()))
-                            }
-                            TypeRef::FuncExact(_) => {
-                                return Err(CompileError::Unsupported(
-                                    "exact function imports".into(),
-                                ))
-                            }
+                            TypeRef::Tag(_) => refuse("exception handling (tag import)".into()),
+                            TypeRef::FuncExact(_) => refuse("exact function imports".into()),
                         }
                     }
                 }
@@ -149,7 +166,12 @@ impl<'a> ModuleInfo<'a> {
                 }
                 Payload::TableSection(r) => {
                     for t in r {
-                        info.tables.push(t?.ty);
+                        let t = t?;
+                        info.tables.push(t.ty);
+                        info.table_inits.push(match t.init {
+                            TableInit::RefNull => None,
+                            TableInit::Expr(e) => Some(e),
+                        });
                     }
                 }
                 Payload::MemorySection(r) => {
@@ -159,12 +181,27 @@ impl<'a> ModuleInfo<'a> {
                 }
                 Payload::GlobalSection(r) => {
                     for g in r {
-                        info.globals.push(g?.ty);
+                        let g = g?;
+                        info.globals.push(g.ty);
+                        for op in g.init_expr.get_operators_reader() {
+                            if let Operator::RefFunc { function_index } = op? {
+                                info.global_refs.push(function_index);
+                            }
+                        }
                     }
                 }
-                Payload::TagSection(_) => {
-                    return Err(CompileError::Unsupported("exception handling".into()))
+                Payload::ExportSection(r) => {
+                    for e in r {
+                        info.exports.push(e?);
+                    }
                 }
+                Payload::StartSection { func, .. } => info.start = Some(func),
+                Payload::ElementSection(r) => {
+                    for e in r {
+                        info.elements.push(e?);
+                    }
+                }
+                Payload::TagSection(_) => refuse("exception handling (tag section)".into()),
                 Payload::CodeSectionEntry(body) => info.bodies.push(body),
                 Payload::DataSection(r) => {
                     let range = r.range();
@@ -199,10 +236,10 @@ impl<'a> ModuleInfo<'a> {
         }
         for m in &info.memories {
             if m.memory64 {
-                return Err(CompileError::Unsupported("memory64".into()));
+                refuse("memory64".into());
             }
             if m.shared {
-                return Err(CompileError::Unsupported("threads (shared memory)".into()));
+                refuse("threads (shared memory)".into());
             }
         }
         for t in &info.types {
@@ -211,10 +248,10 @@ impl<'a> ModuleInfo<'a> {
                 .chain(t.results())
                 .any(|v| *v == ValType::V128)
             {
-                return Err(CompileError::Unsupported("simd (v128)".into()));
+                refuse("simd (v128)".into());
             }
         }
-        Ok(info)
+        Ok((info, Unchecked { bodies, refusal }))
     }
 
     pub fn num_defined_funcs(&self) -> u32 {
@@ -244,6 +281,16 @@ impl<'a> ModuleInfo<'a> {
             num_globals: self.globals.len() as u32,
             num_types: self.types.len() as u32,
             num_funcs: self.funcs.len() as u32,
+        }
+    }
+}
+
+/// The memory a load or store addresses.
+pub fn memory_index(memarg: &wasmparser::MemArg) -> u32 {
+    match memarg.target {
+        wasmparser::MemArgTarget::Memory(m) => m,
+        wasmparser::MemArgTarget::Array(_) => {
+            unreachable!("gc types are refused by ModuleInfo::parse")
         }
     }
 }

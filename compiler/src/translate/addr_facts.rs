@@ -20,25 +20,23 @@
 //! canonical value per local: the value last stored into it, or first read
 //! from it, since the last join.
 //!
-//! A value also counts as accessed where `access_ahead` found that a load
-//! will use it before anything observable happens.
+//! A value also counts as accessed where the scan found that a load will
+//! use it before anything observable happens (`analysis::scan`).
 
-use crate::error::Result;
-use crate::module::ModuleInfo;
 use inkwell::llvm_sys::prelude::LLVMValueRef;
 use inkwell::values::{AsValueRef, BasicValueEnum, IntValue};
 use kiln_abi::{MEMORY32_GROWTH_LIMIT_PAGES, WASM_PAGE_SIZE};
 use std::collections::{HashMap, HashSet};
-use wasmparser::FunctionBody;
 
 /// The largest constant an in-bounds address can be offset by without
 /// wrapping: what the growth limit keeps free below 4 GiB (one page).
 const HEADROOM: u64 = ((1 << 32) / WASM_PAGE_SIZE - MEMORY32_GROWTH_LIMIT_PAGES) * WASM_PAGE_SIZE;
 
-pub struct AddressFacts<'ctx> {
+pub struct AddressFacts<'f, 'ctx> {
     /// Positions of the `local.get`s whose value a load uses further on
-    /// (`access_ahead`), and the position of the operator being translated.
-    read_ahead_of_access: HashSet<usize>,
+    /// (`FunctionFacts::reads_ahead`, sorted), and the position of the
+    /// operator being translated.
+    read_ahead_of_access: &'f [u32],
     position: usize,
     /// The value each local holds, for the locals read or written since
     /// the last join.
@@ -55,17 +53,17 @@ pub struct AddressFacts<'ctx> {
     in_bounds_end: HashMap<(u32, LLVMValueRef), u64>,
 }
 
-impl<'ctx> AddressFacts<'ctx> {
-    pub fn new(body: &FunctionBody<'_>, info: &ModuleInfo<'_>) -> Result<Self> {
-        Ok(AddressFacts {
-            read_ahead_of_access: crate::analysis::access_ahead::reads_accessed_ahead(body, info)?,
+impl<'f, 'ctx> AddressFacts<'f, 'ctx> {
+    pub fn new(reads_ahead: &'f [u32]) -> Self {
+        AddressFacts {
+            read_ahead_of_access: reads_ahead,
             position: 0,
             local_value: HashMap::new(),
             same_as: HashMap::new(),
             accessed: HashSet::new(),
             offset_from: HashMap::new(),
             in_bounds_end: HashMap::new(),
-        })
+        }
     }
 
     /// The translator is at the `index`th operator of the body (counting
@@ -100,7 +98,10 @@ impl<'ctx> AddressFacts<'ctx> {
                 v
             }
         };
-        if self.read_ahead_of_access.contains(&self.position) {
+        if (self.read_ahead_of_access)
+            .binary_search(&(self.position as u32))
+            .is_ok()
+        {
             self.accessed.insert(held);
         }
     }

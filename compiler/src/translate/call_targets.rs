@@ -39,7 +39,7 @@ pub fn code_array<'ctx>(
     if let Some(g) = u.code_arrays.borrow().get(&(table, canon)) {
         return Ok(*g);
     }
-    let len = u.info.frozen_table(table).expect("a frozen table").len();
+    let len = u.plan.frozen_table(table).expect("a frozen table").len();
     let g = u.module.add_global(
         u.t.ptr.array_type(len as u32),
         None,
@@ -78,8 +78,8 @@ pub fn jump_table<'ctx>(u: &UnitCx<'ctx, '_>, table: u32, type_index: u32) -> Po
 /// mismatch for another type). Every callee is this instance's, so the
 /// caller passes its own vmctx.
 pub fn define_call_targets(u: &UnitCx) -> Result<()> {
-    for &(table, canon) in &u.info.frozen.calls {
-        let contents = u.info.frozen_table(table).expect("a frozen table");
+    for (table, canon) in u.plan.frozen_calls() {
+        let contents = u.plan.frozen_table(table).expect("a frozen table");
         let expected = &u.info.types[canon as usize];
         let mut targets = Vec::with_capacity(contents.len());
         for element in contents {

@@ -10,6 +10,7 @@ pub mod stack_check;
 pub mod streams;
 mod visit;
 
+use crate::analysis::scan::FunctionFacts;
 use crate::error::{CompileError, Result};
 use crate::llvm::unit::UnitCx;
 use addr_facts::AddressFacts;
@@ -69,9 +70,9 @@ pub struct FuncTranslator<'a, 'ctx> {
     pub frames: Vec<Frame<'ctx>>,
     pub reachable: bool,
     /// Addresses known to be in bounds, for `nuw` on address arithmetic.
-    pub facts: AddressFacts<'ctx>,
+    pub facts: AddressFacts<'a, 'ctx>,
     /// Per-array copies of memory bases in loops (see `streams`).
-    pub streams: Streams<'ctx>,
+    pub streams: Streams<'a, 'ctx>,
     /// Depth of blocks opened inside dead code, skipped until their `end`.
     dead_depth: u32,
     /// Byte offset of the operator being translated, for errors.
@@ -83,6 +84,7 @@ pub fn translate_function<'a, 'ctx>(
     b: &'a Builder<'ctx>,
     func_index: u32,
     body: &FunctionBody<'_>,
+    facts: &'a FunctionFacts,
 ) -> Result<()> {
     let func = u.function(func_index);
     let attr = |k: &str, v: &str| u.cx.create_string_attribute(k, v);
@@ -108,14 +110,14 @@ pub fn translate_function<'a, 'ctx>(
             attr("tune-cpu", "generic"),
         );
     }
-    if u.info.out_of_line.get(func_index as usize) == Some(&true) {
+    if u.plan.is_out_of_line(func_index) {
         let noinline = inkwell::attributes::Attribute::get_named_enum_kind_id("noinline");
         func.add_attribute(
             inkwell::attributes::AttributeLoc::Function,
             u.cx.create_enum_attribute(noinline, 0),
         );
     }
-    if u.info.is_local(func_index) {
+    if u.plan.is_local(func_index) {
         // Local linkage must have default visibility.
         func.as_global_value()
             .set_visibility(inkwell::GlobalVisibility::Default);
@@ -138,8 +140,8 @@ pub fn translate_function<'a, 'ctx>(
         stack: Vec::new(),
         frames: Vec::new(),
         reachable: true,
-        facts: AddressFacts::new(body, u.info)?,
-        streams: Streams::new(body)?,
+        facts: AddressFacts::new(&facts.reads_ahead),
+        streams: Streams::new(&facts.loops),
         dead_depth: 0,
         offset: body.range().start as usize,
     };
@@ -198,21 +200,7 @@ pub fn translate_function<'a, 'ctx>(
     }
     b.position_at_end(entry);
     b.build_unconditional_branch(start)?;
-    crate::translate::stack_check::arrange(u, b, func, func_index, body, t.locals.len())
-}
-
-/// Operators that call a wasm function (directly, through a table or a
-/// reference, or as a tail call).
-pub fn calls_wasm(op: &Operator) -> bool {
-    matches!(
-        op,
-        Operator::Call { .. }
-            | Operator::CallIndirect { .. }
-            | Operator::ReturnCall { .. }
-            | Operator::ReturnCallIndirect { .. }
-            | Operator::CallRef { .. }
-            | Operator::ReturnCallRef { .. }
-    )
+    stack_check::arrange(u, b, func, func_index, facts)
 }
 
 impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {

@@ -35,16 +35,15 @@
 //! enters is called from the host, and a recursion always runs through
 //! some call that was not inlined, into a function that checks.
 
+use crate::analysis::scan::FunctionFacts;
 use crate::error::{CompileError, Result};
 use crate::llvm::unit::UnitCx;
-use crate::translate::calls_wasm;
 use crate::translate::env::FuncEnv;
 use inkwell::attributes::AttributeLoc;
 use inkwell::builder::Builder;
 use inkwell::types::FunctionType;
 use inkwell::values::{AsValueRef, BasicValueEnum, FunctionValue, InstructionOpcode, PointerValue};
 use kiln_abi::{TrapCode, VMOffsets};
-use wasmparser::{FunctionBody, Operator};
 
 const ATTRIBUTE: &str = "kiln-stack-check";
 
@@ -65,59 +64,23 @@ pub fn arrange<'ctx>(
     b: &Builder<'ctx>,
     func: FunctionValue<'ctx>,
     func_index: u32,
-    body: &FunctionBody<'_>,
-    locals: usize,
+    facts: &FunctionFacts,
 ) -> Result<()> {
-    if locals > SMALL_LEAF_LOCALS {
+    if facts.locals > SMALL_LEAF_LOCALS {
         return check_on_entry(u, b, func, func_index);
     }
-    let (mut calls, mut out) = (false, false);
-    let mut reader = body.get_operators_reader()?;
-    while !reader.eof() {
-        let op = reader.read()?;
-        calls |= calls_wasm(&op);
-        out |= may_call_host(u, &op);
-    }
-    if !calls {
+    if !facts.calls_wasm {
         return Ok(());
     }
     let value = func_index.to_string();
     let attr = u.cx.create_string_attribute(ATTRIBUTE, &value);
     func.add_attribute(AttributeLoc::Function, attr);
-    if u.x86_64 && !out {
+    if u.x86_64 && !facts.calls_host {
         // Likely to need no check (see the module comment); should inlining
         // bring in a call out, it brings a use of the vmctx with it.
         return Ok(());
     }
     hold_vmctx(u, b, func)
-}
-
-/// Whether `op` may call code that is not wasm: an import, whatever a
-/// table holds, a runtime builtin, a library routine.
-fn may_call_host(u: &UnitCx, op: &Operator) -> bool {
-    match op {
-        Operator::Call { function_index } | Operator::ReturnCall { function_index } => {
-            *function_index < u.info.num_imported_funcs
-        }
-        Operator::CallIndirect { .. }
-        | Operator::ReturnCallIndirect { .. }
-        | Operator::CallRef { .. }
-        | Operator::ReturnCallRef { .. } => true,
-        Operator::MemoryGrow { .. }
-        | Operator::MemoryCopy { .. }
-        | Operator::MemoryFill { .. }
-        | Operator::MemoryInit { .. }
-        | Operator::DataDrop { .. }
-        | Operator::TableGrow { .. }
-        | Operator::TableFill { .. }
-        | Operator::TableCopy { .. }
-        | Operator::TableInit { .. }
-        | Operator::ElemDrop { .. }
-        | Operator::MemoryAtomicWait32 { .. }
-        | Operator::MemoryAtomicWait64 { .. }
-        | Operator::MemoryAtomicNotify { .. } => true,
-        _ => false,
-    }
 }
 
 /// What a call in optimized IR calls.

@@ -23,6 +23,7 @@
 //! The copies are all the same pointer at run time, so which accesses share
 //! one is only a hint: a wrong guess costs speed, never correctness.
 
+use crate::analysis::scan::LoopShape;
 use crate::error::Result;
 use crate::llvm::unit::UnitCx;
 use crate::options::BoundsChecks;
@@ -31,25 +32,10 @@ use inkwell::attributes::{Attribute, AttributeLoc};
 use inkwell::builder::Builder;
 use inkwell::llvm_sys::prelude::LLVMValueRef;
 use inkwell::values::{AsValueRef, BasicValueEnum, InstructionValue, IntValue, PointerValue};
-use std::collections::{HashMap, HashSet};
-use wasmparser::{FunctionBody, Operator};
+use std::collections::HashMap;
 
 /// Base copies per loop at most: each holds a register in the loop.
 const MAX_STREAMS: usize = 4;
-
-/// What translation needs to know about a loop before it starts on it.
-struct LoopShape {
-    /// Locals the loop writes: indices or moving pointers, so an anchor
-    /// it does not write is preferred when an address has two.
-    written: HashSet<u32>,
-    /// Innermost, without calls, one basic block (no branch but the one
-    /// back to its start), with a store: a loop the vectorizer may take on
-    /// and whose stores may seem to depend on its loads. Elsewhere copies
-    /// would only hold registers and hide aliases LLVM could see.
-    streams: bool,
-    /// The loop stores to memory.
-    stores: bool,
-}
 
 /// A loop being translated.
 struct OpenLoop<'ctx> {
@@ -61,9 +47,9 @@ struct OpenLoop<'ctx> {
     bases: Vec<((u32, u32), PointerValue<'ctx>)>,
 }
 
-pub struct Streams<'ctx> {
+pub struct Streams<'f, 'ctx> {
     /// By loop ordinal in the body.
-    shapes: Vec<LoopShape>,
+    shapes: &'f [LoopShape],
     loops_seen: usize,
     open: Vec<OpenLoop<'ctx>>,
     /// An i32 value → the local it derives from.
@@ -72,15 +58,15 @@ pub struct Streams<'ctx> {
     local_anchor: HashMap<u32, u32>,
 }
 
-impl<'ctx> Streams<'ctx> {
-    pub fn new(body: &FunctionBody<'_>) -> Result<Self> {
-        Ok(Streams {
-            shapes: scan(body)?,
+impl<'f, 'ctx> Streams<'f, 'ctx> {
+    pub fn new(shapes: &'f [LoopShape]) -> Self {
+        Streams {
+            shapes,
             loops_seen: 0,
             open: Vec::new(),
             value_anchor: HashMap::new(),
             local_anchor: HashMap::new(),
-        })
+        }
     }
 
     /// Every `loop` operator, reachable or not, in order.
@@ -220,104 +206,4 @@ fn opaque_copy<'ctx>(
 
 fn is_i32(v: BasicValueEnum) -> bool {
     matches!(v, BasicValueEnum::IntValue(i) if i.get_type().get_bit_width() == 32)
-}
-
-/// Each loop's shape, by ordinal.
-fn scan(body: &FunctionBody<'_>) -> Result<Vec<LoopShape>> {
-    let mut shapes: Vec<LoopShape> = Vec::new();
-    // Open constructs, innermost last: the ordinal of a loop, None for
-    // blocks and ifs.
-    let mut open: Vec<Option<usize>> = Vec::new();
-    let mut reader = body.get_operators_reader()?;
-    while !reader.eof() {
-        let op = reader.read()?;
-        let innermost = open.iter().rev().find_map(|o| *o);
-        match op {
-            Operator::Loop { .. } => {
-                if let Some(outer) = innermost {
-                    shapes[outer].streams = false;
-                }
-                shapes.push(LoopShape {
-                    written: HashSet::new(),
-                    streams: true,
-                    stores: false,
-                });
-                open.push(Some(shapes.len() - 1));
-            }
-            Operator::Block { .. } | Operator::If { .. } => {
-                if let Some(l) = innermost {
-                    shapes[l].streams = false;
-                }
-                open.push(None)
-            }
-            Operator::End => {
-                open.pop();
-            }
-            Operator::LocalSet { local_index } | Operator::LocalTee { local_index } => {
-                if let Some(l) = innermost {
-                    shapes[l].written.insert(local_index);
-                }
-            }
-            ref op if stores(op) => {
-                if let Some(l) = innermost {
-                    shapes[l].stores = true;
-                }
-            }
-            ref op if calls(op) || branches(op) => {
-                if let Some(l) = innermost {
-                    shapes[l].streams = false;
-                }
-            }
-            _ => {}
-        }
-    }
-    for shape in &mut shapes {
-        shape.streams &= shape.stores;
-    }
-    Ok(shapes)
-}
-
-/// Branches other than a loop's `br_if` back to its own start (a loop in
-/// one block has no blocks inside, so depth 0 is the loop).
-fn branches(op: &Operator) -> bool {
-    match op {
-        Operator::BrIf { relative_depth } => *relative_depth != 0,
-        Operator::Br { .. }
-        | Operator::BrTable { .. }
-        | Operator::Return
-        | Operator::Unreachable => true,
-        _ => false,
-    }
-}
-
-fn stores(op: &Operator) -> bool {
-    matches!(
-        op,
-        Operator::I32Store { .. }
-            | Operator::I64Store { .. }
-            | Operator::F32Store { .. }
-            | Operator::F64Store { .. }
-            | Operator::I32Store8 { .. }
-            | Operator::I32Store16 { .. }
-            | Operator::I64Store8 { .. }
-            | Operator::I64Store16 { .. }
-            | Operator::I64Store32 { .. }
-    )
-}
-
-/// Operators compiled to calls, which keep a loop from being vectorized:
-/// wasm calls, and the memory and table operations done by builtins.
-fn calls(op: &Operator) -> bool {
-    crate::translate::calls_wasm(op)
-        || matches!(
-            op,
-            Operator::MemoryGrow { .. }
-                | Operator::MemoryCopy { .. }
-                | Operator::MemoryFill { .. }
-                | Operator::MemoryInit { .. }
-                | Operator::TableGrow { .. }
-                | Operator::TableCopy { .. }
-                | Operator::TableFill { .. }
-                | Operator::TableInit { .. }
-        )
 }

@@ -32,7 +32,7 @@ pub fn call_indirect(t: &mut FuncTranslator, type_index: u32, table_index: u32) 
     let ty = u.info.types[type_index as usize].clone();
     let index = t.pop_int();
     let args = t.pop_n(ty.params().len());
-    if u.info.frozen_table(table_index).is_some() {
+    if u.plan.frozen_table(table_index).is_some() {
         let call = frozen_table_call(t, table_index, type_index, index, &args)?;
         no_tail(call);
         return push_results(t, call, ty.results().len());
@@ -76,7 +76,7 @@ fn frozen_table_call<'ctx>(
     args: &[inkwell::values::BasicValueEnum<'ctx>],
 ) -> Result<CallSiteValue<'ctx>> {
     let (u, b) = (t.u, t.b);
-    let elements = u.info.frozen_table(table).expect("a frozen table").len();
+    let elements = u.plan.frozen_table(table).expect("a frozen table").len();
     let index = b.build_int_z_extend(index, u.t.i64, "")?;
     let len = u.t.i64.const_int(elements as u64, false);
     let oob = b.build_int_compare(IntPredicate::UGE, index, len, "")?;

@@ -5,6 +5,7 @@
 
 use crate::error::Result;
 use crate::llvm::unit::Region;
+use crate::module::memory_index;
 use crate::options::BoundsChecks;
 use crate::translate::FuncTranslator;
 use inkwell::types::{BasicTypeEnum, IntType};
@@ -318,14 +319,5 @@ fn byte_size(ty: BasicTypeEnum) -> u64 {
             }
         }
         _ => 8,
-    }
-}
-
-pub(crate) fn memory_index(memarg: &MemArg) -> u32 {
-    match memarg.target {
-        wasmparser::MemArgTarget::Memory(m) => m,
-        wasmparser::MemArgTarget::Array(_) => {
-            unreachable!("gc types are rejected by ModuleInfo::parse")
-        }
     }
 }
