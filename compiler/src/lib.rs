@@ -15,10 +15,10 @@ mod options;
 mod translate;
 
 pub use backend::codegen::{
-    compile, compile_to_asm, compile_to_ir, compile_with_progress, host_triple, CompiledModule,
-    Progress,
+    compile, compile_to_asm, compile_to_ir, compile_with_progress, CompiledModule, Progress,
 };
 pub use error::{CompileError, Result};
+pub use llvm::target::host_triple;
 pub use module::inspect::{inspect, Summary};
 pub use module::ModuleInfo;
 pub use options::{BoundsChecks, CompileOptions, DEFAULT_OPT_BUDGET};

@@ -3,19 +3,15 @@
 
 use crate::analysis::plan::{self, Tier};
 use crate::analysis::{analyze, Analysis, ModulePlan};
+use crate::backend::pipeline::{emit, optimize, passes, Emit};
 use crate::error::{CompileError, Result};
+use crate::llvm::target::{target_machine, target_machine_for, Target};
 use crate::llvm::unit::UnitCx;
 use crate::options::CompileOptions;
 use crate::translate::translate_function;
 use inkwell::context::Context;
-use inkwell::passes::PassBuilderOptions;
-use inkwell::targets::{
-    CodeModel, FileType, InitializationConfig, RelocMode, Target, TargetMachine, TargetTriple,
-};
-use inkwell::OptimizationLevel;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
-use std::sync::Once;
 
 pub struct CompiledModule {
     /// One object per codegen unit, the metadata unit last.
@@ -23,126 +19,6 @@ pub struct CompiledModule {
     pub triple: String,
     /// Wall time of each step, in order, for `--timings`.
     pub phases: Vec<(String, std::time::Duration)>,
-}
-
-pub fn host_triple() -> String {
-    TargetMachine::get_default_triple()
-        .as_str()
-        .to_string_lossy()
-        .into_owned()
-}
-
-/// Whether `opts` compile for x86_64, where traps are trap instructions
-/// and functions that call keep no frame pointer (`frames`).
-pub(crate) fn targets_x86_64(opts: &CompileOptions) -> bool {
-    opts.target
-        .clone()
-        .unwrap_or_else(host_triple)
-        .starts_with("x86_64-")
-}
-
-fn init_llvm() {
-    static INIT: Once = Once::new();
-    INIT.call_once(|| {
-        Target::initialize_all(&InitializationConfig::default());
-        set_llvm_options();
-    });
-}
-
-/// Options kiln gives LLVM's code generators, which have no per-module
-/// setting. Innermost loops start on a 32-byte boundary, not 16: a small
-/// hot loop that crosses a 32-byte fetch window costs an extra fetch per
-/// iteration on current x86 cores, and where a loop falls was otherwise
-/// an accident of how much code came before it. On AMD's Zen 4 the same
-/// code of lz's match loop ran 1.4x slower at one address than at
-/// another; with this option lz, interp, recursion and sqlite ran 5-10%
-/// faster (same run, 5 runs each) and no benchmark slower beyond noise.
-/// Padding costs about 1 KiB in a 6 MiB program.
-const LLVM_OPTIONS: &[&str] = &["-x86-experimental-pref-innermost-loop-alignment=5"];
-
-/// Parse `LLVM_OPTIONS`, then, as a debugging aid, those in
-/// `KILN_LLVM_ARGS="-opt=value ..."` (as `-C llvm-args` does for rustc,
-/// e.g. to try vectorizer settings); an option named there replaces
-/// kiln's own (LLVM rejects an option given twice).
-fn set_llvm_options() {
-    let from_env = std::env::var("KILN_LLVM_ARGS").unwrap_or_default();
-    let from_env: Vec<&str> = from_env.split_whitespace().collect();
-    let name = |a: &str| a.split('=').next().unwrap_or(a).to_string();
-    let overridden: Vec<String> = from_env.iter().map(|a| name(a)).collect();
-    let argv: Vec<std::ffi::CString> = std::iter::once("kiln")
-        .chain(
-            LLVM_OPTIONS
-                .iter()
-                .copied()
-                .filter(|a| !overridden.contains(&name(a))),
-        )
-        .chain(from_env.iter().copied())
-        .filter_map(|a| std::ffi::CString::new(a).ok())
-        .collect();
-    let ptrs: Vec<*const std::os::raw::c_char> = argv.iter().map(|a| a.as_ptr()).collect();
-    // SAFETY: `ptrs` points into `argv`, both alive for the call; LLVM copies
-    // what it keeps. Called once, before any other LLVM use (inside `INIT`).
-    unsafe {
-        llvm_sys::support::LLVMParseCommandLineOptions(
-            ptrs.len() as i32,
-            ptrs.as_ptr(),
-            std::ptr::null(),
-        )
-    };
-}
-
-pub(crate) fn target_machine(opts: &CompileOptions) -> Result<TargetMachine> {
-    target_machine_for(opts, Tier::Optimized)
-}
-
-fn target_machine_for(opts: &CompileOptions, tier: Tier) -> Result<TargetMachine> {
-    init_llvm();
-    let triple_str = opts.target.clone().unwrap_or_else(host_triple);
-    let triple = TargetTriple::create(&triple_str);
-    let target = Target::from_triple(&triple)
-        .map_err(|e| CompileError::Target(format!("{triple_str}: {e}")))?;
-    let arch = triple_str.split('-').next().unwrap_or("");
-    if !matches!(arch, "x86_64" | "aarch64" | "riscv64") {
-        return Err(CompileError::Target(format!(
-            "{triple_str}: kiln generates code for x86_64, aarch64 and riscv64 targets"
-        )));
-    }
-    let (cpu, features) = match opts.cpu.as_deref() {
-        Some("native") => (
-            TargetMachine::get_host_cpu_name().to_string(),
-            TargetMachine::get_host_cpu_features().to_string(),
-        ),
-        Some(cpu) => (cpu.to_string(), String::new()),
-        None => match arch {
-            "x86_64" => ("x86-64-v2".to_string(), String::new()),
-            _ => ("generic".to_string(), String::new()),
-        },
-    };
-    let level = match opts.opt_level {
-        0 => OptimizationLevel::None,
-        _ if tier == Tier::Fast => OptimizationLevel::Less,
-        _ if tier == Tier::Baseline => OptimizationLevel::None,
-        1 => OptimizationLevel::Less,
-        2 => OptimizationLevel::Default,
-        _ => OptimizationLevel::Aggressive,
-    };
-    let tm = target
-        .create_target_machine(
-            &triple,
-            &cpu,
-            &features,
-            level,
-            RelocMode::PIC,
-            CodeModel::Default,
-        )
-        .ok_or_else(|| CompileError::Target(format!("{triple_str} with cpu {cpu}")))?;
-    if tier == Tier::Fast {
-        // Fast instruction selection, as at -O0, falling back to the DAG
-        // selector for what it cannot handle.
-        // SAFETY: `tm` is a live target machine owned by this function.
-        unsafe { llvm_sys::target_machine::LLVMSetTargetMachineFastISel(tm.as_mut_ptr(), 1) };
-    }
-    Ok(tm)
 }
 
 /// Called as codegen units finish: (functions compiled, functions in total).
@@ -196,7 +72,7 @@ pub fn compile_with_progress(
         );
     }
     let mut unwind = Vec::new();
-    if targets_x86_64(opts) {
+    if Target::of(opts).omits_frame_pointers() {
         for object in &objects {
             crate::backend::frames::unwind_table(object, &opts.prefix, &mut unwind)?;
         }
@@ -297,16 +173,6 @@ impl Clock {
     }
 }
 
-/// What a unit is compiled to.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Emit {
-    Object,
-    /// Optimized LLVM IR.
-    Ir,
-    /// Assembly text.
-    Asm,
-}
-
 /// The optimized LLVM IR of a whole module as one unit (for IR tests).
 pub fn compile_to_ir(wasm: &[u8], opts: &CompileOptions) -> Result<String> {
     whole_module(wasm, opts, Emit::Ir)
@@ -391,86 +257,6 @@ fn export_survivors(u: &UnitCx, unit: &plan::Unit) {
             }
         }
     }
-}
-
-/// The IR pipeline of a unit.
-pub(crate) fn passes(opts: &CompileOptions, tier: Tier) -> String {
-    match tier {
-        Tier::Fast | Tier::Baseline if opts.opt_level > 0 => {
-            "function(sroa,early-cse<memssa>,instcombine<no-verify-fixpoint>,simplifycfg)".into()
-        }
-        _ => format!("default<O{}>", opts.opt_level.min(3)),
-    }
-}
-
-pub(crate) fn optimize_and_emit(
-    module: &inkwell::module::Module,
-    tm: &TargetMachine,
-    passes: &str,
-    what: Emit,
-) -> Result<Vec<u8>> {
-    optimize(module, tm, passes)?;
-    emit(module, tm, what)
-}
-
-/// What the inliner may spend on a call site beyond LLVM's own threshold
-/// for the level (225 at -O1 and -O2, 250 at -O3), tuned for clang's IR of
-/// native code. The same function costs about 25 more in kiln's IR: its
-/// memory base and globals are loads from the vmctx, and a C function with
-/// a local array moves the shadow-stack pointer (a wasm global: load,
-/// update, restore) where native code has a free alloca. json's `string`
-/// cost exactly 225 (inlined only below) where clang inlines it natively,
-/// and it ran 1.34x native for it.
-const WASM_INLINE_ALLOWANCE: i32 = 25;
-
-/// The inline threshold for a default pipeline, None for others.
-fn inline_threshold(passes: &str) -> Option<i32> {
-    match passes {
-        "default<O1>" | "default<O2>" => Some(225 + WASM_INLINE_ALLOWANCE),
-        "default<O3>" => Some(250 + WASM_INLINE_ALLOWANCE),
-        _ => None,
-    }
-}
-
-/// Verify the unit's IR and run the pass pipeline `passes` over it.
-fn optimize(module: &inkwell::module::Module, tm: &TargetMachine, passes: &str) -> Result<()> {
-    module.verify().map_err(|e| CompileError::Codegen {
-        func: u32::MAX,
-        message: e.to_string(),
-    })?;
-    let options = PassBuilderOptions::create();
-    if let Some(threshold) = inline_threshold(passes) {
-        // SAFETY: `options` is a live pass-builder options object, and the
-        // call only stores the number in it.
-        unsafe {
-            inkwell::llvm_sys::transforms::pass_builder::LLVMPassBuilderOptionsSetInlinerThreshold(
-                options.as_mut_ptr(),
-                threshold,
-            );
-        }
-    }
-    module
-        .run_passes(passes, tm, options)
-        .map_err(|e| CompileError::Codegen {
-            func: u32::MAX,
-            message: e.to_string(),
-        })
-}
-
-/// The unit's object code, IR text or assembly text.
-fn emit(module: &inkwell::module::Module, tm: &TargetMachine, what: Emit) -> Result<Vec<u8>> {
-    let file_type = match what {
-        Emit::Ir => return Ok(module.print_to_string().to_bytes().to_vec()),
-        Emit::Object => FileType::Object,
-        Emit::Asm => FileType::Assembly,
-    };
-    let buf = tm
-        .write_to_memory_buffer(module, file_type)
-        .map_err(|e| CompileError::Codegen {
-            func: u32::MAX,
-            message: e.to_string(),
-        })?;
-    Ok(buf.as_slice().to_vec())
 }
 
 impl From<inkwell::builder::BuilderError> for CompileError {

@@ -29,7 +29,7 @@ use std::collections::HashMap;
 /// After optimization, on x86_64: no function of the unit keeps a frame
 /// pointer, and all get exact unwind information.
 pub fn choose(u: &UnitCx) {
-    if !u.x86_64 {
+    if !u.target.omits_frame_pointers() {
         return;
     }
     let uwtable = Attribute::get_named_enum_kind_id("uwtable");

@@ -3,8 +3,9 @@
 
 use crate::analysis::plan::Tier;
 use crate::analysis::{Analysis, ModulePlan};
-use crate::backend::codegen::{optimize_and_emit, passes, target_machine, Emit};
+use crate::backend::pipeline::{optimize_and_emit, passes, Emit};
 use crate::error::Result;
+use crate::llvm::target::target_machine;
 use crate::llvm::unit::UnitCx;
 use crate::options::{BoundsChecks, CompileOptions};
 use inkwell::context::Context;

@@ -5,3 +5,4 @@
 pub mod codegen;
 pub mod frames;
 pub mod metadata;
+pub mod pipeline;

@@ -1,6 +1,7 @@
 //! One codegen unit: an LLVM module holding a batch of functions.
 
 use crate::analysis::{Analysis, ModulePlan};
+use crate::llvm::target::Target;
 use crate::llvm::types::LlTypes;
 use crate::module::ModuleInfo;
 use crate::options::CompileOptions;
@@ -42,10 +43,8 @@ pub struct UnitCx<'ctx, 'm> {
     pub code_arrays: RefCell<HashMap<(u32, u32), GlobalValue<'ctx>>>,
     /// Per trap code and signature: the stub that raises the trap.
     pub trap_stubs: RefCell<HashMap<(u32, u32), FunctionValue<'ctx>>>,
-    /// The target is x86_64: traps are trap instructions (see
-    /// `kiln_abi::trap_instruction`), and functions that call nothing but
-    /// wasm functions rely on the stack's guard page (see `stack_check`).
-    pub x86_64: bool,
+    /// What the code generator's choices depend on.
+    pub target: Target,
     /// The tbaa access tag of each `Region`, by its index, made once.
     tbaa_tags: [MetadataValue<'ctx>; 2],
 }
@@ -78,7 +77,7 @@ impl<'ctx, 'm> UnitCx<'ctx, 'm> {
             declared: RefCell::new(HashMap::new()),
             code_arrays: RefCell::new(HashMap::new()),
             trap_stubs: RefCell::new(HashMap::new()),
-            x86_64: crate::backend::codegen::targets_x86_64(opts),
+            target: Target::of(opts),
             tbaa_tags,
         }
     }

@@ -89,7 +89,7 @@ pub fn define_call_targets(u: &UnitCx) -> Result<()> {
                 None => trap_stub(u, TrapCode::UninitializedElement, canon)?,
             });
         }
-        if u.x86_64 {
+        if u.target.calls_through_jump_tables() {
             define_jump_table(u, &jump_table_name(u, table, canon), &targets)?;
             continue;
         }

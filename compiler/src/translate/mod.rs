@@ -1,25 +1,22 @@
-//! Translation of one function body: validate-free operator loop (the module
-//! was validated as a whole) that forwards each operator to its category in
-//! `lower/`.
+//! Translation of one function body (validated by `analysis::scan`): the
+//! operator loop, whose `visit.rs` forwards each operator to its category in
+//! `lower/`, and the control frames and value stack they share. How the
+//! instance is reached is `env`'s business.
 
-pub mod addr_facts;
 pub mod call_targets;
 pub mod env;
 pub mod lower;
 pub mod stack_check;
-pub mod streams;
 mod visit;
 
 use crate::analysis::scan::FunctionFacts;
 use crate::error::{CompileError, Result};
 use crate::llvm::unit::UnitCx;
-use addr_facts::AddressFacts;
 use env::FuncEnv;
 use inkwell::basic_block::BasicBlock;
 use inkwell::builder::Builder;
 use inkwell::types::BasicTypeEnum;
 use inkwell::values::{BasicValue, BasicValueEnum, FloatValue, IntValue, PhiValue, PointerValue};
-use streams::Streams;
 use wasmparser::{BlockType, FunctionBody, Operator};
 
 pub enum FrameKind<'ctx> {
@@ -64,15 +61,11 @@ impl<'ctx> Frame<'ctx> {
 pub struct FuncTranslator<'a, 'ctx> {
     pub u: &'a UnitCx<'ctx, 'a>,
     pub b: &'a Builder<'ctx>,
-    pub env: FuncEnv<'ctx>,
+    pub env: FuncEnv<'a, 'ctx>,
     pub locals: Vec<(PointerValue<'ctx>, BasicTypeEnum<'ctx>)>,
     pub stack: Vec<BasicValueEnum<'ctx>>,
     pub frames: Vec<Frame<'ctx>>,
     pub reachable: bool,
-    /// Addresses known to be in bounds, for `nuw` on address arithmetic.
-    pub facts: AddressFacts<'a, 'ctx>,
-    /// Per-array copies of memory bases in loops (see `streams`).
-    pub streams: Streams<'a, 'ctx>,
     /// Depth of blocks opened inside dead code, skipped until their `end`.
     dead_depth: u32,
     /// Byte offset of the operator being translated, for errors.
@@ -92,9 +85,8 @@ pub fn translate_function<'a, 'ctx>(
         inkwell::attributes::AttributeLoc::Function,
         attr("frame-pointer", "all"),
     );
-    if u.x86_64 {
-        // Frames larger than a page touch each page on the way down, so
-        // that none steps over the stack's guard page (see `stack_check`).
+    if u.target.probes_stack_inline() {
+        // See `stack_check`.
         func.add_attribute(
             inkwell::attributes::AttributeLoc::Function,
             attr("probe-stack", "inline-asm"),
@@ -135,13 +127,11 @@ pub fn translate_function<'a, 'ctx>(
     let mut t = FuncTranslator {
         u,
         b,
-        env: FuncEnv::new(func, func_index, entry),
+        env: FuncEnv::new(u, b, func, func_index, entry, facts),
         locals: Vec::new(),
         stack: Vec::new(),
         frames: Vec::new(),
         reachable: true,
-        facts: AddressFacts::new(&facts.reads_ahead),
-        streams: Streams::new(&facts.loops),
         dead_depth: 0,
         offset: body.range().start as usize,
     };
@@ -155,7 +145,7 @@ pub fn translate_function<'a, 'ctx>(
     for local in body.get_locals_reader()? {
         let (count, vt) = local?;
         if vt == wasmparser::ValType::V128 {
-            return Err(CompileError::Unsupported("simd (v128 locals)".into()));
+            return t.refuse("simd", "v128 local");
         }
         let llty = u.t.val(vt);
         for _ in 0..count {
@@ -177,12 +167,12 @@ pub fn translate_function<'a, 'ctx>(
         merge_preds: 0,
     });
 
-    t.env.interruption_checks(u, b)?;
+    t.env.interruption_checks()?;
     let mut reader = body.get_operators_reader()?;
     let mut index = 0;
     while !reader.eof() {
         t.offset = reader.original_position() as usize;
-        t.facts.at_operator(index);
+        t.env.facts.at_operator(index);
         index += 1;
         let translated = if t.reachable {
             reader.visit_operator(&mut t)?
@@ -206,13 +196,13 @@ pub fn translate_function<'a, 'ctx>(
 impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
     /// At `loop`, `else` and `end` control flow joins (see `addr_facts`).
     fn at_join(&mut self) {
-        self.facts.forget_all();
+        self.env.facts.forget_all();
     }
 
     /// In dead code only block structure matters.
     fn dead_operator(&mut self, op: &Operator) -> Result<()> {
         if matches!(op, Operator::Loop { .. }) {
-            self.streams.loop_seen();
+            self.env.streams.loop_seen();
         }
         if matches!(op, Operator::Loop { .. } | Operator::Else | Operator::End) {
             self.at_join();

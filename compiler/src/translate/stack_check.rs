@@ -43,7 +43,7 @@ use inkwell::attributes::AttributeLoc;
 use inkwell::builder::Builder;
 use inkwell::types::FunctionType;
 use inkwell::values::{AsValueRef, BasicValueEnum, FunctionValue, InstructionOpcode, PointerValue};
-use kiln_abi::{TrapCode, VMOffsets};
+use kiln_abi::TrapCode;
 
 const ATTRIBUTE: &str = "kiln-stack-check";
 
@@ -75,7 +75,7 @@ pub fn arrange<'ctx>(
     let value = func_index.to_string();
     let attr = u.cx.create_string_attribute(ATTRIBUTE, &value);
     func.add_attribute(AttributeLoc::Function, attr);
-    if u.x86_64 && !facts.calls_host {
+    if u.target.guard_page_stops_wasm_recursion() && !facts.calls_host {
         // Likely to need no check (see the module comment); should inlining
         // bring in a call out, it brings a use of the vmctx with it.
         return Ok(());
@@ -108,8 +108,7 @@ fn callees<'ctx>(func: FunctionValue<'ctx>) -> impl Iterator<Item = Callee> + 'c
             let Some(callee) = inst.get_operand(n - 1).and_then(|o| o.value()) else {
                 return Callee::Indirect;
             };
-            // SAFETY: LLVMIsAInlineAsm only inspects the value's kind.
-            if !unsafe { llvm_sys::core::LLVMIsAInlineAsm(callee.as_value_ref()) }.is_null() {
+            if crate::llvm::raw::is_inline_asm(callee) {
                 return Callee::InlineAsm;
             }
             match callee {
@@ -243,7 +242,7 @@ pub fn insert<'ctx>(u: &UnitCx<'ctx, '_>, b: &Builder<'ctx>) -> Result<()> {
             .ok()
             .and_then(|s| s.parse().ok())
             .expect("kiln-stack-check holds a function index");
-        if u.x86_64 && !calls_out(u, func) {
+        if u.target.guard_page_stops_wasm_recursion() && !calls_out(u, func) {
             continue;
         }
         // Dead-argument elimination may have dropped wasm parameters that
@@ -279,9 +278,8 @@ fn check_on_entry<'ctx>(
         b.insert_instruction(&alloca, None);
     }
     let vmctx = func.get_nth_param(0).unwrap().into_pointer_value();
-    let sp = FuncEnv::stack_position(u, b)?;
-    let limit = FuncEnv::load_at(u, b, vmctx, VMOffsets::STACK_LIMIT, u.t.i64.into(), false)?
-        .into_int_value();
+    let sp = u.target.stack_position(u, b)?;
+    let limit = FuncEnv::stack_limit(u, b, vmctx)?;
     let over = b.build_int_compare(inkwell::IntPredicate::ULT, sp, limit, "")?;
     let branch = b.build_conditional_branch(over, trap, body)?;
     // llvm.expect is gone by now (the pipeline lowers it): weights instead.

@@ -23,7 +23,7 @@ use ValType::{F32, F64, I32, I64};
 
 impl FuncTranslator<'_, '_> {
     /// Valid WebAssembly that kiln does not compile (yet).
-    fn refuse(&self, feature: &'static str, operator: &'static str) -> Result<()> {
+    pub(super) fn refuse(&self, feature: &'static str, operator: &'static str) -> Result<()> {
         Err(CompileError::UnsupportedOperator {
             feature,
             operator,
@@ -115,7 +115,7 @@ impl<'a> VisitOperator<'a> for FuncTranslator<'_, '_> {
     fn visit_unreachable(&mut self) -> Result<()> { control::unreachable(self) }
     fn visit_nop(&mut self) -> Result<()> { Ok(()) }
     fn visit_block(&mut self, blockty: BlockType) -> Result<()> { control::block(self, blockty) }
-    fn visit_loop(&mut self, blockty: BlockType) -> Result<()> { self.at_join(); self.streams.loop_seen(); control::loop_(self, blockty) }
+    fn visit_loop(&mut self, blockty: BlockType) -> Result<()> { self.at_join(); self.env.streams.loop_seen(); control::loop_(self, blockty) }
     fn visit_if(&mut self, blockty: BlockType) -> Result<()> { control::if_(self, blockty) }
     fn visit_else(&mut self) -> Result<()> { self.at_join(); control::else_(self) }
     fn visit_end(&mut self) -> Result<()> { self.at_join(); control::end(self) }

@@ -3,18 +3,17 @@
 
 use crate::error::Result;
 use crate::llvm::unit::Region;
-use crate::translate::env::FuncEnv;
 use crate::translate::FuncTranslator;
 use inkwell::types::FunctionType;
 use inkwell::values::{BasicMetadataValueEnum, BasicValue, CallSiteValue, IntValue, PointerValue};
 use inkwell::IntPredicate;
-use kiln_abi::{TrapCode, VMOffsets};
+use kiln_abi::TrapCode;
 
 pub fn call(t: &mut FuncTranslator, function_index: u32) -> Result<()> {
     let ty = t.u.info.func_type(function_index).clone();
     let args = t.pop_n(ty.params().len());
     let call = if function_index < t.u.info.num_imported_funcs {
-        let (code, callee_vmctx) = t.env.imported_callee(t.u, t.b, function_index)?;
+        let (code, callee_vmctx) = t.env.imported_callee(function_index)?;
         let fty = t.u.t.func(t.u.cx, &ty);
         indirect(t, fty, code, callee_vmctx, &args)?
     } else {
@@ -28,7 +27,7 @@ pub fn call(t: &mut FuncTranslator, function_index: u32) -> Result<()> {
 }
 
 pub fn call_indirect(t: &mut FuncTranslator, type_index: u32, table_index: u32) -> Result<()> {
-    let (u, b) = (t.u, t.b);
+    let u = t.u;
     let ty = u.info.types[type_index as usize].clone();
     let index = t.pop_int();
     let args = t.pop_n(ty.params().len());
@@ -37,33 +36,15 @@ pub fn call_indirect(t: &mut FuncTranslator, type_index: u32, table_index: u32) 
         no_tail(call);
         return push_results(t, call, ty.results().len());
     }
-    let (base, len) = t.env.table_bounds(u, b, table_index)?;
-    let index = b.build_int_z_extend(index, u.t.i64, "")?;
-    let oob = b.build_int_compare(IntPredicate::UGE, index, len, "")?;
-    t.env.trap_if(u, b, oob, TrapCode::UndefinedElement)?;
-    let slot = crate::translate::lower::table::funcref_element(t, base, index)?;
-    let actual = FuncEnv::load_at(u, b, slot, VMOffsets::FUNCREF_SIG_ID, u.t.i32.into(), false)?
-        .into_int_value();
-    let expected = t.env.sig_id(u, b, type_index)?;
+    let slot = t
+        .env
+        .table_element(table_index, index, TrapCode::UndefinedElement)?;
+    let actual = t.env.callee_sig_id(slot)?;
+    let expected = t.env.sig_id(type_index)?;
     callee_check(t, actual, expected)?;
-    let code = FuncEnv::load_at(
-        u,
-        b,
-        slot,
-        VMOffsets::FUNCREF_FUNC_PTR,
-        u.t.ptr.into(),
-        false,
-    )?;
-    let callee_vmctx =
-        FuncEnv::load_at(u, b, slot, VMOffsets::FUNCREF_VMCTX, u.t.ptr.into(), false)?;
+    let (code, callee_vmctx) = t.env.callee(slot)?;
     let fty = u.t.func(u.cx, &ty);
-    let call = indirect(
-        t,
-        fty,
-        code.into_pointer_value(),
-        callee_vmctx.into_pointer_value(),
-        &args,
-    )?;
+    let call = indirect(t, fty, code, callee_vmctx, &args)?;
     no_tail(call);
     push_results(t, call, ty.results().len())
 }
@@ -80,8 +61,8 @@ fn frozen_table_call<'ctx>(
     let index = b.build_int_z_extend(index, u.t.i64, "")?;
     let len = u.t.i64.const_int(elements as u64, false);
     let oob = b.build_int_compare(IntPredicate::UGE, index, len, "")?;
-    t.env.trap_if(u, b, oob, TrapCode::UndefinedElement)?;
-    let code = if u.x86_64 {
+    t.env.trap_if(oob, TrapCode::UndefinedElement)?;
+    let code = if u.target.calls_through_jump_tables() {
         let jumps = crate::translate::call_targets::jump_table(u, table, type_index);
         let offset = b.build_int_mul(
             index,
@@ -157,11 +138,11 @@ fn callee_check<'ctx>(
     let mismatch = b.build_int_compare(IntPredicate::NE, actual, expected, "")?;
     let bad = u.cx.append_basic_block(t.env.func, "bad_callee");
     let ok = u.cx.append_basic_block(t.env.func, "ok");
-    let mismatch = FuncEnv::unlikely(u, b, mismatch)?;
+    let mismatch = crate::llvm::ir::unlikely(u, b, mismatch)?;
     b.build_conditional_branch(mismatch, bad, ok)?;
     b.position_at_end(bad);
-    let null = t.env.trap_block(u, b, TrapCode::UninitializedElement)?;
-    let wrong = t.env.trap_block(u, b, TrapCode::IndirectCallTypeMismatch)?;
+    let null = t.env.trap_block(TrapCode::UninitializedElement)?;
+    let wrong = t.env.trap_block(TrapCode::IndirectCallTypeMismatch)?;
     let is_null = b.build_int_compare(IntPredicate::EQ, actual, u.t.i32.const_zero(), "")?;
     b.build_conditional_branch(is_null, null, wrong)?;
     b.position_at_end(ok);

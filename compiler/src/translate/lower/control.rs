@@ -8,7 +8,7 @@ use kiln_abi::TrapCode;
 use wasmparser::{BlockType, BrTable};
 
 pub fn unreachable(t: &mut FuncTranslator) -> Result<()> {
-    let bb = t.env.trap_block(t.u, t.b, TrapCode::Unreachable)?;
+    let bb = t.env.trap_block(TrapCode::Unreachable)?;
     t.b.build_unconditional_branch(bb)?;
     t.mark_unreachable();
     Ok(())
@@ -43,12 +43,12 @@ pub fn loop_(t: &mut FuncTranslator, blockty: BlockType) -> Result<()> {
         phi.add_incoming(&[(v, here)]);
     }
     let entry_branch = t.b.build_unconditional_branch(header)?;
-    t.streams.enter_loop(entry_branch);
+    t.env.streams.enter_loop(entry_branch);
     t.b.position_at_end(header);
     for phi in &header_phis {
         t.push(phi.as_basic_value());
     }
-    t.env.interruption_checks(t.u, t.b)?;
+    t.env.interruption_checks()?;
     let kind = FrameKind::Loop {
         header,
         header_phis,
@@ -211,7 +211,7 @@ pub fn end(t: &mut FuncTranslator) -> Result<()> {
     }
     let mut frame = t.frames.pop().unwrap();
     if matches!(frame.kind, FrameKind::Loop { .. }) {
-        t.streams.leave_loop();
+        t.env.streams.leave_loop();
     }
     if let FrameKind::If {
         else_block,

@@ -53,7 +53,7 @@ pub fn trunc(t: &mut FuncTranslator, to: ValType, signed: bool) -> Result<()> {
     let b = t.b;
     let is_nan = b.build_float_compare(FloatPredicate::UNO, x, x, "")?;
     t.env
-        .trap_if(t.u, t.b, is_nan, TrapCode::InvalidConversionToInteger)?;
+        .trap_if(is_nan, TrapCode::InvalidConversionToInteger)?;
     let tx = call1(t, t.u.intrinsic("llvm.trunc", &[fty.into()]), &[x.into()])?.into_float_value();
     let bits = to.get_bit_width() as i32;
     let (lo, lo_pred, hi) = if signed {
@@ -69,7 +69,7 @@ pub fn trunc(t: &mut FuncTranslator, to: ValType, signed: bool) -> Result<()> {
     let below = b.build_float_compare(FloatPredicate::OLT, tx, fty.const_float(hi), "")?;
     let in_range = b.build_and(above, below, "")?;
     let out = b.build_not(in_range, "")?;
-    t.env.trap_if(t.u, t.b, out, TrapCode::IntegerOverflow)?;
+    t.env.trap_if(out, TrapCode::IntegerOverflow)?;
     let v = if signed {
         t.b.build_float_to_signed_int(x, to, "")?
     } else {

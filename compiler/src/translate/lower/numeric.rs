@@ -90,8 +90,8 @@ fn in_bounds_plus_small<'ctx>(
     lhs: IntValue<'ctx>,
     rhs: IntValue<'ctx>,
 ) -> Option<(IntValue<'ctx>, u64)> {
-    let lhs_base = t.facts.add_cannot_wrap(lhs, rhs).map(|k| (lhs, k));
-    lhs_base.or_else(|| t.facts.add_cannot_wrap(rhs, lhs).map(|k| (rhs, k)))
+    let lhs_base = t.env.facts.add_cannot_wrap(lhs, rhs).map(|k| (lhs, k));
+    lhs_base.or_else(|| t.env.facts.add_cannot_wrap(rhs, lhs).map(|k| (rhs, k)))
 }
 
 pub fn int_binary(t: &mut FuncTranslator, op: IntBin) -> Result<()> {
@@ -105,7 +105,7 @@ pub fn int_binary(t: &mut FuncTranslator, op: IntBin) -> Result<()> {
         IntBin::Add if bits == 32 => match in_bounds_plus_small(t, lhs, rhs) {
             Some((base, k)) => {
                 let sum = b.build_int_nuw_add(lhs, rhs, "")?;
-                t.facts.sum_without_wrap(sum, base, k);
+                t.env.facts.sum_without_wrap(sum, base, k);
                 sum
             }
             None => b.build_int_add(lhs, rhs, "")?,
@@ -143,8 +143,7 @@ pub fn int_binary(t: &mut FuncTranslator, op: IntBin) -> Result<()> {
             let rhs_m1 =
                 t.b.build_int_compare(IntPredicate::EQ, rhs, ty.const_all_ones(), "")?;
             let overflow = t.b.build_and(lhs_min, rhs_m1, "")?;
-            t.env
-                .trap_if(t.u, t.b, overflow, TrapCode::IntegerOverflow)?;
+            t.env.trap_if(overflow, TrapCode::IntegerOverflow)?;
             t.b.build_int_signed_div(lhs, rhs, "")?
         }
         IntBin::RemS => {
@@ -159,7 +158,9 @@ pub fn int_binary(t: &mut FuncTranslator, op: IntBin) -> Result<()> {
         }
     };
     if bits == 32 && matches!(op, IntBin::Add | IntBin::Sub) {
-        t.streams.derived(v, lhs, rhs, matches!(op, IntBin::Add));
+        t.env
+            .streams
+            .derived(v, lhs, rhs, matches!(op, IntBin::Add));
     }
     t.push(v);
     Ok(())
@@ -168,7 +169,7 @@ pub fn int_binary(t: &mut FuncTranslator, op: IntBin) -> Result<()> {
 fn trap_if_zero<'ctx>(t: &mut FuncTranslator<'_, 'ctx>, v: IntValue<'ctx>) -> Result<()> {
     let zero =
         t.b.build_int_compare(IntPredicate::EQ, v, v.get_type().const_zero(), "")?;
-    t.env.trap_if(t.u, t.b, zero, TrapCode::IntegerDivideByZero)
+    t.env.trap_if(zero, TrapCode::IntegerDivideByZero)
 }
 
 pub fn int_count(t: &mut FuncTranslator, what: Count) -> Result<()> {
@@ -273,11 +274,7 @@ pub fn call1<'ctx>(
     f: inkwell::values::FunctionValue<'ctx>,
     args: &[inkwell::values::BasicMetadataValueEnum<'ctx>],
 ) -> Result<BasicValueEnum<'ctx>> {
-    Ok(t.b
-        .build_call(f, args, "")?
-        .try_as_basic_value()
-        .basic()
-        .expect("intrinsic returns a value"))
+    crate::llvm::ir::call_value(t.b, f, args)
 }
 
 /// Whether `lhs op rhs` may be folded to an operand or its negation: a
@@ -301,12 +298,7 @@ fn folds_to_operand(op: FloatBin, lhs: FloatValue, rhs: FloatValue) -> bool {
 /// `fptosi` of a constant that a trap check guards, and inkwell's
 /// `get_constant` reads any constant as a `ConstantFP`: LLVM crashed on them.
 fn constant_float(v: FloatValue) -> Option<f64> {
-    use inkwell::llvm_sys::core::LLVMIsAConstantFP;
-    use inkwell::values::AsValueRef;
-    // SAFETY: LLVMIsAConstantFP only inspects the value's kind, and `v` is a
-    // live value of this context.
-    let is_fp = unsafe { !LLVMIsAConstantFP(v.as_value_ref()).is_null() };
-    if !is_fp {
+    if !crate::llvm::raw::is_constant_fp(v) {
         return None;
     }
     v.get_constant().map(|(c, _)| c)

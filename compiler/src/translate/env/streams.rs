@@ -26,8 +26,6 @@
 use crate::analysis::scan::LoopShape;
 use crate::error::Result;
 use crate::llvm::unit::UnitCx;
-use crate::options::BoundsChecks;
-use crate::translate::FuncTranslator;
 use inkwell::attributes::{Attribute, AttributeLoc};
 use inkwell::builder::Builder;
 use inkwell::llvm_sys::prelude::LLVMValueRef;
@@ -122,38 +120,42 @@ impl<'f, 'ctx> Streams<'f, 'ctx> {
     }
 }
 
-/// The base an access to memory `mem` at `addr` goes through: its anchor's
-/// copy in a loop that has streams, else the memory's base.
-pub fn base_for<'ctx>(
-    t: &mut FuncTranslator<'_, 'ctx>,
-    mem: u32,
-    addr: IntValue<'ctx>,
-) -> Result<PointerValue<'ctx>> {
-    let base = t.env.memory_base(t.u, t.b, mem)?;
-    if t.u.opts.bounds_checks == BoundsChecks::Explicit {
-        // Every access may branch to a trap: no loop is one block.
-        return Ok(base);
+impl<'ctx> Streams<'_, 'ctx> {
+    /// The base an access to memory `mem` (whose base is `base`) at `addr`
+    /// goes through: its anchor's copy in a loop that has streams, else
+    /// `base`.
+    pub fn base_for(
+        &mut self,
+        u: &UnitCx<'ctx, '_>,
+        b: &Builder<'ctx>,
+        base: PointerValue<'ctx>,
+        mem: u32,
+        addr: IntValue<'ctx>,
+    ) -> Result<PointerValue<'ctx>> {
+        let Some(anchor) = self.value_anchor.get(&addr.as_value_ref()).copied() else {
+            return Ok(base);
+        };
+        if !self
+            .open
+            .last()
+            .is_some_and(|o| self.shapes[o.shape].streams)
+        {
+            return Ok(base);
+        }
+        let open = self.open.last_mut().unwrap();
+        if let Some(&(_, copy)) = open.bases.iter().find(|(k, _)| *k == (mem, anchor)) {
+            return Ok(copy);
+        }
+        if open.bases.len() == MAX_STREAMS {
+            return Ok(base);
+        }
+        let here = b.get_insert_block().unwrap();
+        b.position_before(&open.entry_branch);
+        let copy = opaque_copy(u, b, base, mem, anchor)?;
+        b.position_at_end(here);
+        open.bases.push(((mem, anchor), copy));
+        Ok(copy)
     }
-    let s = &mut t.streams;
-    let Some(anchor) = s.value_anchor.get(&addr.as_value_ref()).copied() else {
-        return Ok(base);
-    };
-    if !s.open.last().is_some_and(|o| s.shapes[o.shape].streams) {
-        return Ok(base);
-    }
-    let open = s.open.last_mut().unwrap();
-    if let Some(&(_, copy)) = open.bases.iter().find(|(k, _)| *k == (mem, anchor)) {
-        return Ok(copy);
-    }
-    if open.bases.len() == MAX_STREAMS {
-        return Ok(base);
-    }
-    let here = t.b.get_insert_block().unwrap();
-    t.b.position_before(&open.entry_branch);
-    let copy = opaque_copy(t.u, t.b, base, mem, anchor)?;
-    t.b.position_at_end(here);
-    open.bases.push(((mem, anchor), copy));
-    Ok(copy)
 }
 
 /// `p`, through an empty inline asm: LLVM knows nothing of the result
