@@ -16,48 +16,22 @@ impl fmt::Display for Summary {
     }
 }
 
+/// The post-MVP feature `op` uses: its proposal's, or multi-value for a
+/// block typed by a function type.
 fn feature_of(op: &Operator) -> Option<&'static str> {
-    use Operator as O;
-    Some(match op {
-        O::I32Extend8S | O::I32Extend16S | O::I64Extend8S | O::I64Extend16S | O::I64Extend32S => {
-            "sign-extension"
+    use wasmparser::BlockType::FuncType;
+    match op {
+        Operator::Block {
+            blockty: FuncType(_),
         }
-        O::I32TruncSatF32S
-        | O::I32TruncSatF32U
-        | O::I32TruncSatF64S
-        | O::I32TruncSatF64U
-        | O::I64TruncSatF32S
-        | O::I64TruncSatF32U
-        | O::I64TruncSatF64S
-        | O::I64TruncSatF64U => "non-trapping float-to-int",
-        O::MemoryCopy { .. }
-        | O::MemoryFill { .. }
-        | O::MemoryInit { .. }
-        | O::DataDrop { .. }
-        | O::TableCopy { .. }
-        | O::TableInit { .. }
-        | O::ElemDrop { .. } => "bulk memory",
-        O::RefNull { .. }
-        | O::RefIsNull
-        | O::RefFunc { .. }
-        | O::TableGet { .. }
-        | O::TableSet { .. }
-        | O::TableSize { .. }
-        | O::TableGrow { .. }
-        | O::TableFill { .. }
-        | O::TypedSelect { .. } => "reference types",
-        O::ReturnCall { .. } | O::ReturnCallIndirect { .. } => "tail calls",
-        O::Block {
-            blockty: wasmparser::BlockType::FuncType(_),
+        | Operator::Loop {
+            blockty: FuncType(_),
         }
-        | O::Loop {
-            blockty: wasmparser::BlockType::FuncType(_),
-        }
-        | O::If {
-            blockty: wasmparser::BlockType::FuncType(_),
-        } => "multi-value",
-        _ => return None,
-    })
+        | Operator::If {
+            blockty: FuncType(_),
+        } => Some("multi-value"),
+        op => super::features::feature_of(op),
+    }
 }
 
 pub fn inspect(wasm: &[u8]) -> Result<Summary> {
@@ -158,21 +132,6 @@ pub fn inspect(wasm: &[u8]) -> Result<Summary> {
                     let op = op?;
                     if let Some(f) = feature_of(&op) {
                         features.insert(f);
-                    }
-                    // Every SIMD computation starts from a v128 load, constant,
-                    // splat or v128 local; checking those is cheap and enough.
-                    if matches!(
-                        op,
-                        Operator::V128Load { .. }
-                            | Operator::V128Const { .. }
-                            | Operator::I8x16Splat
-                            | Operator::I16x8Splat
-                            | Operator::I32x4Splat
-                            | Operator::I64x2Splat
-                            | Operator::F32x4Splat
-                            | Operator::F64x2Splat
-                    ) {
-                        features.insert("simd");
                     }
                 }
             }

@@ -1,5 +1,6 @@
 //! The parts of a module that code generation needs, read once up front.
 
+pub mod features;
 pub mod image;
 pub mod inspect;
 

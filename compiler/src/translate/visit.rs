@@ -8,6 +8,7 @@
 //! (here and by the macro) does not compile.
 
 use crate::error::{CompileError, Result};
+use crate::module::features::feature_name;
 use crate::translate::lower::compare::{eqz, float_compare, int_compare};
 use crate::translate::lower::convert::{self, reinterpret};
 use crate::translate::lower::memory::{load, load_narrow, store, store_narrow, Extend};
@@ -50,53 +51,6 @@ macro_rules! refuse_proposals {
             $($(let _ = $arg;)*)?
             self.refuse(feature_name!($proposal), stringify!($op))
         }
-    };
-}
-
-/// The name a refusal gives a proposal. A proposal wasmparser adds has no
-/// arm here until someone decides what kiln does with it.
-macro_rules! feature_name {
-    (simd) => {
-        "simd"
-    };
-    (relaxed_simd) => {
-        "relaxed simd"
-    };
-    (threads) => {
-        "threads"
-    };
-    (shared_everything_threads) => {
-        "shared-everything threads"
-    };
-    (acquire_release_atomics) => {
-        "acquire-release atomics"
-    };
-    (exceptions) => {
-        "exception handling"
-    };
-    (legacy_exceptions) => {
-        "legacy exception handling"
-    };
-    (tail_call) => {
-        "tail calls"
-    };
-    (function_references) => {
-        "typed function references"
-    };
-    (gc) => {
-        "gc"
-    };
-    (custom_descriptors) => {
-        "custom descriptors"
-    };
-    (memory_control) => {
-        "memory control"
-    };
-    (stack_switching) => {
-        "stack switching"
-    };
-    (wide_arithmetic) => {
-        "wide arithmetic"
     };
 }
 
