@@ -31,14 +31,20 @@ impl CompileProgress {
         }
     }
 
-    /// Compile with this bar showing progress, cleared at the end.
+    /// Compile with this bar showing progress, cleared at the end; with
+    /// `hooks`' import check, if any.
     pub fn compile(
         &self,
         wasm: &[u8],
         opts: &kiln_compiler::CompileOptions,
+        hooks: kiln_compiler::Hooks,
     ) -> kiln_compiler::Result<kiln_compiler::CompiledModule> {
         let f = |d: usize, t: usize| self.update(d, t);
-        let r = kiln_compiler::compile_with_progress(wasm, opts, Some(&f));
+        let hooks = kiln_compiler::Hooks {
+            progress: Some(&f),
+            ..hooks
+        };
+        let r = kiln_compiler::compile_with(wasm, opts, hooks);
         if let Some(b) = &self.bar {
             b.finish_and_clear();
         }

@@ -6,9 +6,13 @@ pub enum CompileError {
     /// The bytes are not a valid WebAssembly module.
     #[error("invalid module at byte offset {offset:#x}: {message}")]
     Invalid { message: String, offset: usize },
-    /// Valid WebAssembly that kiln cannot compile yet.
-    #[error("unsupported: {0}")]
-    Unsupported(String),
+    /// A module that uses what kiln cannot compile yet, outside code.
+    #[error("unsupported: {feature} ({what}) at offset {offset:#x}")]
+    Unsupported {
+        feature: &'static str,
+        what: String,
+        offset: usize,
+    },
     /// An operator of a proposal kiln does not compile.
     #[error("unsupported: {feature} ({operator}) in function {func} at offset {offset:#x}")]
     UnsupportedOperator {
@@ -17,6 +21,9 @@ pub enum CompileError {
         func: u32,
         offset: usize,
     },
+    /// The module's imports are not what the host it is built for provides.
+    #[error("{0}")]
+    Imports(String),
     /// The target triple or CPU is not known to LLVM.
     #[error("unknown target: {0}")]
     Target(String),

@@ -15,7 +15,7 @@ mod options;
 mod translate;
 
 pub use backend::codegen::{
-    compile, compile_to_asm, compile_to_ir, compile_with_progress, CompiledModule, Progress,
+    compile, compile_to_asm, compile_to_ir, compile_with, CompiledModule, Hooks, Progress,
 };
 pub use error::{CompileError, Result};
 pub use llvm::target::host_triple;

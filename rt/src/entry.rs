@@ -4,8 +4,8 @@
 
 use crate::wasi::WasiConfig;
 use crate::{Extern, InstantiateError, Limits, Module, Store, TrapKind, Val};
+use kiln_abi::module::ValType;
 use std::path::PathBuf;
-use wasmparser::ValType;
 
 /// Exit status of a trap, as the wasmtime CLI uses.
 pub const TRAP_EXIT: i32 = 134;
@@ -272,16 +272,16 @@ fn run(module: &'static Module, who: &str, settings: &Settings, argv: Vec<String
     };
     let ty = f.ty();
     let args: &[String] = if entry.is_some() { &params } else { &[] };
-    if args.len() != ty.params().len() {
+    if args.len() != ty.params.len() {
         eprintln!(
             "{who}: `{name}` takes {} arguments, {} given",
-            ty.params().len(),
+            ty.params.len(),
             args.len()
         );
         return ERROR_EXIT;
     }
     let mut vals = Vec::new();
-    for (t, s) in ty.params().iter().zip(args) {
+    for (t, s) in ty.params.iter().zip(args) {
         match parse_arg(*t, s) {
             Ok(v) => vals.push(v),
             Err(e) => {

@@ -1,13 +1,13 @@
 //! Instantiation (imports checked, vmctx laid out, segments applied, start
 //! run) and calls from the host into wasm.
 
-use crate::module::{ElemItems, Module};
+use crate::module::Module;
 use crate::store::{Extern, Func, Global, Memory, Store, Table, Val};
 use crate::traps::{call_catching, Trap};
 use crate::vm::{VMFuncRef, ValRaw};
+use kiln_abi::module::{ConstExpr, ConstOp, ElemItem, ExportKind, ImportKind, Mode};
 use kiln_abi::{TrapCode, VMOffsets};
 use std::collections::HashMap;
-use wasmparser::{ConstExpr, ExternalKind, Operator, TypeRef};
 
 pub struct Instance {
     pub module: &'static Module,
@@ -108,48 +108,45 @@ impl Instance {
         self.vmctx_write(VMOffsets::STACK_LIMIT, limit);
     }
 
+    /// The value of a constant expression, as the bits of its slot.
     fn eval_const(&self, expr: &ConstExpr) -> Result<u64, String> {
         let mut stack: Vec<u64> = Vec::new();
-        for op in expr.get_operators_reader() {
-            let op = op.map_err(|e| e.to_string())?;
-            match op {
-                Operator::I32Const { value } => stack.push(value as u32 as u64),
-                Operator::I64Const { value } => stack.push(value as u64),
-                Operator::F32Const { value } => stack.push(value.bits() as u64),
-                Operator::F64Const { value } => stack.push(value.bits()),
-                Operator::RefNull { .. } => stack.push(0),
-                Operator::RefFunc { function_index } => {
-                    stack.push(self.funcref_ptr(function_index) as u64)
-                }
-                Operator::GlobalGet { global_index } => {
+        fn pop(stack: &mut Vec<u64>) -> Result<u64, String> {
+            stack
+                .pop()
+                .ok_or_else(|| "constant expression underflows".into())
+        }
+        for op in &expr.0 {
+            let v = match *op {
+                ConstOp::I32(v) => v as u32 as u64,
+                ConstOp::I64(v) => v as u64,
+                ConstOp::F32(bits) => bits as u64,
+                ConstOp::F64(bits) => bits,
+                ConstOp::RefNull => 0,
+                ConstOp::RefFunc(f) => self.funcref_ptr(f) as u64,
+                ConstOp::GlobalGet(g) => {
+                    let g = self.globals.get(g as usize).ok_or("no such global")?;
                     // SAFETY: globals are owned by the store, like memories.
-                    stack.push(unsafe { (*self.globals[global_index as usize]).get() }.to_bits())
+                    unsafe { (**g).get() }.to_bits()
                 }
-                Operator::I32Add | Operator::I32Sub | Operator::I32Mul => {
-                    let (b, a) = (stack.pop().unwrap() as u32, stack.pop().unwrap() as u32);
-                    let r = match op {
-                        Operator::I32Add => a.wrapping_add(b),
-                        Operator::I32Sub => a.wrapping_sub(b),
+                ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => {
+                    let (b, a) = (pop(&mut stack)? as u32, pop(&mut stack)? as u32);
+                    (match op {
+                        ConstOp::I32Add => a.wrapping_add(b),
+                        ConstOp::I32Sub => a.wrapping_sub(b),
                         _ => a.wrapping_mul(b),
-                    };
-                    stack.push(r as u64);
+                    }) as u64
                 }
-                Operator::I64Add | Operator::I64Sub | Operator::I64Mul => {
-                    let (b, a) = (stack.pop().unwrap(), stack.pop().unwrap());
-                    let r = match op {
-                        Operator::I64Add => a.wrapping_add(b),
-                        Operator::I64Sub => a.wrapping_sub(b),
+                ConstOp::I64Add | ConstOp::I64Sub | ConstOp::I64Mul => {
+                    let (b, a) = (pop(&mut stack)?, pop(&mut stack)?);
+                    match op {
+                        ConstOp::I64Add => a.wrapping_add(b),
+                        ConstOp::I64Sub => a.wrapping_sub(b),
                         _ => a.wrapping_mul(b),
-                    };
-                    stack.push(r);
+                    }
                 }
-                Operator::End => {}
-                other => {
-                    return Err(format!(
-                        "unsupported constant expression operator {other:?}"
-                    ))
-                }
-            }
+            };
+            stack.push(v);
         }
         stack
             .pop()
@@ -187,7 +184,7 @@ impl Store {
             memories: Vec::new(),
             tables: Vec::new(),
             globals: Vec::new(),
-            datas: module.datas.iter().map(|d| d.data).collect(),
+            datas: module.datas.iter().map(|d| d.bytes).collect(),
             elems: Vec::new(),
             exports: HashMap::new(),
             host_data: self
@@ -215,8 +212,8 @@ impl Store {
         let mut func_index = 0u32;
         for (imp, ext) in module.imports.iter().zip(imports) {
             let what = format!("{}::{}", imp.module, imp.name);
-            match (imp.ty, *ext) {
-                (TypeRef::Func(t), Extern::Func(f)) => {
+            match (&imp.kind, *ext) {
+                (&ImportKind::Func(t), Extern::Func(f)) => {
                     // SAFETY: funcrefs handed out by this store are live.
                     let mut fr = unsafe { *f.funcref };
                     if fr.sig_id != sig_ids[t as usize] {
@@ -228,7 +225,7 @@ impl Store {
                     unsafe { *inst.funcref_ptr(func_index) = fr };
                     func_index += 1;
                 }
-                (TypeRef::Memory(m), Extern::Memory(p)) => {
+                (ImportKind::Memory(m), Extern::Memory(p)) => {
                     // SAFETY: store-owned memory.
                     let mem = unsafe { &*p };
                     if !limits_match(mem.pages(), mem.ty.maximum, m.initial, m.maximum) {
@@ -236,17 +233,17 @@ impl Store {
                     }
                     inst.memories.push(p);
                 }
-                (TypeRef::Table(t), Extern::Table(p)) => {
+                (ImportKind::Table(t), Extern::Table(p)) => {
                     let table = unsafe { &*p };
-                    if table.ty.element_type != t.element_type
+                    if table.ty.element != t.element
                         || !limits_match(table.len() as u64, table.ty.maximum, t.initial, t.maximum)
                     {
                         return Err(Link(format!("{what}: table type mismatch")));
                     }
                     inst.tables.push(p);
                 }
-                (TypeRef::Global(g), Extern::Global(p)) => {
-                    if unsafe { (*p).ty } != g {
+                (ImportKind::Global(g), Extern::Global(p)) => {
+                    if unsafe { (*p).ty } != *g {
                         return Err(Link(format!("{what}: global type mismatch")));
                     }
                     inst.globals.push(p);
@@ -269,7 +266,7 @@ impl Store {
         // Defined globals, in order (an initializer may read earlier ones).
         for (ty, init) in &module.globals[module.num_imported_globals as usize..] {
             let bits = inst.eval_const(init.as_ref().unwrap()).map_err(Resource)?;
-            let g = self.global(*ty, Val::from_bits(ty.content_type, bits));
+            let g = self.global(*ty, Val::from_bits(ty.content, bits));
             inst.globals.push(g);
         }
         for (ty, init) in &module.tables[module.num_imported_tables as usize..] {
@@ -314,35 +311,27 @@ impl Store {
         }
         // Element segments, evaluated now; passive ones stay for table.init.
         for seg in &module.elems {
-            let items = match &seg.items {
-                ElemItems::Funcs(f) => f.iter().map(|i| inst.funcref_ptr(*i) as usize).collect(),
-                ElemItems::Exprs(e) => e
-                    .iter()
-                    .map(|x| inst.eval_const(x).map(|v| v as usize))
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(Resource)?,
-            };
+            let items = seg
+                .items
+                .iter()
+                .map(|item| match item {
+                    ElemItem::Func(f) => Ok(inst.funcref_ptr(*f) as usize),
+                    ElemItem::Null => Ok(0),
+                    ElemItem::Expr(e) => inst.eval_const(e).map(|v| v as usize),
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(Resource)?;
             inst.elems.push(items);
         }
-        for name_kind in &module.exports {
-            let (name, kind, index) = name_kind;
-            let ext = match kind {
-                ExternalKind::Func | ExternalKind::FuncExact => {
-                    let fp = inst.funcref_ptr(*index);
-                    let trampoline = module.trampolines[module.funcs[*index as usize] as usize];
-                    Extern::Func(Func {
-                        funcref: fp,
-                        trampoline,
-                    })
-                }
-                ExternalKind::Memory => Extern::Memory(inst.memories[*index as usize]),
-                ExternalKind::Table => Extern::Table(inst.tables[*index as usize]),
-                ExternalKind::Global => Extern::Global(inst.globals[*index as usize]),
-                ExternalKind::Tag => {
-                    return Err(Resource("exception tags are not supported".into()))
-                }
+        for e in &module.exports {
+            let index = e.index as usize;
+            let ext = match e.kind {
+                ExportKind::Func => Extern::Func(inst.func(e.index)),
+                ExportKind::Memory => Extern::Memory(inst.memories[index]),
+                ExportKind::Table => Extern::Table(inst.tables[index]),
+                ExportKind::Global => Extern::Global(inst.globals[index]),
             };
-            inst.exports.insert(name.clone(), ext);
+            inst.exports.insert(e.name.clone(), ext);
         }
         let p = &mut *inst as *mut Instance;
         self.instances.push(inst);
@@ -365,15 +354,15 @@ impl Store {
             backtrace: vec![],
         };
         for (i, seg) in module.elems.iter().enumerate() {
-            if let Some((table, offset)) = &seg.active {
+            if let Mode::Active { index, offset } = &seg.mode {
                 let offset = inst.eval_const(offset).unwrap_or(0) as u32;
                 let n = inst.elems[i].len() as u32;
-                let code = crate::builtins::table_init(inst, *table, i as u32, offset, 0, n);
+                let code = crate::builtins::table_init(inst, *index, i as u32, offset, 0, n);
                 if code != 0 {
                     return Err(trap(TrapCode::TableOutOfBounds));
                 }
             }
-            if seg.active.is_some() || seg.declared {
+            if seg.mode != Mode::Passive {
                 inst.elems[i].clear();
             }
         }
@@ -383,15 +372,15 @@ impl Store {
             inst.memory_mut(0).load_image(offset, image);
         }
         for (i, seg) in module.datas.iter().enumerate() {
-            if let Some((mem, offset)) = &seg.active {
+            if let Mode::Active { index, offset } = &seg.mode {
                 let offset = inst.eval_const(offset).unwrap_or(0);
                 let code = crate::builtins::memory_init(
                     inst,
-                    *mem,
+                    *index,
                     i as u32,
                     offset,
                     0,
-                    seg.data.len() as u32,
+                    seg.bytes.len() as u32,
                 );
                 if code != 0 {
                     return Err(trap(TrapCode::MemoryOutOfBounds));
@@ -405,12 +394,12 @@ impl Store {
     /// Call `f` with `args`; results in order, or the trap that stopped it.
     pub fn call(&mut self, f: Func, args: &[Val]) -> Result<Vec<Val>, Trap> {
         let ty = f.ty();
-        assert_eq!(args.len(), ty.params().len(), "argument count");
+        assert_eq!(args.len(), ty.params.len(), "argument count");
         assert!(
             f.trampoline != 0,
             "a bare host function cannot be called from the host"
         );
-        let mut slots = vec![ValRaw::default(); ty.params().len().max(ty.results().len()).max(1)];
+        let mut slots = vec![ValRaw::default(); ty.params.len().max(ty.results.len()).max(1)];
         for (s, a) in slots.iter_mut().zip(args) {
             *s = ValRaw::from_u64(a.to_bits());
         }
@@ -431,7 +420,7 @@ impl Store {
         self.depth -= 1;
         r?;
         Ok(ty
-            .results()
+            .results
             .iter()
             .zip(&slots)
             .map(|(t, s)| Val::from_bits(*t, s.u64()))

@@ -18,6 +18,8 @@ pub mod vm;
 pub mod wasi;
 
 pub use instance::{Instance, InstantiateError};
+/// The types of what instances import and export.
+pub use kiln_abi::module::{FuncType, GlobalType, MemoryType, TableType, ValType};
 pub use module::{LoadError, Module};
 pub use store::{Extern, Func, Global, InterruptHandle, Limits, Memory, Store, Table, Val};
 pub use traps::{Trap, TrapKind};

@@ -3,35 +3,11 @@
 
 use crate::traps::CODE_RANGES;
 use kiln_abi::descriptor as d;
-use std::collections::HashMap;
-use wasmparser::{
-    CompositeInnerType, ConstExpr, DataKind, ElementItems, ElementKind, ExternalKind, FuncType,
-    GlobalType, MemoryType, Parser, Payload, RefType, TableInit, TableType, TypeRef,
+use kiln_abi::module::{
+    ConstExpr, DataSegment, ElemSegment, Export, FuncType, GlobalType, Import, ImportKind,
+    MemoryType, ModuleDescription, TableType,
 };
-
-pub struct Import {
-    pub module: String,
-    pub name: String,
-    pub ty: TypeRef,
-}
-
-pub enum ElemItems {
-    Funcs(Vec<u32>),
-    Exprs(Vec<ConstExpr<'static>>),
-}
-
-pub struct ElemSegment {
-    pub ty: RefType,
-    pub items: ElemItems,
-    /// `Some((table, offset))` for active segments.
-    pub active: Option<(u32, ConstExpr<'static>)>,
-    pub declared: bool,
-}
-
-pub struct DataSegment {
-    pub data: &'static [u8],
-    pub active: Option<(u32, ConstExpr<'static>)>,
-}
+use std::collections::HashMap;
 
 pub struct Module {
     pub types: Vec<FuncType>,
@@ -42,13 +18,15 @@ pub struct Module {
     pub num_imported_tables: u32,
     pub num_imported_memories: u32,
     pub num_imported_globals: u32,
-    pub tables: Vec<(TableType, Option<ConstExpr<'static>>)>,
+    /// Every table, imported ones first, with its initializer (None: null).
+    pub tables: Vec<(TableType, Option<ConstExpr>)>,
     pub memories: Vec<MemoryType>,
-    pub globals: Vec<(GlobalType, Option<ConstExpr<'static>>)>,
-    pub exports: Vec<(String, ExternalKind, u32)>,
+    /// Every global, imported ones (without initializer) first.
+    pub globals: Vec<(GlobalType, Option<ConstExpr>)>,
+    pub exports: Vec<Export>,
     pub start: Option<u32>,
     pub elems: Vec<ElemSegment>,
-    pub datas: Vec<DataSegment>,
+    pub datas: Vec<DataSegment<'static>>,
     pub names: HashMap<u32, String>,
     /// Code address of each defined function.
     pub func_ptrs: Vec<usize>,
@@ -111,8 +89,9 @@ impl Module {
             )
         }
         .to_vec();
-        let mut m =
-            parse_metadata(meta).map_err(|e| LoadError(format!("corrupt module metadata: {e}")))?;
+        let description = ModuleDescription::decode(meta)
+            .map_err(|e| LoadError(format!("corrupt module description: {e}")))?;
+        let mut m = Module::new(description);
         m.func_ptrs = func_ptrs;
         m.trampolines = trampolines;
         m.explicit_bounds = field(d::BOUNDS_CHECKS) != 0;
@@ -210,164 +189,48 @@ impl Module {
     }
 }
 
-fn parse_metadata(meta: &'static [u8]) -> Result<Module, wasmparser::BinaryReaderError> {
-    let mut m = Module {
-        types: Vec::new(),
-        imports: Vec::new(),
-        funcs: Vec::new(),
-        num_imported_funcs: 0,
-        num_imported_tables: 0,
-        num_imported_memories: 0,
-        num_imported_globals: 0,
-        tables: Vec::new(),
-        memories: Vec::new(),
-        globals: Vec::new(),
-        exports: Vec::new(),
-        start: None,
-        elems: Vec::new(),
-        datas: Vec::new(),
-        names: HashMap::new(),
-        func_ptrs: Vec::new(),
-        trampolines: Vec::new(),
-        explicit_bounds: false,
-        program: None,
-        memory_image: None,
-        sorted_starts: Vec::new(),
-        unwind_funcs: Vec::new(),
-        unwind_rows: Vec::new(),
-    };
-    for payload in Parser::new(0).parse_all(meta) {
-        match payload? {
-            Payload::TypeSection(r) => {
-                for group in r {
-                    for sub in group?.into_types() {
-                        if let CompositeInnerType::Func(f) = sub.composite_type.inner {
-                            m.types.push(f);
-                        }
-                    }
-                }
+impl Module {
+    /// The module `d` describes, before its code is attached.
+    fn new(d: ModuleDescription<'static>) -> Module {
+        let count = |f: fn(&ImportKind) -> bool| d.imports.iter().filter(|i| f(&i.kind)).count();
+        let mut tables = Vec::new();
+        let mut memories = Vec::new();
+        let mut globals = Vec::new();
+        for i in &d.imports {
+            match &i.kind {
+                ImportKind::Func(_) => {}
+                ImportKind::Table(t) => tables.push((*t, None)),
+                ImportKind::Memory(m) => memories.push(*m),
+                ImportKind::Global(g) => globals.push((*g, None)),
             }
-            Payload::ImportSection(r) => {
-                for imp in r.into_imports() {
-                    let imp = imp?;
-                    match imp.ty {
-                        TypeRef::Func(t) => {
-                            m.funcs.push(t);
-                            m.num_imported_funcs += 1;
-                        }
-                        TypeRef::Table(t) => {
-                            m.tables.push((t, None));
-                            m.num_imported_tables += 1;
-                        }
-                        TypeRef::Memory(t) => {
-                            m.memories.push(t);
-                            m.num_imported_memories += 1;
-                        }
-                        TypeRef::Global(g) => {
-                            m.globals.push((g, None));
-                            m.num_imported_globals += 1;
-                        }
-                        _ => {}
-                    }
-                    m.imports.push(Import {
-                        module: imp.module.to_string(),
-                        name: imp.name.to_string(),
-                        ty: imp.ty,
-                    });
-                }
-            }
-            Payload::TableSection(r) => {
-                for t in r {
-                    let t = t?;
-                    let init = match t.init {
-                        TableInit::RefNull => None,
-                        TableInit::Expr(e) => Some(e),
-                    };
-                    m.tables.push((t.ty, init));
-                }
-            }
-            Payload::MemorySection(r) => {
-                for mem in r {
-                    m.memories.push(mem?);
-                }
-            }
-            Payload::GlobalSection(r) => {
-                for g in r {
-                    let g = g?;
-                    m.globals.push((g.ty, Some(g.init_expr)));
-                }
-            }
-            Payload::ExportSection(r) => {
-                for e in r {
-                    let e = e?;
-                    m.exports.push((e.name.to_string(), e.kind, e.index));
-                }
-            }
-            Payload::StartSection { func, .. } => m.start = Some(func),
-            Payload::ElementSection(r) => {
-                for e in r {
-                    let e = e?;
-                    let (ty, items) = match e.items {
-                        ElementItems::Functions(f) => (
-                            RefType::FUNCREF,
-                            ElemItems::Funcs(f.into_iter().collect::<Result<_, _>>()?),
-                        ),
-                        ElementItems::Expressions(ty, x) => (
-                            ty,
-                            ElemItems::Exprs(x.into_iter().collect::<Result<_, _>>()?),
-                        ),
-                    };
-                    let (active, declared) = match e.kind {
-                        ElementKind::Active {
-                            table_index,
-                            offset_expr,
-                        } => (Some((table_index.unwrap_or(0), offset_expr)), false),
-                        ElementKind::Passive => (None, false),
-                        ElementKind::Declared => (None, true),
-                    };
-                    m.elems.push(ElemSegment {
-                        ty,
-                        items,
-                        active,
-                        declared,
-                    });
-                }
-            }
-            Payload::DataSection(r) => {
-                for s in r {
-                    let s = s?;
-                    let active = match s.kind {
-                        DataKind::Active {
-                            memory_index,
-                            offset_expr,
-                        } => Some((memory_index, offset_expr)),
-                        DataKind::Passive => None,
-                    };
-                    m.datas.push(DataSegment {
-                        data: s.data,
-                        active,
-                    });
-                }
-            }
-            Payload::CustomSection(c) if c.name() == kiln_abi::symbols::FUNCTIONS_SECTION => {
-                let reader = wasmparser::BinaryReader::new(c.data(), c.data_offset());
-                for t in wasmparser::FunctionSectionReader::new(reader)? {
-                    m.funcs.push(t?);
-                }
-            }
-            Payload::CustomSection(c) => {
-                if let wasmparser::KnownCustom::Name(names) = c.as_known() {
-                    for name in names.into_iter().flatten() {
-                        if let wasmparser::Name::Function(map) = name {
-                            for n in map.into_iter().flatten() {
-                                m.names.insert(n.index, n.name.to_string());
-                            }
-                        }
-                    }
-                }
-            }
-            _ => {}
+        }
+        tables.extend(d.tables);
+        memories.extend(d.memories);
+        globals.extend(d.globals.into_iter().map(|(g, init)| (g, Some(init))));
+        Module {
+            num_imported_funcs: count(|k| matches!(k, ImportKind::Func(_))) as u32,
+            num_imported_tables: count(|k| matches!(k, ImportKind::Table(_))) as u32,
+            num_imported_memories: count(|k| matches!(k, ImportKind::Memory(_))) as u32,
+            num_imported_globals: count(|k| matches!(k, ImportKind::Global(_))) as u32,
+            types: d.types,
+            imports: d.imports,
+            funcs: d.funcs,
+            tables,
+            memories,
+            globals,
+            exports: d.exports,
+            start: d.start,
+            elems: d.elems,
+            datas: d.datas,
+            names: d.names.into_iter().collect(),
+            func_ptrs: Vec::new(),
+            trampolines: Vec::new(),
+            explicit_bounds: false,
+            program: None,
+            memory_image: None,
+            sorted_starts: Vec::new(),
+            unwind_funcs: Vec::new(),
+            unwind_rows: Vec::new(),
         }
     }
-    Ok(m)
 }

@@ -3,9 +3,9 @@
 //! signatures have ids that spell them out (`kiln_abi::structural_sig_id`),
 //! which the compiler emits as constants; the others are numbered here.
 
+use kiln_abi::module::FuncType;
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
-use wasmparser::FuncType;
 
 #[derive(Default)]
 struct Registry {

@@ -5,8 +5,8 @@
 use crate::instance::Instance;
 use crate::sys::mmap::Reservation;
 use crate::vm::{VMFuncRef, VMGlobal, VMMemory, VMTable, VMTableFuncRef};
+use kiln_abi::module::{FuncType, GlobalType, MemoryType, TableType, ValType};
 use kiln_abi::{MEMORY32_RESERVATION, WASM_PAGE_SIZE};
-use wasmparser::{FuncType, GlobalType, MemoryType, RefType, TableType, ValType};
 
 /// A wasm value as the host sees it.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -39,8 +39,8 @@ impl Val {
             ValType::I64 => Val::I64(bits as i64),
             ValType::F32 => Val::F32(bits as u32),
             ValType::F64 => Val::F64(bits),
-            ValType::Ref(r) if r.is_func_ref() => Val::FuncRef(bits as usize),
-            _ => Val::ExternRef(bits as usize),
+            ValType::FuncRef => Val::FuncRef(bits as usize),
+            ValType::ExternRef | ValType::V128 => Val::ExternRef(bits as usize),
         }
     }
 }
@@ -167,7 +167,7 @@ impl Table {
             return Err(format!("table of {} elements is too large", ty.initial));
         }
         let n = ty.initial as usize;
-        let elements = if is_funcref(ty.element_type) {
+        let elements = if ty.element == ValType::FuncRef {
             Elements::Func(vec![func_element(init); n])
         } else {
             Elements::Extern(vec![init; n])
@@ -277,7 +277,7 @@ pub struct Global {
 impl Global {
     pub fn get(&self) -> Val {
         Val::from_bits(
-            self.ty.content_type,
+            self.ty.content,
             u64::from_ne_bytes(self.vm.bytes[..8].try_into().unwrap()),
         )
     }
@@ -490,10 +490,6 @@ impl Store {
         self.globals.push(g);
         p
     }
-}
-
-pub fn is_funcref(r: RefType) -> bool {
-    r.is_func_ref()
 }
 
 #[cfg(test)]

@@ -59,15 +59,20 @@ pub fn run(a: Args) -> Result<ExitCode> {
     };
     let mut timings = crate::timings::Timings::new(a.codegen.timings);
     let wasm = read_module(&a.input)?;
-    check_imports(&a.input, &wasm)?;
     super::check_writable(&a.output)?;
     timings.lap("read");
     let mut opts = a.codegen.compile_options();
     a.program.require_checks(&mut opts);
     opts.target = Some(STATIC_TARGET.replace("-unknown-linux-musl", "-unknown-linux-gnu"));
     opts.program = Some(a.program.settings().to_text());
+    // Imports the executable could not satisfy are refused before codegen.
+    let check = |d: &kiln_abi::module::ModuleDescription| kiln_rt::wasi::check_imports(d);
+    let hooks = kiln_compiler::Hooks {
+        check_imports: Some(&check),
+        ..Default::default()
+    };
     let compiled = crate::progress::CompileProgress::new(a.codegen.quiet)
-        .compile(&wasm, &opts)
+        .compile(&wasm, &opts, hooks)
         .map_err(|e| compile_error(&a.input, e))?;
     timings.compiled(&compiled.phases);
     let staged = super::staging_path(&a.output);
@@ -79,31 +84,4 @@ pub fn run(a: Args) -> Result<ExitCode> {
     timings.lap("link (ld.lld, static)");
     timings.print();
     Ok(ExitCode::SUCCESS)
-}
-
-/// Refuse, at build time, imports the executable could not satisfy.
-fn check_imports(input: &std::path::Path, wasm: &[u8]) -> Result<()> {
-    let mut types = Vec::new();
-    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
-        match payload {
-            Ok(wasmparser::Payload::TypeSection(r)) => {
-                for ty in r.into_iter_err_on_gc_types().flatten() {
-                    types.push(ty);
-                }
-            }
-            Ok(wasmparser::Payload::ImportSection(r)) => {
-                for imp in r.into_imports().flatten() {
-                    let ty = match imp.ty {
-                        wasmparser::TypeRef::Func(t) => types.get(t as usize),
-                        _ => None,
-                    };
-                    if let Err(e) = kiln_rt::wasi::check_import(imp.module, imp.name, ty) {
-                        bail!("{}: {e}", input.display());
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok(())
 }

@@ -21,7 +21,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
     super::check_writable(&a.output)?;
     timings.lap("read");
     let compiled = crate::progress::CompileProgress::new(a.codegen.quiet)
-        .compile(&wasm, &a.codegen.compile_options())
+        .compile(&wasm, &a.codegen.compile_options(), Default::default())
         .map_err(|e| compile_error(&a.input, e))?;
     timings.compiled(&compiled.phases);
     let staged = super::staging_path(&a.output);

@@ -73,7 +73,7 @@ fn cached_library(
         return Ok(so);
     }
     let compiled = crate::progress::CompileProgress::new(quiet)
-        .compile(wasm, opts)
+        .compile(wasm, opts, Default::default())
         .map_err(|e| compile_error(input, e))?;
     let staged = super::staging_path(&so);
     kiln_linker::link_shared(&compiled.objects, &staged)?;

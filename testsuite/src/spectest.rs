@@ -1,8 +1,7 @@
 //! The `spectest` host module the spec testsuite imports.
 
-use kiln_rt::{Extern, Store, Val};
+use kiln_rt::{Extern, FuncType, GlobalType, MemoryType, Store, TableType, Val, ValType};
 use std::collections::HashMap;
-use wasmparser::{FuncType, GlobalType, MemoryType, RefType, TableType, ValType};
 
 extern "C" fn print(_vmctx: usize) {}
 extern "C" fn print_i32(_vmctx: usize, _a: i32) {}
@@ -33,15 +32,14 @@ pub fn instantiate(store: &mut Store) -> HashMap<String, Extern> {
         ),
     ];
     for (name, params, code) in funcs {
-        let ty = FuncType::new(params, []);
+        let ty = FuncType::new(&params, &[]);
         m.insert(name.to_string(), Extern::Func(store.host_func(&ty, code)));
     }
     let global = |store: &mut Store, ty: ValType, v: Val| {
         Extern::Global(store.global(
             GlobalType {
-                content_type: ty,
+                content: ty,
                 mutable: false,
-                shared: false,
             },
             v,
         ))
@@ -57,11 +55,10 @@ pub fn instantiate(store: &mut Store) -> HashMap<String, Extern> {
         global(store, F64, Val::F64(666.6f64.to_bits())),
     );
     let table = TableType {
-        element_type: RefType::FUNCREF,
+        element: ValType::FuncRef,
         table64: false,
         initial: 10,
         maximum: Some(20),
-        shared: false,
     };
     m.insert(
         "table".into(),

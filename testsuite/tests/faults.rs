@@ -116,7 +116,7 @@ fn a_host_function_that_faults_is_not_a_trap() {
     let name = "a_host_function_that_faults_is_not_a_trap";
     if is_child(name) {
         let mut store = Store::new();
-        let ty = wasmparser::FuncType::new([], []);
+        let ty = kiln_rt::FuncType::default();
         let host = store.host_func(&ty, host_writes_to_null as *const () as usize);
         let inst = instantiate(
             &mut store,

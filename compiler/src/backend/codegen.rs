@@ -10,6 +10,7 @@ use crate::llvm::unit::UnitCx;
 use crate::options::CompileOptions;
 use crate::translate::translate_function;
 use inkwell::context::Context;
+use kiln_abi::module::ModuleDescription;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
@@ -24,18 +25,28 @@ pub struct CompiledModule {
 /// Called as codegen units finish: (functions compiled, functions in total).
 pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
 
-pub fn compile(wasm: &[u8], opts: &CompileOptions) -> Result<CompiledModule> {
-    compile_with_progress(wasm, opts, None)
+/// What a caller of `compile_with` hears of, and decides, along the way.
+#[derive(Default)]
+pub struct Hooks<'a> {
+    pub progress: Option<Progress<'a>>,
+    /// Called once the module is parsed and validated, before any code is
+    /// generated: an error refuses the module's imports (`kiln build`
+    /// checks them against the host it links in).
+    pub check_imports: Option<&'a dyn Fn(&ModuleDescription) -> std::result::Result<(), String>>,
 }
 
-pub fn compile_with_progress(
-    wasm: &[u8],
-    opts: &CompileOptions,
-    progress: Option<Progress>,
-) -> Result<CompiledModule> {
+pub fn compile(wasm: &[u8], opts: &CompileOptions) -> Result<CompiledModule> {
+    compile_with(wasm, opts, Hooks::default())
+}
+
+pub fn compile_with(wasm: &[u8], opts: &CompileOptions, hooks: Hooks) -> Result<CompiledModule> {
+    let progress = hooks.progress;
     let mut clock = Clock::start();
     let analysis = analyze(wasm, opts)?;
     let info = &analysis.info;
+    if let Some(check) = hooks.check_imports {
+        check(&info.description).map_err(CompileError::Imports)?;
+    }
     clock.lap("parse, validate and scan");
     let tm = target_machine(opts)?;
     let triple = tm.get_triple().as_str().to_string_lossy().into_owned();

@@ -61,9 +61,11 @@ fn emit_metadata<'ctx>(
         g.as_pointer_value()
     };
 
+    let mut description = Vec::new();
+    info.description.encode(&mut description);
     let meta = hidden_const(
         &format!("{p}_meta"),
-        cx.const_string(&info.metadata, false).into(),
+        cx.const_string(&description, false).into(),
     );
 
     // Local functions may have been inlined everywhere and deleted: a weak
@@ -102,7 +104,7 @@ fn emit_metadata<'ctx>(
     let mut fields = vec![int(0); descriptor::FIELDS as usize];
     fields[descriptor::ABI_VERSION as usize] = int(kiln_abi::ABI_VERSION as u64);
     fields[descriptor::META_PTR as usize] = meta;
-    fields[descriptor::META_LEN as usize] = int(info.metadata.len() as u64);
+    fields[descriptor::META_LEN as usize] = int(description.len() as u64);
     fields[descriptor::FUNCS_PTR as usize] = funcs;
     fields[descriptor::NUM_DEFINED_FUNCS as usize] = int(info.num_defined_funcs() as u64);
     fields[descriptor::TRAMPOLINES_PTR as usize] = trampolines;

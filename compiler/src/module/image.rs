@@ -83,27 +83,3 @@ pub fn build(
     }
     Some(MemoryImage { offset: lo, bytes })
 }
-
-/// The data section for the runtime metadata: the same segments, those of
-/// memory 0 without their bytes (the image holds them).
-pub fn strip_memory0_segments(wasm: &[u8], data: DataSectionReader) -> Option<Vec<u8>> {
-    let mut out = wasm_encoder::DataSection::new();
-    for d in data.into_iter() {
-        let d = d.ok()?;
-        match d.kind {
-            DataKind::Active {
-                memory_index: 0,
-                offset_expr,
-            } => {
-                let offset = const_offset(&offset_expr)? as u32 as i32;
-                out.active(0, &wasm_encoder::ConstExpr::i32_const(offset), []);
-            }
-            _ => {
-                out.raw(&wasm[d.range.start as usize..d.range.end as usize]);
-            }
-        }
-    }
-    let mut bytes = Vec::new();
-    wasm_encoder::Encode::encode(&out, &mut bytes);
-    Some(bytes)
-}

@@ -1,10 +1,15 @@
-//! The parts of a module that code generation needs, read once up front.
+//! The module model: the parts of a module that compilation needs, read
+//! once up front (`ModuleInfo::parse`), with the plain-data description the
+//! runtime instantiates it from.
 
+mod describe;
 pub mod features;
 pub mod image;
 pub mod inspect;
 
 use crate::error::{CompileError, Result};
+use describe::NotDescribable;
+use kiln_abi::module as abi;
 use std::collections::HashMap;
 use wasmparser::{
     CompositeInnerType, ConstExpr, Element, Export, FuncToValidate, FuncType, FunctionBody,
@@ -32,10 +37,8 @@ pub struct ModuleInfo<'a> {
     pub table_inits: Vec<Option<ConstExpr<'a>>>,
     /// Functions whose reference a global's initializer takes.
     pub global_refs: Vec<u32>,
-    pub func_names: HashMap<u32, String>,
-    /// The module without its code section: what the runtime needs to
-    /// instantiate (types, imports, exports, segments, names).
-    pub metadata: Vec<u8>,
+    /// What the runtime instantiates the module from.
+    pub description: abi::ModuleDescription<'a>,
     /// Memory 0's initial contents, when the compiler could build them.
     pub memory_image: Option<crate::module::image::MemoryImage>,
 }
@@ -74,8 +77,12 @@ impl<'a> ModuleInfo<'a> {
         let mut validator = Validator::new_with_features(features);
         let mut bodies = Vec::new();
         let mut refusal = None;
-        let mut refuse = |what: String| {
-            refusal.get_or_insert(CompileError::Unsupported(what));
+        let mut refuse = |feature: &'static str, what: String, offset: u64| {
+            refusal.get_or_insert(CompileError::Unsupported {
+                feature,
+                what,
+                offset: offset as usize,
+            });
         };
         let mut info = ModuleInfo {
             types: Vec::new(),
@@ -92,11 +99,16 @@ impl<'a> ModuleInfo<'a> {
             elements: Vec::new(),
             table_inits: Vec::new(),
             global_refs: Vec::new(),
-            func_names: HashMap::new(),
-            metadata: Vec::new(),
+            description: abi::ModuleDescription::default(),
             memory_image: None,
         };
-        info.metadata.extend_from_slice(&wasm[..8.min(wasm.len())]);
+        let d = &mut info.description;
+        // What the description cannot say is refused where it is found.
+        let mut note = |at: u64, described: std::result::Result<(), NotDescribable>| {
+            if let Err(n) = described {
+                refuse(n.feature, n.what, at);
+            }
+        };
         let mut parser = Parser::new(0);
         parser.set_features(features);
         for payload in parser.parse_all(wasm) {
@@ -104,60 +116,86 @@ impl<'a> ModuleInfo<'a> {
             if let ValidPayload::Func(body, _) = validator.payload(&payload)? {
                 bodies.push(body);
             }
-            if let Some((id, range)) = payload.as_section() {
-                if id == 3 {
-                    // Without code, a function section would make the module
-                    // malformed; the runtime reads it from a custom section.
-                    let payload = &wasm[range.start as usize..range.end as usize];
-                    push_custom_section(
-                        &mut info.metadata,
-                        kiln_abi::symbols::FUNCTIONS_SECTION,
-                        payload,
-                    );
-                } else if id == 11 {
-                    // The data section: below, with the memory image.
-                } else if id != 10 {
-                    // Copy the whole section (id, size, contents) for the runtime.
-                    let start = section_start(wasm, range.start as usize);
-                    info.metadata.push(id);
-                    info.metadata
-                        .extend_from_slice(&wasm[start..range.end as usize]);
-                }
-            }
             match payload {
-                Payload::Version { encoding, .. } if encoding != wasmparser::Encoding::Module => {
-                    refuse("components: kiln compiles core modules".into());
+                Payload::Version {
+                    encoding, range, ..
+                } if encoding != wasmparser::Encoding::Module => {
+                    let what = "a component: kiln compiles core modules".to_string();
+                    note(
+                        range.start,
+                        Err(NotDescribable {
+                            feature: "components",
+                            what,
+                        }),
+                    );
                 }
                 Payload::TypeSection(r) => {
-                    for group in r {
-                        for sub in group?.into_types() {
+                    for group in r.into_iter_with_offsets() {
+                        let (at, group) = group?;
+                        for sub in group.into_types() {
                             match sub.composite_type.inner {
-                                CompositeInnerType::Func(f) => info.types.push(f),
-                                _ => refuse("gc types".into()),
+                                CompositeInnerType::Func(f) => {
+                                    let index = info.types.len();
+                                    note(at, supported_type(&f, index));
+                                    note(at, describe::func_type(&f).map(|t| d.types.push(t)));
+                                    info.types.push(f);
+                                }
+                                other => note(
+                                    at,
+                                    Err(NotDescribable {
+                                        feature: "gc",
+                                        what: format!("type {other:?}"),
+                                    }),
+                                ),
                             }
                         }
                     }
                 }
                 Payload::ImportSection(r) => {
-                    for imp in r.into_imports() {
-                        match imp?.ty {
+                    for imp in r.into_imports_with_offsets() {
+                        let (at, imp) = imp?;
+                        let kind = match imp.ty {
                             TypeRef::Func(t) => {
                                 info.funcs.push(t);
                                 info.num_imported_funcs += 1;
+                                Ok(abi::ImportKind::Func(t))
                             }
                             TypeRef::Memory(m) => {
+                                let index = info.memories.len();
                                 info.memories.push(m);
                                 info.num_imported_memories += 1;
+                                supported_memory(&m, index)
+                                    .map(|_| abi::ImportKind::Memory(describe::memory_type(&m)))
                             }
                             TypeRef::Table(t) => {
                                 info.tables.push(t);
                                 info.table_inits.push(None);
                                 info.num_imported_tables += 1;
+                                describe::table_type(&t).map(abi::ImportKind::Table)
                             }
-                            TypeRef::Global(g) => info.globals.push(g),
-                            TypeRef::Tag(_) => refuse("exception handling (tag import)".into()),
-                            TypeRef::FuncExact(_) => refuse("exact function imports".into()),
-                        }
+                            TypeRef::Global(g) => {
+                                info.globals.push(g);
+                                describe::global_type(&g).map(abi::ImportKind::Global)
+                            }
+                            TypeRef::Tag(_) => Err(NotDescribable {
+                                feature: "exception handling",
+                                what: format!("tag import {}::{}", imp.module, imp.name),
+                            }),
+                            TypeRef::FuncExact(_) => Err(NotDescribable {
+                                feature: "custom descriptors",
+                                what: format!("exact function import {}::{}", imp.module, imp.name),
+                            }),
+                        };
+                        note(
+                            at,
+                            kind.map(|kind| {
+                                d.imports.push(abi::Import {
+                                    module: imp.module.to_string(),
+                                    name: imp.name.to_string(),
+                                    kind,
+                                })
+                            }),
+                        );
                     }
                 }
                 Payload::FunctionSection(r) => {
@@ -166,92 +204,117 @@ impl<'a> ModuleInfo<'a> {
                     }
                 }
                 Payload::TableSection(r) => {
-                    for t in r {
-                        let t = t?;
+                    for t in r.into_iter_with_offsets() {
+                        let (at, t) = t?;
                         info.tables.push(t.ty);
-                        info.table_inits.push(match t.init {
+                        let init = match t.init {
                             TableInit::RefNull => None,
                             TableInit::Expr(e) => Some(e),
+                        };
+                        let described = describe::table_type(&t.ty).and_then(|ty| {
+                            let init = init.as_ref().map(describe::const_expr).transpose()?;
+                            d.tables.push((ty, init));
+                            Ok(())
                         });
+                        note(at, described);
+                        info.table_inits.push(init);
                     }
                 }
                 Payload::MemorySection(r) => {
-                    for m in r {
-                        info.memories.push(m?);
+                    for m in r.into_iter_with_offsets() {
+                        let (at, m) = m?;
+                        note(at, supported_memory(&m, info.memories.len()));
+                        d.memories.push(describe::memory_type(&m));
+                        info.memories.push(m);
                     }
                 }
                 Payload::GlobalSection(r) => {
-                    for g in r {
-                        let g = g?;
+                    for g in r.into_iter_with_offsets() {
+                        let (at, g) = g?;
                         info.globals.push(g.ty);
                         for op in g.init_expr.get_operators_reader() {
                             if let Operator::RefFunc { function_index } = op? {
                                 info.global_refs.push(function_index);
                             }
                         }
+                        let described = describe::global_type(&g.ty).and_then(|ty| {
+                            d.globals.push((ty, describe::const_expr(&g.init_expr)?));
+                            Ok(())
+                        });
+                        note(at, described);
                     }
                 }
                 Payload::ExportSection(r) => {
                     for e in r {
-                        info.exports.push(e?);
+                        let e = e?;
+                        let kind = match e.kind {
+                            wasmparser::ExternalKind::Func
+                            | wasmparser::ExternalKind::FuncExact => abi::ExportKind::Func,
+                            wasmparser::ExternalKind::Table => abi::ExportKind::Table,
+                            wasmparser::ExternalKind::Memory => abi::ExportKind::Memory,
+                            wasmparser::ExternalKind::Global => abi::ExportKind::Global,
+                            // Tags exist only with the tag section, refused.
+                            wasmparser::ExternalKind::Tag => continue,
+                        };
+                        d.exports.push(abi::Export {
+                            name: e.name.to_string(),
+                            kind,
+                            index: e.index,
+                        });
+                        info.exports.push(e);
                     }
                 }
-                Payload::StartSection { func, .. } => info.start = Some(func),
+                Payload::StartSection { func, .. } => {
+                    info.start = Some(func);
+                    d.start = Some(func);
+                }
                 Payload::ElementSection(r) => {
-                    for e in r {
-                        info.elements.push(e?);
+                    for e in r.into_iter_with_offsets() {
+                        let (at, e) = e?;
+                        note(at, describe::element(&e).map(|s| d.elems.push(s)));
+                        info.elements.push(e);
                     }
                 }
-                Payload::TagSection(_) => refuse("exception handling (tag section)".into()),
+                Payload::TagSection(r) => {
+                    let what = "tag section".to_string();
+                    note(
+                        r.range().start,
+                        Err(NotDescribable {
+                            feature: "exception handling",
+                            what,
+                        }),
+                    );
+                }
                 Payload::CodeSectionEntry(body) => info.bodies.push(body),
                 Payload::DataSection(r) => {
-                    let range = r.range();
-                    let range = range.start as usize..range.end as usize;
-                    let image = crate::module::image::build(
+                    info.memory_image = crate::module::image::build(
                         r.clone(),
                         info.memories.first(),
                         info.num_imported_memories > 0,
                     );
-                    let stripped = image
-                        .as_ref()
-                        .and_then(|_| crate::module::image::strip_memory0_segments(wasm, r));
-                    info.metadata.push(11);
-                    match stripped {
-                        Some(section) => {
-                            info.metadata.extend_from_slice(&section);
-                            info.memory_image = image;
-                        }
-                        None => {
-                            let start = section_start(wasm, range.start);
-                            info.metadata.extend_from_slice(&wasm[start..range.end]);
+                    for s in r.into_iter_with_offsets() {
+                        let (at, s) = s?;
+                        note(at, describe::data(&s).map(|s| d.datas.push(s)));
+                    }
+                    if info.memory_image.is_some() {
+                        // The image holds the bytes of every active segment
+                        // of memory 0 (`image::build`).
+                        for s in &mut d.datas {
+                            if matches!(s.mode, abi::Mode::Active { index: 0, .. }) {
+                                s.bytes = &[];
+                            }
                         }
                     }
                 }
                 Payload::CustomSection(c) => {
                     if let wasmparser::KnownCustom::Name(names) = c.as_known() {
-                        read_function_names(names, &mut info.func_names);
+                        read_function_names(names, &mut d.names);
                     }
                 }
                 _ => {}
             }
         }
-        for m in &info.memories {
-            if m.memory64 {
-                refuse("memory64".into());
-            }
-            if m.shared {
-                refuse("threads (shared memory)".into());
-            }
-        }
-        for t in &info.types {
-            if t.params()
-                .iter()
-                .chain(t.results())
-                .any(|v| *v == ValType::V128)
-            {
-                refuse("simd (v128)".into());
-            }
-        }
+        d.funcs = info.funcs.clone();
         Ok((info, Unchecked { bodies, refusal }))
     }
 
@@ -296,32 +359,47 @@ pub fn memory_index(memarg: &wasmparser::MemArg) -> u32 {
     }
 }
 
-/// The section's payload range starts after its LEB128 size; walk back over
-/// the size bytes to the byte after the section id.
-fn section_start(wasm: &[u8], payload_start: usize) -> usize {
-    let mut i = payload_start - 1;
-    while i > 0 && wasm[i - 1] & 0x80 != 0 {
-        i -= 1;
+/// Memories kiln compiles: 32-bit, unshared.
+fn supported_memory(m: &MemoryType, index: usize) -> std::result::Result<(), NotDescribable> {
+    let refuse = |feature, what: &str| {
+        Err(NotDescribable {
+            feature,
+            what: format!("{what} {index}"),
+        })
+    };
+    if m.memory64 {
+        return refuse("memory64", "memory");
     }
-    i
+    if m.shared {
+        return refuse("threads", "shared memory");
+    }
+    Ok(())
 }
 
-fn read_function_names(names: wasmparser::NameSectionReader<'_>, out: &mut HashMap<u32, String>) {
+/// Function types kiln compiles: no v128 in signatures.
+fn supported_type(t: &FuncType, index: usize) -> std::result::Result<(), NotDescribable> {
+    if t.params()
+        .iter()
+        .chain(t.results())
+        .any(|v| *v == ValType::V128)
+    {
+        return Err(NotDescribable {
+            feature: "simd",
+            what: format!("v128 in the signature of type {index}"),
+        });
+    }
+    Ok(())
+}
+
+fn read_function_names(names: wasmparser::NameSectionReader<'_>, out: &mut Vec<(u32, String)>) {
+    let mut seen = HashMap::new();
     for name in names.into_iter().flatten() {
         if let wasmparser::Name::Function(map) = name {
             for naming in map.into_iter().flatten() {
-                out.insert(naming.index, naming.name.to_string());
+                seen.insert(naming.index, naming.name.to_string());
             }
         }
     }
-}
-
-fn push_custom_section(out: &mut Vec<u8>, name: &str, payload: &[u8]) {
-    let mut body = Vec::new();
-    kiln_abi::unwind::write_unsigned(&mut body, name.len() as u64);
-    body.extend_from_slice(name.as_bytes());
-    body.extend_from_slice(payload);
-    out.push(0);
-    kiln_abi::unwind::write_unsigned(out, body.len() as u64);
-    out.extend_from_slice(&body);
+    out.extend(seen);
+    out.sort();
 }

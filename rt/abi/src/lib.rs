@@ -10,6 +10,8 @@
 extern crate alloc;
 
 mod builtins;
+#[cfg(feature = "alloc")]
+pub mod module;
 mod offsets;
 mod sig;
 mod traps;
@@ -20,14 +22,14 @@ pub use offsets::{
     VMOffsets, VM_FUNCREF_SIZE, VM_GLOBAL_SIZE, VM_MEMORY_SIZE, VM_TABLE_FUNCREF_SIZE,
     VM_TABLE_SIZE,
 };
-#[cfg(feature = "wasmparser")]
+#[cfg(feature = "alloc")]
 pub use sig::structural_sig_id_of;
 pub use sig::{structural_sig_id, SigType, STRUCTURAL_TAG};
 pub use traps::{trap_instruction, TrapCode};
 
 /// Bumped whenever anything in this crate changes meaning; a compiled module
 /// records it and the runtime refuses a module built against another one.
-pub const ABI_VERSION: u32 = 10;
+pub const ABI_VERSION: u32 = 11;
 
 /// Size of a wasm page.
 pub const WASM_PAGE_SIZE: u64 = 65536;
@@ -60,15 +62,13 @@ pub mod symbols {
     pub const CODE_SECTION: &str = "kiln_wasm_code";
     /// Section of memory images: read-only data, aligned to 64 KiB.
     pub const IMAGE_SECTION: &str = ".rodata.kiln_memory_image";
-    /// Custom section of the runtime metadata that carries the module's
-    /// function section (the metadata has no code section to match it).
-    pub const FUNCTIONS_SECTION: &str = "kiln:functions";
 }
 
 /// The module descriptor the compiler emits and the runtime reads.
 ///
 /// Layout (all fields 8 bytes, little or big endian as the target):
-/// `abi_version: u64, meta_ptr, meta_len, funcs_ptr (defined functions, in
+/// `abi_version: u64, meta_ptr, meta_len (the module description, see
+///  [`module`]), funcs_ptr (defined functions, in
 ///  order), num_defined_funcs, trampolines_ptr (one per type index),
 ///  num_types, code_start, code_end, bounds_checks (0 guard pages, 1 explicit),
 ///  program (NUL-terminated program settings baked in by `kiln build`: lines

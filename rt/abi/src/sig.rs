@@ -46,30 +46,29 @@ pub fn structural_sig_id(params: &[Option<SigType>], results: &[Option<SigType>]
 }
 
 /// The structural id of a wasm function type, if it has one.
-#[cfg(feature = "wasmparser")]
-pub fn structural_sig_id_of(ty: &wasmparser::FuncType) -> Option<u32> {
-    use wasmparser::{RefType, ValType};
+#[cfg(feature = "alloc")]
+pub fn structural_sig_id_of(ty: &crate::module::FuncType) -> Option<u32> {
+    use crate::module::ValType;
     let code = |t: &ValType| match *t {
-        ValType::I32 => Some(SigType::I32),
-        ValType::I64 => Some(SigType::I64),
-        ValType::F32 => Some(SigType::F32),
-        ValType::F64 => Some(SigType::F64),
-        ValType::V128 => Some(SigType::V128),
-        ValType::Ref(RefType::FUNCREF) => Some(SigType::FuncRef),
-        ValType::Ref(RefType::EXTERNREF) => Some(SigType::ExternRef),
-        ValType::Ref(_) => None,
+        ValType::I32 => SigType::I32,
+        ValType::I64 => SigType::I64,
+        ValType::F32 => SigType::F32,
+        ValType::F64 => SigType::F64,
+        ValType::V128 => SigType::V128,
+        ValType::FuncRef => SigType::FuncRef,
+        ValType::ExternRef => SigType::ExternRef,
     };
     let mut params = [None; SLOTS];
     let mut results = [None; SLOTS];
-    let (np, nr) = (ty.params().len(), ty.results().len());
+    let (np, nr) = (ty.params.len(), ty.results.len());
     if np + nr > SLOTS {
         return None;
     }
-    for (slot, t) in params.iter_mut().zip(ty.params()) {
-        *slot = code(t);
+    for (slot, t) in params.iter_mut().zip(&ty.params) {
+        *slot = Some(code(t));
     }
-    for (slot, t) in results.iter_mut().zip(ty.results()) {
-        *slot = code(t);
+    for (slot, t) in results.iter_mut().zip(&ty.results) {
+        *slot = Some(code(t));
     }
     structural_sig_id(&params[..np], &results[..nr])
 }

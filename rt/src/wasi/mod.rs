@@ -58,7 +58,7 @@ impl WasiConfig {
 pub fn check_import(
     module: &str,
     name: &str,
-    ty: Option<&wasmparser::FuncType>,
+    ty: Option<&kiln_abi::module::FuncType>,
 ) -> Result<&'static preview1::HostFunction, String> {
     if module != MODULE {
         return Err(format!(
@@ -72,7 +72,7 @@ pub fn check_import(
     let Some(ty) = ty else {
         return Err(format!("import {module}::{name}: not a function import"));
     };
-    if ty.params() != f.params || ty.results() != f.results {
+    if ty.params != f.params || ty.results != f.results {
         return Err(format!(
             "import {module}::{name}: WASI defines it as {}, the module imports it as {ty}",
             f.ty()
@@ -81,14 +81,27 @@ pub fn check_import(
     Ok(f)
 }
 
+/// Check every import of a module against what kiln provides, as
+/// `resolve_imports` will: the first that cannot be satisfied is the error.
+pub fn check_imports(d: &kiln_abi::module::ModuleDescription) -> Result<(), String> {
+    for imp in &d.imports {
+        let ty = match imp.kind {
+            kiln_abi::module::ImportKind::Func(t) => d.types.get(t as usize),
+            _ => None,
+        };
+        check_import(&imp.module, &imp.name, ty)?;
+    }
+    Ok(())
+}
+
 /// The host functions for `module`'s imports, in import order.
 pub fn resolve_imports(store: &mut Store, module: &Module) -> Result<Vec<Extern>, String> {
     module
         .imports
         .iter()
         .map(|imp| {
-            let ty = match imp.ty {
-                wasmparser::TypeRef::Func(t) => module.types.get(t as usize),
+            let ty = match imp.kind {
+                kiln_abi::module::ImportKind::Func(t) => module.types.get(t as usize),
                 _ => None,
             };
             let f = check_import(&imp.module, &imp.name, ty)?;

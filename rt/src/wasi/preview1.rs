@@ -3,9 +3,9 @@
 //! the caller's memory and the store's `WasiCtx`.
 
 use crate::traps::{raise_host, TrapKind};
+use kiln_abi::module::{FuncType, ValType};
 use wasi_common::snapshots::preview_1::wasi_snapshot_preview1 as p1;
 use wasi_common::WasiCtx;
-use wasmparser::ValType;
 
 pub struct HostFunction {
     pub name: &'static str,
@@ -15,8 +15,8 @@ pub struct HostFunction {
 }
 
 impl HostFunction {
-    pub fn ty(&self) -> wasmparser::FuncType {
-        wasmparser::FuncType::new(self.params.iter().copied(), self.results.iter().copied())
+    pub fn ty(&self) -> FuncType {
+        FuncType::new(self.params, self.results)
     }
 }
 

@@ -179,7 +179,7 @@ impl<'a, 'ctx> FuncEnv<'a, 'ctx> {
             return Ok(*s);
         }
         let (u, vmctx) = (self.u, self.vmctx);
-        let s = match kiln_abi::structural_sig_id_of(&u.info.types[index as usize]) {
+        let s = match kiln_abi::structural_sig_id_of(&u.info.description.types[index as usize]) {
             Some(id) => u.t.i32.const_int(id as u64, false),
             None => self.in_entry(|b| {
                 let offset = u.offsets.sig_id(index);

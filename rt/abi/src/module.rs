@@ -1,0 +1,814 @@
+//! The module description: everything the runtime needs to instantiate a
+//! compiled module, as plain data. The compiler writes it (`encode`) into
+//! the object beside the code, and the runtime reads it (`decode`) without
+//! a wasm parser: types, imports, exports, memories, tables, globals with
+//! their initializers, element segments with their functions resolved, and
+//! data segments as the bytes to copy.
+//!
+//! The encoding is private to one kiln version (the descriptor's ABI
+//! version guards it): unsigned LEB128 numbers, signed LEB128 for signed
+//! ones, length-prefixed strings and byte strings, a one-byte tag before
+//! each variant.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ValType {
+    I32,
+    I64,
+    F32,
+    F64,
+    V128,
+    FuncRef,
+    ExternRef,
+}
+
+impl ValType {
+    pub fn is_ref(self) -> bool {
+        matches!(self, ValType::FuncRef | ValType::ExternRef)
+    }
+}
+
+impl core::fmt::Display for ValType {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            ValType::I32 => "i32",
+            ValType::I64 => "i64",
+            ValType::F32 => "f32",
+            ValType::F64 => "f64",
+            ValType::V128 => "v128",
+            ValType::FuncRef => "funcref",
+            ValType::ExternRef => "externref",
+        })
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct FuncType {
+    pub params: Vec<ValType>,
+    pub results: Vec<ValType>,
+}
+
+impl FuncType {
+    pub fn new(params: &[ValType], results: &[ValType]) -> FuncType {
+        FuncType {
+            params: params.to_vec(),
+            results: results.to_vec(),
+        }
+    }
+}
+
+/// In the text format's words: `(func (param i32) (result i64))`.
+impl core::fmt::Display for FuncType {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("(func")?;
+        for (word, types) in [("param", &self.params), ("result", &self.results)] {
+            if !types.is_empty() {
+                write!(f, " ({word}")?;
+                for t in types {
+                    write!(f, " {t}")?;
+                }
+                f.write_str(")")?;
+            }
+        }
+        f.write_str(")")
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MemoryType {
+    /// In pages.
+    pub initial: u64,
+    pub maximum: Option<u64>,
+    pub memory64: bool,
+    pub shared: bool,
+    /// None for the default 64 KiB pages.
+    pub page_size_log2: Option<u32>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TableType {
+    /// `FuncRef` or `ExternRef`.
+    pub element: ValType,
+    pub initial: u64,
+    pub maximum: Option<u64>,
+    pub table64: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GlobalType {
+    pub content: ValType,
+    pub mutable: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImportKind {
+    /// A function of this type index.
+    Func(u32),
+    Table(TableType),
+    Memory(MemoryType),
+    Global(GlobalType),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Import {
+    pub module: String,
+    pub name: String,
+    pub kind: ImportKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportKind {
+    Func,
+    Table,
+    Memory,
+    Global,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Export {
+    pub name: String,
+    pub kind: ExportKind,
+    pub index: u32,
+}
+
+/// One step of a constant expression, evaluated on a stack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConstOp {
+    I32(i32),
+    I64(i64),
+    /// The bits of an f32.
+    F32(u32),
+    /// The bits of an f64.
+    F64(u64),
+    RefNull,
+    RefFunc(u32),
+    GlobalGet(u32),
+    I32Add,
+    I32Sub,
+    I32Mul,
+    I64Add,
+    I64Sub,
+    I64Mul,
+}
+
+/// A constant expression: one value when the compiler could evaluate it,
+/// else the steps over imported globals the runtime evaluates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConstExpr(pub Vec<ConstOp>);
+
+/// Where a segment goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Into table or memory `index` at `offset`, at instantiation.
+    Active { index: u32, offset: ConstExpr },
+    /// Kept for `table.init` / `memory.init`.
+    Passive,
+    /// Only declares references (element segments).
+    Declared,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ElemItem {
+    Func(u32),
+    Null,
+    Expr(ConstExpr),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ElemSegment {
+    /// `FuncRef` or `ExternRef`.
+    pub element: ValType,
+    pub mode: Mode,
+    pub items: Vec<ElemItem>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DataSegment<'a> {
+    pub mode: Mode,
+    /// Empty for an active segment of memory 0 that the memory image
+    /// already holds.
+    pub bytes: &'a [u8],
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ModuleDescription<'a> {
+    pub types: Vec<FuncType>,
+    pub imports: Vec<Import>,
+    /// The type index of every function, imported ones first.
+    pub funcs: Vec<u32>,
+    /// Defined tables, with their initializer (None: null).
+    pub tables: Vec<(TableType, Option<ConstExpr>)>,
+    /// Defined memories.
+    pub memories: Vec<MemoryType>,
+    /// Defined globals, with their initializer.
+    pub globals: Vec<(GlobalType, ConstExpr)>,
+    pub exports: Vec<Export>,
+    pub start: Option<u32>,
+    pub elems: Vec<ElemSegment>,
+    pub datas: Vec<DataSegment<'a>>,
+    /// Function names (from the name section), by function index.
+    pub names: Vec<(u32, String)>,
+}
+
+/// The description's bytes are not what `encode` writes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodeError {
+    pub offset: usize,
+    pub what: &'static str,
+}
+
+impl core::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{} at byte {}", self.what, self.offset)
+    }
+}
+
+impl<'a> ModuleDescription<'a> {
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        let w = &mut Writer(out);
+        w.list(&self.types, |w, t| {
+            w.list(&t.params, |w, v| w.val_type(*v));
+            w.list(&t.results, |w, v| w.val_type(*v));
+        });
+        w.list(&self.imports, |w, i| {
+            w.str(&i.module);
+            w.str(&i.name);
+            match &i.kind {
+                ImportKind::Func(t) => {
+                    w.byte(0);
+                    w.u(*t as u64);
+                }
+                ImportKind::Table(t) => {
+                    w.byte(1);
+                    w.table_type(t);
+                }
+                ImportKind::Memory(m) => {
+                    w.byte(2);
+                    w.memory_type(m);
+                }
+                ImportKind::Global(g) => {
+                    w.byte(3);
+                    w.global_type(g);
+                }
+            }
+        });
+        w.list(&self.funcs, |w, t| w.u(*t as u64));
+        w.list(&self.tables, |w, (t, init)| {
+            w.table_type(t);
+            w.option(init.as_ref(), |w, e| w.expr(e));
+        });
+        w.list(&self.memories, |w, m| w.memory_type(m));
+        w.list(&self.globals, |w, (g, init)| {
+            w.global_type(g);
+            w.expr(init);
+        });
+        w.list(&self.exports, |w, e| {
+            w.str(&e.name);
+            w.byte(e.kind as u8);
+            w.u(e.index as u64);
+        });
+        w.option(self.start.as_ref(), |w, s| w.u(*s as u64));
+        w.list(&self.elems, |w, s| {
+            w.val_type(s.element);
+            w.mode(&s.mode);
+            w.list(&s.items, |w, item| match item {
+                ElemItem::Func(f) => {
+                    w.byte(0);
+                    w.u(*f as u64);
+                }
+                ElemItem::Null => w.byte(1),
+                ElemItem::Expr(e) => {
+                    w.byte(2);
+                    w.expr(e);
+                }
+            });
+        });
+        w.list(&self.datas, |w, d| {
+            w.mode(&d.mode);
+            w.bytes(d.bytes);
+        });
+        w.list(&self.names, |w, (f, name)| {
+            w.u(*f as u64);
+            w.str(name);
+        });
+    }
+
+    /// Read what `encode` wrote; an error for anything else.
+    pub fn decode(bytes: &'a [u8]) -> Result<ModuleDescription<'a>, DecodeError> {
+        let r = &mut Reader { bytes, at: 0 };
+        let d = ModuleDescription {
+            types: r.list(|r| {
+                Ok(FuncType {
+                    params: r.list(Reader::val_type)?,
+                    results: r.list(Reader::val_type)?,
+                })
+            })?,
+            imports: r.list(|r| {
+                let module = r.string()?;
+                let name = r.string()?;
+                let kind = match r.byte()? {
+                    0 => ImportKind::Func(r.u32()?),
+                    1 => ImportKind::Table(r.table_type()?),
+                    2 => ImportKind::Memory(r.memory_type()?),
+                    3 => ImportKind::Global(r.global_type()?),
+                    _ => return r.fail("bad import kind"),
+                };
+                Ok(Import { module, name, kind })
+            })?,
+            funcs: r.list(Reader::u32)?,
+            tables: r.list(|r| Ok((r.table_type()?, r.option(Reader::expr)?)))?,
+            memories: r.list(Reader::memory_type)?,
+            globals: r.list(|r| Ok((r.global_type()?, r.expr()?)))?,
+            exports: r.list(|r| {
+                let name = r.string()?;
+                let kind = match r.byte()? {
+                    0 => ExportKind::Func,
+                    1 => ExportKind::Table,
+                    2 => ExportKind::Memory,
+                    3 => ExportKind::Global,
+                    _ => return r.fail("bad export kind"),
+                };
+                let index = r.u32()?;
+                Ok(Export { name, kind, index })
+            })?,
+            start: r.option(Reader::u32)?,
+            elems: r.list(|r| {
+                let element = r.val_type()?;
+                let mode = r.mode()?;
+                let items = r.list(|r| match r.byte()? {
+                    0 => Ok(ElemItem::Func(r.u32()?)),
+                    1 => Ok(ElemItem::Null),
+                    2 => Ok(ElemItem::Expr(r.expr()?)),
+                    _ => r.fail("bad element item"),
+                })?;
+                Ok(ElemSegment {
+                    element,
+                    mode,
+                    items,
+                })
+            })?,
+            datas: r.list(|r| {
+                let mode = r.mode()?;
+                let bytes = r.bytes()?;
+                Ok(DataSegment { mode, bytes })
+            })?,
+            names: r.list(|r| Ok((r.u32()?, r.string()?)))?,
+        };
+        if r.at != bytes.len() {
+            return r.fail("trailing bytes");
+        }
+        Ok(d)
+    }
+}
+
+struct Writer<'o>(&'o mut Vec<u8>);
+
+impl Writer<'_> {
+    fn byte(&mut self, b: u8) {
+        self.0.push(b);
+    }
+
+    fn u(&mut self, mut v: u64) {
+        loop {
+            let b = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                self.0.push(b);
+                return;
+            }
+            self.0.push(b | 0x80);
+        }
+    }
+
+    fn s(&mut self, mut v: i64) {
+        loop {
+            let b = (v & 0x7f) as u8;
+            v >>= 7;
+            let done = (v == 0 && b & 0x40 == 0) || (v == -1 && b & 0x40 != 0);
+            if done {
+                self.0.push(b);
+                return;
+            }
+            self.0.push(b | 0x80);
+        }
+    }
+
+    fn bytes(&mut self, b: &[u8]) {
+        self.u(b.len() as u64);
+        self.0.extend_from_slice(b);
+    }
+
+    fn str(&mut self, s: &str) {
+        self.bytes(s.as_bytes());
+    }
+
+    fn list<T>(&mut self, items: &[T], mut each: impl FnMut(&mut Self, &T)) {
+        self.u(items.len() as u64);
+        for item in items {
+            each(self, item);
+        }
+    }
+
+    fn option<T>(&mut self, item: Option<&T>, each: impl FnOnce(&mut Self, &T)) {
+        match item {
+            None => self.byte(0),
+            Some(t) => {
+                self.byte(1);
+                each(self, t);
+            }
+        }
+    }
+
+    fn val_type(&mut self, v: ValType) {
+        self.byte(v as u8);
+    }
+
+    fn limits(&mut self, initial: u64, maximum: Option<u64>) {
+        self.u(initial);
+        self.option(maximum.as_ref(), |w, m| w.u(*m));
+    }
+
+    fn table_type(&mut self, t: &TableType) {
+        self.val_type(t.element);
+        self.limits(t.initial, t.maximum);
+        self.byte(t.table64 as u8);
+    }
+
+    fn memory_type(&mut self, m: &MemoryType) {
+        self.limits(m.initial, m.maximum);
+        self.byte(m.memory64 as u8 | (m.shared as u8) << 1);
+        self.option(m.page_size_log2.as_ref(), |w, p| w.u(*p as u64));
+    }
+
+    fn global_type(&mut self, g: &GlobalType) {
+        self.val_type(g.content);
+        self.byte(g.mutable as u8);
+    }
+
+    fn expr(&mut self, e: &ConstExpr) {
+        self.list(&e.0, |w, op| match *op {
+            ConstOp::I32(v) => {
+                w.byte(0);
+                w.s(v as i64);
+            }
+            ConstOp::I64(v) => {
+                w.byte(1);
+                w.s(v);
+            }
+            ConstOp::F32(bits) => {
+                w.byte(2);
+                w.u(bits as u64);
+            }
+            ConstOp::F64(bits) => {
+                w.byte(3);
+                w.u(bits);
+            }
+            ConstOp::RefNull => w.byte(4),
+            ConstOp::RefFunc(f) => {
+                w.byte(5);
+                w.u(f as u64);
+            }
+            ConstOp::GlobalGet(g) => {
+                w.byte(6);
+                w.u(g as u64);
+            }
+            ConstOp::I32Add => w.byte(7),
+            ConstOp::I32Sub => w.byte(8),
+            ConstOp::I32Mul => w.byte(9),
+            ConstOp::I64Add => w.byte(10),
+            ConstOp::I64Sub => w.byte(11),
+            ConstOp::I64Mul => w.byte(12),
+        });
+    }
+
+    fn mode(&mut self, m: &Mode) {
+        match m {
+            Mode::Active { index, offset } => {
+                self.byte(0);
+                self.u(*index as u64);
+                self.expr(offset);
+            }
+            Mode::Passive => self.byte(1),
+            Mode::Declared => self.byte(2),
+        }
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+type Read<T> = Result<T, DecodeError>;
+
+impl<'a> Reader<'a> {
+    fn fail<T>(&self, what: &'static str) -> Read<T> {
+        Err(DecodeError {
+            offset: self.at,
+            what,
+        })
+    }
+
+    fn byte(&mut self) -> Read<u8> {
+        match self.bytes.get(self.at) {
+            Some(&b) => {
+                self.at += 1;
+                Ok(b)
+            }
+            None => self.fail("unexpected end"),
+        }
+    }
+
+    fn u(&mut self) -> Read<u64> {
+        let (mut v, mut shift) = (0u64, 0);
+        loop {
+            let b = self.byte()?;
+            if shift > 63 || (shift == 63 && b & 0x7e != 0) {
+                return self.fail("number too large");
+            }
+            v |= ((b & 0x7f) as u64) << shift;
+            shift += 7;
+            if b & 0x80 == 0 {
+                return Ok(v);
+            }
+        }
+    }
+
+    fn s(&mut self) -> Read<i64> {
+        let (mut v, mut shift) = (0i64, 0);
+        loop {
+            let b = self.byte()?;
+            if shift > 63 {
+                return self.fail("number too large");
+            }
+            v |= ((b & 0x7f) as i64) << shift;
+            shift += 7;
+            if b & 0x80 == 0 {
+                if shift < 64 && b & 0x40 != 0 {
+                    v |= -1i64 << shift;
+                }
+                return Ok(v);
+            }
+        }
+    }
+
+    fn u32(&mut self) -> Read<u32> {
+        let v = self.u()?;
+        u32::try_from(v).or_else(|_| self.fail("number too large"))
+    }
+
+    fn bytes(&mut self) -> Read<&'a [u8]> {
+        let len = self.u()?;
+        let end = usize::try_from(len)
+            .ok()
+            .and_then(|l| self.at.checked_add(l))
+            .filter(|&e| e <= self.bytes.len());
+        match end {
+            Some(end) => {
+                let b = &self.bytes[self.at..end];
+                self.at = end;
+                Ok(b)
+            }
+            None => self.fail("length past the end"),
+        }
+    }
+
+    fn string(&mut self) -> Read<String> {
+        let b = self.bytes()?;
+        match core::str::from_utf8(b) {
+            Ok(s) => Ok(String::from(s)),
+            Err(_) => self.fail("a name is not UTF-8"),
+        }
+    }
+
+    fn list<T>(&mut self, mut each: impl FnMut(&mut Self) -> Read<T>) -> Read<Vec<T>> {
+        let n = self.u()?;
+        // Every item takes a byte at least: a count past the end is corrupt,
+        // and must not reserve memory for it.
+        if n > (self.bytes.len() - self.at) as u64 {
+            return self.fail("count past the end");
+        }
+        let mut out = Vec::with_capacity(n as usize);
+        for _ in 0..n {
+            out.push(each(self)?);
+        }
+        Ok(out)
+    }
+
+    fn option<T>(&mut self, each: impl FnOnce(&mut Self) -> Read<T>) -> Read<Option<T>> {
+        match self.byte()? {
+            0 => Ok(None),
+            1 => Ok(Some(each(self)?)),
+            _ => self.fail("bad option tag"),
+        }
+    }
+
+    fn val_type(&mut self) -> Read<ValType> {
+        Ok(match self.byte()? {
+            0 => ValType::I32,
+            1 => ValType::I64,
+            2 => ValType::F32,
+            3 => ValType::F64,
+            4 => ValType::V128,
+            5 => ValType::FuncRef,
+            6 => ValType::ExternRef,
+            _ => return self.fail("bad value type"),
+        })
+    }
+
+    fn bool(&mut self) -> Read<bool> {
+        match self.byte()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => self.fail("bad flag"),
+        }
+    }
+
+    fn table_type(&mut self) -> Read<TableType> {
+        let element = self.val_type()?;
+        if !element.is_ref() {
+            return self.fail("a table of numbers");
+        }
+        Ok(TableType {
+            element,
+            initial: self.u()?,
+            maximum: self.option(Reader::u)?,
+            table64: self.bool()?,
+        })
+    }
+
+    fn memory_type(&mut self) -> Read<MemoryType> {
+        let initial = self.u()?;
+        let maximum = self.option(Reader::u)?;
+        let flags = self.byte()?;
+        if flags > 3 {
+            return self.fail("bad memory flags");
+        }
+        Ok(MemoryType {
+            initial,
+            maximum,
+            memory64: flags & 1 != 0,
+            shared: flags & 2 != 0,
+            page_size_log2: self.option(Reader::u32)?,
+        })
+    }
+
+    fn global_type(&mut self) -> Read<GlobalType> {
+        Ok(GlobalType {
+            content: self.val_type()?,
+            mutable: self.bool()?,
+        })
+    }
+
+    fn expr(&mut self) -> Read<ConstExpr> {
+        Ok(ConstExpr(self.list(|r| {
+            Ok(match r.byte()? {
+                0 => ConstOp::I32(r.s()? as i32),
+                1 => ConstOp::I64(r.s()?),
+                2 => ConstOp::F32(r.u32()?),
+                3 => ConstOp::F64(r.u()?),
+                4 => ConstOp::RefNull,
+                5 => ConstOp::RefFunc(r.u32()?),
+                6 => ConstOp::GlobalGet(r.u32()?),
+                7 => ConstOp::I32Add,
+                8 => ConstOp::I32Sub,
+                9 => ConstOp::I32Mul,
+                10 => ConstOp::I64Add,
+                11 => ConstOp::I64Sub,
+                12 => ConstOp::I64Mul,
+                _ => return r.fail("bad constant operator"),
+            })
+        })?))
+    }
+
+    fn mode(&mut self) -> Read<Mode> {
+        Ok(match self.byte()? {
+            0 => Mode::Active {
+                index: self.u32()?,
+                offset: self.expr()?,
+            },
+            1 => Mode::Passive,
+            2 => Mode::Declared,
+            _ => return self.fail("bad segment mode"),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use alloc::string::ToString;
+    use alloc::vec;
+
+    fn sample() -> ModuleDescription<'static> {
+        let i32_to_i64 = FuncType::new(&[ValType::I32], &[ValType::I64]);
+        ModuleDescription {
+            types: vec![i32_to_i64, FuncType::default()],
+            imports: vec![
+                Import {
+                    module: "wasi".into(),
+                    name: "fd_write".into(),
+                    kind: ImportKind::Func(0),
+                },
+                Import {
+                    module: "env".into(),
+                    name: "base".into(),
+                    kind: ImportKind::Global(GlobalType {
+                        content: ValType::I32,
+                        mutable: false,
+                    }),
+                },
+            ],
+            funcs: vec![0, 1, 0],
+            tables: vec![(
+                TableType {
+                    element: ValType::FuncRef,
+                    initial: 3,
+                    maximum: Some(3),
+                    table64: false,
+                },
+                None,
+            )],
+            memories: vec![MemoryType {
+                initial: 17,
+                maximum: None,
+                memory64: false,
+                shared: false,
+                page_size_log2: None,
+            }],
+            globals: vec![(
+                GlobalType {
+                    content: ValType::I64,
+                    mutable: true,
+                },
+                ConstExpr(vec![ConstOp::I64(-1 << 40)]),
+            )],
+            exports: vec![Export {
+                name: "memory".into(),
+                kind: ExportKind::Memory,
+                index: 0,
+            }],
+            start: Some(2),
+            elems: vec![ElemSegment {
+                element: ValType::FuncRef,
+                mode: Mode::Active {
+                    index: 0,
+                    offset: ConstExpr(vec![
+                        ConstOp::GlobalGet(0),
+                        ConstOp::I32(i32::MIN),
+                        ConstOp::I32Add,
+                    ]),
+                },
+                items: vec![
+                    ElemItem::Func(1),
+                    ElemItem::Null,
+                    ElemItem::Expr(ConstExpr(vec![ConstOp::RefFunc(2)])),
+                ],
+            }],
+            datas: vec![
+                DataSegment {
+                    mode: Mode::Passive,
+                    bytes: b"hello",
+                },
+                DataSegment {
+                    mode: Mode::Active {
+                        index: 0,
+                        offset: ConstExpr(vec![ConstOp::I32(1024)]),
+                    },
+                    bytes: &[],
+                },
+            ],
+            names: vec![(2, "main".to_string())],
+        }
+    }
+
+    #[test]
+    fn what_is_encoded_decodes_the_same() {
+        let d = sample();
+        let mut bytes = Vec::new();
+        d.encode(&mut bytes);
+        assert_eq!(ModuleDescription::decode(&bytes), Ok(d));
+    }
+
+    #[test]
+    fn every_truncation_and_extension_is_an_error() {
+        let mut bytes = Vec::new();
+        sample().encode(&mut bytes);
+        for len in 0..bytes.len() {
+            assert!(ModuleDescription::decode(&bytes[..len]).is_err(), "{len}");
+        }
+        bytes.push(0);
+        assert!(ModuleDescription::decode(&bytes).is_err());
+    }
+
+    #[test]
+    fn corrupt_counts_are_errors_not_allocations() {
+        // 2^63 types.
+        let bytes = [0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01];
+        let e = ModuleDescription::decode(&bytes).unwrap_err();
+        assert_eq!(e.what, "count past the end");
+    }
+}
