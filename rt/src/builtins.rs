@@ -8,19 +8,39 @@
 use crate::instance::Instance;
 use kiln_abi::{TrapCode, VMOffsets};
 
-/// Entry points in `kiln_abi::Builtin` order; its address goes in every vmctx.
-#[repr(C)]
-pub struct BuiltinTable {
-    trap: unsafe extern "C" fn(usize, u32, u32, usize) -> !,
-    memory_grow: unsafe extern "C" fn(usize, u32, u64) -> u64,
-    memory_init: unsafe extern "C" fn(usize, u32, u32, u64, u32, u32) -> u32,
-    data_drop: unsafe extern "C" fn(usize, u32),
-    table_grow: unsafe extern "C" fn(usize, u32, usize, u32) -> u32,
-    table_fill: unsafe extern "C" fn(usize, u32, u32, usize, u32) -> u32,
-    table_copy: unsafe extern "C" fn(usize, u32, u32, u32, u32, u32) -> u32,
-    table_init: unsafe extern "C" fn(usize, u32, u32, u32, u32, u32) -> u32,
-    elem_drop: unsafe extern "C" fn(usize, u32),
+/// The Rust type of a builtin's parameter or result as `for_each_builtin!`
+/// writes it.
+macro_rules! rust_type {
+    (u32) => { u32 };
+    (u64) => { u64 };
+    (ptr) => { usize };
+    (none) => { () };
+    (never) => { ! };
 }
+
+/// The table's type, one field per builtin in the list's order, each of the
+/// type the list gives: a runtime function of another type does not
+/// compile, and the fields' offsets are checked against the indices.
+macro_rules! define_table {
+    ($( $(#[$doc:meta])* $name:ident $field:ident = $index:literal
+        ( $($param:ident: $ty:ident),* ) -> $result:ident; )*) => {
+        /// Entry points in `kiln_abi::Builtin` order; its address goes in
+        /// every vmctx.
+        #[repr(C)]
+        pub struct BuiltinTable {
+            $( $field: unsafe extern "C" fn(usize $(, rust_type!($ty))*) -> rust_type!($result), )*
+        }
+
+        const _: () = {
+            $( assert!(
+                std::mem::offset_of!(BuiltinTable, $field)
+                    == kiln_abi::Builtin::$name as usize * std::mem::size_of::<usize>()
+            ); )*
+        };
+    };
+}
+
+kiln_abi::for_each_builtin!(define_table);
 
 pub static BUILTINS: BuiltinTable = BuiltinTable {
     trap: builtin_trap,

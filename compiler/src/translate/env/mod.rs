@@ -259,8 +259,7 @@ impl<'a, 'ctx> FuncEnv<'a, 'ctx> {
             let table = load(vmctx, VMOffsets::BUILTINS)?;
             let trap_fn = load(table, u.offsets.builtin(Builtin::Trap))?;
             let frame = ir::frame_address(u, b)?;
-            let (ptr, i32t) = (u.t.ptr.into(), u.t.i32.into());
-            let ty = u.t.void.fn_type(&[ptr, i32t, i32t, ptr], false);
+            let ty = builtin_type(u, Builtin::Trap);
             let args = [
                 vmctx.into(),
                 u.t.i32.const_int(code as u64, false).into(),
@@ -340,36 +339,62 @@ impl<'a, 'ctx> FuncEnv<'a, 'ctx> {
     ) -> Result<()> {
         let (u, b) = (self.u, self.b);
         let r = self
-            .call_builtin(which, args, Some(u.t.i32.into()))?
-            .unwrap()
+            .call_builtin(which, args)?
+            .expect("a builtin that returns a trap code")
             .into_int_value();
         let failed = b.build_int_compare(inkwell::IntPredicate::NE, r, u.t.i32.const_zero(), "")?;
         self.trap_if(failed, trap)
     }
 
+    /// Call builtin `which` with `args` (after the vmctx), as its signature
+    /// in `kiln_abi` declares it; its result, if it has one.
     pub fn call_builtin(
         &mut self,
         which: Builtin,
         args: &[BasicValueEnum<'ctx>],
-        ret: Option<BasicTypeEnum<'ctx>>,
     ) -> Result<Option<BasicValueEnum<'ctx>>> {
-        let (u, b) = (self.u, self.b);
         let f = self.builtin(which)?;
-        let mut params: Vec<inkwell::types::BasicMetadataTypeEnum> = vec![u.t.ptr.into()];
-        params.extend(
-            args.iter()
-                .map(|a| inkwell::types::BasicMetadataTypeEnum::from(a.get_type())),
-        );
-        let ty = match ret {
-            Some(r) => r.fn_type(&params, false),
-            None => u.t.void.fn_type(&params, false),
-        };
+        let ty = builtin_type(self.u, which);
+        let params = ty.get_param_types();
+        let fits = params.len() == args.len() + 1
+            && params[1..]
+                .iter()
+                .zip(args)
+                .all(|(p, a)| BasicTypeEnum::try_from(*p).ok() == Some(a.get_type()));
+        if !fits {
+            return Err(crate::error::CompileError::Codegen {
+                func: self.func_index,
+                message: format!("builtin {which:?} called with {args:?}"),
+            });
+        }
         let mut all: Vec<inkwell::values::BasicMetadataValueEnum> = vec![self.vmctx.into()];
         all.extend(
             args.iter()
                 .map(|a| inkwell::values::BasicMetadataValueEnum::from(*a)),
         );
-        let call = b.build_indirect_call(ty, f, &all, "")?;
+        let call = self.b.build_indirect_call(ty, f, &all, "")?;
         Ok(call.try_as_basic_value().basic())
+    }
+}
+
+/// The LLVM type of builtin `which`, vmctx first, from its signature.
+fn builtin_type<'ctx>(u: &UnitCx<'ctx, '_>, which: Builtin) -> inkwell::types::FunctionType<'ctx> {
+    let sig = which.signature();
+    let llvm = |t: kiln_abi::AbiType| -> BasicTypeEnum<'ctx> {
+        match t {
+            kiln_abi::AbiType::I32 => u.t.i32.into(),
+            kiln_abi::AbiType::I64 => u.t.i64.into(),
+            kiln_abi::AbiType::Ptr => u.t.ptr.into(),
+        }
+    };
+    let mut params: Vec<inkwell::types::BasicMetadataTypeEnum> = vec![u.t.ptr.into()];
+    params.extend(
+        sig.params
+            .iter()
+            .map(|p| inkwell::types::BasicMetadataTypeEnum::from(llvm(*p))),
+    );
+    match sig.result {
+        Some(r) => llvm(r).fn_type(&params, false),
+        None => u.t.void.fn_type(&params, false),
     }
 }

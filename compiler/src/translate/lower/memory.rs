@@ -69,11 +69,9 @@ pub fn grow(t: &mut FuncTranslator, mem: u32) -> Result<()> {
     let delta = t.pop_int();
     let delta = t.b.build_int_z_extend(delta, i64t, "")?;
     let mem_idx = i32t.const_int(mem as u64, false);
-    let old = t.env.call_builtin(
-        Builtin::MemoryGrow,
-        &[mem_idx.into(), delta.into()],
-        Some(i64t.into()),
-    )?;
+    let old = t
+        .env
+        .call_builtin(Builtin::MemoryGrow, &[mem_idx.into(), delta.into()])?;
     let v =
         t.b.build_int_truncate(old.unwrap().into_int_value(), i32t, "")?;
     t.push(v);
@@ -141,7 +139,7 @@ pub fn init(t: &mut FuncTranslator, data_index: u32, mem: u32) -> Result<()> {
 
 pub fn data_drop(t: &mut FuncTranslator, data_index: u32) -> Result<()> {
     let seg = t.u.t.i32.const_int(data_index as u64, false);
-    t.env.call_builtin(Builtin::DataDrop, &[seg.into()], None)?;
+    t.env.call_builtin(Builtin::DataDrop, &[seg.into()])?;
     Ok(())
 }
 

@@ -52,8 +52,7 @@ pub fn grow(t: &mut FuncTranslator, table: u32) -> Result<()> {
     let delta = t.pop_int();
     let init = t.pop();
     let args = [index(t, table), init, delta.into()];
-    let ret = Some(t.u.t.i32.into());
-    let r = t.env.call_builtin(Builtin::TableGrow, &args, ret)?;
+    let r = t.env.call_builtin(Builtin::TableGrow, &args)?;
     t.push(r.unwrap());
     Ok(())
 }
@@ -99,6 +98,6 @@ pub fn init(t: &mut FuncTranslator, elem_index: u32, table: u32) -> Result<()> {
 
 pub fn elem_drop(t: &mut FuncTranslator, elem_index: u32) -> Result<()> {
     let args = [index(t, elem_index)];
-    t.env.call_builtin(Builtin::ElemDrop, &args, None)?;
+    t.env.call_builtin(Builtin::ElemDrop, &args)?;
     Ok(())
 }
