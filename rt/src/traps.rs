@@ -2,6 +2,7 @@
 //! backtrace it prints.
 
 use crate::module::Module;
+use crate::sys::signals::{Fault, Signal, Verdict};
 use crate::sys::unwind::{kiln_call_catching, kiln_resume, JumpBuf};
 use kiln_abi::TrapCode;
 use std::cell::Cell;
@@ -330,7 +331,7 @@ fn resume() -> ! {
 
 /// Run `f` (which calls compiled code); a trap inside comes back as `Err`.
 pub fn call_catching(f: &mut dyn FnMut()) -> Result<(), Trap> {
-    crate::sys::signals::install_handlers();
+    crate::sys::signals::install_handlers(classify_fault);
     crate::sys::signals::ensure_alt_stack();
     unsafe extern "C" fn call_closure(data: *mut u8) {
         // SAFETY: `data` is the `&mut &mut dyn FnMut()` passed below.
@@ -385,4 +386,92 @@ fn take_pending() -> Trap {
             backtrace,
         }
     })
+}
+
+/// How far from the stack pointer a fault still counts as the stack's:
+/// below it, a push or a call's return address (and the red zone); above
+/// it, the first touch of a new frame that was not probed (LLVM probes
+/// frames larger than a page, page by page from the top).
+const STACK_FAULT_BELOW: usize = 4096;
+const STACK_FAULT_ABOVE: usize = 8192;
+
+/// The signal handler's question (`sys::signals`): is `fault` a trap of the
+/// wasm code this thread is running? If so, it is recorded, and the answer
+/// is the jump buffer to resume at; if wasm is running but it is not one,
+/// the host crashed. A signal is a trap only at a program
+/// counter in registered compiled code, on a thread inside `call_catching`:
+/// - SIGILL at a trap instruction (`kiln_abi::trap_instruction`): the trap
+///   it names;
+/// - SIGSEGV/SIGBUS at an address next to the stack pointer: the stack ran
+///   into the guard page below it (functions that call only wasm functions
+///   have no stack check of their own, see the compiler's `stack_check`);
+/// - SIGSEGV/SIGBUS at an address in a linear memory's reservation: an
+///   out-of-bounds memory access (the memory's guard region).
+///
+/// A fault at any other address, even from compiled code, is a bug in kiln
+/// or the host, and must not pass for a wasm trap.
+fn classify_fault(fault: &Fault) -> Verdict {
+    let buf = current_jump_buf();
+    if buf.is_null() {
+        return Verdict::Unknown;
+    }
+    match trap_of(fault) {
+        Some(()) => Verdict::Trap(buf as usize),
+        None => Verdict::Crash,
+    }
+}
+
+/// Record the trap `fault` is, if it is one.
+fn trap_of(fault: &Fault) -> Option<()> {
+    let module = CODE_RANGES.module_at(fault.pc)?;
+    let Fault {
+        signal,
+        pc,
+        fp,
+        sp,
+        addr,
+    } = *fault;
+    if signal == Signal::Ill {
+        // A `ud2` without a known trap code after it is not one of ours.
+        let (code, func_index) =
+            trap_instruction(pc).filter(|(code, _)| TrapCode::from_u32(*code).is_some())?;
+        // A trap stub made a frame record before its trap instruction and
+        // has no unwind rows; a wasm function has them.
+        let start = if func_index == kiln_abi::TRAP_IN_CALLER {
+            Start::Record(fp)
+        } else {
+            Start::Stopped(Frame { pc, sp, fp })
+        };
+        record_wasm_trap(code, module, func_index, start);
+        return Some(());
+    }
+    let near_stack =
+        addr.wrapping_add(STACK_FAULT_BELOW) >= sp && addr < sp.saturating_add(STACK_FAULT_ABOVE);
+    let code = if near_stack {
+        TrapCode::CallStackExhausted
+    } else if crate::sys::mmap::in_reservation(addr) {
+        TrapCode::MemoryOutOfBounds
+    } else {
+        return None;
+    };
+    record_fault(code, Frame { pc, sp, fp });
+    Some(())
+}
+
+/// (trap code, function index) of the trap instruction at `pc`.
+#[cfg(target_arch = "x86_64")]
+fn trap_instruction(pc: usize) -> Option<(u32, u32)> {
+    use kiln_abi::trap_instruction::{x86_64_decode, LEN};
+    // SAFETY: `pc` lies in registered compiled code, which is mapped
+    // readable; a trap instruction is followed by its operands, and any
+    // other instruction that raised SIGILL by at least as many bytes of
+    // code or padding in the same section.
+    let bytes = unsafe { std::ptr::read_unaligned(pc as *const [u8; LEN]) };
+    x86_64_decode(&bytes)
+}
+
+/// Compiled code for aarch64 traps through the trap builtin.
+#[cfg(target_arch = "aarch64")]
+fn trap_instruction(_pc: usize) -> Option<(u32, u32)> {
+    None
 }

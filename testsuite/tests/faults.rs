@@ -2,7 +2,8 @@
 //! program can cause one: in a linear memory's reservation (its guard
 //! region) or next to the stack pointer. A fault anywhere else, in host
 //! code or even in compiled code, is a bug, and must kill the process as it
-//! would without kiln, not be reported as "out of bounds memory access".
+//! would without kiln, reported as a crash with its address, not as "out
+//! of bounds memory access".
 //!
 //! Each case runs in a child process (this test binary, run again for one
 //! test), since the expected outcome is a death by SIGSEGV.
@@ -53,16 +54,21 @@ fn is_child(name: &str) -> bool {
     std::env::var(CHILD).as_deref() == Ok(name)
 }
 
-/// The child running test `name` must die by SIGSEGV, as without kiln.
-fn assert_dies_by_sigsegv(name: &str) {
+/// The child running test `name` must die by SIGSEGV, as without kiln,
+/// after saying that it crashed at `address`.
+fn assert_crashes_at(name: &str, address: usize) {
     let out = in_child(name);
     let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
         out.status.signal(),
         Some(SIGSEGV),
-        "expected death by SIGSEGV, got {} with: {stdout}",
+        "expected death by SIGSEGV, got {} with: {stdout}{stderr}",
         out.status
     );
+    let report = format!("kiln: crash: SIGSEGV at address {address:#x} (pc 0x");
+    assert!(stderr.contains(&report), "no {report:?} in: {stderr}");
+    assert!(!stdout.contains("child:"), "{stdout}");
 }
 
 const LOAD: &str = r#"(module (memory 1 1)
@@ -103,7 +109,7 @@ fn compiled_code_faulting_outside_a_memory_is_not_a_trap() {
         println!("child: {}", call(&mut store, inst, "load"));
         return;
     }
-    assert_dies_by_sigsegv(name);
+    assert_crashes_at(name, 0x1000);
 }
 
 extern "C" fn host_writes_to_null(_vmctx: usize) {
@@ -127,5 +133,5 @@ fn a_host_function_that_faults_is_not_a_trap() {
         println!("child: {}", call(&mut store, inst, "run"));
         return;
     }
-    assert_dies_by_sigsegv(name);
+    assert_crashes_at(name, 0x8);
 }

@@ -1,35 +1,62 @@
-//! The signal handler. A signal whose program counter lies in registered
-//! compiled wasm code, on a thread that is running wasm, is a trap:
-//! - SIGILL at a trap instruction (`kiln_abi::trap_instruction`): the trap
-//!   it names;
-//! - SIGSEGV/SIGBUS at an address next to the stack pointer: the stack ran
-//!   into the guard page below it (functions that call only wasm functions
-//!   have no stack check of their own, see the compiler's `stack_check`);
-//! - SIGSEGV/SIGBUS at an address in a linear memory's reservation: an
-//!   out-of-bounds memory access (the memory's guard region).
-//!
-//! Anything else is not ours and goes to the previous handler: a fault at
-//! another address, even from compiled code, is a bug in kiln or the host,
-//! and must not pass for a wasm trap.
+//! The signal handler's mechanism: SIGSEGV, SIGBUS and SIGILL are caught
+//! on an alternate stack and shown to the classifier the runtime installs
+//! (`traps::classify_fault`). A fault it claims as a trap of wasm code
+//! resumes at the catching frame it names. Any other fault is not a trap:
+//! one that happened while wasm was running (in compiled code or in a host
+//! function it called) is reported as a crash of the host, with its
+//! address; then every fault that is not a trap goes to the handler
+//! installed before kiln's, or, with none, kills the process as the signal
+//! would have (reported as a crash too).
 
-use crate::traps::{self, CODE_RANGES};
-use kiln_abi::TrapCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Once;
+
+/// What a fault looked like to the handler.
+#[derive(Clone, Copy, Debug)]
+pub struct Fault {
+    pub signal: Signal,
+    /// Program counter, frame pointer and stack pointer of the code that
+    /// faulted.
+    pub pc: usize,
+    pub fp: usize,
+    pub sp: usize,
+    /// The faulting address (SIGSEGV, SIGBUS).
+    pub addr: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Signal {
+    Segv,
+    Bus,
+    Ill,
+}
+
+/// What the runtime makes of a fault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// A trap of wasm code, recorded: resume at the catching frame whose
+    /// jump buffer this is.
+    Trap(usize),
+    /// Not a trap, while wasm was running: a crash of the host.
+    Crash,
+    /// Nothing to do with wasm.
+    Unknown,
+}
+
+/// Judges a fault. It runs in the signal handler: no allocation, no locks.
+pub type Classifier = fn(&Fault) -> Verdict;
+
+/// The installed classifier, as an address (0 until `install_handlers`).
+static CLASSIFIER: AtomicUsize = AtomicUsize::new(0);
 
 static mut PREVIOUS_SEGV: Option<libc::sigaction> = None;
 static mut PREVIOUS_BUS: Option<libc::sigaction> = None;
 static mut PREVIOUS_ILL: Option<libc::sigaction> = None;
 
-/// How far from the stack pointer a fault still counts as the stack's:
-/// below it, a push or a call's return address (and the red zone); above
-/// it, the first touch of a new frame that was not probed (LLVM probes
-/// frames larger than a page, page by page from the top).
-const STACK_FAULT_BELOW: usize = 4096;
-const STACK_FAULT_ABOVE: usize = 8192;
-
-pub fn install_handlers() {
+pub fn install_handlers(classify: Classifier) {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
+        CLASSIFIER.store(classify as usize, Ordering::Release);
         // SAFETY: sigaction with a zeroed struct, our handler and SA_ONSTACK;
         // the PREVIOUS_* statics are written once here, before any fault
         // can be routed to `handle`.
@@ -101,18 +128,6 @@ unsafe fn context_regs(uc: *mut libc::ucontext_t) -> (usize, usize, usize) {
     )
 }
 
-/// (trap code, function index) of the trap instruction at `pc`.
-#[cfg(target_arch = "x86_64")]
-fn trap_instruction(pc: usize) -> Option<(u32, u32)> {
-    use kiln_abi::trap_instruction::{x86_64_decode, LEN};
-    // SAFETY: `pc` lies in registered compiled code, which is mapped
-    // readable; a trap instruction is followed by its operands, and any
-    // other instruction that raised SIGILL by at least as many bytes of
-    // code or padding in the same section.
-    let bytes = unsafe { std::ptr::read_unaligned(pc as *const [u8; LEN]) };
-    x86_64_decode(&bytes)
-}
-
 #[cfg(target_arch = "x86_64")]
 unsafe fn redirect(uc: *mut libc::ucontext_t, to: usize, arg: usize) {
     let g = &mut (*uc).uc_mcontext.gregs;
@@ -126,12 +141,6 @@ unsafe fn context_regs(uc: *mut libc::ucontext_t) -> (usize, usize, usize) {
     (m.pc as usize, m.regs[29] as usize, m.sp as usize)
 }
 
-/// Compiled code for aarch64 traps through the trap builtin.
-#[cfg(target_arch = "aarch64")]
-fn trap_instruction(_pc: usize) -> Option<(u32, u32)> {
-    None
-}
-
 #[cfg(target_arch = "aarch64")]
 unsafe fn redirect(uc: *mut libc::ucontext_t, to: usize, arg: usize) {
     let m = &mut (*uc).uc_mcontext;
@@ -142,29 +151,45 @@ unsafe fn redirect(uc: *mut libc::ucontext_t, to: usize, arg: usize) {
 extern "C" fn handle(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
     // SAFETY: the kernel passes a valid ucontext for SA_SIGINFO handlers.
     let (pc, fp, sp) = unsafe { context_regs(ctx as *mut libc::ucontext_t) };
-    let buf = traps::current_jump_buf();
-    let module = if buf.is_null() {
-        None
-    } else {
-        CODE_RANGES.module_at(pc)
+    let signal = match sig {
+        libc::SIGSEGV => Signal::Segv,
+        libc::SIGBUS => Signal::Bus,
+        _ => Signal::Ill,
     };
-    if let Some(module) = module {
-        // SAFETY: `info` is the kernel's siginfo for this signal.
-        let addr = unsafe { (*info).si_addr() } as usize;
-        if record_trap(sig, module, pc, fp, sp, addr) {
-            // SAFETY: resume at the catching frame of this thread, which
-            // is live (the thread is inside `call_catching`).
+    // SAFETY: `info` is the kernel's siginfo for this signal.
+    let addr = unsafe { (*info).si_addr() } as usize;
+    let fault = Fault {
+        signal,
+        pc,
+        fp,
+        sp,
+        addr,
+    };
+    let classify = CLASSIFIER.load(Ordering::Acquire);
+    let verdict = if classify == 0 {
+        Verdict::Unknown
+    } else {
+        // SAFETY: the only value stored there is a `Classifier`.
+        let classify: Classifier = unsafe { std::mem::transmute(classify) };
+        classify(&fault)
+    };
+    match verdict {
+        Verdict::Trap(buf) => {
+            // SAFETY: the classifier names the catching frame of this
+            // thread, which is live (the thread is inside it).
             unsafe {
                 redirect(
                     ctx as *mut libc::ucontext_t,
-                    crate::sys::unwind::kiln_resume as *const () as usize,
-                    buf as usize,
+                    super::unwind::kiln_resume as *const () as usize,
+                    buf,
                 )
             };
             return;
         }
+        Verdict::Crash => report_crash(&fault),
+        Verdict::Unknown => {}
     }
-    // Not ours: reinstate the previous disposition and let the fault repeat.
+    // Not a trap: the previous disposition, and the fault repeats.
     // SAFETY: restoring the action saved at install time.
     unsafe {
         let prev = match sig {
@@ -184,6 +209,9 @@ extern "C" fn handle(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut lib
                 }
             }
             _ => {
+                if verdict == Verdict::Unknown {
+                    report_crash(&fault);
+                }
                 let mut dfl: libc::sigaction = std::mem::zeroed();
                 dfl.sa_sigaction = libc::SIG_DFL;
                 libc::sigaction(sig, &dfl, std::ptr::null_mut());
@@ -192,42 +220,59 @@ extern "C" fn handle(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut lib
     }
 }
 
-/// Record the trap that signal `sig` at `pc` in `module`'s code means, if
-/// it is one (see the module comment); `addr` is the faulting address.
-fn record_trap(
-    sig: libc::c_int,
-    module: &crate::module::Module,
-    pc: usize,
-    fp: usize,
-    sp: usize,
-    addr: usize,
-) -> bool {
-    if sig == libc::SIGILL {
-        // A `ud2` without a known trap code after it is not one of ours.
-        let Some((code, func_index)) =
-            trap_instruction(pc).filter(|(code, _)| TrapCode::from_u32(*code).is_some())
-        else {
-            return false;
-        };
-        // A trap stub made a frame record before its trap instruction and
-        // has no unwind rows; a wasm function has them.
-        let start = if func_index == kiln_abi::TRAP_IN_CALLER {
-            traps::Start::Record(fp)
-        } else {
-            traps::Start::Stopped(traps::Frame { pc, sp, fp })
-        };
-        traps::record_wasm_trap(code, module, func_index, start);
-        return true;
-    }
-    let near_stack =
-        addr.wrapping_add(STACK_FAULT_BELOW) >= sp && addr < sp.saturating_add(STACK_FAULT_ABOVE);
-    let code = if near_stack {
-        TrapCode::CallStackExhausted
-    } else if crate::sys::mmap::in_reservation(addr) {
-        TrapCode::MemoryOutOfBounds
-    } else {
-        return false;
+/// Tell stderr that the host crashed, and where, before the signal kills
+/// the process: `kiln: crash: SIGSEGV at address 0x8 (pc 0x...): not a
+/// trap of wasm code`. Formatted on the stack and written with one
+/// write(2): async-signal-safe.
+fn report_crash(f: &Fault) {
+    let mut buf = [0u8; 160];
+    let mut n = 0;
+    let mut put = |s: &[u8]| {
+        let take = s.len().min(buf.len() - n);
+        buf[n..n + take].copy_from_slice(&s[..take]);
+        n += take;
     };
-    traps::record_fault(code, traps::Frame { pc, sp, fp });
-    true
+    put(b"kiln: crash: ");
+    put(match f.signal {
+        Signal::Segv => b"SIGSEGV",
+        Signal::Bus => b"SIGBUS",
+        Signal::Ill => b"SIGILL",
+    });
+    if f.signal != Signal::Ill {
+        put(b" at address ");
+        put(&hex(f.addr));
+    }
+    put(b" (pc ");
+    put(&hex(f.pc));
+    put(b"): not a trap of wasm code; this is a bug in kiln or in a host function\n");
+    // SAFETY: writing our own buffer to stderr.
+    unsafe { libc::write(2, buf.as_ptr() as *const libc::c_void, n) };
+}
+
+/// `0x` and the hexadecimal digits of `v`, in a fixed buffer, NUL-padded
+/// after the digits (callers trim it).
+fn hex(v: usize) -> HexDigits {
+    let mut out = [0u8; 18];
+    out[..2].copy_from_slice(b"0x");
+    let digits = (usize::BITS - v.leading_zeros()).div_ceil(4).max(1) as usize;
+    for i in 0..digits {
+        let d = (v >> (4 * (digits - 1 - i))) & 0xf;
+        out[2 + i] = b"0123456789abcdef"[d];
+    }
+    HexDigits {
+        bytes: out,
+        len: 2 + digits,
+    }
+}
+
+struct HexDigits {
+    bytes: [u8; 18],
+    len: usize,
+}
+
+impl std::ops::Deref for HexDigits {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
 }
