@@ -68,6 +68,33 @@ impl Default for CompileOptions {
 }
 
 impl CompileOptions {
+    /// Everything in these options that the compiled code depends on, as
+    /// one line (the run cache's key): every field but `jobs`, whose choice
+    /// never changes the output.
+    pub fn fingerprint(&self) -> String {
+        let CompileOptions {
+            target,
+            cpu,
+            opt_level,
+            bounds_checks,
+            precise_traps,
+            consume_fuel,
+            interruptible,
+            prefix,
+            features,
+            jobs: _,
+            opt_budget,
+            program,
+        } = self;
+        format!(
+            "target={target:?} cpu={cpu:?} O{opt_level} bounds={bounds_checks:?} \
+             precise={precise_traps} fuel={consume_fuel} interrupt={interruptible} \
+             prefix={prefix} features={:#x} budget={opt_budget:?} program={program:?} abi={}",
+            features.bits(),
+            kiln_abi::ABI_VERSION
+        )
+    }
+
     /// Threads to compile on: `jobs`, or one per available core.
     pub(crate) fn threads(&self) -> usize {
         match self.jobs {

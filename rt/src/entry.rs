@@ -2,6 +2,7 @@
 //! export with arguments from the command line, print results, and turn the
 //! outcome into an exit status. Shared by `kiln run` and built executables.
 
+use crate::error::ArgumentError;
 use crate::wasi::WasiConfig;
 use crate::{Extern, InstantiateError, Limits, Module, Store, TrapKind, Val};
 use kiln_abi::module::ValType;
@@ -232,25 +233,25 @@ fn run(module: &'static Module, who: &str, settings: &Settings, argv: Vec<String
         dirs: settings.dirs.clone(),
         listen: settings.listen.clone(),
     };
-    let imports = if module.imports.is_empty() {
-        Vec::new()
+    let (imports, state) = if module.imports.is_empty() {
+        (Vec::new(), None)
     } else {
-        match config.build() {
-            Ok(ctx) => store.set_host_data(ctx),
+        let ctx = match config.build() {
+            Ok(ctx) => ctx,
             Err(e) => {
                 eprintln!("{who}: {e}");
                 return ERROR_EXIT;
             }
-        }
+        };
         match crate::wasi::resolve_imports(&mut store, module) {
-            Ok(i) => i,
+            Ok(i) => (i, Some(Box::new(ctx) as Box<dyn std::any::Any>)),
             Err(e) => {
                 eprintln!("{who}: {e}");
                 return ERROR_EXIT;
             }
         }
     };
-    let inst = match store.instantiate(module, &imports) {
+    let inst = match store.instantiate_with(module, &imports, state) {
         Ok(i) => i,
         Err(InstantiateError::Trap(t)) => return trap_status(&t),
         Err(e) => {
@@ -311,8 +312,11 @@ fn trap_status(t: &crate::Trap) -> i32 {
     }
 }
 
-fn parse_arg(ty: ValType, s: &str) -> Result<Val, String> {
-    let bad = || format!("cannot read `{s}` as {ty}");
+fn parse_arg(ty: ValType, s: &str) -> Result<Val, ArgumentError> {
+    let bad = || ArgumentError::Unreadable {
+        text: s.to_string(),
+        ty,
+    };
     Ok(match ty {
         ValType::I32 => Val::I32(
             s.parse::<i32>()
@@ -326,7 +330,7 @@ fn parse_arg(ty: ValType, s: &str) -> Result<Val, String> {
         ),
         ValType::F32 => Val::F32(s.parse::<f32>().map_err(|_| bad())?.to_bits()),
         ValType::F64 => Val::F64(s.parse::<f64>().map_err(|_| bad())?.to_bits()),
-        _ => return Err(format!("unsupported: {ty} arguments on the command line")),
+        _ => return Err(ArgumentError::Unsupported(ty)),
     })
 }
 

@@ -1,6 +1,7 @@
 //! Instantiation (imports checked, vmctx laid out, segments applied, start
 //! run) and calls from the host into wasm.
 
+use crate::error::{ConstExprError, InstantiateError, LinkError};
 use crate::module::Module;
 use crate::store::{Extern, Func, Global, Memory, Store, Table, Val};
 use crate::traps::{call_catching, Trap};
@@ -19,29 +20,9 @@ pub struct Instance {
     pub(crate) datas: Vec<&'static [u8]>,
     pub(crate) elems: Vec<Vec<usize>>,
     exports: HashMap<String, Extern>,
-    host_data: Option<*mut dyn std::any::Any>,
-}
-
-#[derive(Debug)]
-pub enum InstantiateError {
-    /// An import is missing or has the wrong type.
-    Link(String),
-    /// A segment or the start function trapped.
-    Trap(Trap),
-    /// Memory or tables could not be allocated.
-    Resource(String),
-}
-
-impl std::fmt::Display for InstantiateError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            InstantiateError::Link(m) => {
-                write!(f, "unknown import or incompatible import type: {m}")
-            }
-            InstantiateError::Trap(t) => write!(f, "{t}"),
-            InstantiateError::Resource(m) => f.write_str(m),
-        }
-    }
+    /// What host functions called from this instance work with (WASI's
+    /// context, say).
+    state: Option<Box<dyn std::any::Any>>,
 }
 
 fn limits_match(actual_min: u64, actual_max: Option<u64>, min: u64, max: Option<u64>) -> bool {
@@ -97,11 +78,18 @@ impl Instance {
         unsafe { &mut *self.tables[index as usize] }
     }
 
-    /// The store's host data, if it is a `T`.
-    pub fn host_data<T: std::any::Any>(&mut self) -> Option<&mut T> {
-        // SAFETY: the store owns the box for as long as its instances live.
-        self.host_data
-            .and_then(|p| unsafe { &mut *p }.downcast_mut::<T>())
+    /// This instance's host state, if it is a `T`.
+    pub fn state<T: std::any::Any>(&mut self) -> Option<&mut T> {
+        self.state.as_mut()?.downcast_mut::<T>()
+    }
+
+    /// The bytes of memory `index`, as they are now (a `memory.grow` may
+    /// move its end, never its start).
+    pub fn memory_bytes(&mut self, index: u32) -> Option<&mut [u8]> {
+        let m = *self.memories.get(index as usize)?;
+        // SAFETY: memories are owned by the store, which outlives its
+        // instances; one store runs on one thread at a time.
+        Some(unsafe { &mut *m }.data_mut())
     }
 
     pub fn set_stack_limit(&mut self, limit: usize) {
@@ -109,12 +97,10 @@ impl Instance {
     }
 
     /// The value of a constant expression, as the bits of its slot.
-    fn eval_const(&self, expr: &ConstExpr) -> Result<u64, String> {
+    fn eval_const(&self, expr: &ConstExpr) -> Result<u64, ConstExprError> {
         let mut stack: Vec<u64> = Vec::new();
-        fn pop(stack: &mut Vec<u64>) -> Result<u64, String> {
-            stack
-                .pop()
-                .ok_or_else(|| "constant expression underflows".into())
+        fn pop(stack: &mut Vec<u64>) -> Result<u64, ConstExprError> {
+            stack.pop().ok_or(ConstExprError::Underflow)
         }
         for op in &expr.0 {
             let v = match *op {
@@ -125,7 +111,10 @@ impl Instance {
                 ConstOp::RefNull => 0,
                 ConstOp::RefFunc(f) => self.funcref_ptr(f) as u64,
                 ConstOp::GlobalGet(g) => {
-                    let g = self.globals.get(g as usize).ok_or("no such global")?;
+                    let g = self
+                        .globals
+                        .get(g as usize)
+                        .ok_or(ConstExprError::NoSuchGlobal(g))?;
                     // SAFETY: globals are owned by the store, like memories.
                     unsafe { (**g).get() }.to_bits()
                 }
@@ -148,9 +137,7 @@ impl Instance {
             };
             stack.push(v);
         }
-        stack
-            .pop()
-            .ok_or_else(|| "empty constant expression".to_string())
+        stack.pop().ok_or(ConstExprError::Empty)
     }
 }
 
@@ -161,13 +148,23 @@ impl Store {
         module: &'static Module,
         imports: &[Extern],
     ) -> Result<*mut Instance, InstantiateError> {
+        self.instantiate_with(module, imports, None)
+    }
+
+    /// Instantiate `module` with `imports`, giving the instance `state`
+    /// for the host functions it calls (its start function's included).
+    pub fn instantiate_with(
+        &mut self,
+        module: &'static Module,
+        imports: &[Extern],
+        state: Option<Box<dyn std::any::Any>>,
+    ) -> Result<*mut Instance, InstantiateError> {
         use InstantiateError::*;
         if imports.len() != module.imports.len() {
-            return Err(Link(format!(
-                "{} imports expected, {} given",
-                module.imports.len(),
-                imports.len()
-            )));
+            return Err(ImportCount {
+                expected: module.imports.len(),
+                given: imports.len(),
+            });
         }
         let offsets = VMOffsets {
             ptr_size: 8,
@@ -187,10 +184,7 @@ impl Store {
             datas: module.datas.iter().map(|d| d.bytes).collect(),
             elems: Vec::new(),
             exports: HashMap::new(),
-            host_data: self
-                .host_data
-                .as_deref_mut()
-                .map(|d| d as *mut dyn std::any::Any),
+            state,
         });
         let inst_ptr = &mut *inst as *mut Instance as usize;
         inst.vmctx_write(
@@ -211,13 +205,16 @@ impl Store {
         // Imports, checked against what the module declares.
         let mut func_index = 0u32;
         for (imp, ext) in module.imports.iter().zip(imports) {
-            let what = format!("{}::{}", imp.module, imp.name);
+            let link = |problem| Link {
+                import: format!("{}::{}", imp.module, imp.name),
+                problem,
+            };
             match (&imp.kind, *ext) {
                 (&ImportKind::Func(t), Extern::Func(f)) => {
                     // SAFETY: funcrefs handed out by this store are live.
                     let mut fr = unsafe { *f.funcref };
                     if fr.sig_id != sig_ids[t as usize] {
-                        return Err(Link(format!("{what}: function type mismatch")));
+                        return Err(link(LinkError::FuncType));
                     }
                     if fr.vmctx == 0 {
                         fr.vmctx = vmctx; // a host function runs against its importer
@@ -229,7 +226,7 @@ impl Store {
                     // SAFETY: store-owned memory.
                     let mem = unsafe { &*p };
                     if !limits_match(mem.pages(), mem.ty.maximum, m.initial, m.maximum) {
-                        return Err(Link(format!("{what}: memory limits mismatch")));
+                        return Err(link(LinkError::MemoryLimits));
                     }
                     inst.memories.push(p);
                 }
@@ -238,17 +235,17 @@ impl Store {
                     if table.ty.element != t.element
                         || !limits_match(table.len() as u64, table.ty.maximum, t.initial, t.maximum)
                     {
-                        return Err(Link(format!("{what}: table type mismatch")));
+                        return Err(link(LinkError::TableType));
                     }
                     inst.tables.push(p);
                 }
                 (ImportKind::Global(g), Extern::Global(p)) => {
                     if unsafe { (*p).ty } != *g {
-                        return Err(Link(format!("{what}: global type mismatch")));
+                        return Err(link(LinkError::GlobalType));
                     }
                     inst.globals.push(p);
                 }
-                _ => return Err(Link(format!("{what}: import kind mismatch"))),
+                _ => return Err(link(LinkError::Kind)),
             }
         }
 
@@ -265,19 +262,19 @@ impl Store {
         }
         // Defined globals, in order (an initializer may read earlier ones).
         for (ty, init) in &module.globals[module.num_imported_globals as usize..] {
-            let bits = inst.eval_const(init.as_ref().unwrap()).map_err(Resource)?;
+            let bits = inst.eval_const(init.as_ref().unwrap())?;
             let g = self.global(*ty, Val::from_bits(ty.content, bits));
             inst.globals.push(g);
         }
         for (ty, init) in &module.tables[module.num_imported_tables as usize..] {
             let init = match init {
-                Some(e) => inst.eval_const(e).map_err(Resource)? as usize,
+                Some(e) => inst.eval_const(e)? as usize,
                 None => 0,
             };
-            inst.tables.push(self.table(*ty, init).map_err(Resource)?);
+            inst.tables.push(self.table(*ty, init)?);
         }
         for ty in &module.memories[module.num_imported_memories as usize..] {
-            inst.memories.push(self.memory(*ty).map_err(Resource)?);
+            inst.memories.push(self.memory(*ty)?);
         }
         for (i, p) in inst.memories.clone().iter().enumerate() {
             inst.vmctx_write(
@@ -319,8 +316,7 @@ impl Store {
                     ElemItem::Null => Ok(0),
                     ElemItem::Expr(e) => inst.eval_const(e).map(|v| v as usize),
                 })
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(Resource)?;
+                .collect::<Result<Vec<_>, _>>()?;
             inst.elems.push(items);
         }
         for e in &module.exports {

@@ -3,6 +3,7 @@
 
 pub mod builtins;
 pub mod entry;
+pub mod error;
 #[cfg(feature = "exe")]
 mod exe;
 // Its memcpy/memmove/memset replace musl's in static executables.
@@ -10,6 +11,7 @@ mod exe;
 extern crate kiln_rt_mem;
 pub mod instance;
 pub mod module;
+pub mod resources;
 pub mod sig;
 pub mod store;
 pub mod sys;
@@ -17,10 +19,11 @@ pub mod traps;
 pub mod vm;
 pub mod wasi;
 
-pub use instance::{Instance, InstantiateError};
+pub use error::{InstantiateError, LinkError, LoadError};
+pub use instance::Instance;
 /// The types of what instances import and export.
 pub use kiln_abi::module::{FuncType, GlobalType, MemoryType, TableType, ValType};
-pub use module::{LoadError, Module};
+pub use module::Module;
 pub use store::{Extern, Func, Global, InterruptHandle, Limits, Memory, Store, Table, Val};
 pub use traps::{Trap, TrapKind};
 
@@ -28,10 +31,8 @@ use std::path::Path;
 
 /// Load a module compiled into a shared library with the given symbol prefix.
 pub fn load_shared_library(path: &Path, prefix: &str) -> Result<&'static Module, LoadError> {
-    let lib = sys::dl::Library::open(path).map_err(LoadError)?;
-    let desc = lib
-        .symbol(&format!("{prefix}{}", kiln_abi::symbols::MODULE_SUFFIX))
-        .map_err(LoadError)?;
+    let lib = sys::dl::Library::open(path)?;
+    let desc = lib.symbol(&format!("{prefix}{}", kiln_abi::symbols::MODULE_SUFFIX))?;
     // Code may be referenced by funcrefs for the rest of the process.
     std::mem::forget(lib);
     // SAFETY: the symbol is a kiln module descriptor in a library that is

