@@ -30,6 +30,10 @@ pub enum Engine {
     /// `kiln build -O2 --timeout 1h`: what checking the interrupt flag
     /// there costs.
     KilnTimeout,
+    /// `kiln build -O2` by another build of kiln, the executable that
+    /// `KILN_BASELINE` names (main before a change, say): what the change
+    /// did, measured side by side. Only when asked for by name.
+    KilnBaseline,
     /// `wasmtime compile`, then `wasmtime run --allow-precompiled`.
     Wasmtime,
     /// `wasm2c`, then clang-22 -O2 with wabt's runtime and kiln-bench's WASI.
@@ -60,6 +64,7 @@ impl Engine {
             Engine::KilnImprecise => "kiln -O2 imprecise".into(),
             Engine::KilnFuel => "kiln -O2 fuel".into(),
             Engine::KilnTimeout => "kiln -O2 timeout".into(),
+            Engine::KilnBaseline => "kiln -O2 baseline".into(),
             Engine::Wasmtime => "wasmtime".into(),
             Engine::Wasm2c => "wasm2c+clang".into(),
             Engine::Node => "node".into(),
@@ -68,10 +73,11 @@ impl Engine {
 
     /// Parse a label as `--engines` names it: native, kiln-O2, kiln-O3,
     /// kiln-O2-align64, kiln-O2-imprecise, kiln-O2-fuel, kiln-O2-timeout,
-    /// wasmtime, wasm2c, node.
+    /// kiln-O2-baseline, wasmtime, wasm2c, node.
     pub fn parse(name: &str) -> Option<Engine> {
         let plain = |s: &str| s.replace("+clang", "").replace([' ', '-'], "");
         ALL.iter()
+            .chain([&Engine::KilnBaseline])
             .copied()
             .find(|e| plain(&e.label()) == plain(name))
     }
@@ -112,6 +118,16 @@ pub struct Tools {
 }
 
 impl Tools {
+    /// The kiln executable `engine` builds with.
+    pub fn kiln_for(&self, engine: Engine) -> Result<PathBuf> {
+        if engine != Engine::KilnBaseline {
+            return Ok(self.kiln.clone());
+        }
+        let path = std::env::var_os("KILN_BASELINE")
+            .context("the kiln-O2-baseline engine needs KILN_BASELINE=path/to/another/kiln")?;
+        Ok(PathBuf::from(path))
+    }
+
     pub fn find(root: &Path) -> Tools {
         Tools {
             kiln: root.join("target/release/kiln"),
@@ -140,9 +156,11 @@ pub fn prepare(engine: Engine, p: &Program, work: &Path, tools: &Tools) -> Resul
         | Engine::KilnRealigned
         | Engine::KilnImprecise
         | Engine::KilnFuel
-        | Engine::KilnTimeout => {
+        | Engine::KilnTimeout
+        | Engine::KilnBaseline => {
             let (level, llvm_args, extra): (u8, &str, &[&str]) = match engine {
                 Engine::Kiln(level) => (level, "", &[]),
+                Engine::KilnBaseline => (2, "", &[]),
                 Engine::KilnImprecise => (2, "", &["--traps=imprecise"]),
                 Engine::KilnFuel => (2, "", &["--fuel=1000000000000000000"]),
                 Engine::KilnTimeout => (2, "", &["--timeout=1h"]),
@@ -150,7 +168,7 @@ pub fn prepare(engine: Engine, p: &Program, work: &Path, tools: &Tools) -> Resul
             };
             let steps = median_of_runs(|| {
                 Ok(vec![measure(
-                    Command::new(&tools.kiln)
+                    Command::new(tools.kiln_for(engine)?)
                         .env("KILN_LLVM_ARGS", llvm_args)
                         .arg("build")
                         .arg(format!("-O{level}"))

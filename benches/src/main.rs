@@ -108,7 +108,7 @@ fn programs_options(args: &[String]) -> Result<programs::Options> {
             .map(|n| {
                 engines::Engine::parse(n).with_context(|| {
                     format!(
-                        "--engines: {n:?}: one of native, kiln-O2, kiln-O3, kiln-O2-align64, kiln-O2-imprecise, kiln-O2-fuel, kiln-O2-timeout, wasmtime, wasm2c, node"
+                        "--engines: {n:?}: one of native, kiln-O2, kiln-O3, kiln-O2-align64, kiln-O2-imprecise, kiln-O2-fuel, kiln-O2-timeout, kiln-O2-baseline, wasmtime, wasm2c, node"
                     )
                 })
             })
@@ -282,11 +282,27 @@ fn startup() -> Result<()> {
             .arg("-o")
             .arg(&kiln_exe),
     )?;
-    let engines: [(&str, &Path); 2] = [
+    // With KILN_BASELINE, the same program built by another kiln too:
+    // what a change did to start-up, side by side.
+    let baseline = std::env::var_os("KILN_BASELINE").map(PathBuf::from);
+    let baseline_exe = work.join("hello-kiln-baseline");
+    if let Some(other) = &baseline {
+        check(
+            Command::new(other)
+                .arg("build")
+                .arg(&wasm)
+                .arg("-o")
+                .arg(&baseline_exe),
+        )?;
+    }
+    let mut engines: Vec<(&str, &Path)> = vec![
         ("native (clang-22 -O2, dynamic glibc)", &native),
         ("kiln build (static)", &kiln_exe),
     ];
-    for (name, exe) in engines {
+    if baseline.is_some() {
+        engines.push(("kiln build (static), KILN_BASELINE", &baseline_exe));
+    }
+    for &(name, exe) in &engines {
         let out = Command::new(exe).output()?;
         if out.stdout != b"hello, world\n" {
             bail!("{name} printed {:?}", String::from_utf8_lossy(&out.stdout));

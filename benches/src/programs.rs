@@ -240,6 +240,15 @@ fn write_report(
              and loop iteration costs. Without the flags no check is compiled in.\n"
         )?;
     }
+    if engines.contains(&Engine::KilnBaseline) {
+        writeln!(
+            md,
+            "`kiln -O2 baseline` is `kiln -O2` by another build of kiln (`KILN_BASELINE={}`): \
+             its ratio to `kiln -O2`, in the same interleaved runs, is what the change between \
+             the two did.\n",
+            std::env::var("KILN_BASELINE").unwrap_or_default()
+        )?;
+    }
     let header: Vec<String> = engines.iter().map(|e| e.label()).collect();
     writeln!(
         md,
