@@ -1,9 +1,13 @@
-//! kiln's compiler: a validated wasm module in, native objects out.
+//! kiln's compiler: a wasm module in, native objects out.
 //!
-//! Pipeline: [`ModuleInfo::parse`] reads what codegen needs; functions are
-//! split into codegen units translated in parallel (`translate` + `lower/`);
-//! each unit is optimized and emitted on its own; a last unit carries the
-//! module descriptor, host-to-wasm trampolines and the runtime metadata.
+//! Pipeline, one folder a stage: `module` parses and validates the module
+//! once and describes it for the runtime; `analysis` reads each function
+//! body once into its facts and plans the codegen units from them;
+//! `translate` turns each function into LLVM IR (`visit.rs` dispatches
+//! every operator to `lower/`, `env/` alone knows the vmctx); `backend`
+//! optimizes and emits the units in parallel, and a last unit carries the
+//! module descriptor, the description, trampolines and the unwind table.
+//! `llvm` is kiln's layer over LLVM; `component` is where components go.
 
 mod analysis;
 mod backend;

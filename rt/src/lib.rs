@@ -10,6 +10,7 @@ mod exe;
 #[cfg(feature = "exe")]
 extern crate kiln_rt_mem;
 pub mod instance;
+mod instantiate;
 pub mod module;
 pub mod resources;
 pub mod sig;

@@ -11,7 +11,7 @@
 //! Leaves have none either. While `call_indirect` loaded its target from
 //! a code array, one-instruction callees without a frame pointer ran the
 //! dispatch benchmark 1.30x slower on AMD's Zen 4, so leaves kept theirs;
-//! since frozen tables call through jump tables (`frozen.rs`), dropping it
+//! since frozen tables call through jump tables (`call_targets`), dropping it
 //! makes dispatch 0.81x the time, and no other benchmark's hot code
 //! changes.
 //!

@@ -39,7 +39,7 @@ pub struct UnitCx<'ctx, 'm> {
     /// Per frozen table and signature (canonical type index): what
     /// `call_indirect` calls through, as declared in this unit: the jump
     /// table on x86_64, elsewhere the array of code pointers (see
-    /// `frozen.rs`).
+    /// `translate::call_targets`).
     pub code_arrays: RefCell<HashMap<(u32, u32), GlobalValue<'ctx>>>,
     /// Per trap code and signature: the stub that raises the trap.
     pub trap_stubs: RefCell<HashMap<(u32, u32), FunctionValue<'ctx>>>,

@@ -114,34 +114,28 @@ pub fn const_expr(e: &wasmparser::ConstExpr) -> Described<abi::ConstExpr> {
     Ok(abi::ConstExpr(evaluate(&ops).map_or(ops, |v| vec![v])))
 }
 
-/// The value of `ops` if they read no global, as the one step that pushes it.
+/// The value of `ops` if they compute a number from numbers alone, as the
+/// one step that pushes it.
 fn evaluate(ops: &[abi::ConstOp]) -> Option<abi::ConstOp> {
     use abi::ConstOp as C;
-    let mut stack = Vec::new();
-    for op in ops {
-        let v = match *op {
+    let mut stack: Vec<C> = Vec::new();
+    for &op in ops {
+        let v = match op {
             C::GlobalGet(_) => return None,
-            C::I32Add | C::I32Sub | C::I32Mul => {
-                let (C::I32(b), C::I32(a)) = (stack.pop()?, stack.pop()?) else {
-                    return None;
+            C::I32(_) | C::I64(_) | C::F32(_) | C::F64(_) | C::RefNull | C::RefFunc(_) => op,
+            _ => {
+                let bits = |v: C| match v {
+                    C::I32(x) => Some(x as u32 as u64),
+                    C::I64(x) => Some(x as u64),
+                    _ => None,
                 };
-                C::I32(match op {
-                    C::I32Add => a.wrapping_add(b),
-                    C::I32Sub => a.wrapping_sub(b),
-                    _ => a.wrapping_mul(b),
-                })
+                let (b, a) = (bits(stack.pop()?)?, bits(stack.pop()?)?);
+                let r = op.arithmetic(a, b)?;
+                match op {
+                    C::I32Add | C::I32Sub | C::I32Mul => C::I32(r as u32 as i32),
+                    _ => C::I64(r as i64),
+                }
             }
-            C::I64Add | C::I64Sub | C::I64Mul => {
-                let (C::I64(b), C::I64(a)) = (stack.pop()?, stack.pop()?) else {
-                    return None;
-                };
-                C::I64(match op {
-                    C::I64Add => a.wrapping_add(b),
-                    C::I64Sub => a.wrapping_sub(b),
-                    _ => a.wrapping_mul(b),
-                })
-            }
-            value => value,
         };
         stack.push(v);
     }

@@ -305,6 +305,25 @@ impl<'a, 'ctx> FuncTranslator<'a, 'ctx> {
         Ok(())
     }
 
+    /// Open a control frame whose code after it starts at `merge`.
+    pub fn push_frame(
+        &mut self,
+        kind: FrameKind<'ctx>,
+        results: Vec<BasicTypeEnum<'ctx>>,
+        height: usize,
+        merge: BasicBlock<'ctx>,
+        merge_phis: Vec<PhiValue<'ctx>>,
+    ) {
+        self.frames.push(Frame {
+            kind,
+            results,
+            height,
+            merge,
+            merge_phis,
+            merge_preds: 0,
+        });
+    }
+
     pub fn mark_unreachable(&mut self) {
         self.reachable = false;
     }

@@ -57,6 +57,13 @@ impl<'ctx> FuncEnv<'_, 'ctx> {
             .into_int_value())
     }
 
+    /// How accesses to memory `mem` are kept in bounds: the one choice per
+    /// memory (a 64-bit memory would have explicit checks, whatever the
+    /// options say, having no reservation to fault in).
+    fn bounds(&self, _mem: u32) -> BoundsChecks {
+        self.u.opts.bounds_checks
+    }
+
     /// Whether faults on guard pages must keep their place among what is
     /// observable (precise traps under guard pages). Then an access that may
     /// fault is volatile, and so is every store to what a trap leaves behind
@@ -96,7 +103,7 @@ impl<'ctx> FuncEnv<'_, 'ctx> {
         } else {
             addr
         };
-        if u.opts.bounds_checks == BoundsChecks::Explicit {
+        if self.bounds(mem) == BoundsChecks::Explicit {
             let end = b.build_int_add(ea, i64t.const_int(bytes, false), "")?;
             let len = self.memory_length(mem)?;
             let oob = b.build_int_compare(IntPredicate::UGT, end, len, "")?;
@@ -104,7 +111,8 @@ impl<'ctx> FuncEnv<'_, 'ctx> {
         }
         // SAFETY (of the generated code): within the reservation, see above.
         let p = unsafe { b.build_gep(u.t.i8, memory_base, &[ea], "")? };
-        let may_fault = self.keeps_trap_order() && !covered;
+        let faults_trap = self.bounds(mem) == BoundsChecks::GuardPages;
+        let may_fault = faults_trap && self.u.opts.precise_traps && !covered;
         Ok(Access { p, may_fault })
     }
 
@@ -120,7 +128,7 @@ impl<'ctx> FuncEnv<'_, 'ctx> {
     /// copy of the memory's base per array a loop walks (`streams`).
     fn access_base(&mut self, mem: u32, addr: IntValue<'ctx>) -> Result<PointerValue<'ctx>> {
         let base = self.memory_base(mem)?;
-        if self.u.opts.bounds_checks == BoundsChecks::Explicit {
+        if self.bounds(mem) == BoundsChecks::Explicit {
             // Every access may branch to a trap: no loop is one block.
             return Ok(base);
         }

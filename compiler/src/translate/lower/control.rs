@@ -1,7 +1,7 @@
 //! Structured control flow: blocks, loops, ifs, branches, returns.
 
 use crate::error::Result;
-use crate::translate::{Frame, FrameKind, FuncTranslator};
+use crate::translate::{FrameKind, FuncTranslator};
 use inkwell::values::BasicValueEnum;
 use inkwell::IntPredicate;
 use kiln_abi::TrapCode;
@@ -19,14 +19,7 @@ pub fn block(t: &mut FuncTranslator, blockty: BlockType) -> Result<()> {
     let merge = t.u.cx.append_basic_block(t.env.func, "block_end");
     let merge_phis = t.make_phis(merge, &results)?;
     let height = t.stack.len() - params.len();
-    t.frames.push(Frame {
-        kind: FrameKind::Block,
-        results,
-        height,
-        merge,
-        merge_phis,
-        merge_preds: 0,
-    });
+    t.push_frame(FrameKind::Block, results, height, merge, merge_phis);
     Ok(())
 }
 
@@ -53,14 +46,7 @@ pub fn loop_(t: &mut FuncTranslator, blockty: BlockType) -> Result<()> {
         header,
         header_phis,
     };
-    t.frames.push(Frame {
-        kind,
-        results,
-        height,
-        merge,
-        merge_phis,
-        merge_preds: 0,
-    });
+    t.push_frame(kind, results, height, merge, merge_phis);
     Ok(())
 }
 
@@ -82,14 +68,7 @@ pub fn if_(t: &mut FuncTranslator, blockty: BlockType) -> Result<()> {
         else_params,
         else_seen: false,
     };
-    t.frames.push(Frame {
-        kind,
-        results,
-        height,
-        merge,
-        merge_phis,
-        merge_preds: 0,
-    });
+    t.push_frame(kind, results, height, merge, merge_phis);
     Ok(())
 }
 

@@ -88,14 +88,7 @@ pub fn fill(t: &mut FuncTranslator, mem: u32) -> Result<()> {
     let len = t.b.build_int_z_extend(len, ty.i64, "")?;
     let f =
         t.u.intrinsic("llvm.memset", &[ty.ptr.into(), ty.i64.into()]);
-    let volatile = ty.i1.const_int(t.env.keeps_trap_order() as u64, false);
-    let args = [dst.into(), byte.into(), len.into(), volatile.into()];
-    let call = t.b.build_call(f, &args, "")?;
-    t.u.tag_access(
-        call.try_as_basic_value().unwrap_instruction(),
-        Region::LinearMemory,
-    );
-    Ok(())
+    bulk(t, f, dst.into(), byte.into(), len)
 }
 
 pub fn copy(t: &mut FuncTranslator, dst_mem: u32, src_mem: u32) -> Result<()> {
@@ -110,9 +103,22 @@ pub fn copy(t: &mut FuncTranslator, dst_mem: u32, src_mem: u32) -> Result<()> {
         "llvm.memmove",
         &[ty.ptr.into(), ty.ptr.into(), ty.i64.into()],
     );
-    let volatile = ty.i1.const_int(t.env.keeps_trap_order() as u64, false);
-    let args = [dst.into(), src.into(), len.into(), volatile.into()];
-    let call = t.b.build_call(f, &args, "")?;
+    bulk(t, f, dst.into(), src.into(), len)
+}
+
+/// `llvm.memset` or `llvm.memmove` of `len` bytes at `dst`, from `from`
+/// (a byte or a source address): volatile where traps keep their order,
+/// as a store is.
+fn bulk<'ctx>(
+    t: &mut FuncTranslator<'_, 'ctx>,
+    f: inkwell::values::FunctionValue<'ctx>,
+    dst: inkwell::values::BasicMetadataValueEnum<'ctx>,
+    from: inkwell::values::BasicMetadataValueEnum<'ctx>,
+    len: inkwell::values::IntValue<'ctx>,
+) -> Result<()> {
+    let volatile = t.u.t.i1.const_int(t.env.keeps_trap_order() as u64, false);
+    let call =
+        t.b.build_call(f, &[dst, from, len.into(), volatile.into()], "")?;
     t.u.tag_access(
         call.try_as_basic_value().unwrap_instruction(),
         Region::LinearMemory,

@@ -1,0 +1,232 @@
+//! The module description: everything the runtime needs to instantiate a
+//! compiled module, as plain data. The compiler writes it (`encode`) into
+//! the object beside the code, and the runtime reads it (`decode`) without
+//! a wasm parser: types, imports, exports, memories, tables, globals with
+//! their initializers, element segments with their functions resolved, and
+//! data segments as the bytes to copy.
+//!
+//! Its encoding is `encoding.rs`.
+
+mod encoding;
+
+pub use encoding::DecodeError;
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ValType {
+    I32,
+    I64,
+    F32,
+    F64,
+    V128,
+    FuncRef,
+    ExternRef,
+}
+
+impl ValType {
+    pub fn is_ref(self) -> bool {
+        matches!(self, ValType::FuncRef | ValType::ExternRef)
+    }
+}
+
+impl core::fmt::Display for ValType {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            ValType::I32 => "i32",
+            ValType::I64 => "i64",
+            ValType::F32 => "f32",
+            ValType::F64 => "f64",
+            ValType::V128 => "v128",
+            ValType::FuncRef => "funcref",
+            ValType::ExternRef => "externref",
+        })
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct FuncType {
+    pub params: Vec<ValType>,
+    pub results: Vec<ValType>,
+}
+
+impl FuncType {
+    pub fn new(params: &[ValType], results: &[ValType]) -> FuncType {
+        FuncType {
+            params: params.to_vec(),
+            results: results.to_vec(),
+        }
+    }
+}
+
+/// In the text format's words: `(func (param i32) (result i64))`.
+impl core::fmt::Display for FuncType {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("(func")?;
+        for (word, types) in [("param", &self.params), ("result", &self.results)] {
+            if !types.is_empty() {
+                write!(f, " ({word}")?;
+                for t in types {
+                    write!(f, " {t}")?;
+                }
+                f.write_str(")")?;
+            }
+        }
+        f.write_str(")")
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MemoryType {
+    /// In pages.
+    pub initial: u64,
+    pub maximum: Option<u64>,
+    pub memory64: bool,
+    pub shared: bool,
+    /// None for the default 64 KiB pages.
+    pub page_size_log2: Option<u32>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TableType {
+    /// `FuncRef` or `ExternRef`.
+    pub element: ValType,
+    pub initial: u64,
+    pub maximum: Option<u64>,
+    pub table64: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GlobalType {
+    pub content: ValType,
+    pub mutable: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImportKind {
+    /// A function of this type index.
+    Func(u32),
+    Table(TableType),
+    Memory(MemoryType),
+    Global(GlobalType),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Import {
+    pub module: String,
+    pub name: String,
+    pub kind: ImportKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportKind {
+    Func,
+    Table,
+    Memory,
+    Global,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Export {
+    pub name: String,
+    pub kind: ExportKind,
+    pub index: u32,
+}
+
+/// One step of a constant expression, evaluated on a stack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConstOp {
+    I32(i32),
+    I64(i64),
+    /// The bits of an f32.
+    F32(u32),
+    /// The bits of an f64.
+    F64(u64),
+    RefNull,
+    RefFunc(u32),
+    GlobalGet(u32),
+    I32Add,
+    I32Sub,
+    I32Mul,
+    I64Add,
+    I64Sub,
+    I64Mul,
+}
+
+impl ConstOp {
+    /// For the arithmetic steps: the result on the bits of the operands
+    /// (`a` pushed first), as wasm computes it (wrapping); None for the
+    /// other steps.
+    pub fn arithmetic(self, a: u64, b: u64) -> Option<u64> {
+        let (a32, b32) = (a as u32, b as u32);
+        Some(match self {
+            ConstOp::I32Add => a32.wrapping_add(b32) as u64,
+            ConstOp::I32Sub => a32.wrapping_sub(b32) as u64,
+            ConstOp::I32Mul => a32.wrapping_mul(b32) as u64,
+            ConstOp::I64Add => a.wrapping_add(b),
+            ConstOp::I64Sub => a.wrapping_sub(b),
+            ConstOp::I64Mul => a.wrapping_mul(b),
+            _ => return None,
+        })
+    }
+}
+
+/// A constant expression: one value when the compiler could evaluate it,
+/// else the steps over imported globals the runtime evaluates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConstExpr(pub Vec<ConstOp>);
+
+/// Where a segment goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Into table or memory `index` at `offset`, at instantiation.
+    Active { index: u32, offset: ConstExpr },
+    /// Kept for `table.init` / `memory.init`.
+    Passive,
+    /// Only declares references (element segments).
+    Declared,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ElemItem {
+    Func(u32),
+    Null,
+    Expr(ConstExpr),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ElemSegment {
+    /// `FuncRef` or `ExternRef`.
+    pub element: ValType,
+    pub mode: Mode,
+    pub items: Vec<ElemItem>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DataSegment<'a> {
+    pub mode: Mode,
+    /// Empty for an active segment of memory 0 that the memory image
+    /// already holds.
+    pub bytes: &'a [u8],
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ModuleDescription<'a> {
+    pub types: Vec<FuncType>,
+    pub imports: Vec<Import>,
+    /// The type index of every function, imported ones first.
+    pub funcs: Vec<u32>,
+    /// Defined tables, with their initializer (None: null).
+    pub tables: Vec<(TableType, Option<ConstExpr>)>,
+    /// Defined memories.
+    pub memories: Vec<MemoryType>,
+    /// Defined globals, with their initializer.
+    pub globals: Vec<(GlobalType, ConstExpr)>,
+    pub exports: Vec<Export>,
+    pub start: Option<u32>,
+    pub elems: Vec<ElemSegment>,
+    pub datas: Vec<DataSegment<'a>>,
+    /// Function names (from the name section), by function index.
+    pub names: Vec<(u32, String)>,
+}

@@ -1,0 +1,320 @@
+//! Instantiation: imports checked and linked, the vmctx laid out, memories,
+//! tables and globals made, segments applied, the start function run.
+
+use crate::error::{InstantiateError, LinkError};
+use crate::instance::Instance;
+use crate::module::Module;
+use crate::store::{Extern, Store, Val};
+use crate::vm::VMFuncRef;
+use kiln_abi::module::{ElemItem, ExportKind, ImportKind, Mode};
+use kiln_abi::{TrapCode, VMOffsets};
+use std::collections::HashMap;
+
+fn limits_match(actual_min: u64, actual_max: Option<u64>, min: u64, max: Option<u64>) -> bool {
+    actual_min >= min
+        && match max {
+            None => true,
+            Some(m) => actual_max.is_some_and(|am| am <= m),
+        }
+}
+
+impl Store {
+    /// Instantiate `module` with `imports` in the module's import order.
+    pub fn instantiate(
+        &mut self,
+        module: &'static Module,
+        imports: &[Extern],
+    ) -> Result<*mut Instance, InstantiateError> {
+        self.instantiate_with(module, imports, None)
+    }
+
+    /// Instantiate `module` with `imports`, giving the instance `state`
+    /// for the host functions it calls (its start function's included).
+    pub fn instantiate_with(
+        &mut self,
+        module: &'static Module,
+        imports: &[Extern],
+        state: Option<Box<dyn std::any::Any>>,
+    ) -> Result<*mut Instance, InstantiateError> {
+        if imports.len() != module.imports.len() {
+            return Err(InstantiateError::ImportCount {
+                expected: module.imports.len(),
+                given: imports.len(),
+            });
+        }
+        let mut inst = self.new_instance(module, state);
+        let sig_ids: Vec<u32> = module.types.iter().map(crate::sig::sig_id).collect();
+        inst.write_sig_ids(&sig_ids);
+        inst.link_imports(imports, &sig_ids)?;
+        inst.define_functions(&sig_ids);
+        self.define_storage(&mut inst)?;
+        inst.publish_storage();
+        inst.evaluate_elements()?;
+        inst.collect_exports();
+        let p = &mut *inst as *mut Instance;
+        self.instances.push(inst);
+        // From here on the instance exists, even if a segment traps (its
+        // earlier writes into shared tables and memories stay visible).
+        self.apply_segments(p).map_err(InstantiateError::Trap)?;
+        if let Some(start) = module.start {
+            // SAFETY: the instance is owned by this store.
+            let f = unsafe { &*p }.func(start);
+            self.call(f, &[]).map_err(InstantiateError::Trap)?;
+        }
+        Ok(p)
+    }
+
+    /// An instance of `module` with its vmctx's header filled in.
+    fn new_instance(
+        &mut self,
+        module: &'static Module,
+        state: Option<Box<dyn std::any::Any>>,
+    ) -> Box<Instance> {
+        let offsets = VMOffsets {
+            ptr_size: 8,
+            num_memories: module.memories.len() as u32,
+            num_tables: module.tables.len() as u32,
+            num_globals: module.globals.len() as u32,
+            num_types: module.types.len() as u32,
+            num_funcs: module.funcs.len() as u32,
+        };
+        let mut inst = Box::new(Instance {
+            module,
+            offsets,
+            vmctx: vec![0u64; offsets.size().div_ceil(8) as usize].into_boxed_slice(),
+            memories: Vec::new(),
+            tables: Vec::new(),
+            globals: Vec::new(),
+            datas: module.datas.iter().map(|d| d.bytes).collect(),
+            elems: Vec::new(),
+            exports: HashMap::new(),
+            state,
+        });
+        let inst_ptr = &mut *inst as *mut Instance as usize;
+        inst.vmctx_write(
+            VMOffsets::BUILTINS,
+            &crate::builtins::BUILTINS as *const _ as usize,
+        );
+        inst.vmctx_write(VMOffsets::INSTANCE, inst_ptr);
+        inst.vmctx_write(VMOffsets::FUEL, self.fuel_ptr());
+        inst.vmctx_write(VMOffsets::INTERRUPT, self.interrupt_flag_ptr());
+        inst
+    }
+
+    /// The defined globals, tables and memories, in that order (an
+    /// initializer may read the globals before it).
+    fn define_storage(&mut self, inst: &mut Instance) -> Result<(), InstantiateError> {
+        let module = inst.module;
+        for (ty, init) in &module.globals[module.num_imported_globals as usize..] {
+            let init = init.as_ref().expect("a defined global has an initializer");
+            let bits = inst.eval_const(init)?;
+            let g = self.global(*ty, Val::from_bits(ty.content, bits));
+            inst.globals.push(g);
+        }
+        for (ty, init) in &module.tables[module.num_imported_tables as usize..] {
+            let init = match init {
+                Some(e) => inst.eval_const(e)? as usize,
+                None => 0,
+            };
+            inst.tables.push(self.table(*ty, init)?);
+        }
+        for ty in &module.memories[module.num_imported_memories as usize..] {
+            inst.memories.push(self.memory(*ty)?);
+        }
+        Ok(())
+    }
+
+    fn apply_segments(&mut self, p: *mut Instance) -> Result<(), crate::traps::Trap> {
+        // SAFETY: the instance is owned by this store.
+        let inst = unsafe { &mut *p };
+        let module = inst.module;
+        let trap = |code| crate::traps::Trap {
+            kind: crate::traps::TrapKind::Wasm(code),
+            backtrace: vec![],
+        };
+        for (i, seg) in module.elems.iter().enumerate() {
+            if let Mode::Active { index, offset } = &seg.mode {
+                let offset = inst.eval_const(offset).unwrap_or(0) as u32;
+                let n = inst.elems[i].len() as u32;
+                let code = crate::builtins::table_init(inst, *index, i as u32, offset, 0, n);
+                if code != 0 {
+                    return Err(trap(TrapCode::TableOutOfBounds));
+                }
+            }
+            if seg.mode != Mode::Passive {
+                inst.elems[i].clear();
+            }
+        }
+        if let Some((offset, image)) = module.memory_image {
+            // The compiler checked every segment it holds against memory 0's
+            // initial size; those segments now have no bytes of their own.
+            inst.memory_mut(0).load_image(offset, image);
+        }
+        for (i, seg) in module.datas.iter().enumerate() {
+            if let Mode::Active { index, offset } = &seg.mode {
+                let offset = inst.eval_const(offset).unwrap_or(0);
+                let code = crate::builtins::memory_init(
+                    inst,
+                    *index,
+                    i as u32,
+                    offset,
+                    0,
+                    seg.bytes.len() as u32,
+                );
+                if code != 0 {
+                    return Err(trap(TrapCode::MemoryOutOfBounds));
+                }
+                inst.datas[i] = &[];
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Instance {
+    fn write_sig_ids(&mut self, sig_ids: &[u32]) {
+        for (i, id) in sig_ids.iter().enumerate() {
+            let off = self.offsets.sig_id(i as u32);
+            // SAFETY: inside the vmctx, 4-aligned.
+            unsafe { *((self.vmctx.as_mut_ptr() as *mut u8).add(off as usize) as *mut u32) = *id };
+        }
+    }
+
+    /// Imports, checked against what the module declares.
+    fn link_imports(
+        &mut self,
+        imports: &[Extern],
+        sig_ids: &[u32],
+    ) -> Result<(), InstantiateError> {
+        let module = self.module;
+        let vmctx = self.vmctx_ptr();
+        let mut func_index = 0u32;
+        for (imp, ext) in module.imports.iter().zip(imports) {
+            let link = |problem| InstantiateError::Link {
+                import: format!("{}::{}", imp.module, imp.name),
+                problem,
+            };
+            match (&imp.kind, *ext) {
+                (&ImportKind::Func(t), Extern::Func(f)) => {
+                    // SAFETY: funcrefs handed out by this store are live.
+                    let mut fr = unsafe { *f.funcref };
+                    if fr.sig_id != sig_ids[t as usize] {
+                        return Err(link(LinkError::FuncType));
+                    }
+                    if fr.vmctx == 0 {
+                        fr.vmctx = vmctx; // a host function runs against its importer
+                    }
+                    // SAFETY: the funcref array lies inside the vmctx.
+                    unsafe { *self.funcref_ptr(func_index) = fr };
+                    func_index += 1;
+                }
+                (ImportKind::Memory(m), Extern::Memory(p)) => {
+                    // SAFETY: store-owned memory.
+                    let mem = unsafe { &*p };
+                    if !limits_match(mem.pages(), mem.ty.maximum, m.initial, m.maximum) {
+                        return Err(link(LinkError::MemoryLimits));
+                    }
+                    self.memories.push(p);
+                }
+                (ImportKind::Table(t), Extern::Table(p)) => {
+                    // SAFETY: store-owned table.
+                    let table = unsafe { &*p };
+                    if table.ty.element != t.element
+                        || !limits_match(table.len() as u64, table.ty.maximum, t.initial, t.maximum)
+                    {
+                        return Err(link(LinkError::TableType));
+                    }
+                    self.tables.push(p);
+                }
+                (ImportKind::Global(g), Extern::Global(p)) => {
+                    // SAFETY: store-owned global.
+                    if unsafe { (*p).ty } != *g {
+                        return Err(link(LinkError::GlobalType));
+                    }
+                    self.globals.push(p);
+                }
+                _ => return Err(link(LinkError::Kind)),
+            }
+        }
+        Ok(())
+    }
+
+    /// The funcrefs of the defined functions.
+    fn define_functions(&mut self, sig_ids: &[u32]) {
+        let module = self.module;
+        let vmctx = self.vmctx_ptr();
+        for (i, code) in module.func_ptrs.iter().enumerate() {
+            let index = module.num_imported_funcs + i as u32;
+            let fr = VMFuncRef {
+                func_ptr: *code,
+                vmctx,
+                sig_id: sig_ids[module.funcs[index as usize] as usize],
+                _pad: 0,
+            };
+            // SAFETY: the funcref array lies inside the vmctx.
+            unsafe { *self.funcref_ptr(index) = fr };
+        }
+    }
+
+    /// Where compiled code finds each memory, table and global, and the
+    /// header's copies of memory 0's and table 0's bases.
+    fn publish_storage(&mut self) {
+        let offsets = self.offsets;
+        // SAFETY (every dereference below): store-owned memories, tables and
+        // globals, which live as long as the store.
+        for (i, p) in self.memories.clone().iter().enumerate() {
+            let vm = unsafe { &mut (**p).vm } as *mut _ as usize;
+            self.vmctx_write(offsets.memory_ptr(i as u32), vm);
+        }
+        if let Some(p) = self.memories.first() {
+            // A memory's base is fixed for its lifetime.
+            let base = unsafe { (**p).vm.base } as usize;
+            self.vmctx_write(VMOffsets::MEMORY0_BASE, base);
+        }
+        for (i, p) in self.tables.clone().iter().enumerate() {
+            let vm = unsafe { &mut (**p).vm } as *mut _ as usize;
+            self.vmctx_write(offsets.table_ptr(i as u32), vm);
+        }
+        if let Some(p) = self.tables.first() {
+            // Compiled code reads this copy only for a table declared with
+            // maximum == minimum, which never grows, so its elements stay
+            // where they are.
+            let base = unsafe { (**p).vm.base } as usize;
+            self.vmctx_write(VMOffsets::TABLE0_BASE, base);
+        }
+        for (i, p) in self.globals.clone().iter().enumerate() {
+            let vm = unsafe { &mut (**p).vm } as *mut _ as usize;
+            self.vmctx_write(offsets.global_ptr(i as u32), vm);
+        }
+    }
+
+    /// Element segments, evaluated now; passive ones stay for table.init.
+    fn evaluate_elements(&mut self) -> Result<(), InstantiateError> {
+        for seg in &self.module.elems {
+            let items = seg
+                .items
+                .iter()
+                .map(|item| match item {
+                    ElemItem::Func(f) => Ok(self.funcref_ptr(*f) as usize),
+                    ElemItem::Null => Ok(0),
+                    ElemItem::Expr(e) => self.eval_const(e).map(|v| v as usize),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            self.elems.push(items);
+        }
+        Ok(())
+    }
+
+    fn collect_exports(&mut self) {
+        for e in &self.module.exports {
+            let index = e.index as usize;
+            let ext = match e.kind {
+                ExportKind::Func => Extern::Func(self.func(e.index)),
+                ExportKind::Memory => Extern::Memory(self.memories[index]),
+                ExportKind::Table => Extern::Table(self.tables[index]),
+                ExportKind::Global => Extern::Global(self.globals[index]),
+            };
+            self.exports.insert(e.name.clone(), ext);
+        }
+    }
+}
