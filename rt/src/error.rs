@@ -15,6 +15,10 @@ pub enum LoadError {
     Description(DecodeError),
     #[error("corrupt unwind table")]
     UnwindTable,
+    #[error(
+        "the module's code and its description disagree on how many functions or types it has"
+    )]
+    Inconsistent,
 }
 
 /// A memory or table the store cannot make.

@@ -82,6 +82,10 @@ impl Module {
         .to_vec();
         let description = ModuleDescription::decode(meta).map_err(LoadError::Description)?;
         let mut m = Module::new(description);
+        let defined = m.funcs.len() - m.num_imported_funcs as usize;
+        if func_ptrs.len() != defined || trampolines.len() != m.types.len() {
+            return Err(LoadError::Inconsistent);
+        }
         m.func_ptrs = func_ptrs;
         m.trampolines = trampolines;
         m.explicit_bounds = field(d::BOUNDS_CHECKS) != 0;

@@ -63,7 +63,7 @@ pub fn functions(info: &ModuleInfo, facts: &[FunctionFacts], units: &[Unit]) -> 
             }
         }
     }
-    for &f in &info.global_refs {
+    for &f in &info.constant_refs {
         escapes(f);
     }
     // Calls across units, and references taken in code.

@@ -32,7 +32,7 @@ pub struct FunctionFacts {
     pub calls_host: bool,
     /// Locals, parameters included.
     pub locals: usize,
-    /// Each loop's shape, by ordinal in the body (see `translate::streams`).
+    /// Each loop's shape, by ordinal in the body (see `translate::env::streams`).
     pub loops: Vec<LoopShape>,
     /// Positions (in operator order) of the `local.get`s whose value a load
     /// from a memory below 4 GiB uses as its address later in the same
@@ -249,7 +249,7 @@ fn stores(op: &O) -> bool {
 
 // ---- Addresses read ahead of their access ----
 //
-// `translate::addr_facts` marks `p + k` non-wrapping once an access has
+// `translate::env::addr_facts` marks `p + k` non-wrapping once an access has
 // used `p`. clang's wasm code often computes `p + k` before it touches `p`
 // itself: a function that reads the fields of a struct reads `p + 4`,
 // `p + 8`, … first and `p` (at offset 0) last. The same reasoning holds

@@ -33,8 +33,9 @@ pub struct ModuleInfo<'a> {
     /// The initializer of every table that has one other than null, by
     /// table index (imported tables have none).
     pub table_inits: Vec<Option<ConstExpr<'a>>>,
-    /// Functions whose reference a global's initializer takes.
-    pub global_refs: Vec<u32>,
+    /// Functions whose reference a global's or a table's initializer
+    /// takes: reachable from outside the code, like exported ones.
+    pub constant_refs: Vec<u32>,
     /// What the runtime instantiates the module from.
     pub description: abi::ModuleDescription<'a>,
     /// Memory 0's initial contents, when the compiler could build them.
@@ -90,7 +91,7 @@ impl<'a> ModuleInfo<'a> {
             start: None,
             elements: Vec::new(),
             table_inits: Vec::new(),
-            global_refs: Vec::new(),
+            constant_refs: Vec::new(),
             description: abi::ModuleDescription::default(),
             memory_image: None,
         }

@@ -97,7 +97,7 @@ impl<'a> Reading<'a> {
             Payload::TableSection(r) => {
                 for t in r.into_iter_with_offsets() {
                     let (at, t) = t?;
-                    let described = self.table(t);
+                    let described = self.table(t)?;
                     self.note(at as u64, described);
                 }
             }
@@ -205,30 +205,29 @@ impl<'a> Reading<'a> {
         Ok(())
     }
 
-    fn table(&mut self, t: wasmparser::Table<'a>) -> Described {
+    fn table(&mut self, t: wasmparser::Table<'a>) -> Result<Described> {
         let info = &mut self.info;
         info.tables.push(t.ty);
         let init = match t.init {
             TableInit::RefNull => None,
             TableInit::Expr(e) => Some(e),
         };
+        if let Some(e) = &init {
+            referenced_functions(e, &mut info.constant_refs)?;
+        }
         let described = describe::table_type(&t.ty).and_then(|ty| {
             let init = init.as_ref().map(describe::const_expr).transpose()?;
             info.description.tables.push((ty, init));
             Ok(())
         });
         info.table_inits.push(init);
-        described
+        Ok(described)
     }
 
     fn global(&mut self, g: wasmparser::Global<'a>) -> Result<Described> {
         let info = &mut self.info;
         info.globals.push(g.ty);
-        for op in g.init_expr.get_operators_reader() {
-            if let Operator::RefFunc { function_index } = op? {
-                info.global_refs.push(function_index);
-            }
-        }
+        referenced_functions(&g.init_expr, &mut info.constant_refs)?;
         Ok(describe::global_type(&g.ty).and_then(|ty| {
             let init = describe::const_expr(&g.init_expr)?;
             info.description.globals.push((ty, init));
@@ -278,6 +277,16 @@ impl<'a> Reading<'a> {
         }
         Ok(())
     }
+}
+
+/// Add the functions whose reference `e` takes to `out`.
+fn referenced_functions(e: &wasmparser::ConstExpr, out: &mut Vec<u32>) -> Result<()> {
+    for op in e.get_operators_reader() {
+        if let Operator::RefFunc { function_index } = op? {
+            out.push(function_index);
+        }
+    }
+    Ok(())
 }
 
 fn refused(feature: &'static str, what: String) -> Described {

@@ -186,7 +186,7 @@ extern "C" fn handle(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut lib
             };
             return;
         }
-        Verdict::Crash => report_crash(&fault),
+        Verdict::Crash => report_crash(&fault, CRASH_IN_WASM),
         Verdict::Unknown => {}
     }
     // Not a trap: the previous disposition, and the fault repeats.
@@ -210,7 +210,7 @@ extern "C" fn handle(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut lib
             }
             _ => {
                 if verdict == Verdict::Unknown {
-                    report_crash(&fault);
+                    report_crash(&fault, b"");
                 }
                 let mut dfl: libc::sigaction = std::mem::zeroed();
                 dfl.sa_sigaction = libc::SIG_DFL;
@@ -220,11 +220,14 @@ extern "C" fn handle(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut lib
     }
 }
 
-/// Tell stderr that the host crashed, and where, before the signal kills
-/// the process: `kiln: crash: SIGSEGV at address 0x8 (pc 0x...): not a
-/// trap of wasm code`. Formatted on the stack and written with one
-/// write(2): async-signal-safe.
-fn report_crash(f: &Fault) {
+/// What a crash report adds when wasm was running.
+const CRASH_IN_WASM: &[u8] =
+    b": not a trap of wasm code; this is a bug in kiln or in a host function";
+
+/// Tell stderr that the process crashed, and where, before the signal
+/// kills it: `kiln: crash: SIGSEGV at address 0x8 (pc 0x...)` and `why`.
+/// Formatted on the stack and written with one write(2): async-signal-safe.
+fn report_crash(f: &Fault, why: &[u8]) {
     let mut buf = [0u8; 160];
     let mut n = 0;
     let mut put = |s: &[u8]| {
@@ -244,7 +247,9 @@ fn report_crash(f: &Fault) {
     }
     put(b" (pc ");
     put(&hex(f.pc));
-    put(b"): not a trap of wasm code; this is a bug in kiln or in a host function\n");
+    put(b")");
+    put(why);
+    put(b"\n");
     // SAFETY: writing our own buffer to stderr.
     unsafe { libc::write(2, buf.as_ptr() as *const libc::c_void, n) };
 }

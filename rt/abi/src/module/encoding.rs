@@ -154,7 +154,74 @@ impl<'a> ModuleDescription<'a> {
         if r.at != bytes.len() {
             return r.fail("trailing bytes");
         }
+        d.check_indices().or_else(|what| r.fail(what))?;
         Ok(d)
+    }
+
+    /// Every index names something that exists, so that instantiation can
+    /// trust them: a description that decodes but does not hold together is
+    /// an error too.
+    fn check_indices(&self) -> Result<(), &'static str> {
+        let count = |f: fn(&ImportKind) -> bool| self.imports.iter().filter(|i| f(&i.kind)).count();
+        let types = self.types.len();
+        let funcs = self.funcs.len();
+        let tables = count(|k| matches!(k, ImportKind::Table(_))) + self.tables.len();
+        let memories = count(|k| matches!(k, ImportKind::Memory(_))) + self.memories.len();
+        let imported_globals = count(|k| matches!(k, ImportKind::Global(_)));
+        let globals = imported_globals + self.globals.len();
+        let below = |i: u32, n: usize, what| if (i as usize) < n { Ok(()) } else { Err(what) };
+        // An initializer may read the globals before it; others, any.
+        let expr = |e: &ConstExpr, globals: usize| -> Result<(), &'static str> {
+            e.0.iter().try_for_each(|op| match *op {
+                ConstOp::RefFunc(f) => below(f, funcs, "a reference to no function"),
+                ConstOp::GlobalGet(g) => below(g, globals, "a read of no global"),
+                _ => Ok(()),
+            })
+        };
+        for &t in &self.funcs {
+            below(t, types, "a function of no type")?;
+        }
+        if count(|k| matches!(k, ImportKind::Func(_))) > funcs {
+            return Err("more imported functions than functions");
+        }
+        for (_, init) in &self.tables {
+            init.as_ref().map_or(Ok(()), |e| expr(e, globals))?;
+        }
+        for (i, (_, init)) in self.globals.iter().enumerate() {
+            expr(init, imported_globals + i)?;
+        }
+        for e in &self.exports {
+            let n = match e.kind {
+                ExportKind::Func => funcs,
+                ExportKind::Table => tables,
+                ExportKind::Memory => memories,
+                ExportKind::Global => globals,
+            };
+            below(e.index, n, "an export of nothing")?;
+        }
+        if let Some(s) = self.start {
+            below(s, funcs, "a start function that does not exist")?;
+        }
+        for s in &self.elems {
+            if let Mode::Active { index, offset } = &s.mode {
+                below(*index, tables, "a segment for no table")?;
+                expr(offset, globals)?;
+            }
+            for item in &s.items {
+                match item {
+                    ElemItem::Func(f) => below(*f, funcs, "an element of no function")?,
+                    ElemItem::Null => {}
+                    ElemItem::Expr(e) => expr(e, globals)?,
+                }
+            }
+        }
+        for s in &self.datas {
+            if let Mode::Active { index, offset } = &s.mode {
+                below(*index, memories, "a segment for no memory")?;
+                expr(offset, globals)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -597,6 +664,23 @@ mod tests {
         }
         bytes.push(0);
         assert!(ModuleDescription::decode(&bytes).is_err());
+    }
+
+    #[test]
+    fn indices_that_name_nothing_are_errors() {
+        let broken: [fn(&mut ModuleDescription); 4] = [
+            |d| d.funcs.push(9),
+            |d| d.start = Some(3),
+            |d| d.elems[0].items.push(ElemItem::Func(3)),
+            |d| d.globals[0].1 = ConstExpr(vec![ConstOp::GlobalGet(1)]),
+        ];
+        for (i, breaks) in broken.iter().enumerate() {
+            let mut d = sample();
+            breaks(&mut d);
+            let mut bytes = Vec::new();
+            d.encode(&mut bytes);
+            assert!(ModuleDescription::decode(&bytes).is_err(), "case {i}");
+        }
     }
 
     #[test]
