@@ -1,3 +1,8 @@
-//! WIT packages and component tooling live here once the component issues
-//! land. Nothing is implemented yet, and nothing here claims otherwise.
+//! WIT packages and component-level tooling: what a component is made of
+//! and what it imports and exports (`inspect`). Composition comes with the
+//! `compose` work.
 #![deny(unsafe_code)]
+
+mod inspect;
+
+pub use inspect::{inspect, is_component, InspectError};
