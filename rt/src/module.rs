@@ -185,7 +185,7 @@ impl Module {
 impl Module {
     /// The module `d` describes, before its code is attached.
     fn new(d: ModuleDescription<'static>) -> Module {
-        let count = |f: fn(&ImportKind) -> bool| d.imports.iter().filter(|i| f(&i.kind)).count();
+        let imported = d.import_counts();
         let mut tables = Vec::new();
         let mut memories = Vec::new();
         let mut globals = Vec::new();
@@ -201,10 +201,10 @@ impl Module {
         memories.extend(d.memories);
         globals.extend(d.globals.into_iter().map(|(g, init)| (g, Some(init))));
         Module {
-            num_imported_funcs: count(|k| matches!(k, ImportKind::Func(_))) as u32,
-            num_imported_tables: count(|k| matches!(k, ImportKind::Table(_))) as u32,
-            num_imported_memories: count(|k| matches!(k, ImportKind::Memory(_))) as u32,
-            num_imported_globals: count(|k| matches!(k, ImportKind::Global(_))) as u32,
+            num_imported_funcs: imported.funcs as u32,
+            num_imported_tables: imported.tables as u32,
+            num_imported_memories: imported.memories as u32,
+            num_imported_globals: imported.globals as u32,
             types: d.types,
             imports: d.imports,
             funcs: d.funcs,

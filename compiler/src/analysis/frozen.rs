@@ -16,10 +16,10 @@
 //! hundreds of megabytes of them.
 
 use crate::analysis::scan::FunctionFacts;
-use crate::error::Result;
 use crate::module::ModuleInfo;
+use kiln_abi::module::{ElemItem, ExportKind, Mode};
 use std::collections::BTreeSet;
-use wasmparser::{ElementItems, ElementKind, ExternalKind, Operator, RefType};
+use wasmparser::RefType;
 
 /// Tables larger than this are left alone: every signature called through
 /// a frozen table gets an array of this many pointers.
@@ -40,7 +40,7 @@ pub struct FrozenTables {
 }
 
 /// Which tables are frozen, and what their code calls through them.
-pub fn tables(info: &ModuleInfo, facts: &[FunctionFacts]) -> Result<FrozenTables> {
+pub fn tables(info: &ModuleInfo, facts: &[FunctionFacts]) -> FrozenTables {
     let imported = info.num_imported_tables as usize;
     let mut frozen: Vec<Option<Vec<Option<u32>>>> = (0..info.tables.len())
         .map(|i| {
@@ -50,27 +50,27 @@ pub fn tables(info: &ModuleInfo, facts: &[FunctionFacts]) -> Result<FrozenTables
                 && !ty.table64
                 && !ty.shared
                 && ty.initial <= MAX_FROZEN_ELEMENTS
-                && info.table_inits[i].is_none();
+                && info.description.tables[i - imported].1.is_none();
             candidate.then(|| vec![None; ty.initial as usize])
         })
         .collect();
-    for e in &info.exports {
-        if e.kind == ExternalKind::Table {
+    for e in &info.description.exports {
+        if e.kind == ExportKind::Table {
             thaw(&mut frozen, e.index);
         }
     }
-    for e in &info.elements {
-        let ElementKind::Active {
-            table_index,
-            offset_expr,
-        } = &e.kind
+    for e in &info.description.elems {
+        let Mode::Active {
+            index: table,
+            offset,
+        } = &e.mode
         else {
             continue;
         };
-        let table = table_index.unwrap_or(0);
-        let items = element_functions(&e.items)?;
-        let offset = match constant_offset(offset_expr)? {
-            Some(o) => o as usize,
+        let table = *table;
+        let items = element_functions(&e.items);
+        let offset = match offset.as_i32() {
+            Some(o) => o as u32 as usize,
             None => {
                 thaw(&mut frozen, table);
                 continue;
@@ -112,10 +112,10 @@ pub fn tables(info: &ModuleInfo, facts: &[FunctionFacts]) -> Result<FrozenTables
         }
     }
     calls.retain(|&(table, _)| frozen[table as usize].is_some());
-    Ok(FrozenTables {
+    FrozenTables {
         contents: frozen,
         calls,
-    })
+    }
 }
 
 fn thaw(frozen: &mut [Option<Vec<Option<u32>>>], table: u32) {
@@ -126,40 +126,15 @@ fn thaw(frozen: &mut [Option<Vec<Option<u32>>>], table: u32) {
 
 /// An element segment's items as function indices (None for a null);
 /// None if an item is anything else (a global's value, say).
-fn element_functions(items: &ElementItems) -> Result<Option<Vec<Option<u32>>>> {
-    let mut out = Vec::new();
-    match items {
-        ElementItems::Functions(r) => {
-            for f in r.clone() {
-                out.push(Some(f?));
-            }
-        }
-        ElementItems::Expressions(_, r) => {
-            for expr in r.clone() {
-                let mut ops = expr?.get_operators_reader();
-                let item = match ops.read()? {
-                    Operator::RefFunc { function_index } => Some(function_index),
-                    Operator::RefNull { .. } => None,
-                    _ => return Ok(None),
-                };
-                if !matches!(ops.read()?, Operator::End) {
-                    return Ok(None);
-                }
-                out.push(item);
-            }
-        }
-    }
-    Ok(Some(out))
-}
-
-/// `i32.const k`, the only offset that is known at compile time.
-fn constant_offset(expr: &wasmparser::ConstExpr) -> Result<Option<u32>> {
-    let mut ops = expr.get_operators_reader();
-    let value = match ops.read()? {
-        Operator::I32Const { value } => value as u32,
-        _ => return Ok(None),
-    };
-    Ok(matches!(ops.read()?, Operator::End).then_some(value))
+fn element_functions(items: &[ElemItem]) -> Option<Vec<Option<u32>>> {
+    items
+        .iter()
+        .map(|item| match item {
+            ElemItem::Func(f) => Some(Some(*f)),
+            ElemItem::Null => Some(None),
+            ElemItem::Expr(_) => None,
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -180,10 +155,7 @@ mod tests {
         );
         let wasm = wat::parse_str(&wat).unwrap();
         let a = crate::analysis::analyze(&wasm, &Default::default()).unwrap();
-        tables(&a.info, &a.functions)
-            .unwrap()
-            .contents
-            .swap_remove(0)
+        tables(&a.info, &a.functions).contents.swap_remove(0)
     }
 
     #[test]
@@ -220,7 +192,7 @@ mod tests {
                 (call_indirect 1 (param i32) (result i32) (local.get 0) (local.get 0))))"#;
         let wasm = wat::parse_str(wat).unwrap();
         let a = crate::analysis::analyze(&wasm, &Default::default()).unwrap();
-        let f = tables(&a.info, &a.functions).unwrap();
+        let f = tables(&a.info, &a.functions);
         assert_eq!(f.contents, vec![None, None]);
         assert!(f.calls.is_empty());
     }

@@ -18,12 +18,11 @@
 
 use crate::analysis::plan::Unit;
 use crate::analysis::scan::FunctionFacts;
-use crate::error::Result;
 use crate::module::ModuleInfo;
-use wasmparser::{ElementItems, ExternalKind, Operator};
+use kiln_abi::module::{ElemItem, ExportKind};
 
 /// `local[f]` for every function index (imports are never local).
-pub fn functions(info: &ModuleInfo, facts: &[FunctionFacts], units: &[Unit]) -> Result<Vec<bool>> {
+pub fn functions(info: &ModuleInfo, facts: &[FunctionFacts], units: &[Unit]) -> Vec<bool> {
     let imported = info.num_imported_funcs as usize;
     let mut unit_of = vec![usize::MAX; info.funcs.len()];
     for (n, unit) in units.iter().enumerate() {
@@ -37,33 +36,26 @@ pub fn functions(info: &ModuleInfo, facts: &[FunctionFacts], units: &[Unit]) -> 
             *l = false;
         }
     };
-    for e in &info.exports {
-        if e.kind == ExternalKind::Func {
+    let d = &info.description;
+    for e in &d.exports {
+        if e.kind == ExportKind::Func {
             escapes(e.index);
         }
     }
-    if let Some(f) = info.start {
+    if let Some(f) = d.start {
         escapes(f);
     }
-    for e in &info.elements {
-        match &e.items {
-            ElementItems::Functions(r) => {
-                for f in r.clone() {
-                    escapes(f?);
-                }
-            }
-            ElementItems::Expressions(_, r) => {
-                for expr in r.clone() {
-                    for op in expr?.get_operators_reader() {
-                        if let Operator::RefFunc { function_index } = op? {
-                            escapes(function_index);
-                        }
-                    }
-                }
-            }
+    for item in d.elems.iter().flat_map(|e| &e.items) {
+        match item {
+            ElemItem::Func(f) => escapes(*f),
+            ElemItem::Null => {}
+            ElemItem::Expr(e) => e.functions().for_each(&mut escapes),
         }
     }
-    for &f in &info.constant_refs {
+    // Initializers of globals and tables, outside the code.
+    let inits = d.globals.iter().map(|(_, init)| init);
+    let inits = inits.chain(d.tables.iter().filter_map(|(_, init)| init.as_ref()));
+    for f in inits.flat_map(|e| e.functions()) {
         escapes(f);
     }
     // Calls across units, and references taken in code.
@@ -78,5 +70,5 @@ pub fn functions(info: &ModuleInfo, facts: &[FunctionFacts], units: &[Unit]) -> 
             escapes(r);
         }
     }
-    Ok(local)
+    local
 }

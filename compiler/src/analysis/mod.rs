@@ -97,17 +97,17 @@ pub struct ModulePlan {
 
 impl ModulePlan {
     /// The plan for `units` (see `plan::units`).
-    pub fn new(analysis: &Analysis, units: Vec<Unit>) -> Result<ModulePlan> {
+    pub fn new(analysis: &Analysis, units: Vec<Unit>) -> ModulePlan {
         let (info, facts) = (&analysis.info, &analysis.functions[..]);
-        let local = local::functions(info, facts, &units)?;
-        let frozen = frozen::tables(info, facts)?;
+        let local = local::functions(info, facts, &units);
+        let frozen = frozen::tables(info, facts);
         let out_of_line = out_of_line::functions(info, facts, &local);
-        Ok(ModulePlan {
+        ModulePlan {
             units,
             local,
             frozen,
             out_of_line,
-        })
+        }
     }
 
     /// Whether function `index` is private to its codegen unit.

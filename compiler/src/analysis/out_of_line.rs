@@ -138,7 +138,7 @@ mod tests {
             bodies: (0..a.info.bodies.len()).collect(),
             bytes: 0,
         };
-        let local = crate::analysis::local::functions(&a.info, &a.functions, &[unit]).unwrap();
+        let local = crate::analysis::local::functions(&a.info, &a.functions, &[unit]);
         let marks = functions(&a.info, &a.functions, &local);
         (0..marks.len() as u32)
             .filter(|&f| marks[f as usize])

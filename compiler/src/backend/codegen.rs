@@ -51,7 +51,7 @@ pub fn compile_with(wasm: &[u8], opts: &CompileOptions, hooks: Hooks) -> Result<
     let tm = target_machine(opts)?;
     let triple = tm.get_triple().as_str().to_string_lossy().into_owned();
     drop(tm);
-    let plan = ModulePlan::new(&analysis, plan::units(info, opts))?;
+    let plan = ModulePlan::new(&analysis, plan::units(info, opts));
     let units = &plan.units;
     clock.lap("plan: units, local functions, frozen tables, out-of-line callees");
     let total = info.bodies.len();
@@ -202,7 +202,7 @@ fn whole_module(wasm: &[u8], opts: &CompileOptions, what: Emit) -> Result<String
         bodies: (0..analysis.info.bodies.len()).collect(),
         bytes: 0,
     };
-    let plan = ModulePlan::new(&analysis, vec![unit])?;
+    let plan = ModulePlan::new(&analysis, vec![unit]);
     let text = compile_unit(&analysis, &plan, opts, 0, &plan.units[0], what)?;
     Ok(String::from_utf8_lossy(&text).into_owned())
 }

@@ -9,7 +9,8 @@
 //! runtime metadata with their offsets but no bytes: active segments are
 //! dropped after instantiation, so their contents are never read again.
 
-use wasmparser::{DataKind, DataSectionReader, MemoryType, Operator};
+use kiln_abi::module::{DataSegment, Mode};
+use wasmparser::MemoryType;
 
 /// Alignment of the image in memory and in the file: the largest page size
 /// of the supported targets, so that it can be mapped anywhere.
@@ -22,21 +23,12 @@ pub struct MemoryImage {
     pub bytes: Vec<u8>,
 }
 
-/// A constant `i32.const N` offset, or `None`.
-fn const_offset(expr: &wasmparser::ConstExpr) -> Option<u64> {
-    let mut r = expr.get_operators_reader();
-    match (r.read().ok()?, r.read().ok()?) {
-        (Operator::I32Const { value }, Operator::End) => Some(value as u32 as u64),
-        _ => None,
-    }
-}
-
 /// The image of `data` for memory 0, or `None` when the runtime must apply
 /// the segments itself (imported or 64-bit memory, computed offsets, a
 /// segment out of bounds, which traps at instantiation, or data so sparse
 /// that the image would be mostly zeros).
 pub fn build(
-    data: DataSectionReader,
+    data: &[DataSegment],
     memory0: Option<&MemoryType>,
     memory0_imported: bool,
 ) -> Option<MemoryImage> {
@@ -46,22 +38,14 @@ pub fn build(
     }
     let size = mem.initial.checked_mul(65536)?;
     let mut segments = Vec::new();
-    for d in data.into_iter() {
-        let d = d.ok()?;
-        if let DataKind::Active {
-            memory_index,
-            offset_expr,
-        } = d.kind
-        {
-            if memory_index != 0 {
-                continue;
-            }
-            let offset = const_offset(&offset_expr)?;
-            if offset + d.data.len() as u64 > size {
+    for d in data {
+        if let Mode::Active { index: 0, offset } = &d.mode {
+            let offset = offset.as_i32()? as u32 as u64;
+            if offset + d.bytes.len() as u64 > size {
                 return None;
             }
-            if !d.data.is_empty() {
-                segments.push((offset, d.data));
+            if !d.bytes.is_empty() {
+                segments.push((offset, d.bytes));
             }
         }
     }

@@ -11,8 +11,8 @@ mod parse;
 use crate::error::{CompileError, Result};
 use kiln_abi::module as abi;
 use wasmparser::{
-    ConstExpr, Element, Export, FuncToValidate, FuncType, FunctionBody, GlobalType, MemoryType,
-    TableType, ValidatorResources, WasmFeatures,
+    FuncToValidate, FuncType, FunctionBody, GlobalType, MemoryType, TableType, ValidatorResources,
+    WasmFeatures,
 };
 
 pub struct ModuleInfo<'a> {
@@ -26,17 +26,8 @@ pub struct ModuleInfo<'a> {
     pub num_imported_tables: u32,
     pub globals: Vec<GlobalType>,
     pub bodies: Vec<FunctionBody<'a>>,
-    pub exports: Vec<Export<'a>>,
-    pub start: Option<u32>,
-    /// Element segments, in order.
-    pub elements: Vec<Element<'a>>,
-    /// The initializer of every table that has one other than null, by
-    /// table index (imported tables have none).
-    pub table_inits: Vec<Option<ConstExpr<'a>>>,
-    /// Functions whose reference a global's or a table's initializer
-    /// takes: reachable from outside the code, like exported ones.
-    pub constant_refs: Vec<u32>,
-    /// What the runtime instantiates the module from.
+    /// What the runtime instantiates the module from: also the compiler's
+    /// view of exports, the start function, segments and initializers.
     pub description: abi::ModuleDescription<'a>,
     /// Memory 0's initial contents, when the compiler could build them.
     pub memory_image: Option<crate::module::image::MemoryImage>,
@@ -87,11 +78,6 @@ impl<'a> ModuleInfo<'a> {
             num_imported_tables: 0,
             globals: Vec::new(),
             bodies: Vec::new(),
-            exports: Vec::new(),
-            start: None,
-            elements: Vec::new(),
-            table_inits: Vec::new(),
-            constant_refs: Vec::new(),
             description: abi::ModuleDescription::default(),
             memory_image: None,
         }

@@ -10,8 +10,8 @@ use crate::error::{CompileError, Result};
 use kiln_abi::module as abi;
 use std::collections::HashMap;
 use wasmparser::{
-    CompositeInnerType, ExternalKind, FuncType, MemoryType, Operator, Parser, Payload, TableInit,
-    TypeRef, ValType, ValidPayload, Validator, WasmFeatures,
+    CompositeInnerType, ExternalKind, FuncType, MemoryType, Parser, Payload, TableInit, TypeRef,
+    ValType, ValidPayload, Validator, WasmFeatures,
 };
 
 type Described = std::result::Result<(), NotDescribable>;
@@ -126,7 +126,6 @@ impl<'a> Reading<'a> {
                 }
             }
             Payload::StartSection { func, .. } => {
-                self.info.start = Some(func);
                 self.info.description.start = Some(func);
             }
             Payload::ElementSection(r) => {
@@ -135,7 +134,6 @@ impl<'a> Reading<'a> {
                     let described =
                         describe::element(&e).map(|s| self.info.description.elems.push(s));
                     self.note(at as u64, described);
-                    self.info.elements.push(e);
                 }
             }
             Payload::TagSection(r) => {
@@ -180,7 +178,6 @@ impl<'a> Reading<'a> {
             }
             TypeRef::Table(t) => {
                 info.tables.push(t);
-                info.table_inits.push(None);
                 info.num_imported_tables += 1;
                 describe::table_type(&t).map(abi::ImportKind::Table)
             }
@@ -212,22 +209,17 @@ impl<'a> Reading<'a> {
             TableInit::RefNull => None,
             TableInit::Expr(e) => Some(e),
         };
-        if let Some(e) = &init {
-            referenced_functions(e, &mut info.constant_refs)?;
-        }
         let described = describe::table_type(&t.ty).and_then(|ty| {
             let init = init.as_ref().map(describe::const_expr).transpose()?;
             info.description.tables.push((ty, init));
             Ok(())
         });
-        info.table_inits.push(init);
         Ok(described)
     }
 
     fn global(&mut self, g: wasmparser::Global<'a>) -> Result<Described> {
         let info = &mut self.info;
         info.globals.push(g.ty);
-        referenced_functions(&g.init_expr, &mut info.constant_refs)?;
         Ok(describe::global_type(&g.ty).and_then(|ty| {
             let init = describe::const_expr(&g.init_expr)?;
             info.description.globals.push((ty, init));
@@ -249,23 +241,22 @@ impl<'a> Reading<'a> {
             kind,
             index: e.index,
         });
-        self.info.exports.push(e);
     }
 
     /// Data segments, and memory 0's image when the compiler can build it
     /// (its segments then carry no bytes of their own).
     fn data(&mut self, r: wasmparser::DataSectionReader<'a>) -> Result<()> {
-        let info = &mut self.info;
-        info.memory_image = super::image::build(
-            r.clone(),
-            info.memories.first(),
-            info.num_imported_memories > 0,
-        );
         for s in r.into_iter_with_offsets() {
             let (at, s) = s?;
             let described = describe::data(&s).map(|s| self.info.description.datas.push(s));
             self.note(at as u64, described);
         }
+        let info = &mut self.info;
+        info.memory_image = super::image::build(
+            &info.description.datas,
+            info.memories.first(),
+            info.num_imported_memories > 0,
+        );
         if self.info.memory_image.is_some() {
             // The image holds the bytes of every active segment of memory 0
             // (`image::build`).
@@ -277,16 +268,6 @@ impl<'a> Reading<'a> {
         }
         Ok(())
     }
-}
-
-/// Add the functions whose reference `e` takes to `out`.
-fn referenced_functions(e: &wasmparser::ConstExpr, out: &mut Vec<u32>) -> Result<()> {
-    for op in e.get_operators_reader() {
-        if let Operator::RefFunc { function_index } = op? {
-            out.push(function_index);
-        }
-    }
-    Ok(())
 }
 
 fn refused(feature: &'static str, what: String) -> Described {

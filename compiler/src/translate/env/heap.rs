@@ -25,12 +25,7 @@ pub struct Access<'ctx> {
 impl<'ctx> FuncEnv<'_, 'ctx> {
     /// Address of the `VMMemory` of memory `index`.
     fn memory_def(&mut self, index: u32) -> Result<PointerValue<'ctx>> {
-        if let Some(p) = self.memory_defs.get(&index) {
-            return Ok(*p);
-        }
-        let p = self.vmctx_ptr(self.u.offsets.memory_ptr(index))?;
-        self.memory_defs.insert(index, p);
-        Ok(p)
+        self.vmctx_ptr(self.u.offsets.memory_ptr(index))
     }
 
     /// A memory's base never moves: it is the start of its reservation.

@@ -40,14 +40,12 @@ pub struct FuncEnv<'a, 'ctx> {
     pub facts: AddressFacts<'a, 'ctx>,
     /// Per-array copies of memory bases in loops.
     pub streams: Streams<'a, 'ctx>,
-    memory_defs: HashMap<u32, PointerValue<'ctx>>,
+    /// Pointers loaded from the vmctx on entry, by their offset in it.
+    vmctx_ptrs: HashMap<u32, PointerValue<'ctx>>,
     memory_bases: HashMap<u32, PointerValue<'ctx>>,
-    tables: HashMap<u32, PointerValue<'ctx>>,
     fixed_table_bases: HashMap<u32, PointerValue<'ctx>>,
-    globals: HashMap<u32, PointerValue<'ctx>>,
     callees: HashMap<u32, (PointerValue<'ctx>, PointerValue<'ctx>)>,
     sig_ids: HashMap<u32, IntValue<'ctx>>,
-    builtins: Option<PointerValue<'ctx>>,
     trap_blocks: HashMap<TrapCode, BasicBlock<'ctx>>,
 }
 
@@ -70,14 +68,11 @@ impl<'a, 'ctx> FuncEnv<'a, 'ctx> {
             entry,
             facts: AddressFacts::new(&facts.reads_ahead),
             streams: Streams::new(&facts.loops),
-            memory_defs: HashMap::new(),
+            vmctx_ptrs: HashMap::new(),
             memory_bases: HashMap::new(),
-            tables: HashMap::new(),
             fixed_table_bases: HashMap::new(),
-            globals: HashMap::new(),
             callees: HashMap::new(),
             sig_ids: HashMap::new(),
-            builtins: None,
             trap_blocks: HashMap::new(),
         }
     }
@@ -93,14 +88,19 @@ impl<'a, 'ctx> FuncEnv<'a, 'ctx> {
     }
 
     /// The pointer at `offset` in the vmctx, loaded once on entry.
-    fn vmctx_ptr(&self, offset: u32) -> Result<PointerValue<'ctx>> {
+    fn vmctx_ptr(&mut self, offset: u32) -> Result<PointerValue<'ctx>> {
+        if let Some(p) = self.vmctx_ptrs.get(&offset) {
+            return Ok(*p);
+        }
         let (u, vmctx) = (self.u, self.vmctx);
-        self.in_entry(|b| {
+        let p = self.in_entry(|b| {
             Ok(
                 ir::load_runtime_field(u, b, vmctx, offset, u.t.ptr.into(), true)?
                     .into_pointer_value(),
             )
-        })
+        })?;
+        self.vmctx_ptrs.insert(offset, p);
+        Ok(p)
     }
 
     /// A base that never moves, loaded once on entry: for index 0 from its
@@ -138,12 +138,7 @@ impl<'a, 'ctx> FuncEnv<'a, 'ctx> {
 
     /// Address of the storage of global `index`.
     pub fn global(&mut self, index: u32) -> Result<PointerValue<'ctx>> {
-        if let Some(p) = self.globals.get(&index) {
-            return Ok(*p);
-        }
-        let p = self.vmctx_ptr(self.u.offsets.global_ptr(index))?;
-        self.globals.insert(index, p);
-        Ok(p)
+        self.vmctx_ptr(self.u.offsets.global_ptr(index))
     }
 
     /// Address of the `VMFuncRef` of function `index` inside this vmctx.
@@ -195,14 +190,7 @@ impl<'a, 'ctx> FuncEnv<'a, 'ctx> {
 
     /// Entry point of a runtime builtin.
     fn builtin(&mut self, which: Builtin) -> Result<PointerValue<'ctx>> {
-        let table = match self.builtins {
-            Some(t) => t,
-            None => {
-                let t = self.vmctx_ptr(VMOffsets::BUILTINS)?;
-                self.builtins = Some(t);
-                t
-            }
-        };
+        let table = self.vmctx_ptr(VMOffsets::BUILTINS)?;
         let u = self.u;
         let off = u.offsets.builtin(which);
         self.in_entry(|b| {

@@ -15,12 +15,7 @@ use kiln_abi::{TrapCode, VMOffsets, VM_FUNCREF_SIZE, VM_TABLE_FUNCREF_SIZE};
 impl<'ctx> FuncEnv<'_, 'ctx> {
     /// Address of the `VMTable` of table `index`.
     fn table_def(&mut self, index: u32) -> Result<PointerValue<'ctx>> {
-        if let Some(p) = self.tables.get(&index) {
-            return Ok(*p);
-        }
-        let p = self.vmctx_ptr(self.u.offsets.table_ptr(index))?;
-        self.tables.insert(index, p);
-        Ok(p)
+        self.vmctx_ptr(self.u.offsets.table_ptr(index))
     }
 
     /// `(elements base, length)` of a table, loaded now (tables can grow).

@@ -3,7 +3,7 @@
 //! out-of-range value is poison.
 
 use crate::error::Result;
-use crate::translate::lower::numeric::call1;
+use crate::llvm::ir::call_value;
 use crate::translate::FuncTranslator;
 use inkwell::types::FloatType;
 use inkwell::FloatPredicate;
@@ -54,7 +54,8 @@ pub fn trunc(t: &mut FuncTranslator, to: ValType, signed: bool) -> Result<()> {
     let is_nan = b.build_float_compare(FloatPredicate::UNO, x, x, "")?;
     t.env
         .trap_if(is_nan, TrapCode::InvalidConversionToInteger)?;
-    let tx = call1(t, t.u.intrinsic("llvm.trunc", &[fty.into()]), &[x.into()])?.into_float_value();
+    let tx = call_value(t.b, t.u.intrinsic("llvm.trunc", &[fty.into()]), &[x.into()])?
+        .into_float_value();
     let bits = to.get_bit_width() as i32;
     let (lo, lo_pred, hi) = if signed {
         (
@@ -88,7 +89,7 @@ pub fn trunc_sat(t: &mut FuncTranslator, to: ValType, signed: bool) -> Result<()
         "llvm.fptoui.sat"
     };
     let f = t.u.intrinsic(name, &[to.into(), x.get_type().into()]);
-    let v = call1(t, f, &[x.into()])?;
+    let v = call_value(t.b, f, &[x.into()])?;
     t.push(v);
     Ok(())
 }

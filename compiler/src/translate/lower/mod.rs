@@ -1,5 +1,5 @@
-//! Lowering of operators, one file per category. Each `lower` returns
-//! `Ok(false)` for an operator outside its category.
+//! Lowering of operators, one file per category, each function called by
+//! `translate/visit.rs` for the operators it lowers.
 
 pub mod call;
 pub mod compare;

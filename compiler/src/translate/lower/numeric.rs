@@ -3,6 +3,7 @@
 //! and order -0 below +0.
 
 use crate::error::Result;
+use crate::llvm::ir::call_value;
 use crate::translate::FuncTranslator;
 use inkwell::values::{BasicValueEnum, FloatValue, IntValue};
 use inkwell::IntPredicate;
@@ -126,7 +127,7 @@ pub fn int_binary(t: &mut FuncTranslator, op: IntBin) -> Result<()> {
                 "llvm.fshr"
             };
             let f = t.u.intrinsic(name, &[ty.into()]);
-            call1(t, f, &[lhs.into(), lhs.into(), rhs.into()])?.into_int_value()
+            call_value(t.b, f, &[lhs.into(), lhs.into(), rhs.into()])?.into_int_value()
         }
         IntBin::DivU | IntBin::RemU => {
             trap_if_zero(t, rhs)?;
@@ -181,10 +182,10 @@ pub fn int_count(t: &mut FuncTranslator, what: Count) -> Result<()> {
     };
     let f = t.u.intrinsic(name, &[a.get_type().into()]);
     let v = if matches!(what, Count::Ones) {
-        call1(t, f, &[a.into()])?
+        call_value(t.b, f, &[a.into()])?
     } else {
         // Zero input is defined in wasm (gives the bit width).
-        call1(t, f, &[a.into(), t.u.t.i1.const_zero().into()])?
+        call_value(t.b, f, &[a.into(), t.u.t.i1.const_zero().into()])?
     };
     t.push(v);
     Ok(())
@@ -231,7 +232,7 @@ pub fn float_binary(t: &mut FuncTranslator, op: FloatBin) -> Result<()> {
             } else {
                 "llvm.maximum"
             };
-            let r = call1(t, intrinsic(name), &[lhs.into(), rhs.into()])?.into_float_value();
+            let r = call_value(t.b, intrinsic(name), &[lhs.into(), rhs.into()])?.into_float_value();
             // llvm.minimum may hand back a signalling NaN operand as it is;
             // wasm requires a quiet (arithmetic) NaN.
             let any_nan = b.build_float_compare(inkwell::FloatPredicate::UNO, lhs, rhs, "")?;
@@ -242,7 +243,9 @@ pub fn float_binary(t: &mut FuncTranslator, op: FloatBin) -> Result<()> {
             };
             b.build_select(any_nan, lhs.get_type().const_float(quiet), r, "")?
         }
-        FloatBin::Copysign => call1(t, intrinsic("llvm.copysign"), &[lhs.into(), rhs.into()])?,
+        FloatBin::Copysign => {
+            call_value(t.b, intrinsic("llvm.copysign"), &[lhs.into(), rhs.into()])?
+        }
     };
     t.push(v);
     Ok(())
@@ -264,17 +267,9 @@ pub fn float_unary(t: &mut FuncTranslator, op: FloatUnary) -> Result<()> {
         FloatUnary::Nearest => "llvm.roundeven",
     };
     let f = t.u.intrinsic(name, &[a.get_type().into()]);
-    let v = call1(t, f, &[a.into()])?;
+    let v = call_value(t.b, f, &[a.into()])?;
     t.push(v);
     Ok(())
-}
-
-pub fn call1<'ctx>(
-    t: &FuncTranslator<'_, 'ctx>,
-    f: inkwell::values::FunctionValue<'ctx>,
-    args: &[inkwell::values::BasicMetadataValueEnum<'ctx>],
-) -> Result<BasicValueEnum<'ctx>> {
-    crate::llvm::ir::call_value(t.b, f, args)
 }
 
 /// Whether `lhs op rhs` may be folded to an operand or its negation: a

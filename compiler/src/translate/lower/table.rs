@@ -67,33 +67,28 @@ pub fn fill(t: &mut FuncTranslator, table: u32) -> Result<()> {
 }
 
 pub fn copy(t: &mut FuncTranslator, dst_table: u32, src_table: u32) -> Result<()> {
-    let len = t.pop_int();
-    let src = t.pop_int();
-    let dst = t.pop_int();
-    let args = [
-        index(t, dst_table),
-        index(t, src_table),
-        dst.into(),
-        src.into(),
-        len.into(),
-    ];
-    let trap = TrapCode::TableOutOfBounds;
-    t.env.call_trapping_builtin(Builtin::TableCopy, trap, &args)
+    move_elements(t, Builtin::TableCopy, dst_table, src_table)
 }
 
 pub fn init(t: &mut FuncTranslator, elem_index: u32, table: u32) -> Result<()> {
+    move_elements(t, Builtin::TableInit, table, elem_index)
+}
+
+/// `table.copy` or `table.init`: `len` elements from `src` in the source
+/// (a table or a segment) to `dst` in `table`, through builtin `which`.
+fn move_elements(t: &mut FuncTranslator, which: Builtin, table: u32, source: u32) -> Result<()> {
     let len = t.pop_int();
     let src = t.pop_int();
     let dst = t.pop_int();
     let args = [
         index(t, table),
-        index(t, elem_index),
+        index(t, source),
         dst.into(),
         src.into(),
         len.into(),
     ];
-    let trap = TrapCode::TableOutOfBounds;
-    t.env.call_trapping_builtin(Builtin::TableInit, trap, &args)
+    t.env
+        .call_trapping_builtin(which, TrapCode::TableOutOfBounds, &args)
 }
 
 pub fn elem_drop(t: &mut FuncTranslator, elem_index: u32) -> Result<()> {

@@ -162,12 +162,12 @@ impl<'a> ModuleDescription<'a> {
     /// trust them: a description that decodes but does not hold together is
     /// an error too.
     fn check_indices(&self) -> Result<(), &'static str> {
-        let count = |f: fn(&ImportKind) -> bool| self.imports.iter().filter(|i| f(&i.kind)).count();
+        let imported = self.import_counts();
         let types = self.types.len();
         let funcs = self.funcs.len();
-        let tables = count(|k| matches!(k, ImportKind::Table(_))) + self.tables.len();
-        let memories = count(|k| matches!(k, ImportKind::Memory(_))) + self.memories.len();
-        let imported_globals = count(|k| matches!(k, ImportKind::Global(_)));
+        let tables = imported.tables + self.tables.len();
+        let memories = imported.memories + self.memories.len();
+        let imported_globals = imported.globals;
         let globals = imported_globals + self.globals.len();
         let below = |i: u32, n: usize, what| if (i as usize) < n { Ok(()) } else { Err(what) };
         // An initializer may read the globals before it; others, any.
@@ -181,7 +181,7 @@ impl<'a> ModuleDescription<'a> {
         for &t in &self.funcs {
             below(t, types, "a function of no type")?;
         }
-        if count(|k| matches!(k, ImportKind::Func(_))) > funcs {
+        if imported.funcs > funcs {
             return Err("more imported functions than functions");
         }
         for (_, init) in &self.tables {

@@ -177,6 +177,25 @@ impl ConstOp {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConstExpr(pub Vec<ConstOp>);
 
+impl ConstExpr {
+    /// The value of an `i32.const k` expression (as the compiler leaves any
+    /// expression it could evaluate to an i32).
+    pub fn as_i32(&self) -> Option<i32> {
+        match self.0[..] {
+            [ConstOp::I32(k)] => Some(k),
+            _ => None,
+        }
+    }
+
+    /// The functions whose reference the expression takes.
+    pub fn functions(&self) -> impl Iterator<Item = u32> + '_ {
+        self.0.iter().filter_map(|op| match *op {
+            ConstOp::RefFunc(f) => Some(f),
+            _ => None,
+        })
+    }
+}
+
 /// Where a segment goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -229,4 +248,28 @@ pub struct ModuleDescription<'a> {
     pub datas: Vec<DataSegment<'a>>,
     /// Function names (from the name section), by function index.
     pub names: Vec<(u32, String)>,
+}
+
+/// How many of each kind a module imports.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ImportCounts {
+    pub funcs: usize,
+    pub tables: usize,
+    pub memories: usize,
+    pub globals: usize,
+}
+
+impl ModuleDescription<'_> {
+    pub fn import_counts(&self) -> ImportCounts {
+        let mut n = ImportCounts::default();
+        for i in &self.imports {
+            match i.kind {
+                ImportKind::Func(_) => n.funcs += 1,
+                ImportKind::Table(_) => n.tables += 1,
+                ImportKind::Memory(_) => n.memories += 1,
+                ImportKind::Global(_) => n.globals += 1,
+            }
+        }
+        n
+    }
 }
