@@ -263,9 +263,73 @@ fn inspect_shows_a_components_world_and_parts() {
     ] {
         assert!(s.contains(want), "missing {want:?} in:\n{s}");
     }
-    // Until components compile, the other commands say so, by name.
+}
+
+#[test]
+fn a_component_compiles_runs_and_builds() {
+    let d = scratch("component-commands");
+    std::fs::write(
+        d.join("c.wat"),
+        r#"(component
+             (core module $m
+               (func (export "add") (param i32 i32) (result i32)
+                 (i32.add (local.get 0) (local.get 1)))
+               (func (export "run") (result i32) i32.const 1))
+             (core instance $i (instantiate $m))
+             (func $add (param "a" s32) (param "b" s32) (result s32)
+               (canon lift (core func $i "add")))
+             (export "add" (func $add))
+             (func $run (result (result)) (canon lift (core func $i "run")))
+             (instance $r (export "run" (func $run)))
+             (export "wasi:cli/run@0.2.0" (instance $r)))"#,
+    )
+    .unwrap();
     let o = kiln(&["compile", "c.wat", "-o", "c.o"], &d);
-    assert_error(&o, "unsupported: components");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let object = std::fs::read(d.join("c.o")).unwrap();
+    for symbol in ["kiln_component", "kiln_m0_module"] {
+        assert!(
+            object.windows(symbol.len()).any(|w| w == symbol.as_bytes()),
+            "no {symbol} in the object"
+        );
+    }
+    let o = kiln(&["run", "--invoke", "add", "c.wat", "40", "2"], &d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "42\n");
+    // `wasi:cli/run` returned an error: exit status 1, as wasmtime's.
+    let o = kiln(&["run", "c.wat"], &d);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let o = kiln(&["build", "--invoke", "add", "c.wat", "-o", "add"], &d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = Command::new(d.join("add"))
+        .args(["-5", "3"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&o), "-2\n");
+}
+
+#[test]
+fn a_component_importing_what_the_host_lacks_is_refused_by_name() {
+    let d = scratch("component-missing-import");
+    std::fs::write(
+        d.join("c.wat"),
+        r#"(component
+             (import "wasi:example/missing@0.2.0" (instance $x
+               (export "f" (func (result u32)))))
+             (alias export $x "f" (func $f))
+             (core func $fl (canon lower (func $f)))
+             (core module $m (import "" "f" (func (result i32))))
+             (core instance $i (instantiate $m (with "" (instance (export "f" (func $fl)))))))"#,
+    )
+    .unwrap();
+    for args in [&["run", "c.wat"][..], &["build", "c.wat", "-o", "c"]] {
+        let o = kiln(args, &d);
+        assert_error(
+            &o,
+            "`wasi:example/missing@0.2.0#f`, which kiln's host does not provide",
+        );
+    }
+    assert!(!d.join("c").exists());
 }
 
 fn assert_error(o: &Output, needle: &str) {

@@ -11,7 +11,7 @@
 
 mod analysis;
 mod backend;
-mod component;
+pub mod component;
 mod error;
 mod llvm;
 mod module;

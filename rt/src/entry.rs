@@ -183,13 +183,13 @@ pub fn run_program(
 
 /// Sets a store's interrupt flag once `timeout` has passed, unless dropped
 /// first.
-struct Watchdog {
+pub(crate) struct Watchdog {
     stop: std::sync::mpsc::Sender<()>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Watchdog {
-    fn start(store: &Store, timeout: std::time::Duration) -> Watchdog {
+    pub(crate) fn start(store: &Store, timeout: std::time::Duration) -> Watchdog {
         let handle = store.interrupt_handle();
         let (stop, stopped) = std::sync::mpsc::channel::<()>();
         let thread = std::thread::spawn(move || {
@@ -302,7 +302,7 @@ fn run(module: &'static Module, who: &str, settings: &Settings, argv: Vec<String
     }
 }
 
-fn trap_status(t: &crate::Trap) -> i32 {
+pub(crate) fn trap_status(t: &crate::Trap) -> i32 {
     match t.kind {
         TrapKind::Exit(n) => n,
         _ => {

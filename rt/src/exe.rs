@@ -1,10 +1,39 @@
-//! `main` of a static executable built by `kiln build`: the object that
-//! kiln compiled defines the module descriptor `kiln_module`.
+//! `main` of a static executable built by `kiln build`: the objects that
+//! kiln compiled define `kiln_entry`, the program's kind and descriptor.
 
 use std::ffi::{c_char, c_int, CStr};
 
 extern "C" {
-    static kiln_module: [usize; kiln_abi::descriptor::FIELDS as usize];
+    static kiln_entry: [usize; 2];
+}
+
+/// What the executable runs.
+enum Program {
+    Module(&'static crate::Module),
+    Component(&'static crate::component::Component),
+}
+
+impl Program {
+    fn load() -> Result<Program, crate::LoadError> {
+        // SAFETY: the linked kiln objects define the entry as static data,
+        // pointing at a descriptor of its kind.
+        let [kind, desc] = unsafe { kiln_entry };
+        if kind as u64 == kiln_abi::symbols::ENTRY_COMPONENT {
+            // SAFETY: as above: a component descriptor.
+            unsafe { crate::component::Component::from_descriptor(desc as *const usize) }
+                .map(Program::Component)
+        } else {
+            // SAFETY: as above: a module descriptor.
+            unsafe { crate::Module::from_descriptor(desc as *const usize) }.map(Program::Module)
+        }
+    }
+
+    fn settings(&self) -> Option<&str> {
+        match self {
+            Program::Module(m) => m.program.as_deref(),
+            Program::Component(c) => c.program.as_deref(),
+        }
+    }
 }
 
 #[no_mangle]
@@ -18,23 +47,25 @@ pub extern "C" fn main(argc: c_int, argv: *const *const c_char) -> c_int {
         })
         .collect();
     let program = args.first().cloned().unwrap_or_else(|| "wasm".into());
-    // SAFETY: the linked kiln object defines the descriptor; it is static data.
-    let module = match unsafe {
-        crate::Module::from_descriptor(std::ptr::addr_of!(kiln_module) as *const usize)
-    } {
-        Ok(m) => m,
+    let program_kind = match Program::load() {
+        Ok(p) => p,
         Err(e) => {
             eprintln!("{program}: {e}");
             return crate::entry::ERROR_EXIT;
         }
     };
-    let mut settings = crate::entry::Settings::from_text(module.program.as_deref().unwrap_or(""));
+    let mut settings = crate::entry::Settings::from_text(program_kind.settings().unwrap_or(""));
     settings.override_from_environment();
     // A thread of known stack size: the main thread's is whatever the
     // environment gave it, and musl cannot tell how far it may grow.
     let runner = std::thread::Builder::new()
         .stack_size(settings.thread_stack_size())
-        .spawn(move || crate::entry::run_program(module, &program, &settings, args));
+        .spawn(move || match program_kind {
+            Program::Module(m) => crate::entry::run_program(m, &program, &settings, args),
+            Program::Component(c) => {
+                crate::component::program::run_component(c, &program, &settings, args)
+            }
+        });
     match runner.map(|t| t.join()) {
         Ok(Ok(status)) => status,
         _ => {

@@ -2,6 +2,7 @@
 //! them in a [`Store`], runs their code and turns faults into traps.
 
 pub mod builtins;
+pub mod component;
 pub mod entry;
 pub mod error;
 #[cfg(feature = "exe")]
@@ -39,4 +40,17 @@ pub fn load_shared_library(path: &Path, prefix: &str) -> Result<&'static Module,
     // SAFETY: the symbol is a kiln module descriptor in a library that is
     // never unloaded.
     unsafe { Module::from_descriptor(desc as *const usize) }
+}
+
+/// Load a component compiled into a shared library with the given prefix.
+pub fn load_component(
+    path: &Path,
+    prefix: &str,
+) -> Result<&'static component::Component, LoadError> {
+    let lib = sys::dl::Library::open(path)?;
+    let desc = lib.symbol(&format!("{prefix}{}", kiln_abi::symbols::COMPONENT_SUFFIX))?;
+    std::mem::forget(lib);
+    // SAFETY: the symbol is a kiln component descriptor in a library that
+    // is never unloaded.
+    unsafe { component::Component::from_descriptor(desc as *const usize) }
 }

@@ -422,9 +422,16 @@ impl Store {
     /// `extern "C" fn(vmctx, params...) -> result`. `vmctx` is the
     /// importing instance's, so the function can reach its memory.
     pub fn host_func(&mut self, ty: &FuncType, code: usize) -> Func {
+        self.host_func_with_context(ty, code, 0)
+    }
+
+    /// A host function that runs against `context` (passed where compiled
+    /// code passes a vmctx) rather than against its importer; 0 for the
+    /// importer's.
+    pub fn host_func_with_context(&mut self, ty: &FuncType, code: usize, context: usize) -> Func {
         let f = Box::new(VMFuncRef {
             func_ptr: code,
-            vmctx: 0,
+            vmctx: context,
             sig_id: crate::sig::sig_id(ty),
             _pad: 0,
         });

@@ -17,6 +17,68 @@ pub enum TrapKind {
     Exit(i32),
     /// A host function failed.
     Host(String),
+    /// A rule of the Canonical ABI was broken at a component boundary.
+    Component(ComponentTrap),
+}
+
+/// The traps the Canonical ABI defines, at the boundary between a
+/// component and its caller. Messages are wasmtime's where it has one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ComponentTrap {
+    /// A `char` that is not a Unicode scalar value.
+    InvalidChar,
+    /// A variant, enum, option or result discriminant past its cases.
+    InvalidDiscriminant,
+    InvalidUtf8,
+    InvalidUtf16,
+    /// A pointer not aligned for what it points at, or a range past the
+    /// end of memory, by what it is for.
+    Unaligned(Region),
+    OutOfBounds(Region),
+    /// A handle that names no live resource of its type.
+    BadHandle,
+    /// A call into a component instance that may not be entered now.
+    CannotEnter,
+    /// A call out of a component instance that may not leave now.
+    CannotLeave,
+}
+
+/// What a pointer crossing a component boundary points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Region {
+    String,
+    List,
+    /// Results returned through memory.
+    Return,
+    /// Parameters passed through memory.
+    Params,
+    /// What `realloc` returned.
+    Realloc,
+}
+
+impl ComponentTrap {
+    pub fn message(self) -> &'static str {
+        use Region::*;
+        match self {
+            ComponentTrap::InvalidChar => "converted integer out of range for `char`",
+            ComponentTrap::InvalidDiscriminant => "discriminant out of range",
+            ComponentTrap::InvalidUtf8 => "invalid utf-8 sequence",
+            ComponentTrap::InvalidUtf16 => "invalid utf-16 sequence",
+            ComponentTrap::Unaligned(String) => "string pointer is not aligned",
+            ComponentTrap::Unaligned(List) => "list pointer is not aligned",
+            ComponentTrap::Unaligned(Return) => "return pointer not aligned",
+            ComponentTrap::Unaligned(Params) => "parameter pointer not aligned",
+            ComponentTrap::Unaligned(Realloc) => "realloc return: result not aligned",
+            ComponentTrap::OutOfBounds(String) => "string pointer/length out of bounds of memory",
+            ComponentTrap::OutOfBounds(List) => "list pointer/length out of bounds of memory",
+            ComponentTrap::OutOfBounds(Return) => "return pointer out of bounds of memory",
+            ComponentTrap::OutOfBounds(Params) => "parameter pointer out of bounds of memory",
+            ComponentTrap::OutOfBounds(Realloc) => "realloc return: beyond end of memory",
+            ComponentTrap::BadHandle => "unknown handle index",
+            ComponentTrap::CannotEnter => "cannot enter component instance",
+            ComponentTrap::CannotLeave => "cannot leave component instance",
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -38,6 +100,7 @@ impl Trap {
             TrapKind::Wasm(c) => c.message().to_string(),
             TrapKind::Exit(n) => format!("exit with status {n}"),
             TrapKind::Host(m) => m.clone(),
+            TrapKind::Component(t) => t.message().to_string(),
         }
     }
 }

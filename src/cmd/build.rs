@@ -69,8 +69,10 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let check = |d: &kiln_abi::module::ModuleDescription| {
         kiln_rt::wasi::check_imports(d).map_err(|e| e.to_string())
     };
+    let check_component = kiln_rt::component::program::check_imports;
     let hooks = kiln_compiler::Hooks {
         check_imports: Some(&check),
+        check_component_imports: Some(&check_component),
         ..Default::default()
     };
     let compiled = crate::progress::CompileProgress::new(a.codegen.quiet)

@@ -17,12 +17,23 @@ pub struct Args {
     args: Vec<String>,
 }
 
+enum Program {
+    Module(&'static kiln_rt::Module),
+    Component(&'static kiln_rt::component::Component),
+}
+
 pub fn run(a: Args) -> Result<ExitCode> {
     let wasm = read_module(&a.input)?;
     let mut opts = a.codegen.compile_options();
     a.program.require_checks(&mut opts);
     let so = cached_library(&a.input, &wasm, &opts, a.codegen.quiet)?;
-    let module = kiln_rt::load_shared_library(&so, &opts.prefix).map_err(|e| anyhow!("{e}"))?;
+    let program = if kiln_wit::is_component(&wasm) {
+        Program::Component(kiln_rt::load_component(&so, &opts.prefix).map_err(|e| anyhow!("{e}"))?)
+    } else {
+        Program::Module(
+            kiln_rt::load_shared_library(&so, &opts.prefix).map_err(|e| anyhow!("{e}"))?,
+        )
+    };
     // Wasm gets a thread with a generous stack; exhaustion still traps.
     let who = format!("kiln: error: {}", a.input.display());
     let settings = a.program.settings();
@@ -34,7 +45,12 @@ pub fn run(a: Args) -> Result<ExitCode> {
     argv.extend(a.args);
     let handle = std::thread::Builder::new()
         .stack_size(settings.thread_stack_size())
-        .spawn(move || kiln_rt::entry::run_program(module, &who, &settings, argv))
+        .spawn(move || match program {
+            Program::Module(m) => kiln_rt::entry::run_program(m, &who, &settings, argv),
+            Program::Component(c) => {
+                kiln_rt::component::program::run_component(c, &who, &settings, argv)
+            }
+        })
         .context("cannot start the wasm thread")?;
     let status = handle
         .join()

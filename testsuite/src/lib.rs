@@ -1,4 +1,5 @@
 //! kiln's test harness: the spec testsuite runner and shared helpers.
 
+pub mod component;
 pub mod spec;
 pub mod spectest;

@@ -3,7 +3,9 @@
 //! instantiated; each assertion counts once.
 
 use kiln_compiler::{BoundsChecks, CompileError, CompileOptions};
+use kiln_rt::component::{CallError, ComponentInstance, Value};
 use kiln_rt::{Extern, Instance, InstantiateError, LinkError, Store, Trap, Val};
+use std::rc::Rc;
 
 /// Why a module of a script did not become an instance.
 #[derive(Debug)]
@@ -55,8 +57,8 @@ struct Runner<'c> {
     cfg: &'c SpecConfig,
     store: Store,
     registered: HashMap<String, HashMap<String, Extern>>,
-    named: HashMap<String, *mut Instance>,
-    current: Option<*mut Instance>,
+    named: HashMap<String, Target>,
+    current: Option<Target>,
     scratch: kiln_linker::Scratch,
     n_modules: u32,
     stats: Vec<(usize, std::time::Duration, usize)>,
@@ -64,11 +66,25 @@ struct Runner<'c> {
 
 enum Exec {
     Values(Vec<Val>),
+    Component(Option<Value>),
     Trapped(Trap),
 }
 
+/// An instance a script made: of a core module or of a component.
+#[derive(Clone)]
+enum Target {
+    Core(*mut Instance),
+    Component(Rc<ComponentInstance>),
+}
+
+/// What compiling and loading a script's module gave.
+enum Loaded {
+    Module(&'static kiln_rt::Module),
+    Component(&'static kiln_rt::component::Component),
+}
+
 impl<'c> Runner<'c> {
-    fn compile(&mut self, wasm: &[u8]) -> Result<&'static kiln_rt::Module, String> {
+    fn compile(&mut self, wasm: &[u8]) -> Result<Loaded, String> {
         let opts = CompileOptions {
             opt_level: self.cfg.opt_level,
             bounds_checks: self.cfg.bounds_checks,
@@ -84,10 +100,13 @@ impl<'c> Runner<'c> {
         self.n_modules += 1;
         let so = self.scratch.dir.join(format!("m{}.so", self.n_modules));
         kiln_linker::link_shared(&compiled.objects, &so).map_err(|e| format!("link: {e}"))?;
-        let m =
-            kiln_rt::load_shared_library(&so, &opts.prefix).map_err(|e| format!("load: {e}"))?;
+        let loaded = if wasmparser::Parser::is_component(wasm) {
+            kiln_rt::load_component(&so, &opts.prefix).map(Loaded::Component)
+        } else {
+            kiln_rt::load_shared_library(&so, &opts.prefix).map(Loaded::Module)
+        };
         let _ = std::fs::remove_file(&so);
-        Ok(m)
+        loaded.map_err(|e| format!("load: {e}"))
     }
 
     fn resolve_imports(&self, module: &kiln_rt::Module) -> Result<Vec<Extern>, InstantiateError> {
@@ -107,28 +126,63 @@ impl<'c> Runner<'c> {
             .collect()
     }
 
-    fn instantiate(&mut self, wasm: &[u8]) -> Result<*mut Instance, Failure> {
-        let module = self.compile(wasm).map_err(Failure::Compile)?;
-        let imports = self.resolve_imports(module).map_err(Failure::Instantiate)?;
-        self.store
-            .instantiate(module, &imports)
-            .map_err(Failure::Instantiate)
+    fn instantiate(&mut self, wasm: &[u8]) -> Result<Target, Failure> {
+        match self.compile(wasm).map_err(Failure::Compile)? {
+            Loaded::Module(module) => {
+                let imports = self.resolve_imports(module).map_err(Failure::Instantiate)?;
+                self.store
+                    .instantiate(module, &imports)
+                    .map(Target::Core)
+                    .map_err(Failure::Instantiate)
+            }
+            // Scripts give components no host functions.
+            Loaded::Component(c) => self
+                .store
+                .instantiate_component(c, &|_| None)
+                .map(|i| Target::Component(Rc::new(i)))
+                .map_err(Failure::Instantiate),
+        }
     }
 
-    fn instance(&self, id: Option<&str>) -> Result<*mut Instance, String> {
+    fn target(&self, id: Option<&str>) -> Result<Target, String> {
         match id {
             Some(id) => self
                 .named
                 .get(id)
-                .copied()
+                .cloned()
                 .ok_or_else(|| format!("no module named {id}")),
-            None => self.current.ok_or_else(|| "no current module".into()),
+            None => self
+                .current
+                .clone()
+                .ok_or_else(|| "no current module".into()),
+        }
+    }
+
+    fn instance(&self, id: Option<&str>) -> Result<*mut Instance, String> {
+        match self.target(id)? {
+            Target::Core(i) => Ok(i),
+            Target::Component(_) => Err("a component where a core module was expected".into()),
         }
     }
 
     fn execute(&mut self, exec: &mut WastExecute) -> Result<Exec, String> {
         match exec {
             WastExecute::Invoke(inv) => {
+                if let Target::Component(c) = self.target(inv.module.map(|i| i.name()))? {
+                    let args = inv
+                        .args
+                        .iter()
+                        .map(|a| match a {
+                            WastArg::Component(v) => crate::component::value(v),
+                            _ => Err("a core argument to a component".to_string()),
+                        })
+                        .collect::<Result<Vec<_>, _>>()?;
+                    return match c.call(&mut self.store, inv.name, &args) {
+                        Ok(v) => Ok(Exec::Component(v)),
+                        Err(CallError::Trap(t)) => Ok(Exec::Trapped(t)),
+                        Err(e) => Err(e.to_string()),
+                    };
+                }
                 let inst = self.instance(inv.module.map(|i| i.name()))?;
                 // SAFETY: instances live as long as the store.
                 let f = match unsafe { &*inst }.export(inv.name) {
@@ -165,7 +219,7 @@ impl<'c> Runner<'c> {
                 let id = module_id(&q);
                 let wasm = q.encode().map_err(|e| e.to_string())?;
                 let inst = self.instantiate(&wasm).map_err(|e| e.to_string())?;
-                self.current = Some(inst);
+                self.current = Some(inst.clone());
                 if let Some(id) = id {
                     self.named.insert(id, inst);
                 }
@@ -181,13 +235,14 @@ impl<'c> Runner<'c> {
                 Ok(())
             }
             WastDirective::Invoke(inv) => match self.execute(&mut WastExecute::Invoke(inv))? {
-                Exec::Values(_) => Ok(()),
+                Exec::Values(_) | Exec::Component(_) => Ok(()),
                 Exec::Trapped(t) => Err(format!("unexpected trap: {}", t.message())),
             },
             WastDirective::AssertReturn {
                 mut exec, results, ..
             } => match self.execute(&mut exec)? {
                 Exec::Values(got) => check_results(&got, &results),
+                Exec::Component(got) => check_component_result(got, &results),
                 Exec::Trapped(t) => Err(format!("expected values, got trap: {}", t.message())),
             },
             WastDirective::AssertTrap {
@@ -198,6 +253,7 @@ impl<'c> Runner<'c> {
                     Err(format!("expected trap `{message}`, got `{}`", t.message()))
                 }
                 Exec::Values(v) => Err(format!("expected trap `{message}`, got {v:?}")),
+                Exec::Component(v) => Err(format!("expected trap `{message}`, got {v:?}")),
             },
             WastDirective::AssertExhaustion { call, message, .. } => {
                 match self.execute(&mut WastExecute::Invoke(call))? {
@@ -208,6 +264,7 @@ impl<'c> Runner<'c> {
                     }
                     Exec::Trapped(t) => Err(format!("expected `{message}`, got `{}`", t.message())),
                     Exec::Values(v) => Err(format!("expected `{message}`, got {v:?}")),
+                    Exec::Component(v) => Err(format!("expected `{message}`, got {v:?}")),
                 }
             }
             WastDirective::AssertInvalid {
@@ -244,7 +301,16 @@ fn directive_name(d: &WastDirective) -> String {
 fn module_id(q: &QuoteWat) -> Option<String> {
     match q {
         QuoteWat::Wat(Wat::Module(m)) => m.id.map(|i| i.name().to_string()),
+        QuoteWat::Wat(Wat::Component(c)) => c.id.map(|i| i.name().to_string()),
         _ => None,
+    }
+}
+
+fn check_component_result(got: Option<Value>, expected: &[WastRet]) -> Result<(), String> {
+    match (got, expected) {
+        (None, []) => Ok(()),
+        (Some(g), [WastRet::Component(e)]) if crate::component::matches(&g, e) => Ok(()),
+        (g, e) => Err(format!("expected {e:?}, got {g:?}")),
     }
 }
 
@@ -254,7 +320,12 @@ fn expect_rejected(mut module: QuoteWat, message: &str, cfg: &SpecConfig) -> Res
         Ok(w) => w,
         Err(_) => return Ok(()),
     };
-    match kiln_compiler::validate(&wasm, cfg.features) {
+    let validated = if wasmparser::Parser::is_component(&wasm) {
+        kiln_compiler::component::validate(&wasm, cfg.features)
+    } else {
+        kiln_compiler::validate(&wasm, cfg.features)
+    };
+    match validated {
         Err(CompileError::Invalid { .. }) => Ok(()),
         Err(e) => Err(format!("expected `{message}`, got {e}")),
         Ok(()) => Err(format!("expected `{message}`, but the module is valid")),

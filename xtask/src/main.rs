@@ -131,8 +131,26 @@ fn test() -> Result<()> {
     // kiln's own cases where optimization moves things: unoptimized too.
     spec(&args(&["-O", "0", "kiln"]))?;
     spec(&args(&["-O", "0", "--explicit-bounds", "kiln"]))?;
+    spec(&args(&["components"]))?;
+    components_under_wasmtime()?;
     // A bounded smoke run of both fuzzers, from fixed seeds.
     fuzz(&args(&["--time", "60", "--seed", "1"]))
+}
+
+/// kiln's component scripts must say what wasmtime says: each runs under
+/// `wasmtime wast` too, the oracle for what kiln's runner checks.
+fn components_under_wasmtime() -> Result<()> {
+    let dir = root().join("testsuite/wast/components");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "wast"))
+        .collect();
+    files.sort();
+    for f in files {
+        run(Command::new(peers::wasmtime_path()).arg("wast").arg(&f))?;
+    }
+    Ok(())
 }
 
 /// `cargo xtask fuzz [differential | parse] [--time S] [--seed N] [--jobs J]`:

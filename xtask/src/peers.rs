@@ -45,6 +45,11 @@ fn apt_install(packages: &[&str]) -> Result<()> {
     )
 }
 
+/// The wasmtime CLI `install` put in place.
+pub fn wasmtime_path() -> PathBuf {
+    dir().join("wasmtime")
+}
+
 /// `target/peers/wasmtime`, a link to the binary in the pip package.
 fn wasmtime() -> Result<()> {
     let link = dir().join("wasmtime");

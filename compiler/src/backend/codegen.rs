@@ -33,13 +33,19 @@ pub struct Hooks<'a> {
     /// generated: an error refuses the module's imports (`kiln build`
     /// checks them against the host it links in).
     pub check_imports: Option<&'a dyn Fn(&ModuleDescription) -> std::result::Result<(), String>>,
+    /// The same for a component, once it is flattened.
+    pub check_component_imports: Option<crate::component::CheckComponentImports<'a>>,
 }
 
 pub fn compile(wasm: &[u8], opts: &CompileOptions) -> Result<CompiledModule> {
     compile_with(wasm, opts, Hooks::default())
 }
 
+/// Compile a core module or a component.
 pub fn compile_with(wasm: &[u8], opts: &CompileOptions, hooks: Hooks) -> Result<CompiledModule> {
+    if wasmparser::Parser::is_component(wasm) {
+        return crate::component::compile(wasm, opts, hooks);
+    }
     let progress = hooks.progress;
     let mut clock = Clock::start();
     let analysis = analyze(wasm, opts)?;

@@ -146,6 +146,13 @@ fn emit_metadata<'ctx>(
         .add_global(t.ptr.array_type(descriptor::FIELDS), None, &desc_name);
     desc.set_initializer(&t.ptr.const_array(&fields));
     desc.set_constant(true);
+    if opts.program.is_some() {
+        crate::llvm::ir::define_entry(
+            &u.module,
+            kiln_abi::symbols::ENTRY_MODULE,
+            desc.as_pointer_value(),
+        );
+    }
     optimize_and_emit(&u.module, &tm, &passes(opts, Tier::Optimized), Emit::Object)
 }
 

@@ -85,3 +85,18 @@ pub fn call_value<'ctx>(
         .basic()
         .expect("a function that returns a value"))
 }
+
+/// Define the executable's entry (`kiln_abi::symbols::ENTRY`): the kind of
+/// program and its descriptor.
+pub fn define_entry<'ctx>(
+    module: &inkwell::module::Module<'ctx>,
+    kind: u64,
+    descriptor: PointerValue<'ctx>,
+) {
+    let cx = module.get_context();
+    let ptr = cx.ptr_type(inkwell::AddressSpace::default());
+    let kind = cx.i64_type().const_int(kind, false).const_to_pointer(ptr);
+    let entry = module.add_global(ptr.array_type(2), None, kiln_abi::symbols::ENTRY);
+    entry.set_initializer(&ptr.const_array(&[kind, descriptor]));
+    entry.set_constant(true);
+}

@@ -11,6 +11,10 @@ extern crate alloc;
 
 mod builtins;
 #[cfg(feature = "alloc")]
+mod codec;
+#[cfg(feature = "alloc")]
+pub mod component;
+#[cfg(feature = "alloc")]
 pub mod module;
 mod offsets;
 mod sig;
@@ -29,7 +33,7 @@ pub use traps::{trap_instruction, TrapCode};
 
 /// Bumped whenever anything in this crate changes meaning; a compiled module
 /// records it and the runtime refuses a module built against another one.
-pub const ABI_VERSION: u32 = 11;
+pub const ABI_VERSION: u32 = 12;
 
 /// Size of a wasm page.
 pub const WASM_PAGE_SIZE: u64 = 65536;
@@ -54,6 +58,15 @@ pub const VAL_RAW_SIZE: u32 = 16;
 pub mod symbols {
     /// The descriptor of a module compiled with prefix `p` is `{p}` + this.
     pub const MODULE_SUFFIX: &str = "_module";
+    /// The descriptor of a component compiled with prefix `p` is `{p}` +
+    /// this; its core module number `i` has prefix `{p}_m{i}`.
+    pub const COMPONENT_SUFFIX: &str = "_component";
+    /// What a static executable starts: two words, the kind of program
+    /// (`ENTRY_MODULE` or `ENTRY_COMPONENT`) and its descriptor. Defined by
+    /// whichever object carries the program's settings.
+    pub const ENTRY: &str = "kiln_entry";
+    pub const ENTRY_MODULE: u64 = 0;
+    pub const ENTRY_COMPONENT: u64 = 1;
     /// Prefix used when the user names none.
     pub const DEFAULT_PREFIX: &str = "kiln";
     /// ELF section holding all compiled wasm function bodies; the linker
@@ -95,4 +108,20 @@ pub mod descriptor {
     pub const IMAGE_LEN: u32 = 13;
     pub const UNWIND_PTR: u32 = 14;
     pub const UNWIND_LEN: u32 = 15;
+}
+
+/// The component descriptor the compiler emits for a component.
+///
+/// Layout (all fields 8 bytes): `abi_version: u64, meta_ptr, meta_len (the
+/// component description, see [`component`]), num_modules, modules_ptr (the
+/// descriptor of each core module, in the description's numbering),
+/// program (as the module descriptor's, or null)`.
+pub mod component_descriptor {
+    pub const FIELDS: u32 = 6;
+    pub const ABI_VERSION: u32 = 0;
+    pub const META_PTR: u32 = 1;
+    pub const META_LEN: u32 = 2;
+    pub const NUM_MODULES: u32 = 3;
+    pub const MODULES_PTR: u32 = 4;
+    pub const PROGRAM: u32 = 5;
 }

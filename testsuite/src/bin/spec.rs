@@ -46,6 +46,12 @@ fn suite_files(suite: &str) -> Vec<(String, String)> {
                 "kiln",
             )
         }
+        "components" => {
+            return wast_files(
+                Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/wast/components")),
+                "components",
+            )
+        }
         path if path.ends_with(".wast") || Path::new(path).is_dir() => {
             let p = Path::new(path);
             if !p.exists() {

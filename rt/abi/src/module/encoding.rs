@@ -1,24 +1,8 @@
-//! The description's encoding, private to one kiln version (the
-//! descriptor's ABI version guards it): unsigned LEB128 numbers, signed
-//! LEB128 for signed ones, length-prefixed strings and byte strings, a
-//! one-byte tag before each variant.
+//! The module description's encoding (see `codec` for its rules).
 
 use super::*;
-use alloc::string::String;
+use crate::codec::{DecodeError, Read, Reader, Writer};
 use alloc::vec::Vec;
-
-/// The description's bytes are not what `encode` writes.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DecodeError {
-    pub offset: usize,
-    pub what: &'static str,
-}
-
-impl core::fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "{} at byte {}", self.what, self.offset)
-    }
-}
 
 impl<'a> ModuleDescription<'a> {
     pub fn encode(&self, out: &mut Vec<u8>) {
@@ -225,64 +209,7 @@ impl<'a> ModuleDescription<'a> {
     }
 }
 
-struct Writer<'o>(&'o mut Vec<u8>);
-
 impl Writer<'_> {
-    fn byte(&mut self, b: u8) {
-        self.0.push(b);
-    }
-
-    fn u(&mut self, mut v: u64) {
-        loop {
-            let b = (v & 0x7f) as u8;
-            v >>= 7;
-            if v == 0 {
-                self.0.push(b);
-                return;
-            }
-            self.0.push(b | 0x80);
-        }
-    }
-
-    fn s(&mut self, mut v: i64) {
-        loop {
-            let b = (v & 0x7f) as u8;
-            v >>= 7;
-            let done = (v == 0 && b & 0x40 == 0) || (v == -1 && b & 0x40 != 0);
-            if done {
-                self.0.push(b);
-                return;
-            }
-            self.0.push(b | 0x80);
-        }
-    }
-
-    fn bytes(&mut self, b: &[u8]) {
-        self.u(b.len() as u64);
-        self.0.extend_from_slice(b);
-    }
-
-    fn str(&mut self, s: &str) {
-        self.bytes(s.as_bytes());
-    }
-
-    fn list<T>(&mut self, items: &[T], mut each: impl FnMut(&mut Self, &T)) {
-        self.u(items.len() as u64);
-        for item in items {
-            each(self, item);
-        }
-    }
-
-    fn option<T>(&mut self, item: Option<&T>, each: impl FnOnce(&mut Self, &T)) {
-        match item {
-            None => self.byte(0),
-            Some(t) => {
-                self.byte(1);
-                each(self, t);
-            }
-        }
-    }
-
     fn val_type(&mut self, v: ValType) {
         self.byte(v as u8);
     }
@@ -358,115 +285,7 @@ impl Writer<'_> {
     }
 }
 
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-type Read<T> = Result<T, DecodeError>;
-
 impl<'a> Reader<'a> {
-    fn fail<T>(&self, what: &'static str) -> Read<T> {
-        Err(DecodeError {
-            offset: self.at,
-            what,
-        })
-    }
-
-    fn byte(&mut self) -> Read<u8> {
-        match self.bytes.get(self.at) {
-            Some(&b) => {
-                self.at += 1;
-                Ok(b)
-            }
-            None => self.fail("unexpected end"),
-        }
-    }
-
-    fn u(&mut self) -> Read<u64> {
-        let (mut v, mut shift) = (0u64, 0);
-        loop {
-            let b = self.byte()?;
-            if shift > 63 || (shift == 63 && b & 0x7e != 0) {
-                return self.fail("number too large");
-            }
-            v |= ((b & 0x7f) as u64) << shift;
-            shift += 7;
-            if b & 0x80 == 0 {
-                return Ok(v);
-            }
-        }
-    }
-
-    fn s(&mut self) -> Read<i64> {
-        let (mut v, mut shift) = (0i64, 0);
-        loop {
-            let b = self.byte()?;
-            if shift > 63 {
-                return self.fail("number too large");
-            }
-            v |= ((b & 0x7f) as i64) << shift;
-            shift += 7;
-            if b & 0x80 == 0 {
-                if shift < 64 && b & 0x40 != 0 {
-                    v |= -1i64 << shift;
-                }
-                return Ok(v);
-            }
-        }
-    }
-
-    fn u32(&mut self) -> Read<u32> {
-        let v = self.u()?;
-        u32::try_from(v).or_else(|_| self.fail("number too large"))
-    }
-
-    fn bytes(&mut self) -> Read<&'a [u8]> {
-        let len = self.u()?;
-        let end = usize::try_from(len)
-            .ok()
-            .and_then(|l| self.at.checked_add(l))
-            .filter(|&e| e <= self.bytes.len());
-        match end {
-            Some(end) => {
-                let b = &self.bytes[self.at..end];
-                self.at = end;
-                Ok(b)
-            }
-            None => self.fail("length past the end"),
-        }
-    }
-
-    fn string(&mut self) -> Read<String> {
-        let b = self.bytes()?;
-        match core::str::from_utf8(b) {
-            Ok(s) => Ok(String::from(s)),
-            Err(_) => self.fail("a name is not UTF-8"),
-        }
-    }
-
-    fn list<T>(&mut self, mut each: impl FnMut(&mut Self) -> Read<T>) -> Read<Vec<T>> {
-        let n = self.u()?;
-        // Every item takes a byte at least: a count past the end is corrupt,
-        // and must not reserve memory for it.
-        if n > (self.bytes.len() - self.at) as u64 {
-            return self.fail("count past the end");
-        }
-        let mut out = Vec::with_capacity(n as usize);
-        for _ in 0..n {
-            out.push(each(self)?);
-        }
-        Ok(out)
-    }
-
-    fn option<T>(&mut self, each: impl FnOnce(&mut Self) -> Read<T>) -> Read<Option<T>> {
-        match self.byte()? {
-            0 => Ok(None),
-            1 => Ok(Some(each(self)?)),
-            _ => self.fail("bad option tag"),
-        }
-    }
-
     fn val_type(&mut self) -> Read<ValType> {
         Ok(match self.byte()? {
             0 => ValType::I32,
@@ -478,14 +297,6 @@ impl<'a> Reader<'a> {
             6 => ValType::ExternRef,
             _ => return self.fail("bad value type"),
         })
-    }
-
-    fn bool(&mut self) -> Read<bool> {
-        match self.byte()? {
-            0 => Ok(false),
-            1 => Ok(true),
-            _ => self.fail("bad flag"),
-        }
     }
 
     fn table_type(&mut self) -> Read<TableType> {

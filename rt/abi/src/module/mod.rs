@@ -9,7 +9,7 @@
 
 mod encoding;
 
-pub use encoding::DecodeError;
+pub use crate::codec::DecodeError;
 
 use alloc::string::String;
 use alloc::vec::Vec;

@@ -1,0 +1,477 @@
+//! Flattening: the root component instantiated symbolically, with the
+//! host's imports as its arguments. Nested components, component
+//! instances and aliases disappear; what is left is static: the core
+//! instantiations in order, each argument naming an earlier core
+//! instance's export or a lowered function, and the root's exports as
+//! lifted core functions.
+
+use super::translate::{RawOptions, Step, Translation};
+use crate::error::{CompileError, Result};
+use kiln_abi::component::{
+    ComponentDescription, CoreDef, Export, ExportItem, Import, Initializer, Lowered, Lowering,
+    Options,
+};
+use std::collections::HashMap;
+use std::rc::Rc;
+use wasmparser::{ComponentExternalKind, ComponentOuterAliasKind, ExternalKind};
+
+/// A component function as the flattening knows it.
+#[derive(Clone, Debug)]
+enum FuncDef {
+    /// Function `name` of host instance `instance` (or a top-level one).
+    Host {
+        instance: Option<String>,
+        name: String,
+        ty: u32,
+    },
+    /// A `canon lift` by component instance number `by`.
+    Lifted {
+        func: CoreDef,
+        ty: u32,
+        options: Options,
+        by: u32,
+    },
+}
+
+#[derive(Clone, Debug)]
+enum InstanceDef {
+    /// An instance the host provides, imported by the root as `name`.
+    Host { name: String },
+    /// An instance made in the component: its exports in order.
+    Items(Rc<Vec<(String, Item)>>),
+}
+
+#[derive(Clone, Debug)]
+enum CoreInstanceDef {
+    /// Number `.0` of the description's instantiations.
+    Runtime(u32),
+    /// Made of other exports by `instance ... from exports`.
+    Synthetic(Rc<HashMap<String, CoreDef>>),
+}
+
+/// A component definition with what it may alias from the components
+/// around it, as they were where it was defined.
+#[derive(Clone, Debug)]
+struct ComponentDef {
+    body: usize,
+    outer: Rc<Vec<Captured>>,
+}
+
+#[derive(Clone, Debug)]
+struct Captured {
+    modules: Vec<usize>,
+    components: Vec<ComponentDef>,
+}
+
+#[derive(Clone, Debug)]
+enum Item {
+    Func(FuncDef),
+    Instance(InstanceDef),
+    Module(usize),
+    Component(ComponentDef),
+    Type,
+}
+
+/// The index spaces of one component instance being made.
+#[derive(Default)]
+struct Frame {
+    core_funcs: Vec<CoreDef>,
+    core_memories: Vec<CoreDef>,
+    core_tables: Vec<CoreDef>,
+    core_globals: Vec<CoreDef>,
+    modules: Vec<usize>,
+    core_instances: Vec<CoreInstanceDef>,
+    funcs: Vec<FuncDef>,
+    instances: Vec<InstanceDef>,
+    components: Vec<ComponentDef>,
+    exports: Vec<(String, Item)>,
+}
+
+pub struct Flattened {
+    pub description: ComponentDescription,
+    /// The static module each compiled module is, in compiled order.
+    pub modules: Vec<usize>,
+}
+
+struct Inliner<'t> {
+    t: &'t Translation,
+    d: ComponentDescription,
+    modules: Vec<usize>,
+    imports: HashMap<(Option<String>, String), u32>,
+    instances_made: u32,
+}
+
+fn unsupported(feature: &'static str, what: impl Into<String>, offset: usize) -> CompileError {
+    CompileError::Unsupported {
+        feature,
+        what: what.into(),
+        offset,
+    }
+}
+
+pub fn flatten(t: &Translation) -> Result<Flattened> {
+    let mut inliner = Inliner {
+        t,
+        d: ComponentDescription {
+            types: t.types.types.clone(),
+            funcs: t.types.funcs.clone(),
+            ..ComponentDescription::default()
+        },
+        modules: Vec::new(),
+        imports: HashMap::new(),
+        instances_made: 0,
+    };
+    let root = ComponentDef {
+        body: 0,
+        outer: Rc::new(Vec::new()),
+    };
+    let exports = inliner.instantiate(&root, None)?;
+    inliner.d.exports = root_exports(&exports)?;
+    inliner.d.modules = inliner.modules.len() as u32;
+    Ok(Flattened {
+        description: inliner.d,
+        modules: inliner.modules,
+    })
+}
+
+fn root_exports(items: &[(String, Item)]) -> Result<Vec<Export>> {
+    let mut out = Vec::new();
+    for (name, item) in items {
+        let item = match item {
+            Item::Func(FuncDef::Lifted {
+                func, ty, options, ..
+            }) => ExportItem::Func {
+                func: func.clone(),
+                ty: *ty,
+                options: options.clone(),
+            },
+            Item::Instance(InstanceDef::Items(inner)) => ExportItem::Instance(root_exports(inner)?),
+            Item::Func(FuncDef::Host { .. }) | Item::Instance(InstanceDef::Host { .. }) => {
+                return Err(unsupported(
+                    "component re-exports",
+                    format!("`{name}` re-exports what the host provides"),
+                    0,
+                ))
+            }
+            // Types need no code; modules and components exported by the
+            // root are for whoever composes it, not for running it.
+            Item::Type | Item::Module(_) | Item::Component(_) => continue,
+        };
+        out.push(Export {
+            name: name.clone(),
+            item,
+        });
+    }
+    Ok(out)
+}
+
+impl Inliner<'_> {
+    /// Instantiate `c` with `args` (`None` for the root, whose imports the
+    /// host provides); its exports.
+    fn instantiate(
+        &mut self,
+        c: &ComponentDef,
+        args: Option<&HashMap<String, Item>>,
+    ) -> Result<Vec<(String, Item)>> {
+        let id = self.instances_made;
+        self.instances_made += 1;
+        let mut f = Frame::default();
+        for (at, step) in &self.t.bodies[c.body] {
+            let at = *at;
+            match step {
+                Step::ImportFunc { name, ty } => match args {
+                    None => f.funcs.push(FuncDef::Host {
+                        instance: None,
+                        name: name.clone(),
+                        ty: *ty,
+                    }),
+                    Some(args) => f.push(arg(args, name)),
+                },
+                Step::ImportInstance { name } => match args {
+                    None => f.instances.push(InstanceDef::Host { name: name.clone() }),
+                    Some(args) => f.push(arg(args, name)),
+                },
+                Step::ImportType | Step::Type => {}
+                Step::ImportOther { name, what } => match args {
+                    None => {
+                        return Err(unsupported(
+                            "component imports",
+                            format!("`{name}` is {what}, which the host does not provide"),
+                            at,
+                        ))
+                    }
+                    Some(args) => f.push(arg(args, name)),
+                },
+                Step::Module(m) => f.modules.push(*m),
+                Step::Component(body) => {
+                    let mut outer = vec![Captured {
+                        modules: f.modules.clone(),
+                        components: f.components.clone(),
+                    }];
+                    outer.extend(c.outer.iter().cloned());
+                    f.components.push(ComponentDef {
+                        body: *body,
+                        outer: Rc::new(outer),
+                    });
+                }
+                Step::CoreInstantiate { module, args } => {
+                    let module = f.modules[*module as usize];
+                    let by_name: HashMap<&str, &CoreInstanceDef> = args
+                        .iter()
+                        .map(|(name, i)| (name.as_str(), &f.core_instances[*i as usize]))
+                        .collect();
+                    let args = self.t.modules[module]
+                        .imports
+                        .iter()
+                        .map(|(m, name)| core_export(by_name[m.as_str()], name))
+                        .collect();
+                    let compiled = self.compiled(module);
+                    self.d.initializers.push(Initializer::Instantiate {
+                        module: compiled,
+                        args,
+                    });
+                    let n = self.d.initializers.len() as u32 - 1;
+                    f.core_instances.push(CoreInstanceDef::Runtime(n));
+                }
+                Step::CoreFromExports(exports) => {
+                    let map = exports
+                        .iter()
+                        .map(|(name, kind, index)| (name.clone(), f.core(*kind, *index).clone()))
+                        .collect();
+                    f.core_instances
+                        .push(CoreInstanceDef::Synthetic(Rc::new(map)));
+                }
+                Step::Instantiate { component, args } => {
+                    let args: HashMap<String, Item> = args
+                        .iter()
+                        .map(|(name, kind, index)| Ok((name.clone(), f.item(*kind, *index, at)?)))
+                        .collect::<Result<_>>()?;
+                    let nested = f.components[*component as usize].clone();
+                    let exports = self.instantiate(&nested, Some(&args))?;
+                    f.instances.push(InstanceDef::Items(Rc::new(exports)));
+                }
+                Step::FromExports(exports) => {
+                    let items = exports
+                        .iter()
+                        .map(|(name, kind, index)| Ok((name.clone(), f.item(*kind, *index, at)?)))
+                        .collect::<Result<_>>()?;
+                    f.instances.push(InstanceDef::Items(Rc::new(items)));
+                }
+                Step::AliasCoreExport {
+                    kind,
+                    instance,
+                    name,
+                } => {
+                    let def = core_export(&f.core_instances[*instance as usize], name);
+                    f.push_core(*kind, def, at)?;
+                }
+                Step::AliasExport {
+                    kind,
+                    instance,
+                    name,
+                    ty,
+                } => match f.instances[*instance as usize].clone() {
+                    InstanceDef::Items(items) => {
+                        let item = items
+                            .iter()
+                            .find(|(n, _)| n == name)
+                            .map(|(_, i)| i.clone())
+                            .expect("validation checked the export exists");
+                        f.push(item);
+                    }
+                    InstanceDef::Host { name: instance } => match (kind, ty) {
+                        (ComponentExternalKind::Func, Some(ty)) => f.funcs.push(FuncDef::Host {
+                            instance: Some(instance),
+                            name: name.clone(),
+                            ty: *ty,
+                        }),
+                        (ComponentExternalKind::Type, _) => {}
+                        _ => {
+                            return Err(unsupported(
+                                "component imports",
+                                format!(
+                                    "`{name}` of imported instance `{instance}` is not a function"
+                                ),
+                                at,
+                            ))
+                        }
+                    },
+                },
+                Step::AliasOuter { kind, count, index } => {
+                    let i = *index as usize;
+                    let (modules, components) = match *count {
+                        0 => (&f.modules, &f.components),
+                        n => {
+                            let up = &c.outer[n as usize - 1];
+                            (&up.modules, &up.components)
+                        }
+                    };
+                    match kind {
+                        ComponentOuterAliasKind::CoreModule => {
+                            let m = modules[i];
+                            f.modules.push(m);
+                        }
+                        ComponentOuterAliasKind::Component => {
+                            let c = components[i].clone();
+                            f.components.push(c);
+                        }
+                        _ => {}
+                    }
+                }
+                Step::Lift {
+                    core_func,
+                    ty,
+                    options,
+                } => {
+                    let lifted = FuncDef::Lifted {
+                        func: f.core_funcs[*core_func as usize].clone(),
+                        ty: *ty,
+                        options: f.options(options),
+                        by: id,
+                    };
+                    f.funcs.push(lifted);
+                }
+                Step::Lower { func, ty, options } => {
+                    let what =
+                        match &f.funcs[*func as usize] {
+                            FuncDef::Host { instance, name, ty } => Lowered::Host {
+                                import: self.import(instance, name, *ty),
+                            },
+                            FuncDef::Lifted { by, .. } if *by == id => Lowered::Trap,
+                            FuncDef::Lifted { .. } => return Err(unsupported(
+                                "calls between components",
+                                "a function lowered from another component's lift (fused adapters)",
+                                at,
+                            )),
+                        };
+                    self.d.lowerings.push(Lowering {
+                        what,
+                        ty: *ty,
+                        options: f.options(options),
+                    });
+                    let n = self.d.lowerings.len() as u32 - 1;
+                    f.core_funcs.push(CoreDef::Lowering(n));
+                }
+                Step::Export { name, kind, index } => {
+                    let item = f.item(*kind, *index, at)?;
+                    f.push(item.clone());
+                    f.exports.push((name.clone(), item));
+                }
+            }
+        }
+        Ok(f.exports)
+    }
+
+    /// The compiled index of static module `m`, compiled once however
+    /// many times it is instantiated.
+    fn compiled(&mut self, m: usize) -> u32 {
+        match self.modules.iter().position(|&s| s == m) {
+            Some(i) => i as u32,
+            None => {
+                self.modules.push(m);
+                self.modules.len() as u32 - 1
+            }
+        }
+    }
+
+    fn import(&mut self, instance: &Option<String>, name: &str, ty: u32) -> u32 {
+        let key = (instance.clone(), name.to_string());
+        if let Some(&i) = self.imports.get(&key) {
+            return i;
+        }
+        let i = self.d.imports.len() as u32;
+        self.d.imports.push(Import {
+            instance: instance.clone(),
+            name: name.to_string(),
+            ty,
+        });
+        self.imports.insert(key, i);
+        i
+    }
+}
+
+fn arg(args: &HashMap<String, Item>, name: &str) -> Item {
+    args.get(name)
+        .cloned()
+        .expect("validation checked every import has an argument")
+}
+
+fn core_export(instance: &CoreInstanceDef, name: &str) -> CoreDef {
+    match instance {
+        CoreInstanceDef::Runtime(i) => CoreDef::Export {
+            instance: *i,
+            name: name.to_string(),
+        },
+        CoreInstanceDef::Synthetic(map) => map
+            .get(name)
+            .cloned()
+            .expect("validation checked the export exists"),
+    }
+}
+
+impl Frame {
+    fn push(&mut self, item: Item) {
+        match item {
+            Item::Func(f) => self.funcs.push(f),
+            Item::Instance(i) => self.instances.push(i),
+            Item::Module(m) => self.modules.push(m),
+            Item::Component(c) => self.components.push(c),
+            Item::Type => {}
+        }
+    }
+
+    fn item(&self, kind: ComponentExternalKind, index: u32, at: usize) -> Result<Item> {
+        let i = index as usize;
+        Ok(match kind {
+            ComponentExternalKind::Func => Item::Func(self.funcs[i].clone()),
+            ComponentExternalKind::Instance => Item::Instance(self.instances[i].clone()),
+            ComponentExternalKind::Module => Item::Module(self.modules[i]),
+            ComponentExternalKind::Component => Item::Component(self.components[i].clone()),
+            ComponentExternalKind::Type => Item::Type,
+            ComponentExternalKind::Value => {
+                return Err(unsupported(
+                    "component-model values",
+                    "a value passed between components",
+                    at,
+                ))
+            }
+        })
+    }
+
+    fn core(&self, kind: ExternalKind, index: u32) -> &CoreDef {
+        let i = index as usize;
+        match kind {
+            ExternalKind::Func | ExternalKind::FuncExact => &self.core_funcs[i],
+            ExternalKind::Memory => &self.core_memories[i],
+            ExternalKind::Table => &self.core_tables[i],
+            ExternalKind::Global => &self.core_globals[i],
+            ExternalKind::Tag => unreachable!("push_core refuses tags"),
+        }
+    }
+
+    fn push_core(&mut self, kind: ExternalKind, def: CoreDef, at: usize) -> Result<()> {
+        match kind {
+            ExternalKind::Func | ExternalKind::FuncExact => self.core_funcs.push(def),
+            ExternalKind::Memory => self.core_memories.push(def),
+            ExternalKind::Table => self.core_tables.push(def),
+            ExternalKind::Global => self.core_globals.push(def),
+            ExternalKind::Tag => {
+                return Err(unsupported(
+                    "exception-handling",
+                    "a tag exported between core instances",
+                    at,
+                ))
+            }
+        }
+        Ok(())
+    }
+
+    fn options(&self, o: &RawOptions) -> Options {
+        Options {
+            encoding: o.encoding,
+            memory: o.memory.map(|m| self.core_memories[m as usize].clone()),
+            realloc: o.realloc.map(|f| self.core_funcs[f as usize].clone()),
+            post_return: o.post_return.map(|f| self.core_funcs[f as usize].clone()),
+        }
+    }
+}

@@ -1,0 +1,483 @@
+//! Translation: one read of the component, validated as it goes, into the
+//! steps of each component body in order (the root and every nested
+//! component), with function types resolved into the description's types.
+//! Nothing is instantiated here; `inline.rs` does that.
+
+use super::types::TypeTable;
+use crate::error::{CompileError, Result};
+use kiln_abi::component::StringEncoding;
+use std::ops::Range;
+use wasmparser::{
+    CanonicalFunction, CanonicalOption, ComponentAlias, ComponentExternalKind, ComponentInstance,
+    ComponentOuterAliasKind, ComponentTypeRef, ExternalKind, Instance, Parser, Payload,
+    ValidPayload, Validator, WasmFeatures,
+};
+
+/// A core module inside the component: its bytes and what it imports.
+pub struct StaticModule {
+    pub range: Range<usize>,
+    /// `(module, name)` of each import, in order.
+    pub imports: Vec<(String, String)>,
+}
+
+/// Canonical options as written, indices into the body's core spaces.
+#[derive(Clone, Debug, Default)]
+pub struct RawOptions {
+    pub encoding: StringEncoding,
+    pub memory: Option<u32>,
+    pub realloc: Option<u32>,
+    pub post_return: Option<u32>,
+}
+
+/// One definition of a component body, in order; each adds to one index
+/// space, as the Component Model numbers them.
+#[derive(Debug)]
+pub enum Step {
+    /// An import: a function (of description type `ty`), an instance, or
+    /// something the host cannot provide (a module, a component, a value).
+    ImportFunc {
+        name: String,
+        ty: u32,
+    },
+    ImportInstance {
+        name: String,
+    },
+    ImportType,
+    ImportOther {
+        name: String,
+        what: &'static str,
+    },
+    Module(usize),
+    Component(usize),
+    CoreInstantiate {
+        module: u32,
+        args: Vec<(String, u32)>,
+    },
+    CoreFromExports(Vec<(String, ExternalKind, u32)>),
+    Instantiate {
+        component: u32,
+        args: Vec<(String, ComponentExternalKind, u32)>,
+    },
+    FromExports(Vec<(String, ComponentExternalKind, u32)>),
+    AliasCoreExport {
+        kind: ExternalKind,
+        instance: u32,
+        name: String,
+    },
+    /// `ty` is the description's function type when `kind` is a function.
+    AliasExport {
+        kind: ComponentExternalKind,
+        instance: u32,
+        name: String,
+        ty: Option<u32>,
+    },
+    AliasOuter {
+        kind: ComponentOuterAliasKind,
+        count: u32,
+        index: u32,
+    },
+    Lift {
+        core_func: u32,
+        ty: u32,
+        options: RawOptions,
+    },
+    Lower {
+        func: u32,
+        ty: u32,
+        options: RawOptions,
+    },
+    Export {
+        name: String,
+        kind: ComponentExternalKind,
+        index: u32,
+    },
+    /// A definition that only adds a type.
+    Type,
+}
+
+pub struct Translation {
+    pub modules: Vec<StaticModule>,
+    /// Body 0 is the root; the others are nested components, in order.
+    pub bodies: Vec<Vec<(usize, Step)>>,
+    pub types: TypeTable,
+}
+
+fn unsupported(feature: &'static str, what: impl Into<String>, offset: usize) -> CompileError {
+    CompileError::Unsupported {
+        feature,
+        what: what.into(),
+        offset,
+    }
+}
+
+const ASYNC: &str = "component-model async";
+
+/// What the validator accepts: everything kiln refuses by name later.
+pub fn features(core: WasmFeatures) -> WasmFeatures {
+    core | WasmFeatures::COMPONENT_MODEL
+        | WasmFeatures::CM_ASYNC
+        | WasmFeatures::CM_ASYNC_STACKFUL
+        | WasmFeatures::CM_MORE_ASYNC_BUILTINS
+        | WasmFeatures::CM_ERROR_CONTEXT
+}
+
+enum Open {
+    Module {
+        start: usize,
+        imports: Vec<(String, String)>,
+    },
+    Component {
+        body: usize,
+        funcs: u32,
+    },
+}
+
+pub fn translate(wasm: &[u8], core_features: WasmFeatures) -> Result<Translation> {
+    let mut validator = Validator::new_with_features(features(core_features));
+    let mut t = Translation {
+        modules: Vec::new(),
+        bodies: vec![Vec::new()],
+        types: TypeTable::default(),
+    };
+    let mut open = vec![Open::Component { body: 0, funcs: 0 }];
+    for payload in Parser::new(0).parse_all(wasm) {
+        let payload = payload?;
+        if let ValidPayload::Func(f, body) = validator.payload(&payload)? {
+            f.into_validator(Default::default()).validate(&body)?;
+        }
+        if let (Payload::End(_), Some(Open::Component { .. })) = (&payload, open.last()) {
+            let Some(Open::Component { body: closed, .. }) = open.pop() else {
+                unreachable!()
+            };
+            if open.is_empty() {
+                break;
+            }
+            top_body(&mut t, &open).push((0, Step::Component(closed)));
+            continue;
+        }
+        match open.last_mut().expect("the root is open until its end") {
+            Open::Module { imports, .. } => {
+                match payload {
+                    Payload::ImportSection(r) => {
+                        for imp in r.into_imports() {
+                            let imp = imp?;
+                            imports.push((imp.module.to_string(), imp.name.to_string()));
+                        }
+                    }
+                    Payload::End(end) => {
+                        let Some(Open::Module { start, imports }) = open.pop() else {
+                            unreachable!()
+                        };
+                        let index = t.modules.len();
+                        t.modules.push(StaticModule {
+                            range: start..end as usize,
+                            imports,
+                        });
+                        top_body(&mut t, &open).push((start, Step::Module(index)));
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            Open::Component { body, funcs } => {
+                let (body, funcs) = (*body, funcs);
+                let here = payload.as_section().map_or(0, |(_, r)| r.start as usize);
+                let types = validator.types(0).expect("a component is being validated");
+                let steps = &mut t.bodies[body];
+                let mut new_func = || {
+                    *funcs += 1;
+                    *funcs - 1
+                };
+                match payload {
+                    Payload::Version { .. } | Payload::CustomSection(_) => {}
+                    Payload::ModuleSection {
+                        unchecked_range, ..
+                    } => {
+                        open.push(Open::Module {
+                            start: unchecked_range.start as usize,
+                            imports: Vec::new(),
+                        });
+                    }
+                    Payload::ComponentSection { .. } => {
+                        let nested = t.bodies.len();
+                        t.bodies.push(Vec::new());
+                        open.push(Open::Component {
+                            body: nested,
+                            funcs: 0,
+                        });
+                    }
+                    Payload::InstanceSection(r) => {
+                        for inst in r {
+                            steps.push((
+                                here,
+                                match inst? {
+                                    Instance::Instantiate { module_index, args } => {
+                                        Step::CoreInstantiate {
+                                            module: module_index,
+                                            args: args
+                                                .iter()
+                                                .map(|a| (a.name.to_string(), a.index))
+                                                .collect(),
+                                        }
+                                    }
+                                    Instance::FromExports(exports) => Step::CoreFromExports(
+                                        exports
+                                            .iter()
+                                            .map(|e| (e.name.to_string(), e.kind, e.index))
+                                            .collect(),
+                                    ),
+                                },
+                            ));
+                        }
+                    }
+                    Payload::CoreTypeSection(_) | Payload::ComponentTypeSection(_) => {}
+                    Payload::ComponentInstanceSection(r) => {
+                        for inst in r {
+                            steps.push((
+                                here,
+                                match inst? {
+                                    ComponentInstance::Instantiate {
+                                        component_index,
+                                        args,
+                                    } => Step::Instantiate {
+                                        component: component_index,
+                                        args: args
+                                            .iter()
+                                            .map(|a| (a.name.to_string(), a.kind, a.index))
+                                            .collect(),
+                                    },
+                                    ComponentInstance::FromExports(exports) => Step::FromExports(
+                                        exports
+                                            .iter()
+                                            .map(|e| (e.name.name.to_string(), e.kind, e.index))
+                                            .collect(),
+                                    ),
+                                },
+                            ));
+                        }
+                    }
+                    Payload::ComponentAliasSection(r) => {
+                        for alias in r {
+                            steps.push((
+                                here,
+                                match alias? {
+                                    ComponentAlias::CoreInstanceExport {
+                                        kind,
+                                        instance_index,
+                                        name,
+                                    } => Step::AliasCoreExport {
+                                        kind,
+                                        instance: instance_index,
+                                        name: name.to_string(),
+                                    },
+                                    ComponentAlias::InstanceExport {
+                                        kind,
+                                        instance_index,
+                                        name,
+                                    } => {
+                                        let ty = if kind == ComponentExternalKind::Func {
+                                            let id = types.component_function_at(new_func());
+                                            Some(
+                                                t.types
+                                                    .func(&types, id)
+                                                    .map_err(|e| unsupported(e.0, e.1, here))?,
+                                            )
+                                        } else {
+                                            None
+                                        };
+                                        Step::AliasExport {
+                                            kind,
+                                            instance: instance_index,
+                                            name: name.to_string(),
+                                            ty,
+                                        }
+                                    }
+                                    ComponentAlias::Outer { kind, count, index } => {
+                                        if kind == ComponentOuterAliasKind::Type
+                                            || kind == ComponentOuterAliasKind::CoreType
+                                        {
+                                            Step::Type
+                                        } else {
+                                            Step::AliasOuter { kind, count, index }
+                                        }
+                                    }
+                                },
+                            ));
+                        }
+                    }
+                    Payload::ComponentCanonicalSection(r) => {
+                        for item in r.into_iter_with_offsets() {
+                            let (at, canon) = item?;
+                            let at = at as usize;
+                            steps.push((
+                                at,
+                                match canon {
+                                    CanonicalFunction::Lift {
+                                        core_func_index,
+                                        options,
+                                        ..
+                                    } => {
+                                        let id = types.component_function_at(new_func());
+                                        Step::Lift {
+                                            core_func: core_func_index,
+                                            ty: t
+                                                .types
+                                                .func(&types, id)
+                                                .map_err(|e| unsupported(e.0, e.1, here))?,
+                                            options: raw_options(&options, at)?,
+                                        }
+                                    }
+                                    CanonicalFunction::Lower {
+                                        func_index,
+                                        options,
+                                    } => {
+                                        let id = types.component_function_at(func_index);
+                                        Step::Lower {
+                                            func: func_index,
+                                            ty: t
+                                                .types
+                                                .func(&types, id)
+                                                .map_err(|e| unsupported(e.0, e.1, here))?,
+                                            options: raw_options(&options, at)?,
+                                        }
+                                    }
+                                    CanonicalFunction::ResourceNew { .. }
+                                    | CanonicalFunction::ResourceDrop { .. }
+                                    | CanonicalFunction::ResourceRep { .. } => {
+                                        return Err(unsupported(
+                                            "component resources",
+                                            format!("{}", canon_name(&canon)),
+                                            at,
+                                        ))
+                                    }
+                                    other => {
+                                        return Err(unsupported(ASYNC, canon_name(&other), at))
+                                    }
+                                },
+                            ));
+                        }
+                    }
+                    Payload::ComponentStartSection { range, .. } => {
+                        return Err(unsupported(
+                            "component-model values",
+                            "a component start function",
+                            range.start as usize,
+                        ))
+                    }
+                    Payload::ComponentImportSection(r) => {
+                        for imp in r {
+                            let imp = imp?;
+                            let name = imp.name.name.to_string();
+                            steps.push((
+                                here,
+                                match imp.ty {
+                                    ComponentTypeRef::Func(_) => {
+                                        let id = types.component_function_at(new_func());
+                                        Step::ImportFunc {
+                                            name,
+                                            ty: t
+                                                .types
+                                                .func(&types, id)
+                                                .map_err(|e| unsupported(e.0, e.1, here))?,
+                                        }
+                                    }
+                                    ComponentTypeRef::Instance(_) => Step::ImportInstance { name },
+                                    ComponentTypeRef::Type(_) => Step::ImportType,
+                                    ComponentTypeRef::Module(_) => Step::ImportOther {
+                                        name,
+                                        what: "a core module",
+                                    },
+                                    ComponentTypeRef::Component(_) => Step::ImportOther {
+                                        name,
+                                        what: "a component",
+                                    },
+                                    ComponentTypeRef::Value(_) => Step::ImportOther {
+                                        name,
+                                        what: "a value",
+                                    },
+                                },
+                            ));
+                        }
+                    }
+                    Payload::ComponentExportSection(r) => {
+                        for e in r {
+                            let e = e?;
+                            if e.kind == ComponentExternalKind::Func {
+                                new_func();
+                            }
+                            steps.push((
+                                here,
+                                Step::Export {
+                                    name: e.name.name.to_string(),
+                                    kind: e.kind,
+                                    index: e.index,
+                                },
+                            ));
+                        }
+                    }
+                    other => {
+                        // Core sections of the component itself cannot
+                        // occur: the validator refused them above.
+                        unreachable!("a validated component has no {other:?}")
+                    }
+                }
+            }
+        }
+    }
+    Ok(t)
+}
+
+/// The steps of the innermost open component.
+fn top_body<'t>(t: &'t mut Translation, open: &[Open]) -> &'t mut Vec<(usize, Step)> {
+    let body = open
+        .iter()
+        .rev()
+        .find_map(|o| match o {
+            Open::Component { body, .. } => Some(*body),
+            Open::Module { .. } => None,
+        })
+        .expect("the root is open");
+    &mut t.bodies[body]
+}
+
+fn raw_options(options: &[CanonicalOption], at: usize) -> Result<RawOptions> {
+    let mut o = RawOptions::default();
+    for option in options {
+        match *option {
+            CanonicalOption::UTF8 => o.encoding = StringEncoding::Utf8,
+            CanonicalOption::UTF16 => o.encoding = StringEncoding::Utf16,
+            CanonicalOption::CompactUTF16 => o.encoding = StringEncoding::CompactUtf16,
+            CanonicalOption::Memory(m) => o.memory = Some(m),
+            CanonicalOption::Realloc(f) => o.realloc = Some(f),
+            CanonicalOption::PostReturn(f) => o.post_return = Some(f),
+            CanonicalOption::Async => return Err(unsupported(ASYNC, "the async option", at)),
+            CanonicalOption::Callback(_) => {
+                return Err(unsupported(ASYNC, "the callback option", at))
+            }
+            CanonicalOption::CoreType(_) | CanonicalOption::Gc => {
+                return Err(unsupported(
+                    "component-model GC",
+                    "the core-type and gc options",
+                    at,
+                ))
+            }
+        }
+    }
+    Ok(o)
+}
+
+/// The canonical built-in's name as the Explainer spells it.
+fn canon_name(c: &CanonicalFunction) -> String {
+    let debug = format!("{c:?}");
+    let name = debug.split([' ', '{', '(']).next().unwrap_or("");
+    // `TaskReturn` → `task.return`: the first capital starts the name, the
+    // next one is the dot, any later ones are hyphens.
+    let mut out = String::new();
+    for (i, ch) in name.chars().enumerate() {
+        if ch.is_ascii_uppercase() && i > 0 {
+            out.push(if out.contains('.') { '-' } else { '.' });
+        }
+        out.push(ch.to_ascii_lowercase());
+    }
+    out
+}

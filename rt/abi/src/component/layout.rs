@@ -1,0 +1,255 @@
+//! The Canonical ABI's layout of component values: size and alignment in
+//! linear memory, and flattening into core values (CanonicalABI.md,
+//! "Alignment", "Element Size", "Flattening").
+
+use super::{FuncType, TypeIndex, ValueType};
+use crate::module::ValType;
+use alloc::vec::Vec;
+
+/// Flat parameters beyond this travel in memory, behind one pointer.
+pub const MAX_FLAT_PARAMS: usize = 16;
+/// Flat results beyond this travel in memory, behind one pointer.
+pub const MAX_FLAT_RESULTS: usize = 1;
+
+/// A core value type a component value flattens to.
+pub type Flat = ValType;
+
+/// Where a function's flattened parameters and results go.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlatSignature {
+    pub params: Vec<Flat>,
+    pub results: Vec<Flat>,
+    /// The parameters are spilled: one pointer to them in memory.
+    pub params_in_memory: bool,
+    /// The results are spilled: a return pointer (the last parameter when
+    /// lowered, the one result when lifted).
+    pub results_in_memory: bool,
+}
+
+/// The layout rules over one description's interned types.
+#[derive(Clone, Copy)]
+pub struct Layout<'a> {
+    types: &'a [ValueType],
+}
+
+/// Size in bytes of a variant's discriminant for `cases` cases.
+pub fn discriminant_size(cases: usize) -> u32 {
+    match cases {
+        0..=0x100 => 1,
+        0x101..=0x1_0000 => 2,
+        _ => 4,
+    }
+}
+
+/// Size in bytes of a `flags` value of `n` labels.
+pub fn flags_size(n: usize) -> u32 {
+    match n {
+        0..=8 => 1,
+        9..=16 => 2,
+        _ => 4 * n.div_ceil(32) as u32,
+    }
+}
+
+fn align_to(offset: u32, align: u32) -> u32 {
+    offset.div_ceil(align) * align
+}
+
+fn join(a: Flat, b: Flat) -> Flat {
+    match (a, b) {
+        _ if a == b => a,
+        (ValType::I32, ValType::F32) | (ValType::F32, ValType::I32) => ValType::I32,
+        _ => ValType::I64,
+    }
+}
+
+impl<'a> Layout<'a> {
+    pub fn new(types: &'a [ValueType]) -> Layout<'a> {
+        Layout { types }
+    }
+
+    pub fn ty(&self, t: TypeIndex) -> &'a ValueType {
+        &self.types[t as usize]
+    }
+
+    /// The payload types of a variant-like type's cases, in order, or
+    /// `None` for a type that is not one.
+    pub fn cases(&self, t: TypeIndex) -> Option<Vec<Option<TypeIndex>>> {
+        Some(match self.ty(t) {
+            ValueType::Variant(cases) => cases.iter().map(|(_, p)| *p).collect(),
+            ValueType::Enum(names) => names.iter().map(|_| None).collect(),
+            ValueType::Option(p) => alloc::vec![None, Some(*p)],
+            ValueType::Result { ok, err } => alloc::vec![*ok, *err],
+            _ => return None,
+        })
+    }
+
+    /// The field types of a record-like type, in order.
+    pub fn fields(&self, t: TypeIndex) -> Option<Vec<TypeIndex>> {
+        match self.ty(t) {
+            ValueType::Record(fields) => Some(fields.iter().map(|(_, f)| *f).collect()),
+            ValueType::Tuple(items) => Some(items.clone()),
+            _ => None,
+        }
+    }
+
+    pub fn align(&self, t: TypeIndex) -> u32 {
+        self.size_align(t).1
+    }
+
+    pub fn size(&self, t: TypeIndex) -> u32 {
+        self.size_align(t).0
+    }
+
+    /// Size and alignment in linear memory.
+    pub fn size_align(&self, t: TypeIndex) -> (u32, u32) {
+        use ValueType::*;
+        match self.ty(t) {
+            Bool | S8 | U8 => (1, 1),
+            S16 | U16 => (2, 2),
+            S32 | U32 | F32 | Char | Own(_) | Borrow(_) => (4, 4),
+            S64 | U64 | F64 => (8, 8),
+            String | List(_) => (8, 4),
+            Flags(names) => {
+                let size = flags_size(names.len());
+                (size, size.min(4))
+            }
+            _ => {
+                if let Some(fields) = self.fields(t) {
+                    return self.record_size_align(&fields);
+                }
+                let cases = self.cases(t).expect("every other type is a variant");
+                self.variant_size_align(&cases)
+            }
+        }
+    }
+
+    fn record_size_align(&self, fields: &[TypeIndex]) -> (u32, u32) {
+        let (mut size, mut align) = (0, 1);
+        for &f in fields {
+            let (s, a) = self.size_align(f);
+            size = align_to(size, a) + s;
+            align = align.max(a);
+        }
+        (align_to(size, align), align)
+    }
+
+    fn variant_size_align(&self, cases: &[Option<TypeIndex>]) -> (u32, u32) {
+        let disc = discriminant_size(cases.len());
+        let (mut payload, mut payload_align) = (0, 1);
+        for p in cases.iter().flatten() {
+            let (s, a) = self.size_align(*p);
+            payload = payload.max(s);
+            payload_align = payload_align.max(a);
+        }
+        let align = disc.max(payload_align);
+        let size = align_to(disc, payload_align) + payload;
+        (align_to(size, align), align)
+    }
+
+    /// Offset of each field of a record-like type.
+    pub fn field_offsets(&self, fields: &[TypeIndex]) -> Vec<u32> {
+        let mut offset = 0;
+        fields
+            .iter()
+            .map(|&f| {
+                let (s, a) = self.size_align(f);
+                let at = align_to(offset, a);
+                offset = at + s;
+                at
+            })
+            .collect()
+    }
+
+    /// Offset of a variant's payload from its start.
+    pub fn payload_offset(&self, cases: &[Option<TypeIndex>]) -> u32 {
+        let payload_align = cases
+            .iter()
+            .flatten()
+            .map(|p| self.align(*p))
+            .max()
+            .unwrap_or(1);
+        align_to(discriminant_size(cases.len()), payload_align)
+    }
+
+    /// Append the core values `t` flattens to.
+    pub fn flatten(&self, t: TypeIndex, out: &mut Vec<Flat>) {
+        use ValueType::*;
+        match self.ty(t) {
+            S64 | U64 => out.push(ValType::I64),
+            F32 => out.push(ValType::F32),
+            F64 => out.push(ValType::F64),
+            String | List(_) => out.extend([ValType::I32, ValType::I32]),
+            Flags(names) => out.extend((0..names.len().div_ceil(32)).map(|_| ValType::I32)),
+            Bool | S8 | U8 | S16 | U16 | S32 | U32 | Char | Own(_) | Borrow(_) => {
+                out.push(ValType::I32)
+            }
+            _ => {
+                if let Some(fields) = self.fields(t) {
+                    for f in fields {
+                        self.flatten(f, out);
+                    }
+                    return;
+                }
+                let cases = self.cases(t).expect("every other type is a variant");
+                out.extend(self.flatten_variant(&cases));
+            }
+        }
+    }
+
+    /// A variant's flat values: the discriminant, then each position the
+    /// widest any case needs there.
+    pub fn flatten_variant(&self, cases: &[Option<TypeIndex>]) -> Vec<Flat> {
+        let mut joined: Vec<Flat> = Vec::new();
+        for p in cases.iter().flatten() {
+            let mut case = Vec::new();
+            self.flatten(*p, &mut case);
+            for (i, f) in case.into_iter().enumerate() {
+                match joined.get_mut(i) {
+                    Some(j) => *j = join(*j, f),
+                    None => joined.push(f),
+                }
+            }
+        }
+        let mut flat = alloc::vec![ValType::I32];
+        flat.extend(joined);
+        flat
+    }
+
+    /// How `f` passes as a core function: `lift` for the callee's side
+    /// (a `canon lift`), otherwise the caller's (a `canon lower`).
+    pub fn signature(&self, f: &FuncType, lift: bool) -> FlatSignature {
+        let mut params = Vec::new();
+        for (_, p) in &f.params {
+            self.flatten(*p, &mut params);
+        }
+        let mut results = Vec::new();
+        if let Some(r) = f.result {
+            self.flatten(r, &mut results);
+        }
+        let params_in_memory = params.len() > MAX_FLAT_PARAMS;
+        if params_in_memory {
+            params = alloc::vec![ValType::I32];
+        }
+        let results_in_memory = results.len() > MAX_FLAT_RESULTS;
+        if results_in_memory {
+            results.clear();
+            if lift {
+                results.push(ValType::I32);
+            } else {
+                params.push(ValType::I32);
+            }
+        }
+        FlatSignature {
+            params,
+            results,
+            params_in_memory,
+            results_in_memory,
+        }
+    }
+
+    /// Size and alignment of a parameter list spilled to memory: a tuple.
+    pub fn params_size_align(&self, f: &FuncType) -> (u32, u32) {
+        let fields: Vec<TypeIndex> = f.params.iter().map(|(_, p)| *p).collect();
+        self.record_size_align(&fields)
+    }
+}

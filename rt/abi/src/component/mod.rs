@@ -1,0 +1,172 @@
+//! The component description: what the runtime needs to instantiate a
+//! compiled component, as plain data. The compiler has already flattened
+//! the component (nested components, component instances and aliases are
+//! gone): what is left is a list of core instantiations in order, each
+//! argument naming an export of an earlier core instance or a lowered
+//! function, the lowered functions, and the root's exports as lifted core
+//! functions with their canonical options.
+//!
+//! The component value types travel with it, interned in `types`, so that
+//! the runtime can lift and lower values where the host calls a component
+//! with values it only knows at run time. Their canonical-ABI layout is
+//! `layout.rs`; the encoding is `encoding.rs`.
+
+mod encoding;
+mod layout;
+
+pub use crate::codec::DecodeError;
+pub use layout::{
+    discriminant_size, flags_size, Flat, FlatSignature, Layout, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS,
+};
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// Index into [`ComponentDescription::types`].
+pub type TypeIndex = u32;
+
+/// A component value type. Compound types name their parts by index.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ValueType {
+    Bool,
+    S8,
+    U8,
+    S16,
+    U16,
+    S32,
+    U32,
+    S64,
+    U64,
+    F32,
+    F64,
+    Char,
+    String,
+    List(TypeIndex),
+    Record(Vec<(String, TypeIndex)>),
+    Tuple(Vec<TypeIndex>),
+    Variant(Vec<(String, Option<TypeIndex>)>),
+    Enum(Vec<String>),
+    Option(TypeIndex),
+    Result {
+        ok: Option<TypeIndex>,
+        err: Option<TypeIndex>,
+    },
+    Flags(Vec<String>),
+    /// A handle owning resource number `.0` of the component.
+    Own(u32),
+    /// A handle borrowing resource number `.0`.
+    Borrow(u32),
+}
+
+/// A component function type: named parameters and at most one result.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FuncType {
+    pub params: Vec<(String, TypeIndex)>,
+    pub result: Option<TypeIndex>,
+}
+
+/// How a core function's strings are encoded (`string-encoding=`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum StringEncoding {
+    #[default]
+    Utf8,
+    Utf16,
+    /// `latin1+utf16`: the length's top bit marks UTF-16.
+    CompactUtf16,
+}
+
+/// A core item the flattened component refers to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CoreDef {
+    /// Export `name` of core instance number `instance` (in the order of
+    /// [`ComponentDescription::initializers`]).
+    Export { instance: u32, name: String },
+    /// Lowered function number `.0` of [`ComponentDescription::lowerings`].
+    Lowering(u32),
+}
+
+/// The canonical options of a `canon lift` or `canon lower`.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Options {
+    pub encoding: StringEncoding,
+    pub memory: Option<CoreDef>,
+    pub realloc: Option<CoreDef>,
+    pub post_return: Option<CoreDef>,
+}
+
+/// A function the host provides, imported by the component as `name`
+/// inside instance `instance` (`wasi:cli/stdout@0.2.0`), or at the top
+/// level when `instance` is `None`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Import {
+    pub instance: Option<String>,
+    pub name: String,
+    pub ty: u32,
+}
+
+/// What a lowered function does when core code calls it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Lowered {
+    /// Calls host import number `import`.
+    Host { import: u32 },
+    /// Traps: a component lowering a function it lifts itself may never
+    /// call it (the callee could not be entered).
+    Trap,
+}
+
+/// A `canon lower`: a core function of type `ty` (a component function
+/// type, flattened as the Canonical ABI lowers it) with `options`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lowering {
+    pub what: Lowered,
+    pub ty: u32,
+    pub options: Options,
+}
+
+/// One step of instantiating the component, in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Initializer {
+    /// Instantiate core module number `module` with one argument per
+    /// import of the module, in its import order.
+    Instantiate { module: u32, args: Vec<CoreDef> },
+}
+
+/// An export of the root component.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Export {
+    pub name: String,
+    pub item: ExportItem,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExportItem {
+    /// A `canon lift` of core function `func`, of component function type
+    /// `ty`, with `options`.
+    Func {
+        func: CoreDef,
+        ty: u32,
+        options: Options,
+    },
+    /// An instance, with its own exports.
+    Instance(Vec<Export>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct ComponentDescription {
+    pub types: Vec<ValueType>,
+    pub funcs: Vec<FuncType>,
+    /// Core modules compiled into the component, numbered from 0; module
+    /// `i`'s descriptor is the `i`th of the component descriptor's list.
+    pub modules: u32,
+    pub imports: Vec<Import>,
+    pub lowerings: Vec<Lowering>,
+    pub initializers: Vec<Initializer>,
+    pub exports: Vec<Export>,
+}
+
+impl ComponentDescription {
+    /// The canonical-ABI layout of the value types.
+    pub fn layout(&self) -> Layout<'_> {
+        Layout::new(&self.types)
+    }
+}

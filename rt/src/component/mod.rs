@@ -1,0 +1,397 @@
+//! Components: loaded from the compiler's component descriptor, and
+//! instantiated by performing the description's steps in order: core
+//! instances made, lowered functions bound, exports found.
+
+pub mod program;
+mod values;
+
+pub use values::{LowerError, TypeMismatch, Value};
+
+use crate::error::{InstantiateError, LinkError, LoadError};
+use crate::instance::Instance;
+use crate::module::Module;
+use crate::store::{Extern, Func, Memory, Store, Val};
+use crate::traps::Trap;
+use kiln_abi::component::{
+    ComponentDescription, CoreDef, ExportItem, FuncType, Import, Initializer, Layout, Lowered,
+    Options, StringEncoding, ValueType,
+};
+use kiln_abi::component_descriptor as d;
+use kiln_abi::module::FuncType as CoreFuncType;
+
+pub struct Component {
+    pub description: ComponentDescription,
+    pub modules: Vec<&'static Module>,
+    /// Program settings baked in by `kiln build`.
+    pub program: Option<String>,
+}
+
+impl Component {
+    /// Read a component descriptor.
+    ///
+    /// # Safety
+    /// `desc` must point at a component descriptor emitted by the kiln
+    /// compiler, whose data and modules live for the rest of the process.
+    pub unsafe fn from_descriptor(desc: *const usize) -> Result<&'static Component, LoadError> {
+        // SAFETY: the caller's promise: FIELDS words of descriptor.
+        let field = |i: u32| unsafe { *desc.add(i as usize) };
+        if field(d::ABI_VERSION) != kiln_abi::ABI_VERSION as usize {
+            return Err(LoadError::Abi {
+                found: field(d::ABI_VERSION),
+                expected: kiln_abi::ABI_VERSION,
+            });
+        }
+        // SAFETY: the compiler wrote meta_len bytes at meta_ptr.
+        let meta = unsafe {
+            std::slice::from_raw_parts(field(d::META_PTR) as *const u8, field(d::META_LEN))
+        };
+        let description = ComponentDescription::decode(meta).map_err(LoadError::Description)?;
+        if description.modules as usize != field(d::NUM_MODULES) {
+            return Err(LoadError::Inconsistent);
+        }
+        let list = field(d::MODULES_PTR) as *const *const usize;
+        let modules = (0..description.modules as usize)
+            // SAFETY: the list holds num_modules module descriptors.
+            .map(|i| unsafe { Module::from_descriptor(*list.add(i)) })
+            .collect::<Result<Vec<_>, _>>()?;
+        let program = match field(d::PROGRAM) {
+            0 => None,
+            // SAFETY: a NUL-terminated string the compiler wrote.
+            p => Some(
+                unsafe { std::ffi::CStr::from_ptr(p as *const std::ffi::c_char) }
+                    .to_string_lossy()
+                    .into_owned(),
+            ),
+        };
+        Ok(Box::leak(Box::new(Component {
+            description,
+            modules,
+            program,
+        })))
+    }
+
+    /// The core signature of a lowered function of type `ty`.
+    pub fn lowered_signature(&self, ty: u32) -> CoreFuncType {
+        let d = &self.description;
+        let sig = d.layout().signature(&d.funcs[ty as usize], false);
+        CoreFuncType::new(&sig.params, &sig.results)
+    }
+}
+
+/// A host function a component may import: its code, taking a
+/// [`HostContext`] pointer first and then the lowered core arguments.
+#[derive(Clone, Copy)]
+pub struct HostFunc {
+    pub code: usize,
+}
+
+/// What a host function of a component sees: its lowering's options,
+/// resolved, and whatever state the host keeps for the component.
+pub struct HostContext {
+    pub ty: FuncType,
+    pub encoding: StringEncoding,
+    pub memory: Option<*mut Memory>,
+    pub realloc: Option<Func>,
+    pub types: std::rc::Rc<Vec<ValueType>>,
+}
+
+/// An instantiated component.
+pub struct ComponentInstance {
+    pub component: &'static Component,
+    pub instances: Vec<*mut Instance>,
+    /// One per lowering bound to the host; their addresses are the
+    /// `vmctx` of the host functions' funcrefs, so they never move.
+    pub contexts: Vec<Box<HostContext>>,
+    types: std::rc::Rc<Vec<ValueType>>,
+}
+
+/// The arguments and memory of one call into a component's export.
+pub(crate) struct Call<'a> {
+    types: &'a [ValueType],
+    encoding: StringEncoding,
+    memory: Option<*mut Memory>,
+    realloc: Option<Func>,
+}
+
+/// Where results are lifted from.
+pub(crate) struct Lift<'a> {
+    types: &'a [ValueType],
+    encoding: StringEncoding,
+    memory: &'a [u8],
+}
+
+/// Why a call of an export did not return values.
+#[derive(Debug, thiserror::Error)]
+pub enum CallError {
+    #[error("no exported function `{0}`")]
+    NoSuchExport(String),
+    #[error("`{name}` takes {expected} arguments, {given} given")]
+    ArgumentCount {
+        name: String,
+        expected: usize,
+        given: usize,
+    },
+    #[error(transparent)]
+    Type(#[from] TypeMismatch),
+    #[error("{0}")]
+    Trap(Trap),
+}
+
+impl Store {
+    /// Instantiate `component`; `host` gives the code of each host import
+    /// (by its instance and function name), or `None` if it has none.
+    pub fn instantiate_component(
+        &mut self,
+        component: &'static Component,
+        host: &dyn Fn(&Import) -> Option<HostFunc>,
+    ) -> Result<ComponentInstance, InstantiateError> {
+        let d = &component.description;
+        let types = std::rc::Rc::new(d.types.clone());
+        let mut inst = ComponentInstance {
+            component,
+            instances: Vec::new(),
+            contexts: Vec::new(),
+            types: types.clone(),
+        };
+        let mut lowered: Vec<Option<Func>> = vec![None; d.lowerings.len()];
+        for init in &d.initializers {
+            let Initializer::Instantiate { module, args } = init;
+            let module = component.modules[*module as usize];
+            let mut imports = Vec::with_capacity(args.len());
+            for (arg, imp) in args.iter().zip(&module.imports) {
+                let ext = match arg {
+                    CoreDef::Lowering(l) => {
+                        let f = match lowered[*l as usize] {
+                            Some(f) => f,
+                            None => {
+                                let f = self.lower(&mut inst, *l, host)?;
+                                lowered[*l as usize] = Some(f);
+                                f
+                            }
+                        };
+                        Extern::Func(f)
+                    }
+                    def => inst
+                        .core_export(def)
+                        .ok_or_else(|| InstantiateError::Link {
+                            import: format!("{}::{}", imp.module, imp.name),
+                            problem: LinkError::Unknown,
+                        })?,
+                };
+                imports.push(ext);
+            }
+            let i = self.instantiate(module, &imports)?;
+            inst.instances.push(i);
+        }
+        Ok(inst)
+    }
+
+    /// The function core code calls for lowering `l`.
+    fn lower(
+        &mut self,
+        inst: &mut ComponentInstance,
+        l: u32,
+        host: &dyn Fn(&Import) -> Option<HostFunc>,
+    ) -> Result<Func, InstantiateError> {
+        let component = inst.component;
+        let d = &component.description;
+        let lowering = &d.lowerings[l as usize];
+        let sig = component.lowered_signature(lowering.ty);
+        let code = match &lowering.what {
+            Lowered::Host { import } => {
+                let import = &d.imports[*import as usize];
+                host(import)
+                    .ok_or_else(|| InstantiateError::Link {
+                        import: import_name(import),
+                        problem: LinkError::Unknown,
+                    })?
+                    .code
+            }
+            Lowered::Trap => cannot_enter as *const () as usize,
+        };
+        let ctx = inst.host_context(lowering.ty, &lowering.options);
+        let p = &*ctx as *const HostContext as usize;
+        inst.contexts.push(ctx);
+        Ok(self.host_func_with_context(&sig, code, p))
+    }
+}
+
+/// A lowered function whose callee is its own caller's component: the
+/// callee may not be entered while its instance is running.
+extern "C" fn cannot_enter(_ctx: usize) {
+    crate::traps::raise_host(crate::traps::TrapKind::Component(
+        crate::traps::ComponentTrap::CannotEnter,
+    ))
+}
+
+/// How an import is named in messages: `instance#function`.
+pub fn import_name(i: &Import) -> String {
+    match &i.instance {
+        Some(inst) => format!("{inst}#{}", i.name),
+        None => i.name.clone(),
+    }
+}
+
+impl ComponentInstance {
+    fn core_export(&self, def: &CoreDef) -> Option<Extern> {
+        match def {
+            // SAFETY: instances live as long as the store.
+            CoreDef::Export { instance, name } => {
+                unsafe { &*self.instances[*instance as usize] }.export(name)
+            }
+            CoreDef::Lowering(_) => None,
+        }
+    }
+
+    fn func(&self, def: &CoreDef) -> Option<Func> {
+        match self.core_export(def)? {
+            Extern::Func(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    fn memory(&self, def: &Option<CoreDef>) -> Option<*mut Memory> {
+        match self.core_export(def.as_ref()?)? {
+            Extern::Memory(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    fn host_context(&self, ty: u32, o: &Options) -> Box<HostContext> {
+        let d = &self.component.description;
+        Box::new(HostContext {
+            ty: d.funcs[ty as usize].clone(),
+            encoding: o.encoding,
+            memory: self.memory(&o.memory),
+            realloc: o.realloc.as_ref().and_then(|r| self.func(r)),
+            types: self.types.clone(),
+        })
+    }
+
+    /// The exported function at `path` (an instance's export is
+    /// `instance#name`, as wasmtime spells it).
+    fn export(&self, path: &str) -> Option<(&CoreDef, u32, &Options)> {
+        let mut exports = &self.component.description.exports;
+        let mut parts = path.split('#').peekable();
+        while let Some(part) = parts.next() {
+            let e = exports.iter().find(|e| e.name == part)?;
+            match (&e.item, parts.peek()) {
+                (ExportItem::Func { func, ty, options }, None) => {
+                    return Some((func, *ty, options))
+                }
+                (ExportItem::Instance(inner), Some(_)) => exports = inner,
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// The component function type of export `path`.
+    pub fn export_type(&self, path: &str) -> Option<&FuncType> {
+        let (_, ty, _) = self.export(path)?;
+        Some(&self.component.description.funcs[ty as usize])
+    }
+
+    /// Names of the exported functions, instances' as `instance#name`.
+    pub fn export_names(&self) -> Vec<String> {
+        fn walk(prefix: &str, exports: &[kiln_abi::component::Export], out: &mut Vec<String>) {
+            for e in exports {
+                let name = format!("{prefix}{}", e.name);
+                match &e.item {
+                    ExportItem::Func { .. } => out.push(name),
+                    ExportItem::Instance(inner) => walk(&format!("{name}#"), inner, out),
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk("", &self.component.description.exports, &mut out);
+        out
+    }
+
+    /// Call export `path` with `args`: lowered into the callee by the
+    /// Canonical ABI, its result lifted back, then its post-return run.
+    pub fn call(
+        &self,
+        store: &mut Store,
+        path: &str,
+        args: &[Value],
+    ) -> Result<Option<Value>, CallError> {
+        let (core, ty, options) = self
+            .export(path)
+            .ok_or_else(|| CallError::NoSuchExport(path.to_string()))?;
+        let d = &self.component.description;
+        let ft = &d.funcs[ty as usize];
+        if ft.params.len() != args.len() {
+            return Err(CallError::ArgumentCount {
+                name: path.to_string(),
+                expected: ft.params.len(),
+                given: args.len(),
+            });
+        }
+        let f = self.func(core).expect("a lifted export is a core function");
+        let layout = Layout::new(&self.types);
+        let sig = layout.signature(ft, true);
+        let mut call = Call {
+            types: &self.types,
+            encoding: options.encoding,
+            memory: self.memory(&options.memory),
+            realloc: options.realloc.as_ref().and_then(|r| self.func(r)),
+        };
+        let lowered = (|| {
+            let mut flat = Vec::new();
+            if sig.params_in_memory {
+                let (size, align) = layout.params_size_align(ft);
+                let ptr = call.realloc(store, align, size)?;
+                let fields: Vec<u32> = ft.params.iter().map(|p| p.1).collect();
+                for ((p, off), v) in fields.iter().zip(layout.field_offsets(&fields)).zip(args) {
+                    call.store(store, *p, v, ptr + off)?;
+                }
+                flat.push(ptr as u64);
+            } else {
+                for ((_, p), v) in ft.params.iter().zip(args) {
+                    call.lower_flat(store, *p, v, &mut flat)?;
+                }
+            }
+            Ok(flat)
+        })();
+        let flat = match lowered {
+            Ok(flat) => flat,
+            Err(LowerError::Type(t)) => return Err(CallError::Type(t)),
+            Err(LowerError::Trap(t)) => return Err(CallError::Trap(t)),
+        };
+        let vals: Vec<Val> = sig
+            .params
+            .iter()
+            .zip(&flat)
+            .map(|(t, bits)| Val::from_bits(*t, *bits))
+            .collect();
+        let results = store.call(f, &vals).map_err(CallError::Trap)?;
+        let bits: Vec<u64> = results.iter().map(|v| v.to_bits()).collect();
+        let value = match ft.result {
+            None => None,
+            Some(rt) => {
+                // SAFETY: store-owned memory; nothing runs while we read it.
+                let memory = call.memory.map_or(&[][..], |m| unsafe { (*m).data() });
+                let mut lift = Lift {
+                    types: &self.types,
+                    encoding: options.encoding,
+                    memory,
+                };
+                let v = if sig.results_in_memory {
+                    let ptr = bits[0] as u32;
+                    let (size, align) = layout.size_align(rt);
+                    lift.range(ptr, size as u64, align, crate::traps::Region::Return)
+                        .map_err(CallError::Trap)?;
+                    lift.load(rt, ptr)
+                } else {
+                    lift.lift_flat(rt, &mut bits.iter())
+                };
+                Some(v.map_err(CallError::Trap)?)
+            }
+        };
+        if let Some(post) = options.post_return.as_ref().and_then(|p| self.func(p)) {
+            store.call(post, &results).map_err(CallError::Trap)?;
+        }
+        Ok(value)
+    }
+}
