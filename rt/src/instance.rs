@@ -141,13 +141,7 @@ impl Store {
             }
         }
         self.depth += 1;
-        // SAFETY: the funcref is live; the trampoline matches its type (both
-        // come from the same export); `slots` has room for params and results.
-        let fr = unsafe { *f.funcref };
-        let tramp: unsafe extern "C" fn(usize, usize, *mut ValRaw) =
-            unsafe { std::mem::transmute(f.trampoline) };
-        let slots_ptr = slots.as_mut_ptr();
-        let r = call_catching(&mut || unsafe { tramp(fr.vmctx, fr.func_ptr, slots_ptr) });
+        let r = call_slots(f, &mut slots);
         self.depth -= 1;
         r?;
         Ok(ty
@@ -157,6 +151,19 @@ impl Store {
             .map(|(t, s)| Val::from_bits(*t, s.u64()))
             .collect())
     }
+}
+
+/// Call `f` with its arguments in `slots`, which get its results: for a
+/// host function calling back into wasm (a component's `realloc`), where
+/// the store's own bookkeeping is already done.
+pub(crate) fn call_slots(f: Func, slots: &mut [ValRaw]) -> Result<(), Trap> {
+    // SAFETY: the funcref is live; the trampoline matches its type (both
+    // come from the same export); `slots` has room for params and results.
+    let fr = unsafe { *f.funcref };
+    let tramp: unsafe extern "C" fn(usize, usize, *mut ValRaw) =
+        unsafe { std::mem::transmute(f.trampoline) };
+    let slots_ptr = slots.as_mut_ptr();
+    call_catching(&mut || unsafe { tramp(fr.vmctx, fr.func_ptr, slots_ptr) })
 }
 
 impl Instance {

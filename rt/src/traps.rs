@@ -35,8 +35,10 @@ pub enum ComponentTrap {
     /// end of memory, by what it is for.
     Unaligned(Region),
     OutOfBounds(Region),
-    /// A handle that names no live resource of its type.
+    /// A handle that names no live resource.
     BadHandle,
+    /// A handle used as a resource type it is not.
+    WrongHandleType,
     /// A call into a component instance that may not be entered now.
     CannotEnter,
     /// A call out of a component instance that may not leave now.
@@ -75,6 +77,7 @@ impl ComponentTrap {
             ComponentTrap::OutOfBounds(Params) => "parameter pointer out of bounds of memory",
             ComponentTrap::OutOfBounds(Realloc) => "realloc return: beyond end of memory",
             ComponentTrap::BadHandle => "unknown handle index",
+            ComponentTrap::WrongHandleType => "handle used with the wrong resource type",
             ComponentTrap::CannotEnter => "cannot enter component instance",
             ComponentTrap::CannotLeave => "cannot leave component instance",
         }

@@ -138,7 +138,7 @@ impl<'c> Runner<'c> {
             // Scripts give components no host functions.
             Loaded::Component(c) => self
                 .store
-                .instantiate_component(c, &|_| None)
+                .instantiate_component(c, &kiln_rt::component::NoHost, None)
                 .map(|i| Target::Component(Rc::new(i)))
                 .map_err(Failure::Instantiate),
         }

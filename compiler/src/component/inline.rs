@@ -9,7 +9,7 @@ use super::translate::{RawOptions, Step, Translation};
 use crate::error::{CompileError, Result};
 use kiln_abi::component::{
     ComponentDescription, CoreDef, Export, ExportItem, Import, Initializer, Lowered, Lowering,
-    Options,
+    Options, ResourceType,
 };
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -115,6 +115,12 @@ pub fn flatten(t: &Translation) -> Result<Flattened> {
         d: ComponentDescription {
             types: t.types.types.clone(),
             funcs: t.types.funcs.clone(),
+            resources: t
+                .types
+                .resource_names
+                .iter()
+                .map(|host| ResourceType { host: host.clone() })
+                .collect(),
             ..ComponentDescription::default()
         },
         modules: Vec::new(),
@@ -348,6 +354,15 @@ impl Inliner<'_> {
                         what,
                         ty: *ty,
                         options: f.options(options),
+                    });
+                    let n = self.d.lowerings.len() as u32 - 1;
+                    f.core_funcs.push(CoreDef::Lowering(n));
+                }
+                Step::ResourceDrop { resource } => {
+                    self.d.lowerings.push(Lowering {
+                        what: Lowered::ResourceDrop(*resource),
+                        ty: 0,
+                        options: Options::default(),
                     });
                     let n = self.d.lowerings.len() as u32 - 1;
                     f.core_funcs.push(CoreDef::Lowering(n));

@@ -7,6 +7,7 @@ use super::types::TypeTable;
 use crate::error::{CompileError, Result};
 use kiln_abi::component::StringEncoding;
 use std::ops::Range;
+use wasmparser::component_types::{ComponentAnyTypeId, ComponentEntityType};
 use wasmparser::{
     CanonicalFunction, CanonicalOption, ComponentAlias, ComponentExternalKind, ComponentInstance,
     ComponentOuterAliasKind, ComponentTypeRef, ExternalKind, Instance, Parser, Payload,
@@ -86,6 +87,10 @@ pub enum Step {
         ty: u32,
         options: RawOptions,
     },
+    /// `resource.drop` of the description's resource type `resource`.
+    ResourceDrop {
+        resource: u32,
+    },
     Export {
         name: String,
         kind: ComponentExternalKind,
@@ -129,6 +134,7 @@ enum Open {
     Component {
         body: usize,
         funcs: u32,
+        instances: u32,
     },
 }
 
@@ -139,7 +145,11 @@ pub fn translate(wasm: &[u8], core_features: WasmFeatures) -> Result<Translation
         bodies: vec![Vec::new()],
         types: TypeTable::default(),
     };
-    let mut open = vec![Open::Component { body: 0, funcs: 0 }];
+    let mut open = vec![Open::Component {
+        body: 0,
+        funcs: 0,
+        instances: 0,
+    }];
     for payload in Parser::new(0).parse_all(wasm) {
         let payload = payload?;
         if let ValidPayload::Func(f, body) = validator.payload(&payload)? {
@@ -179,7 +189,11 @@ pub fn translate(wasm: &[u8], core_features: WasmFeatures) -> Result<Translation
                 }
                 continue;
             }
-            Open::Component { body, funcs } => {
+            Open::Component {
+                body,
+                funcs,
+                instances,
+            } => {
                 let (body, funcs) = (*body, funcs);
                 let here = payload.as_section().map_or(0, |(_, r)| r.start as usize);
                 let types = validator.types(0).expect("a component is being validated");
@@ -187,6 +201,10 @@ pub fn translate(wasm: &[u8], core_features: WasmFeatures) -> Result<Translation
                 let mut new_func = || {
                     *funcs += 1;
                     *funcs - 1
+                };
+                let mut new_instance = || {
+                    *instances += 1;
+                    *instances - 1
                 };
                 match payload {
                     Payload::Version { .. } | Payload::CustomSection(_) => {}
@@ -204,6 +222,7 @@ pub fn translate(wasm: &[u8], core_features: WasmFeatures) -> Result<Translation
                         open.push(Open::Component {
                             body: nested,
                             funcs: 0,
+                            instances: 0,
                         });
                     }
                     Payload::InstanceSection(r) => {
@@ -233,6 +252,7 @@ pub fn translate(wasm: &[u8], core_features: WasmFeatures) -> Result<Translation
                     Payload::CoreTypeSection(_) | Payload::ComponentTypeSection(_) => {}
                     Payload::ComponentInstanceSection(r) => {
                         for inst in r {
+                            new_instance();
                             steps.push((
                                 here,
                                 match inst? {
@@ -275,7 +295,10 @@ pub fn translate(wasm: &[u8], core_features: WasmFeatures) -> Result<Translation
                                         instance_index,
                                         name,
                                     } => {
-                                        let ty = if kind == ComponentExternalKind::Func {
+                                        if kind == ComponentExternalKind::Instance {
+                                        new_instance();
+                                    }
+                                    let ty = if kind == ComponentExternalKind::Func {
                                             let id = types.component_function_at(new_func());
                                             Some(
                                                 t.types
@@ -341,8 +364,23 @@ pub fn translate(wasm: &[u8], core_features: WasmFeatures) -> Result<Translation
                                             options: raw_options(&options, at)?,
                                         }
                                     }
+                                    CanonicalFunction::ResourceDrop { resource } => {
+                                        let ComponentAnyTypeId::Resource(r) =
+                                            types.component_any_type_at(resource)
+                                        else {
+                                            unreachable!("validation checked a resource type")
+                                        };
+                                        let resource = t.types.resource(r.resource());
+                                        if t.types.resource_names[resource as usize].is_none() {
+                                            return Err(unsupported(
+                                                "component resources",
+                                                "resource.drop of a resource a component defines",
+                                                at,
+                                            ));
+                                        }
+                                        Step::ResourceDrop { resource }
+                                    }
                                     CanonicalFunction::ResourceNew { .. }
-                                    | CanonicalFunction::ResourceDrop { .. }
                                     | CanonicalFunction::ResourceRep { .. } => {
                                         return Err(unsupported(
                                             "component resources",
@@ -381,7 +419,23 @@ pub fn translate(wasm: &[u8], core_features: WasmFeatures) -> Result<Translation
                                                 .map_err(|e| unsupported(e.0, e.1, here))?,
                                         }
                                     }
-                                    ComponentTypeRef::Instance(_) => Step::ImportInstance { name },
+                                    ComponentTypeRef::Instance(_) => {
+                                    let id = types.component_instance_at(new_instance());
+                                    // The root's imported resources are the
+                                    // host's, known by name.
+                                    for (export, item) in &types[id].exports {
+                                        if let ComponentEntityType::Type {
+                                            created: ComponentAnyTypeId::Resource(r),
+                                            ..
+                                        } = item.ty
+                                        {
+                                            if body == 0 {
+                                                t.types.host_resource(r.resource(), &name, export);
+                                            }
+                                        }
+                                    }
+                                    Step::ImportInstance { name }
+                                }
                                     ComponentTypeRef::Type(_) => Step::ImportType,
                                     ComponentTypeRef::Module(_) => Step::ImportOther {
                                         name,
@@ -404,6 +458,9 @@ pub fn translate(wasm: &[u8], core_features: WasmFeatures) -> Result<Translation
                             let e = e?;
                             if e.kind == ComponentExternalKind::Func {
                                 new_func();
+                            }
+                            if e.kind == ComponentExternalKind::Instance {
+                                new_instance();
                             }
                             steps.push((
                                 here,

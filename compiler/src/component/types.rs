@@ -22,6 +22,8 @@ pub struct TypeTable {
     interned_funcs: HashMap<FuncType, u32>,
     /// Each distinct resource type, numbered in the order met.
     resources: Vec<ResourceId>,
+    /// The host's name of each resource, where the root imports it.
+    pub resource_names: Vec<Option<(String, String)>>,
 }
 
 impl TypeTable {
@@ -59,14 +61,22 @@ impl TypeTable {
         i
     }
 
-    fn resource(&mut self, id: ResourceId) -> u32 {
+    /// The description's number of resource type `id`.
+    pub fn resource(&mut self, id: ResourceId) -> u32 {
         match self.resources.iter().position(|r| *r == id) {
             Some(i) => i as u32,
             None => {
                 self.resources.push(id);
+                self.resource_names.push(None);
                 self.resources.len() as u32 - 1
             }
         }
+    }
+
+    /// Resource `id` is the host's `name` in instance `instance`.
+    pub fn host_resource(&mut self, id: ResourceId, instance: &str, name: &str) {
+        let r = self.resource(id) as usize;
+        self.resource_names[r] = Some((instance.to_string(), name.to_string()));
     }
 
     fn value(&mut self, types: &TypesRef, t: ComponentValType) -> Lookup<TypeIndex> {

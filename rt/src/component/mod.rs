@@ -2,6 +2,8 @@
 //! instantiated by performing the description's steps in order: core
 //! instances made, lowered functions bound, exports found.
 
+pub mod abi;
+pub mod handles;
 pub mod program;
 mod values;
 
@@ -85,14 +87,42 @@ pub struct HostFunc {
     pub code: usize,
 }
 
+/// What the host gives the components it runs.
+pub trait Host {
+    /// The function imported as `import`, if the host has it.
+    fn func(&self, import: &Import) -> Option<HostFunc>;
+    /// The Rust type of the host's resource `name` of `instance`.
+    fn resource(&self, instance: &str, name: &str) -> Option<std::any::TypeId>;
+}
+
+/// A host with nothing to give.
+pub struct NoHost;
+
+impl Host for NoHost {
+    fn func(&self, _: &Import) -> Option<HostFunc> {
+        None
+    }
+    fn resource(&self, _: &str, _: &str) -> Option<std::any::TypeId> {
+        None
+    }
+}
+
+/// What a component instance's host functions share: its handle table and
+/// the host's state for it (a WASI context).
+pub struct ComponentState {
+    pub handles: handles::HandleTable,
+    pub host: Option<Box<dyn std::any::Any>>,
+}
+
 /// What a host function of a component sees: its lowering's options,
-/// resolved, and whatever state the host keeps for the component.
+/// resolved, and the state of the component instance calling it.
 pub struct HostContext {
-    pub ty: FuncType,
     pub encoding: StringEncoding,
     pub memory: Option<*mut Memory>,
     pub realloc: Option<Func>,
-    pub types: std::rc::Rc<Vec<ValueType>>,
+    pub state: *mut ComponentState,
+    /// For `resource.drop`: the type of what it drops.
+    pub resource: Option<std::any::TypeId>,
 }
 
 /// An instantiated component.
@@ -102,6 +132,8 @@ pub struct ComponentInstance {
     /// One per lowering bound to the host; their addresses are the
     /// `vmctx` of the host functions' funcrefs, so they never move.
     pub contexts: Vec<Box<HostContext>>,
+    /// Boxed: host contexts point at it.
+    pub state: Box<ComponentState>,
     types: std::rc::Rc<Vec<ValueType>>,
 }
 
@@ -143,7 +175,8 @@ impl Store {
     pub fn instantiate_component(
         &mut self,
         component: &'static Component,
-        host: &dyn Fn(&Import) -> Option<HostFunc>,
+        host: &dyn Host,
+        state: Option<Box<dyn std::any::Any>>,
     ) -> Result<ComponentInstance, InstantiateError> {
         let d = &component.description;
         let types = std::rc::Rc::new(d.types.clone());
@@ -151,6 +184,10 @@ impl Store {
             component,
             instances: Vec::new(),
             contexts: Vec::new(),
+            state: Box::new(ComponentState {
+                handles: Default::default(),
+                host: state,
+            }),
             types: types.clone(),
         };
         let mut lowered: Vec<Option<Func>> = vec![None; d.lowerings.len()];
@@ -191,16 +228,17 @@ impl Store {
         &mut self,
         inst: &mut ComponentInstance,
         l: u32,
-        host: &dyn Fn(&Import) -> Option<HostFunc>,
+        host: &dyn Host,
     ) -> Result<Func, InstantiateError> {
         let component = inst.component;
         let d = &component.description;
         let lowering = &d.lowerings[l as usize];
-        let sig = component.lowered_signature(lowering.ty);
+        let mut sig = component.lowered_signature(lowering.ty);
+        let mut resource = None;
         let code = match &lowering.what {
             Lowered::Host { import } => {
                 let import = &d.imports[*import as usize];
-                host(import)
+                host.func(import)
                     .ok_or_else(|| InstantiateError::Link {
                         import: import_name(import),
                         problem: LinkError::Unknown,
@@ -208,8 +246,23 @@ impl Store {
                     .code
             }
             Lowered::Trap => cannot_enter as *const () as usize,
+            Lowered::ResourceDrop(r) => {
+                let (instance, name) = d.resources[*r as usize]
+                    .host
+                    .as_ref()
+                    .expect("the compiler refuses drops of defined resources");
+                resource = Some(host.resource(instance, name).ok_or_else(|| {
+                    InstantiateError::Link {
+                        import: format!("{instance}#{name}"),
+                        problem: LinkError::Unknown,
+                    }
+                })?);
+                sig = CoreFuncType::new(&[kiln_abi::module::ValType::I32], &[]);
+                resource_drop as *const () as usize
+            }
         };
-        let ctx = inst.host_context(lowering.ty, &lowering.options);
+        let mut ctx = inst.host_context(&lowering.options);
+        ctx.resource = resource;
         let p = &*ctx as *const HostContext as usize;
         inst.contexts.push(ctx);
         Ok(self.host_func_with_context(&sig, code, p))
@@ -222,6 +275,22 @@ extern "C" fn cannot_enter(_ctx: usize) {
     crate::traps::raise_host(crate::traps::TrapKind::Component(
         crate::traps::ComponentTrap::CannotEnter,
     ))
+}
+
+/// `resource.drop` of a host resource: the handle leaves the caller's
+/// table and the host value is dropped.
+extern "C" fn resource_drop(ctx: &HostContext, handle: u32) {
+    // SAFETY: the state outlives calls into its instance.
+    let handles = unsafe { &mut (*ctx.state).handles };
+    let ty = ctx.resource.expect("set for resource.drop");
+    let outcome = match handles.is(handle, ty) {
+        Ok(true) => handles.remove(handle).map(drop),
+        Ok(false) => Err(abi::trap(crate::traps::ComponentTrap::WrongHandleType)),
+        Err(t) => Err(t),
+    };
+    if let Err(t) = outcome {
+        crate::traps::raise_host(t.kind)
+    }
 }
 
 /// How an import is named in messages: `instance#function`.
@@ -257,14 +326,13 @@ impl ComponentInstance {
         }
     }
 
-    fn host_context(&self, ty: u32, o: &Options) -> Box<HostContext> {
-        let d = &self.component.description;
+    fn host_context(&mut self, o: &Options) -> Box<HostContext> {
         Box::new(HostContext {
-            ty: d.funcs[ty as usize].clone(),
             encoding: o.encoding,
             memory: self.memory(&o.memory),
             realloc: o.realloc.as_ref().and_then(|r| self.func(r)),
-            types: self.types.clone(),
+            state: &mut *self.state,
+            resource: None,
         })
     }
 

@@ -52,7 +52,7 @@ fn run(component: &'static Component, who: &str, settings: &Settings, argv: Vec<
         store.set_fuel(fuel);
     }
     let _watchdog = settings.timeout.map(|t| Watchdog::start(&store, t));
-    let inst = match store.instantiate_component(component, &host_function) {
+    let inst = match store.instantiate_component(component, &super::NoHost, None) {
         Ok(i) => i,
         Err(InstantiateError::Trap(t)) => return trap_status(&t),
         Err(e) => {

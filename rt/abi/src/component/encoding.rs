@@ -14,6 +14,12 @@ impl ComponentDescription {
             });
             w.option(f.result.as_ref(), |w, t| w.u(*t as u64));
         });
+        w.list(&self.resources, |w, r| {
+            w.option(r.host.as_ref(), |w, (instance, name)| {
+                w.str(instance);
+                w.str(name);
+            })
+        });
         w.u(self.modules as u64);
         w.list(&self.imports, |w, i| {
             w.option(i.instance.as_ref(), |w, s| w.str(s));
@@ -27,6 +33,10 @@ impl ComponentDescription {
                     w.u(*import as u64);
                 }
                 Lowered::Trap => w.byte(1),
+                Lowered::ResourceDrop(r) => {
+                    w.byte(2);
+                    w.u(*r as u64);
+                }
             }
             w.u(l.ty as u64);
             w.options(&l.options);
@@ -53,6 +63,11 @@ impl ComponentDescription {
                     result: r.option(Reader::u32)?,
                 })
             })?,
+            resources: r.list(|r| {
+                Ok(ResourceType {
+                    host: r.option(|r| Ok((r.string()?, r.string()?)))?,
+                })
+            })?,
             modules: r.u32()?,
             imports: r.list(|r| {
                 Ok(Import {
@@ -65,6 +80,7 @@ impl ComponentDescription {
                 let what = match r.byte()? {
                     0 => Lowered::Host { import: r.u32()? },
                     1 => Lowered::Trap,
+                    2 => Lowered::ResourceDrop(r.u32()?),
                     _ => return r.fail("bad lowering kind"),
                 };
                 Ok(Lowering {
@@ -109,6 +125,14 @@ impl ComponentDescription {
                 return Err("a type refers to itself or a later type");
             }
         }
+        let resource_ok = |r: u32| (r as usize) < self.resources.len();
+        for t in &self.types {
+            if let ValueType::Own(r) | ValueType::Borrow(r) = t {
+                if !resource_ok(*r) {
+                    return Err("a handle type names a resource that does not exist");
+                }
+            }
+        }
         let type_ok = |t: u32| t < n_types;
         for f in &self.funcs {
             if !f.params.iter().all(|p| type_ok(p.1)) || !f.result.is_none_or(type_ok) {
@@ -135,6 +159,7 @@ impl ComponentDescription {
             let what_ok = match l.what {
                 Lowered::Host { import } => (import as usize) < self.imports.len(),
                 Lowered::Trap => true,
+                Lowered::ResourceDrop(r) => (r as usize) < self.resources.len(),
             };
             if !what_ok || !func_ok(l.ty) || !options_ok(&l.options) {
                 return Err("a lowering names something that does not exist");
@@ -373,10 +398,14 @@ mod tests {
                     err: None,
                 },
                 ValueType::Flags(vec!["x".into(), "y".into()]),
+                ValueType::Own(0),
             ],
             funcs: vec![FuncType {
                 params: vec![("s".into(), 1), ("f".into(), 5)],
                 result: Some(4),
+            }],
+            resources: vec![ResourceType {
+                host: Some(("wasi:io/streams@0.2.0".into(), "output-stream".into())),
             }],
             modules: 1,
             imports: vec![Import {
@@ -384,14 +413,21 @@ mod tests {
                 name: "get-stdout".into(),
                 ty: 0,
             }],
-            lowerings: vec![Lowering {
-                what: Lowered::Host { import: 0 },
-                ty: 0,
-                options: Options {
-                    encoding: StringEncoding::CompactUtf16,
-                    ..utf8.clone()
+            lowerings: vec![
+                Lowering {
+                    what: Lowered::ResourceDrop(0),
+                    ty: 0,
+                    options: Options::default(),
                 },
-            }],
+                Lowering {
+                    what: Lowered::Host { import: 0 },
+                    ty: 0,
+                    options: Options {
+                        encoding: StringEncoding::CompactUtf16,
+                        ..utf8.clone()
+                    },
+                },
+            ],
             initializers: vec![Initializer::Instantiate {
                 module: 0,
                 args: vec![CoreDef::Lowering(0)],

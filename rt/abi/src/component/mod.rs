@@ -112,6 +112,17 @@ pub enum Lowered {
     /// Traps: a component lowering a function it lifts itself may never
     /// call it (the callee could not be entered).
     Trap,
+    /// `resource.drop` of resource type number `.0`.
+    ResourceDrop(u32),
+}
+
+/// A resource type of the component.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResourceType {
+    /// The host's: `(instance, name)` as the root imports it
+    /// (`("wasi:io/streams@0.2.0", "output-stream")`). `None`: a resource
+    /// a component defines.
+    pub host: Option<(String, String)>,
 }
 
 /// A `canon lower`: a core function of type `ty` (a component function
@@ -155,6 +166,7 @@ pub enum ExportItem {
 pub struct ComponentDescription {
     pub types: Vec<ValueType>,
     pub funcs: Vec<FuncType>,
+    pub resources: Vec<ResourceType>,
     /// Core modules compiled into the component, numbered from 0; module
     /// `i`'s descriptor is the `i`th of the component descriptor's list.
     pub modules: u32,
