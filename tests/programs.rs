@@ -404,13 +404,14 @@ fn unsatisfiable_imports_are_named() {
     }
 }
 
-/// The Rust programs, built once for the host and for wasm32-wasip1.
-fn rust_programs() -> &'static (PathBuf, PathBuf) {
-    static BUILT: std::sync::OnceLock<(PathBuf, PathBuf)> = std::sync::OnceLock::new();
+/// The Rust programs, built once for the host, for wasm32-wasip1 (core
+/// modules) and for wasm32-wasip2 (components).
+fn rust_programs() -> &'static (PathBuf, PathBuf, PathBuf) {
+    static BUILT: std::sync::OnceLock<(PathBuf, PathBuf, PathBuf)> = std::sync::OnceLock::new();
     BUILT.get_or_init(|| {
         let target_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("rust-programs");
         let manifest = programs_dir().join("rust/Cargo.toml");
-        for target in [None, Some("wasm32-wasip1")] {
+        for target in [None, Some("wasm32-wasip1"), Some("wasm32-wasip2")] {
             let mut c = Command::new(env!("CARGO"));
             c.args(["build", "--release", "--quiet", "--manifest-path"])
                 .arg(&manifest)
@@ -429,12 +430,103 @@ fn rust_programs() -> &'static (PathBuf, PathBuf) {
         (
             target_dir.join("release"),
             target_dir.join("wasm32-wasip1/release"),
+            target_dir.join("wasm32-wasip2/release"),
         )
     })
 }
 
+/// Each Rust program as a component must behave as its native build: the
+/// cases of `rust_same_as_native`'s tests, by program name.
+const RUST_CASES: &[(&str, &[&str], &str, &[(&str, &str)])] = &[
+    ("collections", &[], "", &[]),
+    ("formatting", &[], "", &[]),
+    (
+        "env_args",
+        &["first", "second arg", "--flag=3"],
+        "",
+        &[("GREETING", "hi"), ("EMPTY", "")],
+    ),
+    (
+        "stdin_words",
+        &[],
+        "One two, two THREE three three.\nA much longer second line, with more words\n",
+        &[],
+    ),
+    ("unicode", &[], "", &[]),
+    ("time", &[], "", &[]),
+    ("fs_ops", &[], "", &[]),
+];
+
+/// WASI 0.2's `exit` carries only success or failure, so a component's
+/// `exit(17)` ends with status 1: what the wasmtime CLI does too, and the
+/// truth for this one.
+#[test]
+fn rust_exit_code_as_component_is_what_wasmtime_does() {
+    let (_, _, p2_dir) = rust_programs();
+    let wasm = p2_dir.join("exit_code.wasm");
+    let d = work_dir("rust-p2-exit-code");
+    let wasmtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/peers/wasmtime");
+    let expected = Command::new(wasmtime)
+        .arg("run")
+        .arg(&wasm)
+        .output()
+        .unwrap();
+    let got = Command::new(env!("CARGO_BIN_EXE_kiln"))
+        .arg("run")
+        .arg(&wasm)
+        .env("KILN_CACHE_DIR", d.join("cache"))
+        .output()
+        .unwrap();
+    assert_eq!(expected.status.code(), Some(1));
+    assert_eq!(got.status.code(), expected.status.code());
+    assert_eq!(got.stdout, expected.stdout);
+    assert_eq!(got.stderr, expected.stderr);
+}
+
+/// Components that cannot behave as native yet, and why. Checked both
+/// ways: one that starts passing must leave the list.
+const RUST_P2_EXPECTED_FAILURES: &[(&str, &str)] = &[(
+    "fs_ops",
+    "wasi:filesystem is not in kiln's WASI 0.2 host yet",
+)];
+
+#[test]
+fn rust_programs_as_components_behave_as_native() {
+    let (native_dir, _, p2_dir) = rust_programs();
+    let mut unexpected = Vec::new();
+    for (name, args, stdin, env) in RUST_CASES {
+        let build = work_dir(&format!("rust-p2-{name}-build"));
+        let wasm = build.join(format!("{name}.wasm"));
+        std::fs::copy(p2_dir.join(format!("{name}.wasm")), &wasm).unwrap();
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let outcome = std::panic::catch_unwind(|| {
+            compare(
+                &format!("rust-p2-{name}"),
+                &native_dir.join(name),
+                &wasm,
+                &args,
+                &stdin,
+                &env,
+            )
+        });
+        let expected = RUST_P2_EXPECTED_FAILURES.iter().find(|(n, _)| n == name);
+        match (outcome.is_ok(), expected) {
+            (true, Some((_, why))) => unexpected.push(format!(
+                "{name} now passes: remove it from the expected failures ({why})"
+            )),
+            (false, None) => unexpected.push(format!("{name} differs from native (see above)")),
+            _ => {}
+        }
+    }
+    assert!(unexpected.is_empty(), "{}", unexpected.join("\n"));
+}
+
 fn rust_same_as_native(name: &str, args: &[&str], stdin: &str, env: &[(&str, &str)]) {
-    let (native_dir, wasm_dir) = rust_programs();
+    let (native_dir, wasm_dir, _) = rust_programs();
     let build = work_dir(&format!("rust-{name}-build"));
     let wasm = build.join(format!("{name}.wasm"));
     std::fs::copy(wasm_dir.join(format!("{name}.wasm")), &wasm).unwrap();
@@ -507,7 +599,7 @@ fn rust_time() {
 /// WASI (panic=abort) it is a trap: status 134, as under wasmtime.
 #[test]
 fn rust_panic_is_a_trap() {
-    let (native_dir, wasm_dir) = rust_programs();
+    let (native_dir, wasm_dir, _) = rust_programs();
     let native = Command::new(native_dir.join("panics")).output().unwrap();
     assert_eq!(native.status.code(), Some(101));
     let o = Command::new(env!("CARGO_BIN_EXE_kiln"))

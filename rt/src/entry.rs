@@ -155,7 +155,7 @@ impl Settings {
         }
     }
 
-    fn environment(&self) -> Vec<(String, String)> {
+    pub(crate) fn environment(&self) -> Vec<(String, String)> {
         self.env
             .iter()
             .filter_map(|g| match g {

@@ -21,10 +21,11 @@ const PACKAGES: &[&str] = &[
     "make",
 ];
 
-fn rust_targets() -> [String; 2] {
+fn rust_targets() -> [String; 3] {
     // The musl target of this machine: kiln build links static executables with it.
     [
         "wasm32-wasip1".to_string(),
+        "wasm32-wasip2".to_string(),
         format!("{}-unknown-linux-musl", std::env::consts::ARCH),
     ]
 }

@@ -296,9 +296,9 @@ pub fn translate(wasm: &[u8], core_features: WasmFeatures) -> Result<Translation
                                         name,
                                     } => {
                                         if kind == ComponentExternalKind::Instance {
-                                        new_instance();
-                                    }
-                                    let ty = if kind == ComponentExternalKind::Func {
+                                            new_instance();
+                                        }
+                                        let ty = if kind == ComponentExternalKind::Func {
                                             let id = types.component_function_at(new_func());
                                             Some(
                                                 t.types
@@ -420,22 +420,26 @@ pub fn translate(wasm: &[u8], core_features: WasmFeatures) -> Result<Translation
                                         }
                                     }
                                     ComponentTypeRef::Instance(_) => {
-                                    let id = types.component_instance_at(new_instance());
-                                    // The root's imported resources are the
-                                    // host's, known by name.
-                                    for (export, item) in &types[id].exports {
-                                        if let ComponentEntityType::Type {
-                                            created: ComponentAnyTypeId::Resource(r),
-                                            ..
-                                        } = item.ty
-                                        {
-                                            if body == 0 {
-                                                t.types.host_resource(r.resource(), &name, export);
+                                        let id = types.component_instance_at(new_instance());
+                                        // The root's imported resources are the
+                                        // host's, known by name.
+                                        for (export, item) in &types[id].exports {
+                                            if let ComponentEntityType::Type {
+                                                created: ComponentAnyTypeId::Resource(r),
+                                                ..
+                                            } = item.ty
+                                            {
+                                                if body == 0 {
+                                                    t.types.host_resource(
+                                                        r.resource(),
+                                                        &name,
+                                                        export,
+                                                    );
+                                                }
                                             }
                                         }
+                                        Step::ImportInstance { name }
                                     }
-                                    Step::ImportInstance { name }
-                                }
                                     ComponentTypeRef::Type(_) => Step::ImportType,
                                     ComponentTypeRef::Module(_) => Step::ImportOther {
                                         name,

@@ -76,7 +76,10 @@ impl TypeTable {
     /// Resource `id` is the host's `name` in instance `instance`.
     pub fn host_resource(&mut self, id: ResourceId, instance: &str, name: &str) {
         let r = self.resource(id) as usize;
-        self.resource_names[r] = Some((instance.to_string(), name.to_string()));
+        // The first instance that exports it defines it; later ones `use` it.
+        if self.resource_names[r].is_none() {
+            self.resource_names[r] = Some((instance.to_string(), name.to_string()));
+        }
     }
 
     fn value(&mut self, types: &TypesRef, t: ComponentValType) -> Lookup<TypeIndex> {

@@ -68,6 +68,17 @@ impl Cx<'_> {
         unsafe { &mut (*self.ctx.state).handles }
     }
 
+    /// The host's state for the calling component (its WASI context).
+    pub fn host<T: 'static>(&mut self) -> Result<&mut T, Trap> {
+        // SAFETY: as `handles`.
+        unsafe { (*self.ctx.state).host.as_mut() }
+            .and_then(|h| h.downcast_mut::<T>())
+            .ok_or_else(|| Trap {
+                kind: TrapKind::Host("a host function without its host's state".into()),
+                backtrace: vec![],
+            })
+    }
+
     /// The host value a borrowed handle names.
     pub fn get<T: 'static>(&mut self, b: &Borrow<T>) -> Result<&mut T, Trap> {
         self.handles().get::<T>(b.handle)
@@ -99,7 +110,9 @@ pub trait Lift: Typed + Sized {
     fn load(cx: &mut Cx, ptr: u32) -> Result<Self, Trap>;
     /// `n` values stored one after another from `ptr` (checked).
     fn load_many(cx: &mut Cx, ptr: u32, n: u32) -> Result<Vec<Self>, Trap> {
-        (0..n).map(|i| Self::load(cx, ptr + i * Self::SIZE)).collect()
+        (0..n)
+            .map(|i| Self::load(cx, ptr + i * Self::SIZE))
+            .collect()
     }
 }
 
@@ -433,7 +446,10 @@ pub const fn variant2_payload(a: u32, b: u32) -> u32 {
 
 pub const fn variant2_size(a_size: u32, a_align: u32, b_size: u32, b_align: u32) -> u32 {
     let align = variant2_align(a_align, b_align);
-    align_to(variant2_payload(a_align, b_align) + max(a_size, b_size), align)
+    align_to(
+        variant2_payload(a_align, b_align) + max(a_size, b_size),
+        align,
+    )
 }
 
 pub const fn flat_max(a: usize, b: usize) -> usize {

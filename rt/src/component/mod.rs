@@ -235,32 +235,33 @@ impl Store {
         let lowering = &d.lowerings[l as usize];
         let mut sig = component.lowered_signature(lowering.ty);
         let mut resource = None;
-        let code = match &lowering.what {
-            Lowered::Host { import } => {
-                let import = &d.imports[*import as usize];
-                host.func(import)
-                    .ok_or_else(|| InstantiateError::Link {
-                        import: import_name(import),
-                        problem: LinkError::Unknown,
-                    })?
-                    .code
-            }
-            Lowered::Trap => cannot_enter as *const () as usize,
-            Lowered::ResourceDrop(r) => {
-                let (instance, name) = d.resources[*r as usize]
-                    .host
-                    .as_ref()
-                    .expect("the compiler refuses drops of defined resources");
-                resource = Some(host.resource(instance, name).ok_or_else(|| {
-                    InstantiateError::Link {
-                        import: format!("{instance}#{name}"),
-                        problem: LinkError::Unknown,
-                    }
-                })?);
-                sig = CoreFuncType::new(&[kiln_abi::module::ValType::I32], &[]);
-                resource_drop as *const () as usize
-            }
-        };
+        let code =
+            match &lowering.what {
+                Lowered::Host { import } => {
+                    let import = &d.imports[*import as usize];
+                    host.func(import)
+                        .ok_or_else(|| InstantiateError::Link {
+                            import: import_name(import),
+                            problem: LinkError::Unknown,
+                        })?
+                        .code
+                }
+                Lowered::Trap => cannot_enter as *const () as usize,
+                Lowered::ResourceDrop(r) => {
+                    let (instance, name) = d.resources[*r as usize]
+                        .host
+                        .as_ref()
+                        .expect("the compiler refuses drops of defined resources");
+                    resource = Some(host.resource(instance, name).ok_or_else(|| {
+                        InstantiateError::Link {
+                            import: format!("{instance}#{name}"),
+                            problem: LinkError::Unknown,
+                        }
+                    })?);
+                    sig = CoreFuncType::new(&[kiln_abi::module::ValType::I32], &[]);
+                    resource_drop as *const () as usize
+                }
+            };
         let mut ctx = inst.host_context(&lowering.options);
         ctx.resource = resource;
         let p = &*ctx as *const HostContext as usize;

@@ -2,29 +2,32 @@
 //! then call its `wasi:cli/run` export, or the export `--invoke` names.
 //! Shared by `kiln run` and built executables.
 
+use super::Host;
 use super::{Component, ComponentInstance, Value};
 use crate::entry::{trap_status, Settings, Watchdog, ERROR_EXIT};
+use crate::wasi::p2::{P2Host, WasiP2};
 use crate::{InstantiateError, Store};
-use kiln_abi::component::{Import, ValueType};
+use kiln_abi::component::ValueType;
 
 /// Exit status of a `wasi:cli/run` that returned an error.
 const RUN_FAILED: i32 = 1;
 
-/// What host functions a component may import: none yet beyond what
-/// `host` gives.
-fn host_function(_import: &Import) -> Option<super::HostFunc> {
-    None
-}
-
 /// The first import the host does not provide, by name.
 pub fn check_imports(c: &kiln_abi::component::ComponentDescription) -> Result<(), String> {
-    match c.imports.iter().find(|i| host_function(i).is_none()) {
-        Some(i) => Err(format!(
-            "the component imports `{}`, which kiln's host does not provide",
-            super::import_name(i)
-        )),
-        None => Ok(()),
+    let missing = |what: String| {
+        Err(format!(
+            "the component imports `{what}`, which kiln's host does not provide"
+        ))
+    };
+    if let Some(i) = c.imports.iter().find(|i| P2Host.func(i).is_none()) {
+        return missing(super::import_name(i));
     }
+    for (instance, name) in c.resources.iter().filter_map(|r| r.host.as_ref()) {
+        if P2Host.resource(instance, name).is_none() {
+            return missing(format!("{instance}#{name}"));
+        }
+    }
+    Ok(())
 }
 
 /// Run `component`; `who` prefixes error messages. Returns the exit status.
@@ -52,7 +55,11 @@ fn run(component: &'static Component, who: &str, settings: &Settings, argv: Vec<
         store.set_fuel(fuel);
     }
     let _watchdog = settings.timeout.map(|t| Watchdog::start(&store, t));
-    let inst = match store.instantiate_component(component, &super::NoHost, None) {
+    let wasi = WasiP2 {
+        args: argv.clone(),
+        env: settings.environment(),
+    };
+    let inst = match store.instantiate_component(component, &P2Host, Some(Box::new(wasi))) {
         Ok(i) => i,
         Err(InstantiateError::Trap(t)) => return trap_status(&t),
         Err(e) => {

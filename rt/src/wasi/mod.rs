@@ -6,6 +6,7 @@
 //! function per import with the flattened core signature, reading and
 //! writing the caller's memory 0.
 
+pub mod p2;
 pub mod preview1;
 
 use crate::error::{HostSetupError, ImportError};

@@ -1,0 +1,14 @@
+//! The implementation the generated WASI 0.2 shims call: one module per
+//! interface, named as the bindings name it; each function takes the
+//! call's context and its lifted arguments, and returns its result or a
+//! trap (which `exit` is).
+
+mod cli;
+mod clocks;
+mod io;
+mod random;
+
+pub use cli::*;
+pub use clocks::*;
+pub use io::*;
+pub use random::*;

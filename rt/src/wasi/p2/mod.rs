@@ -1,0 +1,91 @@
+//! The WASI 0.2 host: the shims generated from WASI's WIT (`bindings`,
+//! by build.rs) and the implementation they call (`host`). Imports of
+//! WASI 0.2.0 through 0.2.12 resolve to the same functions.
+
+pub mod host;
+
+/// Generated from the WIT of the `wasip2` crate (WASI 0.2.12).
+#[allow(
+    clippy::all,
+    unused_parens,
+    unused_mut,
+    unused_variables,
+    unused_assignments,
+    dead_code
+)]
+pub mod bindings {
+    include!(concat!(env!("OUT_DIR"), "/wasi_p2_bindings.rs"));
+}
+
+use crate::component::{Host, HostFunc};
+use kiln_abi::component::Import;
+
+/// The newest WASI 0.2 patch release kiln's host implements.
+const NEWEST_PATCH: u32 = 12;
+
+/// `wasi:io/streams@0.2.6` → `wasi:io/streams`, if the version is one
+/// this host implements.
+fn interface(versioned: &str) -> Option<&str> {
+    let (name, version) = versioned.split_once('@')?;
+    let patch = version.strip_prefix("0.2.")?;
+    // A pre-release (`0.2.0-rc-…`) names an interface before 0.2.0.
+    let patch: u32 = patch.parse().ok()?;
+    (patch <= NEWEST_PATCH).then_some(name)
+}
+
+/// What the host keeps for a running component: its arguments and
+/// environment.
+#[derive(Clone, Debug, Default)]
+pub struct WasiP2 {
+    pub args: Vec<String>,
+    pub env: Vec<(String, String)>,
+}
+
+/// The WASI 0.2 host.
+pub struct P2Host;
+
+impl Host for P2Host {
+    fn func(&self, import: &Import) -> Option<HostFunc> {
+        let code = bindings::lookup(interface(import.instance.as_ref()?)?, &import.name)?;
+        Some(HostFunc { code })
+    }
+
+    fn resource(&self, instance: &str, name: &str) -> Option<std::any::TypeId> {
+        bindings::resource_type(interface(instance)?, name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_of_0_2_resolve_to_one_interface() {
+        assert_eq!(interface("wasi:io/streams@0.2.0"), Some("wasi:io/streams"));
+        assert_eq!(interface("wasi:io/streams@0.2.12"), Some("wasi:io/streams"));
+        assert_eq!(interface("wasi:io/streams@0.2.13"), None);
+        assert_eq!(interface("wasi:io/streams@0.3.0"), None);
+        assert_eq!(interface("wasi:io/streams"), None);
+    }
+
+    #[test]
+    fn the_host_provides_what_a_rust_hello_imports() {
+        let f = |instance: &str, name: &str| {
+            P2Host.func(&Import {
+                instance: Some(instance.into()),
+                name: name.into(),
+                ty: 0,
+            })
+        };
+        assert!(f("wasi:cli/stdout@0.2.6", "get-stdout").is_some());
+        assert!(f(
+            "wasi:io/streams@0.2.0",
+            "[method]output-stream.blocking-write-and-flush"
+        )
+        .is_some());
+        assert!(f("wasi:io/streams@0.2.0", "[method]output-stream.nonexistent").is_none());
+        assert!(P2Host
+            .resource("wasi:io/streams@0.2.4", "output-stream")
+            .is_some());
+    }
+}
