@@ -15,7 +15,7 @@ use wit_parser::{
 };
 
 /// The packages whose interfaces the host implements.
-const PROVIDED: &[&str] = &["io", "cli", "clocks", "random"];
+const PROVIDED: &[&str] = &["io", "cli", "clocks", "random", "filesystem"];
 /// Interfaces of those packages a component exports, not imports.
 const EXPORTED: &[&str] = &["wasi:cli/run"];
 

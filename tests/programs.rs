@@ -234,6 +234,94 @@ same_as_native!(
     overlapping_loops,
 );
 
+/// Components that cannot behave as native yet, and why. Checked both
+/// ways: one that starts passing must leave the list.
+const C_P2_EXPECTED_FAILURES: &[(&str, &str)] = &[
+    (
+        "exitcode",
+        "WASI 0.2's exit carries only success or failure: status 1 where native exits 42 \
+         (the wasmtime CLI: 1 too)",
+    ),
+    (
+        "qsort",
+        "the preview1 adapter asserts in fd_write on the final flush of stdout \
+         (`assertion failed at adapter line 2857`; the wasmtime CLI fails the same way)",
+    ),
+];
+
+/// Every C program as a preview1 module wrapped into a component with the
+/// preview1 command adapter (as `wasm-tools component new --adapt` does),
+/// run by kiln through its WASI 0.2 host: the same outcome as native.
+#[test]
+fn c_programs_as_components_behave_as_native() {
+    use wasi_preview1_component_adapter_provider as adapter;
+    let names = [
+        "args_env",
+        "files",
+        "dirwalk",
+        "stdin_filter",
+        "floats",
+        "qsort",
+        "bigalloc",
+        "clocks",
+        "random",
+        "exitcode",
+        "recursion",
+        "strings",
+        "hashing",
+        "errors",
+        "symlinks",
+        "stdio_binary",
+        "poll",
+        "overlapping_loops",
+    ];
+    let mut unexpected = Vec::new();
+    for name in names {
+        let source = programs_dir().join("c").join(format!("{name}.c"));
+        let text = std::fs::read_to_string(&source).unwrap();
+        let args = split_args(directive(&text, "ARGS:").unwrap_or(""));
+        let stdin = directive(&text, "STDIN:")
+            .unwrap_or("")
+            .replace("\\n", "\n");
+        let env: Vec<(String, String)> = split_args(directive(&text, "ENV:").unwrap_or(""))
+            .into_iter()
+            .map(|kv| {
+                let (k, v) = kv.split_once('=').unwrap();
+                (k.to_string(), v.to_string())
+            })
+            .collect();
+        let cflags = split_args(directive(&text, "CFLAGS:").unwrap_or(""));
+        let build = work_dir(&format!("{name}-p2-build"));
+        let (native, core) = (build.join(name), build.join(format!("{name}.core.wasm")));
+        compile(&source, &native, false, &cflags);
+        compile(&source, &core, true, &cflags);
+        let component = wit_component::ComponentEncoder::default()
+            .module(&std::fs::read(&core).unwrap())
+            .and_then(|e| {
+                e.adapter(
+                    adapter::WASI_SNAPSHOT_PREVIEW1_ADAPTER_NAME,
+                    adapter::WASI_SNAPSHOT_PREVIEW1_COMMAND_ADAPTER,
+                )
+            })
+            .and_then(|e| e.validate(true).encode())
+            .unwrap_or_else(|e| panic!("{name}: wrapping into a component: {e:#}"));
+        let wasm = build.join(format!("{name}.wasm"));
+        std::fs::write(&wasm, component).unwrap();
+        let outcome = std::panic::catch_unwind(|| {
+            compare(&format!("{name}-p2"), &native, &wasm, &args, &stdin, &env)
+        });
+        let expected = C_P2_EXPECTED_FAILURES.iter().find(|(n, _)| *n == name);
+        match (outcome.is_ok(), expected) {
+            (true, Some((_, why))) => unexpected.push(format!(
+                "{name} now passes: remove it from the expected failures ({why})"
+            )),
+            (false, None) => unexpected.push(format!("{name} differs from native (see above)")),
+            _ => {}
+        }
+    }
+    assert!(unexpected.is_empty(), "{}", unexpected.join("\n"));
+}
+
 /// Each escape attempt fails and nothing outside the granted directory
 /// changes; the independent truth here is the file system itself.
 #[test]
@@ -485,10 +573,7 @@ fn rust_exit_code_as_component_is_what_wasmtime_does() {
 
 /// Components that cannot behave as native yet, and why. Checked both
 /// ways: one that starts passing must leave the list.
-const RUST_P2_EXPECTED_FAILURES: &[(&str, &str)] = &[(
-    "fs_ops",
-    "wasi:filesystem is not in kiln's WASI 0.2 host yet",
-)];
+const RUST_P2_EXPECTED_FAILURES: &[(&str, &str)] = &[];
 
 #[test]
 fn rust_programs_as_components_behave_as_native() {

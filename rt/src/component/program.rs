@@ -55,9 +55,12 @@ fn run(component: &'static Component, who: &str, settings: &Settings, argv: Vec<
         store.set_fuel(fuel);
     }
     let _watchdog = settings.timeout.map(|t| Watchdog::start(&store, t));
-    let wasi = WasiP2 {
-        args: argv.clone(),
-        env: settings.environment(),
+    let wasi = match WasiP2::new(argv.clone(), settings.environment(), &settings.dirs) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("{who}: {e}");
+            return ERROR_EXIT;
+        }
     };
     let inst = match store.instantiate_component(component, &P2Host, Some(Box::new(wasi))) {
         Ok(i) => i,

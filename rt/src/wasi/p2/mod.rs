@@ -33,12 +33,37 @@ fn interface(versioned: &str) -> Option<&str> {
     (patch <= NEWEST_PATCH).then_some(name)
 }
 
-/// What the host keeps for a running component: its arguments and
-/// environment.
+/// What the host keeps for a running component: its arguments,
+/// environment and the directories it was granted.
 #[derive(Clone, Debug, Default)]
 pub struct WasiP2 {
     pub args: Vec<String>,
     pub env: Vec<(String, String)>,
+    /// Each granted directory, opened, and the name the guest sees.
+    pub preopens: Vec<(std::sync::Arc<cap_std::fs::Dir>, String)>,
+}
+
+impl WasiP2 {
+    /// Open the granted directories `(host, guest)`.
+    pub fn new(
+        args: Vec<String>,
+        env: Vec<(String, String)>,
+        dirs: &[(std::path::PathBuf, String)],
+    ) -> Result<WasiP2, String> {
+        let preopens = dirs
+            .iter()
+            .map(|(host, guest)| {
+                cap_std::fs::Dir::open_ambient_dir(host, cap_std::ambient_authority())
+                    .map(|d| (std::sync::Arc::new(d), guest.clone()))
+                    .map_err(|e| format!("cannot open directory {}: {e}", host.display()))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(WasiP2 {
+            args,
+            env,
+            preopens,
+        })
+    }
 }
 
 /// The WASI 0.2 host.

@@ -91,11 +91,23 @@ pub mod wasi_io_streams {
 
     pub enum InputStream {
         Stdin,
+        /// A file read from `offset` on.
+        File {
+            file: std::sync::Arc<cap_std::fs::File>,
+            offset: u64,
+        },
     }
 
     pub enum OutputStream {
         Stdout,
         Stderr,
+        /// A file written from `offset` on.
+        File {
+            file: std::sync::Arc<cap_std::fs::File>,
+            offset: u64,
+        },
+        /// A file written at its end.
+        Append(std::sync::Arc<cap_std::fs::File>),
     }
 
     /// Bytes one `write` may take: what `check-write` promises.
@@ -108,10 +120,20 @@ pub mod wasi_io_streams {
     }
 
     impl OutputStream {
-        fn write(&self, bytes: &[u8]) -> std::io::Result<()> {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+            use cap_std::fs::FileExt;
             match self {
                 OutputStream::Stdout => std::io::stdout().write_all(bytes),
                 OutputStream::Stderr => std::io::stderr().write_all(bytes),
+                OutputStream::File { file, offset } => {
+                    file.write_all_at(bytes, *offset)?;
+                    *offset += bytes.len() as u64;
+                    Ok(())
+                }
+                OutputStream::Append(file) => {
+                    let end = file.metadata()?.len();
+                    file.write_all_at(bytes, end)
+                }
             }
         }
 
@@ -119,14 +141,19 @@ pub mod wasi_io_streams {
             match self {
                 OutputStream::Stdout => std::io::stdout().flush(),
                 OutputStream::Stderr => std::io::stderr().flush(),
+                OutputStream::File { .. } | OutputStream::Append(_) => Ok(()),
             }
         }
     }
 
-    fn read(this: &InputStream, len: u64) -> Result<Bytes, StreamError> {
+    fn read(this: &mut InputStream, len: u64) -> Result<Bytes, StreamError> {
+        use cap_std::fs::FileExt;
         let mut buf = vec![0u8; len.min(READ_LIMIT) as usize];
         let n = match this {
             InputStream::Stdin => std::io::stdin().read(&mut buf),
+            InputStream::File { file, offset } => file.read_at(&mut buf, *offset).inspect(|n| {
+                *offset += *n as u64;
+            }),
         };
         match n {
             Ok(0) if !buf.is_empty() => Err(StreamError::Closed),

@@ -5,10 +5,12 @@
 
 mod cli;
 mod clocks;
+mod filesystem;
 mod io;
 mod random;
 
 pub use cli::*;
 pub use clocks::*;
+pub use filesystem::*;
 pub use io::*;
 pub use random::*;
