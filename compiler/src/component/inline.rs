@@ -5,6 +5,7 @@
 //! instance's export or a lowered function, and the root's exports as
 //! lifted core functions.
 
+use super::adapter;
 use super::translate::{RawOptions, Step, Translation};
 use crate::error::{CompileError, Result};
 use kiln_abi::component::{
@@ -87,16 +88,24 @@ struct Frame {
     exports: Vec<(String, Item)>,
 }
 
+/// Where a compiled module's bytes come from.
+pub enum ModuleSource {
+    /// A core module of the component (its number in the translation).
+    Static(usize),
+    /// A fused adapter made for a call between component instances.
+    Adapter(Vec<u8>),
+}
+
 pub struct Flattened {
     pub description: ComponentDescription,
-    /// The static module each compiled module is, in compiled order.
-    pub modules: Vec<usize>,
+    /// Each compiled module, in compiled order.
+    pub modules: Vec<ModuleSource>,
 }
 
 struct Inliner<'t> {
     t: &'t Translation,
     d: ComponentDescription,
-    modules: Vec<usize>,
+    modules: Vec<ModuleSource>,
     imports: HashMap<(Option<String>, String), u32>,
     instances_made: u32,
 }
@@ -338,18 +347,24 @@ impl Inliner<'_> {
                     f.funcs.push(lifted);
                 }
                 Step::Lower { func, ty, options } => {
-                    let what =
-                        match &f.funcs[*func as usize] {
-                            FuncDef::Host { instance, name, ty } => Lowered::Host {
-                                import: self.import(instance, name, *ty),
-                            },
-                            FuncDef::Lifted { by, .. } if *by == id => Lowered::Trap,
-                            FuncDef::Lifted { .. } => return Err(unsupported(
-                                "calls between components",
-                                "a function lowered from another component's lift (fused adapters)",
-                                at,
-                            )),
-                        };
+                    let what = match &f.funcs[*func as usize] {
+                        FuncDef::Host { instance, name, ty } => Lowered::Host {
+                            import: self.import(instance, name, *ty),
+                        },
+                        FuncDef::Lifted { by, .. } if *by == id => Lowered::Trap,
+                        FuncDef::Lifted {
+                            func: callee,
+                            options: callee_options,
+                            ..
+                        } => {
+                            let (callee, callee_options) = (callee.clone(), callee_options.clone());
+                            let caller_options = f.options(options);
+                            let adapter =
+                                self.adapter(*ty, &caller_options, callee, &callee_options, at)?;
+                            f.core_funcs.push(adapter);
+                            continue;
+                        }
+                    };
                     self.d.lowerings.push(Lowering {
                         what,
                         ty: *ty,
@@ -380,13 +395,68 @@ impl Inliner<'_> {
     /// The compiled index of static module `m`, compiled once however
     /// many times it is instantiated.
     fn compiled(&mut self, m: usize) -> u32 {
-        match self.modules.iter().position(|&s| s == m) {
+        let same = |s: &ModuleSource| matches!(s, ModuleSource::Static(s) if *s == m);
+        match self.modules.iter().position(same) {
             Some(i) => i as u32,
             None => {
-                self.modules.push(m);
+                self.modules.push(ModuleSource::Static(m));
                 self.modules.len() as u32 - 1
             }
         }
+    }
+
+    /// A fused adapter from a caller lowering with `options` to `callee`,
+    /// instantiated now: the function the caller imports.
+    fn adapter(
+        &mut self,
+        ty: u32,
+        options: &Options,
+        callee: CoreDef,
+        callee_options: &Options,
+        at: usize,
+    ) -> Result<CoreDef> {
+        let sides = adapter::Sides {
+            caller_encoding: options.encoding,
+            callee_encoding: callee_options.encoding,
+            has_post_return: callee_options.post_return.is_some(),
+        };
+        let layout = kiln_abi::component::Layout::new(&self.d.types);
+        let (bytes, order) =
+            adapter::build(&layout, &self.d.funcs[ty as usize], &sides).map_err(|what| {
+                unsupported(
+                    "calls between components",
+                    format!("{what} across a fused adapter"),
+                    at,
+                )
+            })?;
+        let given = |d: &Option<CoreDef>| d.clone().expect("validation requires the option");
+        let args = order
+            .iter()
+            .map(|i| match i {
+                adapter::AdapterImport::Callee => callee.clone(),
+                adapter::AdapterImport::Raise(t) => {
+                    self.d.lowerings.push(Lowering {
+                        what: Lowered::Raise(*t),
+                        ty: 0,
+                        options: Options::default(),
+                    });
+                    CoreDef::Lowering(self.d.lowerings.len() as u32 - 1)
+                }
+                adapter::AdapterImport::CallerMemory => given(&options.memory),
+                adapter::AdapterImport::CalleeMemory => given(&callee_options.memory),
+                adapter::AdapterImport::CalleeRealloc => given(&callee_options.realloc),
+                adapter::AdapterImport::PostReturn => given(&callee_options.post_return),
+            })
+            .collect();
+        self.modules.push(ModuleSource::Adapter(bytes));
+        self.d.initializers.push(Initializer::Instantiate {
+            module: self.modules.len() as u32 - 1,
+            args,
+        });
+        Ok(CoreDef::Export {
+            instance: self.d.initializers.len() as u32 - 1,
+            name: "adapter".to_string(),
+        })
     }
 
     fn import(&mut self, instance: &Option<String>, name: &str, ty: u32) -> u32 {

@@ -3,6 +3,7 @@
 //! same backend as any module, and a descriptor tying them together for the
 //! runtime (`descriptor.rs`). See docs/components.md for the plan.
 
+mod adapter;
 mod descriptor;
 mod inline;
 mod translate;
@@ -52,7 +53,11 @@ pub fn compile(wasm: &[u8], opts: &CompileOptions, hooks: Hooks) -> Result<Compi
     )];
     let mut objects = Vec::new();
     let mut triple = String::new();
-    for (i, &m) in flat.modules.iter().enumerate() {
+    for (i, source) in flat.modules.iter().enumerate() {
+        let bytes = match source {
+            inline::ModuleSource::Static(m) => &wasm[t.modules[*m].range.clone()],
+            inline::ModuleSource::Adapter(bytes) => &bytes[..],
+        };
         let module_opts = CompileOptions {
             prefix: module_prefix(&opts.prefix, i),
             // Settings of a built program belong to the component.
@@ -60,7 +65,7 @@ pub fn compile(wasm: &[u8], opts: &CompileOptions, hooks: Hooks) -> Result<Compi
             ..opts.clone()
         };
         let compiled = compile_with(
-            &wasm[t.modules[m].range.clone()],
+            bytes,
             &module_opts,
             Hooks {
                 progress: None,

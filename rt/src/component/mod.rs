@@ -123,6 +123,8 @@ pub struct HostContext {
     pub state: *mut ComponentState,
     /// For `resource.drop`: the type of what it drops.
     pub resource: Option<std::any::TypeId>,
+    /// For a fused adapter's `Raise`: the trap.
+    pub trap: Option<crate::traps::ComponentTrap>,
 }
 
 /// An instantiated component.
@@ -134,6 +136,9 @@ pub struct ComponentInstance {
     pub contexts: Vec<Box<HostContext>>,
     /// Boxed: host contexts point at it.
     pub state: Box<ComponentState>,
+    /// Set once a call into the instance trapped: it may not be entered
+    /// again, as wasmtime does.
+    poisoned: std::cell::Cell<bool>,
     types: std::rc::Rc<Vec<ValueType>>,
 }
 
@@ -189,6 +194,7 @@ impl Store {
                 host: state,
             }),
             types: types.clone(),
+            poisoned: std::cell::Cell::new(false),
         };
         let mut lowered: Vec<Option<Func>> = vec![None; d.lowerings.len()];
         for init in &d.initializers {
@@ -261,9 +267,22 @@ impl Store {
                     sig = CoreFuncType::new(&[kiln_abi::module::ValType::I32], &[]);
                     resource_drop as *const () as usize
                 }
+                Lowered::Raise(_) => {
+                    sig = CoreFuncType::new(&[], &[]);
+                    raise as *const () as usize
+                }
             };
         let mut ctx = inst.host_context(&lowering.options);
         ctx.resource = resource;
+        if let Lowered::Raise(t) = lowering.what {
+            use crate::traps::ComponentTrap as T;
+            use kiln_abi::component::AdapterTrap as A;
+            ctx.trap = Some(match t {
+                A::InvalidChar => T::InvalidCharBits,
+                A::UnalignedPointer => T::UnalignedPointer,
+                A::ListTooLong => T::ListTooLong,
+            });
+        }
         let p = &*ctx as *const HostContext as usize;
         inst.contexts.push(ctx);
         Ok(self.host_func_with_context(&sig, code, p))
@@ -292,6 +311,12 @@ extern "C" fn resource_drop(ctx: &HostContext, handle: u32) {
     if let Err(t) = outcome {
         crate::traps::raise_host(t.kind)
     }
+}
+
+/// A fused adapter's trap.
+extern "C" fn raise(ctx: &HostContext) {
+    let t = ctx.trap.expect("set for Raise");
+    crate::traps::raise_host(crate::traps::TrapKind::Component(t))
 }
 
 /// How an import is named in messages: `instance#function`.
@@ -334,6 +359,7 @@ impl ComponentInstance {
             realloc: o.realloc.as_ref().and_then(|r| self.func(r)),
             state: &mut *self.state,
             resource: None,
+            trap: None,
         })
     }
 
@@ -397,6 +423,11 @@ impl ComponentInstance {
                 given: args.len(),
             });
         }
+        if self.poisoned.get() {
+            return Err(CallError::Trap(abi::trap(
+                crate::traps::ComponentTrap::CannotEnter,
+            )));
+        }
         let f = self.func(core).expect("a lifted export is a core function");
         let layout = Layout::new(&self.types);
         let sig = layout.signature(ft, true);
@@ -434,7 +465,10 @@ impl ComponentInstance {
             .zip(&flat)
             .map(|(t, bits)| Val::from_bits(*t, *bits))
             .collect();
-        let results = store.call(f, &vals).map_err(CallError::Trap)?;
+        let results = store.call(f, &vals).map_err(|t| {
+            self.poisoned.set(true);
+            CallError::Trap(t)
+        })?;
         let bits: Vec<u64> = results.iter().map(|v| v.to_bits()).collect();
         let value = match ft.result {
             None => None,

@@ -37,6 +37,10 @@ impl ComponentDescription {
                     w.byte(2);
                     w.u(*r as u64);
                 }
+                Lowered::Raise(t) => {
+                    w.byte(3);
+                    w.byte(*t as u8);
+                }
             }
             w.u(l.ty as u64);
             w.options(&l.options);
@@ -81,6 +85,10 @@ impl ComponentDescription {
                     0 => Lowered::Host { import: r.u32()? },
                     1 => Lowered::Trap,
                     2 => Lowered::ResourceDrop(r.u32()?),
+                    3 => match AdapterTrap::from_u8(r.byte()?) {
+                        Some(t) => Lowered::Raise(t),
+                        None => return r.fail("bad adapter trap"),
+                    },
                     _ => return r.fail("bad lowering kind"),
                 };
                 Ok(Lowering {
@@ -160,6 +168,7 @@ impl ComponentDescription {
                 Lowered::Host { import } => (import as usize) < self.imports.len(),
                 Lowered::Trap => true,
                 Lowered::ResourceDrop(r) => (r as usize) < self.resources.len(),
+                Lowered::Raise(_) => true,
             };
             if !what_ok || !func_ok(l.ty) || !options_ok(&l.options) {
                 return Err("a lowering names something that does not exist");

@@ -114,6 +114,31 @@ pub enum Lowered {
     Trap,
     /// `resource.drop` of resource type number `.0`.
     ResourceDrop(u32),
+    /// Raises trap `.0` (a fused adapter found a value it may not pass).
+    Raise(AdapterTrap),
+}
+
+/// The traps a fused adapter raises, through a lowering of `Raise`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AdapterTrap {
+    /// A `char` that is not a Unicode scalar value.
+    InvalidChar = 0,
+    /// A string's or list's pointer not aligned for its elements.
+    UnalignedPointer = 1,
+    /// A list whose size in bytes does not fit in 32 bits.
+    ListTooLong = 2,
+}
+
+impl AdapterTrap {
+    pub fn from_u8(b: u8) -> Option<AdapterTrap> {
+        [
+            AdapterTrap::InvalidChar,
+            AdapterTrap::UnalignedPointer,
+            AdapterTrap::ListTooLong,
+        ]
+        .get(b as usize)
+        .copied()
+    }
 }
 
 /// A resource type of the component.
