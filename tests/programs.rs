@@ -132,27 +132,50 @@ fn run(mut cmd: Command, stdin: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
-fn same_as_native(name: &str) {
-    let source = programs_dir().join("c").join(format!("{name}.c"));
-    let text = std::fs::read_to_string(&source).unwrap();
-    let args = split_args(directive(&text, "ARGS:").unwrap_or(""));
-    let stdin = directive(&text, "STDIN:")
-        .unwrap_or("")
-        .replace("\\n", "\n");
-    let env: Vec<(String, String)> = split_args(directive(&text, "ENV:").unwrap_or(""))
-        .into_iter()
-        .map(|kv| {
-            let (k, v) = kv.split_once('=').unwrap();
-            (k.to_string(), v.to_string())
-        })
-        .collect();
-    let cflags = split_args(directive(&text, "CFLAGS:").unwrap_or(""));
-    let build = work_dir(&format!("{name}-build"));
-    let (native, wasm) = (build.join(name), build.join(format!("{name}.wasm")));
-    compile(&source, &native, false, &cflags);
-    compile(&source, &wasm, true, &cflags);
+/// A C test program: its source and what its leading comments ask for.
+struct CProgram {
+    source: PathBuf,
+    args: Vec<String>,
+    stdin: String,
+    env: Vec<(String, String)>,
+    cflags: Vec<String>,
+}
 
-    compare(name, &native, &wasm, &args, &stdin, &env);
+impl CProgram {
+    fn read(name: &str) -> CProgram {
+        let source = programs_dir().join("c").join(format!("{name}.c"));
+        let text = std::fs::read_to_string(&source).unwrap();
+        let env = split_args(directive(&text, "ENV:").unwrap_or(""))
+            .into_iter()
+            .map(|kv| {
+                let (k, v) = kv.split_once('=').unwrap();
+                (k.to_string(), v.to_string())
+            })
+            .collect();
+        CProgram {
+            args: split_args(directive(&text, "ARGS:").unwrap_or("")),
+            stdin: directive(&text, "STDIN:")
+                .unwrap_or("")
+                .replace("\\n", "\n"),
+            env,
+            cflags: split_args(directive(&text, "CFLAGS:").unwrap_or("")),
+            source,
+        }
+    }
+
+    /// Built natively and as a wasm32-wasi module, in `build`.
+    fn build(&self, build: &Path, name: &str) -> (PathBuf, PathBuf) {
+        let (native, wasm) = (build.join(name), build.join(format!("{name}.core.wasm")));
+        compile(&self.source, &native, false, &self.cflags);
+        compile(&self.source, &wasm, true, &self.cflags);
+        (native, wasm)
+    }
+}
+
+fn same_as_native(name: &str) {
+    let p = CProgram::read(name);
+    let (native, wasm) = p.build(&work_dir(&format!("{name}-build")), name);
+    compare(name, &native, &wasm, &p.args, &p.stdin, &p.env);
 }
 
 /// Run the native and the wasm build side by side in fresh directories and
@@ -277,24 +300,9 @@ fn c_programs_as_components_behave_as_native() {
     ];
     let mut unexpected = Vec::new();
     for name in names {
-        let source = programs_dir().join("c").join(format!("{name}.c"));
-        let text = std::fs::read_to_string(&source).unwrap();
-        let args = split_args(directive(&text, "ARGS:").unwrap_or(""));
-        let stdin = directive(&text, "STDIN:")
-            .unwrap_or("")
-            .replace("\\n", "\n");
-        let env: Vec<(String, String)> = split_args(directive(&text, "ENV:").unwrap_or(""))
-            .into_iter()
-            .map(|kv| {
-                let (k, v) = kv.split_once('=').unwrap();
-                (k.to_string(), v.to_string())
-            })
-            .collect();
-        let cflags = split_args(directive(&text, "CFLAGS:").unwrap_or(""));
+        let p = CProgram::read(name);
         let build = work_dir(&format!("{name}-p2-build"));
-        let (native, core) = (build.join(name), build.join(format!("{name}.core.wasm")));
-        compile(&source, &native, false, &cflags);
-        compile(&source, &core, true, &cflags);
+        let (native, core) = p.build(&build, name);
         let component = wit_component::ComponentEncoder::default()
             .module(&std::fs::read(&core).unwrap())
             .and_then(|e| {
@@ -308,7 +316,14 @@ fn c_programs_as_components_behave_as_native() {
         let wasm = build.join(format!("{name}.wasm"));
         std::fs::write(&wasm, component).unwrap();
         let outcome = std::panic::catch_unwind(|| {
-            compare(&format!("{name}-p2"), &native, &wasm, &args, &stdin, &env)
+            compare(
+                &format!("{name}-p2"),
+                &native,
+                &wasm,
+                &p.args,
+                &p.stdin,
+                &p.env,
+            )
         });
         let expected = C_P2_EXPECTED_FAILURES.iter().find(|(n, _)| *n == name);
         match (outcome.is_ok(), expected) {

@@ -176,6 +176,19 @@ pub mod wasi_filesystem_types {
         flags.0 & PathFlags::SYMLINK_FOLLOW != 0
     }
 
+    /// What `path` under `dir` is, following a last symlink if `flags` say.
+    fn metadata_at(
+        dir: &Dir,
+        flags: PathFlags,
+        path: &str,
+    ) -> std::io::Result<cap_std::fs::Metadata> {
+        if follows(flags) {
+            dir.metadata(path)
+        } else {
+            dir.symlink_metadata(path)
+        }
+    }
+
     pub fn descriptor_read_via_stream(
         cx: &mut Cx,
         this: Borrow<Descriptor>,
@@ -357,12 +370,9 @@ pub mod wasi_filesystem_types {
         path: String,
     ) -> Fs<DescriptorStat> {
         let dir = dir_or!(cx, this);
-        let m = if follows(flags) {
-            dir.metadata(path)
-        } else {
-            dir.symlink_metadata(path)
-        };
-        Ok(m.map(stat_of).map_err(|e| code(&e)))
+        Ok(metadata_at(&dir, flags, &path)
+            .map(stat_of)
+            .map_err(|e| code(&e)))
     }
 
     pub fn descriptor_set_times_at(
@@ -543,12 +553,9 @@ pub mod wasi_filesystem_types {
         path: String,
     ) -> Fs<MetadataHashValue> {
         let dir = dir_or!(cx, this);
-        let m = if follows(flags) {
-            dir.metadata(path)
-        } else {
-            dir.symlink_metadata(path)
-        };
-        Ok(m.map(|m| hash(&m)).map_err(|e| code(&e)))
+        Ok(metadata_at(&dir, flags, &path)
+            .map(|m| hash(&m))
+            .map_err(|e| code(&e)))
     }
 
     pub fn filesystem_error_code(
