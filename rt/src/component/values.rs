@@ -398,9 +398,7 @@ impl Lift<'_> {
                     .collect::<Result<Vec<_>, _>>()?;
                 record_of(ty, values)
             }
-            ValueType::Own(_) | ValueType::Borrow(_) => {
-                unreachable!("resource types are refused by the compiler until supported")
-            }
+            ValueType::Own(_) | ValueType::Borrow(_) => return Err(unsupported_handle()),
             _ => {
                 let cases = layout.cases(t).expect("a variant-like type");
                 let width = layout.flatten_variant(&cases).len() - 1;
@@ -462,9 +460,7 @@ impl Lift<'_> {
                     .collect::<Result<Vec<_>, _>>()?;
                 record_of(ty, values)
             }
-            ValueType::Own(_) | ValueType::Borrow(_) => {
-                unreachable!("resource types are refused by the compiler until supported")
-            }
+            ValueType::Own(_) | ValueType::Borrow(_) => return Err(unsupported_handle()),
             _ => {
                 let cases = layout.cases(t).expect("a variant-like type");
                 let disc = kiln_abi::component::discriminant_size(cases.len()) as usize;
@@ -536,6 +532,14 @@ impl Lift<'_> {
         let (size, align) = Layout::new(self.types).size_align(elem);
         self.range(ptr, size as u64 * len as u64, align, Region::List)?;
         (0..len).map(|i| self.load(elem, ptr + i * size)).collect()
+    }
+}
+
+/// Handles do not cross to a host caller that holds values yet.
+fn unsupported_handle() -> Trap {
+    Trap {
+        kind: TrapKind::Host("unsupported: a resource handle returned to the host's caller".into()),
+        backtrace: vec![],
     }
 }
 
