@@ -476,3 +476,39 @@ fn vectorized_nan_quieting_compiles() {
         );
     }
 }
+
+#[test]
+fn a_component_using_async_or_corrupt_is_refused_with_what_and_where() {
+    let d = scratch("component-refusals");
+    std::fs::write(
+        d.join("async.wat"),
+        r#"(component
+             (core func $y (canon thread.yield))
+             (core module $m (func (export "f") (result i32) i32.const 0))
+             (core instance $i (instantiate $m))
+             (func (export "f") (result u32) (canon lift (core func $i "f"))))"#,
+    )
+    .unwrap();
+    let o = kiln(&["run", "async.wat"], &d);
+    assert_error(
+        &o,
+        "unsupported: component-model async (thread.yield) at offset 0x",
+    );
+    // A component cut short: the offset where its bytes end.
+    let full = wat::parse_str(
+        r#"(component
+             (core module $m (func (export "f") (result i32) i32.const 7))
+             (core instance $i (instantiate $m))
+             (func (export "f") (result u32) (canon lift (core func $i "f"))))"#,
+    )
+    .unwrap();
+    std::fs::write(d.join("cut.wasm"), &full[..full.len() - 5]).unwrap();
+    for args in [
+        &["run", "cut.wasm"][..],
+        &["compile", "cut.wasm", "-o", "cut.o"],
+    ] {
+        let o = kiln(args, &d);
+        assert_error(&o, "at byte offset 0x");
+    }
+    assert!(!d.join("cut.o").exists());
+}
