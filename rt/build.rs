@@ -215,16 +215,17 @@ impl Gen<'_> {
             out.push_str("}\n\n");
         }
         // The registry: functions and resource types by interface and name.
-        out.push_str("/// The shim of function `func` of `interface` (no version).\n");
-        out.push_str("pub fn lookup(interface: &str, func: &str) -> Option<usize> {\n    Some(match (interface, func) {\n");
+        out.push_str("/// The shim of function `func` of `interface` (no version), and its\n/// core signature: one letter per parameter (`i` i32, `I` i64, `f` f32,\n/// `F` f64), `>`, then the results.\n");
+        out.push_str("pub fn lookup(interface: &str, func: &str) -> Option<(usize, &'static str)> {\n    Some(match (interface, func) {\n");
         for (id, name) in &provided {
             for f in self.resolve.interfaces[*id].functions.values() {
                 let _ = writeln!(
                     out,
-                    "        ({name:?}, {:?}) => {}::shim_{} as *const () as usize,",
+                    "        ({name:?}, {:?}) => ({}::shim_{} as *const () as usize, {:?}),",
                     f.name,
                     self.module(*id),
-                    self.fn_name(f)
+                    self.fn_name(f),
+                    self.core_signature(f)
                 );
             }
         }
@@ -411,7 +412,7 @@ impl Gen<'_> {
         );
         let payload_at = (1usize).div_ceil(payload_align) * payload_align;
         let _ = writeln!(out, "impl Lift for {name} {{");
-        out.push_str("    fn lift_flat(cx: &mut Cx, flat: &[u64]) -> Result<Self, Trap> {\n        Ok(match flat[0] {\n");
+        out.push_str("    fn lift_flat(cx: &mut Cx, flat: &[u64]) -> Result<Self, Trap> {\n        Ok(match flat[0] as u32 {\n");
         for (i, (c, p)) in cases.iter().enumerate() {
             match p {
                 Some(p) => {
@@ -469,6 +470,20 @@ impl Gen<'_> {
             }
         }
         out.push_str("        }\n    }\n}\n");
+    }
+
+    /// The shim's core signature, as `lookup` spells it.
+    fn core_signature(&self, f: &Function) -> String {
+        let sig = self.resolve.wasm_signature(AbiVariant::GuestImport, f);
+        let letter = |t: &WasmType| match t {
+            WasmType::I64 | WasmType::PointerOrI64 => 'I',
+            WasmType::F32 => 'f',
+            WasmType::F64 => 'F',
+            _ => 'i',
+        };
+        let params: String = sig.params.iter().map(letter).collect();
+        let results: String = sig.results.iter().map(letter).collect();
+        format!("{params}>{results}")
     }
 
     fn fn_name(&self, f: &Function) -> String {

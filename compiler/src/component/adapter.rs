@@ -134,17 +134,16 @@ pub fn build(
     body.instruction(&I::Call(0));
     if let Some(r) = f.result {
         body.instruction(&I::LocalSet(result_local));
-        body.instruction(&I::LocalGet(result_local));
-        narrow(layout.ty(r), &mut body);
-        body.instruction(&I::LocalSet(result_local));
         if *layout.ty(r) == ValueType::Char {
             check_char(result_local, &mut body);
         }
+        // post-return gets the callee's own result; the caller the lifted one.
         if sides.has_post_return {
             body.instruction(&I::LocalGet(result_local));
             body.instruction(&I::Call(post_return));
         }
         body.instruction(&I::LocalGet(result_local));
+        narrow(layout.ty(r), &mut body);
     } else if sides.has_post_return {
         body.instruction(&I::Call(post_return));
     }

@@ -476,7 +476,7 @@ impl<T: Typed> Typed for Option<T> {
 
 impl<T: Lift> Lift for Option<T> {
     fn lift_flat(cx: &mut Cx, flat: &[u64]) -> Result<Option<T>, Trap> {
-        match flat[0] {
+        match flat[0] as u32 {
             0 => Ok(None),
             1 => Ok(Some(T::lift_flat(cx, &flat[1..1 + T::FLAT])?)),
             _ => Err(trap(ComponentTrap::InvalidDiscriminant)),
@@ -520,7 +520,7 @@ impl<T: Typed, E: Typed> Typed for Result<T, E> {
 
 impl<T: Lift, E: Lift> Lift for Result<T, E> {
     fn lift_flat(cx: &mut Cx, flat: &[u64]) -> Result<Result<T, E>, Trap> {
-        match flat[0] {
+        match flat[0] as u32 {
             0 => Ok(Ok(T::lift_flat(cx, &flat[1..1 + T::FLAT])?)),
             1 => Ok(Err(E::lift_flat(cx, &flat[1..1 + E::FLAT])?)),
             _ => Err(trap(ComponentTrap::InvalidDiscriminant)),

@@ -85,6 +85,24 @@ impl Component {
 #[derive(Clone, Copy)]
 pub struct HostFunc {
     pub code: usize,
+    /// Its core signature: one letter per parameter (`i` i32, `I` i64,
+    /// `f` f32, `F` f64), `>`, then the results. A lowering whose
+    /// signature differs does not link.
+    pub signature: &'static str,
+}
+
+/// `sig` spelled as [`HostFunc::signature`].
+fn spelled(sig: &CoreFuncType) -> String {
+    use kiln_abi::module::ValType as V;
+    let letter = |t: &V| match t {
+        V::I64 => 'I',
+        V::F32 => 'f',
+        V::F64 => 'F',
+        _ => 'i',
+    };
+    let params: String = sig.params.iter().map(letter).collect();
+    let results: String = sig.results.iter().map(letter).collect();
+    format!("{params}>{results}")
 }
 
 /// What the host gives the components it runs.
@@ -245,12 +263,17 @@ impl Store {
             match &lowering.what {
                 Lowered::Host { import } => {
                     let import = &d.imports[*import as usize];
-                    host.func(import)
-                        .ok_or_else(|| InstantiateError::Link {
+                    let f = host.func(import).ok_or_else(|| InstantiateError::Link {
+                        import: import_name(import),
+                        problem: LinkError::Unknown,
+                    })?;
+                    if f.signature != spelled(&sig) {
+                        return Err(InstantiateError::Link {
                             import: import_name(import),
-                            problem: LinkError::Unknown,
-                        })?
-                        .code
+                            problem: LinkError::FuncType,
+                        });
+                    }
+                    f.code
                 }
                 Lowered::Trap => cannot_enter as *const () as usize,
                 Lowered::ResourceDrop(r) => {
@@ -454,6 +477,10 @@ impl ComponentInstance {
             }
             Ok(flat)
         })();
+        let poison = |t: Trap| {
+            self.poisoned.set(true);
+            CallError::Trap(t)
+        };
         let flat = match lowered {
             Ok(flat) => flat,
             Err(LowerError::Type(t)) => return Err(CallError::Type(t)),
@@ -465,10 +492,9 @@ impl ComponentInstance {
             .zip(&flat)
             .map(|(t, bits)| Val::from_bits(*t, *bits))
             .collect();
-        let results = store.call(f, &vals).map_err(|t| {
-            self.poisoned.set(true);
-            CallError::Trap(t)
-        })?;
+        // A trap in the callee's code poisons it; one while lifting or
+        // lowering does not, as in wasmtime.
+        let results = store.call(f, &vals).map_err(poison)?;
         let bits: Vec<u64> = results.iter().map(|v| v.to_bits()).collect();
         let value = match ft.result {
             None => None,

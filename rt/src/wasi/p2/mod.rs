@@ -71,8 +71,9 @@ pub struct P2Host;
 
 impl Host for P2Host {
     fn func(&self, import: &Import) -> Option<HostFunc> {
-        let code = bindings::lookup(interface(import.instance.as_ref()?)?, &import.name)?;
-        Some(HostFunc { code })
+        let (code, signature) =
+            bindings::lookup(interface(import.instance.as_ref()?)?, &import.name)?;
+        Some(HostFunc { code, signature })
     }
 
     fn resource(&self, instance: &str, name: &str) -> Option<std::any::TypeId> {

@@ -260,9 +260,11 @@ pub mod wasi_filesystem_types {
         match t {
             NewTimestamp::NoChange => None,
             NewTimestamp::Now => Some(fs_set_times::SystemTimeSpec::SymbolicNow),
-            NewTimestamp::Timestamp(d) => Some(fs_set_times::SystemTimeSpec::Absolute(
-                std::time::UNIX_EPOCH + std::time::Duration::new(d.seconds, d.nanoseconds),
-            )),
+            // A time past what the host can hold is left unchanged.
+            NewTimestamp::Timestamp(d) => std::time::UNIX_EPOCH
+                .checked_add(std::time::Duration::from_secs(d.seconds))
+                .and_then(|t| t.checked_add(std::time::Duration::from_nanos(d.nanoseconds as u64)))
+                .map(fs_set_times::SystemTimeSpec::Absolute),
         }
     }
 
@@ -478,7 +480,7 @@ pub mod wasi_filesystem_types {
         path: String,
     ) -> Fs<String> {
         let dir = dir_or!(cx, this);
-        Ok(match dir.read_link_contents(path) {
+        Ok(match dir.read_link(path) {
             Ok(p) => p
                 .into_os_string()
                 .into_string()
@@ -515,7 +517,7 @@ pub mod wasi_filesystem_types {
         new_path: String,
     ) -> Fs<()> {
         let dir = dir_or!(cx, this);
-        fs(dir.symlink_contents(old_path, new_path))
+        fs(dir.symlink(old_path, new_path))
     }
 
     pub fn descriptor_unlink_file_at(
