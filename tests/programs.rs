@@ -325,16 +325,25 @@ fn c_programs_as_components_behave_as_native() {
                 &p.env,
             )
         });
-        let expected = C_P2_EXPECTED_FAILURES.iter().find(|(n, _)| *n == name);
-        match (outcome.is_ok(), expected) {
-            (true, Some((_, why))) => unexpected.push(format!(
-                "{name} now passes: remove it from the expected failures ({why})"
-            )),
-            (false, None) => unexpected.push(format!("{name} differs from native (see above)")),
-            _ => {}
-        }
+        unexpected.extend(against_expected(
+            name,
+            outcome.is_ok(),
+            C_P2_EXPECTED_FAILURES,
+        ));
     }
     assert!(unexpected.is_empty(), "{}", unexpected.join("\n"));
+}
+
+/// What is wrong with `passed` for case `name` given the expected
+/// failures: a failure not on the list, or a listed case that now passes.
+fn against_expected(name: &str, passed: bool, expected: &[(&str, &str)]) -> Option<String> {
+    match (passed, expected.iter().find(|(n, _)| *n == name)) {
+        (true, Some((_, why))) => Some(format!(
+            "{name} now passes: remove it from the expected failures ({why})"
+        )),
+        (false, None) => Some(format!("{name} differs from native (see above)")),
+        _ => None,
+    }
 }
 
 /// Each escape attempt fails and nothing outside the granted directory
@@ -613,14 +622,11 @@ fn rust_programs_as_components_behave_as_native() {
                 &env,
             )
         });
-        let expected = RUST_P2_EXPECTED_FAILURES.iter().find(|(n, _)| n == name);
-        match (outcome.is_ok(), expected) {
-            (true, Some((_, why))) => unexpected.push(format!(
-                "{name} now passes: remove it from the expected failures ({why})"
-            )),
-            (false, None) => unexpected.push(format!("{name} differs from native (see above)")),
-            _ => {}
-        }
+        unexpected.extend(against_expected(
+            name,
+            outcome.is_ok(),
+            RUST_P2_EXPECTED_FAILURES,
+        ));
     }
     assert!(unexpected.is_empty(), "{}", unexpected.join("\n"));
 }
