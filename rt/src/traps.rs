@@ -35,12 +35,8 @@ pub enum ComponentTrap {
     /// end of memory, by what it is for.
     Unaligned(Region),
     OutOfBounds(Region),
-    /// A fused adapter met a `char` that is not a Unicode scalar value.
-    InvalidCharBits,
-    /// A fused adapter met a string or list pointer not aligned for it.
-    UnalignedPointer,
-    /// A fused adapter met a list too long to copy.
-    ListTooLong,
+    /// A fused adapter met a value it may not pass.
+    Adapter(kiln_abi::component::AdapterTrap),
     /// A handle that names no live resource.
     BadHandle,
     /// A handle used as a resource type it is not.
@@ -82,9 +78,7 @@ impl ComponentTrap {
             ComponentTrap::OutOfBounds(Return) => "return pointer out of bounds of memory",
             ComponentTrap::OutOfBounds(Params) => "parameter pointer out of bounds of memory",
             ComponentTrap::OutOfBounds(Realloc) => "realloc return: beyond end of memory",
-            ComponentTrap::InvalidCharBits => "invalid `char` bit pattern",
-            ComponentTrap::UnalignedPointer => "unaligned pointer",
-            ComponentTrap::ListTooLong => "list too long to copy",
+            ComponentTrap::Adapter(t) => t.message(),
             ComponentTrap::BadHandle => "unknown handle index",
             ComponentTrap::WrongHandleType => "handle used with the wrong resource type",
             ComponentTrap::CannotEnter => "cannot enter component instance",

@@ -415,10 +415,15 @@ impl Inliner<'_> {
         callee_options: &Options,
         at: usize,
     ) -> Result<CoreDef> {
+        let side = |o: &Options| adapter::SideOptions {
+            encoding: o.encoding,
+            memory: o.memory.is_some(),
+            realloc: o.realloc.is_some(),
+            post_return: o.post_return.is_some(),
+        };
         let sides = adapter::Sides {
-            caller_encoding: options.encoding,
-            callee_encoding: callee_options.encoding,
-            has_post_return: callee_options.post_return.is_some(),
+            caller: side(options),
+            callee: side(callee_options),
         };
         let layout = kiln_abi::component::Layout::new(&self.d.types);
         let (bytes, order) =
@@ -429,7 +434,8 @@ impl Inliner<'_> {
                     at,
                 )
             })?;
-        let given = |d: &Option<CoreDef>| d.clone().expect("validation requires the option");
+        // `build` refuses a call whose sides lack an option it needs.
+        let given = |d: &Option<CoreDef>| d.clone().expect("checked by adapter::build");
         let args = order
             .iter()
             .map(|i| match i {
@@ -444,6 +450,7 @@ impl Inliner<'_> {
                 }
                 adapter::AdapterImport::CallerMemory => given(&options.memory),
                 adapter::AdapterImport::CalleeMemory => given(&callee_options.memory),
+                adapter::AdapterImport::CallerRealloc => given(&options.realloc),
                 adapter::AdapterImport::CalleeRealloc => given(&callee_options.realloc),
                 adapter::AdapterImport::PostReturn => given(&callee_options.post_return),
             })

@@ -298,13 +298,7 @@ impl Store {
         let mut ctx = inst.host_context(&lowering.options);
         ctx.resource = resource;
         if let Lowered::Raise(t) = lowering.what {
-            use crate::traps::ComponentTrap as T;
-            use kiln_abi::component::AdapterTrap as A;
-            ctx.trap = Some(match t {
-                A::InvalidChar => T::InvalidCharBits,
-                A::UnalignedPointer => T::UnalignedPointer,
-                A::ListTooLong => T::ListTooLong,
-            });
+            ctx.trap = Some(crate::traps::ComponentTrap::Adapter(t));
         }
         let p = &*ctx as *const HostContext as usize;
         inst.contexts.push(ctx);

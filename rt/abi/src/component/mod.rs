@@ -123,21 +123,47 @@ pub enum Lowered {
 pub enum AdapterTrap {
     /// A `char` that is not a Unicode scalar value.
     InvalidChar = 0,
-    /// A string's or list's pointer not aligned for its elements.
+    /// A pointer not aligned for what it points at.
     UnalignedPointer = 1,
-    /// A list whose size in bytes does not fit in 32 bits.
-    ListTooLong = 2,
+    /// A string's bytes not all inside its memory.
+    StringOutOfBounds = 2,
+    /// A list's elements not all inside its memory.
+    ListOutOfBounds = 3,
+    /// A variant, enum, option or result discriminant past its cases.
+    InvalidDiscriminant = 4,
+    /// Ill-formed UTF-8 met while transcoding.
+    InvalidUtf8 = 5,
+    /// An unpaired surrogate met while transcoding UTF-16.
+    InvalidUtf16 = 6,
 }
 
 impl AdapterTrap {
+    /// Every trap, in the order of their numbers.
+    pub const ALL: [AdapterTrap; 7] = [
+        AdapterTrap::InvalidChar,
+        AdapterTrap::UnalignedPointer,
+        AdapterTrap::StringOutOfBounds,
+        AdapterTrap::ListOutOfBounds,
+        AdapterTrap::InvalidDiscriminant,
+        AdapterTrap::InvalidUtf8,
+        AdapterTrap::InvalidUtf16,
+    ];
+
     pub fn from_u8(b: u8) -> Option<AdapterTrap> {
-        [
-            AdapterTrap::InvalidChar,
-            AdapterTrap::UnalignedPointer,
-            AdapterTrap::ListTooLong,
-        ]
-        .get(b as usize)
-        .copied()
+        AdapterTrap::ALL.get(b as usize).copied()
+    }
+
+    /// The message wasmtime gives the same trap.
+    pub fn message(self) -> &'static str {
+        match self {
+            AdapterTrap::InvalidChar => "invalid `char` bit pattern",
+            AdapterTrap::UnalignedPointer => "unaligned pointer",
+            AdapterTrap::StringOutOfBounds => "string content out-of-bounds",
+            AdapterTrap::ListOutOfBounds => "list content out-of-bounds",
+            AdapterTrap::InvalidDiscriminant => "invalid variant discriminant",
+            AdapterTrap::InvalidUtf8 => "invalid utf8 encoding",
+            AdapterTrap::InvalidUtf16 => "invalid utf16 encoding",
+        }
     }
 }
 
