@@ -13,12 +13,17 @@
 //! - `synthetic (N | huge) OUT.wasm`: write one synthetic module.
 //! - `clang`: the 75 MB clang module of `@yowasp/clang`: compile time and
 //!   memory by level and jobs, and its run time against wasmtime.
+//! - `components`: nanoseconds per call across component boundaries (a
+//!   host call, a resource method, calls between instances with a scalar,
+//!   a string and a list), kiln against wasmtime; start-to-exit of a Rust
+//!   `wasm32-wasip2` hello against native.
 //! - `instructions [--only=a,b] [--engines=...]`: instructions each
 //!   benchmark program executes, counted by valgrind: a measure that code
 //!   placement and the machine's noise do not move.
 
 mod chart;
 mod clang;
+mod components;
 mod engines;
 mod instructions;
 mod measure;
@@ -49,7 +54,14 @@ fn main() -> Result<()> {
         .filter(|a| !a.starts_with("--"))
         .map(String::as_str)
         .collect();
-    let known = ["programs", "startup", "scaling", "clang", "instructions"];
+    let known = [
+        "programs",
+        "startup",
+        "scaling",
+        "clang",
+        "instructions",
+        "components",
+    ];
     if let Some(w) = which.iter().find(|w| !known.contains(w)) {
         bail!("unknown benchmark {w:?}; available: {}", known.join(", "));
     }
@@ -65,6 +77,9 @@ fn main() -> Result<()> {
             &table,
             "cargo xtask bench instructions",
         )?;
+    }
+    if wants("components") {
+        components::run()?;
     }
     if wants("startup") {
         startup()?;

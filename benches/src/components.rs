@@ -1,0 +1,183 @@
+//! `components`: the cost of crossing component boundaries, kiln against
+//! wasmtime running the same component: a host call, a resource method,
+//! and calls between two component instances (a scalar, a 1 KiB string
+//! and a 64 KiB `list<u8>`, each a round trip). Each component measures
+//! itself: its `run-*` export makes `n` calls between two reads of the
+//! monotonic clock and returns the nanoseconds, so neither start-up nor
+//! compilation is counted. Then start-to-exit of a Rust `wasm32-wasip2`
+//! hello built by `kiln build`, against the same program built natively.
+
+use crate::{check, ms, report, root, stats, Stats};
+use anyhow::{bail, Context, Result};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+/// (what, component file, export, calls per run).
+const CASES: [(&str, &str, &str, u32); 5] = [
+    (
+        "host call: monotonic-clock.now",
+        "host-call.wat",
+        "run",
+        1_000_000,
+    ),
+    (
+        "resource method: pollable.ready",
+        "resource-method.wat",
+        "run",
+        1_000_000,
+    ),
+    (
+        "between components: add(u32, u32)",
+        "cross-component.wat",
+        "run-add",
+        10_000_000,
+    ),
+    (
+        "between components: 1 KiB string echo",
+        "cross-component.wat",
+        "run-echo",
+        1_000_000,
+    ),
+    (
+        "between components: 64 KiB list<u8> echo",
+        "cross-component.wat",
+        "run-echo-list",
+        20_000,
+    ),
+];
+
+const ROUNDS: usize = 7;
+
+pub fn run() -> Result<()> {
+    let dir = root().join("benches/programs/components");
+    let kiln = root().join("target/release/kiln");
+    let wasmtime = root().join("target/peers/wasmtime");
+    let mut table = String::from(
+        "| call | kiln ns/call (median, min–max) | wasmtime ns/call (median, min–max) | wasmtime / kiln |\n|---|---|---|---|\n",
+    );
+    for (what, file, export, n) in CASES {
+        let wat = dir.join(file);
+        let mut times = [Vec::new(), Vec::new()];
+        eprint!("components: {what} ");
+        for _ in 0..ROUNDS {
+            let mut k = Command::new(&kiln);
+            k.arg("run")
+                .arg(&wat)
+                .args(["--invoke", export, &n.to_string()]);
+            times[0].push(self_timed(&mut k, n)?);
+            let mut w = Command::new(&wasmtime);
+            w.arg("run")
+                .arg(format!("--invoke={export}({n})"))
+                .arg(&wat);
+            times[1].push(self_timed(&mut w, n)?);
+            eprint!("#");
+        }
+        eprintln!();
+        let [k, w] = times.map(|mut v: Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            (v[v.len() / 2], v[0], v[v.len() - 1])
+        });
+        let ns = |(median, min, max): (f64, f64, f64)| format!("{median:.1} ({min:.1}–{max:.1})");
+        table += &format!("| {what} | {} | {} | {:.1}× |\n", ns(k), ns(w), w.0 / k.0);
+    }
+    let hello = hello_startup()?;
+    report(
+        "components",
+        "Component boundaries: kiln against wasmtime on the same components",
+        &format!(
+            "Each component times its own loop of calls with the monotonic clock \
+             (`benches/programs/components/`); {ROUNDS} interleaved runs per engine, \
+             `kiln run` (cached) and `wasmtime run`.\n\n{table}\n{hello}"
+        ),
+        "cargo xtask bench components",
+    )
+}
+
+/// The nanoseconds per call a self-timing component reports for `n` calls.
+fn self_timed(cmd: &mut Command, n: u32) -> Result<f64> {
+    let out = cmd.output().with_context(|| format!("{cmd:?}"))?;
+    if !out.status.success() {
+        bail!("{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let total: u64 = text
+        .trim()
+        .parse()
+        .with_context(|| format!("{cmd:?} printed {text:?}, not nanoseconds"))?;
+    Ok(total as f64 / f64::from(n))
+}
+
+/// Start-to-exit of a Rust hello: native against a `kiln build` of its
+/// `wasm32-wasip2` component; a table of its own.
+fn hello_startup() -> Result<String> {
+    const RUNS: usize = 300;
+    let work = root().join("target/kiln-bench/components");
+    std::fs::create_dir_all(&work)?;
+    let programs = root().join("benches/programs/rust");
+    let target = root().join("target/kiln-bench/rust");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    for t in [None, Some("wasm32-wasip2")] {
+        let mut c = Command::new(&cargo);
+        c.current_dir(&programs)
+            .args([
+                "build",
+                "--release",
+                "--quiet",
+                "--bin",
+                "hello",
+                "--target-dir",
+            ])
+            .arg(&target);
+        if let Some(t) = t {
+            c.args(["--target", t]);
+        }
+        check(&mut c)?;
+    }
+    let native = target.join("release/hello");
+    let component = target.join("wasm32-wasip2/release/hello.wasm");
+    let built = work.join("hello-kiln");
+    check(
+        Command::new(root().join("target/release/kiln"))
+            .arg("build")
+            .arg(&component)
+            .arg("-o")
+            .arg(&built),
+    )?;
+    let engines: [(&str, &Path); 2] = [
+        ("native (cargo --release)", &native),
+        ("kiln build of the wasm32-wasip2 component", &built),
+    ];
+    for (name, exe) in engines {
+        let out = Command::new(exe).output()?;
+        if out.stdout != b"hello, world\n" {
+            bail!("{name} printed {:?}", String::from_utf8_lossy(&out.stdout));
+        }
+    }
+    let mut times = vec![Vec::new(), Vec::new()];
+    for _ in 0..RUNS {
+        for (k, (_, exe)) in engines.iter().enumerate() {
+            let t = Instant::now();
+            let status = Command::new(exe).stdout(Stdio::null()).status()?;
+            times[k].push(t.elapsed());
+            if !status.success() {
+                bail!("{} failed", exe.display());
+            }
+        }
+    }
+    let s: Vec<Stats> = times.into_iter().map(stats).collect();
+    let mut table = format!(
+        "Start-to-exit of a Rust hello, {RUNS} interleaved runs each, output to /dev/null.\n\n\
+         | program | median ms | min ms | max ms | ratio to native (median) |\n|---|---|---|---|---|\n"
+    );
+    for ((name, _), st) in engines.iter().zip(&s) {
+        table += &format!(
+            "| {name} | {} | {} | {} | {:.2} |\n",
+            ms(st.median),
+            ms(st.min),
+            ms(st.max),
+            st.median.as_secs_f64() / s[0].median.as_secs_f64()
+        );
+    }
+    Ok(table)
+}
