@@ -88,8 +88,15 @@ fn cached_library(
     if so.is_file() {
         return Ok(so);
     }
+    // A component whose imports the host cannot give is refused before
+    // codegen, which may take minutes for a large one.
+    let check_component = kiln_rt::component::program::check_imports;
+    let hooks = kiln_compiler::Hooks {
+        check_component_imports: Some(&check_component),
+        ..Default::default()
+    };
     let compiled = crate::progress::CompileProgress::new(quiet)
-        .compile(wasm, opts, Default::default())
+        .compile(wasm, opts, hooks)
         .map_err(|e| compile_error(input, e))?;
     let staged = super::staging_path(&so);
     kiln_linker::link_shared(&compiled.objects, &staged)?;
