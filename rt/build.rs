@@ -15,7 +15,7 @@ use wit_parser::{
 };
 
 /// The packages whose interfaces the host implements.
-const PROVIDED: &[&str] = &["io", "cli", "clocks", "random", "filesystem"];
+const PROVIDED: &[&str] = &["io", "cli", "clocks", "random", "filesystem", "sockets"];
 /// Interfaces of those packages a component exports, not imports.
 const EXPORTED: &[&str] = &["wasi:cli/run"];
 
@@ -166,6 +166,14 @@ impl Gen<'_> {
         match &t.kind {
             TypeDefKind::Type(inner) => self.rust(inner),
             _ if t.name.is_some() => self.named(id),
+            _ => self.structural(id),
+        }
+    }
+
+    /// The Rust type of an anonymous type, whatever its name.
+    fn structural(&self, id: TypeId) -> String {
+        let t = &self.resolve.types[id];
+        match &t.kind {
             TypeDefKind::List(Type::U8) => "crate::component::abi::Bytes".into(),
             TypeDefKind::List(e) => format!("Vec<{}>", self.rust(e)),
             TypeDefKind::Option(e) => format!("Option<{}>", self.rust(e)),
@@ -174,8 +182,9 @@ impl Gen<'_> {
                 r.ok.as_ref().map_or("()".into(), |t| self.rust(t)),
                 r.err.as_ref().map_or("()".into(), |t| self.rust(t))
             ),
-            TypeDefKind::Tuple(t) if t.types.len() == 2 => {
-                format!("({}, {})", self.rust(&t.types[0]), self.rust(&t.types[1]))
+            TypeDefKind::Tuple(t) if (1..=8).contains(&t.types.len()) => {
+                let parts: Vec<String> = t.types.iter().map(|t| self.rust(t)).collect();
+                format!("({},)", parts.join(", "))
             }
             TypeDefKind::Handle(Handle::Own(r)) => {
                 format!("crate::component::abi::Own<{}>", self.rust_id(*r))
@@ -369,6 +378,10 @@ impl Gen<'_> {
                 };
                 let _ = writeln!(out, "impl Lift for {name} {{\n    fn lift_flat(_: &mut Cx, flat: &[u64]) -> Result<Self, Trap> {{ Ok({name}(flat[0] as u32)) }}\n    fn load(cx: &mut Cx, ptr: u32) -> Result<Self, Trap> {{ Ok({name}(<{int}>::load(cx, ptr)? as u32)) }}\n}}");
                 let _ = writeln!(out, "impl Lower for {name} {{\n    fn lower_flat(self, _: &mut Cx, flat: &mut [u64]) -> Result<(), Trap> {{ flat[0] = self.0 as u64; Ok(()) }}\n    fn store(self, cx: &mut Cx, ptr: u32) -> Result<(), Trap> {{ (self.0 as {int}).store(cx, ptr) }}\n}}");
+            }
+            // A named tuple (`ipv4-address`) is an alias of the Rust tuple.
+            TypeDefKind::Tuple(_) => {
+                let _ = writeln!(out, "pub type {name} = {};", self.structural(tid));
             }
             other => panic!("WASI typedef {tname} is {other:?}, which has no Rust type yet"),
         }

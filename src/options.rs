@@ -125,6 +125,11 @@ pub struct ProgramArgs {
     /// descriptor 3 + the number of --dir grants, in order).
     #[arg(long = "tcplisten", value_name = "HOST:PORT")]
     pub listen: Vec<String>,
+    /// A WASI option, as wasmtime spells it: `inherit-network` lets a
+    /// component's wasi:sockets reach any address, `allow-ip-name-lookup`
+    /// lets it resolve names (both off by default).
+    #[arg(short = 'S', value_name = "OPTION[=y|n]", value_parser = parse_wasi_option)]
+    pub wasi: Vec<(String, bool)>,
     /// Stop the program (trap, exit status 134) once it has made N function
     /// calls and loop iterations in all: deterministic, unlike --timeout.
     #[arg(long, value_name = "N")]
@@ -144,6 +149,22 @@ pub struct ProgramArgs {
     /// stack exhausted (default: the whole stack of the thread that runs it).
     #[arg(long, value_name = "BYTES")]
     pub max_wasm_stack: Option<usize>,
+}
+
+/// `-S NAME[=y|n]`, for the options kiln knows.
+fn parse_wasi_option(s: &str) -> Result<(String, bool), String> {
+    let (name, value) = s.split_once('=').unwrap_or((s, "y"));
+    let value = match value {
+        "y" | "yes" | "true" => true,
+        "n" | "no" | "false" => false,
+        _ => return Err(format!("{s:?}: the value is y or n")),
+    };
+    match name {
+        "inherit-network" | "allow-ip-name-lookup" => Ok((name.to_string(), value)),
+        _ => Err(format!(
+            "{name:?} is not a WASI option kiln knows; it knows inherit-network and allow-ip-name-lookup"
+        )),
+    }
 }
 
 fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
@@ -172,6 +193,16 @@ impl ProgramArgs {
             dirs: self.dirs.iter().map(|d| Settings::parse_dir(d)).collect(),
             env: self.envs.iter().map(|e| Settings::parse_env(e)).collect(),
             listen: self.listen.clone(),
+            network: {
+                let mut grant = kiln_rt::entry::NetworkGrant::default();
+                for (name, on) in &self.wasi {
+                    match name.as_str() {
+                        "inherit-network" => grant.inherit = *on,
+                        _ => grant.ip_name_lookup = *on,
+                    }
+                }
+                grant
+            },
             fuel: self.fuel,
             timeout: self.timeout,
             limits: kiln_rt::Limits {

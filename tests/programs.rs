@@ -257,6 +257,49 @@ same_as_native!(
     overlapping_loops,
 );
 
+/// wasi:sockets: TCP and UDP over loopback and a name lookup, granted as
+/// wasmtime grants them, print what the native build prints; without the
+/// grant, the component fails as it does under wasmtime.
+#[test]
+fn rust_sockets_component_behaves_as_native_and_as_wasmtime_without_grant() {
+    let (native_dir, _, p2_dir) = rust_programs();
+    let wasm = p2_dir.join("sockets.wasm");
+    let d = work_dir("rust-p2-sockets");
+    let kiln = |grant: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_kiln"))
+            .arg("run")
+            .args(grant)
+            .arg(&wasm)
+            .env("KILN_CACHE_DIR", d.join("cache"))
+            .output()
+            .unwrap()
+    };
+    let native = Command::new(native_dir.join("sockets")).output().unwrap();
+    assert!(native.status.success());
+    let granted = kiln(&["-S", "inherit-network", "-S", "allow-ip-name-lookup"]);
+    assert_eq!(
+        String::from_utf8_lossy(&granted.stdout),
+        String::from_utf8_lossy(&native.stdout),
+        "{}",
+        String::from_utf8_lossy(&granted.stderr)
+    );
+    assert_eq!(granted.status.code(), Some(0));
+
+    let wasmtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/peers/wasmtime");
+    let expected = Command::new(wasmtime)
+        .arg("run")
+        .arg(&wasm)
+        .output()
+        .unwrap();
+    let refused = kiln(&[]);
+    assert_eq!(
+        String::from_utf8_lossy(&expected.stdout),
+        "tcp bind: PermissionDenied\n"
+    );
+    assert_eq!(refused.stdout, expected.stdout);
+    assert_eq!(refused.status.code(), expected.status.code());
+}
+
 /// Components that cannot behave as native yet, and why. Checked both
 /// ways: one that starts passing must leave the list.
 const C_P2_EXPECTED_FAILURES: &[(&str, &str)] = &[

@@ -26,6 +26,16 @@ pub enum EnvGrant {
     Inherit(String),
 }
 
+/// The network a component may reach through wasi:sockets, granted as
+/// wasmtime grants it (`-S inherit-network`, `-S allow-ip-name-lookup`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NetworkGrant {
+    /// Any address, as the host's own network reaches it.
+    pub inherit: bool,
+    /// Names resolved to addresses.
+    pub ip_name_lookup: bool,
+}
+
 /// How a program is started: entry point and capabilities. `kiln run` takes
 /// them from flags; `kiln build` bakes them into the executable, where
 /// `KILN_DIRS` and `KILN_ENVS` replace them at launch.
@@ -37,6 +47,8 @@ pub struct Settings {
     pub env: Vec<EnvGrant>,
     /// TCP addresses to listen on, handed to the program as sockets.
     pub listen: Vec<String>,
+    /// What of the network a component's wasi:sockets may use.
+    pub network: NetworkGrant,
     /// Fuel the program may use, if it was compiled to consume fuel.
     pub fuel: Option<u64>,
     /// Time the program may run, if it was compiled to be interruptible.
@@ -79,6 +91,12 @@ impl Settings {
         for a in &self.listen {
             t += &format!("listen {a}\n");
         }
+        if self.network.inherit {
+            t += "inherit-network\n";
+        }
+        if self.network.ip_name_lookup {
+            t += "allow-ip-name-lookup\n";
+        }
         let numbers = [
             ("fuel", self.fuel),
             ("timeout-ms", self.timeout.map(|d| d.as_millis() as u64)),
@@ -100,6 +118,11 @@ impl Settings {
     pub fn from_text(text: &str) -> Settings {
         let mut s = Settings::default();
         for line in text.lines() {
+            match line {
+                "inherit-network" => s.network.inherit = true,
+                "allow-ip-name-lookup" => s.network.ip_name_lookup = true,
+                _ => {}
+            }
             match line.split_once(' ') {
                 Some(("entry", e)) => s.entry = Some(e.to_string()),
                 Some(("dir", d)) => s.dirs.push(Settings::parse_dir(d)),

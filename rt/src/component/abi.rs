@@ -563,40 +563,82 @@ impl<T: Lower, E: Lower> Lower for Result<T, E> {
     }
 }
 
-impl<A: Typed, B: Typed> Typed for (A, B) {
-    const SIZE: u32 = align_to(
-        align_to(A::SIZE, B::ALIGN) + B::SIZE,
-        max(A::ALIGN, B::ALIGN),
-    );
-    const ALIGN: u32 = max(A::ALIGN, B::ALIGN);
-    const FLAT: usize = A::FLAT + B::FLAT;
+/// Tuples: fields in order, each at its alignment.
+macro_rules! tuple {
+    ($($t:ident $v:ident),+) => {
+        impl<$($t: Typed),+> Typed for ($($t,)+) {
+            const SIZE: u32 = {
+                let (mut size, mut align) = (0, 1);
+                $(
+                    size = align_to(size, $t::ALIGN) + $t::SIZE;
+                    align = max(align, $t::ALIGN);
+                )+
+                align_to(size, align)
+            };
+            const ALIGN: u32 = {
+                let mut align = 1;
+                $(align = max(align, $t::ALIGN);)+
+                align
+            };
+            const FLAT: usize = 0 $(+ $t::FLAT)+;
+        }
+
+        impl<$($t: Lift),+> Lift for ($($t,)+) {
+            fn lift_flat(cx: &mut Cx, flat: &[u64]) -> Result<Self, Trap> {
+                let mut at = 0;
+                $(
+                    let $v = $t::lift_flat(cx, &flat[at..at + $t::FLAT])?;
+                    at += $t::FLAT;
+                )+
+                let _ = at;
+                Ok(($($v,)+))
+            }
+            fn load(cx: &mut Cx, ptr: u32) -> Result<Self, Trap> {
+                let mut at = 0;
+                $(
+                    at = align_to(at, $t::ALIGN);
+                    let $v = $t::load(cx, ptr + at)?;
+                    at += $t::SIZE;
+                )+
+                let _ = at;
+                Ok(($($v,)+))
+            }
+        }
+
+        impl<$($t: Lower),+> Lower for ($($t,)+) {
+            fn lower_flat(self, cx: &mut Cx, flat: &mut [u64]) -> Result<(), Trap> {
+                let ($($v,)+) = self;
+                let mut at = 0;
+                $(
+                    $v.lower_flat(cx, &mut flat[at..at + $t::FLAT])?;
+                    at += $t::FLAT;
+                )+
+                let _ = at;
+                Ok(())
+            }
+            fn store(self, cx: &mut Cx, ptr: u32) -> Result<(), Trap> {
+                let ($($v,)+) = self;
+                let mut at = 0;
+                $(
+                    at = align_to(at, $t::ALIGN);
+                    $v.store(cx, ptr + at)?;
+                    at += $t::SIZE;
+                )+
+                let _ = at;
+                Ok(())
+            }
+        }
+    };
 }
 
-impl<A: Lift, B: Lift> Lift for (A, B) {
-    fn lift_flat(cx: &mut Cx, flat: &[u64]) -> Result<(A, B), Trap> {
-        Ok((
-            A::lift_flat(cx, &flat[..A::FLAT])?,
-            B::lift_flat(cx, &flat[A::FLAT..])?,
-        ))
-    }
-    fn load(cx: &mut Cx, ptr: u32) -> Result<(A, B), Trap> {
-        Ok((
-            A::load(cx, ptr)?,
-            B::load(cx, ptr + align_to(A::SIZE, B::ALIGN))?,
-        ))
-    }
-}
-
-impl<A: Lower, B: Lower> Lower for (A, B) {
-    fn lower_flat(self, cx: &mut Cx, flat: &mut [u64]) -> Result<(), Trap> {
-        self.0.lower_flat(cx, &mut flat[..A::FLAT])?;
-        self.1.lower_flat(cx, &mut flat[A::FLAT..])
-    }
-    fn store(self, cx: &mut Cx, ptr: u32) -> Result<(), Trap> {
-        self.0.store(cx, ptr)?;
-        self.1.store(cx, ptr + align_to(A::SIZE, B::ALIGN))
-    }
-}
+tuple!(A a);
+tuple!(A a, B b);
+tuple!(A a, B b, C c);
+tuple!(A a, B b, C c, D d);
+tuple!(A a, B b, C c, D d, E e);
+tuple!(A a, B b, C c, D d, E e, F f);
+tuple!(A a, B b, C c, D d, E e, F f, G g);
+tuple!(A a, B b, C c, D d, E e, F f, G g, H h);
 
 /// An owned handle: the host value itself, taken out of (or put into) the
 /// calling component's handle table.

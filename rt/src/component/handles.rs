@@ -50,6 +50,12 @@ impl HandleTable {
             .ok_or_else(|| trap(ComponentTrap::WrongHandleType))
     }
 
+    /// The `T` that `h` names, shared: several at once (`poll`).
+    pub fn peek<T: 'static>(&self, h: Handle) -> Option<&T> {
+        let i = h.checked_sub(1)?;
+        self.slots.get(i as usize)?.as_ref()?.downcast_ref::<T>()
+    }
+
     /// The `T` that `h` names, taken out of the table.
     pub fn take<T: 'static>(&mut self, h: Handle) -> Result<T, Trap> {
         self.check::<T>(h)?;

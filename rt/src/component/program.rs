@@ -56,7 +56,10 @@ fn run(component: &'static Component, who: &str, settings: &Settings, argv: Vec<
     }
     let _watchdog = settings.timeout.map(|t| Watchdog::start(&store, t));
     let wasi = match WasiP2::new(argv.clone(), settings.environment(), &settings.dirs) {
-        Ok(w) => w,
+        Ok(w) => WasiP2 {
+            network: settings.network,
+            ..w
+        },
         Err(e) => {
             eprintln!("{who}: {e}");
             return ERROR_EXIT;

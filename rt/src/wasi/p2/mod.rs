@@ -41,6 +41,7 @@ pub struct WasiP2 {
     pub env: Vec<(String, String)>,
     /// Each granted directory, opened, and the name the guest sees.
     pub preopens: Vec<(std::sync::Arc<cap_std::fs::Dir>, String)>,
+    pub network: crate::entry::NetworkGrant,
 }
 
 impl WasiP2 {
@@ -62,6 +63,7 @@ impl WasiP2 {
             args,
             env,
             preopens,
+            network: Default::default(),
         })
     }
 }

@@ -1,10 +1,14 @@
-//! wasi:io: errors, pollables and streams. The streams here are the
-//! process's stdin, stdout and stderr, written through and read blocking;
-//! files and sockets join them with wasi:filesystem and wasi:sockets.
+//! wasi:io: errors, pollables and streams. The streams are the process's
+//! stdin, stdout and stderr, written through and read blocking, files
+//! (wasi:filesystem) and connected TCP sockets (wasi:sockets), which read
+//! without blocking unless asked to and whose pollables wait on the
+//! socket with poll(2).
 
 use crate::component::abi::{Borrow, Bytes, Cx, Own};
 use crate::traps::Trap;
 use std::io::{Read, Write};
+use std::os::fd::OwnedFd;
+use std::sync::Arc;
 
 pub mod wasi_io_error {
     use super::*;
@@ -25,32 +29,62 @@ pub mod wasi_io_poll {
         Ready,
         /// Ready from this instant on.
         Until(std::time::Instant),
+        /// Ready when the socket has data (or a connection) to take.
+        Readable(Arc<OwnedFd>),
     }
 
-    impl Pollable {
-        fn ready(&self) -> bool {
-            match self {
-                Pollable::Ready => true,
-                Pollable::Until(t) => std::time::Instant::now() >= *t,
+    /// Which of `pollables` are ready; with `wait`, first waiting until
+    /// one is or the soonest deadline passes (then none may be).
+    fn ready_among(pollables: &[&Pollable], wait: bool) -> Vec<u32> {
+        use rustix::event::{poll, PollFd, PollFlags, Timespec};
+        let now = std::time::Instant::now();
+        let mut fds = Vec::new();
+        let mut which = Vec::new();
+        let mut soonest: Option<std::time::Instant> = None;
+        let mut ready = Vec::new();
+        for (i, p) in pollables.iter().enumerate() {
+            match p {
+                Pollable::Ready => ready.push(i as u32),
+                Pollable::Until(t) if *t <= now => ready.push(i as u32),
+                Pollable::Until(t) => soonest = Some(soonest.map_or(*t, |s| s.min(*t))),
+                Pollable::Readable(fd) => {
+                    fds.push(PollFd::new(&**fd, PollFlags::IN));
+                    which.push(i as u32);
+                }
             }
         }
-
-        fn deadline(&self) -> Option<std::time::Instant> {
-            match self {
-                Pollable::Ready => None,
-                Pollable::Until(t) => Some(*t),
+        let timeout = if !ready.is_empty() || !wait {
+            Some(std::time::Duration::ZERO)
+        } else {
+            soonest.map(|t| t.saturating_duration_since(now))
+        };
+        let timeout = timeout.map(|d| Timespec {
+            tv_sec: d.as_secs() as i64,
+            tv_nsec: d.subsec_nanos() as i64,
+        });
+        if fds.is_empty() {
+            if let Some(t) = timeout.filter(|_| ready.is_empty()) {
+                std::thread::sleep(std::time::Duration::new(t.tv_sec as u64, t.tv_nsec as u32));
+            }
+        } else if poll(&mut fds, timeout.as_ref()).is_ok() {
+            for (fd, i) in fds.iter().zip(which) {
+                if !fd.revents().is_empty() {
+                    ready.push(i);
+                }
             }
         }
+        ready.sort_unstable();
+        ready
     }
 
     pub fn pollable_ready(cx: &mut Cx, this: Borrow<Pollable>) -> Result<bool, Trap> {
-        Ok(cx.get(&this)?.ready())
+        let p = cx.get(&this)?;
+        Ok(!ready_among(&[p], false).is_empty())
     }
 
     pub fn pollable_block(cx: &mut Cx, this: Borrow<Pollable>) -> Result<(), Trap> {
-        if let Some(t) = cx.get(&this)?.deadline() {
-            std::thread::sleep(t.saturating_duration_since(std::time::Instant::now()));
-        }
+        let p = cx.get(&this)?;
+        while ready_among(&[p], true).is_empty() {}
         Ok(())
     }
 
@@ -62,22 +96,19 @@ pub mod wasi_io_poll {
                 backtrace: vec![],
             });
         }
+        // Handles are checked, then the pollables read in place.
+        for p in &pollables {
+            cx.get(p)?;
+        }
+        let handles = cx.handles();
+        let list: Vec<&Pollable> = pollables
+            .iter()
+            .map(|p| handles.peek::<Pollable>(p.handle).expect("checked above"))
+            .collect();
         loop {
-            let mut ready = Vec::new();
-            let mut soonest: Option<std::time::Instant> = None;
-            for (i, p) in pollables.iter().enumerate() {
-                let p = cx.get(p)?;
-                if p.ready() {
-                    ready.push(i as u32);
-                } else if let Some(t) = p.deadline() {
-                    soonest = Some(soonest.map_or(t, |s| s.min(t)));
-                }
-            }
+            let ready = ready_among(&list, true);
             if !ready.is_empty() {
                 return Ok(ready);
-            }
-            if let Some(t) = soonest {
-                std::thread::sleep(t.saturating_duration_since(std::time::Instant::now()));
             }
         }
     }
@@ -91,6 +122,8 @@ pub mod wasi_io_streams {
 
     pub enum InputStream {
         Stdin,
+        /// A connected TCP socket's receiving side.
+        Socket(Arc<OwnedFd>),
         /// A file read from `offset` on.
         File {
             file: std::sync::Arc<cap_std::fs::File>,
@@ -108,6 +141,8 @@ pub mod wasi_io_streams {
         },
         /// A file written at its end.
         Append(std::sync::Arc<cap_std::fs::File>),
+        /// A connected TCP socket's sending side.
+        Socket(Arc<OwnedFd>),
     }
 
     /// Bytes one `write` may take: what `check-write` promises.
@@ -134,6 +169,16 @@ pub mod wasi_io_streams {
                     let end = file.metadata()?.len();
                     file.write_all_at(bytes, end)
                 }
+                OutputStream::Socket(fd) => {
+                    use rustix::net::{send, SendFlags};
+                    let mut rest = bytes;
+                    while !rest.is_empty() {
+                        // NOSIGNAL: a peer gone is an error, not SIGPIPE.
+                        let n = send(&**fd, rest, SendFlags::NOSIGNAL)?;
+                        rest = &rest[n..];
+                    }
+                    Ok(())
+                }
             }
         }
 
@@ -141,12 +186,16 @@ pub mod wasi_io_streams {
             match self {
                 OutputStream::Stdout => std::io::stdout().flush(),
                 OutputStream::Stderr => std::io::stderr().flush(),
-                OutputStream::File { .. } | OutputStream::Append(_) => Ok(()),
+                OutputStream::File { .. } | OutputStream::Append(_) | OutputStream::Socket(_) => {
+                    Ok(())
+                }
             }
         }
     }
 
-    fn read(this: &mut InputStream, len: u64) -> Result<Bytes, StreamError> {
+    /// Read up to `len` bytes; from a socket with nothing to read, none
+    /// unless `blocking`.
+    fn read(this: &mut InputStream, len: u64, blocking: bool) -> Result<Bytes, StreamError> {
         use cap_std::fs::FileExt;
         let mut buf = vec![0u8; len.min(READ_LIMIT) as usize];
         let n = match this {
@@ -154,6 +203,19 @@ pub mod wasi_io_streams {
             InputStream::File { file, offset } => file.read_at(&mut buf, *offset).inspect(|n| {
                 *offset += *n as u64;
             }),
+            InputStream::Socket(fd) => {
+                use rustix::net::{recv, RecvFlags};
+                let flags = if blocking {
+                    RecvFlags::empty()
+                } else {
+                    RecvFlags::DONTWAIT
+                };
+                match recv(&**fd, &mut buf[..], flags) {
+                    Ok((_, n)) => Ok(n),
+                    Err(rustix::io::Errno::AGAIN) => return Ok(Bytes(Vec::new())),
+                    Err(e) => Err(e.into()),
+                }
+            }
         };
         match n {
             Ok(0) if !buf.is_empty() => Err(StreamError::Closed),
@@ -170,7 +232,7 @@ pub mod wasi_io_streams {
         this: Borrow<InputStream>,
         len: u64,
     ) -> Result<Result<Bytes, StreamError>, Trap> {
-        Ok(read(cx.get(&this)?, len))
+        Ok(read(cx.get(&this)?, len, false))
     }
 
     pub fn input_stream_blocking_read(
@@ -178,7 +240,7 @@ pub mod wasi_io_streams {
         this: Borrow<InputStream>,
         len: u64,
     ) -> Result<Result<Bytes, StreamError>, Trap> {
-        Ok(read(cx.get(&this)?, len))
+        Ok(read(cx.get(&this)?, len, true))
     }
 
     pub fn input_stream_skip(
@@ -186,7 +248,7 @@ pub mod wasi_io_streams {
         this: Borrow<InputStream>,
         len: u64,
     ) -> Result<Result<u64, StreamError>, Trap> {
-        Ok(read(cx.get(&this)?, len).map(|b| b.0.len() as u64))
+        Ok(read(cx.get(&this)?, len, false).map(|b| b.0.len() as u64))
     }
 
     pub fn input_stream_blocking_skip(
@@ -194,15 +256,17 @@ pub mod wasi_io_streams {
         this: Borrow<InputStream>,
         len: u64,
     ) -> Result<Result<u64, StreamError>, Trap> {
-        input_stream_skip(cx, this, len)
+        Ok(read(cx.get(&this)?, len, true).map(|b| b.0.len() as u64))
     }
 
     pub fn input_stream_subscribe(
         cx: &mut Cx,
         this: Borrow<InputStream>,
     ) -> Result<Own<Pollable>, Trap> {
-        cx.get(&this)?;
-        Ok(Own(Pollable::Ready))
+        Ok(Own(match cx.get(&this)? {
+            InputStream::Socket(fd) => Pollable::Readable(fd.clone()),
+            _ => Pollable::Ready,
+        }))
     }
 
     pub fn output_stream_check_write(
@@ -278,7 +342,7 @@ pub mod wasi_io_streams {
         src: Borrow<InputStream>,
         len: u64,
     ) -> Result<Result<u64, StreamError>, Trap> {
-        let bytes = match read(cx.get(&src)?, len.min(WRITE_BUDGET)) {
+        let bytes = match read(cx.get(&src)?, len.min(WRITE_BUDGET), false) {
             Ok(b) => b,
             Err(e) => return Ok(Err(e)),
         };
@@ -292,6 +356,11 @@ pub mod wasi_io_streams {
         src: Borrow<InputStream>,
         len: u64,
     ) -> Result<Result<u64, StreamError>, Trap> {
-        output_stream_splice(cx, this, src, len)
+        let bytes = match read(cx.get(&src)?, len.min(WRITE_BUDGET), true) {
+            Ok(b) => b,
+            Err(e) => return Ok(Err(e)),
+        };
+        let n = bytes.0.len() as u64;
+        Ok(cx.get(&this)?.write(&bytes.0).map(|_| n).map_err(failed))
     }
 }

@@ -8,9 +8,11 @@ mod clocks;
 mod filesystem;
 mod io;
 mod random;
+mod sockets;
 
 pub use cli::*;
 pub use clocks::*;
 pub use filesystem::*;
 pub use io::*;
 pub use random::*;
+pub use sockets::*;
