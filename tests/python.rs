@@ -1,0 +1,158 @@
+//! Python programs built into components with componentize-py (PyPI,
+//! installed by `cargo xtask setup` into target/peers/) must behave under
+//! `kiln run` as under the wasmtime CLI: same output, same exit status,
+//! same files written. A large component (about 18 MB, CPython inside);
+//! its compile time and a cached start are printed, not asserted.
+
+mod common;
+
+use common::{root, workspace_crate};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Instant;
+
+fn work_dir(name: &str) -> PathBuf {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("python")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// The WIT a program is built against: our world, and WASI 0.2.12's
+/// packages from the `wasip2` crate as its deps.
+fn wit_dir() -> PathBuf {
+    let wit = work_dir("wit");
+    std::fs::copy(
+        root().join("testsuite/programs/python/wit/world.wit"),
+        wit.join("world.wit"),
+    )
+    .unwrap();
+    let deps = workspace_crate("wasip2").join("wit/deps");
+    std::fs::create_dir_all(wit.join("deps")).unwrap();
+    for e in std::fs::read_dir(&deps).unwrap() {
+        let path = e.unwrap().path();
+        // wasi:http is not in the command world.
+        if path.file_name().is_some_and(|n| n != "http.wit") {
+            std::fs::copy(&path, wit.join("deps").join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    wit
+}
+
+/// `testsuite/programs/python/<name>/app.py` built into a component.
+fn build(name: &str, wit: &Path) -> PathBuf {
+    let site = root().join("target/peers/componentize-py");
+    assert!(
+        site.join("componentize_py").is_dir(),
+        "componentize-py is missing from {}: run `cargo xtask setup`",
+        site.display()
+    );
+    let out = work_dir(&format!("{name}-build")).join("app.wasm");
+    let o = Command::new("python3")
+        .env("PYTHONPATH", &site)
+        .args([
+            "-c",
+            "import sys; from componentize_py import script; sys.argv[0] = 'componentize-py'; sys.exit(script())",
+        ])
+        .arg("-d")
+        .arg(wit)
+        .args(["-w", "command", "componentize", "app", "-p"])
+        .arg(root().join("testsuite/programs/python").join(name))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "componentize-py {name}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    out
+}
+
+fn wasmtime() -> Command {
+    Command::new(root().join("target/peers/wasmtime"))
+}
+
+fn show(o: &Output) -> String {
+    format!(
+        "status {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn python_components_behave_as_under_wasmtime() {
+    let wit = wit_dir();
+    let hello = build("hello", &wit);
+    let report = build("json_report", &wit);
+    let cache = work_dir("cache");
+    let kiln = |args: &[&str], wasm: &Path, rest: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_kiln"))
+            .arg("run")
+            .args(args)
+            .arg(wasm)
+            .args(rest)
+            .env("KILN_CACHE_DIR", &cache)
+            .output()
+            .unwrap()
+    };
+
+    // Hello: arguments and one granted variable.
+    let grant = ["--env", "GREETING=hi"];
+    let args = ["first", "two words"];
+    let expected = wasmtime()
+        .arg("run")
+        .args(grant)
+        .arg(&hello)
+        .args(args)
+        .output()
+        .unwrap();
+    let started = Instant::now();
+    let got = kiln(&grant, &hello, &args);
+    let compiled = started.elapsed();
+    assert_eq!(show(&got), show(&expected));
+    assert!(String::from_utf8_lossy(&got.stdout).contains("GREETING: hi"));
+    let started = Instant::now();
+    let again = kiln(&grant, &hello, &args);
+    let cached = started.elapsed();
+    assert_eq!(show(&again), show(&expected));
+    eprintln!(
+        "python hello: compiled and ran in {:.1} s, cached run {:.0} ms",
+        compiled.as_secs_f64(),
+        cached.as_secs_f64() * 1e3
+    );
+
+    // The JSON report: a file read from a granted directory, one written.
+    let run_in = |engine: &str| {
+        let data = work_dir(&format!("json-{engine}"));
+        std::fs::copy(
+            root().join("testsuite/programs/python/json_report/input.json"),
+            data.join("input.json"),
+        )
+        .unwrap();
+        let dir = format!("{}::/data", data.display());
+        let o = if engine == "kiln" {
+            kiln(&["--dir", &dir], &report, &["x"])
+        } else {
+            wasmtime()
+                .arg("run")
+                .args(["--dir", &dir])
+                .arg(&report)
+                .arg("x")
+                .output()
+                .unwrap()
+        };
+        let written = std::fs::read_to_string(data.join("report.json")).unwrap_or_default();
+        (show(&o), written)
+    };
+    let (expected, expected_file) = run_in("wasmtime");
+    let (got, got_file) = run_in("kiln");
+    assert_eq!(got, expected);
+    assert_eq!(got_file, expected_file);
+    assert!(expected_file.contains("\"sum\": 184.75"), "{expected_file}");
+}
