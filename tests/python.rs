@@ -49,7 +49,13 @@ fn build(name: &str, wit: &Path) -> PathBuf {
         "componentize-py is missing from {}: run `cargo xtask setup`",
         site.display()
     );
-    let out = work_dir(&format!("{name}-build")).join("app.wasm");
+    // Built from a copy: componentize-py leaves __pycache__ beside it.
+    let build = work_dir(&format!("{name}-build"));
+    let source = build.join("source");
+    std::fs::create_dir_all(&source).unwrap();
+    let app = root().join("testsuite/programs/python").join(name).join("app.py");
+    std::fs::copy(app, source.join("app.py")).unwrap();
+    let out = build.join("app.wasm");
     let o = Command::new("python3")
         .env("PYTHONPATH", &site)
         .args([
@@ -59,7 +65,7 @@ fn build(name: &str, wit: &Path) -> PathBuf {
         .arg("-d")
         .arg(wit)
         .args(["-w", "command", "componentize", "app", "-p"])
-        .arg(root().join("testsuite/programs/python").join(name))
+        .arg(&source)
         .arg("-o")
         .arg(&out)
         .output()
