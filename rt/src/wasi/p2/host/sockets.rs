@@ -169,6 +169,53 @@ fn nonzero<T: PartialEq + Default>(v: T) -> Result<T, ErrorCode> {
     }
 }
 
+/// Which of a socket's buffers.
+#[derive(Clone, Copy)]
+enum Buffer {
+    Receive,
+    Send,
+}
+
+fn buffer_size(fd: &OwnedFd, which: Buffer) -> Result<u64, ErrorCode> {
+    use rustix::net::sockopt::{socket_recv_buffer_size, socket_send_buffer_size};
+    match which {
+        Buffer::Receive => socket_recv_buffer_size(fd),
+        Buffer::Send => socket_send_buffer_size(fd),
+    }
+    .map(|n| n as u64)
+    .map_err(code)
+}
+
+fn set_buffer_size(fd: &OwnedFd, which: Buffer, value: u64) -> Result<(), ErrorCode> {
+    use rustix::net::sockopt::{set_socket_recv_buffer_size, set_socket_send_buffer_size};
+    let n = nonzero(value)?.min(i32::MAX as u64) as usize;
+    match which {
+        Buffer::Receive => set_socket_recv_buffer_size(fd, n),
+        Buffer::Send => set_socket_send_buffer_size(fd, n),
+    }
+    .map_err(code)
+}
+
+/// The unicast hop limit: IPv6's hop limit or IPv4's TTL.
+fn hop_limit(fd: &OwnedFd, family: &IpAddressFamily) -> Result<u8, ErrorCode> {
+    use rustix::net::sockopt::{ip_ttl, ipv6_unicast_hops};
+    match family {
+        IpAddressFamily::Ipv6 => ipv6_unicast_hops(fd),
+        IpAddressFamily::Ipv4 => ip_ttl(fd).map(|t| t as u8),
+    }
+    .map_err(code)
+}
+
+fn set_hop_limit(fd: &OwnedFd, family: &IpAddressFamily, value: u8) -> Result<(), ErrorCode> {
+    use rustix::net::sockopt::{set_ip_ttl, set_ipv6_unicast_hops};
+    let value = nonzero(value)?;
+    match family {
+        IpAddressFamily::Ipv6 => set_ipv6_unicast_hops(fd, Some(value)),
+        IpAddressFamily::Ipv4 => set_ip_ttl(fd, value.into()),
+    }
+    .map_err(code)
+}
+
 pub mod wasi_sockets_network {
     /// The network the grant lets the guest reach.
     pub struct Network;

@@ -310,35 +310,20 @@ pub mod wasi_sockets_tcp {
         option(cx, &this, |fd| sockopt::set_tcp_keepcnt(fd, value))
     }
 
+    /// Ready when a listener has a connection to accept; at once otherwise
+    /// (a connect has finished before `start-connect` returned).
     pub fn tcp_socket_hop_limit(cx: &mut Cx, this: Borrow<TcpSocket>) -> Net<u8> {
-        let v6 = matches!(cx.get(&this)?.family, IpAddressFamily::Ipv6);
-        option(cx, &this, |fd| {
-            if v6 {
-                sockopt::ipv6_unicast_hops(fd)
-            } else {
-                sockopt::ip_ttl(fd).map(|t| t as u8)
-            }
-        })
+        let s = cx.get(&this)?;
+        Ok(hop_limit(&s.fd, &s.family))
     }
 
     pub fn tcp_socket_set_hop_limit(cx: &mut Cx, this: Borrow<TcpSocket>, value: u8) -> Net<()> {
-        if value == 0 {
-            return Ok(Err(ErrorCode::InvalidArgument));
-        }
-        let v6 = matches!(cx.get(&this)?.family, IpAddressFamily::Ipv6);
-        option(cx, &this, |fd| {
-            if v6 {
-                sockopt::set_ipv6_unicast_hops(fd, Some(value))
-            } else {
-                sockopt::set_ip_ttl(fd, value.into())
-            }
-        })
+        let s = cx.get(&this)?;
+        Ok(set_hop_limit(&s.fd, &s.family, value))
     }
 
     pub fn tcp_socket_receive_buffer_size(cx: &mut Cx, this: Borrow<TcpSocket>) -> Net<u64> {
-        option(cx, &this, |fd| {
-            sockopt::socket_recv_buffer_size(fd).map(|n| n as u64)
-        })
+        Ok(buffer_size(&cx.get(&this)?.fd, Buffer::Receive))
     }
 
     pub fn tcp_socket_set_receive_buffer_size(
@@ -346,17 +331,11 @@ pub mod wasi_sockets_tcp {
         this: Borrow<TcpSocket>,
         value: u64,
     ) -> Net<()> {
-        if value == 0 {
-            return Ok(Err(ErrorCode::InvalidArgument));
-        }
-        let n = value.min(i32::MAX as u64) as usize;
-        option(cx, &this, |fd| sockopt::set_socket_recv_buffer_size(fd, n))
+        Ok(set_buffer_size(&cx.get(&this)?.fd, Buffer::Receive, value))
     }
 
     pub fn tcp_socket_send_buffer_size(cx: &mut Cx, this: Borrow<TcpSocket>) -> Net<u64> {
-        option(cx, &this, |fd| {
-            sockopt::socket_send_buffer_size(fd).map(|n| n as u64)
-        })
+        Ok(buffer_size(&cx.get(&this)?.fd, Buffer::Send))
     }
 
     pub fn tcp_socket_set_send_buffer_size(
@@ -364,15 +343,9 @@ pub mod wasi_sockets_tcp {
         this: Borrow<TcpSocket>,
         value: u64,
     ) -> Net<()> {
-        if value == 0 {
-            return Ok(Err(ErrorCode::InvalidArgument));
-        }
-        let n = value.min(i32::MAX as u64) as usize;
-        option(cx, &this, |fd| sockopt::set_socket_send_buffer_size(fd, n))
+        Ok(set_buffer_size(&cx.get(&this)?.fd, Buffer::Send, value))
     }
 
-    /// Ready when a listener has a connection to accept; at once otherwise
-    /// (a connect has finished before `start-connect` returned).
     pub fn tcp_socket_subscribe(
         cx: &mut Cx,
         this: Borrow<TcpSocket>,

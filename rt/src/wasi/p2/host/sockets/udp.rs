@@ -5,7 +5,6 @@ pub mod wasi_sockets_udp {
     use super::super::*;
     use crate::wasi::p2::bindings::wasi_sockets_udp::{IncomingDatagram, OutgoingDatagram};
     use crate::wasi::p2::host::wasi_sockets_network::Network;
-    use rustix::net::sockopt;
 
     /// Datagrams one `send` may take: what `check-send` promises.
     const SEND_BUDGET: u64 = 64;
@@ -130,23 +129,9 @@ pub mod wasi_sockets_udp {
         Ok(copy_family(&cx.get(&this)?.family))
     }
 
-    fn option<T>(
-        cx: &mut Cx,
-        this: &Borrow<UdpSocket>,
-        f: impl FnOnce(&OwnedFd) -> rustix::io::Result<T>,
-    ) -> Net<T> {
-        Ok(f(&cx.get(this)?.fd).map_err(code))
-    }
-
     pub fn udp_socket_unicast_hop_limit(cx: &mut Cx, this: Borrow<UdpSocket>) -> Net<u8> {
-        let v6 = matches!(cx.get(&this)?.family, IpAddressFamily::Ipv6);
-        option(cx, &this, |fd| {
-            if v6 {
-                sockopt::ipv6_unicast_hops(fd)
-            } else {
-                sockopt::ip_ttl(fd).map(|t| t as u8)
-            }
-        })
+        let s = cx.get(&this)?;
+        Ok(hop_limit(&s.fd, &s.family))
     }
 
     pub fn udp_socket_set_unicast_hop_limit(
@@ -154,23 +139,12 @@ pub mod wasi_sockets_udp {
         this: Borrow<UdpSocket>,
         value: u8,
     ) -> Net<()> {
-        if value == 0 {
-            return Ok(Err(ErrorCode::InvalidArgument));
-        }
-        let v6 = matches!(cx.get(&this)?.family, IpAddressFamily::Ipv6);
-        option(cx, &this, |fd| {
-            if v6 {
-                sockopt::set_ipv6_unicast_hops(fd, Some(value))
-            } else {
-                sockopt::set_ip_ttl(fd, value.into())
-            }
-        })
+        let s = cx.get(&this)?;
+        Ok(set_hop_limit(&s.fd, &s.family, value))
     }
 
     pub fn udp_socket_receive_buffer_size(cx: &mut Cx, this: Borrow<UdpSocket>) -> Net<u64> {
-        option(cx, &this, |fd| {
-            sockopt::socket_recv_buffer_size(fd).map(|n| n as u64)
-        })
+        Ok(buffer_size(&cx.get(&this)?.fd, Buffer::Receive))
     }
 
     pub fn udp_socket_set_receive_buffer_size(
@@ -178,17 +152,11 @@ pub mod wasi_sockets_udp {
         this: Borrow<UdpSocket>,
         value: u64,
     ) -> Net<()> {
-        if value == 0 {
-            return Ok(Err(ErrorCode::InvalidArgument));
-        }
-        let n = value.min(i32::MAX as u64) as usize;
-        option(cx, &this, |fd| sockopt::set_socket_recv_buffer_size(fd, n))
+        Ok(set_buffer_size(&cx.get(&this)?.fd, Buffer::Receive, value))
     }
 
     pub fn udp_socket_send_buffer_size(cx: &mut Cx, this: Borrow<UdpSocket>) -> Net<u64> {
-        option(cx, &this, |fd| {
-            sockopt::socket_send_buffer_size(fd).map(|n| n as u64)
-        })
+        Ok(buffer_size(&cx.get(&this)?.fd, Buffer::Send))
     }
 
     pub fn udp_socket_set_send_buffer_size(
@@ -196,11 +164,7 @@ pub mod wasi_sockets_udp {
         this: Borrow<UdpSocket>,
         value: u64,
     ) -> Net<()> {
-        if value == 0 {
-            return Ok(Err(ErrorCode::InvalidArgument));
-        }
-        let n = value.min(i32::MAX as u64) as usize;
-        option(cx, &this, |fd| sockopt::set_socket_send_buffer_size(fd, n))
+        Ok(set_buffer_size(&cx.get(&this)?.fd, Buffer::Send, value))
     }
 
     pub fn udp_socket_subscribe(
