@@ -129,7 +129,20 @@ fn init_llvm() {
 /// another; with this option lz, interp, recursion and sqlite ran 5-10%
 /// faster (same run, 5 runs each) and no benchmark slower beyond noise.
 /// Padding costs about 1 KiB in a 6 MiB program.
-const LLVM_OPTIONS: &[&str] = &["-x86-experimental-pref-innermost-loop-alignment=5"];
+///
+/// The register coalescer is quadratic in the uses of a live interval it
+/// joins into many times: in a huge function (CPython's 0.4 MB evaluation
+/// loop) one interval is joined thousands of times, and its terminal rule
+/// and use-list walks took most of the compile time. Capping joins of a
+/// large interval at 16 and dropping the terminal rule brought CPython's
+/// core module (5.9 MB of code, componentize-py) from 117 s to 78 s on two
+/// cores; on `cargo xtask bench programs` no benchmark got slower beyond
+/// noise (geomean 1.11 against 1.12 of native; interp 1.25 against 1.43).
+const LLVM_OPTIONS: &[&str] = &[
+    "-x86-experimental-pref-innermost-loop-alignment=5",
+    "-large-interval-freq-threshold=16",
+    "-terminal-rule=false",
+];
 
 /// Parse `LLVM_OPTIONS`, then, as a debugging aid, those in
 /// `KILN_LLVM_ARGS="-opt=value ..."` (as `-C llvm-args` does for rustc,
