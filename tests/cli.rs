@@ -332,6 +332,31 @@ fn a_component_importing_what_the_host_lacks_is_refused_by_name() {
     assert!(!d.join("c").exists());
 }
 
+#[test]
+fn an_unknown_wasi_option_is_refused_by_name() {
+    let d = scratch("wasi-option");
+    std::fs::write(d.join("m.wat"), "(module)").unwrap();
+    let o = kiln(&["run", "-S", "inherit-netwrok", "m.wat"], &d);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("\"inherit-netwrok\" is not a WASI option kiln knows"),
+        "{}",
+        stderr(&o)
+    );
+    let o = kiln(
+        &[
+            "run",
+            "-S",
+            "inherit-network=y",
+            "-S",
+            "allow-ip-name-lookup",
+            "m.wat",
+        ],
+        &d,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
 fn assert_error(o: &Output, needle: &str) {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let e = stderr(o);

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{root, workspace_crate};
+use common::{root, wasi_command_wit};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Instant;
@@ -18,27 +18,6 @@ fn work_dir(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d
-}
-
-/// The WIT a program is built against: our world, and WASI 0.2.12's
-/// packages from the `wasip2` crate as its deps.
-fn wit_dir() -> PathBuf {
-    let wit = work_dir("wit");
-    std::fs::copy(
-        root().join("testsuite/programs/python/wit/world.wit"),
-        wit.join("world.wit"),
-    )
-    .unwrap();
-    let deps = workspace_crate("wasip2").join("wit/deps");
-    std::fs::create_dir_all(wit.join("deps")).unwrap();
-    for e in std::fs::read_dir(&deps).unwrap() {
-        let path = e.unwrap().path();
-        // wasi:http is not in the command world.
-        if path.file_name().is_some_and(|n| n != "http.wit") {
-            std::fs::copy(&path, wit.join("deps").join(path.file_name().unwrap())).unwrap();
-        }
-    }
-    wit
 }
 
 /// `testsuite/programs/python/<name>/app.py` built into a component.
@@ -53,7 +32,10 @@ fn build(name: &str, wit: &Path) -> PathBuf {
     let build = work_dir(&format!("{name}-build"));
     let source = build.join("source");
     std::fs::create_dir_all(&source).unwrap();
-    let app = root().join("testsuite/programs/python").join(name).join("app.py");
+    let app = root()
+        .join("testsuite/programs/python")
+        .join(name)
+        .join("app.py");
     std::fs::copy(app, source.join("app.py")).unwrap();
     let out = build.join("app.wasm");
     let o = Command::new("python3")
@@ -93,7 +75,7 @@ fn show(o: &Output) -> String {
 
 #[test]
 fn python_components_behave_as_under_wasmtime() {
-    let wit = wit_dir();
+    let wit = wasi_command_wit(&work_dir("wit"));
     let hello = build("hello", &wit);
     let report = build("json_report", &wit);
     let cache = work_dir("cache");

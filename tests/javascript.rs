@@ -1,0 +1,64 @@
+//! A JavaScript program built into a component with componentize-js (npm,
+//! installed by `cargo xtask setup` into target/peers/) must behave under
+//! `kiln run` as under the wasmtime CLI. It builds offline: the
+//! StarlingMonkey engine ships inside the package. Built without its
+//! wasi:http `fetch` (`-d http fetch-event`), which kiln's host does not
+//! provide yet; its `--aot` mode downloads weval at build time and so
+//! cannot be used here.
+
+mod common;
+
+use common::{root, wasi_command_wit};
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn show(o: &Output) -> String {
+    format!(
+        "status {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn javascript_component_behaves_as_under_wasmtime() {
+    let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("javascript");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(work.join("wit")).unwrap();
+    let wit = wasi_command_wit(&work.join("wit"));
+    let cli = root().join("target/peers/componentize-js/node_modules/.bin/componentize-js");
+    assert!(
+        cli.exists(),
+        "{} is missing: run `cargo xtask setup`",
+        cli.display()
+    );
+    let wasm = work.join("app.wasm");
+    let o = Command::new("node")
+        .arg(&cli)
+        .arg(root().join("testsuite/programs/javascript/app.js"))
+        .arg("--wit")
+        .arg(&wit)
+        .args(["--world-name", "command", "-d", "http", "fetch-event", "-o"])
+        .arg(&wasm)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "componentize-js: {}", show(&o));
+
+    let args = ["first", "two words"];
+    let expected = Command::new(root().join("target/peers/wasmtime"))
+        .args(["run", "--env", "GREETING=hi"])
+        .arg(&wasm)
+        .args(args)
+        .output()
+        .unwrap();
+    let got = Command::new(env!("CARGO_BIN_EXE_kiln"))
+        .args(["run", "--env", "GREETING=hi"])
+        .arg(&wasm)
+        .args(args)
+        .env("KILN_CACHE_DIR", work.join("cache"))
+        .output()
+        .unwrap();
+    assert_eq!(show(&got), show(&expected));
+    assert!(String::from_utf8_lossy(&got.stdout).contains("sum 184.75"));
+}
