@@ -8,18 +8,9 @@
 
 mod common;
 
-use common::{root, wasi_command_wit};
+use common::{root, show, wasi_command_wit};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn show(o: &Output) -> String {
-    format!(
-        "status {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use std::process::Command;
 
 #[test]
 fn javascript_component_behaves_as_under_wasmtime() {

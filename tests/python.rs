@@ -6,9 +6,9 @@
 
 mod common;
 
-use common::{root, wasi_command_wit};
+use common::{root, show, wasi_command_wit};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::Instant;
 
 fn work_dir(name: &str) -> PathBuf {
@@ -62,15 +62,6 @@ fn build(name: &str, wit: &Path) -> PathBuf {
 
 fn wasmtime() -> Command {
     Command::new(root().join("target/peers/wasmtime"))
-}
-
-fn show(o: &Output) -> String {
-    format!(
-        "status {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 #[test]

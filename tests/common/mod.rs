@@ -15,6 +15,16 @@ pub fn kiln(args: &[&str], dir: &Path) -> Output {
         .expect("kiln runs")
 }
 
+/// A process's outcome as text, for comparing two runs in one assertion.
+pub fn show(o: &Output) -> String {
+    format!(
+        "status {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
 }

@@ -15,6 +15,15 @@ pub(super) enum Loc {
 }
 
 impl Loc {
+    /// The value at address `addr` (a local) of memory `mem`.
+    pub fn at(mem: u32, addr: u32) -> Loc {
+        Loc::Mem {
+            mem,
+            addr,
+            offset: 0,
+        }
+    }
+
     /// The part of `self` that starts `flat` core values or `offset`
     /// bytes in, and takes `count` core values.
     pub fn part(&self, flat: usize, count: usize, offset: u32) -> Loc {

@@ -252,16 +252,8 @@ fn move_params(
             bytes,
             AdapterTrap::ListOutOfBounds,
         );
-        let src = Loc::Mem {
-            mem: dir.from.memory,
-            addr: from,
-            offset: 0,
-        };
-        let dst = Loc::Mem {
-            mem: dir.to.memory,
-            addr: to,
-            offset: 0,
-        };
+        let src = Loc::at(dir.from.memory, from);
+        let dst = Loc::at(dir.to.memory, to);
         for (p, offset) in types.iter().zip(layout.field_offsets(&types)) {
             t.translate(*p, &src.part(0, 0, offset), &dst.part(0, 0, offset), dir);
         }
@@ -316,16 +308,8 @@ fn move_result(
             let (from, to) = (raw[0], params.len() as u32 - 1);
             t.code.check_aligned(from, align);
             t.code.check_aligned(to, align);
-            let src = Loc::Mem {
-                mem: dir.from.memory,
-                addr: from,
-                offset: 0,
-            };
-            let dst = Loc::Mem {
-                mem: dir.to.memory,
-                addr: to,
-                offset: 0,
-            };
+            let src = Loc::at(dir.from.memory, from);
+            let dst = Loc::at(dir.to.memory, to);
             t.translate(r, &src, &dst, dir);
         } else {
             let src = Loc::Flat(

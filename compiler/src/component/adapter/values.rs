@@ -216,16 +216,8 @@ impl Translator<'_> {
             c.i(I::LocalGet(left));
             c.i(I::I32Eqz);
             c.i(I::BrIf(1));
-            let s = Loc::Mem {
-                mem: dir.from.memory,
-                addr: from,
-                offset: 0,
-            };
-            let d = Loc::Mem {
-                mem: dir.to.memory,
-                addr: to,
-                offset: 0,
-            };
+            let s = Loc::at(dir.from.memory, from);
+            let d = Loc::at(dir.to.memory, to);
             self.translate(e, &s, &d, dir);
             let c = &mut self.code;
             for (l, step) in [(from, size as i32), (to, size as i32), (left, -1)] {
