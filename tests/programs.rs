@@ -285,6 +285,32 @@ fn rust_sockets_component_behaves_as_native_and_as_wasmtime_without_grant() {
     );
     assert_eq!(granted.status.code(), Some(0));
 
+    // `kiln build` bakes the grant into the executable.
+    let exe = d.join("sockets");
+    let built = Command::new(env!("CARGO_BIN_EXE_kiln"))
+        .args([
+            "build",
+            "-S",
+            "inherit-network",
+            "-S",
+            "allow-ip-name-lookup",
+        ])
+        .arg(&wasm)
+        .arg("-o")
+        .arg(&exe)
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let ran = Command::new(&exe).output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&ran.stdout),
+        String::from_utf8_lossy(&native.stdout)
+    );
+
     let wasmtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/peers/wasmtime");
     let expected = Command::new(wasmtime)
         .arg("run")
