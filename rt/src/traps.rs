@@ -41,6 +41,8 @@ pub enum ComponentTrap {
     BadHandle,
     /// A handle used as a resource type it is not.
     WrongHandleType,
+    /// Handle `.0`, to one defined resource, used as another.
+    WrongGuestType(u32),
     /// A call into a component instance that may not be entered now.
     CannotEnter,
     /// A call out of a component instance that may not leave now.
@@ -81,6 +83,9 @@ impl ComponentTrap {
             ComponentTrap::Adapter(t) => t.message(),
             ComponentTrap::BadHandle => "unknown handle index",
             ComponentTrap::WrongHandleType => "handle used with the wrong resource type",
+            ComponentTrap::WrongGuestType(_) => {
+                "used with the wrong type, expected guest-defined resource but found a different guest-defined resource"
+            }
             ComponentTrap::CannotEnter => "cannot enter component instance",
             ComponentTrap::CannotLeave => "cannot leave component instance",
         }
@@ -106,6 +111,10 @@ impl Trap {
             TrapKind::Wasm(c) => c.message().to_string(),
             TrapKind::Exit(n) => format!("exit with status {n}"),
             TrapKind::Host(m) => m.clone(),
+            // wasmtime's message names the handle first.
+            TrapKind::Component(t @ ComponentTrap::WrongGuestType(h)) => {
+                format!("handle index {h} {}", t.message())
+            }
             TrapKind::Component(t) => t.message().to_string(),
         }
     }

@@ -128,7 +128,10 @@ pub fn flatten(t: &Translation) -> Result<Flattened> {
                 .types
                 .resource_names
                 .iter()
-                .map(|host| ResourceType { host: host.clone() })
+                .map(|host| ResourceType {
+                    host: host.clone(),
+                    dtor: None,
+                })
                 .collect(),
             ..ComponentDescription::default()
         },
@@ -374,13 +377,20 @@ impl Inliner<'_> {
                     f.core_funcs.push(CoreDef::Lowering(n));
                 }
                 Step::ResourceDrop { resource } => {
-                    self.d.lowerings.push(Lowering {
-                        what: Lowered::ResourceDrop(*resource),
-                        ty: 0,
-                        options: Options::default(),
-                    });
-                    let n = self.d.lowerings.len() as u32 - 1;
-                    f.core_funcs.push(CoreDef::Lowering(n));
+                    f.core_funcs
+                        .push(self.intrinsic(Lowered::ResourceDrop(*resource)));
+                }
+                Step::ResourceNew { resource } => {
+                    f.core_funcs
+                        .push(self.intrinsic(Lowered::ResourceNew(*resource)));
+                }
+                Step::ResourceRep { resource } => {
+                    f.core_funcs
+                        .push(self.intrinsic(Lowered::ResourceRep(*resource)));
+                }
+                Step::DefineResource { resource, dtor } => {
+                    let dtor = f.core_funcs[*dtor as usize].clone();
+                    self.d.resources[*resource as usize].dtor = Some(dtor);
                 }
                 Step::Export { name, kind, index } => {
                     let item = f.item(*kind, *index, at)?;
@@ -440,14 +450,7 @@ impl Inliner<'_> {
             .iter()
             .map(|i| match i {
                 adapter::AdapterImport::Callee => callee.clone(),
-                adapter::AdapterImport::Raise(t) => {
-                    self.d.lowerings.push(Lowering {
-                        what: Lowered::Raise(*t),
-                        ty: 0,
-                        options: Options::default(),
-                    });
-                    CoreDef::Lowering(self.d.lowerings.len() as u32 - 1)
-                }
+                adapter::AdapterImport::Raise(t) => self.intrinsic(Lowered::Raise(*t)),
                 adapter::AdapterImport::CallerMemory => given(&options.memory),
                 adapter::AdapterImport::CalleeMemory => given(&callee_options.memory),
                 adapter::AdapterImport::CallerRealloc => given(&options.realloc),
@@ -464,6 +467,16 @@ impl Inliner<'_> {
             instance: self.d.initializers.len() as u32 - 1,
             name: "adapter".to_string(),
         })
+    }
+
+    /// A lowering the runtime implements without a type of its own.
+    fn intrinsic(&mut self, what: Lowered) -> CoreDef {
+        self.d.lowerings.push(Lowering {
+            what,
+            ty: 0,
+            options: Options::default(),
+        });
+        CoreDef::Lowering(self.d.lowerings.len() as u32 - 1)
     }
 
     fn import(&mut self, instance: &Option<String>, name: &str, ty: u32) -> u32 {

@@ -10,8 +10,8 @@ use std::ops::Range;
 use wasmparser::component_types::{ComponentAnyTypeId, ComponentEntityType};
 use wasmparser::{
     CanonicalFunction, CanonicalOption, ComponentAlias, ComponentExternalKind, ComponentInstance,
-    ComponentOuterAliasKind, ComponentTypeRef, ExternalKind, Instance, Parser, Payload,
-    ValidPayload, Validator, WasmFeatures,
+    ComponentOuterAliasKind, ComponentType, ComponentTypeRef, ExternalKind, Instance, Parser,
+    Payload, ValidPayload, Validator, WasmFeatures,
 };
 
 /// A core module inside the component: its bytes and what it imports.
@@ -90,6 +90,20 @@ pub enum Step {
     /// `resource.drop` of the description's resource type `resource`.
     ResourceDrop {
         resource: u32,
+    },
+    /// `resource.new` of defined resource type `resource`.
+    ResourceNew {
+        resource: u32,
+    },
+    /// `resource.rep` of defined resource type `resource`.
+    ResourceRep {
+        resource: u32,
+    },
+    /// Resource type `resource` is defined here, with core function
+    /// `dtor` as its destructor.
+    DefineResource {
+        resource: u32,
+        dtor: u32,
     },
     Export {
         name: String,
@@ -249,7 +263,21 @@ pub fn translate(wasm: &[u8], core_features: WasmFeatures) -> Result<Translation
                             ));
                         }
                     }
-                    Payload::CoreTypeSection(_) | Payload::ComponentTypeSection(_) => {}
+                    Payload::CoreTypeSection(_) => {}
+                    Payload::ComponentTypeSection(r) => {
+                        // The section's types are the last ones validated.
+                        let first = types.component_type_count() - r.count();
+                        for (k, item) in r.into_iter_with_offsets().enumerate() {
+                            let (at, ty) = item?;
+                            if let ComponentType::Resource {
+                                dtor: Some(dtor), ..
+                            } = ty
+                            {
+                                let resource = resource_at(&mut t.types, &types, first + k as u32);
+                                steps.push((at as usize, Step::DefineResource { resource, dtor }));
+                            }
+                        }
+                    }
                     Payload::ComponentInstanceSection(r) => {
                         for inst in r {
                             new_instance();
@@ -365,28 +393,19 @@ pub fn translate(wasm: &[u8], core_features: WasmFeatures) -> Result<Translation
                                         }
                                     }
                                     CanonicalFunction::ResourceDrop { resource } => {
-                                        let ComponentAnyTypeId::Resource(r) =
-                                            types.component_any_type_at(resource)
-                                        else {
-                                            unreachable!("validation checked a resource type")
-                                        };
-                                        let resource = t.types.resource(r.resource());
-                                        if t.types.resource_names[resource as usize].is_none() {
-                                            return Err(unsupported(
-                                                "component resources",
-                                                "resource.drop of a resource a component defines",
-                                                at,
-                                            ));
+                                        Step::ResourceDrop {
+                                            resource: resource_at(&mut t.types, &types, resource),
                                         }
-                                        Step::ResourceDrop { resource }
                                     }
-                                    CanonicalFunction::ResourceNew { .. }
-                                    | CanonicalFunction::ResourceRep { .. } => {
-                                        return Err(unsupported(
-                                            "component resources",
-                                            format!("{}", canon_name(&canon)),
-                                            at,
-                                        ))
+                                    CanonicalFunction::ResourceNew { resource } => {
+                                        Step::ResourceNew {
+                                            resource: resource_at(&mut t.types, &types, resource),
+                                        }
+                                    }
+                                    CanonicalFunction::ResourceRep { resource } => {
+                                        Step::ResourceRep {
+                                            resource: resource_at(&mut t.types, &types, resource),
+                                        }
                                     }
                                     other => {
                                         return Err(unsupported(ASYNC, canon_name(&other), at))
@@ -541,4 +560,13 @@ fn canon_name(c: &CanonicalFunction) -> String {
         out.push(ch.to_ascii_lowercase());
     }
     out
+}
+
+/// The description's number for the resource type at component type
+/// index `index`.
+fn resource_at(table: &mut TypeTable, types: &wasmparser::types::TypesRef, index: u32) -> u32 {
+    let ComponentAnyTypeId::Resource(r) = types.component_any_type_at(index) else {
+        unreachable!("validation checked a resource type")
+    };
+    table.resource(r.resource())
 }

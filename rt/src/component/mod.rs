@@ -143,6 +143,17 @@ pub struct HostContext {
     pub resource: Option<std::any::TypeId>,
     /// For a fused adapter's `Raise`: the trap.
     pub trap: Option<crate::traps::ComponentTrap>,
+    /// For `resource.new`, `.rep` and `.drop` of a defined resource: its
+    /// number, and its destructor if it has one.
+    pub guest: Option<u32>,
+    pub dtor: Option<Func>,
+}
+
+/// What a handle to a resource a component defines holds: its type and
+/// the representation the component gave `resource.new`.
+pub struct GuestHandle {
+    pub resource: u32,
+    pub rep: u32,
 }
 
 /// An instantiated component.
@@ -259,6 +270,8 @@ impl Store {
         let lowering = &d.lowerings[l as usize];
         let mut sig = component.lowered_signature(lowering.ty);
         let mut resource = None;
+        let mut guest = None;
+        use kiln_abi::module::ValType::I32;
         let code =
             match &lowering.what {
                 Lowered::Host { import } => {
@@ -276,19 +289,34 @@ impl Store {
                     f.code
                 }
                 Lowered::Trap => cannot_enter as *const () as usize,
+                Lowered::ResourceDrop(r) if d.resources[*r as usize].host.is_none() => {
+                    guest = Some(*r);
+                    sig = CoreFuncType::new(&[I32], &[]);
+                    guest_resource_drop as *const () as usize
+                }
                 Lowered::ResourceDrop(r) => {
                     let (instance, name) = d.resources[*r as usize]
                         .host
                         .as_ref()
-                        .expect("the compiler refuses drops of defined resources");
+                        .expect("matched above");
                     resource = Some(host.resource(instance, name).ok_or_else(|| {
                         InstantiateError::Link {
                             import: format!("{instance}#{name}"),
                             problem: LinkError::Unknown,
                         }
                     })?);
-                    sig = CoreFuncType::new(&[kiln_abi::module::ValType::I32], &[]);
+                    sig = CoreFuncType::new(&[I32], &[]);
                     resource_drop as *const () as usize
+                }
+                Lowered::ResourceNew(r) => {
+                    guest = Some(*r);
+                    sig = CoreFuncType::new(&[I32], &[I32]);
+                    resource_new as *const () as usize
+                }
+                Lowered::ResourceRep(r) => {
+                    guest = Some(*r);
+                    sig = CoreFuncType::new(&[I32], &[I32]);
+                    resource_rep as *const () as usize
                 }
                 Lowered::Raise(_) => {
                     sig = CoreFuncType::new(&[], &[]);
@@ -297,6 +325,11 @@ impl Store {
             };
         let mut ctx = inst.host_context(&lowering.options);
         ctx.resource = resource;
+        ctx.guest = guest;
+        // The destructor's instance was made before any use of its type.
+        ctx.dtor = guest
+            .and_then(|r| d.resources[r as usize].dtor.as_ref())
+            .and_then(|def| inst.func(def));
         if let Lowered::Raise(t) = lowering.what {
             ctx.trap = Some(crate::traps::ComponentTrap::Adapter(t));
         }
@@ -325,6 +358,54 @@ extern "C" fn resource_drop(ctx: &HostContext, handle: u32) {
         Ok(false) => Err(abi::trap(crate::traps::ComponentTrap::WrongHandleType)),
         Err(t) => Err(t),
     };
+    if let Err(t) = outcome {
+        crate::traps::raise_host(t.kind)
+    }
+}
+
+/// The representation behind `handle` of the caller's table, if it names
+/// the defined resource `ctx.guest`.
+fn guest_rep(ctx: &HostContext, handle: u32) -> Result<u32, crate::traps::Trap> {
+    use crate::traps::ComponentTrap::WrongGuestType;
+    // SAFETY: the state outlives calls into its instance.
+    let handles = unsafe { &mut (*ctx.state).handles };
+    let h = handles.get::<GuestHandle>(handle)?;
+    if Some(h.resource) != ctx.guest {
+        return Err(abi::trap(WrongGuestType(handle)));
+    }
+    Ok(h.rep)
+}
+
+/// `resource.new`: a new owning handle for `rep`.
+extern "C" fn resource_new(ctx: &HostContext, rep: u32) -> u32 {
+    // SAFETY: the state outlives calls into its instance.
+    let handles = unsafe { &mut (*ctx.state).handles };
+    let resource = ctx.guest.expect("set for resource.new");
+    handles.insert(GuestHandle { resource, rep })
+}
+
+/// `resource.rep`: the representation `handle` was made for.
+extern "C" fn resource_rep(ctx: &HostContext, handle: u32) -> u32 {
+    match guest_rep(ctx, handle) {
+        Ok(rep) => rep,
+        Err(t) => crate::traps::raise_host(t.kind),
+    }
+}
+
+/// `resource.drop` of a defined resource: the handle leaves the table and
+/// the destructor, if any, is called with its representation.
+extern "C" fn guest_resource_drop(ctx: &HostContext, handle: u32) {
+    let outcome = guest_rep(ctx, handle).and_then(|rep| {
+        // SAFETY: the state outlives calls into its instance.
+        unsafe { &mut (*ctx.state).handles }.remove(handle)?;
+        match ctx.dtor {
+            Some(dtor) => {
+                let mut slots = [crate::vm::ValRaw::from_u64(rep.into())];
+                crate::instance::call_slots(dtor, &mut slots)
+            }
+            None => Ok(()),
+        }
+    });
     if let Err(t) = outcome {
         crate::traps::raise_host(t.kind)
     }
@@ -377,6 +458,8 @@ impl ComponentInstance {
             state: &mut *self.state,
             resource: None,
             trap: None,
+            guest: None,
+            dtor: None,
         })
     }
 

@@ -18,7 +18,8 @@ impl ComponentDescription {
             w.option(r.host.as_ref(), |w, (instance, name)| {
                 w.str(instance);
                 w.str(name);
-            })
+            });
+            w.option(r.dtor.as_ref(), |w, d| w.core_def(d));
         });
         w.u(self.modules as u64);
         w.list(&self.imports, |w, i| {
@@ -40,6 +41,14 @@ impl ComponentDescription {
                 Lowered::Raise(t) => {
                     w.byte(3);
                     w.byte(*t as u8);
+                }
+                Lowered::ResourceNew(r) => {
+                    w.byte(4);
+                    w.u(*r as u64);
+                }
+                Lowered::ResourceRep(r) => {
+                    w.byte(5);
+                    w.u(*r as u64);
                 }
             }
             w.u(l.ty as u64);
@@ -70,6 +79,7 @@ impl ComponentDescription {
             resources: r.list(|r| {
                 Ok(ResourceType {
                     host: r.option(|r| Ok((r.string()?, r.string()?)))?,
+                    dtor: r.option(Reader::core_def)?,
                 })
             })?,
             modules: r.u32()?,
@@ -89,6 +99,8 @@ impl ComponentDescription {
                         Some(t) => Lowered::Raise(t),
                         None => return r.fail("bad adapter trap"),
                     },
+                    4 => Lowered::ResourceNew(r.u32()?),
+                    5 => Lowered::ResourceRep(r.u32()?),
                     _ => return r.fail("bad lowering kind"),
                 };
                 Ok(Lowering {
@@ -163,11 +175,17 @@ impl ComponentDescription {
                 .flatten()
                 .all(|d| def_ok(d, n_instances))
         };
+        let dtors = self.resources.iter().filter_map(|r| r.dtor.as_ref());
+        if !dtors.into_iter().all(|d| def_ok(d, n_instances)) {
+            return Err("a resource's destructor names something that does not exist");
+        }
         for l in &self.lowerings {
             let what_ok = match l.what {
                 Lowered::Host { import } => (import as usize) < self.imports.len(),
                 Lowered::Trap => true,
-                Lowered::ResourceDrop(r) => (r as usize) < self.resources.len(),
+                Lowered::ResourceDrop(r) | Lowered::ResourceNew(r) | Lowered::ResourceRep(r) => {
+                    (r as usize) < self.resources.len()
+                }
                 Lowered::Raise(_) => true,
             };
             if !what_ok || !func_ok(l.ty) || !options_ok(&l.options) {
@@ -414,6 +432,7 @@ mod tests {
                 result: Some(4),
             }],
             resources: vec![ResourceType {
+                dtor: None,
                 host: Some(("wasi:io/streams@0.2.0".into(), "output-stream".into())),
             }],
             modules: 1,

@@ -112,8 +112,15 @@ pub enum Lowered {
     /// Traps: a component lowering a function it lifts itself may never
     /// call it (the callee could not be entered).
     Trap,
-    /// `resource.drop` of resource type number `.0`.
+    /// `resource.drop` of resource type number `.0`: a host resource's
+    /// value dropped, or a defined one's destructor called.
     ResourceDrop(u32),
+    /// `resource.new` of defined resource type number `.0`: a handle for
+    /// a representation.
+    ResourceNew(u32),
+    /// `resource.rep` of defined resource type number `.0`: a handle's
+    /// representation.
+    ResourceRep(u32),
     /// Raises trap `.0` (a fused adapter found a value it may not pass).
     Raise(AdapterTrap),
 }
@@ -174,6 +181,9 @@ pub struct ResourceType {
     /// (`("wasi:io/streams@0.2.0", "output-stream")`). `None`: a resource
     /// a component defines.
     pub host: Option<(String, String)>,
+    /// A defined resource's destructor, called with the representation
+    /// when its last owning handle is dropped.
+    pub dtor: Option<CoreDef>,
 }
 
 /// A `canon lower`: a core function of type `ty` (a component function
