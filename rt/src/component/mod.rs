@@ -4,6 +4,7 @@
 
 pub mod abi;
 pub mod handles;
+mod intrinsics;
 pub mod program;
 mod values;
 
@@ -14,6 +15,9 @@ use crate::instance::Instance;
 use crate::module::Module;
 use crate::store::{Extern, Func, Memory, Store, Val};
 use crate::traps::Trap;
+use intrinsics::{
+    cannot_enter, guest_resource_drop, raise, resource_drop, resource_new, resource_rep,
+};
 use kiln_abi::component::{
     ComponentDescription, CoreDef, ExportItem, FuncType, Import, Initializer, Layout, Lowered,
     Options, StringEncoding, ValueType,
@@ -147,13 +151,6 @@ pub struct HostContext {
     /// number, and its destructor if it has one.
     pub guest: Option<u32>,
     pub dtor: Option<Func>,
-}
-
-/// What a handle to a resource a component defines holds: its type and
-/// the representation the component gave `resource.new`.
-pub struct GuestHandle {
-    pub resource: u32,
-    pub rep: u32,
 }
 
 /// An instantiated component.
@@ -337,84 +334,6 @@ impl Store {
         inst.contexts.push(ctx);
         Ok(self.host_func_with_context(&sig, code, p))
     }
-}
-
-/// A lowered function whose callee is its own caller's component: the
-/// callee may not be entered while its instance is running.
-extern "C" fn cannot_enter(_ctx: usize) {
-    crate::traps::raise_host(crate::traps::TrapKind::Component(
-        crate::traps::ComponentTrap::CannotEnter,
-    ))
-}
-
-/// `resource.drop` of a host resource: the handle leaves the caller's
-/// table and the host value is dropped.
-extern "C" fn resource_drop(ctx: &HostContext, handle: u32) {
-    // SAFETY: the state outlives calls into its instance.
-    let handles = unsafe { &mut (*ctx.state).handles };
-    let ty = ctx.resource.expect("set for resource.drop");
-    let outcome = match handles.is(handle, ty) {
-        Ok(true) => handles.remove(handle).map(drop),
-        Ok(false) => Err(abi::trap(crate::traps::ComponentTrap::WrongHandleType)),
-        Err(t) => Err(t),
-    };
-    if let Err(t) = outcome {
-        crate::traps::raise_host(t.kind)
-    }
-}
-
-/// The representation behind `handle` of the caller's table, if it names
-/// the defined resource `ctx.guest`.
-fn guest_rep(ctx: &HostContext, handle: u32) -> Result<u32, crate::traps::Trap> {
-    use crate::traps::ComponentTrap::WrongGuestType;
-    // SAFETY: the state outlives calls into its instance.
-    let handles = unsafe { &mut (*ctx.state).handles };
-    let h = handles.get::<GuestHandle>(handle)?;
-    if Some(h.resource) != ctx.guest {
-        return Err(abi::trap(WrongGuestType(handle)));
-    }
-    Ok(h.rep)
-}
-
-/// `resource.new`: a new owning handle for `rep`.
-extern "C" fn resource_new(ctx: &HostContext, rep: u32) -> u32 {
-    // SAFETY: the state outlives calls into its instance.
-    let handles = unsafe { &mut (*ctx.state).handles };
-    let resource = ctx.guest.expect("set for resource.new");
-    handles.insert(GuestHandle { resource, rep })
-}
-
-/// `resource.rep`: the representation `handle` was made for.
-extern "C" fn resource_rep(ctx: &HostContext, handle: u32) -> u32 {
-    match guest_rep(ctx, handle) {
-        Ok(rep) => rep,
-        Err(t) => crate::traps::raise_host(t.kind),
-    }
-}
-
-/// `resource.drop` of a defined resource: the handle leaves the table and
-/// the destructor, if any, is called with its representation.
-extern "C" fn guest_resource_drop(ctx: &HostContext, handle: u32) {
-    let outcome = guest_rep(ctx, handle).and_then(|rep| {
-        // SAFETY: the state outlives calls into its instance.
-        unsafe { &mut (*ctx.state).handles }.remove(handle)?;
-        match ctx.dtor {
-            Some(dtor) => {
-                let mut slots = [crate::vm::ValRaw::from_u64(rep.into())];
-                crate::instance::call_slots(dtor, &mut slots)
-            }
-            None => Ok(()),
-        }
-    });
-    if let Err(t) = outcome {
-        crate::traps::raise_host(t.kind)
-    }
-}
-
-/// A fused adapter's trap.
-extern "C" fn raise(ctx: &HostContext) {
-    let t = ctx.trap.expect("set for Raise");
-    crate::traps::raise_host(crate::traps::TrapKind::Component(t))
 }
 
 /// How an import is named in messages: `instance#function`.
