@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::crate_source;
+use common::{crate_source, show};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -210,14 +210,6 @@ fn compare(
     c.arg(wasm).args(args);
     let got = run(c, stdin);
 
-    let show = |o: &Output| {
-        format!(
-            "status {:?}\n--- stdout\n{}\n--- stderr\n{}",
-            o.status.code(),
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        )
-    };
     assert_eq!(
         show(&got),
         show(&expected),

@@ -7,11 +7,10 @@
 //! compilation is counted. Then start-to-exit of a Rust `wasm32-wasip2`
 //! hello built by `kiln build`, against the same program built natively.
 
-use crate::{check, ms, report, root, stats, Stats};
+use crate::{check, report, root, start_to_exit};
 use anyhow::{bail, Context, Result};
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::Instant;
+use std::process::Command;
 
 /// (what, component file, export, calls per run).
 const CASES: [(&str, &str, &str, u32); 5] = [
@@ -148,36 +147,8 @@ fn hello_startup() -> Result<String> {
         ("native (cargo --release)", &native),
         ("kiln build of the wasm32-wasip2 component", &built),
     ];
-    for (name, exe) in engines {
-        let out = Command::new(exe).output()?;
-        if out.stdout != b"hello, world\n" {
-            bail!("{name} printed {:?}", String::from_utf8_lossy(&out.stdout));
-        }
-    }
-    let mut times = vec![Vec::new(), Vec::new()];
-    for _ in 0..RUNS {
-        for (k, (_, exe)) in engines.iter().enumerate() {
-            let t = Instant::now();
-            let status = Command::new(exe).stdout(Stdio::null()).status()?;
-            times[k].push(t.elapsed());
-            if !status.success() {
-                bail!("{} failed", exe.display());
-            }
-        }
-    }
-    let s: Vec<Stats> = times.into_iter().map(stats).collect();
-    let mut table = format!(
-        "Start-to-exit of a Rust hello, {RUNS} interleaved runs each, output to /dev/null.\n\n\
-         | program | median ms | min ms | max ms | ratio to native (median) |\n|---|---|---|---|---|\n"
-    );
-    for ((name, _), st) in engines.iter().zip(&s) {
-        table += &format!(
-            "| {name} | {} | {} | {} | {:.2} |\n",
-            ms(st.median),
-            ms(st.min),
-            ms(st.max),
-            st.median.as_secs_f64() / s[0].median.as_secs_f64()
-        );
-    }
-    Ok(table)
+    Ok(format!(
+        "Start-to-exit of a Rust hello, {RUNS} interleaved runs each, output to /dev/null.\n\n{}",
+        start_to_exit(&engines, RUNS)?
+    ))
 }

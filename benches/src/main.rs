@@ -317,15 +317,28 @@ fn startup() -> Result<()> {
     if baseline.is_some() {
         engines.push(("kiln build (static), KILN_BASELINE", &baseline_exe));
     }
-    for &(name, exe) in &engines {
+    let table = start_to_exit(&engines, RUNS)?;
+    report(
+        "startup",
+        "Start-to-exit time of hello world",
+        &format!("{RUNS} interleaved runs each, spawn to exit, output to /dev/null.\n\n{table}"),
+        "cargo xtask bench startup",
+    )
+}
+
+/// Start-to-exit of hello-world executables, each first checked to print
+/// `hello, world`: `runs` interleaved runs each, output to /dev/null; a
+/// table with each one's ratio to the first.
+fn start_to_exit(engines: &[(&str, &Path)], runs: usize) -> Result<String> {
+    for &(name, exe) in engines {
         let out = Command::new(exe).output()?;
         if out.stdout != b"hello, world\n" {
             bail!("{name} printed {:?}", String::from_utf8_lossy(&out.stdout));
         }
     }
     let mut times: Vec<Vec<Duration>> = vec![Vec::new(); engines.len()];
-    eprint!("startup: ");
-    for i in 0..RUNS {
+    eprint!("start-to-exit: ");
+    for i in 0..runs {
         for (k, (_, exe)) in engines.iter().enumerate() {
             let t = Instant::now();
             let status = Command::new(exe).stdout(Stdio::null()).status()?;
@@ -334,7 +347,7 @@ fn startup() -> Result<()> {
                 bail!("{} failed", exe.display());
             }
         }
-        if i % (RUNS / 20) == 0 {
+        if i % (runs / 20).max(1) == 0 {
             eprint!("#");
         }
     }
@@ -351,10 +364,5 @@ fn startup() -> Result<()> {
             st.median.as_secs_f64() / s[0].median.as_secs_f64()
         );
     }
-    report(
-        "startup",
-        "Start-to-exit time of hello world",
-        &format!("{RUNS} interleaved runs each, spawn to exit, output to /dev/null.\n\n{table}"),
-        "cargo xtask bench startup",
-    )
+    Ok(table)
 }

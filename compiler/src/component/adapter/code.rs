@@ -285,6 +285,21 @@ impl Code {
         new
     }
 
+    /// Copy `bytes` (an i64 local, checked to fit) bytes from the address
+    /// in local `src` of memory `src_mem` to that in `dst` of `dst_mem`.
+    pub fn copy_bytes(
+        &mut self,
+        (src_mem, src): (u32, u32),
+        (dst_mem, dst): (u32, u32),
+        bytes: u32,
+    ) {
+        self.i(I::LocalGet(dst));
+        self.i(I::LocalGet(src));
+        self.i(I::LocalGet(bytes));
+        self.i(I::I32WrapI64);
+        self.i(I::MemoryCopy { src_mem, dst_mem });
+    }
+
     /// Trap unless local `v` holds a Unicode scalar value.
     pub fn check_char(&mut self, v: u32) {
         self.i(I::LocalGet(v));

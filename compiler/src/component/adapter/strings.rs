@@ -103,14 +103,7 @@ impl Translator<'_> {
             bytes,
             AdapterTrap::StringOutOfBounds,
         );
-        c.i(I::LocalGet(got));
-        c.i(I::LocalGet(ptr));
-        c.i(I::LocalGet(bytes));
-        c.i(I::I32WrapI64);
-        c.i(I::MemoryCopy {
-            src_mem: dir.from.memory,
-            dst_mem: dir.to.memory,
-        });
+        c.copy_bytes((dir.from.memory, ptr), (dir.to.memory, got), bytes);
         for (l, v) in [(new, got), (out_len, len)] {
             c.i(I::LocalGet(v));
             c.i(I::LocalSet(l));

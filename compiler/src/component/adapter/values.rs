@@ -193,14 +193,7 @@ impl Translator<'_> {
             AdapterTrap::ListOutOfBounds,
         );
         if is_number(self.layout.ty(e)) {
-            c.i(I::LocalGet(new));
-            c.i(I::LocalGet(ptr));
-            c.i(I::LocalGet(bytes));
-            c.i(I::I32WrapI64);
-            c.i(I::MemoryCopy {
-                src_mem: dir.from.memory,
-                dst_mem: dir.to.memory,
-            });
+            c.copy_bytes((dir.from.memory, ptr), (dir.to.memory, new), bytes);
         } else {
             let (from, to, left) = (
                 c.local(ValType::I32),
