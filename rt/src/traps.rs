@@ -37,8 +37,14 @@ pub enum ComponentTrap {
     OutOfBounds(Region),
     /// A fused adapter met a value it may not pass.
     Adapter(kiln_abi::component::AdapterTrap),
-    /// A handle that names no live resource.
-    BadHandle,
+    /// Handle `.0` names no live resource.
+    BadHandle(u32),
+    /// An owning handle moved or dropped while a borrow of it is lent.
+    StillLent,
+    /// A borrowed handle given where an owning one is expected.
+    OwnFromBorrow,
+    /// A call returned still holding borrowed handles.
+    BorrowsRemain,
     /// A handle used as a resource type it is not.
     WrongHandleType,
     /// Handle `.0`, to one defined resource, used as another.
@@ -81,7 +87,10 @@ impl ComponentTrap {
             ComponentTrap::OutOfBounds(Params) => "parameter pointer out of bounds of memory",
             ComponentTrap::OutOfBounds(Realloc) => "realloc return: beyond end of memory",
             ComponentTrap::Adapter(t) => t.message(),
-            ComponentTrap::BadHandle => "unknown handle index",
+            ComponentTrap::BadHandle(_) => "unknown handle index",
+            ComponentTrap::StillLent => "cannot remove owned resource while borrowed",
+            ComponentTrap::OwnFromBorrow => "cannot lift own resource from a borrow",
+            ComponentTrap::BorrowsRemain => "borrow handles still remain at the end of the call",
             ComponentTrap::WrongHandleType => "handle used with the wrong resource type",
             ComponentTrap::WrongGuestType(_) => {
                 "used with the wrong type, expected guest-defined resource but found a different guest-defined resource"
@@ -114,6 +123,9 @@ impl Trap {
             // wasmtime's message names the handle first.
             TrapKind::Component(t @ ComponentTrap::WrongGuestType(h)) => {
                 format!("handle index {h} {}", t.message())
+            }
+            TrapKind::Component(t @ ComponentTrap::BadHandle(h)) => {
+                format!("{} {h}", t.message())
             }
             TrapKind::Component(t) => t.message().to_string(),
         }

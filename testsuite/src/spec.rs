@@ -58,6 +58,8 @@ struct Runner<'c> {
     store: Store,
     registered: HashMap<String, HashMap<String, Extern>>,
     named: HashMap<String, Target>,
+    /// Modules and components defined to be instantiated later, by name.
+    definitions: HashMap<String, Vec<u8>>,
     current: Option<Target>,
     scratch: kiln_linker::Scratch,
     n_modules: u32,
@@ -222,6 +224,28 @@ impl<'c> Runner<'c> {
                 self.current = Some(inst.clone());
                 if let Some(id) = id {
                     self.named.insert(id, inst);
+                }
+                Ok(())
+            }
+            WastDirective::ModuleDefinition(mut q) => {
+                let id = module_id(&q).ok_or("a definition without a name")?;
+                let wasm = q.encode().map_err(|e| e.to_string())?;
+                self.definitions.insert(id, wasm);
+                Ok(())
+            }
+            WastDirective::ModuleInstance {
+                instance, module, ..
+            } => {
+                let module = module.ok_or("an instance of no named definition")?;
+                let wasm = self
+                    .definitions
+                    .get(module.name())
+                    .ok_or_else(|| format!("no definition named {}", module.name()))?
+                    .clone();
+                let inst = self.instantiate(&wasm).map_err(|e| e.to_string())?;
+                self.current = Some(inst.clone());
+                if let Some(id) = instance {
+                    self.named.insert(id.name().to_string(), inst);
                 }
                 Ok(())
             }
@@ -422,6 +446,7 @@ pub fn run_file(contents: &str, cfg: &SpecConfig) -> Result<FileOutcome, String>
         store,
         registered: HashMap::from([("spectest".to_string(), spectest)]),
         named: HashMap::new(),
+        definitions: HashMap::new(),
         current: None,
         scratch: kiln_linker::Scratch::new().map_err(|e| e.to_string())?,
         n_modules: 0,

@@ -62,6 +62,7 @@ struct ComponentDef {
 struct Captured {
     modules: Vec<usize>,
     components: Vec<ComponentDef>,
+    types: Vec<Option<u32>>,
 }
 
 #[derive(Clone, Debug)]
@@ -70,7 +71,8 @@ enum Item {
     Instance(InstanceDef),
     Module(usize),
     Component(ComponentDef),
-    Type,
+    /// A type: the resource it is, if it is one.
+    Type(Option<u32>),
 }
 
 /// The index spaces of one component instance being made.
@@ -86,6 +88,27 @@ struct Frame {
     instances: Vec<InstanceDef>,
     components: Vec<ComponentDef>,
     exports: Vec<(String, Item)>,
+    /// The type index space: the resource each type is, if it is one.
+    types: Vec<Option<u32>>,
+    /// What each resource number the body's types name is in this
+    /// instance: the body's own resources are made anew by each
+    /// instantiation, and imported ones are its arguments.
+    resources: HashMap<u32, u32>,
+}
+
+/// The lowering side of a call between component instances.
+struct Caller<'f> {
+    options: Options,
+    instance: u32,
+    /// The resources its function type names, as its frame knows them.
+    resources: &'f HashMap<u32, u32>,
+}
+
+/// The lifting side.
+struct Callee {
+    func: CoreDef,
+    options: Options,
+    instance: u32,
 }
 
 /// Where a compiled module's bytes come from.
@@ -131,6 +154,7 @@ pub fn flatten(t: &Translation) -> Result<Flattened> {
                 .map(|host| ResourceType {
                     host: host.clone(),
                     dtor: None,
+                    instance: None,
                 })
                 .collect(),
             ..ComponentDescription::default()
@@ -146,6 +170,7 @@ pub fn flatten(t: &Translation) -> Result<Flattened> {
     let exports = inliner.instantiate(&root, None)?;
     inliner.d.exports = root_exports(&exports)?;
     inliner.d.modules = inliner.modules.len() as u32;
+    inliner.d.instances = inliner.instances_made;
     Ok(Flattened {
         description: inliner.d,
         modules: inliner.modules,
@@ -173,7 +198,7 @@ fn root_exports(items: &[(String, Item)]) -> Result<Vec<Export>> {
             }
             // Types need no code; modules and components exported by the
             // root are for whoever composes it, not for running it.
-            Item::Type | Item::Module(_) | Item::Component(_) => continue,
+            Item::Type(_) | Item::Module(_) | Item::Component(_) => continue,
         };
         out.push(Export {
             name: name.clone(),
@@ -205,11 +230,33 @@ impl Inliner<'_> {
                     }),
                     Some(args) => f.push(arg(args, name)),
                 },
-                Step::ImportInstance { name } => match args {
+                Step::ImportInstance { name, resources } => match args {
                     None => f.instances.push(InstanceDef::Host { name: name.clone() }),
-                    Some(args) => f.push(arg(args, name)),
+                    Some(args) => {
+                        let instance = arg(args, name);
+                        if let Item::Instance(i) = &instance {
+                            for (export, r) in resources {
+                                let given = self.instance_resource(i, export);
+                                f.resources.extend(given.map(|g| (*r, g)));
+                            }
+                        }
+                        f.push(instance)
+                    }
                 },
-                Step::ImportType | Step::Type => {}
+                Step::ImportType { name, resource } => {
+                    let given = match (args, resource) {
+                        (Some(args), Some(r)) => match arg(args, name) {
+                            Item::Type(Some(given)) => {
+                                f.resources.insert(*r, given);
+                                Some(given)
+                            }
+                            _ => None,
+                        },
+                        _ => *resource,
+                    };
+                    f.types.push(given);
+                }
+                Step::Type => f.types.push(None),
                 Step::ImportOther { name, what } => match args {
                     None => {
                         return Err(unsupported(
@@ -225,6 +272,7 @@ impl Inliner<'_> {
                     let mut outer = vec![Captured {
                         modules: f.modules.clone(),
                         components: f.components.clone(),
+                        types: f.types.clone(),
                     }];
                     outer.extend(c.outer.iter().cloned());
                     f.components.push(ComponentDef {
@@ -259,14 +307,23 @@ impl Inliner<'_> {
                     f.core_instances
                         .push(CoreInstanceDef::Synthetic(Rc::new(map)));
                 }
-                Step::Instantiate { component, args } => {
+                Step::Instantiate {
+                    component,
+                    args,
+                    resources,
+                } => {
                     let args: HashMap<String, Item> = args
                         .iter()
                         .map(|(name, kind, index)| Ok((name.clone(), f.item(*kind, *index, at)?)))
                         .collect::<Result<_>>()?;
                     let nested = f.components[*component as usize].clone();
-                    let exports = self.instantiate(&nested, Some(&args))?;
-                    f.instances.push(InstanceDef::Items(Rc::new(exports)));
+                    let exports =
+                        InstanceDef::Items(Rc::new(self.instantiate(&nested, Some(&args))?));
+                    for (export, r) in resources {
+                        let made = self.instance_resource(&exports, export);
+                        f.resources.extend(made.map(|m| (*r, m)));
+                    }
+                    f.instances.push(exports);
                 }
                 Step::FromExports(exports) => {
                     let items = exports
@@ -288,6 +345,7 @@ impl Inliner<'_> {
                     instance,
                     name,
                     ty,
+                    resource,
                 } => match f.instances[*instance as usize].clone() {
                     InstanceDef::Items(items) => {
                         let item = items
@@ -295,6 +353,9 @@ impl Inliner<'_> {
                             .find(|(n, _)| n == name)
                             .map(|(_, i)| i.clone())
                             .expect("validation checked the export exists");
+                        if let (Item::Type(Some(given)), Some(r)) = (&item, resource) {
+                            f.resources.insert(*r, *given);
+                        }
                         f.push(item);
                     }
                     InstanceDef::Host { name: instance } => match (kind, ty) {
@@ -303,7 +364,14 @@ impl Inliner<'_> {
                             name: name.clone(),
                             ty: *ty,
                         }),
-                        (ComponentExternalKind::Type, _) => {}
+                        (ComponentExternalKind::Type, _) => {
+                            let host = resource.map(|r| {
+                                let host = self.host_resource(&instance, name);
+                                f.resources.insert(r, host);
+                                host
+                            });
+                            f.types.push(host);
+                        }
                         _ => {
                             return Err(unsupported(
                                 "component imports",
@@ -315,16 +383,28 @@ impl Inliner<'_> {
                         }
                     },
                 },
-                Step::AliasOuter { kind, count, index } => {
+                Step::AliasOuter {
+                    kind,
+                    count,
+                    index,
+                    resource,
+                } => {
                     let i = *index as usize;
-                    let (modules, components) = match *count {
-                        0 => (&f.modules, &f.components),
+                    let (modules, components, types) = match *count {
+                        0 => (&f.modules, &f.components, &f.types),
                         n => {
                             let up = &c.outer[n as usize - 1];
-                            (&up.modules, &up.components)
+                            (&up.modules, &up.components, &up.types)
                         }
                     };
                     match kind {
+                        ComponentOuterAliasKind::Type => {
+                            let t = types[i];
+                            if let (Some(given), Some(r)) = (t, resource) {
+                                f.resources.insert(*r, given);
+                            }
+                            f.types.push(t);
+                        }
                         ComponentOuterAliasKind::CoreModule => {
                             let m = modules[i];
                             f.modules.push(m);
@@ -358,12 +438,20 @@ impl Inliner<'_> {
                         FuncDef::Lifted {
                             func: callee,
                             options: callee_options,
+                            by,
                             ..
                         } => {
-                            let (callee, callee_options) = (callee.clone(), callee_options.clone());
-                            let caller_options = f.options(options);
-                            let adapter =
-                                self.adapter(*ty, &caller_options, callee, &callee_options, at)?;
+                            let callee = Callee {
+                                func: callee.clone(),
+                                options: callee_options.clone(),
+                                instance: *by,
+                            };
+                            let caller = Caller {
+                                options: f.options(options),
+                                instance: id,
+                                resources: &f.resources,
+                            };
+                            let adapter = self.adapter(*ty, &caller, &callee, at)?;
                             f.core_funcs.push(adapter);
                             continue;
                         }
@@ -372,28 +460,59 @@ impl Inliner<'_> {
                         what,
                         ty: *ty,
                         options: f.options(options),
+                        instance: id,
                     });
                     let n = self.d.lowerings.len() as u32 - 1;
                     f.core_funcs.push(CoreDef::Lowering(n));
                 }
                 Step::ResourceDrop { resource } => {
+                    let r = f.resource(*resource);
                     f.core_funcs
-                        .push(self.intrinsic(Lowered::ResourceDrop(*resource)));
+                        .push(self.intrinsic(Lowered::ResourceDrop(r), id));
                 }
                 Step::ResourceNew { resource } => {
+                    let r = f.resource(*resource);
                     f.core_funcs
-                        .push(self.intrinsic(Lowered::ResourceNew(*resource)));
+                        .push(self.intrinsic(Lowered::ResourceNew(r), id));
                 }
                 Step::ResourceRep { resource } => {
+                    let r = f.resource(*resource);
                     f.core_funcs
-                        .push(self.intrinsic(Lowered::ResourceRep(*resource)));
+                        .push(self.intrinsic(Lowered::ResourceRep(r), id));
                 }
                 Step::DefineResource { resource, dtor } => {
-                    let dtor = f.core_funcs[*dtor as usize].clone();
-                    self.d.resources[*resource as usize].dtor = Some(dtor);
+                    let defined = ResourceType {
+                        host: None,
+                        dtor: dtor.map(|d| f.core_funcs[d as usize].clone()),
+                        instance: Some(id),
+                    };
+                    // The first instance of the body keeps the number the
+                    // types use; each later one makes a new resource.
+                    let r = match &self.d.resources[*resource as usize] {
+                        ResourceType {
+                            instance: None,
+                            host: None,
+                            ..
+                        } => *resource,
+                        _ => {
+                            self.d.resources.push(defined.clone());
+                            self.d.resources.len() as u32 - 1
+                        }
+                    };
+                    self.d.resources[r as usize] = defined;
+                    f.resources.insert(*resource, r);
+                    f.types.push(Some(r));
                 }
-                Step::Export { name, kind, index } => {
+                Step::Export {
+                    name,
+                    kind,
+                    index,
+                    resource,
+                } => {
                     let item = f.item(*kind, *index, at)?;
+                    if let (Item::Type(Some(given)), Some(r)) = (&item, resource) {
+                        f.resources.insert(*r, *given);
+                    }
                     f.push(item.clone());
                     f.exports.push((name.clone(), item));
                 }
@@ -415,16 +534,9 @@ impl Inliner<'_> {
         }
     }
 
-    /// A fused adapter from a caller lowering with `options` to `callee`,
-    /// instantiated now: the function the caller imports.
-    fn adapter(
-        &mut self,
-        ty: u32,
-        options: &Options,
-        callee: CoreDef,
-        callee_options: &Options,
-        at: usize,
-    ) -> Result<CoreDef> {
+    /// A fused adapter from `caller`'s lowering to `callee`, instantiated
+    /// now: the function the caller imports.
+    fn adapter(&mut self, ty: u32, caller: &Caller, callee: &Callee, at: usize) -> Result<CoreDef> {
         let side = |o: &Options| adapter::SideOptions {
             encoding: o.encoding,
             memory: o.memory.is_some(),
@@ -432,8 +544,8 @@ impl Inliner<'_> {
             post_return: o.post_return.is_some(),
         };
         let sides = adapter::Sides {
-            caller: side(options),
-            callee: side(callee_options),
+            caller: side(&caller.options),
+            callee: side(&callee.options),
         };
         let layout = kiln_abi::component::Layout::new(&self.d.types);
         let (bytes, order) =
@@ -446,16 +558,34 @@ impl Inliner<'_> {
             })?;
         // `build` refuses a call whose sides lack an option it needs.
         let given = |d: &Option<CoreDef>| d.clone().expect("checked by adapter::build");
+        let (from, to) = (caller.instance, callee.instance);
         let args = order
             .iter()
             .map(|i| match i {
-                adapter::AdapterImport::Callee => callee.clone(),
-                adapter::AdapterImport::Raise(t) => self.intrinsic(Lowered::Raise(*t)),
-                adapter::AdapterImport::CallerMemory => given(&options.memory),
-                adapter::AdapterImport::CalleeMemory => given(&callee_options.memory),
-                adapter::AdapterImport::CallerRealloc => given(&options.realloc),
-                adapter::AdapterImport::CalleeRealloc => given(&callee_options.realloc),
-                adapter::AdapterImport::PostReturn => given(&callee_options.post_return),
+                adapter::AdapterImport::Callee => callee.func.clone(),
+                adapter::AdapterImport::Raise(t) => self.intrinsic(Lowered::Raise(*t), from),
+                adapter::AdapterImport::CallerMemory => given(&caller.options.memory),
+                adapter::AdapterImport::CalleeMemory => given(&callee.options.memory),
+                adapter::AdapterImport::CallerRealloc => given(&caller.options.realloc),
+                adapter::AdapterImport::CalleeRealloc => given(&callee.options.realloc),
+                adapter::AdapterImport::PostReturn => given(&callee.options.post_return),
+                adapter::AdapterImport::Transfer {
+                    borrow,
+                    resource,
+                    to_callee,
+                } => {
+                    let resource = caller.resources.get(resource).copied().unwrap_or(*resource);
+                    let (from, to) = if *to_callee { (from, to) } else { (to, from) };
+                    let what = Lowered::Transfer {
+                        borrow: *borrow,
+                        resource,
+                        from,
+                        to,
+                    };
+                    self.intrinsic(what, from)
+                }
+                adapter::AdapterImport::EnterCall => self.intrinsic(Lowered::EnterCall, from),
+                adapter::AdapterImport::ExitCall => self.intrinsic(Lowered::ExitCall, from),
             })
             .collect();
         self.modules.push(ModuleSource::Adapter(bytes));
@@ -469,14 +599,41 @@ impl Inliner<'_> {
         })
     }
 
-    /// A lowering the runtime implements without a type of its own.
-    fn intrinsic(&mut self, what: Lowered) -> CoreDef {
+    /// A lowering the runtime implements without a type of its own, for
+    /// component instance `instance`.
+    fn intrinsic(&mut self, what: Lowered, instance: u32) -> CoreDef {
         self.d.lowerings.push(Lowering {
             what,
             ty: 0,
             options: Options::default(),
+            instance,
         });
         CoreDef::Lowering(self.d.lowerings.len() as u32 - 1)
+    }
+
+    /// The resource the host provides as `name` in `instance`.
+    fn host_resource(&mut self, instance: &str, name: &str) -> u32 {
+        let host = Some((instance.to_string(), name.to_string()));
+        if let Some(r) = self.d.resources.iter().position(|r| r.host == host) {
+            return r as u32;
+        }
+        self.d.resources.push(ResourceType {
+            host,
+            dtor: None,
+            instance: None,
+        });
+        self.d.resources.len() as u32 - 1
+    }
+
+    /// The resource `instance` exports as `name`, if it does.
+    fn instance_resource(&mut self, instance: &InstanceDef, name: &str) -> Option<u32> {
+        match instance {
+            InstanceDef::Host { name: host } => Some(self.host_resource(host, name)),
+            InstanceDef::Items(items) => items.iter().find_map(|(n, item)| match item {
+                Item::Type(Some(r)) if n == name => Some(*r),
+                _ => None,
+            }),
+        }
     }
 
     fn import(&mut self, instance: &Option<String>, name: &str, ty: u32) -> u32 {
@@ -515,13 +672,18 @@ fn core_export(instance: &CoreInstanceDef, name: &str) -> CoreDef {
 }
 
 impl Frame {
+    /// What resource number `r` of the body's types is in this instance.
+    fn resource(&self, r: u32) -> u32 {
+        self.resources.get(&r).copied().unwrap_or(r)
+    }
+
     fn push(&mut self, item: Item) {
         match item {
             Item::Func(f) => self.funcs.push(f),
             Item::Instance(i) => self.instances.push(i),
             Item::Module(m) => self.modules.push(m),
             Item::Component(c) => self.components.push(c),
-            Item::Type => {}
+            Item::Type(t) => self.types.push(t),
         }
     }
 
@@ -532,7 +694,7 @@ impl Frame {
             ComponentExternalKind::Instance => Item::Instance(self.instances[i].clone()),
             ComponentExternalKind::Module => Item::Module(self.modules[i]),
             ComponentExternalKind::Component => Item::Component(self.components[i].clone()),
-            ComponentExternalKind::Type => Item::Type,
+            ComponentExternalKind::Type => Item::Type(self.types[i]),
             ComponentExternalKind::Value => {
                 return Err(unsupported(
                     "component-model values",

@@ -40,10 +40,18 @@ pub enum Step {
         name: String,
         ty: u32,
     },
+    /// `resources`: the resource types the instance's type exports, by
+    /// export name, as the description numbers them here.
     ImportInstance {
         name: String,
+        resources: Vec<(String, u32)>,
     },
-    ImportType,
+    /// `resource`: the description's number of the imported type, if it
+    /// is a resource.
+    ImportType {
+        name: String,
+        resource: Option<u32>,
+    },
     ImportOther {
         name: String,
         what: &'static str,
@@ -55,9 +63,12 @@ pub enum Step {
         args: Vec<(String, u32)>,
     },
     CoreFromExports(Vec<(String, ExternalKind, u32)>),
+    /// `resources`: the resource types the new instance exports, as this
+    /// body numbers them.
     Instantiate {
         component: u32,
         args: Vec<(String, ComponentExternalKind, u32)>,
+        resources: Vec<(String, u32)>,
     },
     FromExports(Vec<(String, ComponentExternalKind, u32)>),
     AliasCoreExport {
@@ -65,17 +76,20 @@ pub enum Step {
         instance: u32,
         name: String,
     },
-    /// `ty` is the description's function type when `kind` is a function.
+    /// `ty` is the description's function type when `kind` is a function;
+    /// `resource` the resource's number when it is a resource type.
     AliasExport {
         kind: ComponentExternalKind,
         instance: u32,
         name: String,
         ty: Option<u32>,
+        resource: Option<u32>,
     },
     AliasOuter {
         kind: ComponentOuterAliasKind,
         count: u32,
         index: u32,
+        resource: Option<u32>,
     },
     Lift {
         core_func: u32,
@@ -100,17 +114,19 @@ pub enum Step {
         resource: u32,
     },
     /// Resource type `resource` is defined here, with core function
-    /// `dtor` as its destructor.
+    /// `dtor`, if any, as its destructor.
     DefineResource {
         resource: u32,
-        dtor: u32,
+        dtor: Option<u32>,
     },
+    /// `resource`: the exported type's number, when it is a resource.
     Export {
         name: String,
         kind: ComponentExternalKind,
         index: u32,
+        resource: Option<u32>,
     },
-    /// A definition that only adds a type.
+    /// A definition that only adds a type that is not a resource.
     Type,
 }
 
@@ -149,6 +165,7 @@ enum Open {
         body: usize,
         funcs: u32,
         instances: u32,
+        types: u32,
     },
 }
 
@@ -163,6 +180,7 @@ pub fn translate(wasm: &[u8], core_features: WasmFeatures) -> Result<Translation
         body: 0,
         funcs: 0,
         instances: 0,
+        types: 0,
     }];
     for payload in Parser::new(0).parse_all(wasm) {
         let payload = payload?;
@@ -207,6 +225,7 @@ pub fn translate(wasm: &[u8], core_features: WasmFeatures) -> Result<Translation
                 body,
                 funcs,
                 instances,
+                types: type_count,
             } => {
                 let (body, funcs) = (*body, funcs);
                 let here = payload.as_section().map_or(0, |(_, r)| r.start as usize);
@@ -219,6 +238,11 @@ pub fn translate(wasm: &[u8], core_features: WasmFeatures) -> Result<Translation
                 let mut new_instance = || {
                     *instances += 1;
                     *instances - 1
+                };
+                // The next type index, and the resource it is if it is one.
+                let mut new_type = |t: &mut TypeTable| {
+                    *type_count += 1;
+                    resource_of(t, &types, *type_count - 1)
                 };
                 match payload {
                     Payload::Version { .. } | Payload::CustomSection(_) => {}
@@ -237,6 +261,7 @@ pub fn translate(wasm: &[u8], core_features: WasmFeatures) -> Result<Translation
                             body: nested,
                             funcs: 0,
                             instances: 0,
+                            types: 0,
                         });
                     }
                     Payload::InstanceSection(r) => {
@@ -265,22 +290,21 @@ pub fn translate(wasm: &[u8], core_features: WasmFeatures) -> Result<Translation
                     }
                     Payload::CoreTypeSection(_) => {}
                     Payload::ComponentTypeSection(r) => {
-                        // The section's types are the last ones validated.
-                        let first = types.component_type_count() - r.count();
-                        for (k, item) in r.into_iter_with_offsets().enumerate() {
+                        for item in r.into_iter_with_offsets() {
                             let (at, ty) = item?;
-                            if let ComponentType::Resource {
-                                dtor: Some(dtor), ..
-                            } = ty
-                            {
-                                let resource = resource_at(&mut t.types, &types, first + k as u32);
-                                steps.push((at as usize, Step::DefineResource { resource, dtor }));
-                            }
+                            let resource = new_type(&mut t.types);
+                            let step = match (ty, resource) {
+                                (ComponentType::Resource { dtor, .. }, Some(resource)) => {
+                                    Step::DefineResource { resource, dtor }
+                                }
+                                _ => Step::Type,
+                            };
+                            steps.push((at as usize, step));
                         }
                     }
                     Payload::ComponentInstanceSection(r) => {
                         for inst in r {
-                            new_instance();
+                            let index = new_instance();
                             steps.push((
                                 here,
                                 match inst? {
@@ -293,6 +317,10 @@ pub fn translate(wasm: &[u8], core_features: WasmFeatures) -> Result<Translation
                                             .iter()
                                             .map(|a| (a.name.to_string(), a.kind, a.index))
                                             .collect(),
+                                        resources: exported_resources(
+                                            &mut t.types,
+                                            &types[types.component_instance_at(index)],
+                                        ),
                                     },
                                     ComponentInstance::FromExports(exports) => Step::FromExports(
                                         exports
@@ -336,20 +364,31 @@ pub fn translate(wasm: &[u8], core_features: WasmFeatures) -> Result<Translation
                                         } else {
                                             None
                                         };
+                                        let resource = match kind {
+                                            ComponentExternalKind::Type => new_type(&mut t.types),
+                                            _ => None,
+                                        };
                                         Step::AliasExport {
                                             kind,
                                             instance: instance_index,
                                             name: name.to_string(),
                                             ty,
+                                            resource,
                                         }
                                     }
                                     ComponentAlias::Outer { kind, count, index } => {
-                                        if kind == ComponentOuterAliasKind::Type
-                                            || kind == ComponentOuterAliasKind::CoreType
-                                        {
-                                            Step::Type
-                                        } else {
-                                            Step::AliasOuter { kind, count, index }
+                                        let resource = match kind {
+                                            ComponentOuterAliasKind::Type => new_type(&mut t.types),
+                                            _ => None,
+                                        };
+                                        match kind {
+                                            ComponentOuterAliasKind::CoreType => Step::Type,
+                                            _ => Step::AliasOuter {
+                                                kind,
+                                                count,
+                                                index,
+                                                resource,
+                                            },
                                         }
                                     }
                                 },
@@ -440,26 +479,21 @@ pub fn translate(wasm: &[u8], core_features: WasmFeatures) -> Result<Translation
                                     }
                                     ComponentTypeRef::Instance(_) => {
                                         let id = types.component_instance_at(new_instance());
+                                        let resources =
+                                            exported_resources(&mut t.types, &types[id]);
                                         // The root's imported resources are the
                                         // host's, known by name.
-                                        for (export, item) in &types[id].exports {
-                                            if let ComponentEntityType::Type {
-                                                created: ComponentAnyTypeId::Resource(r),
-                                                ..
-                                            } = item.ty
-                                            {
-                                                if body == 0 {
-                                                    t.types.host_resource(
-                                                        r.resource(),
-                                                        &name,
-                                                        export,
-                                                    );
-                                                }
+                                        if body == 0 {
+                                            for (export, r) in &resources {
+                                                t.types.host_resource(*r, &name, export);
                                             }
                                         }
-                                        Step::ImportInstance { name }
+                                        Step::ImportInstance { name, resources }
                                     }
-                                    ComponentTypeRef::Type(_) => Step::ImportType,
+                                    ComponentTypeRef::Type(_) => Step::ImportType {
+                                        name,
+                                        resource: new_type(&mut t.types),
+                                    },
                                     ComponentTypeRef::Module(_) => Step::ImportOther {
                                         name,
                                         what: "a core module",
@@ -485,12 +519,17 @@ pub fn translate(wasm: &[u8], core_features: WasmFeatures) -> Result<Translation
                             if e.kind == ComponentExternalKind::Instance {
                                 new_instance();
                             }
+                            let resource = match e.kind {
+                                ComponentExternalKind::Type => new_type(&mut t.types),
+                                _ => None,
+                            };
                             steps.push((
                                 here,
                                 Step::Export {
                                     name: e.name.name.to_string(),
                                     kind: e.kind,
                                     index: e.index,
+                                    resource,
                                 },
                             ));
                         }
@@ -558,6 +597,37 @@ fn canon_name(c: &CanonicalFunction) -> String {
             out.push(if out.contains('.') { '-' } else { '.' });
         }
         out.push(ch.to_ascii_lowercase());
+    }
+    out
+}
+
+/// The description's number for the type at component type index
+/// `index`, if it is a resource.
+fn resource_of(
+    table: &mut TypeTable,
+    types: &wasmparser::types::TypesRef,
+    index: u32,
+) -> Option<u32> {
+    match types.component_any_type_at(index) {
+        ComponentAnyTypeId::Resource(r) => Some(table.resource(r.resource())),
+        _ => None,
+    }
+}
+
+/// The resource types an instance type exports, by name.
+fn exported_resources(
+    table: &mut TypeTable,
+    instance: &wasmparser::component_types::ComponentInstanceType,
+) -> Vec<(String, u32)> {
+    let mut out = Vec::new();
+    for (export, item) in &instance.exports {
+        if let ComponentEntityType::Type {
+            created: ComponentAnyTypeId::Resource(r),
+            ..
+        } = item.ty
+        {
+            out.push((export.to_string(), table.resource(r.resource())));
+        }
     }
     out
 }

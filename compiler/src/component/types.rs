@@ -74,8 +74,8 @@ impl TypeTable {
     }
 
     /// Resource `id` is the host's `name` in instance `instance`.
-    pub fn host_resource(&mut self, id: ResourceId, instance: &str, name: &str) {
-        let r = self.resource(id) as usize;
+    pub fn host_resource(&mut self, r: u32, instance: &str, name: &str) {
+        let r = r as usize;
         // The first instance that exports it defines it; later ones `use` it.
         if self.resource_names[r].is_none() {
             self.resource_names[r] = Some((instance.to_string(), name.to_string()));

@@ -62,10 +62,11 @@ impl Cx<'_> {
         Ok(ptr)
     }
 
-    pub fn handles(&mut self) -> &mut super::handles::HandleTable {
+    /// The calling instance's handles.
+    pub fn handles(&mut self) -> super::handles::Handles<'_> {
         // SAFETY: the state outlives every call into its instance, and a
         // host function is the only code using it while it runs.
-        unsafe { &mut (*self.ctx.state).handles }
+        unsafe { &mut (*self.ctx.state).tables }.of(self.ctx.instance)
     }
 
     /// The host's state for the calling component (its WASI context).

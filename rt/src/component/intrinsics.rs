@@ -1,91 +1,82 @@
 //! The lowerings the runtime implements itself, called by core code as
 //! host functions whose `vmctx` is their [`HostContext`]: the resource
-//! intrinsics, a fused adapter's traps, and the trap of a call into the
-//! caller's own component.
+//! intrinsics, a fused adapter's handle transfers, call scopes and traps,
+//! and the trap of a call into the caller's own component.
 
-use super::{abi, HostContext};
+use super::handles::Tables;
+use super::HostContext;
+use crate::traps::{raise_host, ComponentTrap, Trap, TrapKind};
 
-/// What a handle to a resource a component defines holds: its type and
-/// the representation the component gave `resource.new`.
-pub struct GuestHandle {
-    pub resource: u32,
-    pub rep: u32,
+/// The handle tables of the component `ctx` belongs to.
+fn tables(ctx: &HostContext) -> &mut Tables {
+    // SAFETY: the state outlives calls into its instances, and a lowering
+    // the runtime implements is the only code using it while it runs.
+    unsafe { &mut (*ctx.state).tables }
+}
+
+/// The result of `outcome`, or its trap raised.
+fn or_raise<T>(outcome: Result<T, Trap>) -> T {
+    match outcome {
+        Ok(v) => v,
+        Err(t) => raise_host(t.kind),
+    }
+}
+
+fn resource(ctx: &HostContext) -> super::handles::ResourceKind {
+    ctx.resource.expect("set for a resource intrinsic")
 }
 
 /// A lowered function whose callee is its own caller's component: the
 /// callee may not be entered while its instance is running.
 pub(super) extern "C" fn cannot_enter(_ctx: usize) {
-    crate::traps::raise_host(crate::traps::TrapKind::Component(
-        crate::traps::ComponentTrap::CannotEnter,
-    ))
-}
-
-/// `resource.drop` of a host resource: the handle leaves the caller's
-/// table and the host value is dropped.
-pub(super) extern "C" fn resource_drop(ctx: &HostContext, handle: u32) {
-    // SAFETY: the state outlives calls into its instance.
-    let handles = unsafe { &mut (*ctx.state).handles };
-    let ty = ctx.resource.expect("set for resource.drop");
-    let outcome = match handles.is(handle, ty) {
-        Ok(true) => handles.remove(handle).map(drop),
-        Ok(false) => Err(abi::trap(crate::traps::ComponentTrap::WrongHandleType)),
-        Err(t) => Err(t),
-    };
-    if let Err(t) = outcome {
-        crate::traps::raise_host(t.kind)
-    }
-}
-
-/// The representation behind `handle` of the caller's table, if it names
-/// the defined resource `ctx.guest`.
-fn guest_rep(ctx: &HostContext, handle: u32) -> Result<u32, crate::traps::Trap> {
-    use crate::traps::ComponentTrap::WrongGuestType;
-    // SAFETY: the state outlives calls into its instance.
-    let handles = unsafe { &mut (*ctx.state).handles };
-    let h = handles.get::<GuestHandle>(handle)?;
-    if Some(h.resource) != ctx.guest {
-        return Err(abi::trap(WrongGuestType(handle)));
-    }
-    Ok(h.rep)
+    raise_host(TrapKind::Component(ComponentTrap::CannotEnter))
 }
 
 /// `resource.new`: a new owning handle for `rep`.
 pub(super) extern "C" fn resource_new(ctx: &HostContext, rep: u32) -> u32 {
-    // SAFETY: the state outlives calls into its instance.
-    let handles = unsafe { &mut (*ctx.state).handles };
-    let resource = ctx.guest.expect("set for resource.new");
-    handles.insert(GuestHandle { resource, rep })
+    tables(ctx).tables[ctx.instance as usize].new_own(resource(ctx), rep)
 }
 
 /// `resource.rep`: the representation `handle` was made for.
 pub(super) extern "C" fn resource_rep(ctx: &HostContext, handle: u32) -> u32 {
-    match guest_rep(ctx, handle) {
-        Ok(rep) => rep,
-        Err(t) => crate::traps::raise_host(t.kind),
+    or_raise(tables(ctx).rep(ctx.instance, handle, resource(ctx)))
+}
+
+/// `resource.drop`: the handle leaves the caller's table. The last owning
+/// handle of a host resource drops its value; of a defined one, calls the
+/// destructor, if any, with its representation.
+pub(super) extern "C" fn resource_drop(ctx: &HostContext, handle: u32) {
+    let outcome = tables(ctx).drop_handle(ctx.instance, handle, resource(ctx));
+    if let (Some(rep), Some(dtor)) = (or_raise(outcome), ctx.dtor) {
+        let mut slots = [crate::vm::ValRaw::from_u64(rep.into())];
+        or_raise(crate::instance::call_slots(dtor, &mut slots))
     }
 }
 
-/// `resource.drop` of a defined resource: the handle leaves the table and
-/// the destructor, if any, is called with its representation.
-pub(super) extern "C" fn guest_resource_drop(ctx: &HostContext, handle: u32) {
-    let outcome = guest_rep(ctx, handle).and_then(|rep| {
-        // SAFETY: the state outlives calls into its instance.
-        unsafe { &mut (*ctx.state).handles }.remove(handle)?;
-        match ctx.dtor {
-            Some(dtor) => {
-                let mut slots = [crate::vm::ValRaw::from_u64(rep.into())];
-                crate::instance::call_slots(dtor, &mut slots)
-            }
-            None => Ok(()),
-        }
-    });
-    if let Err(t) = outcome {
-        crate::traps::raise_host(t.kind)
-    }
+/// A fused adapter moving an owning handle from the caller's table to the
+/// receiver's.
+pub(super) extern "C" fn transfer_own(ctx: &HostContext, handle: u32) -> u32 {
+    or_raise(tables(ctx).transfer_own(ctx.instance, ctx.to, handle, resource(ctx)))
+}
+
+/// A fused adapter lending a handle for the call in progress.
+pub(super) extern "C" fn transfer_borrow(ctx: &HostContext, handle: u32) -> u32 {
+    let t = tables(ctx);
+    or_raise(t.transfer_borrow(ctx.instance, ctx.to, handle, resource(ctx), ctx.to_defines))
+}
+
+/// A fused adapter starting a call that borrows.
+pub(super) extern "C" fn enter_call(ctx: &HostContext) {
+    tables(ctx).enter_call()
+}
+
+/// A fused adapter ending that call.
+pub(super) extern "C" fn exit_call(ctx: &HostContext) {
+    or_raise(tables(ctx).exit_call())
 }
 
 /// A fused adapter's trap.
 pub(super) extern "C" fn raise(ctx: &HostContext) {
     let t = ctx.trap.expect("set for Raise");
-    crate::traps::raise_host(crate::traps::TrapKind::Component(t))
+    raise_host(TrapKind::Component(t))
 }

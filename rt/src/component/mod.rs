@@ -15,8 +15,10 @@ use crate::instance::Instance;
 use crate::module::Module;
 use crate::store::{Extern, Func, Memory, Store, Val};
 use crate::traps::Trap;
+use handles::ResourceKind;
 use intrinsics::{
-    cannot_enter, guest_resource_drop, raise, resource_drop, resource_new, resource_rep,
+    cannot_enter, enter_call, exit_call, raise, resource_drop, resource_new, resource_rep,
+    transfer_borrow, transfer_own,
 };
 use kiln_abi::component::{
     ComponentDescription, CoreDef, ExportItem, FuncType, Import, Initializer, Layout, Lowered,
@@ -129,10 +131,10 @@ impl Host for NoHost {
     }
 }
 
-/// What a component instance's host functions share: its handle table and
-/// the host's state for it (a WASI context).
+/// What the host functions of a component's instances share: their
+/// handle tables and the host's state (a WASI context).
 pub struct ComponentState {
-    pub handles: handles::HandleTable,
+    pub tables: handles::Tables,
     pub host: Option<Box<dyn std::any::Any>>,
 }
 
@@ -143,14 +145,19 @@ pub struct HostContext {
     pub memory: Option<*mut Memory>,
     pub realloc: Option<Func>,
     pub state: *mut ComponentState,
-    /// For `resource.drop`: the type of what it drops.
-    pub resource: Option<std::any::TypeId>,
+    /// The component instance calling, whose handle table it uses.
+    pub instance: u32,
+    /// For `resource.new`, `.rep` and `.drop` and handle transfers: the
+    /// resource.
+    pub resource: Option<ResourceKind>,
+    /// For `resource.drop`: the resource's destructor, if it has one.
+    pub dtor: Option<Func>,
+    /// For a handle transfer: the receiving instance, and whether it
+    /// defines the resource.
+    pub to: u32,
+    pub to_defines: bool,
     /// For a fused adapter's `Raise`: the trap.
     pub trap: Option<crate::traps::ComponentTrap>,
-    /// For `resource.new`, `.rep` and `.drop` of a defined resource: its
-    /// number, and its destructor if it has one.
-    pub guest: Option<u32>,
-    pub dtor: Option<Func>,
 }
 
 /// An instantiated component.
@@ -216,7 +223,10 @@ impl Store {
             instances: Vec::new(),
             contexts: Vec::new(),
             state: Box::new(ComponentState {
-                handles: Default::default(),
+                tables: handles::Tables {
+                    tables: (0..d.instances).map(|_| Default::default()).collect(),
+                    ..Default::default()
+                },
                 host: state,
             }),
             types: types.clone(),
@@ -266,73 +276,95 @@ impl Store {
         let d = &component.description;
         let lowering = &d.lowerings[l as usize];
         let mut sig = component.lowered_signature(lowering.ty);
-        let mut resource = None;
-        let mut guest = None;
+        let mut ctx = inst.host_context(&lowering.options, lowering.instance);
         use kiln_abi::module::ValType::I32;
-        let code =
-            match &lowering.what {
-                Lowered::Host { import } => {
-                    let import = &d.imports[*import as usize];
-                    let f = host.func(import).ok_or_else(|| InstantiateError::Link {
+        let code = match &lowering.what {
+            Lowered::Host { import } => {
+                let import = &d.imports[*import as usize];
+                let f = host.func(import).ok_or_else(|| InstantiateError::Link {
+                    import: import_name(import),
+                    problem: LinkError::Unknown,
+                })?;
+                if f.signature != spelled(&sig) {
+                    return Err(InstantiateError::Link {
                         import: import_name(import),
-                        problem: LinkError::Unknown,
-                    })?;
-                    if f.signature != spelled(&sig) {
-                        return Err(InstantiateError::Link {
-                            import: import_name(import),
-                            problem: LinkError::FuncType,
-                        });
-                    }
-                    f.code
+                        problem: LinkError::FuncType,
+                    });
                 }
-                Lowered::Trap => cannot_enter as *const () as usize,
-                Lowered::ResourceDrop(r) if d.resources[*r as usize].host.is_none() => {
-                    guest = Some(*r);
-                    sig = CoreFuncType::new(&[I32], &[]);
-                    guest_resource_drop as *const () as usize
+                f.code
+            }
+            Lowered::Trap => cannot_enter as *const () as usize,
+            Lowered::ResourceDrop(r) => {
+                ctx.resource = Some(resource_kind(d, *r, host)?);
+                // The destructor's instance was made before any use of
+                // its type.
+                ctx.dtor = d.resources[*r as usize]
+                    .dtor
+                    .as_ref()
+                    .and_then(|def| inst.func(def));
+                sig = CoreFuncType::new(&[I32], &[]);
+                resource_drop as *const () as usize
+            }
+            Lowered::ResourceNew(r) | Lowered::ResourceRep(r) => {
+                ctx.resource = Some(ResourceKind::Guest(*r));
+                sig = CoreFuncType::new(&[I32], &[I32]);
+                match lowering.what {
+                    Lowered::ResourceNew(_) => resource_new as *const () as usize,
+                    _ => resource_rep as *const () as usize,
                 }
-                Lowered::ResourceDrop(r) => {
-                    let (instance, name) = d.resources[*r as usize]
-                        .host
-                        .as_ref()
-                        .expect("matched above");
-                    resource = Some(host.resource(instance, name).ok_or_else(|| {
-                        InstantiateError::Link {
-                            import: format!("{instance}#{name}"),
-                            problem: LinkError::Unknown,
-                        }
-                    })?);
-                    sig = CoreFuncType::new(&[I32], &[]);
-                    resource_drop as *const () as usize
+            }
+            Lowered::Raise(t) => {
+                ctx.trap = Some(crate::traps::ComponentTrap::Adapter(*t));
+                sig = CoreFuncType::new(&[], &[]);
+                raise as *const () as usize
+            }
+            Lowered::Transfer {
+                borrow,
+                resource,
+                from,
+                to,
+            } => {
+                ctx.resource = Some(resource_kind(d, *resource, host)?);
+                ctx.instance = *from;
+                ctx.to = *to;
+                ctx.to_defines = d.resources[*resource as usize].instance == Some(*to);
+                sig = CoreFuncType::new(&[I32], &[I32]);
+                match borrow {
+                    true => transfer_borrow as *const () as usize,
+                    false => transfer_own as *const () as usize,
                 }
-                Lowered::ResourceNew(r) => {
-                    guest = Some(*r);
-                    sig = CoreFuncType::new(&[I32], &[I32]);
-                    resource_new as *const () as usize
-                }
-                Lowered::ResourceRep(r) => {
-                    guest = Some(*r);
-                    sig = CoreFuncType::new(&[I32], &[I32]);
-                    resource_rep as *const () as usize
-                }
-                Lowered::Raise(_) => {
-                    sig = CoreFuncType::new(&[], &[]);
-                    raise as *const () as usize
-                }
-            };
-        let mut ctx = inst.host_context(&lowering.options);
-        ctx.resource = resource;
-        ctx.guest = guest;
-        // The destructor's instance was made before any use of its type.
-        ctx.dtor = guest
-            .and_then(|r| d.resources[r as usize].dtor.as_ref())
-            .and_then(|def| inst.func(def));
-        if let Lowered::Raise(t) = lowering.what {
-            ctx.trap = Some(crate::traps::ComponentTrap::Adapter(t));
-        }
+            }
+            Lowered::EnterCall => {
+                sig = CoreFuncType::new(&[], &[]);
+                enter_call as *const () as usize
+            }
+            Lowered::ExitCall => {
+                sig = CoreFuncType::new(&[], &[]);
+                exit_call as *const () as usize
+            }
+        };
         let p = &*ctx as *const HostContext as usize;
         inst.contexts.push(ctx);
         Ok(self.host_func_with_context(&sig, code, p))
+    }
+}
+
+/// What resource number `r` of `d` is at run time: a host resource's Rust
+/// type, or the defined resource itself.
+fn resource_kind(
+    d: &ComponentDescription,
+    r: u32,
+    host: &dyn Host,
+) -> Result<ResourceKind, InstantiateError> {
+    match &d.resources[r as usize].host {
+        None => Ok(ResourceKind::Guest(r)),
+        Some((instance, name)) => host
+            .resource(instance, name)
+            .map(ResourceKind::Host)
+            .ok_or_else(|| InstantiateError::Link {
+                import: format!("{instance}#{name}"),
+                problem: LinkError::Unknown,
+            }),
     }
 }
 
@@ -369,16 +401,18 @@ impl ComponentInstance {
         }
     }
 
-    fn host_context(&mut self, o: &Options) -> Box<HostContext> {
+    fn host_context(&mut self, o: &Options, instance: u32) -> Box<HostContext> {
         Box::new(HostContext {
             encoding: o.encoding,
             memory: self.memory(&o.memory),
             realloc: o.realloc.as_ref().and_then(|r| self.func(r)),
             state: &mut *self.state,
+            instance,
             resource: None,
-            trap: None,
-            guest: None,
             dtor: None,
+            to: 0,
+            to_defines: false,
+            trap: None,
         })
     }
 

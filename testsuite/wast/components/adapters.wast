@@ -139,3 +139,31 @@
   (core instance $app (instantiate $app (with "c" (instance (export "char" (func $char))))))
   (func (export "bad-char") (result u32) (canon lift (core func $app "bad-char"))))
 (assert_trap (invoke "bad-char") "invalid `char` bit pattern")
+
+;; A call back into the calling component through a child it instantiated:
+;; wasmtime allows it (the spec's newer recursion check would trap), and so
+;; does kiln.
+(component
+  (core module $m
+    (func (export "f") (result i32) i32.const 42))
+  (core instance $i (instantiate $m))
+  (func $f (result u32) (canon lift (core func $i "f")))
+  (component $C
+    (import "f" (func $f (result u32)))
+    (core func $f (canon lower (func $f)))
+    (core module $impl
+      (import "" "f" (func $f (result i32)))
+      (func (export "g") (result i32) call $f i32.const 1 i32.add))
+    (core instance $x (instantiate $impl (with "" (instance (export "f" (func $f))))))
+    (func (export "g") (result u32) (canon lift (core func $x "g"))))
+  (instance $c (instantiate $C (with "f" (func $f))))
+  (core func $g (canon lower (func $c "g")))
+  (core module $run
+    (import "" "g" (func $g (result i32)))
+    (func (export "run") (result i32) call $g))
+  (core instance $r (instantiate $run (with "" (instance (export "g" (func $g))))))
+  (func (export "run") (result u32) (canon lift (core func $r "run")))
+  (export "g" (func $c "g")))
+(assert_return (invoke "g") (u32.const 43))
+(assert_return (invoke "run") (u32.const 43))
+(assert_return (invoke "run") (u32.const 43))

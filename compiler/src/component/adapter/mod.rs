@@ -9,7 +9,10 @@
 //! `post-return`. The link is known when the program is built, so the
 //! call is direct.
 //!
-//! Resource handles do not cross yet; they are refused by name.
+//! Handles move by the runtime's functions: an owning handle leaves the
+//! sender's table for the receiver's, a borrowed one is lent for the call,
+//! which the runtime opens before the parameters move and closes after
+//! post-return, checking that every borrow it received was dropped.
 
 mod code;
 mod strings;
@@ -17,6 +20,7 @@ mod values;
 
 use code::{Code, Loc};
 use kiln_abi::component::{AdapterTrap, FuncType, Layout, StringEncoding, TypeIndex, ValueType};
+use std::collections::{BTreeMap, BTreeSet};
 use values::{Dir, Side, Translator};
 use wasm_encoder::{
     CodeSection, EntityType, ExportKind, ExportSection, FunctionSection, ImportSection,
@@ -48,6 +52,17 @@ pub enum AdapterImport {
     CallerRealloc,
     CalleeRealloc,
     PostReturn,
+    /// The runtime's function moving a handle to resource `resource` (as
+    /// the caller's type numbers it), owning or borrowed, to the callee or
+    /// back.
+    Transfer {
+        borrow: bool,
+        resource: u32,
+        to_callee: bool,
+    },
+    /// The runtime's functions opening and closing a call that borrows.
+    EnterCall,
+    ExitCall,
 }
 
 /// What moving values of a type needs.
@@ -55,28 +70,32 @@ pub enum AdapterImport {
 struct Needs {
     /// Strings or lists: memory on both sides, `realloc` on the receiver's.
     memory: bool,
+    /// Handles: by whether they borrow, and their resource.
+    handles: BTreeSet<(bool, u32)>,
 }
 
-fn needs(layout: &Layout, t: TypeIndex, out: &mut Needs) -> Result<(), String> {
+fn needs(layout: &Layout, t: TypeIndex, out: &mut Needs) {
     match layout.ty(t) {
         ValueType::String => out.memory = true,
         ValueType::List(e) => {
             out.memory = true;
-            needs(layout, *e, out)?;
+            needs(layout, *e, out);
         }
-        ValueType::Own(_) | ValueType::Borrow(_) => {
-            return Err("a resource handle".into());
+        ValueType::Own(r) => {
+            out.handles.insert((false, *r));
+        }
+        ValueType::Borrow(r) => {
+            out.handles.insert((true, *r));
         }
         _ => {
             for f in layout.fields(t).unwrap_or_default() {
-                needs(layout, f, out)?;
+                needs(layout, f, out);
             }
             for p in layout.cases(t).unwrap_or_default().into_iter().flatten() {
-                needs(layout, p, out)?;
+                needs(layout, p, out);
             }
         }
     }
-    Ok(())
 }
 
 fn core(v: &kiln_abi::module::ValType) -> ValType {
@@ -98,10 +117,10 @@ pub fn build(
     let lift = layout.signature(f, true);
     let (mut in_params, mut in_result) = (Needs::default(), Needs::default());
     for (_, t) in &f.params {
-        needs(layout, *t, &mut in_params)?;
+        needs(layout, *t, &mut in_params);
     }
     if let Some(r) = f.result {
-        needs(layout, r, &mut in_result)?;
+        needs(layout, r, &mut in_result);
     }
     let callee_realloc = in_params.memory || lower.params_in_memory;
     let caller_realloc = in_result.memory;
@@ -132,7 +151,8 @@ pub fn build(
         .function(callee_params.clone(), callee_results.clone()); // 1: the callee
     types.ty().function([ValType::I32; 4], [ValType::I32]); // 2: realloc
     types.ty().function(callee_results.clone(), []); // 3: post-return
-    types.ty().function([], []); // 4: raise
+    types.ty().function([], []); // 4: raise, enter-call, exit-call
+    types.ty().function([ValType::I32], [ValType::I32]); // 5: a handle transfer
 
     let mut imports = ImportSection::new();
     let mut order = vec![AdapterImport::Callee];
@@ -157,6 +177,28 @@ pub fn build(
         .callee
         .post_return
         .then(|| import_func("post-return", 3, AdapterImport::PostReturn));
+    let mut transfers = BTreeMap::new();
+    let handles = [(&in_params, true), (&in_result, false)];
+    for (needs, to_callee) in handles {
+        for &(borrow, resource) in &needs.handles {
+            let what = AdapterImport::Transfer {
+                borrow,
+                resource,
+                to_callee,
+            };
+            let name = format!("transfer-{}-{resource}-{to_callee}", borrow as u8);
+            let f = import_func(&name, 5, what);
+            transfers.insert((borrow, resource, to_callee), f);
+        }
+    }
+    // A call lent handles is a scope of its own.
+    let lends = in_params.handles.iter().any(|&(borrow, _)| borrow);
+    let scope = lends.then(|| {
+        (
+            import_func("enter-call", 4, AdapterImport::EnterCall),
+            import_func("exit-call", 4, AdapterImport::ExitCall),
+        )
+    });
     if memory {
         let memory = EntityType::Memory(MemoryType {
             minimum: 0,
@@ -183,7 +225,11 @@ pub fn build(
     let mut t = Translator {
         layout: *layout,
         code: Code::new(params.len() as u32),
+        transfers,
     };
+    if let Some((enter, _)) = scope {
+        t.code.i(I::Call(enter));
+    }
     let args = move_params(
         &mut t,
         f,
@@ -192,6 +238,7 @@ pub fn build(
         Dir {
             from: caller,
             to: callee,
+            to_callee: true,
         },
     );
     for a in args {
@@ -206,8 +253,10 @@ pub fn build(
         Dir {
             from: callee,
             to: caller,
+            to_callee: false,
         },
         post_return,
+        scope.map(|(_, exit)| exit),
     );
 
     let mut functions = FunctionSection::new();
@@ -293,6 +342,7 @@ fn move_result(
     callee_results: &[ValType],
     dir: Dir,
     post_return: Option<u32>,
+    exit_call: Option<u32>,
 ) {
     let raw: Vec<u32> = callee_results.iter().map(|&v| t.code.local(v)).collect();
     for &l in raw.iter().rev() {
@@ -331,6 +381,9 @@ fn move_result(
             t.code.i(I::LocalGet(l));
         }
         t.code.i(I::Call(post));
+    }
+    if let Some(exit) = exit_call {
+        t.code.i(I::Call(exit));
     }
     for l in out {
         t.code.i(I::LocalGet(l));

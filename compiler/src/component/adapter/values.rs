@@ -7,6 +7,7 @@ use super::code::{Code, Loc, Prim};
 use kiln_abi::component::{
     discriminant_size, flags_size, AdapterTrap, Layout, StringEncoding, TypeIndex, ValueType,
 };
+use std::collections::BTreeMap;
 use wasm_encoder::{BlockType, Instruction as I, ValType};
 
 /// One side of a call, as the adapter sees it.
@@ -25,11 +26,15 @@ pub(super) struct Side {
 pub(super) struct Dir {
     pub from: Side,
     pub to: Side,
+    pub to_callee: bool,
 }
 
 pub(super) struct Translator<'a> {
     pub layout: Layout<'a>,
     pub code: Code,
+    /// The runtime's function moving a handle, by whether it borrows, its
+    /// resource and whether it goes to the callee.
+    pub transfers: BTreeMap<(bool, u32, bool), u32>,
 }
 
 impl Translator<'_> {
@@ -65,7 +70,14 @@ impl Translator<'_> {
             Flags(names) => self.flags(names.len(), src, dst),
             String => self.string(src, dst, dir),
             List(e) => self.list(*e, src, dst, dir),
-            Own(_) | Borrow(_) => unreachable!("refused before translation"),
+            Own(r) | Borrow(r) => {
+                let borrow = matches!(self.layout.ty(t), Borrow(_));
+                let f = self.transfers[&(borrow, *r, dir.to_callee)];
+                c.store(dst, Prim::I32, |c| {
+                    c.load(src, Prim::I32);
+                    c.i(I::Call(f));
+                });
+            }
             _ => {
                 if let Some(fields) = self.layout.fields(t) {
                     return self.record(&fields, src, dst, dir);

@@ -20,7 +20,9 @@ impl ComponentDescription {
                 w.str(name);
             });
             w.option(r.dtor.as_ref(), |w, d| w.core_def(d));
+            w.option(r.instance.as_ref(), |w, i| w.u(*i as u64));
         });
+        w.u(self.instances as u64);
         w.u(self.modules as u64);
         w.list(&self.imports, |w, i| {
             w.option(i.instance.as_ref(), |w, s| w.str(s));
@@ -50,9 +52,24 @@ impl ComponentDescription {
                     w.byte(5);
                     w.u(*r as u64);
                 }
+                Lowered::Transfer {
+                    borrow,
+                    resource,
+                    from,
+                    to,
+                } => {
+                    w.byte(6);
+                    w.byte(*borrow as u8);
+                    w.u(*resource as u64);
+                    w.u(*from as u64);
+                    w.u(*to as u64);
+                }
+                Lowered::EnterCall => w.byte(7),
+                Lowered::ExitCall => w.byte(8),
             }
             w.u(l.ty as u64);
             w.options(&l.options);
+            w.u(l.instance as u64);
         });
         w.list(&self.initializers, |w, i| match i {
             Initializer::Instantiate { module, args } => {
@@ -80,8 +97,10 @@ impl ComponentDescription {
                 Ok(ResourceType {
                     host: r.option(|r| Ok((r.string()?, r.string()?)))?,
                     dtor: r.option(Reader::core_def)?,
+                    instance: r.option(Reader::u32)?,
                 })
             })?,
+            instances: r.u32()?,
             modules: r.u32()?,
             imports: r.list(|r| {
                 Ok(Import {
@@ -101,12 +120,21 @@ impl ComponentDescription {
                     },
                     4 => Lowered::ResourceNew(r.u32()?),
                     5 => Lowered::ResourceRep(r.u32()?),
+                    6 => Lowered::Transfer {
+                        borrow: r.byte()? != 0,
+                        resource: r.u32()?,
+                        from: r.u32()?,
+                        to: r.u32()?,
+                    },
+                    7 => Lowered::EnterCall,
+                    8 => Lowered::ExitCall,
                     _ => return r.fail("bad lowering kind"),
                 };
                 Ok(Lowering {
                     what,
                     ty: r.u32()?,
                     options: r.options()?,
+                    instance: r.u32()?,
                 })
             })?,
             initializers: r.list(|r| match r.byte()? {
@@ -179,6 +207,14 @@ impl ComponentDescription {
         if !dtors.into_iter().all(|d| def_ok(d, n_instances)) {
             return Err("a resource's destructor names something that does not exist");
         }
+        let component_ok = |i: u32| i < self.instances;
+        if !self
+            .resources
+            .iter()
+            .all(|r| r.instance.is_none_or(component_ok))
+        {
+            return Err("a resource names a component instance that does not exist");
+        }
         for l in &self.lowerings {
             let what_ok = match l.what {
                 Lowered::Host { import } => (import as usize) < self.imports.len(),
@@ -186,9 +222,16 @@ impl ComponentDescription {
                 Lowered::ResourceDrop(r) | Lowered::ResourceNew(r) | Lowered::ResourceRep(r) => {
                     (r as usize) < self.resources.len()
                 }
-                Lowered::Raise(_) => true,
+                Lowered::Raise(_) | Lowered::EnterCall | Lowered::ExitCall => true,
+                Lowered::Transfer {
+                    resource, from, to, ..
+                } => {
+                    (resource as usize) < self.resources.len()
+                        && component_ok(from)
+                        && component_ok(to)
+                }
             };
-            if !what_ok || !func_ok(l.ty) || !options_ok(&l.options) {
+            if !what_ok || !func_ok(l.ty) || !options_ok(&l.options) || !component_ok(l.instance) {
                 return Err("a lowering names something that does not exist");
             }
         }
@@ -434,7 +477,9 @@ mod tests {
             resources: vec![ResourceType {
                 dtor: None,
                 host: Some(("wasi:io/streams@0.2.0".into(), "output-stream".into())),
+                instance: None,
             }],
+            instances: 2,
             modules: 1,
             imports: vec![Import {
                 instance: Some("wasi:cli/stdout@0.2.0".into()),
@@ -446,6 +491,7 @@ mod tests {
                     what: Lowered::ResourceDrop(0),
                     ty: 0,
                     options: Options::default(),
+                    instance: 0,
                 },
                 Lowering {
                     what: Lowered::Host { import: 0 },
@@ -454,6 +500,18 @@ mod tests {
                         encoding: StringEncoding::CompactUtf16,
                         ..utf8.clone()
                     },
+                    instance: 1,
+                },
+                Lowering {
+                    what: Lowered::Transfer {
+                        borrow: true,
+                        resource: 0,
+                        from: 1,
+                        to: 0,
+                    },
+                    ty: 0,
+                    options: Options::default(),
+                    instance: 1,
                 },
             ],
             initializers: vec![Initializer::Instantiate {
@@ -517,5 +575,20 @@ mod tests {
         let mut bytes = Vec::new();
         d.encode(&mut bytes);
         assert!(ComponentDescription::decode(&bytes).is_err());
+    }
+
+    #[test]
+    fn a_transfer_may_not_name_a_missing_component_instance() {
+        let mut d = sample();
+        d.lowerings[2].what = Lowered::Transfer {
+            borrow: false,
+            resource: 0,
+            from: 0,
+            to: 2,
+        };
+        let mut bytes = Vec::new();
+        d.encode(&mut bytes);
+        let e = ComponentDescription::decode(&bytes).unwrap_err();
+        assert!(e.to_string().contains("lowering"), "{e}");
     }
 }

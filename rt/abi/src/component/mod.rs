@@ -123,6 +123,23 @@ pub enum Lowered {
     ResourceRep(u32),
     /// Raises trap `.0` (a fused adapter found a value it may not pass).
     Raise(AdapterTrap),
+    /// A fused adapter moving a handle to resource `resource` from the
+    /// table of component instance `from` to that of `to`: an owning one
+    /// leaves `from`; a borrowed one is lent for the call, and becomes a
+    /// borrow in `to` unless `to` defines the resource, which gets the
+    /// representation itself.
+    Transfer {
+        borrow: bool,
+        resource: u32,
+        from: u32,
+        to: u32,
+    },
+    /// A fused adapter starting a call that lends handles: borrows made
+    /// until `ExitCall` belong to it.
+    EnterCall,
+    /// The end of that call: every borrow it received must have been
+    /// dropped, and what it lent is returned.
+    ExitCall,
 }
 
 /// The traps a fused adapter raises, through a lowering of `Raise`.
@@ -184,6 +201,8 @@ pub struct ResourceType {
     /// A defined resource's destructor, called with the representation
     /// when its last owning handle is dropped.
     pub dtor: Option<CoreDef>,
+    /// The component instance defining it (`None`: the host).
+    pub instance: Option<u32>,
 }
 
 /// A `canon lower`: a core function of type `ty` (a component function
@@ -193,6 +212,8 @@ pub struct Lowering {
     pub what: Lowered,
     pub ty: u32,
     pub options: Options,
+    /// The component instance it belongs to, whose handle table it uses.
+    pub instance: u32,
 }
 
 /// One step of instantiating the component, in order.
@@ -228,6 +249,9 @@ pub struct ComponentDescription {
     pub types: Vec<ValueType>,
     pub funcs: Vec<FuncType>,
     pub resources: Vec<ResourceType>,
+    /// How many component instances the flattened component has; each has
+    /// a handle table.
+    pub instances: u32,
     /// Core modules compiled into the component, numbered from 0; module
     /// `i`'s descriptor is the `i`th of the component descriptor's list.
     pub modules: u32,

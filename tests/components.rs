@@ -1,0 +1,63 @@
+//! Hand-written components that use the WASI host across several
+//! component instances, run by `kiln run` and by the wasmtime CLI (from
+//! PyPI, installed by `cargo xtask setup` into target/peers/): same
+//! output, same exit status.
+
+mod common;
+
+use common::{kiln, root, show};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn work_dir(name: &str) -> PathBuf {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("components")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn wasmtime(args: &[&str], dir: &Path) -> Output {
+    Command::new(root().join("target/peers/wasmtime"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn host_handles_cross_between_instances_as_under_wasmtime() {
+    let d = work_dir("host-handles");
+    let source =
+        std::fs::read_to_string(root().join("testsuite/programs/wat/host_handles.wat")).unwrap();
+    for (name, moved) in [("kept.wat", "0"), ("moved.wat", "1")] {
+        std::fs::write(d.join(name), source.replace("MOVED", moved)).unwrap();
+    }
+
+    let expected = wasmtime(&["run", "kept.wat"], &d);
+    assert!(expected.status.success(), "{}", show(&expected));
+    assert_eq!(
+        String::from_utf8_lossy(&expected.stdout),
+        "borrowed\nborrowed\nowned\n"
+    );
+    let got = kiln(&["run", "kept.wat"], &d);
+    assert_eq!(got.stdout, expected.stdout, "{}", show(&got));
+    assert_eq!(got.status.code(), expected.status.code(), "{}", show(&got));
+
+    // The handle used after it was given away: both trap.
+    let expected = wasmtime(&["run", "moved.wat"], &d);
+    assert!(
+        String::from_utf8_lossy(&expected.stderr).contains("unknown handle index"),
+        "{}",
+        show(&expected)
+    );
+    let got = kiln(&["run", "moved.wat"], &d);
+    assert_eq!(got.stdout, expected.stdout, "{}", show(&got));
+    assert!(!got.status.success(), "{}", show(&got));
+    assert!(
+        String::from_utf8_lossy(&got.stderr).contains("unknown handle index"),
+        "{}",
+        show(&got)
+    );
+}
