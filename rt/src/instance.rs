@@ -8,7 +8,6 @@ use crate::traps::{call_catching, Trap};
 use crate::vm::{VMFuncRef, ValRaw};
 use kiln_abi::module::{ConstExpr, ConstOp};
 use kiln_abi::VMOffsets;
-use std::collections::HashMap;
 
 pub struct Instance {
     pub module: &'static Module,
@@ -19,7 +18,6 @@ pub struct Instance {
     pub(crate) globals: Vec<*mut Global>,
     pub(crate) datas: Vec<&'static [u8]>,
     pub(crate) elems: Vec<Vec<usize>>,
-    pub(crate) exports: HashMap<String, Extern>,
     /// What host functions called from this instance work with (WASI's
     /// context, say).
     pub(crate) state: Option<Box<dyn std::any::Any>>,
@@ -45,12 +43,31 @@ impl Instance {
         }
     }
 
+    /// Export `name` (the module's exports are sorted by name).
     pub fn export(&self, name: &str) -> Option<Extern> {
-        self.exports.get(name).copied()
+        let exports = &self.module.exports;
+        let i = exports
+            .binary_search_by(|e| e.name.as_str().cmp(name))
+            .ok()?;
+        Some(self.extern_of(&exports[i]))
     }
 
-    pub fn exports(&self) -> impl Iterator<Item = (&String, &Extern)> {
-        self.exports.iter()
+    pub fn exports(&self) -> impl Iterator<Item = (&str, Extern)> {
+        self.module
+            .exports
+            .iter()
+            .map(|e| (e.name.as_str(), self.extern_of(e)))
+    }
+
+    fn extern_of(&self, e: &kiln_abi::module::Export) -> Extern {
+        use kiln_abi::module::ExportKind;
+        let index = e.index as usize;
+        match e.kind {
+            ExportKind::Func => Extern::Func(self.func(e.index)),
+            ExportKind::Memory => Extern::Memory(self.memories[index]),
+            ExportKind::Table => Extern::Table(self.tables[index]),
+            ExportKind::Global => Extern::Global(self.globals[index]),
+        }
     }
 
     pub fn memory(&self, index: u32) -> Option<*mut Memory> {

@@ -6,9 +6,8 @@ use crate::instance::Instance;
 use crate::module::Module;
 use crate::store::{Extern, Store, Val};
 use crate::vm::VMFuncRef;
-use kiln_abi::module::{ElemItem, ExportKind, ImportKind, Mode};
+use kiln_abi::module::{ElemItem, ImportKind, Mode};
 use kiln_abi::{TrapCode, VMOffsets};
-use std::collections::HashMap;
 
 fn limits_match(actual_min: u64, actual_max: Option<u64>, min: u64, max: Option<u64>) -> bool {
     actual_min >= min
@@ -50,7 +49,6 @@ impl Store {
         self.define_storage(&mut inst)?;
         inst.publish_storage();
         inst.evaluate_elements()?;
-        inst.collect_exports();
         let p = &mut *inst as *mut Instance;
         self.instances.push(inst);
         // From here on the instance exists, even if a segment traps (its
@@ -87,7 +85,6 @@ impl Store {
             globals: Vec::new(),
             datas: module.datas.iter().map(|d| d.bytes).collect(),
             elems: Vec::new(),
-            exports: HashMap::new(),
             state,
         });
         let inst_ptr = &mut *inst as *mut Instance as usize;
@@ -303,18 +300,5 @@ impl Instance {
             self.elems.push(items);
         }
         Ok(())
-    }
-
-    fn collect_exports(&mut self) {
-        for e in &self.module.exports {
-            let index = e.index as usize;
-            let ext = match e.kind {
-                ExportKind::Func => Extern::Func(self.func(e.index)),
-                ExportKind::Memory => Extern::Memory(self.memories[index]),
-                ExportKind::Table => Extern::Table(self.tables[index]),
-                ExportKind::Global => Extern::Global(self.globals[index]),
-            };
-            self.exports.insert(e.name.clone(), ext);
-        }
     }
 }

@@ -8,7 +8,6 @@ use kiln_abi::module::{
     ConstExpr, DataSegment, ElemSegment, Export, FuncType, GlobalType, Import, ImportKind,
     MemoryType, ModuleDescription, TableType,
 };
-use std::collections::HashMap;
 
 pub struct Module {
     pub types: Vec<FuncType>,
@@ -28,7 +27,7 @@ pub struct Module {
     pub start: Option<u32>,
     pub elems: Vec<ElemSegment>,
     pub datas: Vec<DataSegment<'static>>,
-    pub names: HashMap<u32, String>,
+    pub names: kiln_abi::module::Names<'static>,
     /// Code address of each defined function.
     pub func_ptrs: Vec<usize>,
     /// Host-to-wasm trampoline of each type.
@@ -41,10 +40,9 @@ pub struct Module {
     pub memory_image: Option<(u64, &'static [u8])>,
     /// (code address, function index), sorted, for backtraces.
     sorted_starts: Vec<(usize, u32)>,
-    /// By defined function: its rows in `unwind_rows` and its code length
-    /// (see `kiln_abi::unwind`); empty where functions keep frame pointers.
-    unwind_funcs: Vec<Option<(std::ops::Range<u32>, u32)>>,
-    unwind_rows: Vec<kiln_abi::unwind::Row>,
+    /// The unwind table (see `kiln_abi::unwind`), where functions keep
+    /// no frame pointers.
+    unwind: Option<kiln_abi::unwind::Indexed<'static>>,
 }
 
 impl Module {
@@ -118,7 +116,9 @@ impl Module {
             let table = unsafe {
                 std::slice::from_raw_parts(field(d::UNWIND_PTR) as *const u8, field(d::UNWIND_LEN))
             };
-            m.read_unwind_table(table).ok_or(LoadError::UnwindTable)?;
+            let defined = m.func_ptrs.len() as u32;
+            m.unwind =
+                Some(kiln_abi::unwind::Indexed::new(table, defined).ok_or(LoadError::UnwindTable)?);
         }
         let m: &'static Module = Box::leak(Box::new(m));
         CODE_RANGES.register(field(d::CODE_START), field(d::CODE_END), m);
@@ -130,47 +130,20 @@ impl Module {
     }
 
     pub fn func_name(&self, index: u32) -> Option<String> {
-        self.names.get(&index).cloned()
-    }
-
-    /// Index the unwind table (`kiln_abi::unwind`); None if it is corrupt
-    /// or names a function the module does not define.
-    fn read_unwind_table(&mut self, table: &[u8]) -> Option<()> {
-        let defined = self.func_ptrs.len();
-        self.unwind_funcs = vec![None; defined];
-        let mut fits = true;
-        kiln_abi::unwind::decode(table, |entry, rows| {
-            let first = self.unwind_rows.len() as u32;
-            self.unwind_rows.extend(rows);
-            let slot = entry
-                .func_index
-                .checked_sub(self.num_imported_funcs)
-                .and_then(|i| self.unwind_funcs.get_mut(i as usize));
-            match slot {
-                Some(slot) => *slot = Some((first..self.unwind_rows.len() as u32, entry.code_len)),
-                None => fits = false,
-            }
-        })?;
-        fits.then_some(())
+        self.names.get(index).map(str::to_string)
     }
 
     /// Whether backtraces through this module's code follow its unwind
     /// table (else frame records).
     pub fn has_unwind_table(&self) -> bool {
-        !self.unwind_rows.is_empty()
+        self.unwind.is_some()
     }
 
     /// The unwind row in force at `pc`, in a wasm function of this module.
     pub fn unwind_row(&self, pc: usize) -> Option<kiln_abi::unwind::Row> {
-        let defined = self.func_at(pc)?.checked_sub(self.num_imported_funcs)? as usize;
-        let (rows, len) = self.unwind_funcs.get(defined)?.clone()?;
-        let offset = pc - self.func_ptrs[defined];
-        if offset >= len as usize {
-            return None;
-        }
-        let rows = &self.unwind_rows[rows.start as usize..rows.end as usize];
-        let i = rows.partition_point(|r| r.start as usize <= offset);
-        rows.get(i.checked_sub(1)?).copied()
+        let defined = self.func_at(pc)?.checked_sub(self.num_imported_funcs)?;
+        let offset = pc - self.func_ptrs[defined as usize];
+        self.unwind?.row(defined, u32::try_from(offset).ok()?)
     }
 
     /// The defined function whose code contains `pc`.
@@ -215,15 +188,14 @@ impl Module {
             start: d.start,
             elems: d.elems,
             datas: d.datas,
-            names: d.names.into_iter().collect(),
+            names: d.names,
             func_ptrs: Vec::new(),
             trampolines: Vec::new(),
             explicit_bounds: false,
             program: None,
             memory_image: None,
             sorted_starts: Vec::new(),
-            unwind_funcs: Vec::new(),
-            unwind_rows: Vec::new(),
+            unwind: None,
         }
     }
 }

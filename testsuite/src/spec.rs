@@ -253,7 +253,7 @@ impl<'c> Runner<'c> {
                 let inst = self.instance(module.map(|i| i.name()))?;
                 let exports = unsafe { &*inst }
                     .exports()
-                    .map(|(k, v)| (k.clone(), *v))
+                    .map(|(k, v)| (k.to_string(), v))
                     .collect();
                 self.registered.insert(name.to_string(), exports);
                 Ok(())

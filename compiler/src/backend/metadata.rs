@@ -130,11 +130,16 @@ fn emit_metadata<'ctx>(
         fields[descriptor::IMAGE_LEN as usize] = int(image.bytes.len() as u64);
     }
     if !unwind.is_empty() {
+        let defined = info.num_defined_funcs() as u32;
+        let table = kiln_abi::unwind::indexed(unwind, info.num_imported_funcs, defined)
+            .ok_or_else(|| {
+                crate::error::CompileError::Unwind("a malformed or misnumbered entry".into())
+            })?;
         fields[descriptor::UNWIND_PTR as usize] = hidden_const(
             &format!("{p}_unwind"),
-            cx.const_string(unwind, false).into(),
+            cx.const_string(&table, false).into(),
         );
-        fields[descriptor::UNWIND_LEN as usize] = int(unwind.len() as u64);
+        fields[descriptor::UNWIND_LEN as usize] = int(table.len() as u64);
     }
     if let Some(program) = &opts.program {
         let text = cx.const_string(program.as_bytes(), true);

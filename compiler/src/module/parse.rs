@@ -124,6 +124,9 @@ impl<'a> Reading<'a> {
                 for e in r {
                     self.export(e?);
                 }
+                // By name: the runtime finds an export by binary search.
+                let exports = &mut self.info.description.exports;
+                exports.sort_by(|a, b| a.name.cmp(&b.name));
             }
             Payload::StartSection { func, .. } => {
                 self.info.description.start = Some(func);
@@ -297,7 +300,10 @@ fn supported_type(t: &FuncType, index: usize) -> Described {
     Ok(())
 }
 
-fn read_function_names(names: wasmparser::NameSectionReader<'_>, out: &mut Vec<(u32, String)>) {
+fn read_function_names(
+    names: wasmparser::NameSectionReader<'_>,
+    out: &mut kiln_abi::module::Names<'_>,
+) {
     let mut seen = HashMap::new();
     for name in names.into_iter().flatten() {
         if let wasmparser::Name::Function(map) = name {
@@ -306,6 +312,7 @@ fn read_function_names(names: wasmparser::NameSectionReader<'_>, out: &mut Vec<(
             }
         }
     }
-    out.extend(seen);
-    out.sort();
+    let mut sorted: Vec<(u32, String)> = seen.into_iter().collect();
+    sorted.sort();
+    *out = kiln_abi::module::Names::new(&sorted);
 }

@@ -11,6 +11,13 @@
 //! sorted by `start`, the first at 0, each as `start` minus the previous
 //! row's (unsigned), `cfa_offset * 4 + cfa_base` (signed) and `saved_fp`
 //! (signed, 0 for [`FP_NOT_SAVED`]): about four bytes a row.
+//!
+//! The table a module carries has an index in front ([`indexed`]): the
+//! number of defined functions as a little-endian u32, then for each the
+//! byte offset of its entry among the entries (or [`NO_ENTRY`]), so that
+//! a backtrace reads one function's rows where it stands, allocating
+//! nothing, and loading a module reads nothing of the table but its
+//! length.
 
 /// The register a frame's canonical frame address (CFA: the stack pointer
 /// just before the call that entered the function) is an offset from.
@@ -141,43 +148,123 @@ impl Reader<'_> {
     }
 }
 
-/// Call `f` with each function's entry and rows; `None` if `table` is
-/// malformed.
-pub fn decode(table: &[u8], mut f: impl FnMut(Entry, &mut dyn Iterator<Item = Row>)) -> Option<()> {
-    let mut r = Reader(table);
+/// In the index: a defined function without an entry.
+pub const NO_ENTRY: u32 = u32::MAX;
+
+/// `entries` (concatenated entries, as [`encode`] writes them) with the
+/// index in front, for a module whose defined functions are numbered from
+/// `first_defined`, `defined` of them; `None` if an entry is malformed or
+/// names a function the module does not define.
+#[cfg(feature = "alloc")]
+pub fn indexed(entries: &[u8], first_defined: u32, defined: u32) -> Option<alloc::vec::Vec<u8>> {
+    let mut offsets = alloc::vec![NO_ENTRY; defined as usize];
+    let mut r = Reader(entries);
     while !r.0.is_empty() {
-        let entry = Entry {
-            func_index: r.unsigned()?,
-            code_len: r.unsigned()?,
-        };
-        let n = r.unsigned()?;
-        let mut bad = false;
-        let mut at = 0;
-        let mut read = 0;
-        let mut rows = core::iter::from_fn(|| {
-            if read == n || bad {
-                return None;
-            }
-            read += 1;
-            let row = r.row(at);
-            bad = row.is_none();
-            at = row?.start;
-            row
-        });
-        f(entry, &mut rows);
-        // Rows the caller did not take are read (and checked) all the same.
-        rows.for_each(drop);
-        if bad {
-            return None;
+        let at = u32::try_from(entries.len() - r.0.len()).ok()?;
+        let func = r.unsigned()?.checked_sub(first_defined)?;
+        *offsets.get_mut(func as usize)? = at;
+        r.unsigned()?;
+        let mut start = 0;
+        for _ in 0..r.unsigned()? {
+            start = r.row(start)?.start;
         }
     }
-    Some(())
+    let mut out = alloc::vec::Vec::with_capacity(4 + offsets.len() * 4 + entries.len());
+    out.extend_from_slice(&defined.to_le_bytes());
+    for o in offsets {
+        out.extend_from_slice(&o.to_le_bytes());
+    }
+    out.extend_from_slice(entries);
+    Some(out)
+}
+
+/// A table with its index, read in place.
+#[derive(Clone, Copy, Debug)]
+pub struct Indexed<'a> {
+    offsets: &'a [u8],
+    entries: &'a [u8],
+}
+
+impl<'a> Indexed<'a> {
+    /// `table`, if its index covers exactly `defined` functions.
+    pub fn new(table: &'a [u8], defined: u32) -> Option<Indexed<'a>> {
+        let count = u32::from_le_bytes(table.get(..4)?.try_into().ok()?);
+        if count != defined {
+            return None;
+        }
+        let end = 4 + 4 * defined as usize;
+        Some(Indexed {
+            offsets: table.get(4..end)?,
+            entries: table.get(end..)?,
+        })
+    }
+
+    /// The row in force `offset` bytes into defined function number
+    /// `defined`; `None` past its code, where it has no entry, or if the
+    /// entry is malformed.
+    pub fn row(&self, defined: u32, offset: u32) -> Option<Row> {
+        let i = 4 * defined as usize;
+        let at = u32::from_le_bytes(self.offsets.get(i..i + 4)?.try_into().ok()?);
+        if at == NO_ENTRY {
+            return None;
+        }
+        let mut r = Reader(self.entries.get(at as usize..)?);
+        r.unsigned()?;
+        if offset >= r.unsigned()? {
+            return None;
+        }
+        let mut found = None;
+        let mut start = 0;
+        for _ in 0..r.unsigned()? {
+            let row = r.row(start)?;
+            if row.start > offset {
+                break;
+            }
+            start = row.start;
+            found = Some(row);
+        }
+        found
+    }
 }
 
 #[cfg(all(test, feature = "alloc"))]
 mod tests {
     use super::*;
     use alloc::vec::Vec;
+
+    #[test]
+    fn an_indexed_table_finds_each_functions_row_in_place() {
+        let row = |start, cfa_offset| Row {
+            start,
+            cfa_base: CfaBase::StackPointer,
+            cfa_offset,
+            saved_fp: FP_NOT_SAVED,
+        };
+        let mut entries = Vec::new();
+        // Functions 3 and 5 of a module importing 2 and defining 4.
+        let f = Entry {
+            func_index: 5,
+            code_len: 20,
+        };
+        encode(&mut entries, f, &[row(0, 8), row(1, 16), row(10, 8)]);
+        let g = Entry {
+            func_index: 3,
+            code_len: 4,
+        };
+        encode(&mut entries, g, &[row(0, 8)]);
+        let table = indexed(&entries, 2, 4).unwrap();
+        let t = Indexed::new(&table, 4).unwrap();
+        assert_eq!(t.row(3, 0), Some(row(0, 8)));
+        assert_eq!(t.row(3, 9), Some(row(1, 16)));
+        assert_eq!(t.row(3, 10), Some(row(10, 8)));
+        assert_eq!(t.row(3, 20), None, "past the code");
+        assert_eq!(t.row(1, 3), Some(row(0, 8)));
+        assert_eq!(t.row(0, 0), None, "no entry");
+        assert_eq!(t.row(4, 0), None, "no such function");
+        assert!(Indexed::new(&table, 3).is_none());
+        // An entry for a function the module does not define.
+        assert!(indexed(&entries, 2, 3).is_none());
+    }
 
     #[test]
     fn entries_read_back_as_written() {
@@ -212,7 +299,7 @@ mod tests {
             &mut table,
             Entry {
                 func_index: 7,
-                code_len: 40,
+                code_len: 2000,
             },
             &rows,
         );
@@ -224,31 +311,16 @@ mod tests {
             },
             &rows[..1],
         );
-        let mut seen = Vec::new();
-        decode(&table, |e, r| seen.push((e, r.collect::<Vec<_>>()))).unwrap();
-        assert_eq!(seen.len(), 2);
-        assert_eq!(
-            seen[0],
-            (
-                Entry {
-                    func_index: 7,
-                    code_len: 40
-                },
-                rows.to_vec()
-            )
-        );
-        assert_eq!(
-            seen[1],
-            (
-                Entry {
-                    func_index: 9,
-                    code_len: 3
-                },
-                rows[..1].to_vec()
-            )
-        );
+        // Functions 7 and 9 of a module importing 5 and defining 5.
+        let indexed_table = indexed(&table, 5, 5).unwrap();
+        let t = Indexed::new(&indexed_table, 5).unwrap();
+        for r in &rows {
+            assert_eq!(t.row(2, r.start), Some(*r));
+        }
+        assert_eq!(t.row(2, 999), Some(rows[2]));
+        assert_eq!(t.row(4, 2), Some(rows[0]));
         // Cut short, or with an unknown base register: malformed.
-        assert!(decode(&table[..table.len() - 1], |_, r| r.for_each(drop)).is_none());
+        assert!(indexed(&table[..table.len() - 1], 5, 5).is_none());
         let mut bad = Vec::new();
         encode(
             &mut bad,
@@ -259,6 +331,6 @@ mod tests {
             &rows[..1],
         );
         bad[4] = 0x13; // cfa_offset 4, base 3: no such register
-        assert!(decode(&bad, |_, r| r.for_each(drop)).is_none());
+        assert!(indexed(&bad, 1, 1).is_none());
     }
 }

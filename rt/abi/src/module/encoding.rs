@@ -68,10 +68,7 @@ impl<'a> ModuleDescription<'a> {
             w.mode(&d.mode);
             w.bytes(d.bytes);
         });
-        w.list(&self.names, |w, (f, name)| {
-            w.u(*f as u64);
-            w.str(name);
-        });
+        w.bytes(self.names.encoded());
     }
 
     /// Read what `encode` wrote; an error for anything else.
@@ -133,7 +130,7 @@ impl<'a> ModuleDescription<'a> {
                 let bytes = r.bytes()?;
                 Ok(DataSegment { mode, bytes })
             })?,
-            names: r.list(|r| Ok((r.u32()?, r.string()?)))?,
+            names: Names::borrowed(r.bytes()?),
         };
         if r.at != bytes.len() {
             return r.fail("trailing bytes");
@@ -182,6 +179,9 @@ impl<'a> ModuleDescription<'a> {
                 ExportKind::Global => globals,
             };
             below(e.index, n, "an export of nothing")?;
+        }
+        if self.exports.windows(2).any(|w| w[0].name >= w[1].name) {
+            return Err("exports not sorted by name");
         }
         if let Some(s) = self.start {
             below(s, funcs, "a start function that does not exist")?;
@@ -454,8 +454,20 @@ mod tests {
                     bytes: &[],
                 },
             ],
-            names: vec![(2, "main".to_string())],
+            names: Names::new(&[(2, "main".to_string()), (5, "helper".to_string())]),
         }
+    }
+
+    #[test]
+    fn names_are_found_by_index() {
+        let d = sample();
+        let mut bytes = Vec::new();
+        d.encode(&mut bytes);
+        let d = ModuleDescription::decode(&bytes).unwrap();
+        assert_eq!(d.names.get(2), Some("main"));
+        assert_eq!(d.names.get(5), Some("helper"));
+        assert_eq!(d.names.get(3), None);
+        assert_eq!(d.names.get(9), None);
     }
 
     #[test]

@@ -247,7 +247,61 @@ pub struct ModuleDescription<'a> {
     pub elems: Vec<ElemSegment>,
     pub datas: Vec<DataSegment<'a>>,
     /// Function names (from the name section), by function index.
-    pub names: Vec<(u32, String)>,
+    pub names: Names<'a>,
+}
+
+/// Function names by function index, kept encoded (each an unsigned
+/// LEB128 index, then the name as length and UTF-8 bytes, by increasing
+/// index): a module may name tens of thousands of functions, and a name is
+/// read only when a backtrace shows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Names<'a> {
+    encoded: alloc::borrow::Cow<'a, [u8]>,
+}
+
+impl<'a> Names<'a> {
+    /// `names`, sorted by index.
+    pub fn new(names: &[(u32, String)]) -> Names<'static> {
+        let mut out = Vec::new();
+        let w = &mut crate::codec::Writer(&mut out);
+        for (index, name) in names {
+            w.u(u64::from(*index));
+            w.str(name);
+        }
+        Names {
+            encoded: alloc::borrow::Cow::Owned(out),
+        }
+    }
+
+    pub(crate) fn encoded(&self) -> &[u8] {
+        &self.encoded
+    }
+
+    pub(crate) fn borrowed(encoded: &'a [u8]) -> Names<'a> {
+        Names {
+            encoded: alloc::borrow::Cow::Borrowed(encoded),
+        }
+    }
+
+    /// The name of function `index`, if it has one (and the encoding is
+    /// sound up to it).
+    pub fn get(&self, index: u32) -> Option<&str> {
+        let mut r = crate::codec::Reader {
+            bytes: &self.encoded,
+            at: 0,
+        };
+        while r.at < self.encoded.len() {
+            let i = r.u32().ok()?;
+            let name = r.bytes().ok()?;
+            if i == index {
+                return core::str::from_utf8(name).ok();
+            }
+            if i > index {
+                return None;
+            }
+        }
+        None
+    }
 }
 
 /// How many of each kind a module imports.
