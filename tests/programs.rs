@@ -247,6 +247,7 @@ same_as_native!(
     stdio_binary,
     poll,
     overlapping_loops,
+    open_flags,
 );
 
 /// wasi:sockets: TCP and UDP over loopback and a name lookup, granted as

@@ -1,19 +1,15 @@
-//! WASI preview1 (`wasi_snapshot_preview1`) for compiled modules.
-//!
-//! The semantics — errno values, rights, path resolution that never leaves
-//! a preopened directory — come from `wasi-common`, built on cap-std's
-//! capability-based file system API. kiln provides the ABI: one native
-//! function per import with the flattened core signature, reading and
-//! writing the caller's memory 0.
+//! WASI for compiled programs: 0.2 for components (`p2`), and preview1
+//! (`wasi_snapshot_preview1`) for core modules as a layer over the 0.2
+//! host (`p1`), as wasmtime has it: one sandbox, path resolution that
+//! never leaves a granted directory (cap-std), wasmtime's errno values.
 
+pub mod p1;
 pub mod p2;
-pub mod preview1;
 
 use crate::error::{HostSetupError, ImportError};
 use crate::store::{Extern, Store};
 use crate::Module;
 use std::path::PathBuf;
-use wasi_common::WasiCtx;
 
 pub const MODULE: &str = "wasi_snapshot_preview1";
 
@@ -31,34 +27,32 @@ pub struct WasiConfig {
 }
 
 impl WasiConfig {
-    pub fn build(&self) -> Result<WasiCtx, HostSetupError> {
-        fn failed<E: Into<Box<dyn std::error::Error + Send + Sync>>>(
-            what: impl std::fmt::Display,
-        ) -> impl FnOnce(E) -> HostSetupError {
-            move |e| HostSetupError {
-                what: what.to_string(),
+    pub fn build(&self) -> Result<p1::P1, HostSetupError> {
+        let failed = |what: String| {
+            move |e: std::io::Error| HostSetupError {
+                what,
                 source: e.into(),
             }
-        }
-        let mut b = wasi_common::sync::WasiCtxBuilder::new();
-        b.inherit_stdio();
-        b.args(&self.args).map_err(failed("arguments"))?;
-        b.envs(&self.env).map_err(failed("environment"))?;
+        };
+        let mut dirs = Vec::new();
         for (host, guest) in &self.dirs {
             let what = format!("--dir {}", host.display());
             let dir = cap_std::fs::Dir::open_ambient_dir(host, cap_std::ambient_authority())
-                .map_err(failed(&what))?;
-            b.preopened_dir(dir, guest).map_err(failed(&what))?;
+                .map_err(failed(what))?;
+            dirs.push((std::sync::Arc::new(dir), guest.clone()));
         }
-        let mut fd = 3 + self.dirs.len() as u32;
+        let mut listeners = Vec::new();
         for addr in &self.listen {
-            let what = format!("--tcplisten {addr}");
-            let l = std::net::TcpListener::bind(addr).map_err(failed(&what))?;
-            let l = cap_std::net::TcpListener::from_std(l);
-            b.preopened_socket(fd, l).map_err(failed(&what))?;
-            fd += 1;
+            let l =
+                std::net::TcpListener::bind(addr).map_err(failed(format!("--tcplisten {addr}")))?;
+            listeners.push(l);
         }
-        Ok(b.build())
+        Ok(p1::P1::new(
+            self.args.clone(),
+            self.env.clone(),
+            dirs,
+            listeners,
+        ))
     }
 }
 
@@ -68,7 +62,7 @@ pub fn check_import(
     module: &str,
     name: &str,
     ty: Option<&kiln_abi::module::FuncType>,
-) -> Result<&'static preview1::HostFunction, ImportError> {
+) -> Result<&'static p1::HostFunction, ImportError> {
     let (module, name) = (module.to_string(), name.to_string());
     if module != MODULE {
         return Err(ImportError::NotProvided {
@@ -77,7 +71,7 @@ pub fn check_import(
             provided: MODULE,
         });
     }
-    let Some(f) = preview1::FUNCTIONS.iter().find(|f| f.name == name) else {
+    let Some(f) = p1::FUNCTIONS.iter().find(|f| f.name == name) else {
         return Err(ImportError::NoSuchFunction { module, name });
     };
     let Some(ty) = ty else {

@@ -26,7 +26,7 @@ pub mod wasi_filesystem_types {
 
     type Fs<T> = Result<Result<T, ErrorCode>, Trap>;
 
-    fn code(e: &std::io::Error) -> ErrorCode {
+    pub(crate) fn code(e: &std::io::Error) -> ErrorCode {
         use ErrorCode as E;
         match e.raw_os_error() {
             Some(libc::EACCES) => E::Access,
@@ -75,18 +75,18 @@ pub mod wasi_filesystem_types {
         }
     }
 
-    fn fs<T>(r: std::io::Result<T>) -> Fs<T> {
+    pub(crate) fn fs<T>(r: std::io::Result<T>) -> Fs<T> {
         Ok(r.map_err(|e| code(&e)))
     }
 
-    fn dir(d: &Descriptor) -> Result<&Arc<Dir>, ErrorCode> {
+    pub(crate) fn dir(d: &Descriptor) -> Result<&Arc<Dir>, ErrorCode> {
         match d {
             Descriptor::Dir { dir, .. } => Ok(dir),
             Descriptor::File { .. } => Err(ErrorCode::NotDirectory),
         }
     }
 
-    fn file(d: &Descriptor) -> Result<&Arc<File>, ErrorCode> {
+    pub(crate) fn file(d: &Descriptor) -> Result<&Arc<File>, ErrorCode> {
         match d {
             Descriptor::File { file, .. } => Ok(file),
             Descriptor::Dir { .. } => Err(ErrorCode::IsDirectory),
@@ -111,7 +111,7 @@ pub mod wasi_filesystem_types {
         };
     }
 
-    fn kind(t: cap_std::fs::FileType) -> DescriptorType {
+    pub(crate) fn kind(t: cap_std::fs::FileType) -> DescriptorType {
         use cap_std::fs::FileTypeExt;
         if t.is_dir() {
             DescriptorType::Directory
@@ -132,7 +132,7 @@ pub mod wasi_filesystem_types {
         }
     }
 
-    fn datetime(t: std::io::Result<cap_std::time::SystemTime>) -> Option<Datetime> {
+    pub(crate) fn datetime(t: std::io::Result<cap_std::time::SystemTime>) -> Option<Datetime> {
         let d = t
             .ok()?
             .into_std()
@@ -144,7 +144,7 @@ pub mod wasi_filesystem_types {
         })
     }
 
-    fn stat_of(m: cap_std::fs::Metadata) -> DescriptorStat {
+    pub(crate) fn stat_of(m: cap_std::fs::Metadata) -> DescriptorStat {
         DescriptorStat {
             r#type: kind(m.file_type()),
             link_count: m.nlink(),
@@ -158,26 +158,26 @@ pub mod wasi_filesystem_types {
         }
     }
 
-    fn metadata(d: &Descriptor) -> std::io::Result<cap_std::fs::Metadata> {
+    pub(crate) fn metadata(d: &Descriptor) -> std::io::Result<cap_std::fs::Metadata> {
         match d {
             Descriptor::Dir { dir, .. } => dir.dir_metadata(),
             Descriptor::File { file, .. } => file.metadata(),
         }
     }
 
-    fn hash(m: &cap_std::fs::Metadata) -> MetadataHashValue {
+    pub(crate) fn hash(m: &cap_std::fs::Metadata) -> MetadataHashValue {
         MetadataHashValue {
             lower: m.ino(),
             upper: m.dev(),
         }
     }
 
-    fn follows(flags: PathFlags) -> bool {
+    pub(crate) fn follows(flags: PathFlags) -> bool {
         flags.0 & PathFlags::SYMLINK_FOLLOW != 0
     }
 
     /// What `path` under `dir` is, following a last symlink if `flags` say.
-    fn metadata_at(
+    pub(crate) fn metadata_at(
         dir: &Dir,
         flags: PathFlags,
         path: &str,
@@ -256,7 +256,7 @@ pub mod wasi_filesystem_types {
         fs(file.set_len(size))
     }
 
-    fn times(t: NewTimestamp) -> Option<fs_set_times::SystemTimeSpec> {
+    pub(crate) fn times(t: NewTimestamp) -> Option<fs_set_times::SystemTimeSpec> {
         match t {
             NewTimestamp::NoChange => None,
             NewTimestamp::Now => Some(fs_set_times::SystemTimeSpec::SymbolicNow),
@@ -322,18 +322,16 @@ pub mod wasi_filesystem_types {
         this: Borrow<Descriptor>,
     ) -> Fs<Own<DirectoryEntryStream>> {
         let dir = dir_or!(cx, this);
-        let entries = match dir.entries() {
-            Ok(e) => e,
-            Err(e) => return Ok(Err(code(&e))),
-        };
+        Ok(entries(&dir).map(|list| Own(DirectoryEntryStream(list.into_iter()))))
+    }
+
+    /// What `dir` holds, by name.
+    pub(crate) fn entries(dir: &Dir) -> Result<Vec<DirectoryEntry>, ErrorCode> {
         let mut list = Vec::new();
-        for entry in entries {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => return Ok(Err(code(&e))),
-            };
+        for entry in dir.entries().map_err(|e| code(&e))? {
+            let entry = entry.map_err(|e| code(&e))?;
             let Ok(name) = entry.file_name().into_string() else {
-                return Ok(Err(ErrorCode::IllegalByteSequence));
+                return Err(ErrorCode::IllegalByteSequence);
             };
             let t = entry
                 .file_type()
@@ -342,7 +340,7 @@ pub mod wasi_filesystem_types {
             list.push(DirectoryEntry { r#type: t, name });
         }
         list.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(Ok(Own(DirectoryEntryStream(list.into_iter()))))
+        Ok(list)
     }
 
     pub fn directory_entry_stream_read_directory_entry(
@@ -418,8 +416,19 @@ pub mod wasi_filesystem_types {
         open: OpenFlags,
         flags: DescriptorFlags,
     ) -> Fs<Own<Descriptor>> {
-        use cap_fs_ext::{FollowSymlinks, OpenOptionsFollowExt, OpenOptionsMaybeDirExt};
         let dir = dir_or!(cx, this);
+        Ok(open_at(&dir, path_flags, &path, open, flags).map(Own))
+    }
+
+    /// `path` under `dir` opened: a directory or a file, by what it is.
+    pub(crate) fn open_at(
+        dir: &Dir,
+        path_flags: PathFlags,
+        path: &str,
+        open: OpenFlags,
+        flags: DescriptorFlags,
+    ) -> Result<Descriptor, ErrorCode> {
+        use cap_fs_ext::{FollowSymlinks, OpenOptionsFollowExt, OpenOptionsMaybeDirExt};
         let has = |f: u32| open.0 & f != 0;
         let write = flags.0 & DescriptorFlags::WRITE != 0;
         let mut o = cap_std::fs::OpenOptions::new();
@@ -441,37 +450,37 @@ pub mod wasi_filesystem_types {
         });
         if has(OpenFlags::DIRECTORY) {
             if has(OpenFlags::CREATE) || has(OpenFlags::TRUNCATE) || write {
-                return Ok(Err(ErrorCode::Invalid));
+                return Err(ErrorCode::Invalid);
             }
             o.maybe_dir(true);
         }
-        let file = match dir.open_with(&path, &o) {
+        let file = match dir.open_with(path, &o) {
             Ok(f) => f,
             Err(e) if e.raw_os_error() == Some(libc::EISDIR) && !write => {
-                return Ok(match dir.open_dir(&path) {
-                    Ok(d) => Ok(Own(Descriptor::Dir {
+                return match dir.open_dir(path) {
+                    Ok(d) => Ok(Descriptor::Dir {
                         dir: Arc::new(d),
                         flags: flags.0,
-                    })),
+                    }),
                     Err(e) => Err(code(&e)),
-                });
+                };
             }
-            Err(e) => return Ok(Err(code(&e))),
+            Err(e) => return Err(code(&e)),
         };
         let is_dir = file.metadata().map(|m| m.is_dir()).unwrap_or(false);
         if is_dir {
-            return Ok(Ok(Own(Descriptor::Dir {
+            return Ok(Descriptor::Dir {
                 dir: Arc::new(Dir::from_std_file(file.into_std())),
                 flags: flags.0,
-            })));
+            });
         }
         if has(OpenFlags::DIRECTORY) {
-            return Ok(Err(ErrorCode::NotDirectory));
+            return Err(ErrorCode::NotDirectory);
         }
-        Ok(Ok(Own(Descriptor::File {
+        Ok(Descriptor::File {
             file: Arc::new(file),
             flags: flags.0,
-        })))
+        })
     }
 
     pub fn descriptor_readlink_at(

@@ -3,12 +3,12 @@
 //! call's context and its lifted arguments, and returns its result or a
 //! trap (which `exit` is).
 
-mod cli;
-mod clocks;
-mod filesystem;
-mod io;
-mod random;
-mod sockets;
+pub(crate) mod cli;
+pub(crate) mod clocks;
+pub(crate) mod filesystem;
+pub(crate) mod io;
+pub(crate) mod random;
+pub(crate) mod sockets;
 
 pub use cli::*;
 pub use clocks::*;

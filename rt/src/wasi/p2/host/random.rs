@@ -4,7 +4,7 @@
 use crate::component::abi::{Bytes, Cx};
 use crate::traps::Trap;
 
-fn system_random(buf: &mut [u8]) {
+pub(crate) fn system_random(buf: &mut [u8]) {
     let mut filled = 0;
     while filled < buf.len() {
         // SAFETY: writes at most the rest of `buf`.
