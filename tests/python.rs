@@ -22,42 +22,8 @@ fn work_dir(name: &str) -> PathBuf {
 
 /// `testsuite/programs/python/<name>/app.py` built into a component.
 fn build(name: &str, wit: &Path) -> PathBuf {
-    let site = root().join("target/peers/componentize-py");
-    assert!(
-        site.join("componentize_py").is_dir(),
-        "componentize-py is missing from {}: run `cargo xtask setup`",
-        site.display()
-    );
-    // Built from a copy: componentize-py leaves __pycache__ beside it.
     let build = work_dir(&format!("{name}-build"));
-    let source = build.join("source");
-    std::fs::create_dir_all(&source).unwrap();
-    let app = root()
-        .join("testsuite/programs/python")
-        .join(name)
-        .join("app.py");
-    std::fs::copy(app, source.join("app.py")).unwrap();
-    let out = build.join("app.wasm");
-    let o = Command::new("python3")
-        .env("PYTHONPATH", &site)
-        .args([
-            "-c",
-            "import sys; from componentize_py import script; sys.argv[0] = 'componentize-py'; sys.exit(script())",
-        ])
-        .arg("-d")
-        .arg(wit)
-        .args(["-w", "command", "componentize", "app", "-p"])
-        .arg(&source)
-        .arg("-o")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "componentize-py {name}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    out
+    kiln_testsuite::peers::componentize_py(name, wit, &build).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn wasmtime() -> Command {

@@ -7,7 +7,7 @@
 //! compilation is counted. Then start-to-exit of a Rust `wasm32-wasip2`
 //! hello built by `kiln build`, against the same program built natively.
 
-use crate::{check, report, root, start_to_exit};
+use crate::{check, report, root, start_to_exit, Run};
 use anyhow::{bail, Context, Result};
 use std::path::Path;
 use std::process::Command;
@@ -81,13 +81,14 @@ pub fn run() -> Result<()> {
         table += &format!("| {what} | {} | {} | {:.1}× |\n", ns(k), ns(w), w.0 / k.0);
     }
     let hello = hello_startup()?;
+    let python = python_startup()?;
     report(
         "components",
         "Component boundaries: kiln against wasmtime on the same components",
         &format!(
             "Each component times its own loop of calls with the monotonic clock \
              (`benches/programs/components/`); {ROUNDS} interleaved runs per engine, \
-             `kiln run` (cached) and `wasmtime run`.\n\n{table}\n{hello}"
+             `kiln run` (cached) and `wasmtime run`.\n\n{table}\n{hello}\n{python}"
         ),
         "cargo xtask bench components",
     )
@@ -105,6 +106,18 @@ fn self_timed(cmd: &mut Command, n: u32) -> Result<f64> {
         .parse()
         .with_context(|| format!("{cmd:?} printed {text:?}, not nanoseconds"))?;
     Ok(total as f64 / f64::from(n))
+}
+
+/// `component` built by `kiln build` into the executable `out`.
+fn kiln_build(component: &Path, out: &Path) -> Result<std::path::PathBuf> {
+    check(
+        Command::new(root().join("target/release/kiln"))
+            .arg("build")
+            .arg(component)
+            .arg("-o")
+            .arg(out),
+    )?;
+    Ok(out.to_path_buf())
 }
 
 /// Start-to-exit of a Rust hello: native against a `kiln build` of its
@@ -135,20 +148,54 @@ fn hello_startup() -> Result<String> {
     }
     let native = target.join("release/hello");
     let component = target.join("wasm32-wasip2/release/hello.wasm");
-    let built = work.join("hello-kiln");
-    check(
-        Command::new(root().join("target/release/kiln"))
-            .arg("build")
-            .arg(&component)
-            .arg("-o")
-            .arg(&built),
-    )?;
-    let engines: [(&str, &Path); 2] = [
-        ("native (cargo --release)", &native),
-        ("kiln build of the wasm32-wasip2 component", &built),
+    let built = kiln_build(&component, &work.join("hello-kiln"))?;
+    let engines = [
+        Run::exe("native (cargo --release)", &native)?,
+        Run::exe("kiln build of the wasm32-wasip2 component", &built)?,
     ];
     Ok(format!(
         "Start-to-exit of a Rust hello, {RUNS} interleaved runs each, output to /dev/null.\n\n{}",
-        start_to_exit(&engines, RUNS)?
+        start_to_exit(&engines, "hello, world\n", RUNS)?
+    ))
+}
+
+/// Start-to-exit of a Python hello (componentize-py, CPython inside): a
+/// `kiln build` executable against the wasmtime CLI running the component
+/// it precompiled.
+fn python_startup() -> Result<String> {
+    const RUNS: usize = 100;
+    let work = root().join("target/kiln-bench/python");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work)?;
+    let peers = kiln_testsuite::peers::wasi_command_wit(&work.join("wit"))
+        .and_then(|wit| kiln_testsuite::peers::componentize_py("hello", &wit, &work));
+    let component = peers.map_err(anyhow::Error::msg)?;
+    let built = kiln_build(&component, &work.join("hello-kiln"))?;
+    let cwasm = work.join("hello.cwasm");
+    let wasmtime = root().join("target/peers/wasmtime");
+    check(
+        Command::new(&wasmtime)
+            .arg("compile")
+            .arg(&component)
+            .arg("-o")
+            .arg(&cwasm),
+    )?;
+    let engines = [
+        Run::exe("kiln build", &built)?,
+        Run {
+            name: "wasmtime run --allow-precompiled (wasmtime compile)".into(),
+            argv: vec![
+                wasmtime.into(),
+                "run".into(),
+                "--allow-precompiled".into(),
+                cwasm.into(),
+            ],
+        },
+    ];
+    let expected = "hello from Python\narguments: []\nGREETING: None\nnot granted: None\n";
+    Ok(format!(
+        "Start-to-exit of a Python hello (componentize-py; `testsuite/programs/python/hello`), \
+         {RUNS} interleaved runs each, output to /dev/null.\n\n{}",
+        start_to_exit(&engines, expected, RUNS)?
     ))
 }

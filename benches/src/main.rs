@@ -310,14 +310,17 @@ fn startup() -> Result<()> {
                 .arg(&baseline_exe),
         )?;
     }
-    let mut engines: Vec<(&str, &Path)> = vec![
-        ("native (clang-22 -O2, dynamic glibc)", &native),
-        ("kiln build (static)", &kiln_exe),
+    let mut engines = vec![
+        Run::exe("native (clang-22 -O2, dynamic glibc)", &native)?,
+        Run::exe("kiln build (static)", &kiln_exe)?,
     ];
     if baseline.is_some() {
-        engines.push(("kiln build (static), KILN_BASELINE", &baseline_exe));
+        engines.push(Run::exe(
+            "kiln build (static), KILN_BASELINE",
+            &baseline_exe,
+        )?);
     }
-    let table = start_to_exit(&engines, RUNS)?;
+    let table = start_to_exit(&engines, "hello, world\n", RUNS)?;
     report(
         "startup",
         "Start-to-exit time of hello world",
@@ -326,25 +329,52 @@ fn startup() -> Result<()> {
     )
 }
 
-/// Start-to-exit of hello-world executables, each first checked to print
-/// `hello, world`: `runs` interleaved runs each, output to /dev/null; a
-/// table with each one's ratio to the first.
-fn start_to_exit(engines: &[(&str, &Path)], runs: usize) -> Result<String> {
-    for &(name, exe) in engines {
-        let out = Command::new(exe).output()?;
-        if out.stdout != b"hello, world\n" {
-            bail!("{name} printed {:?}", String::from_utf8_lossy(&out.stdout));
+/// A program to time: its name in the table, and its command line.
+pub struct Run {
+    pub name: String,
+    pub argv: Vec<std::ffi::OsString>,
+}
+
+impl Run {
+    /// An executable run without arguments, named with its size.
+    pub fn exe(name: &str, exe: &Path) -> Result<Run> {
+        let size = std::fs::metadata(exe)?.len();
+        Ok(Run {
+            name: format!("{name}, {size} bytes"),
+            argv: vec![exe.into()],
+        })
+    }
+
+    fn command(&self) -> Command {
+        let mut c = Command::new(&self.argv[0]);
+        c.args(&self.argv[1..]);
+        c
+    }
+}
+
+/// Start-to-exit of programs, each first checked to print `expected`:
+/// `runs` interleaved runs each, output to /dev/null; a table with each
+/// one's ratio to the first.
+fn start_to_exit(engines: &[Run], expected: &str, runs: usize) -> Result<String> {
+    for run in engines {
+        let out = run.command().output()?;
+        if out.stdout != expected.as_bytes() {
+            bail!(
+                "{} printed {:?}",
+                run.name,
+                String::from_utf8_lossy(&out.stdout)
+            );
         }
     }
     let mut times: Vec<Vec<Duration>> = vec![Vec::new(); engines.len()];
     eprint!("start-to-exit: ");
     for i in 0..runs {
-        for (k, (_, exe)) in engines.iter().enumerate() {
+        for (k, run) in engines.iter().enumerate() {
             let t = Instant::now();
-            let status = Command::new(exe).stdout(Stdio::null()).status()?;
+            let status = run.command().stdout(Stdio::null()).status()?;
             times[k].push(t.elapsed());
             if !status.success() {
-                bail!("{} failed", exe.display());
+                bail!("{} failed", run.name);
             }
         }
         if i % (runs / 20).max(1) == 0 {
@@ -353,11 +383,11 @@ fn start_to_exit(engines: &[(&str, &Path)], runs: usize) -> Result<String> {
     }
     eprintln!(" done");
     let s: Vec<Stats> = times.into_iter().map(stats).collect();
-    let mut table = String::from("| program | median ms | min ms | max ms | ratio to native (median) |\n|---|---|---|---|---|\n");
-    for ((name, exe), st) in engines.iter().zip(&s) {
-        let size = std::fs::metadata(exe)?.len();
+    let mut table = String::from("| program | median ms | min ms | max ms | ratio to the first (median) |\n|---|---|---|---|---|\n");
+    for (run, st) in engines.iter().zip(&s) {
         table += &format!(
-            "| {name}, {size} bytes | {} | {} | {} | {:.2} |\n",
+            "| {} | {} | {} | {} | {:.2} |\n",
+            run.name,
             ms(st.median),
             ms(st.min),
             ms(st.max),

@@ -32,55 +32,18 @@ pub fn root() -> PathBuf {
 /// Source folder of a crate the tests take C code from (see
 /// testsuite/programs/sources/Cargo.toml); cargo downloads it if needed.
 pub fn crate_source(name: &str) -> PathBuf {
-    package_dir(&root().join("testsuite/programs/sources/Cargo.toml"), name)
+    let manifest = root().join("testsuite/programs/sources/Cargo.toml");
+    kiln_testsuite::peers::package_dir(&manifest, name).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Source folder of a crate kiln's own workspace depends on.
 pub fn workspace_crate(name: &str) -> PathBuf {
-    package_dir(&root().join("Cargo.toml"), name)
+    kiln_testsuite::peers::package_dir(&root().join("Cargo.toml"), name)
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn package_dir(manifest: &Path, name: &str) -> PathBuf {
-    let o = Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1", "--manifest-path"])
-        .arg(manifest)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "cargo metadata: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let meta: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let package = meta["packages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["name"] == name);
-    let manifest = package.unwrap_or_else(|| panic!("{name} not in cargo metadata"))
-        ["manifest_path"]
-        .as_str()
-        .unwrap();
-    Path::new(manifest).parent().unwrap().to_path_buf()
-}
-
-/// The WIT the Python and JavaScript test programs are built against,
-/// written into `dir`: our world, and WASI 0.2.12's packages from the
-/// `wasip2` crate as its deps (but wasi:http, not in the command world).
+/// The WIT the Python and JavaScript test programs are built against
+/// (`kiln_testsuite::peers::wasi_command_wit`), written into `dir`.
 pub fn wasi_command_wit(dir: &Path) -> PathBuf {
-    std::fs::copy(
-        root().join("testsuite/programs/wit/world.wit"),
-        dir.join("world.wit"),
-    )
-    .unwrap();
-    let deps = workspace_crate("wasip2").join("wit/deps");
-    std::fs::create_dir_all(dir.join("deps")).unwrap();
-    for e in std::fs::read_dir(&deps).unwrap() {
-        let path = e.unwrap().path();
-        let name = path.file_name().unwrap();
-        if name != "http.wit" {
-            std::fs::copy(&path, dir.join("deps").join(name)).unwrap();
-        }
-    }
-    dir.to_path_buf()
+    kiln_testsuite::peers::wasi_command_wit(dir).unwrap_or_else(|e| panic!("{e}"))
 }

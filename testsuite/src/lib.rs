@@ -1,5 +1,6 @@
 //! kiln's test harness: the spec testsuite runner and shared helpers.
 
 pub mod component;
+pub mod peers;
 pub mod spec;
 pub mod spectest;

@@ -1,0 +1,108 @@
+//! Programs built with the peer toolchains `cargo xtask setup` installs
+//! into target/peers/ (componentize-py), against the WIT of the `wasip2`
+//! crate: shared by the tests that check them and the benchmarks that time
+//! them.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The workspace's root folder.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("testsuite/ is in the workspace")
+        .to_path_buf()
+}
+
+/// Source folder of package `name` of the workspace whose manifest is
+/// `manifest`; cargo downloads it if needed.
+pub fn package_dir(manifest: &Path, name: &str) -> Result<PathBuf, String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let o = Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--manifest-path"])
+        .arg(manifest)
+        .output()
+        .map_err(|e| format!("cargo metadata: {e}"))?;
+    if !o.status.success() {
+        return Err(format!(
+            "cargo metadata: {}",
+            String::from_utf8_lossy(&o.stderr)
+        ));
+    }
+    let meta: serde_json::Value =
+        serde_json::from_slice(&o.stdout).map_err(|e| format!("cargo metadata: {e}"))?;
+    let manifest = meta["packages"]
+        .as_array()
+        .and_then(|ps| ps.iter().find(|p| p["name"] == name))
+        .and_then(|p| p["manifest_path"].as_str())
+        .ok_or_else(|| format!("{name} is not in cargo metadata"))?;
+    Ok(Path::new(manifest)
+        .parent()
+        .expect("a manifest is in a folder")
+        .to_path_buf())
+}
+
+/// The WIT the Python and JavaScript test programs are built against,
+/// written into `dir`: our world, and WASI 0.2.12's packages from the
+/// `wasip2` crate as its deps (but wasi:http, not in the command world).
+pub fn wasi_command_wit(dir: &Path) -> Result<PathBuf, String> {
+    let io = |e: std::io::Error| format!("writing WIT into {}: {e}", dir.display());
+    std::fs::create_dir_all(dir.join("deps")).map_err(io)?;
+    std::fs::copy(
+        root().join("testsuite/programs/wit/world.wit"),
+        dir.join("world.wit"),
+    )
+    .map_err(io)?;
+    let deps = package_dir(&root().join("Cargo.toml"), "wasip2")?.join("wit/deps");
+    for e in std::fs::read_dir(&deps).map_err(io)? {
+        let path = e.map_err(io)?.path();
+        let name = path.file_name().expect("a file in a folder");
+        if name != "http.wit" {
+            std::fs::copy(&path, dir.join("deps").join(name)).map_err(io)?;
+        }
+    }
+    Ok(dir.to_path_buf())
+}
+
+/// `testsuite/programs/python/<name>/app.py` built by componentize-py
+/// into `build/app.wasm`, from a copy in `build/source` (componentize-py
+/// leaves `__pycache__` beside its input).
+pub fn componentize_py(name: &str, wit: &Path, build: &Path) -> Result<PathBuf, String> {
+    let site = root().join("target/peers/componentize-py");
+    if !site.join("componentize_py").is_dir() {
+        return Err(format!(
+            "componentize-py is missing from {}: run `cargo xtask setup`",
+            site.display()
+        ));
+    }
+    let source = build.join("source");
+    let io = |e: std::io::Error| format!("preparing {}: {e}", source.display());
+    std::fs::create_dir_all(&source).map_err(io)?;
+    let app = root()
+        .join("testsuite/programs/python")
+        .join(name)
+        .join("app.py");
+    std::fs::copy(app, source.join("app.py")).map_err(io)?;
+    let out = build.join("app.wasm");
+    let o = Command::new("python3")
+        .env("PYTHONPATH", &site)
+        .args([
+            "-c",
+            "import sys; from componentize_py import script; sys.argv[0] = 'componentize-py'; sys.exit(script())",
+        ])
+        .arg("-d")
+        .arg(wit)
+        .args(["-w", "command", "componentize", "app", "-p"])
+        .arg(&source)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .map_err(|e| format!("componentize-py {name}: {e}"))?;
+    if !o.status.success() {
+        return Err(format!(
+            "componentize-py {name}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        ));
+    }
+    Ok(out)
+}
