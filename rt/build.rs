@@ -555,6 +555,7 @@ impl Gen<'_> {
             flat.join(", ")
         );
         let _ = writeln!(out, "    let outcome = (|| -> Result<u64, Trap> {{");
+        let _ = writeln!(out, "        cx.check_may_leave()?;");
         let arg_types: Vec<String> = f.params.iter().map(|p| self.rust(&p.ty)).collect();
         if sig.indirect_params {
             let offsets = self.sizes.field_offsets(f.params.iter().map(|p| &p.ty));

@@ -61,3 +61,20 @@ fn host_handles_cross_between_instances_as_under_wasmtime() {
         show(&got)
     );
 }
+
+#[test]
+fn a_post_return_calling_the_host_traps_as_under_wasmtime() {
+    let d = work_dir("post-return");
+    let wat = root().join("testsuite/programs/wat/post_return_leaves.wat");
+    let wat = wat.to_str().unwrap();
+    let expected = wasmtime(&["run", "--invoke", "f()", wat], &d);
+    let got = kiln(&["run", "--invoke", "f", wat], &d);
+    assert_eq!(got.status.code(), expected.status.code(), "{}", show(&got));
+    for o in [&expected, &got] {
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("cannot leave component instance"),
+            "{}",
+            show(o)
+        );
+    }
+}

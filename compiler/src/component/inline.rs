@@ -182,11 +182,15 @@ fn root_exports(items: &[(String, Item)]) -> Result<Vec<Export>> {
     for (name, item) in items {
         let item = match item {
             Item::Func(FuncDef::Lifted {
-                func, ty, options, ..
+                func,
+                ty,
+                options,
+                by,
             }) => ExportItem::Func {
                 func: func.clone(),
                 ty: *ty,
                 options: options.clone(),
+                instance: *by,
             },
             Item::Instance(InstanceDef::Items(inner)) => ExportItem::Instance(root_exports(inner)?),
             Item::Func(FuncDef::Host { .. }) | Item::Instance(InstanceDef::Host { .. }) => {
@@ -563,6 +567,7 @@ impl Inliner<'_> {
             .iter()
             .map(|i| match i {
                 adapter::AdapterImport::Callee => callee.func.clone(),
+                adapter::AdapterImport::CallerFlags => CoreDef::Flags(from),
                 adapter::AdapterImport::Raise(t) => self.intrinsic(Lowered::Raise(*t), from),
                 adapter::AdapterImport::CallerMemory => given(&caller.options.memory),
                 adapter::AdapterImport::CalleeMemory => given(&callee.options.memory),

@@ -62,6 +62,16 @@ impl Cx<'_> {
         Ok(ptr)
     }
 
+    /// A trap if the calling instance may not call out now (its
+    /// post-return is running).
+    pub fn check_may_leave(&self) -> Result<(), Trap> {
+        // SAFETY: store-owned, alive as long as the store.
+        if unsafe { (*self.ctx.flags).get() }.to_bits() == 0 {
+            return Err(trap(ComponentTrap::CannotLeave));
+        }
+        Ok(())
+    }
+
     /// The calling instance's handles.
     pub fn handles(&mut self) -> super::handles::Handles<'_> {
         // SAFETY: the state outlives every call into its instance, and a

@@ -147,6 +147,8 @@ pub struct HostContext {
     pub state: *mut ComponentState,
     /// The component instance calling, whose handle table it uses.
     pub instance: u32,
+    /// That instance's flags (`CoreDef::Flags`).
+    pub flags: *mut crate::store::Global,
     /// For `resource.new`, `.rep` and `.drop` and handle transfers: the
     /// resource.
     pub resource: Option<ResourceKind>,
@@ -169,6 +171,9 @@ pub struct ComponentInstance {
     pub contexts: Vec<Box<HostContext>>,
     /// Boxed: host contexts point at it.
     pub state: Box<ComponentState>,
+    /// Each component instance's flags (`CoreDef::Flags`): 1 while it
+    /// may call out of itself.
+    flags: Vec<*mut crate::store::Global>,
     /// Set once a call into the instance trapped: it may not be entered
     /// again, as wasmtime does.
     poisoned: std::cell::Cell<bool>,
@@ -231,6 +236,15 @@ impl Store {
             }),
             types: types.clone(),
             poisoned: std::cell::Cell::new(false),
+            flags: (0..d.instances)
+                .map(|_| {
+                    let ty = kiln_abi::module::GlobalType {
+                        content: kiln_abi::module::ValType::I32,
+                        mutable: true,
+                    };
+                    self.global(ty, Val::I32(1))
+                })
+                .collect(),
         };
         let mut lowered: Vec<Option<Func>> = vec![None; d.lowerings.len()];
         for init in &d.initializers {
@@ -384,6 +398,7 @@ impl ComponentInstance {
                 unsafe { &*self.instances[*instance as usize] }.export(name)
             }
             CoreDef::Lowering(_) => None,
+            CoreDef::Flags(i) => Some(Extern::Global(self.flags[*i as usize])),
         }
     }
 
@@ -408,6 +423,7 @@ impl ComponentInstance {
             realloc: o.realloc.as_ref().and_then(|r| self.func(r)),
             state: &mut *self.state,
             instance,
+            flags: self.flags[instance as usize],
             resource: None,
             dtor: None,
             to: 0,
@@ -418,15 +434,21 @@ impl ComponentInstance {
 
     /// The exported function at `path` (an instance's export is
     /// `instance#name`, as wasmtime spells it).
-    fn export(&self, path: &str) -> Option<(&CoreDef, u32, &Options)> {
+    fn export(&self, path: &str) -> Option<(&CoreDef, u32, &Options, u32)> {
         let mut exports = &self.component.description.exports;
         let mut parts = path.split('#').peekable();
         while let Some(part) = parts.next() {
             let e = exports.iter().find(|e| e.name == part)?;
             match (&e.item, parts.peek()) {
-                (ExportItem::Func { func, ty, options }, None) => {
-                    return Some((func, *ty, options))
-                }
+                (
+                    ExportItem::Func {
+                        func,
+                        ty,
+                        options,
+                        instance,
+                    },
+                    None,
+                ) => return Some((func, *ty, options, *instance)),
                 (ExportItem::Instance(inner), Some(_)) => exports = inner,
                 _ => return None,
             }
@@ -436,7 +458,7 @@ impl ComponentInstance {
 
     /// The component function type of export `path`.
     pub fn export_type(&self, path: &str) -> Option<&FuncType> {
-        let (_, ty, _) = self.export(path)?;
+        let (_, ty, _, _) = self.export(path)?;
         Some(&self.component.description.funcs[ty as usize])
     }
 
@@ -464,7 +486,7 @@ impl ComponentInstance {
         path: &str,
         args: &[Value],
     ) -> Result<Option<Value>, CallError> {
-        let (core, ty, options) = self
+        let (core, ty, options, lifted_by) = self
             .export(path)
             .ok_or_else(|| CallError::NoSuchExport(path.to_string()))?;
         let d = &self.component.description;
@@ -549,7 +571,13 @@ impl ComponentInstance {
             }
         };
         if let Some(post) = options.post_return.as_ref().and_then(|p| self.func(p)) {
-            store.call(post, &results).map_err(CallError::Trap)?;
+            // The instance may not call out while its post-return runs.
+            let flags = self.flags[lifted_by as usize];
+            // SAFETY: store-owned globals, alive as long as the store.
+            unsafe { (*flags).set_bits(0) };
+            let done = store.call(post, &results);
+            unsafe { (*flags).set_bits(1) };
+            done.map_err(CallError::Trap)?;
         }
         Ok(value)
     }

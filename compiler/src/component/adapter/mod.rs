@@ -45,6 +45,9 @@ pub struct Sides {
 #[derive(Debug, PartialEq, Eq)]
 pub enum AdapterImport {
     Callee,
+    /// The caller's instance flags: it may not call out while its
+    /// post-return runs.
+    CallerFlags,
     /// The runtime's function raising this trap.
     Raise(AdapterTrap),
     CallerMemory,
@@ -155,8 +158,15 @@ pub fn build(
     types.ty().function([ValType::I32], [ValType::I32]); // 5: a handle transfer
 
     let mut imports = ImportSection::new();
-    let mut order = vec![AdapterImport::Callee];
+    let mut order = vec![AdapterImport::Callee, AdapterImport::CallerFlags];
     imports.import("", "callee", EntityType::Function(1));
+    // Global 0: the caller's flags.
+    let flags = wasm_encoder::GlobalType {
+        val_type: ValType::I32,
+        mutable: true,
+        shared: false,
+    };
+    imports.import("", "caller-flags", EntityType::Global(flags));
     // Functions 1.. raise the adapter's traps, in `AdapterTrap` order.
     for t in AdapterTrap::ALL {
         imports.import("", &format!("raise-{}", t as u8), EntityType::Function(4));
@@ -227,6 +237,10 @@ pub fn build(
         code: Code::new(params.len() as u32),
         transfers,
     };
+    // The caller may not leave its instance while its post-return runs.
+    t.code.i(I::GlobalGet(0));
+    t.code.i(I::I32Eqz);
+    t.code.trap_if(AdapterTrap::CannotLeave);
     if let Some((enter, _)) = scope {
         t.code.i(I::Call(enter));
     }

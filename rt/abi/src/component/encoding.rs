@@ -195,6 +195,7 @@ impl ComponentDescription {
         let def_ok = |d: &CoreDef, instances: u32| match d {
             CoreDef::Export { instance, .. } => *instance < instances,
             CoreDef::Lowering(l) => *l < n_lowerings,
+            CoreDef::Flags(i) => *i < self.instances,
         };
         let n_instances = self.initializers.len() as u32;
         let options_ok = |o: &Options| {
@@ -248,8 +249,16 @@ impl ComponentDescription {
             options_ok: &dyn Fn(&Options) -> bool,
         ) -> bool {
             exports.iter().all(|e| match &e.item {
-                ExportItem::Func { func, ty, options } => {
-                    ok(func) && func_ok(*ty) && options_ok(options)
+                ExportItem::Func {
+                    func,
+                    ty,
+                    options,
+                    instance,
+                } => {
+                    ok(func)
+                        && ok(&CoreDef::Flags(*instance))
+                        && func_ok(*ty)
+                        && options_ok(options)
                 }
                 ExportItem::Instance(inner) => exports_ok(inner, ok, func_ok, options_ok),
             })
@@ -339,6 +348,10 @@ impl Writer<'_> {
                 self.byte(1);
                 self.u(*l as u64);
             }
+            CoreDef::Flags(i) => {
+                self.byte(2);
+                self.u(*i as u64);
+            }
         }
     }
 
@@ -353,11 +366,17 @@ impl Writer<'_> {
         self.list(exports, |w, e| {
             w.str(&e.name);
             match &e.item {
-                ExportItem::Func { func, ty, options } => {
+                ExportItem::Func {
+                    func,
+                    ty,
+                    options,
+                    instance,
+                } => {
                     w.byte(0);
                     w.core_def(func);
                     w.u(*ty as u64);
                     w.options(options);
+                    w.u(*instance as u64);
                 }
                 ExportItem::Instance(inner) => {
                     w.byte(1);
@@ -403,6 +422,7 @@ impl Reader<'_> {
                 name: self.string()?,
             }),
             1 => Ok(CoreDef::Lowering(self.u32()?)),
+            2 => Ok(CoreDef::Flags(self.u32()?)),
             _ => self.fail("bad core definition"),
         }
     }
@@ -430,6 +450,7 @@ impl Reader<'_> {
                     func: r.core_def()?,
                     ty: r.u32()?,
                     options: r.options()?,
+                    instance: r.u32()?,
                 },
                 1 => ExportItem::Instance(r.exports()?),
                 _ => return r.fail("bad export kind"),
@@ -516,7 +537,7 @@ mod tests {
             ],
             initializers: vec![Initializer::Instantiate {
                 module: 0,
-                args: vec![CoreDef::Lowering(0)],
+                args: vec![CoreDef::Lowering(0), CoreDef::Flags(1)],
             }],
             exports: vec![Export {
                 name: "api".into(),
@@ -529,6 +550,7 @@ mod tests {
                         },
                         ty: 0,
                         options: utf8,
+                        instance: 1,
                     },
                 }]),
             }],

@@ -83,6 +83,10 @@ pub enum CoreDef {
     Export { instance: u32, name: String },
     /// Lowered function number `.0` of [`ComponentDescription::lowerings`].
     Lowering(u32),
+    /// The flags of component instance `.0`, which the runtime makes: a
+    /// mutable i32 global, 1 while the instance may call out of itself, 0
+    /// while its post-return runs.
+    Flags(u32),
 }
 
 /// The canonical options of a `canon lift` or `canon lower`.
@@ -159,11 +163,14 @@ pub enum AdapterTrap {
     InvalidUtf8 = 5,
     /// An unpaired surrogate met while transcoding UTF-16.
     InvalidUtf16 = 6,
+    /// A call out of an instance that may not leave now (its post-return
+    /// is running).
+    CannotLeave = 7,
 }
 
 impl AdapterTrap {
     /// Every trap, in the order of their numbers.
-    pub const ALL: [AdapterTrap; 7] = [
+    pub const ALL: [AdapterTrap; 8] = [
         AdapterTrap::InvalidChar,
         AdapterTrap::UnalignedPointer,
         AdapterTrap::StringOutOfBounds,
@@ -171,6 +178,7 @@ impl AdapterTrap {
         AdapterTrap::InvalidDiscriminant,
         AdapterTrap::InvalidUtf8,
         AdapterTrap::InvalidUtf16,
+        AdapterTrap::CannotLeave,
     ];
 
     pub fn from_u8(b: u8) -> Option<AdapterTrap> {
@@ -187,6 +195,7 @@ impl AdapterTrap {
             AdapterTrap::InvalidDiscriminant => "invalid variant discriminant",
             AdapterTrap::InvalidUtf8 => "invalid utf8 encoding",
             AdapterTrap::InvalidUtf16 => "invalid utf16 encoding",
+            AdapterTrap::CannotLeave => "cannot leave component instance",
         }
     }
 }
@@ -239,6 +248,8 @@ pub enum ExportItem {
         func: CoreDef,
         ty: u32,
         options: Options,
+        /// The component instance that lifts it.
+        instance: u32,
     },
     /// An instance, with its own exports.
     Instance(Vec<Export>),
