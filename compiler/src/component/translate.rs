@@ -381,14 +381,13 @@ pub fn translate(wasm: &[u8], core_features: WasmFeatures) -> Result<Translation
                                             ComponentOuterAliasKind::Type => new_type(&mut t.types),
                                             _ => None,
                                         };
-                                        match kind {
-                                            ComponentOuterAliasKind::CoreType => Step::Type,
-                                            _ => Step::AliasOuter {
-                                                kind,
-                                                count,
-                                                index,
-                                                resource,
-                                            },
+                                        // A core type alias adds to the core type
+                                        // space, which nothing here follows.
+                                        Step::AliasOuter {
+                                            kind,
+                                            count,
+                                            index,
+                                            resource,
                                         }
                                     }
                                 },

@@ -263,3 +263,42 @@
 (assert_return (invoke "run2"))
 (assert_return (invoke "drops1") (u32.const 1))
 (assert_return (invoke "drops2") (u32.const 2))
+
+;; A core type aliased from outside before the resource is defined: the
+;; component's type space is followed past it, so the resource its export
+;; names is the one it defines, and a drop elsewhere runs its destructor.
+(component $Root
+  (core type $unused (func))
+  (component $A
+    (alias outer $Root $unused (core type $t))
+    (core module $m
+      (global $drops (mut i32) (i32.const 0))
+      (func (export "dtor") (param i32)
+        global.get $drops i32.const 1 i32.add global.set $drops)
+      (func (export "drops") (result i32) global.get $drops))
+    (core instance $i (instantiate $m))
+    (type $r (resource (rep i32) (dtor (core func $i "dtor"))))
+    (core func $new (canon resource.new $r))
+    (export $r2 "r" (type $r))
+    (func (export "make") (param "v" u32) (result (own $r2)) (canon lift (core func $new)))
+    (func (export "drops") (result u32) (canon lift (core func $i "drops"))))
+  (instance $a (instantiate $A))
+  (component $B
+    (import "a" (instance $a
+      (export "r" (type $r (sub resource)))
+      (export "make" (func (param "v" u32) (result (own $r))))))
+    (alias export $a "r" (type $r))
+    (core func $make (canon lower (func $a "make")))
+    (core func $drop (canon resource.drop $r))
+    (core module $impl
+      (import "" "make" (func $make (param i32) (result i32)))
+      (import "" "drop" (func $drop (param i32)))
+      (func (export "run") i32.const 1 call $make call $drop))
+    (core instance $x (instantiate $impl (with "" (instance
+      (export "make" (func $make)) (export "drop" (func $drop))))))
+    (func (export "run") (canon lift (core func $x "run"))))
+  (instance $b (instantiate $B (with "a" (instance $a))))
+  (export "run" (func $b "run"))
+  (export "drops" (func $a "drops")))
+(assert_return (invoke "run"))
+(assert_return (invoke "drops") (u32.const 1))
