@@ -44,8 +44,12 @@ enum InstanceDef {
 
 #[derive(Clone, Debug)]
 enum CoreInstanceDef {
-    /// Number `.0` of the description's instantiations.
-    Runtime(u32),
+    /// Number `instance` of the description's instantiations, of a module
+    /// whose exports (sorted) are `exports`.
+    Runtime {
+        instance: u32,
+        exports: Rc<Vec<String>>,
+    },
     /// Made of other exports by `instance ... from exports`.
     Synthetic(Rc<HashMap<String, CoreDef>>),
 }
@@ -301,7 +305,10 @@ impl Inliner<'_> {
                         args,
                     });
                     let n = self.d.initializers.len() as u32 - 1;
-                    f.core_instances.push(CoreInstanceDef::Runtime(n));
+                    f.core_instances.push(CoreInstanceDef::Runtime {
+                        instance: n,
+                        exports: self.t.modules[module].exports.clone(),
+                    });
                 }
                 Step::CoreFromExports(exports) => {
                     let map = exports
@@ -601,6 +608,7 @@ impl Inliner<'_> {
         Ok(CoreDef::Export {
             instance: self.d.initializers.len() as u32 - 1,
             name: "adapter".to_string(),
+            index: 0,
         })
     }
 
@@ -665,9 +673,12 @@ fn arg(args: &HashMap<String, Item>, name: &str) -> Item {
 
 fn core_export(instance: &CoreInstanceDef, name: &str) -> CoreDef {
     match instance {
-        CoreInstanceDef::Runtime(i) => CoreDef::Export {
-            instance: *i,
+        CoreInstanceDef::Runtime { instance, exports } => CoreDef::Export {
+            instance: *instance,
             name: name.to_string(),
+            index: exports
+                .binary_search_by(|e| e.as_str().cmp(name))
+                .expect("validation checked the export exists") as u32,
         },
         CoreInstanceDef::Synthetic(map) => map
             .get(name)

@@ -7,6 +7,7 @@ use super::types::TypeTable;
 use crate::error::{CompileError, Result};
 use kiln_abi::component::StringEncoding;
 use std::ops::Range;
+use std::rc::Rc;
 use wasmparser::component_types::{ComponentAnyTypeId, ComponentEntityType};
 use wasmparser::{
     CanonicalFunction, CanonicalOption, ComponentAlias, ComponentExternalKind, ComponentInstance,
@@ -19,6 +20,9 @@ pub struct StaticModule {
     pub range: Range<usize>,
     /// `(module, name)` of each import, in order.
     pub imports: Vec<(String, String)>,
+    /// Its exports' names, sorted as the compiled module's description
+    /// sorts them.
+    pub exports: Rc<Vec<String>>,
 }
 
 /// Canonical options as written, indices into the body's core spaces.
@@ -160,6 +164,7 @@ enum Open {
     Module {
         start: usize,
         imports: Vec<(String, String)>,
+        exports: Vec<String>,
     },
     Component {
         body: usize,
@@ -198,7 +203,9 @@ pub fn translate(wasm: &[u8], core_features: WasmFeatures) -> Result<Translation
             continue;
         }
         match open.last_mut().expect("the root is open until its end") {
-            Open::Module { imports, .. } => {
+            Open::Module {
+                imports, exports, ..
+            } => {
                 match payload {
                     Payload::ImportSection(r) => {
                         for imp in r.into_imports() {
@@ -206,14 +213,26 @@ pub fn translate(wasm: &[u8], core_features: WasmFeatures) -> Result<Translation
                             imports.push((imp.module.to_string(), imp.name.to_string()));
                         }
                     }
+                    Payload::ExportSection(r) => {
+                        for e in r {
+                            exports.push(e?.name.to_string());
+                        }
+                    }
                     Payload::End(end) => {
-                        let Some(Open::Module { start, imports }) = open.pop() else {
+                        let Some(Open::Module {
+                            start,
+                            imports,
+                            mut exports,
+                        }) = open.pop()
+                        else {
                             unreachable!()
                         };
+                        exports.sort();
                         let index = t.modules.len();
                         t.modules.push(StaticModule {
                             range: start..end as usize,
                             imports,
+                            exports: Rc::new(exports),
                         });
                         top_body(&mut t, &open).push((start, Step::Module(index)));
                     }
@@ -252,6 +271,7 @@ pub fn translate(wasm: &[u8], core_features: WasmFeatures) -> Result<Translation
                         open.push(Open::Module {
                             start: unchecked_range.start as usize,
                             imports: Vec::new(),
+                            exports: Vec::new(),
                         });
                     }
                     Payload::ComponentSection { .. } => {

@@ -394,9 +394,11 @@ impl ComponentInstance {
     fn core_export(&self, def: &CoreDef) -> Option<Extern> {
         match def {
             // SAFETY: instances live as long as the store.
-            CoreDef::Export { instance, name } => {
-                unsafe { &*self.instances[*instance as usize] }.export(name)
-            }
+            CoreDef::Export {
+                instance,
+                name,
+                index,
+            } => unsafe { &*self.instances[*instance as usize] }.export_at(*index, name),
             CoreDef::Lowering(_) => None,
             CoreDef::Flags(i) => Some(Extern::Global(self.flags[*i as usize])),
         }

@@ -339,10 +339,15 @@ impl Writer<'_> {
 
     fn core_def(&mut self, d: &CoreDef) {
         match d {
-            CoreDef::Export { instance, name } => {
+            CoreDef::Export {
+                instance,
+                name,
+                index,
+            } => {
                 self.byte(0);
                 self.u(*instance as u64);
                 self.str(name);
+                self.u(*index as u64);
             }
             CoreDef::Lowering(l) => {
                 self.byte(1);
@@ -420,6 +425,7 @@ impl Reader<'_> {
             0 => Ok(CoreDef::Export {
                 instance: self.u32()?,
                 name: self.string()?,
+                index: self.u32()?,
             }),
             1 => Ok(CoreDef::Lowering(self.u32()?)),
             2 => Ok(CoreDef::Flags(self.u32()?)),
@@ -471,10 +477,12 @@ mod tests {
             memory: Some(CoreDef::Export {
                 instance: 0,
                 name: "memory".into(),
+                index: 0,
             }),
             realloc: Some(CoreDef::Export {
                 instance: 0,
                 name: "realloc".into(),
+                index: 0,
             }),
             ..Options::default()
         };
@@ -547,6 +555,7 @@ mod tests {
                         func: CoreDef::Export {
                             instance: 0,
                             name: "f".into(),
+                            index: 0,
                         },
                         ty: 0,
                         options: utf8,
@@ -582,6 +591,7 @@ mod tests {
             args: vec![CoreDef::Export {
                 instance: 0,
                 name: "f".into(),
+                index: 0,
             }],
         }];
         let mut bytes = Vec::new();

@@ -79,8 +79,13 @@ pub enum StringEncoding {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CoreDef {
     /// Export `name` of core instance number `instance` (in the order of
-    /// [`ComponentDescription::initializers`]).
-    Export { instance: u32, name: String },
+    /// [`ComponentDescription::initializers`]): the `index`th of its
+    /// module's exports, which are sorted by name.
+    Export {
+        instance: u32,
+        name: String,
+        index: u32,
+    },
     /// Lowered function number `.0` of [`ComponentDescription::lowerings`].
     Lowering(u32),
     /// The flags of component instance `.0`, which the runtime makes: a
