@@ -10,12 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn work_dir(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("components")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::work_dir("components", name)
 }
 
 fn wasmtime(args: &[&str], dir: &Path) -> Output {

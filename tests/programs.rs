@@ -17,12 +17,7 @@ fn programs_dir() -> PathBuf {
 }
 
 fn work_dir(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("programs")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::work_dir("programs", name)
 }
 
 fn directive<'a>(source: &'a str, key: &str) -> Option<&'a str> {

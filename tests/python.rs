@@ -12,12 +12,7 @@ use std::process::Command;
 use std::time::Instant;
 
 fn work_dir(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("python")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::work_dir("python", name)
 }
 
 /// `testsuite/programs/python/<name>/app.py` built into a component.

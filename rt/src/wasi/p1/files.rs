@@ -5,6 +5,7 @@
 
 use super::descriptors::{Fd, File};
 use super::{io_errno, Cx, Errno, Fail, Outcome};
+use super::{FDFLAGS_APPEND, FDFLAGS_NONBLOCK, FDFLAGS_SYNCS, RIGHT_FD_READ, RIGHT_FD_WRITE};
 use crate::wasi::p2::bindings::wasi_filesystem_types::{DescriptorStat, DescriptorType};
 use crate::wasi::p2::host::wasi_filesystem_types::{self as fs, Descriptor};
 use cap_std::fs::FileExt;
@@ -15,13 +16,7 @@ pub const FILETYPE_CHARACTER_DEVICE: u8 = 2;
 pub const FILETYPE_DIRECTORY: u8 = 3;
 pub const FILETYPE_SOCKET_STREAM: u8 = 6;
 
-const FDFLAGS_APPEND: u16 = 1;
-const FDFLAGS_NONBLOCK: u16 = 4;
-const FDFLAGS_SYNCS: u16 = 2 | 8 | 16;
-
-const RIGHT_FD_READ: u64 = 1 << 1;
 const RIGHT_FD_SEEK: u64 = 1 << 2;
-const RIGHT_FD_WRITE: u64 = 1 << 6;
 const RIGHT_FD_READDIR: u64 = 1 << 14;
 const RIGHT_PATH_FILESTAT_SET_SIZE: u64 = 1 << 19;
 const RIGHT_FD_FILESTAT_SET_SIZE: u64 = 1 << 22;
@@ -41,10 +36,7 @@ pub fn filetype(t: &DescriptorType) -> u8 {
     }
 }
 
-fn is_terminal(fd: i32) -> bool {
-    // SAFETY: isatty only reads the descriptor's state.
-    unsafe { libc::isatty(fd) == 1 }
-}
+use crate::wasi::p2::host::cli::is_terminal;
 
 fn stdio_type(fd: i32) -> u8 {
     if is_terminal(fd) {

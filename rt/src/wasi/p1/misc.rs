@@ -236,7 +236,7 @@ pub fn sock_accept(cx: &mut Cx, fd: u32, flags: u32, out: u32) -> Outcome {
         Fd::Listener(l) => l.accept().map_err(|e| io_errno(&e))?,
         _ => return Err(Errno::NOTSOCK.into()),
     };
-    conn.set_nonblocking(flags & 4 != 0)
+    conn.set_nonblocking(flags as u16 & super::FDFLAGS_NONBLOCK != 0)
         .map_err(|e| io_errno(&e))?;
     let n = cx.p1.push(Fd::Stream(conn));
     cx.write_u32(out, n)

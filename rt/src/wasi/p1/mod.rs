@@ -33,6 +33,16 @@ pub struct Code(pub *const ());
 // SAFETY: a code address is immutable data.
 unsafe impl Sync for Code {}
 
+/// `fdflags` bits.
+const FDFLAGS_APPEND: u16 = 1;
+const FDFLAGS_NONBLOCK: u16 = 4;
+/// DSYNC, RSYNC and SYNC, which neither wasmtime nor kiln supports.
+const FDFLAGS_SYNCS: u16 = 2 | 8 | 16;
+
+/// Rights bits (`fs_rights_base`).
+const RIGHT_FD_READ: u64 = 1 << 1;
+const RIGHT_FD_WRITE: u64 = 1 << 6;
+
 /// A preview1 error number (`errno`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Errno(pub u16);

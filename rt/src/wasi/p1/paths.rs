@@ -5,16 +5,12 @@
 use super::descriptors::{Fd, File};
 use super::files::{new_times, write_filestat};
 use super::{errno, io_errno, Cx, Errno, Outcome};
+use super::{FDFLAGS_APPEND, FDFLAGS_NONBLOCK, FDFLAGS_SYNCS, RIGHT_FD_READ, RIGHT_FD_WRITE};
 use crate::wasi::p2::bindings::wasi_filesystem_types::{DescriptorFlags, OpenFlags, PathFlags};
 use crate::wasi::p2::host::wasi_filesystem_types::{self as fs, Descriptor};
 use std::sync::Arc;
 
 const LOOKUP_SYMLINK_FOLLOW: u32 = 1;
-const RIGHT_FD_READ: u64 = 1 << 1;
-const RIGHT_FD_WRITE: u64 = 1 << 6;
-const FDFLAGS_APPEND: u16 = 1;
-const FDFLAGS_NONBLOCK: u16 = 4;
-const FDFLAGS_SYNCS: u16 = 2 | 8 | 16;
 
 fn path_flags(lookup: u32) -> PathFlags {
     PathFlags(if lookup & LOOKUP_SYMLINK_FOLLOW != 0 {

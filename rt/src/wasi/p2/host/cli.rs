@@ -6,7 +6,7 @@ use crate::component::abi::{Cx, Own};
 use crate::traps::{Trap, TrapKind};
 use crate::wasi::p2::WasiP2;
 
-fn is_terminal(fd: i32) -> bool {
+pub(crate) fn is_terminal(fd: i32) -> bool {
     // SAFETY: isatty only reads the descriptor's state.
     unsafe { libc::isatty(fd) == 1 }
 }
