@@ -15,9 +15,17 @@ use wit_parser::{
 };
 
 /// The packages whose interfaces the host implements.
-const PROVIDED: &[&str] = &["io", "cli", "clocks", "random", "filesystem", "sockets"];
+const PROVIDED: &[&str] = &[
+    "io",
+    "cli",
+    "clocks",
+    "random",
+    "filesystem",
+    "sockets",
+    "http",
+];
 /// Interfaces of those packages a component exports, not imports.
-const EXPORTED: &[&str] = &["wasi:cli/run"];
+const EXPORTED: &[&str] = &["wasi:cli/run", "wasi:http/incoming-handler"];
 
 fn main() {
     let wit = wasip2_wit();
@@ -42,8 +50,11 @@ fn main() {
 fn wasip2_wit() -> PathBuf {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap();
+    // Only this platform's packages: they are all downloaded by now.
+    let host = std::env::var("HOST").unwrap();
     let out = std::process::Command::new(cargo)
         .args(["metadata", "--format-version", "1", "--offline"])
+        .args(["--filter-platform", &host])
         .current_dir(&manifest)
         .output()
         .expect("running cargo metadata");
@@ -288,6 +299,7 @@ impl Gen<'_> {
                         .map(|(f, (off, _))| (ident(&f.name), self.rust(&f.ty), off.size_wasm32()))
                         .collect()
                 };
+                out.push_str(self.derives(&ty));
                 let _ = writeln!(out, "pub struct {name} {{");
                 for (f, t, _) in &fields {
                     let _ = writeln!(out, "    pub {f}: {t},");
@@ -348,9 +360,11 @@ impl Gen<'_> {
                     .map(|t| self.align(t))
                     .max()
                     .unwrap_or(1);
+                out.push_str(self.derives(&ty));
                 self.variant(out, &name, &cases, size, align, payload_align);
             }
             TypeDefKind::Enum(e) => {
+                out.push_str(self.derives(&ty));
                 let cases: Vec<(String, Option<String>)> =
                     e.cases.iter().map(|c| (pascal(&c.name), None)).collect();
                 self.variant(out, &name, &cases, size, align, 1);
@@ -379,11 +393,36 @@ impl Gen<'_> {
                 let _ = writeln!(out, "impl Lift for {name} {{\n    fn lift_flat(_: &mut Cx, flat: &[u64]) -> Result<Self, Trap> {{ Ok({name}(flat[0] as u32)) }}\n    fn load(cx: &mut Cx, ptr: u32) -> Result<Self, Trap> {{ Ok({name}(<{int}>::load(cx, ptr)? as u32)) }}\n}}");
                 let _ = writeln!(out, "impl Lower for {name} {{\n    fn lower_flat(self, _: &mut Cx, flat: &mut [u64]) -> Result<(), Trap> {{ flat[0] = self.0 as u64; Ok(()) }}\n    fn store(self, cx: &mut Cx, ptr: u32) -> Result<(), Trap> {{ (self.0 as {int}).store(cx, ptr) }}\n}}");
             }
-            // A named tuple (`ipv4-address`) is an alias of the Rust tuple.
-            TypeDefKind::Tuple(_) => {
+            // A named tuple (`ipv4-address`) or list (`field-value`) is an
+            // alias of the Rust type.
+            TypeDefKind::Tuple(_) | TypeDefKind::List(_) | TypeDefKind::Option(_) => {
                 let _ = writeln!(out, "pub type {name} = {};", self.structural(tid));
             }
             other => panic!("WASI typedef {tname} is {other:?}, which has no Rust type yet"),
+        }
+    }
+
+    /// Whether values of `ty` are plain data, holding no handle.
+    fn plain(&self, ty: &Type) -> bool {
+        let Type::Id(id) = ty else { return true };
+        let some = |t: &Option<Type>| t.as_ref().is_none_or(|t| self.plain(t));
+        match &self.resolve.types[*id].kind {
+            TypeDefKind::Type(t) | TypeDefKind::List(t) | TypeDefKind::Option(t) => self.plain(t),
+            TypeDefKind::Record(r) => r.fields.iter().all(|f| self.plain(&f.ty)),
+            TypeDefKind::Tuple(t) => t.types.iter().all(|t| self.plain(t)),
+            TypeDefKind::Variant(v) => v.cases.iter().all(|c| some(&c.ty)),
+            TypeDefKind::Result(r) => some(&r.ok) && some(&r.err),
+            TypeDefKind::Enum(_) | TypeDefKind::Flags(_) => true,
+            _ => false,
+        }
+    }
+
+    /// Plain data can be copied and printed.
+    fn derives(&self, ty: &Type) -> &'static str {
+        if self.plain(ty) {
+            "#[derive(Clone, Debug)]\n"
+        } else {
+            ""
         }
     }
 
@@ -501,7 +540,9 @@ impl Gen<'_> {
 
     fn fn_name(&self, f: &Function) -> String {
         let base = match &f.kind {
-            FunctionKind::Constructor(_) => format!("{}-new", f.item_name()),
+            FunctionKind::Constructor(r) => {
+                format!("{}-new", self.resolve.types[*r].name.as_ref().unwrap())
+            }
             _ => match f.name.find(']') {
                 Some(i) => f.name[i + 1..].to_string(),
                 None => f.name.clone(),

@@ -127,7 +127,8 @@ pub struct ProgramArgs {
     pub listen: Vec<String>,
     /// A WASI option, as wasmtime spells it: `inherit-network` lets a
     /// component's wasi:sockets reach any address, `allow-ip-name-lookup`
-    /// lets it resolve names (both off by default).
+    /// lets it resolve names, `http` lets it make outgoing HTTP requests
+    /// (all off by default).
     #[arg(short = 'S', value_name = "OPTION[=y|n]", value_parser = parse_wasi_option)]
     pub wasi: Vec<(String, bool)>,
     /// Stop the program (trap, exit status 134) once it has made N function
@@ -160,9 +161,9 @@ fn parse_wasi_option(s: &str) -> Result<(String, bool), String> {
         _ => return Err(format!("{s:?}: the value is y or n")),
     };
     match name {
-        "inherit-network" | "allow-ip-name-lookup" => Ok((name.to_string(), value)),
+        "inherit-network" | "allow-ip-name-lookup" | "http" => Ok((name.to_string(), value)),
         _ => Err(format!(
-            "{name:?} is not a WASI option kiln knows; it knows inherit-network and allow-ip-name-lookup"
+            "{name:?} is not a WASI option kiln knows; it knows inherit-network, allow-ip-name-lookup and http"
         )),
     }
 }
@@ -198,6 +199,7 @@ impl ProgramArgs {
                 for (name, on) in &self.wasi {
                     match name.as_str() {
                         "inherit-network" => grant.inherit = *on,
+                        "http" => grant.http = *on,
                         _ => grant.ip_name_lookup = *on,
                     }
                 }

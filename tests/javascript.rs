@@ -1,10 +1,10 @@
 //! A JavaScript program built into a component with componentize-js (npm,
 //! installed by `cargo xtask setup` into target/peers/) must behave under
 //! `kiln run` as under the wasmtime CLI. It builds offline: the
-//! StarlingMonkey engine ships inside the package. Built without its
-//! wasi:http `fetch` (`-d http fetch-event`), which kiln's host does not
-//! provide yet; its `--aot` mode downloads weval at build time and so
-//! cannot be used here.
+//! StarlingMonkey engine ships inside the package. Built with its default
+//! features, so it imports wasi:http for `fetch`, which both run with
+//! `-S http`; its `--aot` mode downloads weval at build time and so cannot
+//! be used here.
 
 mod common;
 
@@ -30,7 +30,7 @@ fn javascript_component_behaves_as_under_wasmtime() {
         .arg(root().join("testsuite/programs/javascript/app.js"))
         .arg("--wit")
         .arg(&wit)
-        .args(["--world-name", "command", "-d", "http", "fetch-event", "-o"])
+        .args(["--world-name", "command", "-o"])
         .arg(&wasm)
         .output()
         .unwrap();
@@ -38,13 +38,13 @@ fn javascript_component_behaves_as_under_wasmtime() {
 
     let args = ["first", "two words"];
     let expected = Command::new(root().join("target/peers/wasmtime"))
-        .args(["run", "--env", "GREETING=hi"])
+        .args(["run", "-S", "http", "--env", "GREETING=hi"])
         .arg(&wasm)
         .args(args)
         .output()
         .unwrap();
     let got = Command::new(env!("CARGO_BIN_EXE_kiln"))
-        .args(["run", "--env", "GREETING=hi"])
+        .args(["run", "-S", "http", "--env", "GREETING=hi"])
         .arg(&wasm)
         .args(args)
         .env("KILN_CACHE_DIR", work.join("cache"))

@@ -26,14 +26,17 @@ pub enum EnvGrant {
     Inherit(String),
 }
 
-/// The network a component may reach through wasi:sockets, granted as
-/// wasmtime grants it (`-S inherit-network`, `-S allow-ip-name-lookup`).
+/// The network a component may reach through wasi:sockets and wasi:http,
+/// granted as wasmtime grants it (`-S inherit-network`,
+/// `-S allow-ip-name-lookup`, `-S http`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct NetworkGrant {
     /// Any address, as the host's own network reaches it.
     pub inherit: bool,
     /// Names resolved to addresses.
     pub ip_name_lookup: bool,
+    /// Outgoing HTTP requests (wasi:http/outgoing-handler) to any address.
+    pub http: bool,
 }
 
 /// How a program is started: entry point and capabilities. `kiln run` takes
@@ -97,6 +100,9 @@ impl Settings {
         if self.network.ip_name_lookup {
             t += "allow-ip-name-lookup\n";
         }
+        if self.network.http {
+            t += "http\n";
+        }
         let numbers = [
             ("fuel", self.fuel),
             ("timeout-ms", self.timeout.map(|d| d.as_millis() as u64)),
@@ -121,6 +127,7 @@ impl Settings {
             match line {
                 "inherit-network" => s.network.inherit = true,
                 "allow-ip-name-lookup" => s.network.ip_name_lookup = true,
+                "http" => s.network.http = true,
                 _ => {}
             }
             match line.split_once(' ') {

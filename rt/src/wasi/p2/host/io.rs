@@ -133,6 +133,8 @@ pub mod wasi_io_streams {
             file: std::sync::Arc<cap_std::fs::File>,
             offset: u64,
         },
+        /// An HTTP body, read by the event loop.
+        Http(crate::wasi::p2::host::http::BodyReader),
     }
 
     pub enum OutputStream {
@@ -147,6 +149,8 @@ pub mod wasi_io_streams {
         Append(std::sync::Arc<cap_std::fs::File>),
         /// A connected TCP socket's sending side.
         Socket(Arc<OwnedFd>),
+        /// An HTTP body, sent by the event loop.
+        Http(crate::wasi::p2::host::http::BodyWriter),
     }
 
     /// Bytes one `write` may take: what `check-write` promises.
@@ -183,6 +187,7 @@ pub mod wasi_io_streams {
                     }
                     Ok(())
                 }
+                OutputStream::Http(body) => body.write(bytes),
             }
         }
 
@@ -190,9 +195,10 @@ pub mod wasi_io_streams {
             match self {
                 OutputStream::Stdout => std::io::stdout().flush(),
                 OutputStream::Stderr => std::io::stderr().flush(),
-                OutputStream::File { .. } | OutputStream::Append(_) | OutputStream::Socket(_) => {
-                    Ok(())
-                }
+                OutputStream::File { .. }
+                | OutputStream::Append(_)
+                | OutputStream::Socket(_)
+                | OutputStream::Http(_) => Ok(()),
             }
         }
     }
@@ -202,7 +208,11 @@ pub mod wasi_io_streams {
     fn read(this: &mut InputStream, len: u64, blocking: bool) -> Result<Bytes, StreamError> {
         use cap_std::fs::FileExt;
         let mut buf = vec![0u8; len.min(READ_LIMIT) as usize];
+        if let InputStream::Http(body) = this {
+            return body.read(len.min(READ_LIMIT), blocking);
+        }
         let n = match this {
+            InputStream::Http(_) => unreachable!("read above"),
             InputStream::Stdin => std::io::stdin().read(&mut buf),
             InputStream::File { file, offset } => file.read_at(&mut buf, *offset).inspect(|n| {
                 *offset += *n as u64;
@@ -269,6 +279,7 @@ pub mod wasi_io_streams {
     ) -> Result<Own<Pollable>, Trap> {
         Ok(Own(match cx.get(&this)? {
             InputStream::Socket(fd) => Pollable::Readable(fd.clone()),
+            InputStream::Http(body) => body.pollable(),
             _ => Pollable::Ready,
         }))
     }

@@ -6,6 +6,7 @@
 pub(crate) mod cli;
 pub(crate) mod clocks;
 pub(crate) mod filesystem;
+pub(crate) mod http;
 pub(crate) mod io;
 pub(crate) mod random;
 pub(crate) mod sockets;
@@ -13,6 +14,7 @@ pub(crate) mod sockets;
 pub use cli::*;
 pub use clocks::*;
 pub use filesystem::*;
+pub use http::{wasi_http_outgoing_handler, wasi_http_types};
 pub use io::*;
 pub use random::*;
 pub use sockets::*;

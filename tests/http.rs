@@ -1,0 +1,204 @@
+//! wasi:http's outgoing handler: a Rust client component
+//! (testsuite/programs/http, built for wasm32-wasip2) makes requests to a
+//! loopback server this test runs, under `kiln run`, a `kiln build`
+//! executable and the wasmtime CLI, which must print the same.
+
+mod common;
+
+use common::{root, show, work_dir};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn client() -> PathBuf {
+    let target_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("http-programs");
+    let o = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--quiet", "--target", "wasm32-wasip2"])
+        .arg("--manifest-path")
+        .arg(root().join("testsuite/programs/http/Cargo.toml"))
+        .arg("--target-dir")
+        .arg(&target_dir)
+        .env_remove("RUSTFLAGS")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "building the client: {}", show(&o));
+    target_dir.join("wasm32-wasip2/release/kiln-http-programs.wasm")
+}
+
+/// One request as the server read it.
+struct Received {
+    method: String,
+    path: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    framing: &'static str,
+}
+
+fn read_request(stream: &mut BufReader<TcpStream>) -> std::io::Result<Received> {
+    let mut line = String::new();
+    stream.read_line(&mut line)?;
+    let mut words = line.split_whitespace();
+    let method = words.next().unwrap_or_default().to_string();
+    let path = words.next().unwrap_or_default().to_string();
+    let mut headers = Vec::new();
+    loop {
+        let mut h = String::new();
+        stream.read_line(&mut h)?;
+        let h = h.trim_end();
+        if h.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
+        }
+    }
+    let header = |name: &str| headers.iter().find(|(k, _)| k == name).map(|(_, v)| v);
+    let mut body = Vec::new();
+    let mut framing = "none";
+    if let Some(n) = header("content-length") {
+        framing = "length";
+        body.resize(n.parse().unwrap(), 0);
+        stream.read_exact(&mut body)?;
+    } else if header("transfer-encoding").is_some_and(|v| v == "chunked") {
+        framing = "chunked";
+        loop {
+            let mut size = String::new();
+            stream.read_line(&mut size)?;
+            let size = usize::from_str_radix(size.trim(), 16).unwrap();
+            let mut chunk = vec![0; size + 2];
+            stream.read_exact(&mut chunk)?;
+            if size == 0 {
+                break;
+            }
+            body.extend_from_slice(&chunk[..size]);
+        }
+    }
+    Ok(Received {
+        method,
+        path,
+        headers,
+        body,
+        framing,
+    })
+}
+
+fn respond(r: &Received) -> Vec<u8> {
+    let header = |name: &str| {
+        r.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("-", |(_, v)| v.as_str())
+    };
+    let (status, body): (&str, Vec<u8>) = match (r.method.as_str(), r.path.as_str()) {
+        ("GET", "/hello?name=kiln") => ("200 OK", b"hello kiln".to_vec()),
+        ("POST" | "PUT", "/echo") => ("200 OK", r.body.clone()),
+        ("GET", "/big") => (
+            "200 OK",
+            (0..3_000_000u32).map(|i| (i % 251) as u8).collect(),
+        ),
+        _ => ("404 Not Found", b"not found".to_vec()),
+    };
+    let mut out = format!(
+        "HTTP/1.1 {status}\r\ncontent-type: text/plain\r\ncontent-length: {}\r\nconnection: close\r\nx-echo-method: {}\r\nx-echo-path: {}\r\nx-echo-test: {}\r\nx-echo-host-is-authority: {}\r\nx-echo-framing: {}\r\n\r\n",
+        body.len(),
+        r.method,
+        r.path,
+        header("x-test"),
+        header("host").starts_with("127.0.0.1:"),
+        r.framing,
+    )
+    .into_bytes();
+    out.extend(body);
+    out
+}
+
+/// A loopback HTTP/1.1 server answering each connection once, for as long
+/// as the test runs.
+fn serve() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                if let Ok(r) = read_request(&mut reader) {
+                    let _ = (&stream).write_all(&respond(&r));
+                }
+            });
+        }
+    });
+    addr
+}
+
+/// An address nobody listens on.
+fn closed_port() -> String {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().to_string()
+}
+
+fn run(program: &Path, args: &[&str], dir: &Path) -> Output {
+    Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .env("KILN_CACHE_DIR", dir.join("cache"))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn an_http_client_component_behaves_as_under_wasmtime() {
+    let wasm = client();
+    let d = work_dir("http", "client");
+    let server = serve();
+    let closed = closed_port();
+    let wasm = wasm.to_str().unwrap();
+    let wasmtime = root().join("target/peers/wasmtime");
+    let expected = run(
+        &wasmtime,
+        &["run", "-S", "http", wasm, &server, &closed],
+        &d,
+    );
+    assert!(expected.status.success(), "wasmtime: {}", show(&expected));
+    let out = String::from_utf8_lossy(&expected.stdout);
+    assert!(out.contains("3000000 bytes"), "{out}");
+    assert!(out.contains("ConnectionRefused"), "{out}");
+
+    let kiln = Path::new(env!("CARGO_BIN_EXE_kiln"));
+    let got = run(kiln, &["run", "-S", "http", wasm, &server, &closed], &d);
+    assert_eq!(show(&got), show(&expected));
+
+    let exe = d.join("client");
+    let built = run(
+        kiln,
+        &["build", "-S", "http", wasm, "-o", exe.to_str().unwrap()],
+        &d,
+    );
+    assert!(built.status.success(), "{}", show(&built));
+    assert_eq!(show(&run(&exe, &[&server, &closed], &d)), show(&expected));
+}
+
+/// Without `-S http` the host answers every request `HTTP-request-denied`
+/// (wasmtime refuses to instantiate such a component at all).
+#[test]
+fn requests_are_denied_without_the_http_grant() {
+    let wasm = client();
+    let d = work_dir("http", "denied");
+    let server = serve();
+    let kiln = Path::new(env!("CARGO_BIN_EXE_kiln"));
+    let got = run(
+        kiln,
+        &["run", wasm.to_str().unwrap(), &server, &closed_port()],
+        &d,
+    );
+    let out = String::from_utf8_lossy(&got.stdout);
+    assert!(got.status.success(), "{}", show(&got));
+    assert!(
+        out.contains("get: error ErrorCode::HttpRequestDenied"),
+        "{out}"
+    );
+    assert!(
+        out.contains("refused: error ErrorCode::HttpRequestDenied"),
+        "{out}"
+    );
+}
