@@ -73,3 +73,24 @@ fn a_post_return_calling_the_host_traps_as_under_wasmtime() {
         );
     }
 }
+
+/// Two Rust components, one calling the other through a composition
+/// (kiln_testsuite::composition): scalars, strings and lists cross
+/// between them as under wasmtime.
+#[test]
+fn two_rust_components_call_each_other_as_under_wasmtime() {
+    let d = work_dir("rust-pair");
+    let wasm = kiln_testsuite::composition::rust_pair(&d.join("build")).unwrap();
+    let wasm = wasm.to_str().unwrap();
+    let expected = wasmtime(&["run", "--invoke", "check()", wasm], &d);
+    assert!(expected.status.success(), "{}", show(&expected));
+    assert!(
+        String::from_utf8_lossy(&expected.stdout).contains("list of 256 sum 32640"),
+        "{}",
+        show(&expected)
+    );
+    let got = kiln(&["run", wasm, "--invoke", "check"], &d);
+    assert_eq!(show(&got), show(&expected));
+    let timed = kiln(&["run", wasm, "--invoke", "run-echo-list", "10"], &d);
+    assert!(timed.status.success(), "{}", show(&timed));
+}

@@ -4,7 +4,8 @@
 //! and a 64 KiB `list<u8>`, each a round trip). Each component measures
 //! itself: its `run-*` export makes `n` calls between two reads of the
 //! monotonic clock and returns the nanoseconds, so neither start-up nor
-//! compilation is counted. Then start-to-exit of a Rust `wasm32-wasip2`
+//! compilation is counted. The same three calls between two Rust components
+//! (kiln_testsuite::composition), where the callee's Rust code runs too. Then start-to-exit of a Rust `wasm32-wasip2`
 //! hello built by `kiln build`, against the same program built natively.
 
 use crate::{check, report, root, start_to_exit, Run};
@@ -46,6 +47,25 @@ const CASES: [(&str, &str, &str, u32); 5] = [
     ),
 ];
 
+/// (what, export of the Rust pair, calls per run).
+const RUST_PAIR: [(&str, &str, u32); 3] = [
+    (
+        "between Rust components: add(u32, u32)",
+        "run-add",
+        10_000_000,
+    ),
+    (
+        "between Rust components: 1 KiB string echo",
+        "run-echo",
+        1_000_000,
+    ),
+    (
+        "between Rust components: 64 KiB list<u8> echo",
+        "run-echo-list",
+        20_000,
+    ),
+];
+
 const ROUNDS: usize = 7;
 
 pub fn run() -> Result<()> {
@@ -55,8 +75,17 @@ pub fn run() -> Result<()> {
     let mut table = String::from(
         "| call | kiln ns/call (median, min–max) | wasmtime ns/call (median, min–max) | wasmtime / kiln |\n|---|---|---|---|\n",
     );
-    for (what, file, export, n) in CASES {
-        let wat = dir.join(file);
+    let pair = kiln_testsuite::composition::rust_pair(&root().join("target/kiln-bench/rust-pair"))
+        .map_err(anyhow::Error::msg)?;
+    let cases = CASES
+        .iter()
+        .map(|&(what, file, export, n)| (what, dir.join(file), export, n))
+        .chain(
+            RUST_PAIR
+                .iter()
+                .map(|&(what, export, n)| (what, pair.clone(), export, n)),
+        );
+    for (what, wat, export, n) in cases {
         let mut times = [Vec::new(), Vec::new()];
         eprint!("components: {what} ");
         for _ in 0..ROUNDS {

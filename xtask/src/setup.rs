@@ -21,11 +21,13 @@ const PACKAGES: &[&str] = &[
     "make",
 ];
 
-fn rust_targets() -> [String; 3] {
+fn rust_targets() -> [String; 4] {
     // The musl target of this machine: kiln build links static executables with it.
+    // wasm32-unknown-unknown: components that import nothing but their WIT.
     [
         "wasm32-wasip1".to_string(),
         "wasm32-wasip2".to_string(),
+        "wasm32-unknown-unknown".to_string(),
         format!("{}-unknown-linux-musl", std::env::consts::ARCH),
     ]
 }
