@@ -89,6 +89,13 @@ fn build_static_rt(out: &Path, target: &str) -> Result<(), String> {
         }
     }
     cmd.env("CARGO_PROFILE_RELEASE_PANIC", "abort");
+    // The C in the runtime's dependencies (ring's) is freestanding: the
+    // host's C compiler builds it for musl, where cc-rs would look for a
+    // musl cross compiler Debian does not have.
+    let cc_var = format!("CC_{}", target.replace('-', "_"));
+    if std::env::var_os(&cc_var).is_none() {
+        cmd.env(&cc_var, "cc");
+    }
     // Run here, cargo reads .cargo/config.toml, whose rustc wrapper keeps
     // its `rustc -` probes from reading a polluted /dev/null (see
     // tools/rustc-with-empty-stdin).

@@ -6,10 +6,11 @@
 mod common;
 
 use common::{root, show, work_dir};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::Arc;
 
 fn client() -> PathBuf {
     let target_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("http-programs");
@@ -35,7 +36,7 @@ struct Received {
     framing: &'static str,
 }
 
-fn read_request(stream: &mut BufReader<TcpStream>) -> std::io::Result<Received> {
+fn read_request(stream: &mut impl BufRead) -> std::io::Result<Received> {
     let mut line = String::new();
     stream.read_line(&mut line)?;
     let mut words = line.split_whitespace();
@@ -114,21 +115,68 @@ fn respond(r: &Received) -> Vec<u8> {
 }
 
 /// A loopback HTTP/1.1 server answering each connection once, for as long
-/// as the test runs.
-fn serve() -> String {
+/// as the test runs; over TLS with `tls`.
+fn serve_with(tls: Option<Arc<rustls::ServerConfig>>) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap().to_string();
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
-            std::thread::spawn(move || {
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                if let Ok(r) = read_request(&mut reader) {
-                    let _ = (&stream).write_all(&respond(&r));
+            let tls = tls.clone();
+            std::thread::spawn(move || match tls {
+                None => {
+                    let mut reader = BufReader::new(stream.try_clone().unwrap());
+                    if let Ok(r) = read_request(&mut reader) {
+                        let _ = (&stream).write_all(&respond(&r));
+                    }
+                }
+                Some(config) => {
+                    let connection = rustls::ServerConnection::new(config).unwrap();
+                    let mut reader = BufReader::new(rustls::StreamOwned::new(connection, stream));
+                    if let Ok(r) = read_request(&mut reader) {
+                        let tls = reader.get_mut();
+                        let _ = tls.write_all(&respond(&r)).and_then(|_| tls.flush());
+                        tls.conn.send_close_notify();
+                        let _ = tls.flush();
+                    }
                 }
             });
         }
     });
     addr
+}
+
+fn serve() -> String {
+    serve_with(None)
+}
+
+/// An HTTPS server for `localhost` whose certificate a CA of this test
+/// signed, and that CA's certificate, in PEM.
+fn serve_tls() -> (String, String) {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca_cert = ca.self_signed(&ca_key).unwrap();
+    let issuer = rcgen::Issuer::new(ca, ca_key);
+    let key = KeyPair::generate().unwrap();
+    let leaf = CertificateParams::new(vec!["localhost".to_string()])
+        .unwrap()
+        .signed_by(&key, &issuer)
+        .unwrap();
+    #[allow(deprecated)]
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![leaf.der().clone()],
+            rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
+        )
+        .unwrap();
+    let addr = serve_with(Some(Arc::new(config)));
+    let port = addr.rsplit(':').next().unwrap();
+    (format!("localhost:{port}"), ca_cert.pem())
 }
 
 /// An address nobody listens on.
@@ -154,19 +202,26 @@ fn an_http_client_component_behaves_as_under_wasmtime() {
     let closed = closed_port();
     let wasm = wasm.to_str().unwrap();
     let wasmtime = root().join("target/peers/wasmtime");
-    let expected = run(
-        &wasmtime,
-        &["run", "-S", "http", wasm, &server, &closed],
-        &d,
-    );
+    // The HTTPS server's CA is trusted by neither engine here. wasmtime
+    // calls every failed handshake a TLS protocol error; kiln says which
+    // failures are the certificate's, as wasi:http defines.
+    let (tls, _) = serve_tls();
+    let args = [wasm, &server, &closed, &tls];
+    let expected = run(&wasmtime, &[&["run", "-S", "http"][..], &args].concat(), &d);
     assert!(expected.status.success(), "wasmtime: {}", show(&expected));
     let out = String::from_utf8_lossy(&expected.stdout);
     assert!(out.contains("3000000 bytes"), "{out}");
     assert!(out.contains("ConnectionRefused"), "{out}");
+    assert!(
+        out.contains("https: error ErrorCode::TlsProtocolError"),
+        "{out}"
+    );
+    let as_kiln_says = |o: &Output| show(o).replace("TlsProtocolError", "TlsCertificateError");
+    let expected = as_kiln_says(&expected);
 
     let kiln = Path::new(env!("CARGO_BIN_EXE_kiln"));
-    let got = run(kiln, &["run", "-S", "http", wasm, &server, &closed], &d);
-    assert_eq!(show(&got), show(&expected));
+    let got = run(kiln, &[&["run", "-S", "http"][..], &args].concat(), &d);
+    assert_eq!(show(&got), expected);
 
     let exe = d.join("client");
     let built = run(
@@ -175,7 +230,39 @@ fn an_http_client_component_behaves_as_under_wasmtime() {
         &d,
     );
     assert!(built.status.success(), "{}", show(&built));
-    assert_eq!(show(&run(&exe, &[&server, &closed], &d)), show(&expected));
+    assert_eq!(show(&run(&exe, &args[1..], &d)), expected);
+}
+
+/// With the server's CA in `SSL_CERT_FILE`, the HTTPS request goes
+/// through, to the same answer as over plain HTTP.
+#[test]
+fn https_requests_reach_a_server_the_host_trusts() {
+    let wasm = client();
+    let d = work_dir("http", "https");
+    let (server, closed) = (serve(), closed_port());
+    let (tls, ca) = serve_tls();
+    std::fs::write(d.join("ca.pem"), ca).unwrap();
+    let kiln = Path::new(env!("CARGO_BIN_EXE_kiln"));
+    let got = Command::new(kiln)
+        .args([
+            "run",
+            "-S",
+            "http",
+            wasm.to_str().unwrap(),
+            &server,
+            &closed,
+            &tls,
+        ])
+        .env("KILN_CACHE_DIR", d.join("cache"))
+        .env("SSL_CERT_FILE", d.join("ca.pem"))
+        .output()
+        .unwrap();
+    assert!(got.status.success(), "{}", show(&got));
+    let out = String::from_utf8_lossy(&got.stdout);
+    let https = out.split("https: ").nth(1).unwrap_or_default();
+    assert!(https.starts_with("200\n"), "{out}");
+    assert!(https.contains("x-echo-path: /hello?name=kiln"), "{out}");
+    assert!(https.ends_with("hello kiln\n"), "{out}");
 }
 
 /// Without `-S http` the host answers every request `HTTP-request-denied`

@@ -1,6 +1,7 @@
 //! A wasi:http client: requests to the server named by the first argument
 //! (`HOST:PORT`), printing what comes back, and the errors the host gives
-//! for requests it refuses. Its output under kiln must equal its output
+//! for requests it refuses; with a third argument, a request over HTTPS to
+//! the server it names. Its output under kiln must equal its output
 //! under the wasmtime CLI.
 
 use wasip2::http::outgoing_handler;
@@ -18,6 +19,7 @@ struct Response {
 /// Send a request; `body` is written in parts: the first before `handle`,
 /// the rest after.
 fn request(
+    scheme: Scheme,
     method: Method,
     authority: &str,
     path: &str,
@@ -30,7 +32,7 @@ fn request(
         .collect();
     let request = OutgoingRequest::new(Fields::from_list(&list).unwrap());
     request.set_method(&method).unwrap();
-    request.set_scheme(Some(&Scheme::Http)).unwrap();
+    request.set_scheme(Some(&scheme)).unwrap();
     request.set_authority(Some(authority)).unwrap();
     request.set_path_with_query(Some(path)).unwrap();
     let outgoing = body.map(|parts| {
@@ -117,11 +119,12 @@ fn main() {
 
     show(
         "get",
-        request(Method::Get, &server, "/hello?name=kiln", &[("X-Test", "one")], None),
+        request(Scheme::Http, Method::Get, &server, "/hello?name=kiln", &[("X-Test", "one")], None),
     );
     show(
         "post",
         request(
+            Scheme::Http,
             Method::Post,
             &server,
             "/echo",
@@ -131,9 +134,13 @@ fn main() {
     );
     show(
         "put chunked",
-        request(Method::Put, &server, "/echo", &[], Some(&[&b"one "[..], b"two ", b"three"])),
+        request(Scheme::Http, Method::Put, &server, "/echo", &[], Some(&[&b"one "[..], b"two ", b"three"])),
     );
-    show("big", request(Method::Get, &server, "/big", &[], None));
-    show("status", request(Method::Delete, &server, "/missing", &[], None));
-    show("refused", request(Method::Get, &closed, "/", &[], None));
+    show("big", request(Scheme::Http, Method::Get, &server, "/big", &[], None));
+    show("status", request(Scheme::Http, Method::Delete, &server, "/missing", &[], None));
+    show("refused", request(Scheme::Http, Method::Get, &closed, "/", &[], None));
+    if let Some(tls) = std::env::args().nth(3) {
+        let path = "/hello?name=kiln";
+        show("https", request(Scheme::Https, Method::Get, &tls, path, &[], None));
+    }
 }

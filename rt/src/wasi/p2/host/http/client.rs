@@ -143,27 +143,101 @@ fn connect_code(e: &std::io::Error) -> ErrorCode {
     }
 }
 
-/// Send `request` to `addr` (`host:port`) on the event loop; its response
-/// (or failure) arrives in the returned delivery.
+/// Where a request goes.
+pub struct Destination {
+    pub host: String,
+    pub port: u16,
+    pub tls: bool,
+}
+
+/// Send `request` to `to` on the event loop; its response (or failure)
+/// arrives in the returned delivery.
 pub fn send(
     request: http::Request<OutgoingBodyStream>,
-    addr: String,
+    to: Destination,
     timeouts: Timeouts,
 ) -> Result<Arc<Delivery<Result<IncomingResponse, ErrorCode>>>, ErrorCode> {
+    let tls = if to.tls { Some(tls()?) } else { None };
     let delivery = Delivery::new()?;
-    let to = delivery.clone();
+    let sink = delivery.clone();
     runtime()?.spawn(async move {
-        to.deliver(exchange(request, addr, timeouts).await);
+        sink.deliver(exchange(request, to, tls, timeouts).await);
     });
     Ok(delivery)
 }
 
+/// The TLS client: Mozilla's roots (webpki-roots), as wasmtime trusts,
+/// and the certificates of the PEM file `SSL_CERT_FILE` names, if set.
+fn tls() -> Result<tokio_rustls::TlsConnector, ErrorCode> {
+    static CONNECTOR: OnceLock<Result<tokio_rustls::TlsConnector, String>> = OnceLock::new();
+    let made = CONNECTOR.get_or_init(|| {
+        use rustls::pki_types::{pem::PemObject, CertificateDer};
+        let mut roots = rustls::RootCertStore {
+            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+        };
+        if let Some(file) = std::env::var_os("SSL_CERT_FILE") {
+            let certs = CertificateDer::pem_file_iter(&file)
+                .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+                .map_err(|e| format!("SSL_CERT_FILE {}: {e}", file.to_string_lossy()))?;
+            roots.add_parsable_certificates(certs);
+        }
+        // ring, not aws-lc-rs (whose build needs more than a C compiler);
+        // rustls deprecates it only for lacking post-quantum key exchange.
+        #[allow(deprecated)]
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| e.to_string())?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        Ok(tokio_rustls::TlsConnector::from(Arc::new(config)))
+    });
+    made.clone().map_err(internal)
+}
+
+/// What a TLS handshake failing means to the guest.
+fn tls_code(e: &std::io::Error) -> ErrorCode {
+    use crate::wasi::p2::bindings::wasi_http_types::TLSAlertReceivedPayload;
+    match e.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()) {
+        Some(rustls::Error::InvalidCertificate(_)) => ErrorCode::TLSCertificateError,
+        Some(rustls::Error::AlertReceived(alert)) => {
+            ErrorCode::TLSAlertReceived(TLSAlertReceivedPayload {
+                alert_id: Some(u8::from(*alert)),
+                alert_message: Some(format!("{alert:?}")),
+            })
+        }
+        _ => ErrorCode::TLSProtocolError,
+    }
+}
+
 async fn exchange(
     request: http::Request<OutgoingBodyStream>,
-    addr: String,
+    to: Destination,
+    tls: Option<tokio_rustls::TlsConnector>,
     timeouts: Timeouts,
 ) -> Result<IncomingResponse, ErrorCode> {
+    use hyper_util::rt::TokioIo;
     use tokio::time::timeout;
+    let stream = connect(&to, timeouts.connect).await?;
+    match tls {
+        None => over(TokioIo::new(stream), request, timeouts).await,
+        Some(connector) => {
+            // An IPv6 literal is named without its brackets.
+            let host = to.host.trim_start_matches('[').trim_end_matches(']');
+            let name = rustls::pki_types::ServerName::try_from(host.to_string())
+                .map_err(|_| ErrorCode::HTTPRequestURIInvalid)?;
+            let stream = timeout(timeouts.connect, connector.connect(name, stream))
+                .await
+                .map_err(|_| ErrorCode::ConnectionTimeout)?
+                .map_err(|e| tls_code(&e))?;
+            over(TokioIo::new(stream), request, timeouts).await
+        }
+    }
+}
+
+async fn connect(to: &Destination, limit: Duration) -> Result<tokio::net::TcpStream, ErrorCode> {
+    use tokio::time::timeout;
+    let addr = format!("{}:{}", to.host, to.port);
     let addrs: Vec<std::net::SocketAddr> = tokio::net::lookup_host(&addr)
         .await
         .map_err(|e| {
@@ -176,12 +250,24 @@ async fn exchange(
     if addrs.is_empty() {
         return Err(ErrorCode::DestinationNotFound);
     }
-    let stream = timeout(timeouts.connect, tokio::net::TcpStream::connect(&addrs[..]))
+    let stream = timeout(limit, tokio::net::TcpStream::connect(&addrs[..]))
         .await
         .map_err(|_| ErrorCode::ConnectionTimeout)?
         .map_err(|e| connect_code(&e))?;
     let _ = stream.set_nodelay(true);
-    let io = hyper_util::rt::TokioIo::new(stream);
+    Ok(stream)
+}
+
+/// The request and its response over a connection, plain or TLS.
+async fn over<I>(
+    io: I,
+    request: http::Request<OutgoingBodyStream>,
+    timeouts: Timeouts,
+) -> Result<IncomingResponse, ErrorCode>
+where
+    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+{
+    use tokio::time::timeout;
     let (mut sender, connection) = hyper::client::conn::http1::handshake(io)
         .await
         .map_err(|e| hyper_code(&e))?;

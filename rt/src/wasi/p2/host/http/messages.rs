@@ -2,7 +2,7 @@
 //! handler that sends a request on the event loop.
 
 use super::bodies::{IncomingBody, IncomingSource, OutgoingBody, OutgoingBodyStream};
-use super::client::{self, Delivery, Timeouts, DEFAULT_TIMEOUT};
+use super::client::{self, Delivery, Destination, Timeouts, DEFAULT_TIMEOUT};
 use super::fields::Fields;
 use crate::component::abi::{Borrow, Cx, Own};
 use crate::traps::Trap;
@@ -432,28 +432,28 @@ pub fn handle(
         between_bytes: timeout(options.between_bytes),
     };
     Ok(prepare(request.0)
-        .and_then(|(request, addr)| client::send(request, addr, timeouts))
+        .and_then(|(request, to)| client::send(request, to, timeouts))
         .map(|d| Own(FutureIncomingResponse(d))))
 }
 
 /// The request hyper sends (origin-form target, `host` from the
-/// authority) and the address it goes to.
+/// authority) and where it goes.
 fn prepare(
     mut r: OutgoingRequest,
-) -> Result<(http::Request<OutgoingBodyStream>, String), ErrorCode> {
-    let port = match &r.scheme {
-        None | Some(Scheme::HTTP) => 80,
-        Some(Scheme::HTTPS) => {
-            return Err(client::internal(
-                "kiln's host does not make HTTPS requests yet".into(),
-            ))
-        }
+) -> Result<(http::Request<OutgoingBodyStream>, Destination), ErrorCode> {
+    let (tls, port) = match &r.scheme {
+        None | Some(Scheme::HTTP) => (false, 80),
+        Some(Scheme::HTTPS) => (true, 443),
         Some(Scheme::Other(_)) => return Err(ErrorCode::HTTPProtocolError),
     };
     let authority = r.authority.take().ok_or(ErrorCode::HTTPRequestURIInvalid)?;
     let parsed = http::uri::Authority::try_from(authority.as_str())
         .map_err(|_| ErrorCode::HTTPRequestURIInvalid)?;
-    let addr = format!("{}:{}", parsed.host(), parsed.port_u16().unwrap_or(port));
+    let to = Destination {
+        host: parsed.host().to_string(),
+        port: parsed.port_u16().unwrap_or(port),
+        tls,
+    };
     let method = method(&r.method).map_err(|_| ErrorCode::HTTPRequestMethodInvalid)?;
     let path = r.path_with_query.take().unwrap_or_else(|| "/".into());
     let mut request = http::Request::builder()
@@ -465,5 +465,5 @@ fn prepare(
     let host =
         http::HeaderValue::from_str(&authority).map_err(|_| ErrorCode::HTTPRequestURIInvalid)?;
     request.headers_mut().insert(http::header::HOST, host);
-    Ok((request, addr))
+    Ok((request, to))
 }
