@@ -27,6 +27,12 @@ fn main() {
     println!("cargo:rerun-if-changed=rt/Cargo.toml");
     println!("cargo:rerun-if-env-changed=KILN_REQUIRE_STATIC_RT");
     println!("cargo::rustc-check-cfg=cfg(kiln_static_rt)");
+    if std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("x86_64") {
+        // kiln-rt-mem's copies, for the modules `kiln run` loads (main.rs).
+        for symbol in ["memcpy", "memmove", "memset"] {
+            println!("cargo:rustc-link-arg-bins=-Wl,--export-dynamic-symbol={symbol}");
+        }
+    }
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     let arch = std::env::var("CARGO_CFG_TARGET_ARCH").unwrap();
     let target = format!("{arch}-unknown-linux-musl");

@@ -13,6 +13,14 @@ use clap::{Parser, Subcommand};
 /// large modules (fragmentation: `_int_malloc`, `malloc_consolidate`).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+// The memcpy, memmove and memset of built executables, here too, exported
+// (build.rs) so that the modules `kiln run` loads call them rather than
+// glibc's: on AMD's Zen, glibc's `rep movsb` copies to a destination not
+// aligned to a cache line run up to eight times slower, and adapters copy
+// lists and strings between memories at any alignment.
+extern crate kiln_rt_mem;
+
 use std::process::ExitCode;
 
 #[derive(Parser)]
