@@ -274,6 +274,20 @@ impl OutgoingBody {
         };
         (body, OutgoingBodyStream(Some(rx)))
     }
+
+    /// A message's body, the first time it is asked for (`taken` says
+    /// whether it was), its stream going to `stream` for hyper.
+    pub fn first(
+        taken: &mut bool,
+        stream: &mut Option<OutgoingBodyStream>,
+    ) -> Result<Own<OutgoingBody>, ()> {
+        if std::mem::replace(taken, true) {
+            return Err(());
+        }
+        let (body, s) = OutgoingBody::new();
+        *stream = Some(s);
+        Ok(Own(body))
+    }
 }
 
 impl Drop for OutgoingBody {

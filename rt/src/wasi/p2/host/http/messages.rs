@@ -47,12 +47,10 @@ pub fn outgoing_request_body(
     this: Borrow<OutgoingRequest>,
 ) -> Result<Result<Own<OutgoingBody>, ()>, Trap> {
     let request = cx.get(&this)?;
-    if std::mem::replace(&mut request.body_taken, true) {
-        return Ok(Err(()));
-    }
-    let (body, stream) = OutgoingBody::new();
-    request.body = Some(stream);
-    Ok(Ok(Own(body)))
+    Ok(OutgoingBody::first(
+        &mut request.body_taken,
+        &mut request.body,
+    ))
 }
 
 pub fn outgoing_request_method(cx: &mut Cx, this: Borrow<OutgoingRequest>) -> Result<Method, Trap> {
@@ -382,12 +380,10 @@ pub fn outgoing_response_body(
     this: Borrow<OutgoingResponse>,
 ) -> Result<Result<Own<OutgoingBody>, ()>, Trap> {
     let response = cx.get(&this)?;
-    if std::mem::replace(&mut response.body_taken, true) {
-        return Ok(Err(()));
-    }
-    let (body, stream) = OutgoingBody::new();
-    response.body = Some(stream);
-    Ok(Ok(Own(body)))
+    Ok(OutgoingBody::first(
+        &mut response.body_taken,
+        &mut response.body,
+    ))
 }
 
 /// Where a server's guest puts its response (`kiln serve`).
