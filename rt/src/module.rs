@@ -28,10 +28,10 @@ pub struct Module {
     pub elems: Vec<ElemSegment>,
     pub datas: Vec<DataSegment<'static>>,
     pub names: kiln_abi::module::Names<'static>,
-    /// Code address of each defined function.
-    pub func_ptrs: Vec<usize>,
-    /// Host-to-wasm trampoline of each type.
-    pub trampolines: Vec<usize>,
+    /// Code address of each defined function (in the loaded object).
+    pub func_ptrs: &'static [usize],
+    /// Host-to-wasm trampoline of each type (in the loaded object).
+    pub trampolines: &'static [usize],
     pub explicit_bounds: bool,
     /// Program settings baked in by `kiln build` (`kiln_abi::descriptor`).
     pub program: Option<String>,
@@ -64,20 +64,20 @@ impl Module {
         let meta: &'static [u8] = unsafe {
             std::slice::from_raw_parts(field(d::META_PTR) as *const u8, field(d::META_LEN))
         };
+        // Borrowed, not copied: a large module has tens of thousands of
+        // functions, and start-up pays for every heap page it touches.
         let func_ptrs = unsafe {
             std::slice::from_raw_parts(
                 field(d::FUNCS_PTR) as *const usize,
                 field(d::NUM_DEFINED_FUNCS),
             )
-        }
-        .to_vec();
+        };
         let trampolines = unsafe {
             std::slice::from_raw_parts(
                 field(d::TRAMPOLINES_PTR) as *const usize,
                 field(d::NUM_TYPES),
             )
-        }
-        .to_vec();
+        };
         let description = ModuleDescription::decode(meta).map_err(LoadError::Description)?;
         let mut m = Module::new(description);
         let defined = m.funcs.len() - m.num_imported_funcs as usize;
@@ -101,16 +101,19 @@ impl Module {
             m.memory_image = Some((field(d::IMAGE_OFFSET) as u64, bytes));
         }
         let base = m.num_imported_funcs;
-        m.sorted_starts = m
-            .func_ptrs
-            .iter()
-            .enumerate()
-            // Null: a function private to its unit that was inlined
-            // everywhere and deleted; it has no code of its own.
-            .filter(|(_, p)| **p != 0)
-            .map(|(i, p)| (*p, base + i as u32))
-            .collect();
-        m.sorted_starts.sort();
+        // Sized once and sorted in place: no reallocation, no scratch.
+        let mut starts = Vec::with_capacity(m.func_ptrs.len());
+        starts.extend(
+            m.func_ptrs
+                .iter()
+                .enumerate()
+                // Null: a function private to its unit that was inlined
+                // everywhere and deleted; it has no code of its own.
+                .filter(|(_, p)| **p != 0)
+                .map(|(i, p)| (*p, base + i as u32)),
+        );
+        starts.sort_unstable();
+        m.sorted_starts = starts;
         if field(d::UNWIND_LEN) != 0 {
             // SAFETY: the compiler wrote the table's address and length.
             let table = unsafe {
@@ -189,8 +192,8 @@ impl Module {
             elems: d.elems,
             datas: d.datas,
             names: d.names,
-            func_ptrs: Vec::new(),
-            trampolines: Vec::new(),
+            func_ptrs: &[],
+            trampolines: &[],
             explicit_bounds: false,
             program: None,
             memory_image: None,
