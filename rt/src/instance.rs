@@ -46,9 +46,7 @@ impl Instance {
     /// Export `name` (the module's exports are sorted by name).
     pub fn export(&self, name: &str) -> Option<Extern> {
         let exports = &self.module.exports;
-        let i = exports
-            .binary_search_by(|e| e.name.as_str().cmp(name))
-            .ok()?;
+        let i = exports.binary_search_by(|e| (*e.name).cmp(name)).ok()?;
         Some(self.extern_of(&exports[i]))
     }
 
@@ -65,7 +63,7 @@ impl Instance {
         self.module
             .exports
             .iter()
-            .map(|e| (e.name.as_str(), self.extern_of(e)))
+            .map(|e| (&*e.name, self.extern_of(e)))
     }
 
     fn extern_of(&self, e: &kiln_abi::module::Export) -> Extern {
@@ -116,12 +114,9 @@ impl Instance {
 
     /// The value of a constant expression, as the bits of its slot.
     pub(crate) fn eval_const(&self, expr: &ConstExpr) -> Result<u64, ConstExprError> {
-        let mut stack: Vec<u64> = Vec::new();
-        fn pop(stack: &mut Vec<u64>) -> Result<u64, ConstExprError> {
-            stack.pop().ok_or(ConstExprError::Underflow)
-        }
-        for op in &expr.0 {
-            let v = match *op {
+        // A constant, a global or a function: its value (else arithmetic).
+        let leaf = |op: &ConstOp| -> Result<Option<u64>, ConstExprError> {
+            Ok(Some(match *op {
                 ConstOp::I32(v) => v as u32 as u64,
                 ConstOp::I64(v) => v as u64,
                 ConstOp::F32(bits) => bits as u64,
@@ -136,9 +131,26 @@ impl Instance {
                     // SAFETY: globals are owned by the store, like memories.
                     unsafe { (**g).get() }.to_bits()
                 }
-                op => {
+                _ => return Ok(None),
+            }))
+        };
+        // Nearly every expression is one leaf: no stack for those (a large
+        // module has thousands, and start-up pays for each allocation).
+        if let [op] = &expr.0[..] {
+            if let Some(v) = leaf(op)? {
+                return Ok(v);
+            }
+        }
+        let mut stack: Vec<u64> = Vec::new();
+        fn pop(stack: &mut Vec<u64>) -> Result<u64, ConstExprError> {
+            stack.pop().ok_or(ConstExprError::Underflow)
+        }
+        for op in &expr.0 {
+            let v = match leaf(op)? {
+                Some(v) => v,
+                None => {
                     let (b, a) = (pop(&mut stack)?, pop(&mut stack)?);
-                    op.arithmetic(a, b).expect("every other step is above")
+                    op.arithmetic(a, b).expect("every other step is a leaf")
                 }
             };
             stack.push(v);

@@ -117,8 +117,8 @@ impl<'c> Runner<'c> {
             .iter()
             .map(|imp| {
                 self.registered
-                    .get(&imp.module)
-                    .and_then(|m| m.get(&imp.name))
+                    .get(&*imp.module)
+                    .and_then(|m| m.get(&*imp.name))
                     .copied()
                     .ok_or_else(|| InstantiateError::Link {
                         import: format!("{}::{}", imp.module, imp.name),

@@ -198,8 +198,8 @@ impl<'a> Reading<'a> {
             }),
         }?;
         info.description.imports.push(abi::Import {
-            module: module.to_string(),
-            name: name.to_string(),
+            module: module.to_string().into(),
+            name: name.to_string().into(),
             kind,
         });
         Ok(())
@@ -240,7 +240,7 @@ impl<'a> Reading<'a> {
             ExternalKind::Tag => return,
         };
         self.info.description.exports.push(abi::Export {
-            name: e.name.to_string(),
+            name: e.name.to_string().into(),
             kind,
             index: e.index,
         });

@@ -158,6 +158,15 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A name, borrowed from the bytes read.
+    pub fn str(&mut self) -> Read<&'a str> {
+        let b = self.bytes()?;
+        match core::str::from_utf8(b) {
+            Ok(s) => Ok(s),
+            Err(_) => self.fail("a name is not UTF-8"),
+        }
+    }
+
     pub fn string(&mut self) -> Read<String> {
         let b = self.bytes()?;
         match core::str::from_utf8(b) {

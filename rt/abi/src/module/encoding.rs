@@ -73,6 +73,18 @@ impl<'a> ModuleDescription<'a> {
 
     /// Read what `encode` wrote; an error for anything else.
     pub fn decode(bytes: &'a [u8]) -> Result<ModuleDescription<'a>, DecodeError> {
+        Self::decode_with(bytes, |s| Name::Owned(s.into()))
+    }
+
+    /// As `decode`, the names borrowed from `bytes`.
+    pub fn decode_static(bytes: &'static [u8]) -> Result<ModuleDescription<'static>, DecodeError> {
+        ModuleDescription::decode_with(bytes, Name::Borrowed)
+    }
+
+    fn decode_with(
+        bytes: &'a [u8],
+        name: impl Fn(&'a str) -> Name,
+    ) -> Result<ModuleDescription<'a>, DecodeError> {
         let r = &mut Reader { bytes, at: 0 };
         let d = ModuleDescription {
             types: r.list(|r| {
@@ -82,8 +94,8 @@ impl<'a> ModuleDescription<'a> {
                 })
             })?,
             imports: r.list(|r| {
-                let module = r.string()?;
-                let name = r.string()?;
+                let module = name(r.str()?);
+                let name = name(r.str()?);
                 let kind = match r.byte()? {
                     0 => ImportKind::Func(r.u32()?),
                     1 => ImportKind::Table(r.table_type()?),
@@ -98,7 +110,7 @@ impl<'a> ModuleDescription<'a> {
             memories: r.list(Reader::memory_type)?,
             globals: r.list(|r| Ok((r.global_type()?, r.expr()?)))?,
             exports: r.list(|r| {
-                let name = r.string()?;
+                let name = name(r.str()?);
                 let kind = match r.byte()? {
                     0 => ExportKind::Func,
                     1 => ExportKind::Table,

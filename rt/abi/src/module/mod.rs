@@ -112,10 +112,15 @@ pub enum ImportKind {
     Global(GlobalType),
 }
 
+/// An import's or export's name: borrowed from the description when the
+/// runtime reads one out of loaded code (a large module has thousands,
+/// and start-up pays for each allocation), owned when the compiler makes it.
+pub type Name = alloc::borrow::Cow<'static, str>;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Import {
-    pub module: String,
-    pub name: String,
+    pub module: Name,
+    pub name: Name,
     pub kind: ImportKind,
 }
 
@@ -129,7 +134,7 @@ pub enum ExportKind {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Export {
-    pub name: String,
+    pub name: Name,
     pub kind: ExportKind,
     pub index: u32,
 }
