@@ -209,7 +209,7 @@ fn root_exports(items: &[(String, Item)]) -> Result<Vec<Export>> {
             Item::Type(_) | Item::Module(_) | Item::Component(_) => continue,
         };
         out.push(Export {
-            name: name.clone(),
+            name: name.clone().into(),
             item,
         });
     }
@@ -607,7 +607,7 @@ impl Inliner<'_> {
         });
         Ok(CoreDef::Export {
             instance: self.d.initializers.len() as u32 - 1,
-            name: "adapter".to_string(),
+            name: "adapter".into(),
             index: 0,
         })
     }
@@ -656,8 +656,8 @@ impl Inliner<'_> {
         }
         let i = self.d.imports.len() as u32;
         self.d.imports.push(Import {
-            instance: instance.clone(),
-            name: name.to_string(),
+            instance: instance.clone().map(Into::into),
+            name: name.to_string().into(),
             ty,
         });
         self.imports.insert(key, i);
@@ -675,7 +675,7 @@ fn core_export(instance: &CoreInstanceDef, name: &str) -> CoreDef {
     match instance {
         CoreInstanceDef::Runtime { instance, exports } => CoreDef::Export {
             instance: *instance,
-            name: name.to_string(),
+            name: name.to_string().into(),
             index: exports
                 .binary_search_by(|e| e.as_str().cmp(name))
                 .expect("validation checked the export exists") as u32,

@@ -97,18 +97,23 @@ pub struct HostFunc {
     pub signature: &'static str,
 }
 
-/// `sig` spelled as [`HostFunc::signature`].
-fn spelled(sig: &CoreFuncType) -> String {
+/// Whether `sig` is spelled `spelling` ([`HostFunc::signature`]), read
+/// without allocating: a component may lower hundreds of host functions.
+fn spelled(sig: &CoreFuncType, spelling: &str) -> bool {
     use kiln_abi::module::ValType as V;
     let letter = |t: &V| match t {
-        V::I64 => 'I',
-        V::F32 => 'f',
-        V::F64 => 'F',
-        _ => 'i',
+        V::I64 => b'I',
+        V::F32 => b'f',
+        V::F64 => b'F',
+        _ => b'i',
     };
-    let params: String = sig.params.iter().map(letter).collect();
-    let results: String = sig.results.iter().map(letter).collect();
-    format!("{params}>{results}")
+    let letters = sig
+        .params
+        .iter()
+        .map(letter)
+        .chain([b'>'])
+        .chain(sig.results.iter().map(letter));
+    letters.eq(spelling.bytes())
 }
 
 /// What the host gives the components it runs.
@@ -299,7 +304,7 @@ impl Store {
                     import: import_name(import),
                     problem: LinkError::Unknown,
                 })?;
-                if f.signature != spelled(&sig) {
+                if !spelled(&sig, f.signature) {
                     return Err(InstantiateError::Link {
                         import: import_name(import),
                         problem: LinkError::FuncType,
@@ -386,7 +391,7 @@ fn resource_kind(
 pub fn import_name(i: &Import) -> String {
     match &i.instance {
         Some(inst) => format!("{inst}#{}", i.name),
-        None => i.name.clone(),
+        None => i.name.to_string(),
     }
 }
 

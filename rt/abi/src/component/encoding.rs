@@ -82,8 +82,9 @@ impl ComponentDescription {
     }
 
     /// Read what `encode` wrote; an error for anything else, including an
-    /// index that names nothing.
-    pub fn decode(bytes: &[u8]) -> Result<ComponentDescription, DecodeError> {
+    /// index that names nothing. Names are borrowed: descriptions are read
+    /// from loaded code.
+    pub fn decode(bytes: &'static [u8]) -> Result<ComponentDescription, DecodeError> {
         let r = &mut Reader { bytes, at: 0 };
         let d = ComponentDescription {
             types: r.list(Reader::value_type)?,
@@ -104,8 +105,8 @@ impl ComponentDescription {
             modules: r.u32()?,
             imports: r.list(|r| {
                 Ok(Import {
-                    instance: r.option(Reader::string)?,
-                    name: r.string()?,
+                    instance: r.option(Reader::name)?,
+                    name: r.name()?,
                     ty: r.u32()?,
                 })
             })?,
@@ -392,7 +393,12 @@ impl Writer<'_> {
     }
 }
 
-impl Reader<'_> {
+impl Reader<'static> {
+    /// A name, borrowed: descriptions are read from loaded code.
+    fn name(&mut self) -> Read<Name> {
+        self.str().map(Name::Borrowed)
+    }
+
     fn value_type(&mut self) -> Read<ValueType> {
         use ValueType::*;
         let simple = [
@@ -424,7 +430,7 @@ impl Reader<'_> {
         match self.byte()? {
             0 => Ok(CoreDef::Export {
                 instance: self.u32()?,
-                name: self.string()?,
+                name: self.name()?,
                 index: self.u32()?,
             }),
             1 => Ok(CoreDef::Lowering(self.u32()?)),
@@ -450,7 +456,7 @@ impl Reader<'_> {
 
     fn exports(&mut self) -> Read<Vec<Export>> {
         self.list(|r| {
-            let name = r.string()?;
+            let name = r.name()?;
             let item = match r.byte()? {
                 0 => ExportItem::Func {
                     func: r.core_def()?,
@@ -571,13 +577,15 @@ mod tests {
         let d = sample();
         let mut bytes = Vec::new();
         d.encode(&mut bytes);
-        assert_eq!(ComponentDescription::decode(&bytes), Ok(d));
+        let bytes: &'static [u8] = bytes.leak();
+        assert_eq!(ComponentDescription::decode(bytes), Ok(d));
     }
 
     #[test]
     fn every_truncation_is_an_error() {
         let mut bytes = Vec::new();
         sample().encode(&mut bytes);
+        let bytes: &'static [u8] = bytes.leak();
         for n in 0..bytes.len() {
             assert!(ComponentDescription::decode(&bytes[..n]).is_err(), "{n}");
         }
@@ -596,7 +604,8 @@ mod tests {
         }];
         let mut bytes = Vec::new();
         d.encode(&mut bytes);
-        let e = ComponentDescription::decode(&bytes).unwrap_err();
+        let bytes: &'static [u8] = bytes.leak();
+        let e = ComponentDescription::decode(bytes).unwrap_err();
         assert!(e.to_string().contains("instantiation"), "{e}");
     }
 
@@ -606,7 +615,8 @@ mod tests {
         d.types[2] = ValueType::List(2);
         let mut bytes = Vec::new();
         d.encode(&mut bytes);
-        assert!(ComponentDescription::decode(&bytes).is_err());
+        let bytes: &'static [u8] = bytes.leak();
+        assert!(ComponentDescription::decode(bytes).is_err());
     }
 
     #[test]
@@ -620,7 +630,8 @@ mod tests {
         };
         let mut bytes = Vec::new();
         d.encode(&mut bytes);
-        let e = ComponentDescription::decode(&bytes).unwrap_err();
+        let bytes: &'static [u8] = bytes.leak();
+        let e = ComponentDescription::decode(bytes).unwrap_err();
         assert!(e.to_string().contains("lowering"), "{e}");
     }
 }

@@ -19,6 +19,8 @@ pub use layout::{
     discriminant_size, flags_size, Flat, FlatSignature, Layout, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS,
 };
 
+/// Names borrowed from a description loaded with the code, as modules' are.
+pub use crate::module::Name;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -83,7 +85,7 @@ pub enum CoreDef {
     /// module's exports, which are sorted by name.
     Export {
         instance: u32,
-        name: String,
+        name: Name,
         index: u32,
     },
     /// Lowered function number `.0` of [`ComponentDescription::lowerings`].
@@ -108,8 +110,8 @@ pub struct Options {
 /// level when `instance` is `None`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Import {
-    pub instance: Option<String>,
-    pub name: String,
+    pub instance: Option<Name>,
+    pub name: Name,
     pub ty: u32,
 }
 
@@ -241,7 +243,7 @@ pub enum Initializer {
 /// An export of the root component.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Export {
-    pub name: String,
+    pub name: Name,
     pub item: ExportItem,
 }
 

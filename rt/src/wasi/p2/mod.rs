@@ -98,7 +98,7 @@ mod tests {
 
     #[test]
     fn the_host_provides_what_a_rust_hello_imports() {
-        let f = |instance: &str, name: &str| {
+        let f = |instance: &'static str, name: &'static str| {
             P2Host.func(&Import {
                 instance: Some(instance.into()),
                 name: name.into(),
