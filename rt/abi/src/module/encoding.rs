@@ -83,7 +83,7 @@ impl<'a> ModuleDescription<'a> {
 
     fn decode_with(
         bytes: &'a [u8],
-        name: impl Fn(&'a str) -> Name,
+        to_name: impl Fn(&'a str) -> Name,
     ) -> Result<ModuleDescription<'a>, DecodeError> {
         let r = &mut Reader { bytes, at: 0 };
         let d = ModuleDescription {
@@ -94,8 +94,8 @@ impl<'a> ModuleDescription<'a> {
                 })
             })?,
             imports: r.list(|r| {
-                let module = name(r.str()?);
-                let name = name(r.str()?);
+                let module = to_name(r.str()?);
+                let name = to_name(r.str()?);
                 let kind = match r.byte()? {
                     0 => ImportKind::Func(r.u32()?),
                     1 => ImportKind::Table(r.table_type()?),
@@ -110,7 +110,7 @@ impl<'a> ModuleDescription<'a> {
             memories: r.list(Reader::memory_type)?,
             globals: r.list(|r| Ok((r.global_type()?, r.expr()?)))?,
             exports: r.list(|r| {
-                let name = name(r.str()?);
+                let name = to_name(r.str()?);
                 let kind = match r.byte()? {
                     0 => ExportKind::Func,
                     1 => ExportKind::Table,
