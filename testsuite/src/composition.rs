@@ -6,7 +6,7 @@
 //! composition tool would make, written out by hand for the tests and the
 //! benchmarks that cross this boundary.
 
-use crate::peers::root;
+use crate::peers::{cargo, root, succeed};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use wasm_encoder::{
@@ -24,22 +24,16 @@ pub const EXPORTS: [&str; 4] = ["run-add", "run-echo", "run-echo-list", "check"]
 /// Build both components into `target_dir` and write their composition
 /// there; its path.
 pub fn rust_pair(target_dir: &Path) -> Result<PathBuf, String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let o = Command::new(cargo)
-        .args(["build", "--release", "--quiet"])
-        .args(["--target", "wasm32-unknown-unknown", "--manifest-path"])
-        .arg(root().join("testsuite/programs/rust-components/Cargo.toml"))
-        .arg("--target-dir")
-        .arg(target_dir)
-        .env_remove("RUSTFLAGS")
-        .output()
-        .map_err(|e| format!("cargo: {e}"))?;
-    if !o.status.success() {
-        return Err(format!(
-            "building the Rust components: {}",
-            String::from_utf8_lossy(&o.stderr)
-        ));
-    }
+    succeed(
+        Command::new(cargo())
+            .args(["build", "--release", "--quiet"])
+            .args(["--target", "wasm32-unknown-unknown", "--manifest-path"])
+            .arg(root().join("testsuite/programs/rust-components/Cargo.toml"))
+            .arg("--target-dir")
+            .arg(target_dir)
+            .env_remove("RUSTFLAGS"),
+        "building the Rust components",
+    )?;
     let built = target_dir.join("wasm32-unknown-unknown/release");
     let component = |name: &str| -> Result<Vec<u8>, String> {
         let module = std::fs::read(built.join(format!("{name}.wasm")))

@@ -17,18 +17,12 @@ pub fn root() -> PathBuf {
 /// Source folder of package `name` of the workspace whose manifest is
 /// `manifest`; cargo downloads it if needed.
 pub fn package_dir(manifest: &Path, name: &str) -> Result<PathBuf, String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let o = Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--manifest-path"])
-        .arg(manifest)
-        .output()
-        .map_err(|e| format!("cargo metadata: {e}"))?;
-    if !o.status.success() {
-        return Err(format!(
-            "cargo metadata: {}",
-            String::from_utf8_lossy(&o.stderr)
-        ));
-    }
+    let o = succeed(
+        Command::new(cargo())
+            .args(["metadata", "--format-version", "1", "--manifest-path"])
+            .arg(manifest),
+        "cargo metadata",
+    )?;
     let meta: serde_json::Value =
         serde_json::from_slice(&o.stdout).map_err(|e| format!("cargo metadata: {e}"))?;
     let manifest = meta["packages"]
@@ -84,7 +78,8 @@ pub fn componentize_py(name: &str, wit: &Path, build: &Path) -> Result<PathBuf, 
         .join("app.py");
     std::fs::copy(app, source.join("app.py")).map_err(io)?;
     let out = build.join("app.wasm");
-    let o = Command::new("python3")
+    let mut command = Command::new("python3");
+    command
         .env("PYTHONPATH", &site)
         .args([
             "-c",
@@ -95,14 +90,22 @@ pub fn componentize_py(name: &str, wit: &Path, build: &Path) -> Result<PathBuf, 
         .args(["-w", "command", "componentize", "app", "-p"])
         .arg(&source)
         .arg("-o")
-        .arg(&out)
-        .output()
-        .map_err(|e| format!("componentize-py {name}: {e}"))?;
-    if !o.status.success() {
-        return Err(format!(
-            "componentize-py {name}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        ));
-    }
+        .arg(&out);
+    succeed(&mut command, &format!("componentize-py {name}"))?;
     Ok(out)
+}
+
+/// Cargo, as the build that runs this names it.
+pub fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+/// Run `command`; its output if it succeeded, else an error that says
+/// `what` failed and what it printed.
+pub fn succeed(command: &mut Command, what: &str) -> Result<std::process::Output, String> {
+    let o = command.output().map_err(|e| format!("{what}: {e}"))?;
+    if !o.status.success() {
+        return Err(format!("{what}: {}", String::from_utf8_lossy(&o.stderr)));
+    }
+    Ok(o)
 }
