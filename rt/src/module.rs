@@ -38,8 +38,10 @@ pub struct Module {
     /// Memory 0's initial contents from this offset on, page-aligned in
     /// the loaded object; the data segments of memory 0 carry no bytes then.
     pub memory_image: Option<(u64, &'static [u8])>,
-    /// (code address, function index), sorted, for backtraces.
-    sorted_starts: Vec<(usize, u32)>,
+    /// Defined functions with code, as indices into `func_ptrs`, in
+    /// address order: for backtraces, made at the first one, since
+    /// ordering a large module's functions showed in its start-up.
+    by_address: std::sync::OnceLock<Vec<u32>>,
     /// The unwind table (see `kiln_abi::unwind`), where functions keep
     /// no frame pointers.
     unwind: Option<kiln_abi::unwind::Indexed<'static>>,
@@ -100,20 +102,6 @@ impl Module {
             };
             m.memory_image = Some((field(d::IMAGE_OFFSET) as u64, bytes));
         }
-        let base = m.num_imported_funcs;
-        // Sized once and sorted in place: no reallocation, no scratch.
-        let mut starts = Vec::with_capacity(m.func_ptrs.len());
-        starts.extend(
-            m.func_ptrs
-                .iter()
-                .enumerate()
-                // Null: a function private to its unit that was inlined
-                // everywhere and deleted; it has no code of its own.
-                .filter(|(_, p)| **p != 0)
-                .map(|(i, p)| (*p, base + i as u32)),
-        );
-        starts.sort_unstable();
-        m.sorted_starts = starts;
         if field(d::UNWIND_LEN) != 0 {
             // SAFETY: the compiler wrote the table's address and length.
             let table = unsafe {
@@ -149,13 +137,41 @@ impl Module {
         self.unwind?.row(defined, u32::try_from(offset).ok()?)
     }
 
-    /// The defined function whose code contains `pc`.
+    /// The defined function whose code contains `pc`. Safe in a signal
+    /// handler: it allocates nothing, and scans every function's start
+    /// while no backtrace outside one has ordered them yet.
     pub fn func_at(&self, pc: usize) -> Option<u32> {
-        let i = self
-            .sorted_starts
-            .partition_point(|(start, _)| *start <= pc);
-        i.checked_sub(1).map(|i| self.sorted_starts[i].1)
+        let defined = match self.by_address.get() {
+            Some(order) => {
+                let start = |i: &u32| self.func_ptrs[*i as usize];
+                *order.get(order.partition_point(|i| start(i) <= pc).checked_sub(1)?)?
+            }
+            None => {
+                let below = self.func_ptrs.iter().enumerate();
+                let below = below.filter(|(_, p)| **p != 0 && **p <= pc);
+                below.max_by_key(|(_, p)| **p)?.0 as u32
+            }
+        };
+        Some(self.num_imported_funcs + defined)
     }
+
+    /// As [`Module::func_at`], ordering the functions first if no call
+    /// has yet: for code that may allocate, which reads many frames.
+    pub fn func_at_ordering(&self, pc: usize) -> Option<u32> {
+        self.by_address.get_or_init(|| by_address(self.func_ptrs));
+        self.func_at(pc)
+    }
+}
+
+/// The indices of the functions at `func_ptrs` that have code, in address
+/// order.
+fn by_address(func_ptrs: &[usize]) -> Vec<u32> {
+    let mut order = Vec::with_capacity(func_ptrs.len());
+    // Null: a function private to its unit that was inlined everywhere
+    // and deleted; it has no code of its own.
+    order.extend((0..func_ptrs.len() as u32).filter(|&i| func_ptrs[i as usize] != 0));
+    order.sort_unstable_by_key(|&i| func_ptrs[i as usize]);
+    order
 }
 
 impl Module {
@@ -197,7 +213,7 @@ impl Module {
             explicit_bounds: false,
             program: None,
             memory_image: None,
-            sorted_starts: Vec::new(),
+            by_address: std::sync::OnceLock::new(),
             unwind: None,
         }
     }

@@ -336,7 +336,10 @@ pub struct Store {
     pub(crate) instances: Vec<Box<Instance>>,
     pub(crate) memories: Vec<Box<Memory>>,
     pub(crate) tables: Vec<Box<Table>>,
-    pub(crate) globals: Vec<Box<Global>>,
+    /// Globals in chunks that never reallocate, so that a global stays
+    /// where `global` put it: a large program defines hundreds, and one
+    /// allocation each showed in its start-up.
+    globals: Vec<Vec<Global>>,
     host_funcs: Vec<Box<VMFuncRef>>,
     pub(crate) depth: u32,
     /// State host functions reach through the instances they are called
@@ -477,14 +480,18 @@ impl Store {
     }
 
     pub fn global(&mut self, ty: GlobalType, value: Val) -> *mut Global {
-        let mut g = Box::new(Global {
+        const CHUNK: usize = 256;
+        let mut g = Global {
             vm: VMGlobal::default(),
             ty,
-        });
+        };
         g.set_bits(value.to_bits());
-        let p = &mut *g as *mut Global;
-        self.globals.push(g);
-        p
+        if self.globals.last().is_none_or(|c| c.len() == c.capacity()) {
+            self.globals.push(Vec::with_capacity(CHUNK));
+        }
+        let chunk = self.globals.last_mut().expect("a chunk with room");
+        chunk.push(g);
+        chunk.last_mut().expect("the global just pushed") as *mut Global
     }
 }
 

@@ -466,7 +466,7 @@ fn take_pending() -> Trap {
                 } else {
                     pc - 1
                 };
-                if let Some(index) = m.func_at(at) {
+                if let Some(index) = m.func_at_ordering(at) {
                     backtrace.push((index, m.func_name(index)));
                 }
             }

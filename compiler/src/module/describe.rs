@@ -111,7 +111,9 @@ pub fn const_expr(e: &wasmparser::ConstExpr) -> Described<abi::ConstExpr> {
             }
         });
     }
-    Ok(abi::ConstExpr(evaluate(&ops).map_or(ops, |v| vec![v])))
+    Ok(abi::ConstExpr(
+        evaluate(&ops).map_or_else(|| ops.into(), |v| [v].into()),
+    ))
 }
 
 /// The value of `ops` if they compute a number from numbers alone, as the

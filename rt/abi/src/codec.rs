@@ -189,6 +189,22 @@ impl<'a> Reader<'a> {
         Ok(out)
     }
 
+    /// A list as [`Reader::list`] reads it, kept inline up to `N` items.
+    pub fn small_list<T, const N: usize>(
+        &mut self,
+        mut each: impl FnMut(&mut Self) -> Read<T>,
+    ) -> Read<smallvec::SmallVec<[T; N]>> {
+        let n = self.u()?;
+        if n > (self.bytes.len() - self.at) as u64 {
+            return self.fail("count past the end");
+        }
+        let mut out = smallvec::SmallVec::with_capacity(n as usize);
+        for _ in 0..n {
+            out.push(each(self)?);
+        }
+        Ok(out)
+    }
+
     pub fn option<T>(&mut self, each: impl FnOnce(&mut Self) -> Read<T>) -> Read<Option<T>> {
         match self.byte()? {
             0 => Ok(None),

@@ -8,6 +8,8 @@
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
+#[cfg(feature = "alloc")]
+pub use smallvec;
 
 mod builtins;
 #[cfg(feature = "alloc")]

@@ -294,7 +294,9 @@ impl Store {
         let component = inst.component;
         let d = &component.description;
         let lowering = &d.lowerings[l as usize];
-        let mut sig = component.lowered_signature(lowering.ty);
+        // Flattened only for the host, whose functions take the lowered
+        // type; the runtime's own intrinsics have fixed signatures.
+        let sig;
         let mut ctx = inst.host_context(&lowering.options, lowering.instance);
         use kiln_abi::module::ValType::I32;
         let code = match &lowering.what {
@@ -304,6 +306,7 @@ impl Store {
                     import: import_name(import),
                     problem: LinkError::Unknown,
                 })?;
+                sig = component.lowered_signature(lowering.ty);
                 if !spelled(&sig, f.signature) {
                     return Err(InstantiateError::Link {
                         import: import_name(import),
@@ -312,7 +315,10 @@ impl Store {
                 }
                 f.code
             }
-            Lowered::Trap => cannot_enter as *const () as usize,
+            Lowered::Trap => {
+                sig = component.lowered_signature(lowering.ty);
+                cannot_enter as *const () as usize
+            }
             Lowered::ResourceDrop(r) => {
                 ctx.resource = Some(resource_kind(d, *r, host)?);
                 // The destructor's instance was made before any use of

@@ -77,7 +77,7 @@ pub fn check_import(
     let Some(ty) = ty else {
         return Err(ImportError::NotAFunction { module, name });
     };
-    if ty.params != f.params || ty.results != f.results {
+    if ty.params[..] != *f.params || ty.results[..] != *f.results {
         return Err(ImportError::TypeMismatch {
             module,
             name,

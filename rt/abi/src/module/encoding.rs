@@ -89,8 +89,8 @@ impl<'a> ModuleDescription<'a> {
         let d = ModuleDescription {
             types: r.list(|r| {
                 Ok(FuncType {
-                    params: r.list(Reader::val_type)?,
-                    results: r.list(Reader::val_type)?,
+                    params: r.small_list(Reader::val_type)?,
+                    results: r.small_list(Reader::val_type)?,
                 })
             })?,
             imports: r.list(|r| {
@@ -348,7 +348,7 @@ impl<'a> Reader<'a> {
     }
 
     fn expr(&mut self) -> Read<ConstExpr> {
-        Ok(ConstExpr(self.list(|r| {
+        Ok(ConstExpr(self.small_list(|r| {
             Ok(match r.byte()? {
                 0 => ConstOp::I32(r.s()? as i32),
                 1 => ConstOp::I64(r.s()?),
@@ -429,7 +429,7 @@ mod tests {
                     content: ValType::I64,
                     mutable: true,
                 },
-                ConstExpr(vec![ConstOp::I64(-1 << 40)]),
+                ConstExpr(smallvec::smallvec![ConstOp::I64(-1 << 40)]),
             )],
             exports: vec![Export {
                 name: "memory".into(),
@@ -441,7 +441,7 @@ mod tests {
                 element: ValType::FuncRef,
                 mode: Mode::Active {
                     index: 0,
-                    offset: ConstExpr(vec![
+                    offset: ConstExpr(smallvec::smallvec![
                         ConstOp::GlobalGet(0),
                         ConstOp::I32(i32::MIN),
                         ConstOp::I32Add,
@@ -450,7 +450,7 @@ mod tests {
                 items: vec![
                     ElemItem::Func(1),
                     ElemItem::Null,
-                    ElemItem::Expr(ConstExpr(vec![ConstOp::RefFunc(2)])),
+                    ElemItem::Expr(ConstExpr(smallvec::smallvec![ConstOp::RefFunc(2)])),
                 ],
             }],
             datas: vec![
@@ -461,7 +461,7 @@ mod tests {
                 DataSegment {
                     mode: Mode::Active {
                         index: 0,
-                        offset: ConstExpr(vec![ConstOp::I32(1024)]),
+                        offset: ConstExpr(smallvec::smallvec![ConstOp::I32(1024)]),
                     },
                     bytes: &[],
                 },
@@ -507,7 +507,7 @@ mod tests {
             |d| d.funcs.push(9),
             |d| d.start = Some(3),
             |d| d.elems[0].items.push(ElemItem::Func(3)),
-            |d| d.globals[0].1 = ConstExpr(vec![ConstOp::GlobalGet(1)]),
+            |d| d.globals[0].1 = ConstExpr(smallvec::smallvec![ConstOp::GlobalGet(1)]),
         ];
         for (i, breaks) in broken.iter().enumerate() {
             let mut d = sample();

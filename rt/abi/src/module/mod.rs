@@ -47,15 +47,18 @@ impl core::fmt::Display for ValType {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct FuncType {
-    pub params: Vec<ValType>,
-    pub results: Vec<ValType>,
+    pub params: ValTypes,
+    pub results: ValTypes,
 }
+
+/// The parameters or results of a function type: most fit inline.
+pub type ValTypes = smallvec::SmallVec<[ValType; 8]>;
 
 impl FuncType {
     pub fn new(params: &[ValType], results: &[ValType]) -> FuncType {
         FuncType {
-            params: params.to_vec(),
-            results: results.to_vec(),
+            params: params.into(),
+            results: results.into(),
         }
     }
 }
@@ -180,7 +183,10 @@ impl ConstOp {
 /// A constant expression: one value when the compiler could evaluate it,
 /// else the steps over imported globals the runtime evaluates.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConstExpr(pub Vec<ConstOp>);
+pub struct ConstExpr(pub ConstOps);
+
+/// A constant expression's steps: almost always one, kept inline.
+pub type ConstOps = smallvec::SmallVec<[ConstOp; 1]>;
 
 impl ConstExpr {
     /// The value of an `i32.const k` expression (as the compiler leaves any
