@@ -42,6 +42,8 @@ enum Command {
     Build(cmd::build::Args),
     /// Compile (cached) and run a module.
     Run(cmd::run::Args),
+    /// Serve a component's wasi:http incoming handler over HTTP/1.1.
+    Serve(cmd::serve::Args),
     /// Show a module's imports, exports, memories, tables and features.
     Inspect(cmd::inspect::Args),
 }
@@ -52,6 +54,7 @@ fn main() -> ExitCode {
         Command::Compile(a) => cmd::compile::run(a),
         Command::Build(a) => cmd::build::run(a),
         Command::Run(a) => cmd::run::run(a),
+        Command::Serve(a) => cmd::serve::run(a),
         Command::Inspect(a) => cmd::inspect::run(a),
     };
     match result {

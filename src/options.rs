@@ -212,6 +212,7 @@ impl ProgramArgs {
                 max_table_elements: self.max_table_elements,
                 max_wasm_stack: self.max_wasm_stack,
             },
+            serve: None,
         }
     }
 

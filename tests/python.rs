@@ -18,7 +18,8 @@ fn work_dir(name: &str) -> PathBuf {
 /// `testsuite/programs/python/<name>/app.py` built into a component.
 fn build(name: &str, wit: &Path) -> PathBuf {
     let build = work_dir(&format!("{name}-build"));
-    kiln_testsuite::peers::componentize_py(name, wit, &build).unwrap_or_else(|e| panic!("{e}"))
+    kiln_testsuite::peers::componentize_py(name, wit, "command", &build)
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn wasmtime() -> Command {

@@ -197,7 +197,7 @@ fn python_startup() -> Result<String> {
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work)?;
     let peers = kiln_testsuite::peers::wasi_command_wit(&work.join("wit"))
-        .and_then(|wit| kiln_testsuite::peers::componentize_py("hello", &wit, &work));
+        .and_then(|wit| kiln_testsuite::peers::componentize_py("hello", &wit, "command", &work));
     let component = peers.map_err(anyhow::Error::msg)?;
     let built = kiln_build(&component, &work.join("hello-kiln"))?;
     let cwasm = work.join("hello.cwasm");

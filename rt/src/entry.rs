@@ -57,6 +57,9 @@ pub struct Settings {
     /// Time the program may run, if it was compiled to be interruptible.
     pub timeout: Option<std::time::Duration>,
     pub limits: Limits,
+    /// Serve the component's HTTP handler on this address instead of
+    /// running it (`kiln build --serve`; `--addr` replaces it at launch).
+    pub serve: Option<String>,
 }
 
 impl Settings {
@@ -103,6 +106,9 @@ impl Settings {
         if self.network.http {
             t += "http\n";
         }
+        if let Some(a) = &self.serve {
+            t += &format!("serve {a}\n");
+        }
         let numbers = [
             ("fuel", self.fuel),
             ("timeout-ms", self.timeout.map(|d| d.as_millis() as u64)),
@@ -135,6 +141,7 @@ impl Settings {
                 Some(("dir", d)) => s.dirs.push(Settings::parse_dir(d)),
                 Some(("env", e)) => s.env.push(Settings::parse_env(e)),
                 Some(("listen", a)) => s.listen.push(a.to_string()),
+                Some(("serve", a)) => s.serve = Some(a.to_string()),
                 Some((key, n)) => {
                     let Ok(n) = n.parse::<u64>() else { continue };
                     match key {

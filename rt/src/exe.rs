@@ -63,6 +63,15 @@ pub extern "C" fn main(argc: c_int, argv: *const *const c_char) -> c_int {
     };
     let mut settings = crate::entry::Settings::from_text(program_kind.settings().unwrap_or(""));
     settings.override_from_environment();
+    if let (Some(addr), Program::Component(c)) = (&settings.serve, &program_kind) {
+        return match serve_address(&args[1..], addr) {
+            Ok(addr) => crate::serve::serve(c, &program, &settings, &addr),
+            Err(e) => {
+                eprintln!("{program}: {e}");
+                crate::entry::ERROR_EXIT
+            }
+        };
+    }
     // A thread of known stack size: the main thread's is whatever the
     // environment gave it, and musl cannot tell how far it may grow.
     let runner = std::thread::Builder::new()
@@ -80,4 +89,23 @@ pub extern "C" fn main(argc: c_int, argv: *const *const c_char) -> c_int {
             crate::entry::ERROR_EXIT
         }
     }
+}
+
+/// The address a server executable listens on: `--addr HOST:PORT` (or
+/// `--addr=HOST:PORT`) if given, else the one it was built with.
+fn serve_address(args: &[String], built: &str) -> Result<String, String> {
+    let mut addr = built.to_string();
+    let mut args = args.iter();
+    while let Some(a) = args.next() {
+        match a.strip_prefix("--addr") {
+            Some("") => addr = args.next().ok_or("--addr needs HOST:PORT")?.clone(),
+            Some(v) if v.starts_with('=') => addr = v[1..].to_string(),
+            _ => {
+                return Err(format!(
+                    "unknown argument {a:?}; a server takes only --addr HOST:PORT"
+                ))
+            }
+        }
+    }
+    Ok(addr)
 }

@@ -14,6 +14,7 @@ pub mod instance;
 mod instantiate;
 pub mod module;
 pub mod resources;
+pub mod serve;
 pub mod sig;
 pub mod store;
 pub mod sys;

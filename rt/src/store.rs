@@ -372,10 +372,15 @@ impl Default for Store {
 }
 
 /// Sets a store's interrupt flag from any thread (`Store::interrupt_handle`).
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct InterruptHandle(std::sync::Arc<std::sync::atomic::AtomicU64>);
 
 impl InterruptHandle {
+    /// A flag no store uses yet ([`Store::share_interrupt`]).
+    pub fn new() -> InterruptHandle {
+        InterruptHandle::default()
+    }
+
     pub fn interrupt(&self) {
         self.0.store(1, std::sync::atomic::Ordering::SeqCst);
     }
@@ -407,6 +412,17 @@ impl Store {
     /// loop iteration. The flag stays set until `clear_interrupt`.
     pub fn interrupt_handle(&self) -> InterruptHandle {
         InterruptHandle(self.interrupt.clone())
+    }
+
+    /// Make `handle` this store's interrupt flag, before anything is
+    /// instantiated in it: a server can then stop a request's guest
+    /// without waiting for the store to exist.
+    pub fn share_interrupt(&mut self, handle: &InterruptHandle) {
+        assert!(
+            self.instances.is_empty(),
+            "the interrupt flag changed after instantiation"
+        );
+        self.interrupt = handle.0.clone();
     }
 
     pub fn clear_interrupt(&self) {

@@ -13,6 +13,13 @@ pub struct Args {
     /// Entry point and capabilities, baked in as the executable's defaults.
     #[command(flatten)]
     program: crate::options::ProgramArgs,
+    /// Make the executable a server of the component's wasi:http incoming
+    /// handler, as `kiln serve` (it takes `--addr` when launched).
+    #[arg(long, action = clap::ArgAction::SetTrue)]
+    serve: bool,
+    /// With --serve: the address it listens on unless launched with --addr.
+    #[arg(long, requires = "serve", default_value = kiln_rt::serve::DEFAULT_ADDR)]
+    addr: String,
     #[command(flatten)]
     codegen: crate::options::CodegenArgs,
 }
@@ -64,7 +71,12 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let mut opts = a.codegen.compile_options();
     a.program.require_checks(&mut opts);
     opts.target = Some(STATIC_TARGET.replace("-unknown-linux-musl", "-unknown-linux-gnu"));
-    opts.program = Some(a.program.settings().to_text());
+    let mut settings = a.program.settings();
+    if a.serve {
+        super::serve::check_servable(&a.input, &wasm, &a.program)?;
+        settings.serve = Some(a.addr.clone());
+    }
+    opts.program = Some(settings.to_text());
     // Imports the executable could not satisfy are refused before codegen.
     let check = |d: &kiln_abi::module::ModuleDescription| {
         kiln_rt::wasi::check_imports(d).map_err(|e| e.to_string())

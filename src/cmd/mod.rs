@@ -2,6 +2,7 @@ pub mod build;
 pub mod compile;
 pub mod inspect;
 pub mod run;
+pub mod serve;
 
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};

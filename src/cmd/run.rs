@@ -60,7 +60,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
 
 /// The module compiled into a shared library in the user's cache, keyed by
 /// everything that affects the output.
-fn cached_library(
+pub(crate) fn cached_library(
     input: &Path,
     wasm: &[u8],
     opts: &kiln_compiler::CompileOptions,

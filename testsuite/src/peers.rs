@@ -40,10 +40,20 @@ pub fn package_dir(manifest: &Path, name: &str) -> Result<PathBuf, String> {
 /// written into `dir`: our world, and WASI 0.2.12's packages from the
 /// `wasip2` crate as its deps (but wasi:http, not in the command world).
 pub fn wasi_command_wit(dir: &Path) -> Result<PathBuf, String> {
+    wasi_wit(dir, "world.wit", false)
+}
+
+/// As [`wasi_command_wit`], for wasi:http handlers: world `proxy`, with
+/// wasi:http among the deps.
+pub fn wasi_proxy_wit(dir: &Path) -> Result<PathBuf, String> {
+    wasi_wit(dir, "proxy.wit", true)
+}
+
+fn wasi_wit(dir: &Path, world: &str, http: bool) -> Result<PathBuf, String> {
     let io = |e: std::io::Error| format!("writing WIT into {}: {e}", dir.display());
     std::fs::create_dir_all(dir.join("deps")).map_err(io)?;
     std::fs::copy(
-        root().join("testsuite/programs/wit/world.wit"),
+        root().join("testsuite/programs/wit").join(world),
         dir.join("world.wit"),
     )
     .map_err(io)?;
@@ -51,7 +61,7 @@ pub fn wasi_command_wit(dir: &Path) -> Result<PathBuf, String> {
     for e in std::fs::read_dir(&deps).map_err(io)? {
         let path = e.map_err(io)?.path();
         let name = path.file_name().expect("a file in a folder");
-        if name != "http.wit" {
+        if http || name != "http.wit" {
             std::fs::copy(&path, dir.join("deps").join(name)).map_err(io)?;
         }
     }
@@ -59,9 +69,14 @@ pub fn wasi_command_wit(dir: &Path) -> Result<PathBuf, String> {
 }
 
 /// `testsuite/programs/python/<name>/app.py` built by componentize-py
-/// into `build/app.wasm`, from a copy in `build/source` (componentize-py
-/// leaves `__pycache__` beside its input).
-pub fn componentize_py(name: &str, wit: &Path, build: &Path) -> Result<PathBuf, String> {
+/// for `world` of `wit` into `build/app.wasm`, from a copy in
+/// `build/source` (componentize-py leaves `__pycache__` beside its input).
+pub fn componentize_py(
+    name: &str,
+    wit: &Path,
+    world: &str,
+    build: &Path,
+) -> Result<PathBuf, String> {
     let site = root().join("target/peers/componentize-py");
     if !site.join("componentize_py").is_dir() {
         return Err(format!(
@@ -87,7 +102,7 @@ pub fn componentize_py(name: &str, wit: &Path, build: &Path) -> Result<PathBuf, 
         ])
         .arg("-d")
         .arg(wit)
-        .args(["-w", "command", "componentize", "app", "-p"])
+        .args(["-w", world, "componentize", "app", "-p"])
         .arg(&source)
         .arg("-o")
         .arg(&out);

@@ -78,6 +78,22 @@ impl Component {
         })))
     }
 
+    /// Names of the exported functions, instances' as `instance#name`.
+    pub fn export_names(&self) -> Vec<String> {
+        fn walk(prefix: &str, exports: &[kiln_abi::component::Export], out: &mut Vec<String>) {
+            for e in exports {
+                let name = format!("{prefix}{}", e.name);
+                match &e.item {
+                    ExportItem::Func { .. } => out.push(name),
+                    ExportItem::Instance(inner) => walk(&format!("{name}#"), inner, out),
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk("", &self.description.exports, &mut out);
+        out
+    }
+
     /// The core signature of a lowered function of type `ty`.
     pub fn lowered_signature(&self, ty: u32) -> CoreFuncType {
         let d = &self.description;
@@ -469,6 +485,15 @@ impl ComponentInstance {
         None
     }
 
+    /// `value`, a host resource, as an owning handle in the table of the
+    /// instance that lifts export `path`: an `own<T>` argument for it.
+    pub fn own<T: 'static>(&mut self, path: &str, value: T) -> Result<Value, CallError> {
+        let (_, _, _, lifted_by) = self
+            .export(path)
+            .ok_or_else(|| CallError::NoSuchExport(path.to_string()))?;
+        Ok(Value::Handle(self.state.tables.of(lifted_by).insert(value)))
+    }
+
     /// The component function type of export `path`.
     pub fn export_type(&self, path: &str) -> Option<&FuncType> {
         let (_, ty, _, _) = self.export(path)?;
@@ -477,18 +502,7 @@ impl ComponentInstance {
 
     /// Names of the exported functions, instances' as `instance#name`.
     pub fn export_names(&self) -> Vec<String> {
-        fn walk(prefix: &str, exports: &[kiln_abi::component::Export], out: &mut Vec<String>) {
-            for e in exports {
-                let name = format!("{prefix}{}", e.name);
-                match &e.item {
-                    ExportItem::Func { .. } => out.push(name),
-                    ExportItem::Instance(inner) => walk(&format!("{name}#"), inner, out),
-                }
-            }
-        }
-        let mut out = Vec::new();
-        walk("", &self.component.description.exports, &mut out);
-        out
+        self.component.export_names()
     }
 
     /// Call export `path` with `args`: lowered into the callee by the

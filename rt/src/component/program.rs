@@ -209,5 +209,6 @@ pub fn show(v: &Value) -> String {
         Value::Result(Ok(p)) => format!("ok{}", payload(p)),
         Value::Result(Err(p)) => format!("err{}", payload(p)),
         Value::Flags(names) => format!("{{{}}}", names.join(", ")),
+        Value::Handle(h) => format!("handle {h}"),
     }
 }

@@ -34,6 +34,9 @@ pub enum Value {
     Option(Option<Box<Value>>),
     Result(Result<Option<Box<Value>>, Option<Box<Value>>>),
     Flags(Vec<String>),
+    /// An owning handle that the host put in the table of the instance it
+    /// calls ([`super::ComponentInstance::own`]): an `own<T>` argument.
+    Handle(u32),
 }
 
 /// A value of the wrong shape for its type.
@@ -155,8 +158,9 @@ impl Call<'_> {
                     self.lower_flat(store, *f, v, out)?;
                 }
             }
+            (ValueType::Own(_), Value::Handle(h)) => out.push(u64::from(*h)),
             (ValueType::Own(_) | ValueType::Borrow(_), _) => {
-                return Err(mismatch("a resource handle (not supported yet)", v))
+                return Err(mismatch("an owning handle the host made", v))
             }
             _ => {
                 let cases = self
@@ -223,8 +227,9 @@ impl Call<'_> {
                     self.store(store, *f, v, ptr + off)?;
                 }
             }
+            (ValueType::Own(_), Value::Handle(h)) => self.write(ptr, &h.to_le_bytes()),
             (ValueType::Own(_) | ValueType::Borrow(_), _) => {
-                return Err(mismatch("a resource handle (not supported yet)", v))
+                return Err(mismatch("an owning handle the host made", v))
             }
             _ => {
                 let cases = self

@@ -387,7 +387,7 @@ pub fn outgoing_response_body(
 }
 
 /// Where a server's guest puts its response (`kiln serve`).
-pub struct ResponseOutparam(pub std::sync::mpsc::Sender<Result<OutgoingResponse, ErrorCode>>);
+pub struct ResponseOutparam(pub tokio::sync::oneshot::Sender<Result<OutgoingResponse, ErrorCode>>);
 
 pub fn response_outparam_send_informational(
     cx: &mut Cx,

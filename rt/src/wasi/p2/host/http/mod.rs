@@ -9,8 +9,10 @@ mod bodies;
 mod client;
 mod fields;
 mod messages;
+pub mod server;
 
-pub use bodies::{BodyReader, BodyWriter};
+pub use bodies::{BodyReader, BodyWriter, OutgoingBodyStream};
+pub use messages::{IncomingRequest, ResponseOutparam};
 
 pub mod wasi_http_types {
     pub use super::bodies::*;

@@ -1,0 +1,171 @@
+//! One request: a fresh instance of the component on a thread of the
+//! blocking pool, its handler called with the request and a
+//! `response-outparam`, and the response it sets handed to hyper while
+//! the handler goes on (writing the body, say) until it returns.
+
+use crate::component::{CallError, Component};
+use crate::store::InterruptHandle;
+use crate::wasi::p2::host::http::server::{self, Answer};
+use crate::wasi::p2::host::http::{IncomingRequest, OutgoingBodyStream, ResponseOutparam};
+use crate::wasi::p2::{P2Host, WasiP2};
+use crate::{InstantiateError, Limits, Store, Trap, TrapKind};
+use http::StatusCode;
+use kiln_abi::TrapCode;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// What every request of a served component starts from.
+pub struct Handler {
+    pub component: &'static Component,
+    /// The handler's export, `wasi:http/incoming-handler@0.2.x#handle`.
+    pub export: String,
+    pub wasi: WasiP2,
+    pub limits: Limits,
+    /// Fuel each request may use (`--fuel`).
+    pub fuel: Option<u64>,
+    /// How long a request may run (`--timeout`), from its arrival to the
+    /// handler's return.
+    pub deadline: Option<Duration>,
+}
+
+pub enum Outcome {
+    Response(http::Response<OutgoingBodyStream>),
+    /// No response from the guest: the status the server answers, and why
+    /// (for its log, not for the client).
+    Failed {
+        status: StatusCode,
+        why: String,
+    },
+}
+
+/// Why a handler did not return.
+enum Failure {
+    Trap(Trap),
+    /// Before the guest ran: the instance could not be made.
+    Setup(String),
+}
+
+/// How the handler's thread ended.
+type Ended = Result<Result<(), Failure>, tokio::task::JoinError>;
+type Job = tokio::task::JoinHandle<Result<(), Failure>>;
+
+impl Handler {
+    pub async fn run(self: &Arc<Self>, request: http::Request<hyper::body::Incoming>) -> Outcome {
+        let incoming = server::incoming_request(request);
+        let (outparam, answer) = server::response_outparam();
+        let interrupt = InterruptHandle::new();
+        let this = self.clone();
+        let flag = interrupt.clone();
+        let job: Job = tokio::task::spawn_blocking(move || this.call(incoming, outparam, &flag));
+        // The deadline is kept apart from this request's future, which
+        // hyper drops if the client goes away: the guest is stopped at its
+        // deadline all the same, even after it has answered.
+        let deadline = self.deadline.map(|d| Instant::now() + d);
+        let (ended_tx, ended) = tokio::sync::oneshot::channel();
+        tokio::spawn(async move {
+            tokio::pin!(job);
+            let result = tokio::select! {
+                result = &mut job => result,
+                _ = expiry(deadline) => {
+                    interrupt.interrupt();
+                    job.await
+                }
+            };
+            let _ = ended_tx.send(result);
+        });
+        let answer: Answer = tokio::select! {
+            a = answer => match a {
+                Ok(a) => a,
+                // The outparam is gone unset: the handler returned or
+                // trapped, or dropped it and went on.
+                Err(_) => return failed(ended.await),
+            },
+            // Answered now, though a guest stuck in a host call (a read
+            // that never completes) holds its thread until the call returns.
+            _ = expiry(deadline) => return timed_out(),
+        };
+        match answer {
+            Ok(response) => Outcome::Response(server::hyper_response(response)),
+            Err(code) => Outcome::Failed {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                why: format!("the handler answered with an error: {code:?}"),
+            },
+        }
+    }
+
+    /// On the blocking pool: instantiate, then call the handler.
+    fn call(
+        &self,
+        request: IncomingRequest,
+        outparam: ResponseOutparam,
+        interrupt: &InterruptHandle,
+    ) -> Result<(), Failure> {
+        let mut store = Store::new();
+        store.set_limits(self.limits);
+        if let Some(fuel) = self.fuel {
+            store.set_fuel(fuel);
+        }
+        store.share_interrupt(interrupt);
+        let wasi = Box::new(self.wasi.clone());
+        let mut inst = match store.instantiate_component(self.component, &P2Host, Some(wasi)) {
+            Ok(i) => i,
+            Err(InstantiateError::Trap(t)) => return Err(Failure::Trap(t)),
+            Err(e) => return Err(Failure::Setup(e.to_string())),
+        };
+        let args = [
+            inst.own(&self.export, request).map_err(setup)?,
+            inst.own(&self.export, outparam).map_err(setup)?,
+        ];
+        match inst.call(&mut store, &self.export, &args) {
+            Ok(_) => Ok(()),
+            Err(CallError::Trap(t)) => Err(Failure::Trap(t)),
+            Err(e) => Err(setup(e)),
+        }
+    }
+}
+
+fn setup(e: CallError) -> Failure {
+    Failure::Setup(e.to_string())
+}
+
+/// Resolves at `deadline`, or never.
+async fn expiry(deadline: Option<Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d).await,
+        None => std::future::pending().await,
+    }
+}
+
+fn timed_out() -> Outcome {
+    Outcome::Failed {
+        status: StatusCode::SERVICE_UNAVAILABLE,
+        why: "the handler ran past its deadline (--timeout) and was stopped".into(),
+    }
+}
+
+/// The handler ended without setting a response.
+fn failed(ended: Result<Ended, tokio::sync::oneshot::error::RecvError>) -> Outcome {
+    let Ok(ended) = ended else {
+        return Outcome::Failed {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            why: "the server stopped during the request".into(),
+        };
+    };
+    let (status, why) = match ended {
+        Ok(Ok(())) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the handler returned without setting a response".to_string(),
+        ),
+        Ok(Err(Failure::Trap(t))) if matches!(t.kind, TrapKind::Wasm(TrapCode::Interrupted)) => {
+            return timed_out()
+        }
+        Ok(Err(Failure::Trap(t))) => (StatusCode::INTERNAL_SERVER_ERROR, t.to_string()),
+        Ok(Err(Failure::Setup(e))) => (StatusCode::INTERNAL_SERVER_ERROR, e),
+        Err(e) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("the handler's thread failed: {e}"),
+        ),
+    };
+    Outcome::Failed { status, why }
+}

@@ -1,0 +1,328 @@
+//! `kiln serve` and `kiln build --serve`: a Rust wasi:http handler
+//! (testsuite/programs/http-handler, built for wasm32-wasip2) served over
+//! loopback and queried by a plain HTTP/1.1 client, its answers compared
+//! with `wasmtime serve`'s for the same component.
+
+mod common;
+
+use common::client::{read_answer, request, Answer};
+use common::{root, show, work_dir};
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn handler() -> PathBuf {
+    let target_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("http-handler");
+    let o = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--quiet", "--target", "wasm32-wasip2"])
+        .arg("--manifest-path")
+        .arg(root().join("testsuite/programs/http-handler/Cargo.toml"))
+        .arg("--target-dir")
+        .arg(&target_dir)
+        .env_remove("RUSTFLAGS")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "building the handler: {}", show(&o));
+    target_dir.join("wasm32-wasip2/release/kiln_http_handler.wasm")
+}
+
+/// A server process, stopped when dropped; its log lines after the
+/// first arrive on `log`.
+struct Server {
+    child: Child,
+    addr: String,
+    log: std::sync::mpsc::Receiver<String>,
+}
+
+impl Server {
+    /// Start `program args` in `dir` and wait for the line saying where
+    /// it serves (wasmtime's words, which kiln keeps).
+    fn start(program: &Path, args: &[&str], dir: &Path) -> Server {
+        let mut child = Command::new(program)
+            .args(args)
+            .current_dir(dir)
+            .env("KILN_CACHE_DIR", dir.join("cache"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (tx, log) = std::sync::mpsc::channel();
+        let stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let mut seen = Vec::new();
+        loop {
+            match log.recv_timeout(Duration::from_secs(300)) {
+                Ok(line) => match line.strip_prefix("Serving HTTP on http://") {
+                    Some(rest) => {
+                        let addr = rest.trim_end_matches('/').to_string();
+                        return Server { child, addr, log };
+                    }
+                    None => seen.push(line),
+                },
+                Err(_) => panic!(
+                    "{} did not start serving: {}; exit {:?}",
+                    program.display(),
+                    seen.join("\n"),
+                    child.try_wait()
+                ),
+            }
+        }
+    }
+
+    fn get(&self, path: &str) -> Answer {
+        request(&self.addr, "GET", path, &[], b"")
+    }
+
+    /// The log lines so far.
+    fn log_lines(&self) -> Vec<String> {
+        self.log.try_iter().collect()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn kiln_serve(wasm: &Path, extra: &[&str], dir: &Path) -> Server {
+    let args = [
+        &["serve", "--addr", "127.0.0.1:0"][..],
+        extra,
+        &[wasm.to_str().unwrap()],
+    ]
+    .concat();
+    Server::start(Path::new(env!("CARGO_BIN_EXE_kiln")), &args, dir)
+}
+
+/// The requests both servers must answer alike.
+fn compare_with(kiln: &Server, wasmtime: &Server) {
+    let big: Vec<u8> = (0..300_000u32)
+        .map(|i| b"abcdefghij\n"[i as usize % 11])
+        .collect();
+    let requests: [(&str, &str, &[(&str, &str)], &[u8]); 6] = [
+        ("GET", "/hello", &[], b""),
+        ("POST", "/upper", &[], b"a small body"),
+        ("POST", "/upper", &[], &big),
+        (
+            "GET",
+            "/request?x=1&y=two",
+            &[("x-test", "yes"), ("accept", "*/*")],
+            b"",
+        ),
+        ("GET", "/status/418", &[], b""),
+        ("GET", "/nowhere", &[], b""),
+    ];
+    for (method, path, headers, body) in requests {
+        let as_from = |server: &Server| {
+            let mut a = request(&server.addr, method, path, headers, body);
+            a.body = a.text().replace(&server.addr, "ADDR").into_bytes();
+            a
+        };
+        let expected = as_from(wasmtime);
+        assert_eq!(as_from(kiln), expected, "{method} {path}");
+    }
+}
+
+#[test]
+fn a_rust_handler_answers_as_under_wasmtime_serve() {
+    let wasm = handler();
+    let d = work_dir("serve", "rust");
+    let wasmtime = root().join("target/peers/wasmtime");
+    let args = [
+        "serve",
+        "-S",
+        "cli",
+        "--addr",
+        "127.0.0.1:0",
+        wasm.to_str().unwrap(),
+    ];
+    let peer = Server::start(&wasmtime, &args, &d);
+    let kiln = kiln_serve(&wasm, &[], &d);
+    compare_with(&kiln, &peer);
+    assert_eq!(peer.get("/trap").status, 500);
+    // One line a request: method, path, status, microseconds.
+    let log = kiln.log_lines();
+    let line = log
+        .iter()
+        .find(|l| l.starts_with("GET /status/418 "))
+        .unwrap();
+    let words: Vec<&str> = line.split(' ').collect();
+    assert_eq!(words.len(), 4, "{line}");
+    assert_eq!(words[2], "418", "{line}");
+    assert!(words[3].parse::<u64>().is_ok(), "{line}");
+
+    // The same server as a static executable, on an address given at launch.
+    let exe = d.join("server");
+    let built = common::kiln(
+        &[
+            "build",
+            "--serve",
+            wasm.to_str().unwrap(),
+            "-o",
+            exe.to_str().unwrap(),
+        ],
+        &d,
+    );
+    assert!(built.status.success(), "{}", show(&built));
+    let built = Server::start(&exe, &["--addr", "127.0.0.1:0"], &d);
+    compare_with(&built, &peer);
+}
+
+#[test]
+fn a_failing_handler_is_answered_500_or_503_and_the_server_goes_on() {
+    let wasm = handler();
+    let d = work_dir("serve", "failing");
+    let kiln = kiln_serve(&wasm, &["--timeout", "1s"], &d);
+    assert_eq!(kiln.get("/trap").status, 500);
+    assert_eq!(kiln.get("/hello").status, 200);
+    // A handler past its deadline holds one request; others are served
+    // meanwhile, and it is stopped at the deadline.
+    let addr = kiln.addr.clone();
+    let started = Instant::now();
+    let forever = std::thread::spawn(move || request(&addr, "GET", "/forever", &[], b""));
+    for _ in 0..20 {
+        assert_eq!(kiln.get("/hello").text(), "hello from a Rust handler\n");
+    }
+    let stopped = forever.join().unwrap();
+    assert_eq!(stopped.status, 503);
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_secs(1) && took < Duration::from_secs(10),
+        "{took:?}"
+    );
+    assert_eq!(kiln.get("/hello").status, 200);
+    let log = kiln.log_lines().join("\n");
+    assert!(log.contains("GET /trap: trap: unreachable"), "{log}");
+    assert!(log.contains("GET /forever 503 "), "{log}");
+}
+
+#[test]
+fn requests_are_served_concurrently_each_with_its_own_instance() {
+    let wasm = handler();
+    let d = work_dir("serve", "concurrent");
+    let kiln = kiln_serve(&wasm, &[], &d);
+    let clients: Vec<_> = (0..16)
+        .map(|c| {
+            let addr = kiln.addr.clone();
+            std::thread::spawn(move || {
+                for i in 0..8 {
+                    let body = format!("client {c} request {i} ").repeat(500);
+                    let a = request(&addr, "POST", "/upper", &[], body.as_bytes());
+                    assert_eq!(a.status, 200);
+                    assert_eq!(a.text(), body.to_uppercase());
+                }
+            })
+        })
+        .collect();
+    for c in clients {
+        c.join().unwrap();
+    }
+}
+
+#[test]
+fn sigterm_lets_the_request_in_flight_finish_then_stops_the_server() {
+    let wasm = handler();
+    let d = work_dir("serve", "sigterm");
+    let mut kiln = kiln_serve(&wasm, &[], &d);
+    // A request whose body is still arriving when the signal comes.
+    let mut slow = TcpStream::connect(&kiln.addr).unwrap();
+    let head = format!(
+        "POST /upper HTTP/1.1\r\nhost: {}\r\ncontent-length: 10\r\n\r\nhello",
+        kiln.addr
+    );
+    slow.write_all(head.as_bytes()).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    // SAFETY: signalling a child process this test started and still owns.
+    assert_eq!(
+        unsafe { libc::kill(kiln.child.id() as i32, libc::SIGTERM) },
+        0
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    slow.write_all(b"world").unwrap();
+    let answer = read_answer(slow);
+    assert_eq!((answer.status, answer.text().as_str()), (200, "HELLOWORLD"));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(s) = kiln.child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "the server did not stop");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status:?}");
+    assert!(TcpStream::connect(&kiln.addr).is_err(), "still accepting");
+}
+
+#[test]
+fn what_cannot_be_served_is_refused_by_name() {
+    let d = work_dir("serve", "refused");
+    let empty = d.join("empty.wat");
+    std::fs::write(&empty, "(component)").unwrap();
+    let o = common::kiln(&["serve", empty.to_str().unwrap()], &d);
+    assert_eq!(o.status.code(), Some(1), "{}", show(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("does not export `wasi:http/incoming-handler`")
+            && err.contains("it exports: nothing"),
+        "{err}"
+    );
+    let module = d.join("module.wat");
+    std::fs::write(&module, "(module)").unwrap();
+    let o = common::kiln(&["serve", module.to_str().unwrap()], &d);
+    assert_eq!(o.status.code(), Some(1), "{}", show(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("a core module; a server needs a component"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_python_handler_answers_as_under_wasmtime_serve() {
+    let d = work_dir("serve", "python");
+    let wit =
+        kiln_testsuite::peers::wasi_proxy_wit(&d.join("wit")).unwrap_or_else(|e| panic!("{e}"));
+    let wasm =
+        kiln_testsuite::peers::componentize_py("http_handler", &wit, "proxy", &d.join("build"))
+            .unwrap_or_else(|e| panic!("{e}"));
+    let wasmtime = root().join("target/peers/wasmtime");
+    let args = [
+        "serve",
+        "-S",
+        "cli",
+        "--addr",
+        "127.0.0.1:0",
+        wasm.to_str().unwrap(),
+    ];
+    let peer = Server::start(&wasmtime, &args, &d);
+    let kiln = kiln_serve(&wasm, &[], &d);
+    // A JSON document of about 4 KiB.
+    let items: Vec<String> = (0..200).map(|i| format!("\"item {i}\"")).collect();
+    let document = format!("{{\"name\": \"kiln\", \"items\": [{}]}}", items.join(", "));
+    let requests: [(&str, &str, &[u8]); 3] = [
+        ("GET", "/greet?who=you", b""),
+        ("POST", "/echo", document.as_bytes()),
+        ("POST", "/echo", b"not json"),
+    ];
+    for (method, path, body) in requests {
+        let expected = request(&peer.addr, method, path, &[], body);
+        assert_eq!(
+            request(&kiln.addr, method, path, &[], body),
+            expected,
+            "{method} {path}"
+        );
+    }
+    let echoed = request(&kiln.addr, "POST", "/echo", &[], document.as_bytes()).text();
+    assert!(
+        echoed.contains("\"keys\": [\"items\", \"name\"]"),
+        "{echoed}"
+    );
+}
