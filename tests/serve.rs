@@ -148,16 +148,20 @@ fn a_rust_handler_answers_as_under_wasmtime_serve() {
     let kiln = kiln_serve(&wasm, &[], &d);
     compare_with(&kiln, &peer);
     assert_eq!(peer.get("/trap").status, 500);
-    // One line a request: method, path, status, microseconds.
+    // One line a request: method, path, status, microseconds, and those
+    // of making the instance.
     let log = kiln.log_lines();
     let line = log
         .iter()
         .find(|l| l.starts_with("GET /status/418 "))
         .unwrap();
     let words: Vec<&str> = line.split(' ').collect();
-    assert_eq!(words.len(), 4, "{line}");
+    assert_eq!(words.len(), 5, "{line}");
     assert_eq!(words[2], "418", "{line}");
-    assert!(words[3].parse::<u64>().is_ok(), "{line}");
+    let micros = |w: &str| w.strip_suffix("us").and_then(|n| n.parse::<u64>().ok());
+    let total = micros(words[3]).unwrap_or_else(|| panic!("{line}"));
+    let instance = words[4].strip_prefix("instance=").and_then(micros);
+    assert!(instance.is_some_and(|i| i <= total), "{line}");
 
     // The same server as a static executable, on an address given at launch.
     let exe = d.join("server");

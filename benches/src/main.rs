@@ -17,6 +17,9 @@
 //!   host call, a resource method, calls between instances with a scalar,
 //!   a string and a list), kiln against wasmtime; start-to-exit of a Rust
 //!   `wasm32-wasip2` hello against native.
+//! - `serve`: `kiln serve`, a `kiln build --serve` executable and
+//!   `wasmtime serve` on the same wasi:http handler: requests per second
+//!   with 2 and 64 connections, latency at a fixed rate, peak memory.
 //! - `instructions [--only=a,b] [--engines=...]`: instructions each
 //!   benchmark program executes, counted by valgrind: a measure that code
 //!   placement and the machine's noise do not move.
@@ -26,9 +29,11 @@ mod clang;
 mod components;
 mod engines;
 mod instructions;
+mod load;
 mod measure;
 mod programs;
 mod scaling;
+mod serve;
 mod sodium;
 mod suite;
 mod synthetic;
@@ -61,6 +66,7 @@ fn main() -> Result<()> {
         "clang",
         "instructions",
         "components",
+        "serve",
     ];
     if let Some(w) = which.iter().find(|w| !known.contains(w)) {
         bail!("unknown benchmark {w:?}; available: {}", known.join(", "));
@@ -80,6 +86,9 @@ fn main() -> Result<()> {
     }
     if wants("components") {
         components::run()?;
+    }
+    if wants("serve") {
+        serve::run()?;
     }
     if wants("startup") {
         startup()?;

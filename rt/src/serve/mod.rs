@@ -154,8 +154,9 @@ async fn connection(
     let _ = conn.await;
 }
 
-/// Run the guest on `request`, logging one line: method, path, status and
-/// microseconds until the response's head.
+/// Run the guest on `request`, logging one line: method, path, status,
+/// microseconds until the response's head, and of those, how many making
+/// the instance (`instance=`, for a response from the guest).
 async fn respond(
     handler: Arc<Handler>,
     request: http::Request<hyper::body::Incoming>,
@@ -163,8 +164,12 @@ async fn respond(
     let started = Instant::now();
     let method = request.method().clone();
     let path = request.uri().path().to_string();
+    let mut instance = String::new();
     let response = match handler.run(request).await {
-        Outcome::Response(r) => r.map(Body::Guest),
+        Outcome::Response(r, took) => {
+            instance = format!(" instance={}us", took.as_micros());
+            r.map(Body::Guest)
+        }
         Outcome::Failed { status, why } => {
             eprintln!("kiln serve: {method} {path}: {why}");
             let reason = status.canonical_reason().unwrap_or("error");
@@ -174,7 +179,7 @@ async fn respond(
         }
     };
     eprintln!(
-        "{method} {path} {} {}",
+        "{method} {path} {} {}us{instance}",
         response.status().as_u16(),
         started.elapsed().as_micros()
     );

@@ -30,13 +30,11 @@ pub struct Handler {
 }
 
 pub enum Outcome {
-    Response(http::Response<OutgoingBodyStream>),
+    /// The guest's response, and how long its instance took to make.
+    Response(http::Response<OutgoingBodyStream>, Duration),
     /// No response from the guest: the status the server answers, and why
     /// (for its log, not for the client).
-    Failed {
-        status: StatusCode,
-        why: String,
-    },
+    Failed { status: StatusCode, why: String },
 }
 
 /// Why a handler did not return.
@@ -57,7 +55,10 @@ impl Handler {
         let interrupt = InterruptHandle::new();
         let this = self.clone();
         let flag = interrupt.clone();
-        let job: Job = tokio::task::spawn_blocking(move || this.call(incoming, outparam, &flag));
+        let instantiated = Arc::new(std::sync::OnceLock::new());
+        let took = instantiated.clone();
+        let job: Job =
+            tokio::task::spawn_blocking(move || this.call(incoming, outparam, &flag, &took));
         // The deadline is kept apart from this request's future, which
         // hyper drops if the client goes away: the guest is stopped at its
         // deadline all the same, even after it has answered.
@@ -86,7 +87,11 @@ impl Handler {
             _ = expiry(deadline) => return timed_out(),
         };
         match answer {
-            Ok(response) => Outcome::Response(server::hyper_response(response)),
+            Ok(response) => {
+                // Set before the guest could answer.
+                let took = instantiated.get().copied().unwrap_or_default();
+                Outcome::Response(server::hyper_response(response), took)
+            }
             Err(code) => Outcome::Failed {
                 status: StatusCode::INTERNAL_SERVER_ERROR,
                 why: format!("the handler answered with an error: {code:?}"),
@@ -100,7 +105,9 @@ impl Handler {
         request: IncomingRequest,
         outparam: ResponseOutparam,
         interrupt: &InterruptHandle,
+        instantiated: &std::sync::OnceLock<Duration>,
     ) -> Result<(), Failure> {
+        let started = std::time::Instant::now();
         let mut store = Store::new();
         store.set_limits(self.limits);
         if let Some(fuel) = self.fuel {
@@ -117,6 +124,7 @@ impl Handler {
             inst.own(&self.export, request).map_err(setup)?,
             inst.own(&self.export, outparam).map_err(setup)?,
         ];
+        let _ = instantiated.set(started.elapsed());
         match inst.call(&mut store, &self.export, &args) {
             Ok(_) => Ok(()),
             Err(CallError::Trap(t)) => Err(Failure::Trap(t)),

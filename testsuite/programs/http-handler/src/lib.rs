@@ -2,6 +2,8 @@
 //! - `/hello`: a fixed answer with a header of its own;
 //! - `/upper`: the request's body streamed back in upper case, read and
 //!   written a piece at a time;
+//! - `/echo`: the request's body read whole, then sent back with the
+//!   request's content type (a JSON echo, for the bench);
 //! - `/request`: what the handler saw of the request (method, path and
 //!   query, scheme, authority, headers);
 //! - `/status/N`: an empty answer with status N;
@@ -25,6 +27,7 @@ impl wasip2::exports::http::incoming_handler::Guest for Handler {
         match route.as_str() {
             "/hello" => answer(out, 200, &[("content-type", "text/plain")], b"hello from a Rust handler\n"),
             "/upper" => upper(request, out),
+            "/echo" => echo(request, out),
             "/request" => {
                 let text = describe(&request);
                 answer(out, 200, &[], text.as_bytes())
@@ -83,6 +86,18 @@ fn upper(request: IncomingRequest, out: ResponseOutparam) {
     drop(output);
     drop(input);
     OutgoingBody::finish(outgoing, None).unwrap();
+}
+
+fn echo(request: IncomingRequest, out: ResponseOutparam) {
+    let content_type = request.headers().get("content-type");
+    let content_type = content_type.first().map(|v| String::from_utf8_lossy(v).into_owned());
+    let incoming = request.consume().unwrap();
+    let mut input = incoming.stream().unwrap();
+    let mut body = Vec::new();
+    std::io::Read::read_to_end(&mut input, &mut body).unwrap();
+    drop(input);
+    let content_type = content_type.unwrap_or_else(|| "application/octet-stream".into());
+    answer(out, 200, &[("content-type", &content_type)], &body);
 }
 
 fn describe(request: &IncomingRequest) -> String {

@@ -1,0 +1,217 @@
+//! `serve`: `kiln serve`, a `kiln build --serve` executable and
+//! `wasmtime serve` serving the same wasi:http handler
+//! (testsuite/programs/http-handler): `GET /hello`, and `POST /echo` of a
+//! 4 KiB JSON document. For each: requests per second with 2 and with 64
+//! keep-alive connections (closed loop), p50 and p99 latency at a fixed
+//! offered rate (half the slowest server's rate with 2 connections), and
+//! the server's peak memory; for kiln, the time each request's instance
+//! took to make, from its log.
+
+use crate::load::{self, Request};
+use crate::{check, report, root};
+use anyhow::{bail, Context, Result};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// How long each load runs.
+const LOAD_TIME: Duration = Duration::from_secs(4);
+/// Connections of the fixed-rate load.
+const RATE_CONNECTIONS: usize = 8;
+
+pub fn run() -> Result<()> {
+    let work = root().join("target/kiln-bench/serve");
+    std::fs::create_dir_all(&work)?;
+    let handler = build_handler(&work)?;
+    let kiln = root().join("target/release/kiln");
+    let exe = work.join("server");
+    check(
+        Command::new(&kiln)
+            .args(["build", "-q", "--serve"])
+            .arg(&handler)
+            .arg("-o")
+            .arg(&exe),
+    )?;
+    let wasmtime = root().join("target/peers/wasmtime");
+    let handler_arg = handler.to_str().context("a UTF-8 path")?;
+    let servers: Vec<(String, Vec<String>)> = vec![
+        (
+            "kiln serve".into(),
+            argv(&kiln, &["serve", "--addr", "127.0.0.1:0", handler_arg]),
+        ),
+        (
+            "kiln build --serve".into(),
+            argv(&exe, &["--addr", "127.0.0.1:0"]),
+        ),
+        (
+            "wasmtime serve".into(),
+            argv(
+                &wasmtime,
+                &["serve", "-S", "cli", "--addr", "127.0.0.1:0", handler_arg],
+            ),
+        ),
+    ];
+    let document = json_document(4096);
+    let cases = [
+        (
+            "GET /hello",
+            Request::new("GET", "/hello", "", b"", b"hello from a Rust handler\n"),
+        ),
+        (
+            "POST /echo, 4 KiB of JSON",
+            Request::new("POST", "/echo", "application/json", &document, &document),
+        ),
+    ];
+    let mut table = String::from(
+        "| request | server | req/s, 2 connections | req/s, 64 connections | p50 µs at the fixed rate | p99 µs | peak memory MiB | instance µs (median) |\n|---|---|---|---|---|---|---|---|\n",
+    );
+    for (what, request) in &cases {
+        // Saturating loads first, then the fixed rate below the slowest.
+        let mut rows = Vec::new();
+        for (name, argv) in &servers {
+            let server = Server::start(argv, &work)?;
+            load::closed_loop(&server.addr, request, 2, Duration::from_millis(500))?;
+            let two = load::closed_loop(&server.addr, request, 2, LOAD_TIME)?.per_second();
+            let many = load::closed_loop(&server.addr, request, 64, LOAD_TIME)?.per_second();
+            rows.push((name, argv, two, many));
+        }
+        let rate = rows.iter().map(|r| r.2).fold(f64::INFINITY, f64::min) / 2.0;
+        for (name, argv, two, many) in rows {
+            let server = Server::start(argv, &work)?;
+            let fixed = load::open_loop(&server.addr, request, rate, RATE_CONNECTIONS, LOAD_TIME)?;
+            let memory = server.peak_memory_mib()?;
+            let instance = server
+                .instance_micros()
+                .map_or("–".to_string(), |m| format!("{m:.0}"));
+            table += &format!(
+                "| {what} | {name} | {two:.0} | {many:.0} | {:.0} | {:.0} | {memory:.1} | {instance} |\n",
+                fixed.percentile_us(50.0),
+                fixed.percentile_us(99.0),
+            );
+        }
+        table += &format!("| {what}: fixed rate | | | | {rate:.0} req/s over {RATE_CONNECTIONS} connections | | | |\n");
+    }
+    let body = format!(
+        "{}\n\nEach load runs {} s on loopback, the load generator (`benches/src/load.rs`) on the same {} cores as the server. The fixed-rate latency counts from when each request was due.\n\n{table}",
+        crate::machine(),
+        LOAD_TIME.as_secs(),
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+    );
+    report(
+        "serve",
+        "wasi:http handlers served: kiln against wasmtime serve",
+        &body,
+        "cargo xtask bench serve",
+    )
+}
+
+fn argv(program: &Path, args: &[&str]) -> Vec<String> {
+    std::iter::once(program.display().to_string())
+        .chain(args.iter().map(|a| a.to_string()))
+        .collect()
+}
+
+fn build_handler(work: &Path) -> Result<PathBuf> {
+    let target = work.join("handler");
+    check(
+        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["build", "--release", "--quiet", "--target", "wasm32-wasip2"])
+            .arg("--manifest-path")
+            .arg(root().join("testsuite/programs/http-handler/Cargo.toml"))
+            .arg("--target-dir")
+            .arg(&target)
+            .env_remove("RUSTFLAGS"),
+    )?;
+    Ok(target.join("wasm32-wasip2/release/kiln_http_handler.wasm"))
+}
+
+/// A JSON document of about `size` bytes.
+fn json_document(size: usize) -> Vec<u8> {
+    let mut items = Vec::new();
+    let mut len = 40;
+    while len < size {
+        let item = format!(
+            "{{\"id\": {}, \"name\": \"item {}\"}}",
+            items.len(),
+            items.len()
+        );
+        len += item.len() + 2;
+        items.push(item);
+    }
+    format!("{{\"kind\": \"bench\", \"items\": [{}]}}", items.join(", ")).into_bytes()
+}
+
+/// A server process, killed when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Server {
+    fn start(argv: &[String], dir: &Path) -> Result<Server> {
+        let mut child = Command::new(&argv[0])
+            .args(&argv[1..])
+            .current_dir(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("starting {}", argv[0]))?;
+        let mut lines = BufReader::new(child.stderr.take().context("stderr")?).lines();
+        let addr = loop {
+            let Some(line) = lines.next().transpose()? else {
+                bail!("{} ended before serving", argv.join(" "));
+            };
+            if let Some(rest) = line.strip_prefix("Serving HTTP on http://") {
+                break rest.trim_end_matches('/').to_string();
+            }
+        };
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let keep = log.clone();
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                keep.lock().unwrap().push(line);
+            }
+        });
+        Ok(Server { child, addr, log })
+    }
+
+    fn peak_memory_mib(&self) -> Result<f64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))?;
+        let kib: f64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .context("VmHWM in /proc/PID/status")?;
+        Ok(kib / 1024.0)
+    }
+
+    /// The median of kiln's `instance=Nus` log fields, if it logged any.
+    fn instance_micros(&self) -> Option<f64> {
+        let log = self.log.lock().unwrap();
+        let mut micros: Vec<f64> = log
+            .iter()
+            .filter_map(|l| {
+                l.rsplit_once(" instance=")?
+                    .1
+                    .strip_suffix("us")?
+                    .parse()
+                    .ok()
+            })
+            .collect();
+        if micros.is_empty() {
+            return None;
+        }
+        micros.sort_by(f64::total_cmp);
+        Some(micros[micros.len() / 2])
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
