@@ -32,6 +32,9 @@ pub struct Component {
     pub modules: Vec<&'static Module>,
     /// Program settings baked in by `kiln build`.
     pub program: Option<String>,
+    /// The core signature of each component function type, flattened on
+    /// first use: a server instantiates the component once per request.
+    lowered: Vec<std::sync::OnceLock<CoreFuncType>>,
 }
 
 impl Component {
@@ -71,10 +74,16 @@ impl Component {
                     .into_owned(),
             ),
         };
+        let lowered = description
+            .funcs
+            .iter()
+            .map(|_| Default::default())
+            .collect();
         Ok(Box::leak(Box::new(Component {
             description,
             modules,
             program,
+            lowered,
         })))
     }
 
@@ -95,10 +104,12 @@ impl Component {
     }
 
     /// The core signature of a lowered function of type `ty`.
-    pub fn lowered_signature(&self, ty: u32) -> CoreFuncType {
-        let d = &self.description;
-        let sig = d.layout().signature(&d.funcs[ty as usize], false);
-        CoreFuncType::new(&sig.params, &sig.results)
+    pub fn lowered_signature(&self, ty: u32) -> &CoreFuncType {
+        self.lowered[ty as usize].get_or_init(|| {
+            let d = &self.description;
+            let sig = d.layout().signature(&d.funcs[ty as usize], false);
+            CoreFuncType::new(&sig.params, &sig.results)
+        })
     }
 }
 
@@ -312,7 +323,7 @@ impl Store {
         let lowering = &d.lowerings[l as usize];
         // Flattened only for the host, whose functions take the lowered
         // type; the runtime's own intrinsics have fixed signatures.
-        let sig;
+        let sig: std::borrow::Cow<CoreFuncType>;
         let mut ctx = inst.host_context(&lowering.options, lowering.instance);
         use kiln_abi::module::ValType::I32;
         let code = match &lowering.what {
@@ -322,7 +333,7 @@ impl Store {
                     import: import_name(import),
                     problem: LinkError::Unknown,
                 })?;
-                sig = component.lowered_signature(lowering.ty);
+                sig = std::borrow::Cow::Borrowed(component.lowered_signature(lowering.ty));
                 if !spelled(&sig, f.signature) {
                     return Err(InstantiateError::Link {
                         import: import_name(import),
@@ -332,7 +343,7 @@ impl Store {
                 f.code
             }
             Lowered::Trap => {
-                sig = component.lowered_signature(lowering.ty);
+                sig = std::borrow::Cow::Borrowed(component.lowered_signature(lowering.ty));
                 cannot_enter as *const () as usize
             }
             Lowered::ResourceDrop(r) => {
@@ -343,12 +354,12 @@ impl Store {
                     .dtor
                     .as_ref()
                     .and_then(|def| inst.func(def));
-                sig = CoreFuncType::new(&[I32], &[]);
+                sig = std::borrow::Cow::Owned(CoreFuncType::new(&[I32], &[]));
                 resource_drop as *const () as usize
             }
             Lowered::ResourceNew(r) | Lowered::ResourceRep(r) => {
                 ctx.resource = Some(ResourceKind::Guest(*r));
-                sig = CoreFuncType::new(&[I32], &[I32]);
+                sig = std::borrow::Cow::Owned(CoreFuncType::new(&[I32], &[I32]));
                 match lowering.what {
                     Lowered::ResourceNew(_) => resource_new as *const () as usize,
                     _ => resource_rep as *const () as usize,
@@ -356,7 +367,7 @@ impl Store {
             }
             Lowered::Raise(t) => {
                 ctx.trap = Some(crate::traps::ComponentTrap::Adapter(*t));
-                sig = CoreFuncType::new(&[], &[]);
+                sig = std::borrow::Cow::Owned(CoreFuncType::new(&[], &[]));
                 raise as *const () as usize
             }
             Lowered::Transfer {
@@ -369,18 +380,18 @@ impl Store {
                 ctx.instance = *from;
                 ctx.to = *to;
                 ctx.to_defines = d.resources[*resource as usize].instance == Some(*to);
-                sig = CoreFuncType::new(&[I32], &[I32]);
+                sig = std::borrow::Cow::Owned(CoreFuncType::new(&[I32], &[I32]));
                 match borrow {
                     true => transfer_borrow as *const () as usize,
                     false => transfer_own as *const () as usize,
                 }
             }
             Lowered::EnterCall => {
-                sig = CoreFuncType::new(&[], &[]);
+                sig = std::borrow::Cow::Owned(CoreFuncType::new(&[], &[]));
                 enter_call as *const () as usize
             }
             Lowered::ExitCall => {
-                sig = CoreFuncType::new(&[], &[]);
+                sig = std::borrow::Cow::Owned(CoreFuncType::new(&[], &[]));
                 exit_call as *const () as usize
             }
         };
