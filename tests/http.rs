@@ -12,18 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn client() -> PathBuf {
-    let target_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("http-programs");
-    let o = Command::new(env!("CARGO"))
-        .args(["build", "--release", "--quiet", "--target", "wasm32-wasip2"])
-        .arg("--manifest-path")
-        .arg(root().join("testsuite/programs/http/Cargo.toml"))
-        .arg("--target-dir")
-        .arg(&target_dir)
-        .env_remove("RUSTFLAGS")
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "building the client: {}", show(&o));
-    target_dir.join("wasm32-wasip2/release/kiln-http-programs.wasm")
+    common::wasip2_program("http", "kiln-http-programs.wasm")
 }
 
 /// An address nobody listens on.

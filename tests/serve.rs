@@ -14,18 +14,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn handler() -> PathBuf {
-    let target_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("http-handler");
-    let o = Command::new(env!("CARGO"))
-        .args(["build", "--release", "--quiet", "--target", "wasm32-wasip2"])
-        .arg("--manifest-path")
-        .arg(root().join("testsuite/programs/http-handler/Cargo.toml"))
-        .arg("--target-dir")
-        .arg(&target_dir)
-        .env_remove("RUSTFLAGS")
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "building the handler: {}", show(&o));
-    target_dir.join("wasm32-wasip2/release/kiln_http_handler.wasm")
+    common::wasip2_program("http-handler", "kiln_http_handler.wasm")
 }
 
 /// A server process, stopped when dropped; its log lines after the
@@ -102,6 +91,20 @@ fn kiln_serve(wasm: &Path, extra: &[&str], dir: &Path) -> Server {
     Server::start(Path::new(env!("CARGO_BIN_EXE_kiln")), &args, dir)
 }
 
+/// `wasmtime serve` with wasi:cli, which Rust's std and CPython import.
+fn wasmtime_serve(wasm: &Path, dir: &Path) -> Server {
+    let wasmtime = root().join("target/peers/wasmtime");
+    let args = [
+        "serve",
+        "-S",
+        "cli",
+        "--addr",
+        "127.0.0.1:0",
+        wasm.to_str().unwrap(),
+    ];
+    Server::start(&wasmtime, &args, dir)
+}
+
 /// The requests both servers must answer alike.
 fn compare_with(kiln: &Server, wasmtime: &Server) {
     let big: Vec<u8> = (0..300_000u32)
@@ -135,16 +138,7 @@ fn compare_with(kiln: &Server, wasmtime: &Server) {
 fn a_rust_handler_answers_as_under_wasmtime_serve() {
     let wasm = handler();
     let d = work_dir("serve", "rust");
-    let wasmtime = root().join("target/peers/wasmtime");
-    let args = [
-        "serve",
-        "-S",
-        "cli",
-        "--addr",
-        "127.0.0.1:0",
-        wasm.to_str().unwrap(),
-    ];
-    let peer = Server::start(&wasmtime, &args, &d);
+    let peer = wasmtime_serve(&wasm, &d);
     let kiln = kiln_serve(&wasm, &[], &d);
     compare_with(&kiln, &peer);
     assert_eq!(peer.get("/trap").status, 500);
@@ -278,6 +272,23 @@ fn what_cannot_be_served_is_refused_by_name() {
             && err.contains("it exports: nothing"),
         "{err}"
     );
+    let importer = d.join("importer.wat");
+    std::fs::write(
+        &importer,
+        r#"(component
+            (import "example:missing/thing@1.0.0" (instance $i (export "f" (func))))
+            (core func $f (canon lower (func $i "f")))
+            (core module $m (import "" "f" (func)))
+            (core instance (instantiate $m (with "" (instance (export "f" (func $f)))))))"#,
+    )
+    .unwrap();
+    let o = common::kiln(&["serve", importer.to_str().unwrap()], &d);
+    assert_eq!(o.status.code(), Some(1), "{}", show(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("imports `example:missing/thing@1.0.0#f`, which kiln's host does not provide"),
+        "{err}"
+    );
     let module = d.join("module.wat");
     std::fs::write(&module, "(module)").unwrap();
     let o = common::kiln(&["serve", module.to_str().unwrap()], &d);
@@ -297,16 +308,7 @@ fn a_python_handler_answers_as_under_wasmtime_serve() {
     let wasm =
         kiln_testsuite::peers::componentize_py("http_handler", &wit, "proxy", &d.join("build"))
             .unwrap_or_else(|e| panic!("{e}"));
-    let wasmtime = root().join("target/peers/wasmtime");
-    let args = [
-        "serve",
-        "-S",
-        "cli",
-        "--addr",
-        "127.0.0.1:0",
-        wasm.to_str().unwrap(),
-    ];
-    let peer = Server::start(&wasmtime, &args, &d);
+    let peer = wasmtime_serve(&wasm, &d);
     let kiln = kiln_serve(&wasm, &[], &d);
     // A JSON document of about 4 KiB.
     let items: Vec<String> = (0..200).map(|i| format!("\"item {i}\"")).collect();

@@ -60,3 +60,25 @@ pub fn workspace_crate(name: &str) -> PathBuf {
 pub fn wasi_command_wit(dir: &Path) -> PathBuf {
     kiln_testsuite::peers::wasi_command_wit(dir).unwrap_or_else(|e| panic!("{e}"))
 }
+
+/// The program `testsuite/programs/<program>` built for wasm32-wasip2 in
+/// release mode: the path of its `artifact` (`<name>.wasm`).
+pub fn wasip2_program(program: &str, artifact: &str) -> PathBuf {
+    let target_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(program);
+    let o = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--quiet", "--target", "wasm32-wasip2"])
+        .arg("--manifest-path")
+        .arg(
+            root()
+                .join("testsuite/programs")
+                .join(program)
+                .join("Cargo.toml"),
+        )
+        .arg("--target-dir")
+        .arg(&target_dir)
+        .env_remove("RUSTFLAGS")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "building {program}: {}", show(&o));
+    target_dir.join("wasm32-wasip2/release").join(artifact)
+}
