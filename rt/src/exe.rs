@@ -6,9 +6,10 @@ use std::ffi::{c_char, c_int, CStr};
 /// dlmalloc for the runtime's own allocations: musl's allocator maps and
 /// unmaps memory for every new size class, and loading a large component
 /// (thousands of function types, imports, exports) spent a fifth of the
-/// start of a Python hello in mmap and munmap.
+/// start of a Python hello in mmap and munmap. Its memory comes populated
+/// (`sys::heap`).
 #[global_allocator]
-static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+static ALLOCATOR: crate::sys::heap::Heap = crate::sys::heap::Heap::new();
 
 extern "C" {
     static kiln_entry: [usize; 2];

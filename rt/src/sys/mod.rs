@@ -2,6 +2,8 @@
 //! the single module to edit when kiln's runtime is ported.
 
 pub mod dl;
+#[cfg(feature = "exe")]
+pub mod heap;
 pub mod mmap;
 pub mod signals;
 pub mod unwind;
