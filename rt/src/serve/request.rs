@@ -40,7 +40,8 @@ pub enum Outcome {
 /// Why a handler did not return.
 enum Failure {
     Trap(Trap),
-    /// Before the guest ran: the instance could not be made.
+    /// The instance could not be made, or the handler not called with
+    /// its arguments.
     Setup(String),
 }
 
