@@ -181,6 +181,12 @@ fn a_failing_handler_is_answered_500_or_503_and_the_server_goes_on() {
     let kiln = kiln_serve(&wasm, &["--timeout", "1s"], &d);
     assert_eq!(kiln.get("/trap").status, 500);
     assert_eq!(kiln.get("/hello").status, 200);
+    // A trap after a whole answer leaves the answer alone, and is logged.
+    let answered = kiln.get("/answer-then-trap");
+    assert_eq!(
+        (answered.status, answered.text().as_str()),
+        (200, "answered\n")
+    );
     // A handler past its deadline holds one request; others are served
     // meanwhile, and it is stopped at the deadline.
     let addr = kiln.addr.clone();
@@ -199,6 +205,10 @@ fn a_failing_handler_is_answered_500_or_503_and_the_server_goes_on() {
     assert_eq!(kiln.get("/hello").status, 200);
     let log = kiln.log_lines().join("\n");
     assert!(log.contains("GET /trap: trap: unreachable"), "{log}");
+    assert!(
+        log.contains("the handler trapped after answering: trap: unreachable"),
+        "{log}"
+    );
     assert!(log.contains("GET /forever 503 "), "{log}");
 }
 

@@ -41,6 +41,9 @@ pub fn serve(component: &'static Component, who: &str, settings: &Settings, addr
         // Requests run on the blocking pool; wasm gets the stack it gets
         // under `kiln run`.
         .thread_stack_size(settings.thread_stack_size())
+        // Each thread that runs wasm keeps a signal stack for good; idle
+        // threads live long, so bursts reuse them rather than make more.
+        .thread_keep_alive(Duration::from_secs(3600))
         .build();
     let runtime = match runtime {
         Ok(r) => r,

@@ -74,14 +74,23 @@ impl Handler {
                     job.await
                 }
             };
-            let _ = ended_tx.send(result);
+            // Whoever waits gets the outcome; once the guest has answered,
+            // nobody does, and a trap after the answer is logged here.
+            if let Err(Ok(Err(Failure::Trap(t)))) = ended_tx.send(result) {
+                eprintln!("kiln serve: the handler trapped after answering: {t}");
+            }
         });
         let answer: Answer = tokio::select! {
             a = answer => match a {
                 Ok(a) => a,
                 // The outparam is gone unset: the handler returned or
                 // trapped, or dropped it and went on.
-                Err(_) => return failed(ended.await),
+                Err(_) => {
+                    return tokio::select! {
+                        ended = ended => failed(ended),
+                        _ = expiry(deadline) => timed_out(),
+                    }
+                }
             },
             // Answered now, though a guest stuck in a host call (a read
             // that never completes) holds its thread until the call returns.

@@ -50,17 +50,28 @@ unsafe impl GlobalAlloc for Heap {
 /// The system memory dlmalloc carves up: anonymous mappings, populated.
 pub struct Populated;
 
+/// The largest mapping made populated.
+const POPULATE_MAX: usize = 4 << 20;
+
 // SAFETY: every region handed out is a fresh private anonymous mapping of
 // the size reported, and only regions dlmalloc was given are changed.
 unsafe impl dlmalloc::Allocator for Populated {
     fn alloc(&self, size: usize) -> (*mut u8, usize, u32) {
+        // Populated only up to a few MiB: a larger request (a vector
+        // reserved ahead) may not be used whole, and populating it would
+        // hold the heap's lock meanwhile.
+        let populate = if size <= POPULATE_MAX {
+            libc::MAP_POPULATE
+        } else {
+            0
+        };
         // SAFETY: a fresh anonymous mapping aliases nothing.
         let p = unsafe {
             libc::mmap(
                 std::ptr::null_mut(),
                 size,
                 libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_POPULATE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | populate,
                 -1,
                 0,
             )

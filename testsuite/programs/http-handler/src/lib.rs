@@ -8,6 +8,7 @@
 //!   query, scheme, authority, headers);
 //! - `/status/N`: an empty answer with status N;
 //! - `/trap`: a trap before any answer;
+//! - `/answer-then-trap`: a whole answer, then a trap;
 //! - `/forever`: a handler that never returns;
 //! - anything else: 404.
 
@@ -33,6 +34,10 @@ impl wasip2::exports::http::incoming_handler::Guest for Handler {
                 answer(out, 200, &[], text.as_bytes())
             }
             "/trap" => std::process::abort(),
+            "/answer-then-trap" => {
+                answer(out, 200, &[], b"answered\n");
+                std::process::abort()
+            }
             "/forever" => {
                 let mut n = 0u64;
                 loop {
