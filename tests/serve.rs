@@ -269,41 +269,36 @@ fn sigterm_lets_the_request_in_flight_finish_then_stops_the_server() {
     assert!(TcpStream::connect(&kiln.addr).is_err(), "still accepting");
 }
 
+/// `kiln serve` on a file `name` holding `wat`: it must exit 1; what it
+/// printed to stderr.
+fn refusal(dir: &Path, name: &str, wat: &str) -> String {
+    let file = dir.join(name);
+    std::fs::write(&file, wat).unwrap();
+    let o = common::kiln(&["serve", file.to_str().unwrap()], dir);
+    assert_eq!(o.status.code(), Some(1), "{}", show(&o));
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
 #[test]
 fn what_cannot_be_served_is_refused_by_name() {
     let d = work_dir("serve", "refused");
-    let empty = d.join("empty.wat");
-    std::fs::write(&empty, "(component)").unwrap();
-    let o = common::kiln(&["serve", empty.to_str().unwrap()], &d);
-    assert_eq!(o.status.code(), Some(1), "{}", show(&o));
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = refusal(&d, "empty.wat", "(component)");
     assert!(
         err.contains("does not export `wasi:http/incoming-handler`")
             && err.contains("it exports: nothing"),
         "{err}"
     );
-    let importer = d.join("importer.wat");
-    std::fs::write(
-        &importer,
-        r#"(component
-            (import "example:missing/thing@1.0.0" (instance $i (export "f" (func))))
-            (core func $f (canon lower (func $i "f")))
-            (core module $m (import "" "f" (func)))
-            (core instance (instantiate $m (with "" (instance (export "f" (func $f)))))))"#,
-    )
-    .unwrap();
-    let o = common::kiln(&["serve", importer.to_str().unwrap()], &d);
-    assert_eq!(o.status.code(), Some(1), "{}", show(&o));
-    let err = String::from_utf8_lossy(&o.stderr);
+    let importer = r#"(component
+        (import "example:missing/thing@1.0.0" (instance $i (export "f" (func))))
+        (core func $f (canon lower (func $i "f")))
+        (core module $m (import "" "f" (func)))
+        (core instance (instantiate $m (with "" (instance (export "f" (func $f)))))))"#;
+    let err = refusal(&d, "importer.wat", importer);
     assert!(
         err.contains("imports `example:missing/thing@1.0.0#f`, which kiln's host does not provide"),
         "{err}"
     );
-    let module = d.join("module.wat");
-    std::fs::write(&module, "(module)").unwrap();
-    let o = common::kiln(&["serve", module.to_str().unwrap()], &d);
-    assert_eq!(o.status.code(), Some(1), "{}", show(&o));
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = refusal(&d, "module.wat", "(module)");
     assert!(
         err.contains("a core module; a server needs a component"),
         "{err}"
