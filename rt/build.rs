@@ -50,16 +50,28 @@ fn main() {
 fn wasip2_wit() -> PathBuf {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap();
-    // Only this platform's packages: they are all downloaded by now.
+    // Only this platform's packages.
     let host = std::env::var("HOST").unwrap();
-    let out = std::process::Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--offline"])
-        .args(["--filter-platform", &host])
-        .current_dir(&manifest)
-        .output()
-        .expect("running cargo metadata");
-    let text = String::from_utf8_lossy(&out.stdout);
+    // Offline first: a build has downloaded this platform's packages. On
+    // a fresh clone the workspace's other members may still lack theirs,
+    // which `cargo metadata` wants too; then it may fetch them.
+    let metadata = |offline: bool| {
+        let mut cmd = std::process::Command::new(&cargo);
+        cmd.args(["metadata", "--format-version", "1"]);
+        if offline {
+            cmd.arg("--offline");
+        }
+        cmd.args(["--filter-platform", &host])
+            .current_dir(&manifest)
+            .output()
+            .expect("running cargo metadata")
+    };
     let needle = "/wasip2-2.0.1+wasi-0.2.12/Cargo.toml\"";
+    let mut out = metadata(true);
+    if !String::from_utf8_lossy(&out.stdout).contains(needle) {
+        out = metadata(false);
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
     let end = text.find(needle).unwrap_or_else(|| {
         panic!(
             "cargo metadata does not list wasip2: {}",

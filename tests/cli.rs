@@ -508,7 +508,8 @@ fn a_component_using_async_or_corrupt_is_refused_with_what_and_where() {
     std::fs::write(
         d.join("async.wat"),
         r#"(component
-             (core func $y (canon thread.yield))
+             (import "f" (func $f async))
+             (core func $g (canon lower (func $f) async))
              (core module $m (func (export "f") (result i32) i32.const 0))
              (core instance $i (instantiate $m))
              (func (export "f") (result u32) (canon lift (core func $i "f"))))"#,
@@ -517,7 +518,7 @@ fn a_component_using_async_or_corrupt_is_refused_with_what_and_where() {
     let o = kiln(&["run", "async.wat"], &d);
     assert_error(
         &o,
-        "unsupported: component-model async (thread.yield) at offset 0x",
+        "unsupported: component-model async (an async lowering of a host function) at offset 0x",
     );
     // A component cut short: the offset where its bytes end.
     let full = wat::parse_str(

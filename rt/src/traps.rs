@@ -53,6 +53,8 @@ pub enum ComponentTrap {
     CannotEnter,
     /// A call out of a component instance that may not leave now.
     CannotLeave,
+    /// A rule of the async ABI broken, with wasmtime's message.
+    Concurrency(&'static str),
 }
 
 /// What a pointer crossing a component boundary points at.
@@ -97,6 +99,7 @@ impl ComponentTrap {
             }
             ComponentTrap::CannotEnter => "cannot enter component instance",
             ComponentTrap::CannotLeave => "cannot leave component instance",
+            ComponentTrap::Concurrency(m) => m,
         }
     }
 }

@@ -9,8 +9,8 @@ use super::adapter;
 use super::translate::{RawOptions, Step, Translation};
 use crate::error::{CompileError, Result};
 use kiln_abi::component::{
-    ComponentDescription, CoreDef, Export, ExportItem, Import, Initializer, Lowered, Lowering,
-    Options, ResourceType,
+    AsyncBuiltin, ComponentDescription, CoreDef, Export, ExportItem, Import, Initializer, Lowered,
+    Lowering, Options, ResourceType,
 };
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -442,6 +442,13 @@ impl Inliner<'_> {
                 }
                 Step::Lower { func, ty, options } => {
                     let what = match &f.funcs[*func as usize] {
+                        FuncDef::Host { .. } if options.async_ => {
+                            return Err(unsupported(
+                                "component-model async",
+                                "an async lowering of a host function",
+                                at,
+                            ))
+                        }
                         FuncDef::Host { instance, name, ty } => Lowered::Host {
                             import: self.import(instance, name, *ty),
                         },
@@ -475,6 +482,18 @@ impl Inliner<'_> {
                     });
                     let n = self.d.lowerings.len() as u32 - 1;
                     f.core_funcs.push(CoreDef::Lowering(n));
+                }
+                Step::Async {
+                    builtin,
+                    ty,
+                    options,
+                } => {
+                    let options = f.options(options);
+                    let def = match builtin {
+                        AsyncBuiltin::TaskReturn => self.task_return(*ty, options, id),
+                        _ => self.lowering(Lowered::Async(*builtin), *ty, options, id),
+                    };
+                    f.core_funcs.push(def);
                 }
                 Step::ResourceDrop { resource } => {
                     let r = f.resource(*resource);
@@ -548,6 +567,13 @@ impl Inliner<'_> {
     /// A fused adapter from `caller`'s lowering to `callee`, instantiated
     /// now: the function the caller imports.
     fn adapter(&mut self, ty: u32, caller: &Caller, callee: &Callee, at: usize) -> Result<CoreDef> {
+        if caller.options.async_ || callee.options.async_ {
+            return Err(unsupported(
+                "component-model async",
+                "an async call between components",
+                at,
+            ));
+        }
         let side = |o: &Options| adapter::SideOptions {
             encoding: o.encoding,
             memory: o.memory.is_some(),
@@ -615,13 +641,41 @@ impl Inliner<'_> {
     /// A lowering the runtime implements without a type of its own, for
     /// component instance `instance`.
     fn intrinsic(&mut self, what: Lowered, instance: u32) -> CoreDef {
+        self.lowering(what, 0, Options::default(), instance)
+    }
+
+    fn lowering(&mut self, what: Lowered, ty: u32, options: Options, instance: u32) -> CoreDef {
         self.d.lowerings.push(Lowering {
             what,
-            ty: 0,
-            options: Options::default(),
+            ty,
+            options,
             instance,
         });
         CoreDef::Lowering(self.d.lowerings.len() as u32 - 1)
+    }
+
+    /// `task.return` of function type `ty` (taking the result) for
+    /// component instance `instance`: the runtime's function behind a
+    /// shim that spreads the flat result over its fixed signature.
+    fn task_return(&mut self, ty: u32, options: Options, instance: u32) -> CoreDef {
+        let runtime = self.lowering(
+            Lowered::Async(AsyncBuiltin::TaskReturn),
+            ty,
+            options,
+            instance,
+        );
+        let layout = kiln_abi::component::Layout::new(&self.d.types);
+        let bytes = super::task_return::shim(&layout, &self.d.funcs[ty as usize]);
+        self.modules.push(ModuleSource::Adapter(bytes));
+        self.d.initializers.push(Initializer::Instantiate {
+            module: self.modules.len() as u32 - 1,
+            args: vec![runtime],
+        });
+        CoreDef::Export {
+            instance: self.d.initializers.len() as u32 - 1,
+            name: "adapter".into(),
+            index: 0,
+        }
     }
 
     /// The resource the host provides as `name` in `instance`.
@@ -755,6 +809,8 @@ impl Frame {
             memory: o.memory.map(|m| self.core_memories[m as usize].clone()),
             realloc: o.realloc.map(|f| self.core_funcs[f as usize].clone()),
             post_return: o.post_return.map(|f| self.core_funcs[f as usize].clone()),
+            async_: o.async_,
+            callback: o.callback.map(|f| self.core_funcs[f as usize].clone()),
         }
     }
 }

@@ -6,6 +6,7 @@
 mod adapter;
 mod descriptor;
 mod inline;
+mod task_return;
 mod translate;
 mod types;
 

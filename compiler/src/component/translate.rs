@@ -5,7 +5,7 @@
 
 use super::types::TypeTable;
 use crate::error::{CompileError, Result};
-use kiln_abi::component::StringEncoding;
+use kiln_abi::component::{AsyncBuiltin, StringEncoding};
 use std::ops::Range;
 use std::rc::Rc;
 use wasmparser::component_types::{ComponentAnyTypeId, ComponentEntityType};
@@ -32,6 +32,8 @@ pub struct RawOptions {
     pub memory: Option<u32>,
     pub realloc: Option<u32>,
     pub post_return: Option<u32>,
+    pub async_: bool,
+    pub callback: Option<u32>,
 }
 
 /// One definition of a component body, in order; each adds to one index
@@ -102,6 +104,13 @@ pub enum Step {
     },
     Lower {
         func: u32,
+        ty: u32,
+        options: RawOptions,
+    },
+    /// An async built-in; `ty` is `task.return`'s function type (taking
+    /// the result), 0 for the others.
+    Async {
+        builtin: AsyncBuiltin,
         ty: u32,
         options: RawOptions,
     },
@@ -466,7 +475,10 @@ pub fn translate(wasm: &[u8], core_features: WasmFeatures) -> Result<Translation
                                         }
                                     }
                                     other => {
-                                        return Err(unsupported(ASYNC, canon_name(&other), at))
+                                        let name = canon_name(&other);
+                                        async_step(&mut t.types, &types, other)
+                                            .map_err(|e| unsupported(e.0, e.1, at))?
+                                            .ok_or_else(|| unsupported(ASYNC, name, at))?
                                     }
                                 },
                             ));
@@ -588,10 +600,8 @@ fn raw_options(options: &[CanonicalOption], at: usize) -> Result<RawOptions> {
             CanonicalOption::Memory(m) => o.memory = Some(m),
             CanonicalOption::Realloc(f) => o.realloc = Some(f),
             CanonicalOption::PostReturn(f) => o.post_return = Some(f),
-            CanonicalOption::Async => return Err(unsupported(ASYNC, "the async option", at)),
-            CanonicalOption::Callback(_) => {
-                return Err(unsupported(ASYNC, "the callback option", at))
-            }
+            CanonicalOption::Async => o.async_ = true,
+            CanonicalOption::Callback(f) => o.callback = Some(f),
             CanonicalOption::CoreType(_) | CanonicalOption::Gc => {
                 return Err(unsupported(
                     "component-model GC",
@@ -602,6 +612,102 @@ fn raw_options(options: &[CanonicalOption], at: usize) -> Result<RawOptions> {
         }
     }
     Ok(o)
+}
+
+/// The step of an async built-in, `None` for one kiln does not support
+/// (the threads' built-ins and `forward`).
+fn async_step(
+    table: &mut TypeTable,
+    types: &wasmparser::types::TypesRef,
+    c: CanonicalFunction,
+) -> super::types::Lookup<Option<Step>> {
+    use AsyncBuiltin as B;
+    use CanonicalFunction as C;
+    let mut options = RawOptions::default();
+    let mut ty = 0;
+    let mut with = |o: &[CanonicalOption]| -> super::types::Lookup<()> {
+        options = raw_options(o, 0).map_err(|_| (ASYNC, "an option of a built-in"))?;
+        Ok(())
+    };
+    let builtin = match c {
+        C::TaskReturn { result, options: o } => {
+            with(&o)?;
+            ty = table.task_return(types, result)?;
+            B::TaskReturn
+        }
+        C::TaskCancel => B::TaskCancel,
+        C::ContextGet { slot, .. } => B::ContextGet(slot),
+        C::ContextSet { slot, .. } => B::ContextSet(slot),
+        C::BackpressureInc => B::BackpressureInc,
+        C::BackpressureDec => B::BackpressureDec,
+        C::ThreadYield => B::ThreadYield,
+        C::WaitableSetNew => B::WaitableSetNew,
+        C::WaitableSetWait { memory } => {
+            options.memory = Some(memory);
+            B::WaitableSetWait
+        }
+        C::WaitableSetPoll { memory } => {
+            options.memory = Some(memory);
+            B::WaitableSetPoll
+        }
+        C::WaitableSetDrop => B::WaitableSetDrop,
+        C::WaitableJoin => B::WaitableJoin,
+        C::SubtaskDrop => B::SubtaskDrop,
+        C::SubtaskCancel { async_ } => B::SubtaskCancel { async_ },
+        C::StreamNew { ty } => B::StreamNew(table.defined(types, ty)?),
+        C::StreamRead { ty, options: o } => {
+            with(&o)?;
+            B::StreamRead(table.defined(types, ty)?)
+        }
+        C::StreamWrite { ty, options: o } => {
+            with(&o)?;
+            B::StreamWrite(table.defined(types, ty)?)
+        }
+        C::StreamCancelRead { ty, async_ } => B::StreamCancelRead {
+            ty: table.defined(types, ty)?,
+            async_,
+        },
+        C::StreamCancelWrite { ty, async_ } => B::StreamCancelWrite {
+            ty: table.defined(types, ty)?,
+            async_,
+        },
+        C::StreamDropReadable { ty } => B::StreamDropReadable(table.defined(types, ty)?),
+        C::StreamDropWritable { ty } => B::StreamDropWritable(table.defined(types, ty)?),
+        C::FutureNew { ty } => B::FutureNew(table.defined(types, ty)?),
+        C::FutureRead { ty, options: o } => {
+            with(&o)?;
+            B::FutureRead(table.defined(types, ty)?)
+        }
+        C::FutureWrite { ty, options: o } => {
+            with(&o)?;
+            B::FutureWrite(table.defined(types, ty)?)
+        }
+        C::FutureCancelRead { ty, async_ } => B::FutureCancelRead {
+            ty: table.defined(types, ty)?,
+            async_,
+        },
+        C::FutureCancelWrite { ty, async_ } => B::FutureCancelWrite {
+            ty: table.defined(types, ty)?,
+            async_,
+        },
+        C::FutureDropReadable { ty } => B::FutureDropReadable(table.defined(types, ty)?),
+        C::FutureDropWritable { ty } => B::FutureDropWritable(table.defined(types, ty)?),
+        C::ErrorContextNew { options: o } => {
+            with(&o)?;
+            B::ErrorContextNew
+        }
+        C::ErrorContextDebugMessage { options: o } => {
+            with(&o)?;
+            B::ErrorContextDebugMessage
+        }
+        C::ErrorContextDrop => B::ErrorContextDrop,
+        _ => return Ok(None),
+    };
+    Ok(Some(Step::Async {
+        builtin,
+        ty,
+        options,
+    }))
 }
 
 /// The canonical built-in's name as the Explainer spells it.

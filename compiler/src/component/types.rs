@@ -9,8 +9,6 @@ use wasmparser::component_types::{
 use wasmparser::types::TypesRef;
 use wasmparser::PrimitiveValType;
 
-const ASYNC: &str = "component-model async";
-
 /// A type, or the feature and the kind of type kiln does not support yet.
 pub type Lookup<T> = Result<T, (&'static str, &'static str)>;
 
@@ -31,9 +29,6 @@ impl TypeTable {
     /// and the type kiln does not support yet.
     pub fn func(&mut self, types: &TypesRef, id: ComponentFuncTypeId) -> Lookup<u32> {
         let f = &types[id];
-        if f.async_ {
-            return Err(("component-model async", "an async function type"));
-        }
         let func = FuncType {
             params: f
                 .params
@@ -42,13 +37,51 @@ impl TypeTable {
                 .collect::<Lookup<_>>()?,
             result: f.result.map(|t| self.value(types, t)).transpose()?,
         };
+        Ok(self.intern_func(func))
+    }
+
+    /// The description's index of the function type `task.return`
+    /// lowers: one parameter, the task's result, and no result.
+    pub fn task_return(
+        &mut self,
+        types: &TypesRef,
+        result: Option<wasmparser::ComponentValType>,
+    ) -> Lookup<u32> {
+        let params = match result {
+            None => Vec::new(),
+            Some(t) => {
+                let t = match t {
+                    wasmparser::ComponentValType::Primitive(p) => ComponentValType::Primitive(p),
+                    wasmparser::ComponentValType::Type(i) => {
+                        ComponentValType::Type(types.component_defined_type_at(i))
+                    }
+                };
+                vec![(String::new(), self.value(types, t)?)]
+            }
+        };
+        Ok(self.intern_func(FuncType {
+            params,
+            result: None,
+        }))
+    }
+
+    /// The description's index of the defined type at component type
+    /// index `index` (a stream or future type, for their built-ins).
+    pub fn defined(&mut self, types: &TypesRef, index: u32) -> Lookup<TypeIndex> {
+        self.value(
+            types,
+            ComponentValType::Type(types.component_defined_type_at(index)),
+        )
+    }
+
+    fn intern_func(&mut self, func: FuncType) -> u32 {
         if let Some(&i) = self.interned_funcs.get(&func) {
-            return Ok(i);
+            return i;
         }
         let i = self.funcs.len() as u32;
         self.funcs.push(func.clone());
         self.interned_funcs.insert(func, i);
-        Ok(i)
+        i
     }
 
     fn intern(&mut self, t: ValueType) -> TypeIndex {
@@ -128,8 +161,12 @@ impl TypeTable {
             },
             ComponentDefinedType::Own(r) => ValueType::Own(self.resource(r.resource())),
             ComponentDefinedType::Borrow(r) => ValueType::Borrow(self.resource(r.resource())),
-            ComponentDefinedType::Future { .. } => return Err((ASYNC, "a future type")),
-            ComponentDefinedType::Stream { .. } => return Err((ASYNC, "a stream type")),
+            ComponentDefinedType::Future { ty: t, .. } => {
+                ValueType::Future(t.map(|t| self.value(types, t)).transpose()?)
+            }
+            ComponentDefinedType::Stream { ty: t, .. } => {
+                ValueType::Stream(t.map(|t| self.value(types, t)).transpose()?)
+            }
             ComponentDefinedType::Map { .. } => return Err(("component-model maps", "a map type")),
             ComponentDefinedType::FixedLengthList { .. } => {
                 return Err((
@@ -158,6 +195,6 @@ fn primitive(p: PrimitiveValType) -> Lookup<ValueType> {
         P::F64 => ValueType::F64,
         P::Char => ValueType::Char,
         P::String => ValueType::String,
-        P::ErrorContext => return Err((ASYNC, "the error-context type")),
+        P::ErrorContext => ValueType::ErrorContext,
     })
 }

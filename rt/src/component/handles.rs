@@ -24,6 +24,9 @@ pub enum ResourceKind {
     Host(TypeId),
     /// Resource number `.0` of the component description.
     Guest(u32),
+    /// A waitable set, a stream's or future's end, or an error context:
+    /// the representation is its object's number.
+    Async(super::concurrent::AsyncKind),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -161,6 +164,9 @@ fn typed(slot: &Slot, h: Handle, kind: ResourceKind) -> Result<(), Trap> {
     }
     Err(trap(match (slot.kind, kind) {
         (ResourceKind::Guest(_), ResourceKind::Guest(_)) => ComponentTrap::WrongGuestType(h),
+        (_, ResourceKind::Async(want)) => {
+            return Err(super::concurrent::wrong_kind(slot.kind, want));
+        }
         _ => ComponentTrap::WrongHandleType,
     }))
 }

@@ -3,6 +3,7 @@
 //! instances made, lowered functions bound, exports found.
 
 pub mod abi;
+pub mod concurrent;
 pub mod handles;
 mod intrinsics;
 pub mod program;
@@ -167,6 +168,7 @@ impl Host for NoHost {
 /// handle tables and the host's state (a WASI context).
 pub struct ComponentState {
     pub tables: handles::Tables,
+    pub concurrency: concurrent::Concurrency,
     pub host: Option<Box<dyn std::any::Any>>,
 }
 
@@ -192,6 +194,18 @@ pub struct HostContext {
     pub to_defines: bool,
     /// For a fused adapter's `Raise`: the trap.
     pub trap: Option<crate::traps::ComponentTrap>,
+    /// The lowering's function type (`task.return`'s: taking the result).
+    pub ty: u32,
+    /// For an async built-in: its slot (`context.get`/`set`) or its stream
+    /// or future type; whether that is a future, and the size and
+    /// alignment of its elements.
+    pub arg: u32,
+    pub future: bool,
+    pub elem: (u32, u32),
+    /// Those elements are numbers, or absent.
+    pub numeric: bool,
+    /// The built-in has the `async` option.
+    pub async_: bool,
 }
 
 /// An instantiated component.
@@ -264,6 +278,7 @@ impl Store {
                     tables: (0..d.instances).map(|_| Default::default()).collect(),
                     ..Default::default()
                 },
+                concurrency: Default::default(),
                 host: state,
             }),
             types: types.clone(),
@@ -394,6 +409,12 @@ impl Store {
                 sig = std::borrow::Cow::Owned(CoreFuncType::new(&[], &[]));
                 exit_call as *const () as usize
             }
+            Lowered::Async(b) => {
+                ctx.ty = lowering.ty;
+                let (types, code) = concurrent::lowering(d, *b, &mut ctx);
+                sig = std::borrow::Cow::Owned(types);
+                code
+            }
         };
         let p = &*ctx as *const HostContext as usize;
         inst.contexts.push(ctx);
@@ -469,6 +490,12 @@ impl ComponentInstance {
             to: 0,
             to_defines: false,
             trap: None,
+            ty: 0,
+            arg: 0,
+            future: false,
+            elem: (0, 1),
+            numeric: true,
+            async_: false,
         })
     }
 
@@ -584,6 +611,20 @@ impl ComponentInstance {
             .collect();
         // A trap in the callee's code poisons it; one while lifting or
         // lowering does not, as in wasmtime.
+        if options.async_ {
+            let task = concurrent::Task {
+                instance: lifted_by,
+                context: [0; concurrent::CONTEXT_SLOTS],
+                result: ft.result,
+                types: self.types.clone(),
+                encoding: options.encoding,
+                memory: call.memory,
+                returned: None,
+            };
+            let callback = options.callback.as_ref().and_then(|c| self.func(c));
+            let state = &*self.state as *const ComponentState as *mut ComponentState;
+            return concurrent::driver::run(state, store, f, callback, &vals, task).map_err(poison);
+        }
         let results = store.call(f, &vals).map_err(poison)?;
         let bits: Vec<u64> = results.iter().map(|v| v.to_bits()).collect();
         let value = match ft.result {

@@ -75,6 +75,8 @@ struct Needs {
     memory: bool,
     /// Handles: by whether they borrow, and their resource.
     handles: BTreeSet<(bool, u32)>,
+    /// Streams, futures or error contexts, which no adapter moves yet.
+    async_values: bool,
 }
 
 fn needs(layout: &Layout, t: TypeIndex, out: &mut Needs) {
@@ -90,6 +92,9 @@ fn needs(layout: &Layout, t: TypeIndex, out: &mut Needs) {
         ValueType::Borrow(r) => {
             out.handles.insert((true, *r));
         }
+        ValueType::Stream(_) | ValueType::Future(_) | ValueType::ErrorContext => {
+            out.async_values = true
+        }
         _ => {
             for f in layout.fields(t).unwrap_or_default() {
                 needs(layout, f, out);
@@ -101,7 +106,7 @@ fn needs(layout: &Layout, t: TypeIndex, out: &mut Needs) {
     }
 }
 
-fn core(v: &kiln_abi::module::ValType) -> ValType {
+pub(super) fn core(v: &kiln_abi::module::ValType) -> ValType {
     match v {
         kiln_abi::module::ValType::I64 => ValType::I64,
         kiln_abi::module::ValType::F32 => ValType::F32,
@@ -124,6 +129,9 @@ pub fn build(
     }
     if let Some(r) = f.result {
         needs(layout, r, &mut in_result);
+    }
+    if in_params.async_values || in_result.async_values {
+        return Err("a stream, future or error-context value".into());
     }
     let callee_realloc = in_params.memory || lower.params_in_memory;
     let caller_realloc = in_result.memory;

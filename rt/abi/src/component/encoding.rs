@@ -66,6 +66,13 @@ impl ComponentDescription {
                 }
                 Lowered::EnterCall => w.byte(7),
                 Lowered::ExitCall => w.byte(8),
+                Lowered::Async(b) => {
+                    let (code, arg, async_) = b.parts();
+                    w.byte(9);
+                    w.byte(code);
+                    w.u(arg as u64);
+                    w.byte(async_ as u8);
+                }
             }
             w.u(l.ty as u64);
             w.options(&l.options);
@@ -129,6 +136,13 @@ impl ComponentDescription {
                     },
                     7 => Lowered::EnterCall,
                     8 => Lowered::ExitCall,
+                    9 => {
+                        let (code, arg, async_) = (r.byte()?, r.u32()?, r.byte()? != 0);
+                        match AsyncBuiltin::from_parts(code, arg, async_) {
+                            Some(b) => Lowered::Async(b),
+                            None => return r.fail("bad async built-in"),
+                        }
+                    }
                     _ => return r.fail("bad lowering kind"),
                 };
                 Ok(Lowering {
@@ -168,6 +182,7 @@ impl ComponentDescription {
                 ValueType::Tuple(ts) => ts.clone(),
                 ValueType::Variant(cs) => cs.iter().filter_map(|c| c.1).collect(),
                 ValueType::Result { ok, err } => ok.iter().chain(err).copied().collect(),
+                ValueType::Stream(t) | ValueType::Future(t) => t.iter().copied().collect(),
                 _ => Vec::new(),
             };
             if parts.iter().any(|&p| p >= i as u32) {
@@ -200,7 +215,7 @@ impl ComponentDescription {
         };
         let n_instances = self.initializers.len() as u32;
         let options_ok = |o: &Options| {
-            [&o.memory, &o.realloc, &o.post_return]
+            [&o.memory, &o.realloc, &o.post_return, &o.callback]
                 .into_iter()
                 .flatten()
                 .all(|d| def_ok(d, n_instances))
@@ -225,6 +240,7 @@ impl ComponentDescription {
                     (r as usize) < self.resources.len()
                 }
                 Lowered::Raise(_) | Lowered::EnterCall | Lowered::ExitCall => true,
+                Lowered::Async(b) => b.type_operand().is_none_or(type_ok),
                 Lowered::Transfer {
                     resource, from, to, ..
                 } => {
@@ -334,6 +350,15 @@ impl Writer<'_> {
                 self.byte(22);
                 self.u(*r as u64);
             }
+            Stream(t) => {
+                self.byte(23);
+                self.option(t.as_ref(), |w, t| w.u(*t as u64));
+            }
+            Future(t) => {
+                self.byte(24);
+                self.option(t.as_ref(), |w, t| w.u(*t as u64));
+            }
+            ErrorContext => self.byte(25),
             _ => unreachable!("the simple types are above"),
         }
     }
@@ -366,6 +391,8 @@ impl Writer<'_> {
         self.option(o.memory.as_ref(), |w, d| w.core_def(d));
         self.option(o.realloc.as_ref(), |w, d| w.core_def(d));
         self.option(o.post_return.as_ref(), |w, d| w.core_def(d));
+        self.byte(o.async_ as u8);
+        self.option(o.callback.as_ref(), |w, d| w.core_def(d));
     }
 
     fn exports(&mut self, exports: &[Export]) {
@@ -422,6 +449,9 @@ impl Reader<'static> {
             20 => Flags(self.list(Reader::string)?),
             21 => Own(self.u32()?),
             22 => Borrow(self.u32()?),
+            23 => Stream(self.option(Reader::u32)?),
+            24 => Future(self.option(Reader::u32)?),
+            25 => ErrorContext,
             _ => return self.fail("bad value type"),
         })
     }
@@ -451,6 +481,8 @@ impl Reader<'static> {
             memory: self.option(Reader::core_def)?,
             realloc: self.option(Reader::core_def)?,
             post_return: self.option(Reader::core_def)?,
+            async_: self.byte()? != 0,
+            callback: self.option(Reader::core_def)?,
         })
     }
 
@@ -504,6 +536,9 @@ mod tests {
                 },
                 ValueType::Flags(vec!["x".into(), "y".into()]),
                 ValueType::Own(0),
+                ValueType::Stream(Some(0)),
+                ValueType::Future(None),
+                ValueType::ErrorContext,
             ],
             funcs: vec![FuncType {
                 params: vec![("s".into(), 1), ("f".into(), 5)],
@@ -548,6 +583,19 @@ mod tests {
                     options: Options::default(),
                     instance: 1,
                 },
+                Lowering {
+                    what: Lowered::Async(AsyncBuiltin::StreamCancelRead {
+                        ty: 7,
+                        async_: true,
+                    }),
+                    ty: 0,
+                    options: Options {
+                        async_: true,
+                        callback: Some(CoreDef::Lowering(0)),
+                        ..Options::default()
+                    },
+                    instance: 1,
+                },
             ],
             initializers: vec![Initializer::Instantiate {
                 module: 0,
@@ -569,6 +617,18 @@ mod tests {
                     },
                 }]),
             }],
+        }
+    }
+
+    #[test]
+    fn async_builtins_round_trip() {
+        for code in 0..=u8::MAX {
+            if let Some(b) = AsyncBuiltin::from_parts(code, 3, true) {
+                let (c, _, _) = b.parts();
+                assert_eq!(c, code);
+                let (c, arg, async_) = b.parts();
+                assert_eq!(AsyncBuiltin::from_parts(c, arg, async_), Some(b));
+            }
         }
     }
 

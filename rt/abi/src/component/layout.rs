@@ -106,7 +106,9 @@ impl<'a> Layout<'a> {
         match self.ty(t) {
             Bool | S8 | U8 => (1, 1),
             S16 | U16 => (2, 2),
-            S32 | U32 | F32 | Char | Own(_) | Borrow(_) => (4, 4),
+            S32 | U32 | F32 | Char | Own(_) | Borrow(_) | Stream(_) | Future(_) | ErrorContext => {
+                (4, 4)
+            }
             S64 | U64 | F64 => (8, 8),
             String | List(_) => (8, 4),
             Flags(names) => {
@@ -180,9 +182,8 @@ impl<'a> Layout<'a> {
             F64 => out.push(ValType::F64),
             String | List(_) => out.extend([ValType::I32, ValType::I32]),
             Flags(names) => out.extend((0..names.len().div_ceil(32)).map(|_| ValType::I32)),
-            Bool | S8 | U8 | S16 | U16 | S32 | U32 | Char | Own(_) | Borrow(_) => {
-                out.push(ValType::I32)
-            }
+            Bool | S8 | U8 | S16 | U16 | S32 | U32 | Char | Own(_) | Borrow(_) | Stream(_)
+            | Future(_) | ErrorContext => out.push(ValType::I32),
             _ => {
                 if let Some(fields) = self.fields(t) {
                     for f in fields {

@@ -58,6 +58,13 @@ pub enum ValueType {
     Own(u32),
     /// A handle borrowing resource number `.0`.
     Borrow(u32),
+    /// The readable end of a stream of `.0` (`None`: a stream that only
+    /// signals, carrying no values), as a handle.
+    Stream(Option<TypeIndex>),
+    /// The readable end of a future of `.0`, as a handle.
+    Future(Option<TypeIndex>),
+    /// An error context, as a handle.
+    ErrorContext,
 }
 
 /// A component function type: named parameters and at most one result.
@@ -103,6 +110,10 @@ pub struct Options {
     pub memory: Option<CoreDef>,
     pub realloc: Option<CoreDef>,
     pub post_return: Option<CoreDef>,
+    /// `async`: the function is lifted or lowered by the async ABI.
+    pub async_: bool,
+    /// An async lift's `callback`; without one, an async lift is stackful.
+    pub callback: Option<CoreDef>,
 }
 
 /// A function the host provides, imported by the component as `name`
@@ -151,6 +162,139 @@ pub enum Lowered {
     /// The end of that call: every borrow it received must have been
     /// dropped, and what it lent is returned.
     ExitCall,
+    /// One of the async ABI's built-ins, which the runtime implements.
+    Async(AsyncBuiltin),
+}
+
+/// The Canonical ABI's async built-ins. Each has a fixed core signature
+/// but `task.return`, whose lowering's type is a function type taking the
+/// task's result; a small core module spreads its flat values over the
+/// runtime's fixed signature of [`TASK_RETURN_SLOTS`] `i64`s. A stream or
+/// future built-in names its type's index, a `Stream` or `Future` type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AsyncBuiltin {
+    TaskReturn,
+    TaskCancel,
+    ContextGet(u32),
+    ContextSet(u32),
+    BackpressureInc,
+    BackpressureDec,
+    ThreadYield,
+    WaitableSetNew,
+    WaitableSetWait,
+    WaitableSetPoll,
+    WaitableSetDrop,
+    WaitableJoin,
+    SubtaskDrop,
+    SubtaskCancel { async_: bool },
+    StreamNew(TypeIndex),
+    StreamRead(TypeIndex),
+    StreamWrite(TypeIndex),
+    StreamCancelRead { ty: TypeIndex, async_: bool },
+    StreamCancelWrite { ty: TypeIndex, async_: bool },
+    StreamDropReadable(TypeIndex),
+    StreamDropWritable(TypeIndex),
+    FutureNew(TypeIndex),
+    FutureRead(TypeIndex),
+    FutureWrite(TypeIndex),
+    FutureCancelRead { ty: TypeIndex, async_: bool },
+    FutureCancelWrite { ty: TypeIndex, async_: bool },
+    FutureDropReadable(TypeIndex),
+    FutureDropWritable(TypeIndex),
+    ErrorContextNew,
+    ErrorContextDebugMessage,
+    ErrorContextDrop,
+}
+
+/// How many flat values `task.return`'s runtime function takes: the most
+/// a result may flatten to as parameters.
+pub const TASK_RETURN_SLOTS: usize = MAX_FLAT_PARAMS;
+
+impl AsyncBuiltin {
+    /// The built-in as a code, its operand (a slot or a type, else 0) and
+    /// its `async` flag: how the description stores it.
+    pub fn parts(self) -> (u8, u32, bool) {
+        use AsyncBuiltin::*;
+        match self {
+            TaskReturn => (0, 0, false),
+            TaskCancel => (1, 0, false),
+            ContextGet(s) => (2, s, false),
+            ContextSet(s) => (3, s, false),
+            BackpressureInc => (4, 0, false),
+            BackpressureDec => (5, 0, false),
+            ThreadYield => (6, 0, false),
+            WaitableSetNew => (7, 0, false),
+            WaitableSetWait => (8, 0, false),
+            WaitableSetPoll => (9, 0, false),
+            WaitableSetDrop => (10, 0, false),
+            WaitableJoin => (11, 0, false),
+            SubtaskDrop => (12, 0, false),
+            SubtaskCancel { async_ } => (13, 0, async_),
+            StreamNew(t) => (14, t, false),
+            StreamRead(t) => (15, t, false),
+            StreamWrite(t) => (16, t, false),
+            StreamCancelRead { ty, async_ } => (17, ty, async_),
+            StreamCancelWrite { ty, async_ } => (18, ty, async_),
+            StreamDropReadable(t) => (19, t, false),
+            StreamDropWritable(t) => (20, t, false),
+            FutureNew(t) => (21, t, false),
+            FutureRead(t) => (22, t, false),
+            FutureWrite(t) => (23, t, false),
+            FutureCancelRead { ty, async_ } => (24, ty, async_),
+            FutureCancelWrite { ty, async_ } => (25, ty, async_),
+            FutureDropReadable(t) => (26, t, false),
+            FutureDropWritable(t) => (27, t, false),
+            ErrorContextNew => (28, 0, false),
+            ErrorContextDebugMessage => (29, 0, false),
+            ErrorContextDrop => (30, 0, false),
+        }
+    }
+
+    /// The inverse of [`AsyncBuiltin::parts`].
+    pub fn from_parts(code: u8, arg: u32, async_: bool) -> Option<AsyncBuiltin> {
+        use AsyncBuiltin::*;
+        let (ty, slot) = (arg, arg);
+        Some(match code {
+            0 => TaskReturn,
+            1 => TaskCancel,
+            2 => ContextGet(slot),
+            3 => ContextSet(slot),
+            4 => BackpressureInc,
+            5 => BackpressureDec,
+            6 => ThreadYield,
+            7 => WaitableSetNew,
+            8 => WaitableSetWait,
+            9 => WaitableSetPoll,
+            10 => WaitableSetDrop,
+            11 => WaitableJoin,
+            12 => SubtaskDrop,
+            13 => SubtaskCancel { async_ },
+            14 => StreamNew(ty),
+            15 => StreamRead(ty),
+            16 => StreamWrite(ty),
+            17 => StreamCancelRead { ty, async_ },
+            18 => StreamCancelWrite { ty, async_ },
+            19 => StreamDropReadable(ty),
+            20 => StreamDropWritable(ty),
+            21 => FutureNew(ty),
+            22 => FutureRead(ty),
+            23 => FutureWrite(ty),
+            24 => FutureCancelRead { ty, async_ },
+            25 => FutureCancelWrite { ty, async_ },
+            26 => FutureDropReadable(ty),
+            27 => FutureDropWritable(ty),
+            28 => ErrorContextNew,
+            29 => ErrorContextDebugMessage,
+            30 => ErrorContextDrop,
+            _ => return None,
+        })
+    }
+
+    /// The type a stream or future built-in names, if it names one.
+    pub fn type_operand(self) -> Option<TypeIndex> {
+        let (code, arg, _) = self.parts();
+        (14..=27).contains(&code).then_some(arg)
+    }
 }
 
 /// The traps a fused adapter raises, through a lowering of `Raise`.

@@ -1,0 +1,432 @@
+//! The async built-ins, called by core code as host functions whose
+//! `vmctx` is their lowering's [`HostContext`]. Each has the fixed core
+//! signature the Canonical ABI gives it; `task.return`'s is spread over
+//! [`TASK_RETURN_SLOTS`] `i64`s by a compiled shim.
+
+use super::channel::Pending;
+use super::*;
+use crate::component::abi::{Lift, Lower};
+use crate::component::handles::Tables;
+use crate::component::{ComponentState, HostContext};
+use crate::traps::raise_host;
+use kiln_abi::component::TASK_RETURN_SLOTS;
+
+/// The state of the component `ctx` belongs to.
+fn state(ctx: &HostContext) -> &mut ComponentState {
+    // SAFETY: the state outlives calls into its instances, and a built-in
+    // is the only code using it while it runs.
+    unsafe { &mut *ctx.state }
+}
+
+/// The result of `outcome`, or its trap raised.
+fn or_raise<T>(outcome: Result<T, Trap>) -> T {
+    match outcome {
+        Ok(v) => v,
+        Err(t) => raise_host(t.kind),
+    }
+}
+
+/// The object handle `h` of the calling instance names, if it is a
+/// `kind`; else the trap.
+fn object(ctx: &HostContext, h: Handle, kind: AsyncKind) -> Result<u32, Trap> {
+    state(ctx).tables.rep(ctx.instance, h, kind.as_resource())
+}
+
+fn new_handle(tables: &mut Tables, instance: u32, kind: AsyncKind, id: u32) -> Handle {
+    tables.tables[instance as usize].new_own(kind.as_resource(), id)
+}
+
+/// The task the calling instance runs now: built-ins that need one trap
+/// outside a task.
+fn task(ctx: &HostContext) -> Result<&mut Task, Trap> {
+    match state(ctx).concurrency.current() {
+        Some(t) if t.instance == ctx.instance => Ok(t),
+        _ => Err(trap("this built-in may only be called by an async task")),
+    }
+}
+
+/// `task.return`: the task's result, flat, handed to its caller.
+pub(in crate::component) extern "C" fn task_return(
+    ctx: &HostContext,
+    a0: u64,
+    a1: u64,
+    a2: u64,
+    a3: u64,
+    a4: u64,
+    a5: u64,
+    a6: u64,
+    a7: u64,
+    a8: u64,
+    a9: u64,
+    a10: u64,
+    a11: u64,
+    a12: u64,
+    a13: u64,
+    a14: u64,
+    a15: u64,
+) {
+    let flat: [u64; TASK_RETURN_SLOTS] = [
+        a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15,
+    ];
+    or_raise((|| {
+        let t = task(ctx)?;
+        if t.returned.is_some() {
+            return Err(trap(
+                "`task.return` or `task.cancel` called more than once for current task",
+            ));
+        }
+        if t.result.unwrap_or(NO_RESULT) != ctx.arg {
+            return Err(trap(
+                "invalid `task.return` signature and/or options for current task",
+            ));
+        }
+        let value = match t.result {
+            None => None,
+            Some(r) => Some(lift_result(t, r, &flat)?),
+        };
+        t.returned = Some(value);
+        Ok(())
+    })())
+}
+
+/// Task `t`'s result of type `r`, from `task.return`'s flat values: in
+/// them, or in memory at the pointer that is the first of them.
+fn lift_result(t: &Task, r: TypeIndex, flat: &[u64]) -> Result<crate::component::Value, Trap> {
+    use kiln_abi::component::{FuncType, Layout};
+    let layout = Layout::new(&t.types);
+    let f = FuncType {
+        params: vec![(String::new(), r)],
+        result: None,
+    };
+    // SAFETY: store-owned memory; nothing else runs while we read it.
+    let memory = t.memory.map_or(&[][..], |m| unsafe { (*m).data() });
+    let mut lift = crate::component::Lift {
+        types: &t.types,
+        encoding: t.encoding,
+        memory,
+    };
+    if layout.signature(&f, false).params_in_memory {
+        let ptr = flat[0] as u32;
+        let (size, align) = layout.size_align(r);
+        lift.range(ptr, size as u64, align, crate::traps::Region::Params)?;
+        lift.load(r, ptr)
+    } else {
+        lift.lift_flat(r, &mut flat.iter())
+    }
+}
+
+/// `task.cancel`: only a task the caller cancelled may; the host never
+/// cancels one.
+pub(in crate::component) extern "C" fn task_cancel(ctx: &HostContext) {
+    or_raise(task(ctx).and_then(|_| {
+        Err(trap(
+            "`task.cancel` called by task which has not been cancelled",
+        ))
+    }))
+}
+
+pub(in crate::component) extern "C" fn context_get(ctx: &HostContext) -> u32 {
+    or_raise(task(ctx).map(|t| t.context[ctx.arg as usize]))
+}
+
+pub(in crate::component) extern "C" fn context_set(ctx: &HostContext, v: u32) {
+    or_raise(task(ctx).map(|t| t.context[ctx.arg as usize] = v))
+}
+
+pub(in crate::component) extern "C" fn backpressure_inc(ctx: &HostContext) {
+    let b = state(ctx).concurrency.backpressure(ctx.instance);
+    match b.checked_add(1) {
+        Some(n) => *b = n,
+        None => raise_host(trap("backpressure counter overflow").kind),
+    }
+}
+
+pub(in crate::component) extern "C" fn backpressure_dec(ctx: &HostContext) {
+    let b = state(ctx).concurrency.backpressure(ctx.instance);
+    match b.checked_sub(1) {
+        Some(n) => *b = n,
+        None => raise_host(trap("backpressure counter overflow").kind),
+    }
+}
+
+/// `thread.yield`: nothing else runs beside the one task, so it returns
+/// at once, not cancelled.
+pub(in crate::component) extern "C" fn thread_yield(_ctx: &HostContext) -> u32 {
+    0
+}
+
+pub(in crate::component) extern "C" fn waitable_set_new(ctx: &HostContext) -> u32 {
+    let s = state(ctx);
+    let id = s.concurrency.insert(Object::Set {
+        members: Vec::new(),
+        waited: false,
+    });
+    new_handle(&mut s.tables, ctx.instance, AsyncKind::WaitableSet, id)
+}
+
+/// Write event `e` (its index and payload) at `ptr` in the caller's
+/// memory: what `waitable-set.wait` and `.poll` give besides its code.
+fn write_event(ctx: &HostContext, ptr: u32, e: Event) -> Result<u32, Trap> {
+    let mut cx = crate::component::abi::Cx { ctx };
+    let at = cx.range(ptr, 8, 4, crate::traps::Region::Return)?;
+    let bytes = cx.bytes();
+    bytes[at..at + 4].copy_from_slice(&e.index.to_le_bytes());
+    bytes[at + 4..at + 8].copy_from_slice(&e.payload.to_le_bytes());
+    Ok(e.code)
+}
+
+/// `waitable-set.wait`: the set's next event. Only the one task runs, so
+/// a set with none has nothing that could give it one.
+pub(in crate::component) extern "C" fn waitable_set_wait(
+    ctx: &HostContext,
+    set: Handle,
+    ptr: u32,
+) -> u32 {
+    or_raise((|| {
+        let id = object(ctx, set, AsyncKind::WaitableSet)?;
+        match state(ctx).concurrency.take_event(id) {
+            Some(e) => write_event(ctx, ptr, e),
+            None => Err(deadlock()),
+        }
+    })())
+}
+
+/// `waitable-set.poll`: the set's next event, or none.
+pub(in crate::component) extern "C" fn waitable_set_poll(
+    ctx: &HostContext,
+    set: Handle,
+    ptr: u32,
+) -> u32 {
+    or_raise((|| {
+        let id = object(ctx, set, AsyncKind::WaitableSet)?;
+        let none = Event {
+            code: EVENT_NONE,
+            index: 0,
+            payload: 0,
+        };
+        let e = state(ctx).concurrency.take_event(id).unwrap_or(none);
+        write_event(ctx, ptr, e)
+    })())
+}
+
+pub(in crate::component) fn deadlock() -> Trap {
+    trap("deadlock detected: event loop cannot make further progress")
+}
+
+pub(in crate::component) extern "C" fn waitable_set_drop(ctx: &HostContext, set: Handle) {
+    or_raise((|| {
+        let s = state(ctx);
+        let id = s
+            .tables
+            .rep(ctx.instance, set, AsyncKind::WaitableSet.as_resource())?;
+        if let Object::Set { waited: true, .. } = s.concurrency.object(id) {
+            return Err(trap("cannot drop waitable set with waiters"));
+        }
+        s.tables
+            .drop_handle(ctx.instance, set, AsyncKind::WaitableSet.as_resource())?;
+        let Object::Set { members, .. } = s.concurrency.remove(id) else {
+            unreachable!("checked to be a set")
+        };
+        for m in members {
+            s.concurrency.join(m, None);
+        }
+        Ok(())
+    })())
+}
+
+/// `waitable.join`: waitable `w` joins set `set`, or leaves its set when
+/// `set` is 0.
+pub(in crate::component) extern "C" fn waitable_join(ctx: &HostContext, w: Handle, set: Handle) {
+    or_raise((|| {
+        let s = state(ctx);
+        let slot = *s.tables.tables[ctx.instance as usize].get(w)?;
+        let id = match slot.kind {
+            ResourceKind::Async(AsyncKind::Readable { .. } | AsyncKind::Writable { .. }) => {
+                slot.rep
+            }
+            _ => return Err(trap("handle is not a waitable")),
+        };
+        let set = match set {
+            0 => None,
+            h => Some(object(ctx, h, AsyncKind::WaitableSet)?),
+        };
+        state(ctx).concurrency.join(id, set);
+        Ok(())
+    })())
+}
+
+/// `subtask.drop` and `subtask.cancel`: no call makes a subtask yet, so
+/// no handle is one.
+pub(in crate::component) extern "C" fn subtask_drop(ctx: &HostContext, h: Handle) {
+    or_raise(not_a_subtask(ctx, h))
+}
+
+pub(in crate::component) extern "C" fn subtask_cancel(ctx: &HostContext, h: Handle) -> u32 {
+    or_raise(not_a_subtask(ctx, h));
+    0
+}
+
+fn not_a_subtask(ctx: &HostContext, h: Handle) -> Result<(), Trap> {
+    state(ctx).tables.tables[ctx.instance as usize].get(h)?;
+    Err(trap("handle is not a subtask"))
+}
+
+/// `stream.new` and `future.new`: the readable end's handle in the low
+/// half, the writable end's in the high.
+pub(in crate::component) extern "C" fn channel_new(ctx: &HostContext) -> u64 {
+    let s = state(ctx);
+    let future = ctx.future;
+    let (r, w) = s.concurrency.new_channel(ctx.elem, ctx.numeric, future);
+    let ty = ctx.arg;
+    let rh = new_handle(
+        &mut s.tables,
+        ctx.instance,
+        AsyncKind::Readable { ty, future },
+        r,
+    );
+    let wh = new_handle(
+        &mut s.tables,
+        ctx.instance,
+        AsyncKind::Writable { ty, future },
+        w,
+    );
+    s.concurrency.place(r, rh, ctx.instance);
+    s.concurrency.place(w, wh, ctx.instance);
+    (rh as u64) | ((wh as u64) << 32)
+}
+
+fn end_kind(ctx: &HostContext, readable: bool) -> AsyncKind {
+    let (ty, future) = (ctx.arg, ctx.future);
+    match readable {
+        true => AsyncKind::Readable { ty, future },
+        false => AsyncKind::Writable { ty, future },
+    }
+}
+
+/// A read or write of `count` elements at `ptr` through end `h`.
+fn copy(ctx: &HostContext, h: Handle, ptr: u32, count: u32, reading: bool) -> Result<u32, Trap> {
+    let id = object(ctx, h, end_kind(ctx, reading))?;
+    let size = ctx.elem.0 as u64;
+    if size > 0 {
+        let mut cx = crate::component::abi::Cx { ctx };
+        if ptr as u64 + size * count as u64 > cx.bytes().len() as u64 {
+            return Err(trap("read pointer out of bounds of memory"));
+        }
+    }
+    let op = Pending::new(ctx.memory, ptr, count);
+    state(ctx).concurrency.copy(id, reading, op)
+}
+
+pub(in crate::component) extern "C" fn stream_read(
+    ctx: &HostContext,
+    h: Handle,
+    ptr: u32,
+    count: u32,
+) -> u32 {
+    or_raise(copy(ctx, h, ptr, count, true))
+}
+
+pub(in crate::component) extern "C" fn stream_write(
+    ctx: &HostContext,
+    h: Handle,
+    ptr: u32,
+    count: u32,
+) -> u32 {
+    or_raise(copy(ctx, h, ptr, count, false))
+}
+
+pub(in crate::component) extern "C" fn future_read(ctx: &HostContext, h: Handle, ptr: u32) -> u32 {
+    or_raise(copy(ctx, h, ptr, 1, true))
+}
+
+pub(in crate::component) extern "C" fn future_write(ctx: &HostContext, h: Handle, ptr: u32) -> u32 {
+    or_raise(copy(ctx, h, ptr, 1, false))
+}
+
+fn cancel(ctx: &HostContext, h: Handle, reading: bool) -> Result<u32, Trap> {
+    let id = object(ctx, h, end_kind(ctx, reading))?;
+    let c = &mut state(ctx).concurrency;
+    if !ctx.async_ && c.waitable(id).is_some_and(|w| w.set.is_some()) {
+        return Err(trap(
+            "waitable cannot be used synchronously while added to a waitable set",
+        ));
+    }
+    c.cancel(id, h)
+}
+
+pub(in crate::component) extern "C" fn cancel_read(ctx: &HostContext, h: Handle) -> u32 {
+    or_raise(cancel(ctx, h, true))
+}
+
+pub(in crate::component) extern "C" fn cancel_write(ctx: &HostContext, h: Handle) -> u32 {
+    or_raise(cancel(ctx, h, false))
+}
+
+fn drop_end(ctx: &HostContext, h: Handle, readable: bool) -> Result<(), Trap> {
+    let kind = end_kind(ctx, readable);
+    let id = object(ctx, h, kind)?;
+    let s = state(ctx);
+    s.concurrency.drop_end(id)?;
+    s.tables
+        .drop_handle(ctx.instance, h, kind.as_resource())
+        .map(|_| ())
+}
+
+pub(in crate::component) extern "C" fn drop_readable(ctx: &HostContext, h: Handle) {
+    or_raise(drop_end(ctx, h, true))
+}
+
+pub(in crate::component) extern "C" fn drop_writable(ctx: &HostContext, h: Handle) {
+    or_raise(drop_end(ctx, h, false))
+}
+
+/// `error-context.new`: an error context with the debug message at
+/// `ptr`, `len` code units long in the caller's string encoding.
+pub(in crate::component) extern "C" fn error_context_new(
+    ctx: &HostContext,
+    ptr: u32,
+    len: u32,
+) -> u32 {
+    or_raise((|| {
+        let mut cx = crate::component::abi::Cx { ctx };
+        let message = String::lift_flat(&mut cx, &[ptr as u64, len as u64])?;
+        let s = state(ctx);
+        let id = s.concurrency.insert(Object::ErrorContext { message });
+        Ok(new_handle(
+            &mut s.tables,
+            ctx.instance,
+            AsyncKind::ErrorContext,
+            id,
+        ))
+    })())
+}
+
+/// `error-context.debug-message`: the message, written as a string (its
+/// pointer and length) at `ret`, in memory from the caller's `realloc`.
+pub(in crate::component) extern "C" fn error_context_debug_message(
+    ctx: &HostContext,
+    h: Handle,
+    ret: u32,
+) {
+    or_raise((|| {
+        let id = object(ctx, h, AsyncKind::ErrorContext)?;
+        let Object::ErrorContext { message } = state(ctx).concurrency.object(id) else {
+            unreachable!("checked to be an error context")
+        };
+        let message = message.clone();
+        let mut cx = crate::component::abi::Cx { ctx };
+        cx.range(ret, 8, 4, crate::traps::Region::Return)?;
+        message.store(&mut cx, ret)
+    })())
+}
+
+pub(in crate::component) extern "C" fn error_context_drop(ctx: &HostContext, h: Handle) {
+    or_raise((|| {
+        let id = object(ctx, h, AsyncKind::ErrorContext)?;
+        let s = state(ctx);
+        s.tables
+            .drop_handle(ctx.instance, h, AsyncKind::ErrorContext.as_resource())?;
+        s.concurrency.remove(id);
+        Ok(())
+    })())
+}

@@ -1,0 +1,395 @@
+//! Streams and futures: a channel with a readable and a writable end, as
+//! wasmtime runs them between guests.
+//!
+//! A read or write that finds no operation on the other side waits
+//! (`BLOCKED`), its buffer recorded. One that finds the other side
+//! waiting copies what both can take at once and returns that count; the
+//! waiting side's operation stays open, its count growing with each copy,
+//! until its owner takes the event that reports it (from a waitable set,
+//! or by cancelling). A zero-length operation only asks whether the other
+//! side is ready. Dropping an end completes the other side's operation as
+//! dropped, or leaves a dropped event on its idle end.
+
+use super::{trap, Concurrency, Event, Object, COPY_CANCELLED, COPY_COMPLETED, COPY_DROPPED};
+use crate::store::Memory;
+use crate::traps::Trap;
+
+/// A read or write in progress: its buffer in its instance's memory, the
+/// elements copied so far, and, once its owner has something to learn,
+/// the outcome its event reports.
+#[derive(Clone, Copy)]
+pub(super) struct Pending {
+    pub memory: Option<*mut Memory>,
+    pub ptr: u32,
+    pub count: u32,
+    pub done: u32,
+    pub outcome: Option<u32>,
+}
+
+impl Pending {
+    pub fn new(memory: Option<*mut Memory>, ptr: u32, count: u32) -> Pending {
+        Pending {
+            memory,
+            ptr,
+            count,
+            done: 0,
+            outcome: None,
+        }
+    }
+}
+
+/// What one end knows besides its operation.
+#[derive(Default, Clone, Copy)]
+struct EndState {
+    op: Option<Pending>,
+    /// Told that the other end dropped: it may not copy again.
+    told_dropped: bool,
+    /// A future's read or write succeeded: it may not be repeated.
+    succeeded: bool,
+}
+
+pub struct Channel {
+    /// Bytes and alignment of one element (0: no values, only signals).
+    pub(super) elem: (u32, u32),
+    /// The elements are numbers (or absent): the only payloads copied
+    /// between two ends held by one component instance.
+    pub(super) numeric: bool,
+    pub(super) future: bool,
+    /// The ends, by object number, while they are not dropped.
+    readable: Option<u32>,
+    writable: Option<u32>,
+    read: EndState,
+    write: EndState,
+}
+
+/// The packed outcome of a copy: `result`, with `count` above it.
+fn packed(future: bool, count: u32, result: u32) -> u32 {
+    match future {
+        true => result,
+        false => (count << 4) | result,
+    }
+}
+
+fn event_code(future: bool, reading: bool) -> u32 {
+    match (future, reading) {
+        (false, true) => super::EVENT_STREAM_READ,
+        (false, false) => super::EVENT_STREAM_WRITE,
+        (true, true) => super::EVENT_FUTURE_READ,
+        (true, false) => super::EVENT_FUTURE_WRITE,
+    }
+}
+
+impl Channel {
+    fn side(&mut self, reading: bool) -> &mut EndState {
+        match reading {
+            true => &mut self.read,
+            false => &mut self.write,
+        }
+    }
+}
+
+impl Concurrency {
+    fn channel(&mut self, c: u32) -> &mut Channel {
+        self.channels[c as usize]
+            .as_mut()
+            .expect("an end names its live channel")
+    }
+
+    /// A new channel and its two ends' objects (not yet in any table).
+    pub(super) fn new_channel(
+        &mut self,
+        elem: (u32, u32),
+        numeric: bool,
+        future: bool,
+    ) -> (u32, u32) {
+        let c = self.channels.len() as u32;
+        self.channels.push(Some(Channel {
+            elem,
+            numeric,
+            future,
+            readable: None,
+            writable: None,
+            read: EndState::default(),
+            write: EndState::default(),
+        }));
+        let end = |readable| Object::End {
+            waitable: Default::default(),
+            channel: c,
+            readable,
+            handle: 0,
+            instance: 0,
+        };
+        let r = self.insert(end(true));
+        let w = self.insert(end(false));
+        let ch = self.channel(c);
+        ch.readable = Some(r);
+        ch.writable = Some(w);
+        (r, w)
+    }
+
+    /// Record where end `id` lives, for its events.
+    pub(super) fn place(&mut self, id: u32, handle: u32, instance_of: u32) {
+        if let Object::End {
+            handle: h,
+            instance,
+            ..
+        } = self.object(id)
+        {
+            *h = handle;
+            *instance = instance_of;
+        }
+    }
+
+    /// End `id`'s channel, and whether it is the readable end.
+    fn end(&mut self, id: u32) -> (u32, bool) {
+        match self.object(id) {
+            Object::End {
+                channel, readable, ..
+            } => (*channel, *readable),
+            _ => unreachable!("checked to be an end"),
+        }
+    }
+
+    /// The event end `id` has for its owner, taken: its finished
+    /// operation's, or the news that the other end dropped.
+    pub(super) fn take_end_event(&mut self, id: u32, handle: u32) -> Option<Event> {
+        let (c, reading) = self.end(id);
+        let ch = self.channel(c);
+        let future = ch.future;
+        let side = ch.side(reading);
+        if let Some(Pending {
+            outcome: Some(result),
+            done,
+            ..
+        }) = side.op
+        {
+            side.op = None;
+            if result == COPY_DROPPED {
+                side.told_dropped = true;
+            } else if future && result == COPY_COMPLETED {
+                side.succeeded = true;
+            }
+            return Some(Event {
+                code: event_code(future, reading),
+                index: handle,
+                payload: packed(future, done, result),
+            });
+        }
+        let e = self.waitable(id).and_then(|w| w.event.take());
+        if e.is_some() {
+            let ch = self.channel(c);
+            ch.side(reading).told_dropped = true;
+        }
+        e
+    }
+
+    /// A read (or write, `reading` false) through end `id`: its packed
+    /// outcome, or `BLOCKED`.
+    pub(super) fn copy(&mut self, id: u32, reading: bool, mut op: Pending) -> Result<u32, Trap> {
+        let (c, _) = self.end(id);
+        let ch = self.channel(c);
+        let future = ch.future;
+        if op.count >= 1 << 28 {
+            return Err(trap("stream read/write count too large"));
+        }
+        let mine = *ch.side(reading);
+        if mine.op.is_some() {
+            return Err(trap(
+                "cannot have concurrent operations active on a future/stream",
+            ));
+        }
+        if mine.told_dropped || future && mine.succeeded {
+            return Err(trap(match (future, reading) {
+                (true, true) => "cannot read from future after previous read succeeded",
+                (true, false) => {
+                    "cannot write to future after previous write succeeded or readable end dropped"
+                }
+                (false, true) => "cannot read after being notified that the writable end dropped",
+                (false, false) => "cannot write after being notified that the readable end dropped",
+            }));
+        }
+        let other_end = if reading { ch.writable } else { ch.readable };
+        if other_end.is_none() {
+            let ch = self.channel(c);
+            ch.side(reading).told_dropped = true;
+            // A dropped event left on this end is now told.
+            self.waitable(id).map(|w| w.event.take());
+            return Ok(packed(future, 0, COPY_DROPPED));
+        }
+        let ch = self.channel(c);
+        let theirs = ch.side(!reading).op;
+        let Some(mut other) = theirs.filter(|o| o.outcome.is_none() || o.done < o.count) else {
+            ch.side(reading).op = Some(op);
+            return Ok(super::BLOCKED);
+        };
+        match (op.count, other.count) {
+            // Only asking: the other side stays as it was.
+            (0, n) if n > 0 => return Ok(packed(future, 0, COPY_COMPLETED)),
+            (0, _) if reading => {
+                // A zero-length write waits: tell it, and wait in turn.
+                other.outcome = Some(COPY_COMPLETED);
+                ch.side(false).op = Some(other);
+                ch.side(true).op = Some(op);
+                return Ok(super::BLOCKED);
+            }
+            (0, _) => return Ok(packed(future, 0, COPY_COMPLETED)),
+            (_, 0) => {
+                // The other side only asked: tell it, and wait.
+                other.outcome = Some(COPY_COMPLETED);
+                ch.side(!reading).op = Some(other);
+                ch.side(reading).op = Some(op);
+                return Ok(super::BLOCKED);
+            }
+            _ => {}
+        }
+        if !ch.numeric {
+            return Err(trap(
+                "cannot read from and write to intra-component future/stream with non-numeric payload",
+            ));
+        }
+        let n = op.count.min(other.count - other.done);
+        let elem = ch.elem;
+        {
+            let (from, to) = if reading {
+                (&mut other, &mut op)
+            } else {
+                (&mut op, &mut other)
+            };
+            copy_elements(elem, from, to, n)?;
+        }
+        other.done += n;
+        other.outcome = Some(COPY_COMPLETED);
+        let ch = self.channel(c);
+        ch.side(!reading).op = Some(other);
+        if future {
+            ch.side(reading).succeeded = true;
+        }
+        Ok(packed(future, n, COPY_COMPLETED))
+    }
+
+    /// Cancel end `id`'s operation: its outcome, which an undelivered
+    /// event gives if it has one.
+    pub(super) fn cancel(&mut self, id: u32, handle: u32) -> Result<u32, Trap> {
+        let (c, reading) = self.end(id);
+        let ch = self.channel(c);
+        let future = ch.future;
+        match ch.side(reading).op {
+            None => Err(trap(match reading {
+                true => "stream or future read cancelled when no read is pending",
+                false => "stream or future write cancelled when no write is pending",
+            })),
+            Some(Pending {
+                outcome: Some(_), ..
+            }) => {
+                let e = self
+                    .take_end_event(id, handle)
+                    .expect("an operation with an outcome has an event");
+                let (count, result) = (e.payload >> 4, e.payload & 0xf);
+                Ok(match (future, result) {
+                    (false, COPY_COMPLETED) => packed(false, count, COPY_CANCELLED),
+                    _ => e.payload,
+                })
+            }
+            Some(_) => {
+                ch.side(reading).op = None;
+                Ok(packed(future, 0, COPY_CANCELLED))
+            }
+        }
+    }
+
+    /// Drop end `id`: the other side's operation completes as dropped, or
+    /// its idle end gets a dropped event.
+    pub(super) fn drop_end(&mut self, id: u32) -> Result<(), Trap> {
+        let (c, reading) = self.end(id);
+        let ch = self.channel(c);
+        let future = ch.future;
+        let me = *ch.side(reading);
+        if me.op.is_some() {
+            return Err(trap(match (future, reading) {
+                (false, true) => "cannot remove busy stream",
+                (false, false) => "cannot drop busy stream",
+                (true, true) => "cannot remove busy future",
+                (true, false) => "cannot drop busy future",
+            }));
+        }
+        if future && !reading && !me.succeeded && !me.told_dropped {
+            return Err(trap(
+                "cannot drop future write end without first writing a value",
+            ));
+        }
+        let other_end = if reading {
+            ch.readable = None;
+            ch.writable
+        } else {
+            ch.writable = None;
+            ch.readable
+        };
+        if let Some(other_end) = other_end {
+            let ch = self.channel(c);
+            let theirs = ch.side(!reading);
+            match &mut theirs.op {
+                Some(op) if op.outcome.is_none() || op.done < op.count => {
+                    op.outcome = Some(COPY_DROPPED)
+                }
+                Some(_) => {}
+                None => {
+                    let (code, handle) = (event_code(future, !reading), self.handle_of(other_end));
+                    if let Some(w) = self.waitable(other_end) {
+                        w.event = Some(Event {
+                            code,
+                            index: handle,
+                            payload: packed(future, 0, COPY_DROPPED),
+                        });
+                    }
+                }
+            }
+        }
+        self.join(id, None);
+        self.remove(id);
+        let ch = self.channel(c);
+        if ch.readable.is_none() && ch.writable.is_none() {
+            self.channels[c as usize] = None;
+        }
+        Ok(())
+    }
+
+    fn handle_of(&mut self, id: u32) -> u32 {
+        match self.object(id) {
+            Object::End { handle, .. } => *handle,
+            _ => 0,
+        }
+    }
+}
+
+/// Copy `n` elements from `from`'s buffer, past what it has done, to
+/// `to`'s; each pointer checked for the elements' alignment.
+fn copy_elements(elem: (u32, u32), from: &Pending, to: &Pending, n: u32) -> Result<(), Trap> {
+    let (size, align) = elem;
+    if size == 0 || n == 0 {
+        return Ok(());
+    }
+    if from.ptr % align != 0 {
+        return Err(trap("write pointer not aligned"));
+    }
+    if to.ptr % align != 0 {
+        return Err(trap("read pointer not aligned"));
+    }
+    let bytes = size as usize * n as usize;
+    let s = from.ptr as usize + from.done as usize * size as usize;
+    let d = to.ptr as usize + to.done as usize * size as usize;
+    // SAFETY: store-owned memories, alive while their instances run; the
+    // buffers were checked to lie inside them when their operations
+    // began, and memories only grow.
+    let (src, dst) = unsafe {
+        (
+            &mut *from.memory.expect("a stream of values has a memory"),
+            &mut *to.memory.expect("a stream of values has a memory"),
+        )
+    };
+    if std::ptr::eq(src, dst) {
+        src.data_mut().copy_within(s..s + bytes, d);
+    } else {
+        dst.data_mut()[d..d + bytes].copy_from_slice(&src.data()[s..s + bytes]);
+    }
+    Ok(())
+}

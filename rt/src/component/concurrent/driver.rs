@@ -1,0 +1,88 @@
+//! The host's call of an async-lifted export: a task, driven on the
+//! calling thread until it exits. A callback-form export returns a code:
+//! exit, yield (its callback is called again with no event), or wait on
+//! a waitable set (its callback is called with the set's next event). A
+//! stackful export runs to its end in one call. Either must have given
+//! its result by `task.return` before it exits.
+
+use super::*;
+use crate::component::ComponentState;
+use crate::component::Value;
+use crate::store::{Func, Store, Val};
+
+/// Run `task`, the call of export `f` (with `callback`, if it has one)
+/// with flat `args`: the result `task.return` gave.
+pub(in crate::component) fn run(
+    state: *mut ComponentState,
+    store: &mut Store,
+    f: Func,
+    callback: Option<Func>,
+    args: &[Val],
+    task: Task,
+) -> Result<Option<Value>, Trap> {
+    let instance = task.instance;
+    // SAFETY: the state outlives calls into its instances; it is touched
+    // here only between calls into core code, which reach it through the
+    // built-ins' contexts while they run.
+    let concurrency = || unsafe { &mut (*state).concurrency };
+    if *concurrency().backpressure(instance) > 0 {
+        // Only this task would run, so nothing could ever lower it.
+        return Err(builtins::deadlock());
+    }
+    concurrency().tasks.push(task);
+    let outcome = drive(state, store, f, callback, args);
+    let task = concurrency().tasks.pop().expect("pushed above");
+    outcome?;
+    task.returned
+        .ok_or_else(|| trap("async-lifted export failed to produce a result"))
+}
+
+fn drive(
+    state: *mut ComponentState,
+    store: &mut Store,
+    f: Func,
+    callback: Option<Func>,
+    args: &[Val],
+) -> Result<(), Trap> {
+    let results = store.call(f, args)?;
+    let Some(callback) = callback else {
+        return Ok(());
+    };
+    let mut code = match results.first() {
+        Some(Val::I32(c)) => *c as u32,
+        _ => unreachable!("validation gives a callback-form export an i32 result"),
+    };
+    loop {
+        let event = match code & 0xf {
+            CALLBACK_EXIT => return Ok(()),
+            CALLBACK_YIELD => Event {
+                code: EVENT_NONE,
+                index: 0,
+                payload: 0,
+            },
+            CALLBACK_WAIT => {
+                let set = code >> 4;
+                // SAFETY: as in `run`.
+                let s = unsafe { &mut *state };
+                let instance = s.concurrency.tasks.last().expect("a task runs").instance;
+                let id = s
+                    .tables
+                    .rep(instance, set, AsyncKind::WaitableSet.as_resource())?;
+                match s.concurrency.take_event(id) {
+                    Some(e) => e,
+                    None => return Err(builtins::deadlock()),
+                }
+            }
+            _ => return Err(trap("unsupported callback code")),
+        };
+        let args = [
+            Val::I32(event.code as i32),
+            Val::I32(event.index as i32),
+            Val::I32(event.payload as i32),
+        ];
+        code = match store.call(callback, &args)?.first() {
+            Some(Val::I32(c)) => *c as u32,
+            _ => unreachable!("validation gives a callback an i32 result"),
+        };
+    }
+}

@@ -1,0 +1,361 @@
+//! The Component Model's async ABI: tasks, waitables and waitable sets,
+//! streams, futures and error contexts, as the Canonical ABI keeps them.
+//!
+//! Everything a component instance holds a handle to (a waitable set, a
+//! stream's or future's end, an error context) is an [`Object`] here, and
+//! its handle lives in the instance's handle table beside its resources,
+//! in one index space, as the Canonical ABI has it. A handle's
+//! representation is the object's number.
+//!
+//! The host calls an async-lifted export as a [`Task`] and drives it on
+//! the calling thread (`driver.rs`): a callback-form export returns a code
+//! (exit, yield, or wait on a set), and each event that set receives is
+//! delivered by calling the callback with it. Only the task the host
+//! started runs: calls between components by the async ABI (subtasks) are
+//! not compiled yet.
+
+pub(super) mod builtins;
+mod channel;
+pub(super) mod driver;
+
+use super::handles::{Handle, ResourceKind};
+use crate::traps::{ComponentTrap, Trap, TrapKind};
+pub use channel::Channel;
+use kiln_abi::component::TypeIndex;
+
+/// Event codes, as waitable sets deliver them.
+pub const EVENT_NONE: u32 = 0;
+pub const EVENT_SUBTASK: u32 = 1;
+pub const EVENT_STREAM_READ: u32 = 2;
+pub const EVENT_STREAM_WRITE: u32 = 3;
+pub const EVENT_FUTURE_READ: u32 = 4;
+pub const EVENT_FUTURE_WRITE: u32 = 5;
+pub const EVENT_TASK_CANCELLED: u32 = 6;
+
+/// What a callback-form export returns: the low four bits; a wait's set
+/// is the rest.
+pub const CALLBACK_EXIT: u32 = 0;
+pub const CALLBACK_YIELD: u32 = 1;
+pub const CALLBACK_WAIT: u32 = 2;
+
+/// A stream or future copy's outcome, with the count of elements moved
+/// in the bits above the low four; or `BLOCKED` if it waits.
+pub const COPY_COMPLETED: u32 = 0;
+pub const COPY_DROPPED: u32 = 1;
+pub const COPY_CANCELLED: u32 = 2;
+pub const BLOCKED: u32 = u32::MAX;
+
+/// `task.return`'s result type when it takes none.
+pub const NO_RESULT: u32 = u32::MAX;
+
+/// How many context slots a task has (`context.get`/`set`).
+pub const CONTEXT_SLOTS: usize = 2;
+
+/// What an async handle is to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AsyncKind {
+    WaitableSet,
+    /// A stream's or future's end, of stream or future type `ty`.
+    Readable {
+        ty: TypeIndex,
+        future: bool,
+    },
+    Writable {
+        ty: TypeIndex,
+        future: bool,
+    },
+    ErrorContext,
+}
+
+impl AsyncKind {
+    fn as_resource(self) -> ResourceKind {
+        ResourceKind::Async(self)
+    }
+}
+
+/// An event for a waitable's owner.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Event {
+    pub code: u32,
+    pub index: u32,
+    pub payload: u32,
+}
+
+/// What a waitable (a stream's or future's end) shares: the set it is
+/// joined to, and the event waiting for its owner.
+#[derive(Default)]
+pub(super) struct Waitable {
+    set: Option<u32>,
+    event: Option<Event>,
+}
+
+pub(super) enum Object {
+    Set {
+        /// Waitables joined to it, by object number, in joining order.
+        members: Vec<u32>,
+        /// A task is waiting on it.
+        waited: bool,
+    },
+    End {
+        waitable: Waitable,
+        channel: u32,
+        readable: bool,
+        /// Its handle and instance, which its events name.
+        handle: Handle,
+        instance: u32,
+    },
+    ErrorContext {
+        message: String,
+    },
+}
+
+/// A call of an async-lifted export in progress.
+pub struct Task {
+    /// The component instance that lifts it.
+    pub instance: u32,
+    pub context: [u32; CONTEXT_SLOTS],
+    /// The export's result type, which `task.return` must take, and what
+    /// lifting it needs: the types, the export's string encoding and
+    /// memory.
+    pub result: Option<TypeIndex>,
+    pub types: std::rc::Rc<Vec<kiln_abi::component::ValueType>>,
+    pub encoding: kiln_abi::component::StringEncoding,
+    pub memory: Option<*mut crate::store::Memory>,
+    /// The result `task.return` gave, lifted, once it did.
+    pub returned: Option<Option<super::Value>>,
+}
+
+/// The async state of a component: its objects and streams, the tasks in
+/// progress (innermost last), and each instance's backpressure.
+#[derive(Default)]
+pub struct Concurrency {
+    objects: Vec<Option<Object>>,
+    free: Vec<u32>,
+    channels: Vec<Option<Channel>>,
+    pub(super) tasks: Vec<Task>,
+    backpressure: Vec<u32>,
+}
+
+pub(crate) fn trap(message: &'static str) -> Trap {
+    Trap {
+        kind: TrapKind::Component(ComponentTrap::Concurrency(message)),
+        backtrace: vec![],
+    }
+}
+
+/// The trap for a handle to `found` used as a `want`, with wasmtime's
+/// messages.
+pub(crate) fn wrong_kind(found: ResourceKind, want: AsyncKind) -> Trap {
+    use AsyncKind::*;
+    let found = match found {
+        ResourceKind::Async(k) => Some(k),
+        _ => None,
+    };
+    let channel = |k: AsyncKind| match k {
+        Readable { ty, future } | Writable { ty, future } => Some((ty, future)),
+        _ => None,
+    };
+    trap(match (want, found.and_then(channel)) {
+        (WaitableSet, _) => "handle is not an waitable-set",
+        (ErrorContext, _) => "handle is not an error-context",
+        (Readable { future, .. } | Writable { future, .. }, None) => match future {
+            true => "handle is not a future",
+            false => "handle is not a stream",
+        },
+        (_, Some((ty, future))) if channel(want) != Some((ty, future)) => match future {
+            true => "handle is a future of a different type",
+            false => "handle is a stream of a different type",
+        },
+        (Readable { future, .. }, _) => match future {
+            true => "handle is not a readable end of a future",
+            false => "handle is not a readable end of a stream",
+        },
+        (Writable { future, .. }, _) => match future {
+            true => "handle is not a writable end of a future",
+            false => "handle is not a writable end of a stream",
+        },
+    })
+}
+
+impl Concurrency {
+    fn insert(&mut self, o: Object) -> u32 {
+        match self.free.pop() {
+            Some(i) => {
+                self.objects[i as usize] = Some(o);
+                i
+            }
+            None => {
+                self.objects.push(Some(o));
+                self.objects.len() as u32 - 1
+            }
+        }
+    }
+
+    fn object(&mut self, id: u32) -> &mut Object {
+        self.objects[id as usize]
+            .as_mut()
+            .expect("a live handle names a live object")
+    }
+
+    fn remove(&mut self, id: u32) -> Object {
+        self.free.push(id);
+        self.objects[id as usize]
+            .take()
+            .expect("a live handle names a live object")
+    }
+
+    /// The task running now, if any.
+    pub fn current(&mut self) -> Option<&mut Task> {
+        self.tasks.last_mut()
+    }
+
+    fn waitable(&mut self, id: u32) -> Option<&mut Waitable> {
+        match self.object(id) {
+            Object::End { waitable, .. } => Some(waitable),
+            _ => None,
+        }
+    }
+
+    /// Join waitable `w` to set `set`, or to none; it leaves any set it
+    /// was in.
+    fn join(&mut self, w: u32, set: Option<u32>) {
+        let old = self.waitable(w).and_then(|x| x.set.take());
+        if let Some(old) = old {
+            if let Object::Set { members, .. } = self.object(old) {
+                members.retain(|&m| m != w);
+            }
+        }
+        if let Some(set) = set {
+            if let Object::Set { members, .. } = self.object(set) {
+                members.push(w);
+            }
+        }
+        if let Some(x) = self.waitable(w) {
+            x.set = set;
+        }
+    }
+
+    /// The next event of set `set`, taken from the first member that has
+    /// one.
+    fn take_event(&mut self, set: u32) -> Option<Event> {
+        let Object::Set { members, .. } = self.object(set) else {
+            unreachable!("checked to be a set")
+        };
+        for m in members.clone() {
+            let handle = match self.object(m) {
+                Object::End { handle, .. } => *handle,
+                _ => continue,
+            };
+            if let Some(e) = self.take_end_event(m, handle) {
+                return Some(e);
+            }
+        }
+        None
+    }
+
+    /// The backpressure counter of instance `i`.
+    fn backpressure(&mut self, i: u32) -> &mut u32 {
+        let i = i as usize;
+        if self.backpressure.len() <= i {
+            self.backpressure.resize(i + 1, 0);
+        }
+        &mut self.backpressure[i]
+    }
+}
+
+/// The core signature and code of async built-in `b`, with what its
+/// context needs set.
+pub(super) fn lowering(
+    d: &kiln_abi::component::ComponentDescription,
+    b: kiln_abi::component::AsyncBuiltin,
+    ctx: &mut super::HostContext,
+) -> (kiln_abi::module::FuncType, usize) {
+    use builtins::*;
+    use kiln_abi::component::AsyncBuiltin as B;
+    use kiln_abi::component::ValueType;
+    use kiln_abi::module::ValType::{I32, I64};
+    ctx.async_ = b.parts().2;
+    if let Some(ty) = b.type_operand() {
+        ctx.arg = ty;
+        let (future, elem) = match d.types[ty as usize] {
+            ValueType::Stream(e) => (false, e),
+            ValueType::Future(e) => (true, e),
+            _ => unreachable!("the compiler gives a stream or future type"),
+        };
+        ctx.future = future;
+        ctx.elem = elem.map_or((0, 1), |e| d.layout().size_align(e));
+        use ValueType::*;
+        ctx.numeric = elem.is_none_or(|e| {
+            matches!(
+                d.types[e as usize],
+                S8 | U8 | S16 | U16 | S32 | U32 | S64 | U64 | F32 | F64
+            )
+        });
+    }
+    let f = |params: &[kiln_abi::module::ValType], results: &[kiln_abi::module::ValType]| {
+        kiln_abi::module::FuncType::new(params, results)
+    };
+    let (ty, code) = match b {
+        B::TaskReturn => {
+            // The result type it takes, compared with its task's.
+            let param = d.funcs[ctx.ty as usize].params.first();
+            ctx.arg = param.map_or(NO_RESULT, |p| p.1);
+            (
+                f(&[I64; kiln_abi::component::TASK_RETURN_SLOTS], &[]),
+                task_return as *const () as usize,
+            )
+        }
+        B::TaskCancel => (f(&[], &[]), task_cancel as *const () as usize),
+        B::ContextGet(slot) => {
+            ctx.arg = slot;
+            (f(&[], &[I32]), context_get as *const () as usize)
+        }
+        B::ContextSet(slot) => {
+            ctx.arg = slot;
+            (f(&[I32], &[]), context_set as *const () as usize)
+        }
+        B::BackpressureInc => (f(&[], &[]), backpressure_inc as *const () as usize),
+        B::BackpressureDec => (f(&[], &[]), backpressure_dec as *const () as usize),
+        B::ThreadYield => (f(&[], &[I32]), thread_yield as *const () as usize),
+        B::WaitableSetNew => (f(&[], &[I32]), waitable_set_new as *const () as usize),
+        B::WaitableSetWait => (
+            f(&[I32, I32], &[I32]),
+            waitable_set_wait as *const () as usize,
+        ),
+        B::WaitableSetPoll => (
+            f(&[I32, I32], &[I32]),
+            waitable_set_poll as *const () as usize,
+        ),
+        B::WaitableSetDrop => (f(&[I32], &[]), waitable_set_drop as *const () as usize),
+        B::WaitableJoin => (f(&[I32, I32], &[]), waitable_join as *const () as usize),
+        B::SubtaskDrop => (f(&[I32], &[]), subtask_drop as *const () as usize),
+        B::SubtaskCancel { .. } => (f(&[I32], &[I32]), subtask_cancel as *const () as usize),
+        B::StreamNew(_) | B::FutureNew(_) => (f(&[], &[I64]), channel_new as *const () as usize),
+        B::StreamRead(_) => (f(&[I32; 3], &[I32]), stream_read as *const () as usize),
+        B::StreamWrite(_) => (f(&[I32; 3], &[I32]), stream_write as *const () as usize),
+        B::FutureRead(_) => (f(&[I32; 2], &[I32]), future_read as *const () as usize),
+        B::FutureWrite(_) => (f(&[I32; 2], &[I32]), future_write as *const () as usize),
+        B::StreamCancelRead { .. } | B::FutureCancelRead { .. } => {
+            (f(&[I32], &[I32]), cancel_read as *const () as usize)
+        }
+        B::StreamCancelWrite { .. } | B::FutureCancelWrite { .. } => {
+            (f(&[I32], &[I32]), cancel_write as *const () as usize)
+        }
+        B::StreamDropReadable(_) | B::FutureDropReadable(_) => {
+            (f(&[I32], &[]), drop_readable as *const () as usize)
+        }
+        B::StreamDropWritable(_) | B::FutureDropWritable(_) => {
+            (f(&[I32], &[]), drop_writable as *const () as usize)
+        }
+        B::ErrorContextNew => (
+            f(&[I32, I32], &[I32]),
+            error_context_new as *const () as usize,
+        ),
+        B::ErrorContextDebugMessage => (
+            f(&[I32, I32], &[]),
+            error_context_debug_message as *const () as usize,
+        ),
+        B::ErrorContextDrop => (f(&[I32], &[]), error_context_drop as *const () as usize),
+    };
+    (ty, code)
+}
