@@ -159,7 +159,7 @@ impl HandleTable {
 
 /// `h`'s slot, if it is a handle of `kind`.
 fn typed(slot: &Slot, h: Handle, kind: ResourceKind) -> Result<(), Trap> {
-    if slot.kind == kind {
+    if slot.kind == kind || super::concurrent::same_end(slot.kind, kind) {
         return Ok(());
     }
     Err(trap(match (slot.kind, kind) {

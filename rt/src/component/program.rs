@@ -76,10 +76,10 @@ fn run(component: &'static Component, who: &str, settings: &Settings, argv: Vec<
     let names = inst.export_names();
     let name = match &settings.entry {
         Some(name) => name.clone(),
-        None => match names
-            .iter()
-            .find(|n| n.starts_with("wasi:cli/run@0.2.") && n.ends_with("#run"))
-        {
+        None => match names.iter().find(|n| {
+            let run = ["wasi:cli/run@0.2.", "wasi:cli/run@0.3."];
+            run.iter().any(|r| n.starts_with(r)) && n.ends_with("#run")
+        }) {
             Some(n) => n.clone(),
             None => {
                 eprintln!(

@@ -5,6 +5,7 @@
 
 pub mod p1;
 pub mod p2;
+pub mod p3;
 
 use crate::error::{HostSetupError, ImportError};
 use crate::store::{Extern, Store};

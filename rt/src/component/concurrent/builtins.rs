@@ -313,8 +313,15 @@ fn copy(ctx: &HostContext, h: Handle, ptr: u32, count: u32, reading: bool) -> Re
             return Err(trap("read pointer out of bounds of memory"));
         }
     }
-    let op = Pending::new(ctx.memory, ptr, count);
-    state(ctx).concurrency.copy(id, reading, op)
+    let op = Pending::new(ctx, ptr, count);
+    let c = &mut state(ctx).concurrency;
+    if c.elem_of(id) != ctx.elem {
+        return Err(trap(match ctx.future {
+            true => "handle is a future of a different type",
+            false => "handle is a stream of a different type",
+        }));
+    }
+    c.copy(id, reading, op)
 }
 
 pub(in crate::component) extern "C" fn stream_read(

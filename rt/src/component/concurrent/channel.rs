@@ -9,16 +9,49 @@
 //! or by cancelling). A zero-length operation only asks whether the other
 //! side is ready. Dropping an end completes the other side's operation as
 //! dropped, or leaves a dropped event on its idle end.
+//!
+//! Either end may be the host's ([`HOST`]): a host reading a stream gives
+//! a [`Sink`] that takes each write as it comes; a host writing one gives
+//! a [`Source`] that each read takes from; a host writing a future gives
+//! its value when it has it, lowered into the reader's memory then.
 
 use super::{trap, Concurrency, Event, Object, COPY_CANCELLED, COPY_COMPLETED, COPY_DROPPED};
+use crate::component::abi::Cx;
+use crate::component::HostContext;
 use crate::store::Memory;
 use crate::traps::Trap;
+
+/// The object number of an end the host holds.
+pub(super) const HOST: u32 = u32::MAX;
+
+/// What the host does with a stream it reads: each write's bytes as the
+/// guest writes them.
+pub trait Sink {
+    /// Take `bytes`; false when the host's reader is gone (the writer is
+    /// told its reader dropped).
+    fn write(&mut self, bytes: &[u8]) -> bool;
+    /// The guest dropped its writable end: the stream is over.
+    fn close(self: Box<Self>, c: &mut Concurrency);
+}
+
+/// Where a stream the host writes takes its bytes from.
+pub trait Source {
+    /// Up to `max` bytes, blocking until some come; `None` at the end.
+    fn read(&mut self, max: usize) -> Option<Vec<u8>>;
+    /// The stream is over (`read` said so): the host's writer drops.
+    fn end(self: Box<Self>, c: &mut Concurrency);
+}
+
+/// A host future's value, lowered into the reader's memory at a pointer.
+pub(super) type Value = Box<dyn FnOnce(&mut Cx, u32) -> Result<(), Trap>>;
 
 /// A read or write in progress: its buffer in its instance's memory, the
 /// elements copied so far, and, once its owner has something to learn,
 /// the outcome its event reports.
 #[derive(Clone, Copy)]
 pub(super) struct Pending {
+    /// The built-in's context: its options, for a value lowered later.
+    pub ctx: *const HostContext,
     pub memory: Option<*mut Memory>,
     pub ptr: u32,
     pub count: u32,
@@ -27,9 +60,10 @@ pub(super) struct Pending {
 }
 
 impl Pending {
-    pub fn new(memory: Option<*mut Memory>, ptr: u32, count: u32) -> Pending {
+    pub fn new(ctx: &HostContext, ptr: u32, count: u32) -> Pending {
         Pending {
-            memory,
+            ctx,
+            memory: ctx.memory,
             ptr,
             count,
             done: 0,
@@ -40,8 +74,8 @@ impl Pending {
 
 /// What one end knows besides its operation.
 #[derive(Default, Clone, Copy)]
-struct EndState {
-    op: Option<Pending>,
+pub(super) struct EndState {
+    pub(super) op: Option<Pending>,
     /// Told that the other end dropped: it may not copy again.
     told_dropped: bool,
     /// A future's read or write succeeded: it may not be repeated.
@@ -55,11 +89,16 @@ pub struct Channel {
     /// between two ends held by one component instance.
     pub(super) numeric: bool,
     pub(super) future: bool,
-    /// The ends, by object number, while they are not dropped.
-    readable: Option<u32>,
-    writable: Option<u32>,
-    read: EndState,
-    write: EndState,
+    /// The ends, by object number ([`HOST`] for the host's), while they
+    /// are not dropped.
+    pub(super) readable: Option<u32>,
+    pub(super) writable: Option<u32>,
+    pub(super) read: EndState,
+    pub(super) write: EndState,
+    /// The host's side, when it holds an end.
+    pub(super) sink: Option<Box<dyn Sink>>,
+    pub(super) source: Option<Box<dyn Source>>,
+    pub(super) value: Option<Value>,
 }
 
 /// The packed outcome of a copy: `result`, with `count` above it.
@@ -89,7 +128,7 @@ impl Channel {
 }
 
 impl Concurrency {
-    fn channel(&mut self, c: u32) -> &mut Channel {
+    pub(super) fn channel(&mut self, c: u32) -> &mut Channel {
         self.channels[c as usize]
             .as_mut()
             .expect("an end names its live channel")
@@ -111,6 +150,9 @@ impl Concurrency {
             writable: None,
             read: EndState::default(),
             write: EndState::default(),
+            sink: None,
+            source: None,
+            value: None,
         }));
         let end = |readable| Object::End {
             waitable: Default::default(),
@@ -138,6 +180,12 @@ impl Concurrency {
             *h = handle;
             *instance = instance_of;
         }
+    }
+
+    /// The size and alignment of end `id`'s elements.
+    pub(super) fn elem_of(&mut self, id: u32) -> (u32, u32) {
+        let (c, _) = self.end(id);
+        self.channel(c).elem
     }
 
     /// End `id`'s channel, and whether it is the readable end.
@@ -217,6 +265,9 @@ impl Concurrency {
             return Ok(packed(future, 0, COPY_DROPPED));
         }
         let ch = self.channel(c);
+        if other_end == Some(HOST) {
+            return self.copy_with_host(c, reading, op);
+        }
         let theirs = ch.side(!reading).op;
         let Some(mut other) = theirs.filter(|o| o.outcome.is_none() || o.done < o.count) else {
             ch.side(reading).op = Some(op);
@@ -265,6 +316,123 @@ impl Concurrency {
             ch.side(reading).succeeded = true;
         }
         Ok(packed(future, n, COPY_COMPLETED))
+    }
+
+    /// A guest's read or write whose other side is the host's.
+    fn copy_with_host(&mut self, c: u32, reading: bool, op: Pending) -> Result<u32, Trap> {
+        let ch = self.channel(c);
+        let future = ch.future;
+        let size = ch.elem.0 as usize;
+        if op.count == 0 {
+            return Ok(packed(future, 0, COPY_COMPLETED));
+        }
+        // SAFETY: the caller's store-owned memory, checked to hold the
+        // buffer when the operation began.
+        let memory = || unsafe { &mut *op.memory.expect("a stream of values has a memory") };
+        let range = op.ptr as usize..op.ptr as usize + op.count as usize * size;
+        match (reading, future) {
+            (false, _) => match &mut ch.sink {
+                None => {
+                    // The host has not started reading: the write waits.
+                    ch.write.op = Some(op);
+                    Ok(super::BLOCKED)
+                }
+                Some(sink) => {
+                    let bytes = if size == 0 {
+                        &[][..]
+                    } else {
+                        &memory().data()[range]
+                    };
+                    if !sink.write(bytes) {
+                        ch.readable = None;
+                        ch.write.told_dropped = true;
+                        return Ok(packed(future, 0, COPY_DROPPED));
+                    }
+                    if future {
+                        ch.write.succeeded = true;
+                    }
+                    Ok(packed(future, op.count, COPY_COMPLETED))
+                }
+            },
+            (true, false) => {
+                let Some(source) = &mut ch.source else {
+                    ch.read.op = Some(op);
+                    return Ok(super::BLOCKED);
+                };
+                match source.read(range.len()) {
+                    Some(bytes) => {
+                        let n = bytes.len() / size.max(1);
+                        memory().data_mut()[op.ptr as usize..op.ptr as usize + bytes.len()]
+                            .copy_from_slice(&bytes);
+                        Ok(packed(false, n as u32, COPY_COMPLETED))
+                    }
+                    None => {
+                        ch.writable = None;
+                        ch.read.told_dropped = true;
+                        if let Some(source) = ch.source.take() {
+                            source.end(self);
+                        }
+                        Ok(packed(false, 0, COPY_DROPPED))
+                    }
+                }
+            }
+            (true, true) => match ch.value.take() {
+                Some(value) => {
+                    // SAFETY: the built-in's context lives with its instance.
+                    let mut cx = Cx {
+                        ctx: unsafe { &*op.ctx },
+                    };
+                    value(&mut cx, op.ptr)?;
+                    ch.read.succeeded = true;
+                    Ok(COPY_COMPLETED)
+                }
+                None => {
+                    ch.read.op = Some(op);
+                    Ok(super::BLOCKED)
+                }
+            },
+        }
+    }
+
+    /// The host writes future `c`'s value: lowered into a waiting read's
+    /// buffer now (the reader gets its event), or kept for the next read.
+    pub(super) fn resolve(&mut self, c: u32, value: Value) -> Result<(), Trap> {
+        let ch = self.channel(c);
+        match ch.read.op {
+            Some(mut op) if op.outcome.is_none() => {
+                // SAFETY: the built-in's context lives with its instance.
+                let mut cx = Cx {
+                    ctx: unsafe { &*op.ctx },
+                };
+                value(&mut cx, op.ptr)?;
+                op.outcome = Some(COPY_COMPLETED);
+                ch.read.op = Some(op);
+            }
+            _ if ch.readable.is_none() => {}
+            _ => ch.value = Some(value),
+        }
+        Ok(())
+    }
+
+    /// The host starts reading stream `c` into `sink`; a write already
+    /// waiting goes to it now.
+    pub(super) fn attach_sink(&mut self, c: u32, mut sink: Box<dyn Sink>) {
+        let ch = self.channel(c);
+        if let Some(mut op) = ch.write.op.take() {
+            let size = ch.elem.0 as usize;
+            // SAFETY: as in `copy_with_host`.
+            let memory = unsafe { &*op.memory.expect("a stream of values has a memory") };
+            let at = op.ptr as usize;
+            let ok = sink.write(&memory.data()[at..at + op.count as usize * size]);
+            op.done = if ok { op.count } else { 0 };
+            op.outcome = Some(if ok { COPY_COMPLETED } else { COPY_DROPPED });
+            ch.write.op = Some(op);
+        }
+        if ch.writable.is_none() {
+            sink.close(self);
+        } else {
+            self.channel(c).sink = Some(sink);
+        }
     }
 
     /// Cancel end `id`'s operation: its outcome, which an undelivered
@@ -324,7 +492,15 @@ impl Concurrency {
             ch.writable = None;
             ch.readable
         };
-        if let Some(other_end) = other_end {
+        if other_end == Some(HOST) {
+            let ch = self.channel(c);
+            if reading {
+                ch.source = None;
+                ch.value = None;
+            } else if let Some(sink) = ch.sink.take() {
+                sink.close(self);
+            }
+        } else if let Some(other_end) = other_end {
             let ch = self.channel(c);
             let theirs = ch.side(!reading);
             match &mut theirs.op {

@@ -17,10 +17,12 @@
 pub(super) mod builtins;
 mod channel;
 pub(super) mod driver;
+mod host;
 
 use super::handles::{Handle, ResourceKind};
 use crate::traps::{ComponentTrap, Trap, TrapKind};
-pub use channel::Channel;
+pub use channel::{Channel, Sink, Source};
+pub use host::{FutureReader, FutureWriter, StreamReader, StreamWriter};
 use kiln_abi::component::TypeIndex;
 
 /// Event codes, as waitable sets deliver them.
@@ -140,6 +142,34 @@ pub(crate) fn trap(message: &'static str) -> Trap {
     Trap {
         kind: TrapKind::Component(ComponentTrap::Concurrency(message)),
         backtrace: vec![],
+    }
+}
+
+/// The type of an end the host gave, which the guest's built-ins of any
+/// stream or future type with the same elements may use.
+pub const ANY_TYPE: TypeIndex = u32::MAX;
+
+/// Whether a handle to `found` serves as a `want`: an end the host gave
+/// serves as the same end of any type (its elements are checked when it
+/// copies).
+pub(crate) fn same_end(found: ResourceKind, want: ResourceKind) -> bool {
+    use AsyncKind::*;
+    match (found, want) {
+        (
+            ResourceKind::Async(Readable {
+                ty: ANY_TYPE,
+                future: a,
+            }),
+            ResourceKind::Async(Readable { future: b, .. }),
+        )
+        | (
+            ResourceKind::Async(Writable {
+                ty: ANY_TYPE,
+                future: a,
+            }),
+            ResourceKind::Async(Writable { future: b, .. }),
+        ) => a == b,
+        _ => false,
     }
 }
 

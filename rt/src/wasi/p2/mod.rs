@@ -18,6 +18,7 @@ pub mod bindings {
 }
 
 use crate::component::{Host, HostFunc};
+use crate::wasi::p3;
 use kiln_abi::component::Import;
 
 /// The newest WASI 0.2 patch release kiln's host implements.
@@ -73,13 +74,19 @@ pub struct P2Host;
 
 impl Host for P2Host {
     fn func(&self, import: &Import) -> Option<HostFunc> {
-        let (code, signature) =
-            bindings::lookup(interface(import.instance.as_ref()?)?, &import.name)?;
+        let instance = import.instance.as_ref()?;
+        let (code, signature) = match interface(instance) {
+            Some(i) => bindings::lookup(i, &import.name)?,
+            None => p3::bindings::lookup(p3::interface(instance)?, &import.name)?,
+        };
         Some(HostFunc { code, signature })
     }
 
     fn resource(&self, instance: &str, name: &str) -> Option<std::any::TypeId> {
-        bindings::resource_type(interface(instance)?, name)
+        match interface(instance) {
+            Some(i) => bindings::resource_type(i, name),
+            None => p3::bindings::resource_type(p3::interface(instance)?, name),
+        }
     }
 }
 

@@ -1,0 +1,247 @@
+//! Streams and futures as host functions see them: a readable end the
+//! guest passes (lifted out of its table) or the host gives (lowered into
+//! it), and the host's writers. A host reads a stream through a [`Sink`],
+//! writes one through a [`Source`], and resolves a future with its value.
+
+use super::channel::{Sink, Source, HOST};
+use super::{AsyncKind, Concurrency};
+use crate::component::abi::{Cx, Lift, Lower, Typed};
+use crate::component::handles::ResourceKind;
+use crate::component::ComponentState;
+use crate::traps::Trap;
+use std::marker::PhantomData;
+
+/// The readable end of a stream of `T`, held by the host.
+pub struct StreamReader<T> {
+    channel: u32,
+    _t: PhantomData<fn() -> T>,
+}
+
+/// The readable end of a future of `T`, held by the host.
+pub struct FutureReader<T> {
+    channel: u32,
+    _t: PhantomData<fn() -> T>,
+}
+
+/// The host's writable end of a stream: it writes through a [`Source`].
+pub struct StreamWriter<T> {
+    channel: u32,
+    _t: PhantomData<fn() -> T>,
+}
+
+/// The host's writable end of a future: it writes the value once.
+pub struct FutureWriter<T> {
+    channel: u32,
+    state: *mut ComponentState,
+    _t: PhantomData<fn() -> T>,
+}
+
+fn concurrency<'a>(cx: &mut Cx<'a>) -> &'a mut Concurrency {
+    // SAFETY: the state outlives calls into its instances, and a host
+    // function is the only code using it while it runs.
+    unsafe { &mut (*cx.ctx.state).concurrency }
+}
+
+impl Cx<'_> {
+    /// A new stream of `T`, both ends the host's.
+    pub fn stream<T: Typed>(&mut self) -> (StreamReader<T>, StreamWriter<T>) {
+        let c = concurrency(self).host_channel((T::SIZE, T::ALIGN), false);
+        (
+            StreamReader {
+                channel: c,
+                _t: PhantomData,
+            },
+            StreamWriter {
+                channel: c,
+                _t: PhantomData,
+            },
+        )
+    }
+
+    /// A new future of `T`, both ends the host's.
+    pub fn future<T: Typed>(&mut self) -> (FutureReader<T>, FutureWriter<T>) {
+        let c = concurrency(self).host_channel((T::SIZE, T::ALIGN), true);
+        (
+            FutureReader {
+                channel: c,
+                _t: PhantomData,
+            },
+            FutureWriter {
+                channel: c,
+                state: self.ctx.state,
+                _t: PhantomData,
+            },
+        )
+    }
+}
+
+impl<T> StreamReader<T> {
+    /// Read the stream into `sink` from now on.
+    pub fn sink(self, cx: &mut Cx, sink: Box<dyn Sink>) {
+        concurrency(cx).attach_sink(self.channel, sink)
+    }
+}
+
+impl<T> StreamWriter<T> {
+    /// Write the stream from `source`: each read the guest makes takes
+    /// from it.
+    pub fn source(self, cx: &mut Cx, source: Box<dyn Source>) {
+        concurrency(cx).channel(self.channel).source = Some(source);
+    }
+}
+
+impl<T: Lower + 'static> FutureWriter<T> {
+    /// Write the future's value.
+    pub fn write(self, value: T) -> Result<(), Trap> {
+        // SAFETY: as `concurrency`: the state outlives its instances'
+        // calls, during one of which the host writes.
+        let c = unsafe { &mut (*self.state).concurrency };
+        let lower = Box::new(move |cx: &mut Cx, ptr: u32| {
+            cx.range(ptr, T::SIZE as u64, T::ALIGN, crate::traps::Region::Return)?;
+            value.store(cx, ptr)
+        });
+        c.resolve(self.channel, lower)
+    }
+
+    /// Write the value with `c` at hand, from a [`Sink`]'s `close`.
+    pub fn write_in(self, c: &mut Concurrency, value: T) -> Result<(), Trap> {
+        let lower = Box::new(move |cx: &mut Cx, ptr: u32| {
+            cx.range(ptr, T::SIZE as u64, T::ALIGN, crate::traps::Region::Return)?;
+            value.store(cx, ptr)
+        });
+        c.resolve(self.channel, lower)
+    }
+}
+
+impl Concurrency {
+    /// A channel with both ends the host's, its elements of `elem` size
+    /// and alignment.
+    fn host_channel(&mut self, elem: (u32, u32), future: bool) -> u32 {
+        let (r, w) = self.new_channel(elem, true, future);
+        let ch_of = |c: &mut Concurrency, id: u32| match c.object(id) {
+            super::Object::End { channel, .. } => *channel,
+            _ => unreachable!("a new end"),
+        };
+        let c = ch_of(self, r);
+        self.remove(r);
+        self.remove(w);
+        let ch = self.channel(c);
+        ch.readable = Some(HOST);
+        ch.writable = Some(HOST);
+        c
+    }
+
+    /// Take the guest's readable end `h` (of instance `instance`) for the
+    /// host: its channel, checked to carry `T`.
+    fn take_readable(
+        &mut self,
+        cx: &mut Cx,
+        h: u32,
+        future: bool,
+        elem: (u32, u32),
+    ) -> Result<u32, Trap> {
+        let ctx = cx.ctx;
+        // SAFETY: as `concurrency`.
+        let tables = unsafe { &mut (*ctx.state).tables };
+        let slot = *tables.tables[ctx.instance as usize].get(h)?;
+        let ResourceKind::Async(AsyncKind::Readable { future: f, .. }) = slot.kind else {
+            return Err(super::trap(match future {
+                true => "handle is not a future",
+                false => "handle is not a stream",
+            }));
+        };
+        let id = slot.rep;
+        let (c, in_set) = match self.object(id) {
+            super::Object::End {
+                channel, waitable, ..
+            } => (*channel, waitable.set.is_some()),
+            _ => unreachable!("a readable end"),
+        };
+        if f != future || self.channel(c).elem != elem {
+            return Err(super::trap(match future {
+                true => "handle is a future of a different type",
+                false => "handle is a stream of a different type",
+            }));
+        }
+        if in_set {
+            return Err(super::trap(match future {
+                true => "cannot lift future while it's in a waitable set",
+                false => "cannot lift stream while it's in a waitable set",
+            }));
+        }
+        if self.channel(c).read.op.is_some() {
+            return Err(super::trap(match future {
+                true => "cannot remove busy future",
+                false => "cannot remove busy stream",
+            }));
+        }
+        tables.drop_handle(ctx.instance, h, slot.kind)?;
+        self.remove(id);
+        self.channel(c).readable = Some(HOST);
+        Ok(c)
+    }
+
+    /// Give the host's readable end of channel `c` to the calling
+    /// instance: its handle there.
+    fn give_readable(&mut self, cx: &mut Cx, c: u32, future: bool) -> u32 {
+        let ctx = cx.ctx;
+        let id = self.insert(super::Object::End {
+            waitable: Default::default(),
+            channel: c,
+            readable: true,
+            handle: 0,
+            instance: ctx.instance,
+        });
+        self.channel(c).readable = Some(id);
+        // SAFETY: as `concurrency`.
+        let tables = unsafe { &mut (*ctx.state).tables };
+        // The host does not know the component's number for the type;
+        // the guest's built-ins check the elements instead.
+        let kind = AsyncKind::Readable {
+            ty: super::ANY_TYPE,
+            future,
+        };
+        let h = tables.tables[ctx.instance as usize].new_own(kind.as_resource(), id);
+        self.place(id, h, ctx.instance);
+        h
+    }
+}
+
+macro_rules! readable_end {
+    ($ty:ident, $future:expr) => {
+        impl<T> Typed for $ty<T> {
+            const SIZE: u32 = 4;
+            const ALIGN: u32 = 4;
+            const FLAT: usize = 1;
+        }
+
+        impl<T: Typed> Lift for $ty<T> {
+            fn lift_flat(cx: &mut Cx, flat: &[u64]) -> Result<Self, Trap> {
+                let elem = (T::SIZE, T::ALIGN);
+                let channel = concurrency(cx).take_readable(cx, flat[0] as u32, $future, elem)?;
+                Ok($ty {
+                    channel,
+                    _t: PhantomData,
+                })
+            }
+            fn load(cx: &mut Cx, ptr: u32) -> Result<Self, Trap> {
+                let h = u32::load(cx, ptr)?;
+                Self::lift_flat(cx, &[h as u64])
+            }
+        }
+
+        impl<T> Lower for $ty<T> {
+            fn lower_flat(self, cx: &mut Cx, flat: &mut [u64]) -> Result<(), Trap> {
+                flat[0] = concurrency(cx).give_readable(cx, self.channel, $future) as u64;
+                Ok(())
+            }
+            fn store(self, cx: &mut Cx, ptr: u32) -> Result<(), Trap> {
+                let h = concurrency(cx).give_readable(cx, self.channel, $future);
+                h.store(cx, ptr)
+            }
+        }
+    };
+}
+
+readable_end!(StreamReader, false);
+readable_end!(FutureReader, true);

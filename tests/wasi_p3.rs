@@ -1,0 +1,87 @@
+//! WASI 0.3 commands: a Rust program built with the `wasip3` crate, whose
+//! `run` is async and whose standard streams are streams and futures of
+//! the async ABI, must behave under `kiln run` and as a built executable
+//! as under the wasmtime CLI: same stdout, stderr and exit status.
+
+mod common;
+
+use common::{kiln, root, show, wasip2_program, work_dir};
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+/// Run `cmd` with `input` on its stdin.
+fn with_input(mut cmd: Command, input: &[u8]) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    // Written beside the reading: the program answers as the bytes come.
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    out
+}
+
+#[test]
+fn a_wasi_0_3_command_behaves_as_under_wasmtime() {
+    let wasm = wasip2_program("p3-cli", "p3_cli.wasm");
+    let dir = work_dir("wasi_p3", "cli");
+    let exe = dir.join("p3-cli");
+    let built = kiln(
+        &[
+            "build",
+            "--env",
+            "GREETING=hi",
+            wasm.to_str().unwrap(),
+            "-o",
+            exe.to_str().unwrap(),
+        ],
+        &dir,
+    );
+    assert!(built.status.success(), "{}", show(&built));
+
+    // 200 KB of input: many reads, each written out as it comes.
+    let input: Vec<u8> = (0..200_000u32)
+        .map(|i| b"abcdefghij klmnopqrstuvwxyz\n"[(i % 28) as usize])
+        .collect();
+    let cases: [(&[&str], &[u8]); 6] = [
+        (&["hello"], b""),
+        (&["env", "two words"], b""),
+        (&["exit", "7"], b""),
+        (&["fail"], b""),
+        (&["upper"], b"some input\nmore\n"),
+        (&["upper"], &input),
+    ];
+    let run = |program: &Path, args: &[&str], input: &[u8]| {
+        let mut wasmtime = Command::new(root().join("target/peers/wasmtime"));
+        wasmtime
+            .args(["run", "--env", "GREETING=hi"])
+            .arg(program)
+            .args(args);
+        let mut kiln_run = Command::new(env!("CARGO_BIN_EXE_kiln"));
+        kiln_run
+            .args(["run", "--env", "GREETING=hi"])
+            .arg(program)
+            .args(args)
+            .env("KILN_CACHE_DIR", dir.join("cache"));
+        let mut executable = Command::new(&exe);
+        executable.args(args);
+        (
+            with_input(wasmtime, input),
+            with_input(kiln_run, input),
+            with_input(executable, input),
+        )
+    };
+    for (args, input) in cases {
+        let (expected, got, exe_got) = run(&wasm, args, input);
+        assert_eq!(show(&got), show(&expected), "kiln run, {args:?}");
+        assert_eq!(show(&exe_got), show(&expected), "executable, {args:?}");
+    }
+    let (expected, _, _) = run(&wasm, &["upper"], &input);
+    assert_eq!(expected.stdout, input.to_ascii_uppercase());
+}

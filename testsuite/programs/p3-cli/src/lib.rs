@@ -1,0 +1,108 @@
+//! What a WASI 0.3 command does with its standard streams, chosen by its
+//! first argument:
+//! - `hello`: a line to stdout and one to stderr, each written while the
+//!   host's future for the stream is awaited beside it;
+//! - `upper`: stdin to stdout upper-cased, chunk by chunk as it comes,
+//!   the two streams in flight together;
+//! - `env`: the arguments, the environment, and random bytes' count;
+//! - `exit N`: exits with status N after writing a line;
+//! - `fail`: `run` returns an error.
+
+use futures::join;
+use wasip3::cli::{environment, exit, stderr, stdin, stdout};
+use wasip3::wit_stream;
+
+wasip3::cli::command::export!(Command);
+
+struct Command;
+
+/// Write `text` to a standard stream (`write` is stdout's or stderr's
+/// `write-via-stream`), awaiting the host's result beside the writing.
+async fn say(
+    write: fn(wasip3::wit_bindgen::StreamReader<u8>) -> wasip3::wit_bindgen::FutureReader<
+        Result<(), wasip3::cli::types::ErrorCode>,
+    >,
+    text: String,
+) {
+    let (mut tx, rx) = wit_stream::new();
+    let done = write(rx);
+    let ((), result) = join!(
+        async {
+            let rest = tx.write_all(text.into_bytes()).await;
+            assert!(rest.is_empty());
+            drop(tx);
+        },
+        async move { done.await }
+    );
+    result.expect("the host wrote the stream");
+}
+
+async fn upper() {
+    let (input, input_done) = stdin::read_via_stream();
+    let (mut tx, rx) = wit_stream::new();
+    let output_done = stdout::write_via_stream(rx);
+    let copy = async move {
+        let mut input = input;
+        let mut total = 0;
+        loop {
+            let (result, buf) = input.read(Vec::with_capacity(4096)).await;
+            match result {
+                wasip3::wit_bindgen::StreamResult::Complete(_) => {
+                    total += buf.len();
+                    let rest = tx.write_all(buf.to_ascii_uppercase()).await;
+                    assert!(rest.is_empty());
+                }
+                _ => break,
+            }
+        }
+        drop(tx);
+        total
+    };
+    let (total, input_result, output_result) = join!(
+        copy,
+        async move { input_done.await },
+        async move { output_done.await }
+    );
+    input_result.expect("stdin read to its end");
+    output_result.expect("stdout written");
+    say(stderr::write_via_stream, format!("{total} bytes\n")).await;
+}
+
+impl wasip3::exports::cli::run::Guest for Command {
+    async fn run() -> Result<(), ()> {
+        let args = environment::get_arguments();
+        match args.get(1).map(String::as_str) {
+            Some("hello") => {
+                say(stdout::write_via_stream, "Hello from WASI 0.3!\n".into()).await;
+                say(stderr::write_via_stream, "and to stderr\n".into()).await;
+            }
+            Some("upper") => upper().await,
+            Some("env") => {
+                let mut text = format!("args: {:?}\n", &args[1..]);
+                let mut env = environment::get_environment();
+                env.sort();
+                for (k, v) in env {
+                    text += &format!("{k}={v}\n");
+                }
+                let bytes = wasip3::random::random::get_random_bytes(16);
+                text += &format!("random: {} bytes\n", bytes.len());
+                say(stdout::write_via_stream, text).await;
+            }
+            Some("exit") => {
+                say(stdout::write_via_stream, "leaving\n".into()).await;
+                let code: u8 = args.get(2).and_then(|c| c.parse().ok()).unwrap_or(1);
+                exit::exit_with_code(code);
+            }
+            Some("fail") => {
+                say(stderr::write_via_stream, "failing\n".into()).await;
+                return Err(());
+            }
+            other => {
+                let text = format!("unknown command {other:?}\n");
+                say(stderr::write_via_stream, text).await;
+                return Err(());
+            }
+        }
+        Ok(())
+    }
+}
