@@ -508,17 +508,23 @@ fn a_component_using_async_or_corrupt_is_refused_with_what_and_where() {
     std::fs::write(
         d.join("async.wat"),
         r#"(component
-             (import "f" (func $f async))
-             (core func $g (canon lower (func $f) async))
-             (core module $m (func (export "f") (result i32) i32.const 0))
-             (core instance $i (instantiate $m))
-             (func (export "f") (result u32) (canon lift (core func $i "f"))))"#,
+             (component $c
+               (core module $m
+                 (func (export "f") (result i32) i32.const 0)
+                 (func (export "cb") (param i32 i32 i32) (result i32) i32.const 0))
+               (core instance $i (instantiate $m))
+               (alias core export $i "cb" (core func $cb))
+               (func (export "f") async (canon lift (core func $i "f") async (callback $cb))))
+             (instance $c (instantiate $c))
+             (core func $f (canon lower (func $c "f") async))
+             (core module $n (import "" "f" (func (result i32))))
+             (core instance $n (instantiate $n (with "" (instance (export "f" (func $f)))))))"#,
     )
     .unwrap();
     let o = kiln(&["run", "async.wat"], &d);
     assert_error(
         &o,
-        "unsupported: component-model async (an async lowering of a host function) at offset 0x",
+        "unsupported: component-model async (an async call between components) at offset 0x",
     );
     // A component cut short: the offset where its bytes end.
     let full = wat::parse_str(

@@ -85,3 +85,85 @@ fn a_wasi_0_3_command_behaves_as_under_wasmtime() {
     let (expected, _, _) = run(&wasm, &["upper"], &input);
     assert_eq!(expected.stdout, input.to_ascii_uppercase());
 }
+
+/// Files copied through streams, several copies in flight, and a wait on
+/// the clock: the same files and output under each runner, each in a
+/// directory of its own.
+#[test]
+fn a_wasi_0_3_command_copies_files_as_under_wasmtime() {
+    let wasm = wasip2_program("p3-cli", "p3_cli.wasm");
+    let dir = work_dir("wasi_p3", "copy");
+    let files: [(&str, usize); 3] = [("big", 300_000), ("small", 5_000), ("empty", 0)];
+    let fill = |d: &Path| {
+        std::fs::create_dir_all(d).unwrap();
+        for (name, size) in files {
+            let bytes: Vec<u8> = (0..size).map(|i| (i * 7 + i / 251) as u8).collect();
+            std::fs::write(d.join(name), bytes).unwrap();
+        }
+    };
+    let grant = |d: &Path| format!("{}::/data", d.display());
+    let args = ["copy", "big", "small", "empty"];
+
+    let (w, k, e) = (dir.join("wasmtime"), dir.join("kiln"), dir.join("exe"));
+    for d in [&w, &k, &e] {
+        fill(d);
+    }
+    let exe = dir.join("p3-cli");
+    let built = kiln(
+        &[
+            "build",
+            "--dir",
+            &grant(&e),
+            wasm.to_str().unwrap(),
+            "-o",
+            exe.to_str().unwrap(),
+        ],
+        &dir,
+    );
+    assert!(built.status.success(), "{}", show(&built));
+    let expected = Command::new(root().join("target/peers/wasmtime"))
+        .args(["run", "--dir", &grant(&w)])
+        .arg(&wasm)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(expected.status.success(), "{}", show(&expected));
+    let got = Command::new(env!("CARGO_BIN_EXE_kiln"))
+        .args(["run", "--dir", &grant(&k)])
+        .arg(&wasm)
+        .args(args)
+        .env("KILN_CACHE_DIR", dir.join("cache"))
+        .output()
+        .unwrap();
+    assert_eq!(show(&got), show(&expected));
+    let exe_got = Command::new(&exe).args(args).output().unwrap();
+    assert_eq!(show(&exe_got), show(&expected));
+    for d in [&w, &k, &e] {
+        for (name, _) in files {
+            let copy = std::fs::read(d.join(format!("{name}.copy"))).unwrap();
+            assert_eq!(
+                copy,
+                std::fs::read(d.join(name)).unwrap(),
+                "{}",
+                d.display()
+            );
+        }
+    }
+
+    let sleep = ["sleep", "30"];
+    let expected = Command::new(root().join("target/peers/wasmtime"))
+        .arg("run")
+        .arg(&wasm)
+        .args(sleep)
+        .output()
+        .unwrap();
+    let got = Command::new(env!("CARGO_BIN_EXE_kiln"))
+        .arg("run")
+        .arg(&wasm)
+        .args(sleep)
+        .env("KILN_CACHE_DIR", dir.join("cache"))
+        .output()
+        .unwrap();
+    assert_eq!(show(&got), show(&expected));
+    assert!(String::from_utf8_lossy(&got.stdout).contains(": true"));
+}

@@ -16,6 +16,8 @@ pub struct Gen<'a> {
     pub layer: &'static str,
     /// Whether the host provides interface `wasi:pkg/name`.
     pub provides: fn(&str) -> bool,
+    /// Whether it leaves out function `.1` of interface `.0`.
+    pub skips: fn(&str, &str) -> bool,
 }
 
 fn snake(s: &str) -> String {
@@ -173,13 +175,14 @@ impl Gen<'_> {
         self.sizes.align(ty).align_wasm32()
     }
 
-    /// The functions of `iface` the host provides: the synchronous ones
-    /// (`async` functions need the async ABI's lowering, not compiled yet).
-    fn sync_functions(&self, iface: InterfaceId) -> impl Iterator<Item = &Function> {
+    /// The functions of `iface` the host provides, but those `(self.skips)`
+    /// names.
+    fn functions(&self, iface: InterfaceId) -> impl Iterator<Item = &Function> {
+        let name = self.interface_name(iface).unwrap();
         self.resolve.interfaces[iface]
             .functions
             .values()
-            .filter(|f| !f.kind.is_async())
+            .filter(move |f| !(self.skips)(&name, &f.name))
     }
 
     pub fn generate(&self) -> String {
@@ -196,23 +199,41 @@ impl Gen<'_> {
             for (tname, tid) in &iface.types {
                 self.typedef(&mut out, tname, *tid);
             }
-            for f in self.sync_functions(*id) {
-                self.shim(&mut out, *id, f);
+            for f in self.functions(*id) {
+                self.shim(&mut out, *id, f, AbiVariant::GuestImport);
+                if f.kind.is_async() {
+                    self.shim(&mut out, *id, f, AbiVariant::GuestImportAsync);
+                }
             }
             out.push_str("}\n\n");
         }
         // The registry: functions and resource types by interface and name.
-        out.push_str("/// The shim of function `func` of `interface` (no version), and its\n/// core signature: one letter per parameter (`i` i32, `I` i64, `f` f32,\n/// `F` f64), `>`, then the results.\n");
-        out.push_str("pub fn lookup(interface: &str, func: &str) -> Option<(usize, &'static str)> {\n    Some(match (interface, func) {\n");
+        out.push_str("/// The shims of function `func` of `interface` (no version), lowered\n/// synchronously and, for an async function, asynchronously.\n");
+        out.push_str("pub fn lookup(interface: &str, func: &str) -> Option<crate::component::HostFunc> {\n    Some(match (interface, func) {\n");
         for (id, name) in &provided {
-            for f in self.sync_functions(*id) {
+            for f in self.functions(*id) {
+                let shim = |variant| {
+                    format!(
+                        "({}::shim_{}{} as *const () as usize, {:?})",
+                        self.module(*id),
+                        self.fn_name(f),
+                        if variant == AbiVariant::GuestImportAsync {
+                            "_async"
+                        } else {
+                            ""
+                        },
+                        self.core_signature(f, variant)
+                    )
+                };
+                let asynchronous = match f.kind.is_async() {
+                    true => format!("Some({})", shim(AbiVariant::GuestImportAsync)),
+                    false => "None".into(),
+                };
                 let _ = writeln!(
                     out,
-                    "        ({name:?}, {:?}) => ({}::shim_{} as *const () as usize, {:?}),",
+                    "        ({name:?}, {:?}) => crate::component::HostFunc::new({}, {asynchronous}),",
                     f.name,
-                    self.module(*id),
-                    self.fn_name(f),
-                    self.core_signature(f)
+                    shim(AbiVariant::GuestImport),
                 );
             }
         }
@@ -492,8 +513,8 @@ impl Gen<'_> {
     }
 
     /// The shim's core signature, as `lookup` spells it.
-    fn core_signature(&self, f: &Function) -> String {
-        let sig = self.resolve.wasm_signature(AbiVariant::GuestImport, f);
+    fn core_signature(&self, f: &Function, variant: AbiVariant) -> String {
+        let sig = self.resolve.wasm_signature(variant, f);
         let letter = |t: &WasmType| match t {
             WasmType::I64 | WasmType::PointerOrI64 => 'I',
             WasmType::F32 => 'f',
@@ -518,9 +539,13 @@ impl Gen<'_> {
         snake(&base)
     }
 
-    /// `extern "C" fn shim_NAME(ctx, flat params...) -> flat result`.
-    fn shim(&self, out: &mut String, iface: InterfaceId, f: &Function) {
-        let sig = self.resolve.wasm_signature(AbiVariant::GuestImport, f);
+    /// `extern "C" fn shim_NAME(ctx, flat params...) -> flat result`; for
+    /// an async lowering, `shim_NAME_async`: its result goes to the
+    /// pointer after its parameters, and it returns the subtask's state,
+    /// returned (2): the host's function has completed when it returns.
+    fn shim(&self, out: &mut String, iface: InterfaceId, f: &Function, variant: AbiVariant) {
+        let sig = self.resolve.wasm_signature(variant, f);
+        let asynchronous = variant == AbiVariant::GuestImportAsync;
         let wasm = |t: &WasmType| match t {
             WasmType::I32 | WasmType::Pointer | WasmType::Length => "i32",
             WasmType::I64 | WasmType::PointerOrI64 => "i64",
@@ -544,7 +569,8 @@ impl Gen<'_> {
         let _ = writeln!(out, "/// `{}`", f.name);
         let _ = writeln!(
             out,
-            "pub extern \"C\" fn shim_{name}(ctx: &HostContext{}{}){} {{",
+            "pub extern \"C\" fn shim_{name}{}(ctx: &HostContext{}{}){} {{",
+            if asynchronous { "_async" } else { "" },
             if params.is_empty() { "" } else { ", " },
             params.join(", "),
             ret.map(|r| format!(" -> {r}")).unwrap_or_default()
@@ -597,6 +623,7 @@ impl Gen<'_> {
             args.concat()
         );
         match (&f.result, sig.retptr) {
+            (None, _) if asynchronous => out.push_str("        let () = r;\n        Ok(2)\n"),
             (None, _) => out.push_str("        let () = r;\n        Ok(0)\n"),
             (Some(rt), true) => {
                 let t = self.rust(rt);
@@ -606,7 +633,8 @@ impl Gen<'_> {
                     sig.params.len() - 1
                 );
                 let _ = writeln!(out, "        cx.range(ptr, <{t} as Typed>::SIZE as u64, <{t} as Typed>::ALIGN, crate::traps::Region::Return)?;");
-                out.push_str("        r.store(&mut cx, ptr)?;\n        Ok(0)\n");
+                let status = if asynchronous { 2 } else { 0 };
+                let _ = writeln!(out, "        r.store(&mut cx, ptr)?;\n        Ok({status})");
             }
             (Some(_), false) => {
                 out.push_str("        let mut res = [0u64; 1];\n        r.lower_flat(&mut cx, &mut res)?;\n        Ok(res[0])\n");

@@ -442,13 +442,6 @@ impl Inliner<'_> {
                 }
                 Step::Lower { func, ty, options } => {
                     let what = match &f.funcs[*func as usize] {
-                        FuncDef::Host { .. } if options.async_ => {
-                            return Err(unsupported(
-                                "component-model async",
-                                "an async lowering of a host function",
-                                at,
-                            ))
-                        }
                         FuncDef::Host { instance, name, ty } => Lowered::Host {
                             import: self.import(instance, name, *ty),
                         },

@@ -104,6 +104,26 @@ impl Component {
         out
     }
 
+    /// The core signature of function type `ty` lowered with `async`: its
+    /// parameters flat up to four, else a pointer to them; a pointer for
+    /// its result; the subtask's state returned.
+    pub fn async_lowered_signature(&self, ty: u32) -> CoreFuncType {
+        use kiln_abi::module::ValType::I32;
+        let d = &self.description;
+        let f = &d.funcs[ty as usize];
+        let mut params = Vec::new();
+        for (_, p) in &f.params {
+            d.layout().flatten(*p, &mut params);
+        }
+        if params.len() > kiln_abi::component::MAX_FLAT_ASYNC_PARAMS {
+            params = vec![I32];
+        }
+        if f.result.is_some() {
+            params.push(I32);
+        }
+        CoreFuncType::new(&params, &[I32])
+    }
+
     /// The core signature of a lowered function of type `ty`.
     pub fn lowered_signature(&self, ty: u32) -> &CoreFuncType {
         self.lowered[ty as usize].get_or_init(|| {
@@ -123,6 +143,21 @@ pub struct HostFunc {
     /// `f` f32, `F` f64), `>`, then the results. A lowering whose
     /// signature differs does not link.
     pub signature: &'static str,
+    /// An async function's code and signature when lowered with `async`.
+    pub asynchronous: Option<(usize, &'static str)>,
+}
+
+impl HostFunc {
+    pub const fn new(
+        (code, signature): (usize, &'static str),
+        asynchronous: Option<(usize, &'static str)>,
+    ) -> HostFunc {
+        HostFunc {
+            code,
+            signature,
+            asynchronous,
+        }
+    }
 }
 
 /// Whether `sig` is spelled `spelling` ([`HostFunc::signature`]), read
@@ -348,14 +383,30 @@ impl Store {
                     import: import_name(import),
                     problem: LinkError::Unknown,
                 })?;
-                sig = std::borrow::Cow::Borrowed(component.lowered_signature(lowering.ty));
-                if !spelled(&sig, f.signature) {
+                let (code, spelling) = match (lowering.options.async_, f.asynchronous) {
+                    (false, _) => {
+                        sig = std::borrow::Cow::Borrowed(component.lowered_signature(lowering.ty));
+                        (f.code, f.signature)
+                    }
+                    (true, Some(lowered)) => {
+                        sig =
+                            std::borrow::Cow::Owned(component.async_lowered_signature(lowering.ty));
+                        lowered
+                    }
+                    (true, None) => {
+                        return Err(InstantiateError::Link {
+                            import: import_name(import),
+                            problem: LinkError::FuncType,
+                        })
+                    }
+                };
+                if !spelled(&sig, spelling) {
                     return Err(InstantiateError::Link {
                         import: import_name(import),
                         problem: LinkError::FuncType,
                     });
                 }
-                f.code
+                code
             }
             Lowered::Trap => {
                 sig = std::borrow::Cow::Borrowed(component.lowered_signature(lowering.ty));

@@ -10,6 +10,8 @@ use alloc::vec::Vec;
 pub const MAX_FLAT_PARAMS: usize = 16;
 /// Flat results beyond this travel in memory, behind one pointer.
 pub const MAX_FLAT_RESULTS: usize = 1;
+/// Parameters an async-lowered call passes flat; more go through memory.
+pub const MAX_FLAT_ASYNC_PARAMS: usize = 4;
 
 /// A core value type a component value flattens to.
 pub type Flat = ValType;

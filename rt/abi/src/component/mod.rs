@@ -16,7 +16,8 @@ mod layout;
 
 pub use crate::codec::DecodeError;
 pub use layout::{
-    discriminant_size, flags_size, Flat, FlatSignature, Layout, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS,
+    discriminant_size, flags_size, Flat, FlatSignature, Layout, MAX_FLAT_ASYNC_PARAMS,
+    MAX_FLAT_PARAMS, MAX_FLAT_RESULTS,
 };
 
 /// Names borrowed from a description loaded with the code, as modules' are.

@@ -75,11 +75,10 @@ pub struct P2Host;
 impl Host for P2Host {
     fn func(&self, import: &Import) -> Option<HostFunc> {
         let instance = import.instance.as_ref()?;
-        let (code, signature) = match interface(instance) {
-            Some(i) => bindings::lookup(i, &import.name)?,
-            None => p3::bindings::lookup(p3::interface(instance)?, &import.name)?,
-        };
-        Some(HostFunc { code, signature })
+        match interface(instance) {
+            Some(i) => bindings::lookup(i, &import.name),
+            None => p3::bindings::lookup(p3::interface(instance)?, &import.name),
+        }
     }
 
     fn resource(&self, instance: &str, name: &str) -> Option<std::any::TypeId> {

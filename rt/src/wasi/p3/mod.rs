@@ -5,7 +5,16 @@
 //! uses 0.2 in a 0.3 program); [`crate::wasi::p2::P2Host`] serves both.
 //! The host's state is the 0.2 host's ([`crate::wasi::p2::WasiP2`]).
 
-pub mod host;
+mod cli;
+mod clocks;
+mod filesystem;
+
+/// What the generated shims call, by interface.
+pub mod host {
+    pub use super::cli::*;
+    pub use super::clocks::*;
+    pub use super::filesystem::*;
+}
 
 /// Generated from the WIT of the `wasip3` crate (WASI 0.3.2).
 #[allow(

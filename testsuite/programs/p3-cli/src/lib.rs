@@ -6,9 +6,16 @@
 //!   the two streams in flight together;
 //! - `env`: the arguments, the environment, and random bytes' count;
 //! - `exit N`: exits with status N after writing a line;
-//! - `fail`: `run` returns an error.
+//! - `fail`: `run` returns an error;
+//! - `copy FILE...`: copies each file of the first preopened directory to
+//!   `FILE.copy`, all copies in flight together, each through a read
+//!   stream and a write stream; then lists what it wrote, with sizes, and
+//!   the error opening a file that is not there;
+//! - `sleep MS`: waits on the monotonic clock, and says it did.
 
+use futures::future::join_all;
 use futures::join;
+use wasip3::filesystem::types::{Descriptor, DescriptorFlags, OpenFlags, PathFlags};
 use wasip3::cli::{environment, exit, stderr, stdin, stdout};
 use wasip3::wit_stream;
 
@@ -68,6 +75,75 @@ async fn upper() {
     say(stderr::write_via_stream, format!("{total} bytes\n")).await;
 }
 
+/// Copy `name` to `name.copy` in `dir`: the bytes copied.
+async fn copy(dir: &Descriptor, name: &str) -> u64 {
+    let open = |name: String, open: OpenFlags, flags: DescriptorFlags| {
+        dir.open_at(PathFlags::empty(), name, open, flags)
+    };
+    let from = open(name.into(), OpenFlags::empty(), DescriptorFlags::READ)
+        .await
+        .expect("the source opens");
+    let to = open(
+        format!("{name}.copy"),
+        OpenFlags::CREATE | OpenFlags::TRUNCATE,
+        DescriptorFlags::WRITE,
+    )
+    .await
+    .expect("the copy opens");
+    let (mut input, read_done) = from.read_via_stream(0);
+    let (mut tx, rx) = wit_stream::new();
+    let write_done = to.write_via_stream(rx, 0);
+    let pump = async move {
+        let mut total = 0u64;
+        loop {
+            // Small reads: each copy takes many turns, interleaved with
+            // the others'.
+            let (result, buf) = input.read(Vec::with_capacity(1000)).await;
+            if !matches!(result, wasip3::wit_bindgen::StreamResult::Complete(_)) {
+                break;
+            }
+            total += buf.len() as u64;
+            let rest = tx.write_all(buf).await;
+            assert!(rest.is_empty());
+        }
+        drop(tx);
+        total
+    };
+    let (total, read, written) = join!(
+        pump,
+        async move { read_done.await },
+        async move { write_done.await }
+    );
+    read.expect("the source was read to its end");
+    written.expect("the copy was written");
+    total
+}
+
+async fn copy_all(names: &[String]) {
+    let dirs = wasip3::filesystem::preopens::get_directories();
+    let (dir, _) = dirs.first().expect("a preopened directory");
+    let copied = join_all(names.iter().map(|n| copy(dir, n))).await;
+    let mut text = String::new();
+    for (name, n) in names.iter().zip(copied) {
+        let size = dir
+            .stat_at(PathFlags::empty(), format!("{name}.copy"))
+            .await
+            .expect("the copy is there")
+            .size;
+        text += &format!("{name}: {n} bytes copied, {size} on disk\n");
+    }
+    let missing = dir
+        .open_at(
+            PathFlags::empty(),
+            "not-there".into(),
+            OpenFlags::empty(),
+            DescriptorFlags::READ,
+        )
+        .await;
+    text += &format!("not-there: {:?}\n", missing.err());
+    say(stdout::write_via_stream, text).await;
+}
+
 impl wasip3::exports::cli::run::Guest for Command {
     async fn run() -> Result<(), ()> {
         let args = environment::get_arguments();
@@ -92,6 +168,15 @@ impl wasip3::exports::cli::run::Guest for Command {
                 say(stdout::write_via_stream, "leaving\n".into()).await;
                 let code: u8 = args.get(2).and_then(|c| c.parse().ok()).unwrap_or(1);
                 exit::exit_with_code(code);
+            }
+            Some("copy") => copy_all(&args[2..]).await,
+            Some("sleep") => {
+                let ms: u64 = args.get(2).and_then(|m| m.parse().ok()).unwrap_or(10);
+                let clock = wasip3::clocks::monotonic_clock::now();
+                wasip3::clocks::monotonic_clock::wait_for(ms * 1_000_000).await;
+                let waited = wasip3::clocks::monotonic_clock::now() - clock;
+                let text = format!("waited at least {ms} ms: {}\n", waited >= ms * 1_000_000);
+                say(stdout::write_via_stream, text).await;
             }
             Some("fail") => {
                 say(stderr::write_via_stream, "failing\n".into()).await;

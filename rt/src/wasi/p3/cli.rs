@@ -1,4 +1,4 @@
-//! What the WASI 0.3 shims call. Most interfaces are the 0.2 host's with
+//! wasi:cli and wasi:random 0.3. Most interfaces are the 0.2 host's with
 //! new names; the standard streams are streams and futures of the async
 //! ABI: a program's output is a stream the host reads as the program
 //! writes, its end reported through a future.
