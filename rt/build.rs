@@ -54,6 +54,7 @@ fn provides_p3(name: &str) -> bool {
         "wasi:clocks/system-clock",
         "wasi:filesystem/types",
         "wasi:filesystem/preopens",
+        "wasi:http/types",
     ];
     INTERFACES.contains(&name)
 }

@@ -661,6 +661,16 @@ pub struct Borrow<T> {
     _t: std::marker::PhantomData<fn() -> T>,
 }
 
+impl<T> Borrow<T> {
+    /// Handle `handle` again, borrowed for the same call.
+    pub fn new(handle: Handle) -> Borrow<T> {
+        Borrow {
+            handle,
+            _t: std::marker::PhantomData,
+        }
+    }
+}
+
 impl<T> Typed for Own<T> {
     const SIZE: u32 = 4;
     const ALIGN: u32 = 4;

@@ -583,6 +583,20 @@ impl ComponentInstance {
         Ok(Value::Handle(self.state.tables.of(lifted_by).insert(value)))
     }
 
+    /// The host value of type `T` an owning handle `h` names in the table
+    /// of the instance that lifts export `path`, taken out of it: what a
+    /// result's [`Value::Handle`] holds.
+    pub fn take<T: 'static>(&mut self, path: &str, h: u32) -> Result<T, CallError> {
+        let (_, _, _, lifted_by) = self
+            .export(path)
+            .ok_or_else(|| CallError::NoSuchExport(path.to_string()))?;
+        self.state
+            .tables
+            .of(lifted_by)
+            .take::<T>(h)
+            .map_err(CallError::Trap)
+    }
+
     /// The component function type of export `path`.
     pub fn export_type(&self, path: &str) -> Option<&FuncType> {
         let (_, ty, _, _) = self.export(path)?;
@@ -601,6 +615,18 @@ impl ComponentInstance {
         store: &mut Store,
         path: &str,
         args: &[Value],
+    ) -> Result<Option<Value>, CallError> {
+        self.call_with(store, path, args, None)
+    }
+
+    /// As [`ComponentInstance::call`]; an async export's result also goes
+    /// to `on_return` when the export returns it, while it goes on.
+    pub fn call_with(
+        &self,
+        store: &mut Store,
+        path: &str,
+        args: &[Value],
+        on_return: Option<concurrent::OnReturn>,
     ) -> Result<Option<Value>, CallError> {
         let (core, ty, options, lifted_by) = self
             .export(path)
@@ -671,6 +697,7 @@ impl ComponentInstance {
                 encoding: options.encoding,
                 memory: call.memory,
                 returned: None,
+                on_return,
             };
             let callback = options.callback.as_ref().and_then(|c| self.func(c));
             let state = &*self.state as *const ComponentState as *mut ComponentState;

@@ -34,8 +34,10 @@ pub enum Value {
     Option(Option<Box<Value>>),
     Result(Result<Option<Box<Value>>, Option<Box<Value>>>),
     Flags(Vec<String>),
-    /// An owning handle that the host put in the table of the instance it
-    /// calls ([`super::ComponentInstance::own`]): an `own<T>` argument.
+    /// An owning handle: one the host put in the table of the instance it
+    /// calls ([`super::ComponentInstance::own`]), an `own<T>` argument; or
+    /// one a result names in the table of the instance that returned it,
+    /// for the host to take.
     Handle(u32),
 }
 
@@ -403,7 +405,10 @@ impl Lift<'_> {
                     .collect::<Result<Vec<_>, _>>()?;
                 record_of(ty, values)
             }
-            ValueType::Own(_) | ValueType::Borrow(_) => return Err(unsupported_handle()),
+            // An owning handle the host takes from the lifting instance's
+            // table itself (`ComponentInstance::take`).
+            ValueType::Own(_) => Value::Handle(take(flat) as u32),
+            ValueType::Borrow(_) => return Err(unsupported_handle()),
             _ => {
                 let cases = layout.cases(t).expect("a variant-like type");
                 let width = layout.flatten_variant(&cases).len() - 1;
@@ -465,7 +470,8 @@ impl Lift<'_> {
                     .collect::<Result<Vec<_>, _>>()?;
                 record_of(ty, values)
             }
-            ValueType::Own(_) | ValueType::Borrow(_) => return Err(unsupported_handle()),
+            ValueType::Own(_) => Value::Handle(u32_at(p)),
+            ValueType::Borrow(_) => return Err(unsupported_handle()),
             _ => {
                 let cases = layout.cases(t).expect("a variant-like type");
                 let disc = kiln_abi::component::discriminant_size(cases.len()) as usize;

@@ -70,16 +70,23 @@ pub fn serve(component: &'static Component, who: &str, settings: &Settings, addr
 fn prepare(component: &'static Component, settings: &Settings) -> Result<Handler, String> {
     check_imports(&component.description)?;
     let names = component.export_names();
-    let export = names
-        .iter()
-        .find(|n| n.starts_with("wasi:http/incoming-handler@0.2.") && n.ends_with("#handle"))
-        .ok_or_else(|| {
-            format!(
-                "the component does not export `wasi:http/incoming-handler`'s `handle` (0.2.x), which `kiln serve` calls; it exports: {}",
-                if names.is_empty() { "nothing".to_string() } else { names.join(", ") }
-            )
-        })?
-        .clone();
+    let handler = |prefix: &str| {
+        names
+            .iter()
+            .find(|n| n.starts_with(prefix) && n.ends_with("#handle"))
+    };
+    let (export, p3) = match handler("wasi:http/handler@0.3.") {
+        Some(e) => (e.clone(), true),
+        None => {
+            let e = handler("wasi:http/incoming-handler@0.2.").ok_or_else(|| {
+                format!(
+                    "the component exports neither `wasi:http/handler`'s `handle` (0.3.x) nor `wasi:http/incoming-handler`'s (0.2.x), which `kiln serve` calls; it exports: {}",
+                    if names.is_empty() { "nothing".to_string() } else { names.join(", ") }
+                )
+            })?;
+            (e.clone(), false)
+        }
+    };
     let wasi = WasiP2::new(
         vec!["kiln-serve".into()],
         settings.environment(),
@@ -88,6 +95,7 @@ fn prepare(component: &'static Component, settings: &Settings) -> Result<Handler
     Ok(Handler {
         component,
         export,
+        p3,
         wasi: WasiP2 {
             network: settings.network,
             ..wasi

@@ -1,13 +1,16 @@
 //! One request: a fresh instance of the component on a thread of the
 //! blocking pool, its handler called with the request and a
-//! `response-outparam`, and the response it sets handed to hyper while
+//! `response-outparam` (WASI 0.2), or with the request alone, returning
+//! the response (0.3, an async export); the response handed to hyper while
 //! the handler goes on (writing the body, say) until it returns.
 
-use crate::component::{CallError, Component};
+use crate::component::{CallError, Component, ComponentState, Value};
 use crate::store::InterruptHandle;
+use crate::wasi::p2::bindings::wasi_http_types::ErrorCode;
 use crate::wasi::p2::host::http::server::{self, Answer};
 use crate::wasi::p2::host::http::{IncomingRequest, OutgoingBodyStream, ResponseOutparam};
 use crate::wasi::p2::{P2Host, WasiP2};
+use crate::wasi::p3::http as p3;
 use crate::{InstantiateError, Limits, Store, Trap, TrapKind};
 use http::StatusCode;
 use kiln_abi::TrapCode;
@@ -18,8 +21,11 @@ use tokio::time::Instant;
 /// What every request of a served component starts from.
 pub struct Handler {
     pub component: &'static Component,
-    /// The handler's export, `wasi:http/incoming-handler@0.2.x#handle`.
+    /// The handler's export: `wasi:http/incoming-handler@0.2.x#handle`,
+    /// or `wasi:http/handler@0.3.x#handle`.
     pub export: String,
+    /// Whether that is WASI 0.3's.
+    pub p3: bool,
     pub wasi: WasiP2,
     pub limits: Limits,
     /// Fuel each request may use (`--fuel`).
@@ -51,15 +57,20 @@ type Job = tokio::task::JoinHandle<Result<(), Failure>>;
 
 impl Handler {
     pub async fn run(self: &Arc<Self>, request: http::Request<hyper::body::Incoming>) -> Outcome {
-        let incoming = server::incoming_request(request);
         let (outparam, answer) = server::response_outparam();
+        let work = match self.p3 {
+            false => Work::P2(server::incoming_request(request), outparam),
+            true => {
+                let runtime = tokio::runtime::Handle::current();
+                Work::P3(request, runtime, outparam.0)
+            }
+        };
         let interrupt = InterruptHandle::new();
         let this = self.clone();
         let flag = interrupt.clone();
         let instantiated = Arc::new(std::sync::OnceLock::new());
         let took = instantiated.clone();
-        let job: Job =
-            tokio::task::spawn_blocking(move || this.call(incoming, outparam, &flag, &took));
+        let job: Job = tokio::task::spawn_blocking(move || this.call(work, &flag, &took));
         // The deadline is kept apart from this request's future, which
         // hyper drops if the client goes away: the guest is stopped at its
         // deadline all the same, even after it has answered.
@@ -112,8 +123,7 @@ impl Handler {
     /// On the blocking pool: instantiate, then call the handler.
     fn call(
         &self,
-        request: IncomingRequest,
-        outparam: ResponseOutparam,
+        work: Work,
         interrupt: &InterruptHandle,
         instantiated: &std::sync::OnceLock<Duration>,
     ) -> Result<(), Failure> {
@@ -130,16 +140,65 @@ impl Handler {
             Err(InstantiateError::Trap(t)) => return Err(Failure::Trap(t)),
             Err(e) => return Err(Failure::Setup(e.to_string())),
         };
-        let args = [
-            inst.own(&self.export, request).map_err(setup)?,
-            inst.own(&self.export, outparam).map_err(setup)?,
-        ];
-        let _ = instantiated.set(started.elapsed());
-        match inst.call(&mut store, &self.export, &args) {
+        let called = match work {
+            Work::P2(request, outparam) => {
+                let args = [
+                    inst.own(&self.export, request).map_err(setup)?,
+                    inst.own(&self.export, outparam).map_err(setup)?,
+                ];
+                let _ = instantiated.set(started.elapsed());
+                inst.call(&mut store, &self.export, &args)
+            }
+            Work::P3(request, runtime, answer) => {
+                let request = p3::served_request(request, runtime);
+                let args = [inst.own(&self.export, request).map_err(setup)?];
+                let _ = instantiated.set(started.elapsed());
+                let hook = Box::new(
+                    move |state: &mut ComponentState, by: u32, v: &Option<Value>| {
+                        let _ = answer.send(p3_answer(state, by, v));
+                    },
+                );
+                inst.call_with(&mut store, &self.export, &args, Some(hook))
+            }
+        };
+        match called {
             Ok(_) => Ok(()),
             Err(CallError::Trap(t)) => Err(Failure::Trap(t)),
             Err(e) => Err(setup(e)),
         }
+    }
+}
+
+/// A request's work: the 0.2 handler's arguments, or what the 0.3
+/// handler's request is made of (its body read on the server's runtime)
+/// and where its answer goes.
+enum Work {
+    P2(IncomingRequest, ResponseOutparam),
+    P3(
+        http::Request<hyper::body::Incoming>,
+        tokio::runtime::Handle,
+        tokio::sync::oneshot::Sender<Answer>,
+    ),
+}
+
+/// What a 0.3 handler returned, as the server answers it: its response
+/// (taken from instance `by`'s table), or the error it returned.
+fn p3_answer(state: &mut ComponentState, by: u32, value: &Option<Value>) -> Answer {
+    let failed = |why: String| Err(ErrorCode::InternalError(Some(why)));
+    let h = match value {
+        Some(Value::Result(Ok(Some(v)))) => match **v {
+            Value::Handle(h) => h,
+            _ => return failed("the handler returned no response".into()),
+        },
+        Some(Value::Result(Err(e))) => {
+            let code = e.as_deref().map(crate::component::program::show);
+            return failed(format!("the handler returned an error: {code:?}"));
+        }
+        _ => return failed("the handler returned no response".into()),
+    };
+    match state.tables.of(by).take::<p3::Response>(h) {
+        Ok(response) => Ok(p3::served_response(&mut state.concurrency, response)),
+        Err(t) => failed(format!("the handler's response: {}", t.message())),
     }
 }
 

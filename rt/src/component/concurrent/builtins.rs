@@ -84,7 +84,14 @@ pub(in crate::component) extern "C" fn task_return(
             None => None,
             Some(r) => Some(lift_result(t, r, &flat)?),
         };
-        t.returned = Some(value);
+        let hook = t.on_return.take();
+        let instance = t.instance;
+        if let Some(hook) = hook {
+            hook(state(ctx), instance, &value);
+        }
+        if let Some(t) = state(ctx).concurrency.current() {
+            t.returned = Some(value);
+        }
         Ok(())
     })())
 }

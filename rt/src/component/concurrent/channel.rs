@@ -435,6 +435,24 @@ impl Concurrency {
         }
     }
 
+    /// The host drops its readable end of channel `c`: a write waiting
+    /// on it completes as dropped, later ones learn it at once.
+    pub(super) fn drop_host_reader(&mut self, c: u32) {
+        let Some(ch) = self.channels.get_mut(c as usize).and_then(Option::as_mut) else {
+            return;
+        };
+        ch.readable = None;
+        ch.sink = None;
+        if let Some(op) = &mut ch.write.op {
+            if op.outcome.is_none() {
+                op.outcome = Some(COPY_DROPPED);
+            }
+        }
+        if ch.writable.is_none() {
+            self.channels[c as usize] = None;
+        }
+    }
+
     /// Cancel end `id`'s operation: its outcome, which an undelivered
     /// event gives if it has one.
     pub(super) fn cancel(&mut self, id: u32, handle: u32) -> Result<u32, Trap> {

@@ -11,17 +11,48 @@ use crate::component::ComponentState;
 use crate::traps::Trap;
 use std::marker::PhantomData;
 
-/// The readable end of a stream of `T`, held by the host.
+/// The readable end of a stream of `T`, held by the host. Dropped, it
+/// tells the writer its reader is gone.
 pub struct StreamReader<T> {
     channel: u32,
+    state: *mut ComponentState,
     _t: PhantomData<fn() -> T>,
 }
 
 /// The readable end of a future of `T`, held by the host.
 pub struct FutureReader<T> {
     channel: u32,
+    state: *mut ComponentState,
     _t: PhantomData<fn() -> T>,
 }
+
+/// The channel number of a reader that was given away.
+const GIVEN: u32 = u32::MAX;
+
+macro_rules! reader_drop {
+    ($ty:ident) => {
+        impl<T> $ty<T> {
+            /// The channel, which this reader no longer answers for.
+            fn give(mut self) -> u32 {
+                std::mem::replace(&mut self.channel, GIVEN)
+            }
+        }
+
+        impl<T> Drop for $ty<T> {
+            fn drop(&mut self) {
+                if self.channel != GIVEN {
+                    // SAFETY: as `concurrency`: the host drops its reader
+                    // during a call of the instance, or with its state.
+                    let c = unsafe { &mut (*self.state).concurrency };
+                    c.drop_host_reader(self.channel);
+                }
+            }
+        }
+    };
+}
+
+reader_drop!(StreamReader);
+reader_drop!(FutureReader);
 
 /// The host's writable end of a stream: it writes through a [`Source`].
 pub struct StreamWriter<T> {
@@ -49,6 +80,7 @@ impl Cx<'_> {
         (
             StreamReader {
                 channel: c,
+                state: self.ctx.state,
                 _t: PhantomData,
             },
             StreamWriter {
@@ -64,6 +96,7 @@ impl Cx<'_> {
         (
             FutureReader {
                 channel: c,
+                state: self.ctx.state,
                 _t: PhantomData,
             },
             FutureWriter {
@@ -78,7 +111,12 @@ impl Cx<'_> {
 impl<T> StreamReader<T> {
     /// Read the stream into `sink` from now on.
     pub fn sink(self, cx: &mut Cx, sink: Box<dyn Sink>) {
-        concurrency(cx).attach_sink(self.channel, sink)
+        concurrency(cx).attach_sink(self.give(), sink)
+    }
+
+    /// As `sink`, with the component's async state at hand.
+    pub fn sink_in(self, c: &mut Concurrency, sink: Box<dyn Sink>) {
+        c.attach_sink(self.give(), sink)
     }
 }
 
@@ -221,6 +259,7 @@ macro_rules! readable_end {
                 let channel = concurrency(cx).take_readable(cx, flat[0] as u32, $future, elem)?;
                 Ok($ty {
                     channel,
+                    state: cx.ctx.state,
                     _t: PhantomData,
                 })
             }
@@ -232,11 +271,11 @@ macro_rules! readable_end {
 
         impl<T> Lower for $ty<T> {
             fn lower_flat(self, cx: &mut Cx, flat: &mut [u64]) -> Result<(), Trap> {
-                flat[0] = concurrency(cx).give_readable(cx, self.channel, $future) as u64;
+                flat[0] = concurrency(cx).give_readable(cx, self.give(), $future) as u64;
                 Ok(())
             }
             fn store(self, cx: &mut Cx, ptr: u32) -> Result<(), Trap> {
-                let h = concurrency(cx).give_readable(cx, self.channel, $future);
+                let h = concurrency(cx).give_readable(cx, self.give(), $future);
                 h.store(cx, ptr)
             }
         }

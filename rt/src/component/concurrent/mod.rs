@@ -125,7 +125,14 @@ pub struct Task {
     pub memory: Option<*mut crate::store::Memory>,
     /// The result `task.return` gave, lifted, once it did.
     pub returned: Option<Option<super::Value>>,
+    /// Called with it then, while the task goes on (a server sends a
+    /// response's head while the guest writes its body).
+    pub on_return: Option<OnReturn>,
 }
+
+/// What the host does with a task's result when it is returned: given the
+/// component's state, the instance that returned it, and the result.
+pub type OnReturn = Box<dyn FnOnce(&mut super::ComponentState, u32, &Option<super::Value>)>;
 
 /// The async state of a component: its objects and streams, the tasks in
 /// progress (innermost last), and each instance's backpressure.

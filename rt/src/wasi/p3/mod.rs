@@ -8,12 +8,14 @@
 mod cli;
 mod clocks;
 mod filesystem;
+pub mod http;
 
 /// What the generated shims call, by interface.
 pub mod host {
     pub use super::cli::*;
     pub use super::clocks::*;
     pub use super::filesystem::*;
+    pub use super::http::*;
 }
 
 /// Generated from the WIT of the `wasip3` crate (WASI 0.3.2).

@@ -254,7 +254,8 @@ pub fn future_trailers_get(
     })))
 }
 
-type Sender = tokio::sync::mpsc::UnboundedSender<Result<Frame<bytes::Bytes>, ErrorCode>>;
+/// Where a body's frames go, for hyper to send.
+pub type Sender = tokio::sync::mpsc::UnboundedSender<Result<Frame<bytes::Bytes>, ErrorCode>>;
 type Sink = Arc<Mutex<Option<Sender>>>;
 
 pub struct OutgoingBody {
@@ -349,6 +350,12 @@ impl OutgoingBodyStream {
     /// No body at all.
     pub fn empty() -> OutgoingBodyStream {
         OutgoingBodyStream(None)
+    }
+
+    /// A body sent from what the sender sends, until it is dropped.
+    pub fn channel() -> (Sender, OutgoingBodyStream) {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        (tx, OutgoingBodyStream(Some(rx)))
     }
 }
 

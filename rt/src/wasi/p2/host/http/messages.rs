@@ -336,6 +336,22 @@ pub struct OutgoingResponse {
     body_taken: bool,
 }
 
+impl OutgoingResponse {
+    /// A response with its body already set, as a server sends it.
+    pub fn with_body(
+        status: u16,
+        headers: HeaderMap,
+        body: OutgoingBodyStream,
+    ) -> OutgoingResponse {
+        OutgoingResponse {
+            status,
+            headers,
+            body: Some(body),
+            body_taken: true,
+        }
+    }
+}
+
 pub fn outgoing_response_new(
     _: &mut Cx,
     headers: Own<Fields>,

@@ -11,8 +11,8 @@ mod fields;
 mod messages;
 pub mod server;
 
-pub use bodies::{BodyReader, BodyWriter, OutgoingBodyStream};
-pub use messages::{IncomingRequest, ResponseOutparam};
+pub use bodies::{BodyReader, BodyWriter, OutgoingBodyStream, Sender};
+pub use messages::{IncomingRequest, OutgoingResponse, ResponseOutparam};
 
 pub mod wasi_http_types {
     pub use super::bodies::*;

@@ -1,0 +1,111 @@
+//! Routes:
+//! - `/hello`: a greeting, its body written after the response is
+//!   returned, by a task the handler leaves running;
+//! - `/upper`: the request's body streamed back upper-cased, each chunk
+//!   as it arrives;
+//! - `/request`: what the handler saw (method, path, scheme, authority,
+//!   the `x-*` headers);
+//! - `/status/N`: an empty answer with status N;
+//! - `/trap`: traps before answering;
+//! - `/forever`: never answers;
+//! - anything else: 404.
+
+use wasip3::http::types::{ErrorCode, Fields, Request, Response, Scheme};
+use wasip3::wit_bindgen::{self, StreamResult};
+use wasip3::{wit_future, wit_stream};
+
+wasip3::http::service::export!(Handler);
+
+struct Handler;
+
+/// A response with `headers` whose body `write` writes after the handler
+/// returned it.
+fn respond(
+    status: u16,
+    headers: &[(&str, &str)],
+    write: impl std::future::Future<Output = ()> + 'static,
+    tx: Option<wasip3::wit_bindgen::StreamWriter<u8>>,
+    rx: Option<wasip3::wit_bindgen::StreamReader<u8>>,
+) -> Response {
+    let fields = Fields::new();
+    for (name, value) in headers {
+        fields
+            .append(name, value.as_bytes())
+            .expect("a valid header");
+    }
+    let (trailers_tx, trailers_rx) = wit_future::new(|| Ok(None));
+    drop(trailers_tx);
+    let (response, _delivered) = Response::new(fields, rx, trailers_rx);
+    response.set_status_code(status).expect("a valid status");
+    drop(tx);
+    wit_bindgen::spawn_local(write);
+    response
+}
+
+fn text(status: u16, body: String) -> Response {
+    let (mut tx, rx) = wit_stream::new();
+    let write = async move {
+        let rest = tx.write_all(body.into_bytes()).await;
+        assert!(rest.is_empty());
+    };
+    respond(status, &[("content-type", "text/plain")], write, None, Some(rx))
+}
+
+impl wasip3::exports::http::handler::Guest for Handler {
+    async fn handle(request: Request) -> Result<Response, ErrorCode> {
+        let path = request.get_path_with_query().unwrap_or_default();
+        match path.as_str() {
+            "/hello" => Ok(text(200, "Hello from a WASI 0.3 handler!\n".into())),
+            "/upper" => {
+                let (res_tx, res_rx) = wit_future::new(|| Ok(()));
+                drop(res_tx);
+                let (mut body, _trailers) = Request::consume_body(request, res_rx);
+                let (mut tx, rx) = wit_stream::new();
+                let write = async move {
+                    loop {
+                        let (result, chunk) = body.read(Vec::with_capacity(16 * 1024)).await;
+                        match result {
+                            StreamResult::Complete(_) => {
+                                let rest = tx.write_all(chunk.to_ascii_uppercase()).await;
+                                assert!(rest.is_empty());
+                            }
+                            _ => break,
+                        }
+                    }
+                };
+                Ok(respond(200, &[], write, None, Some(rx)))
+            }
+            p if p.starts_with("/request") => {
+                let method = format!("{:?}", request.get_method());
+                let scheme = match request.get_scheme() {
+                    Some(Scheme::Http) => "http".to_string(),
+                    Some(Scheme::Https) => "https".to_string(),
+                    Some(Scheme::Other(s)) => s,
+                    None => "none".to_string(),
+                };
+                let authority = request.get_authority().unwrap_or_default();
+                let mut headers: Vec<(String, Vec<u8>)> = request
+                    .get_headers()
+                    .copy_all()
+                    .into_iter()
+                    .filter(|(n, _)| n.starts_with("x-"))
+                    .collect();
+                headers.sort();
+                let mut body = format!("{method} {path} {scheme} {authority}\n");
+                for (n, v) in headers {
+                    body += &format!("{n}: {}\n", String::from_utf8_lossy(&v));
+                }
+                Ok(text(200, body))
+            }
+            "/trap" => panic!("the handler traps on purpose"),
+            "/forever" => loop {
+                std::hint::black_box(0);
+            },
+            p if p.starts_with("/status/") => {
+                let status = p["/status/".len()..].parse().unwrap_or(500);
+                Ok(respond(status, &[], async {}, None, None))
+            }
+            _ => Ok(text(404, "not found\n".into())),
+        }
+    }
+}
