@@ -55,6 +55,7 @@ fn provides_p3(name: &str) -> bool {
         "wasi:filesystem/types",
         "wasi:filesystem/preopens",
         "wasi:http/types",
+        "wasi:http/client",
     ];
     INTERFACES.contains(&name)
 }

@@ -1,7 +1,8 @@
 //! WASI 0.3 commands: a Rust program built with the `wasip3` crate, whose
 //! `run` is async and whose standard streams are streams and futures of
 //! the async ABI, must behave under `kiln run` and as a built executable
-//! as under the wasmtime CLI: same stdout, stderr and exit status.
+//! as under the wasmtime CLI: same stdout, stderr and exit status. The
+//! program imports wasi:http, which wasmtime links only with `-S http`.
 
 mod common;
 
@@ -60,7 +61,7 @@ fn a_wasi_0_3_command_behaves_as_under_wasmtime() {
     let run = |program: &Path, args: &[&str], input: &[u8]| {
         let mut wasmtime = Command::new(root().join("target/peers/wasmtime"));
         wasmtime
-            .args(["run", "--env", "GREETING=hi"])
+            .args(["run", "-S", "http", "--env", "GREETING=hi"])
             .arg(program)
             .args(args);
         let mut kiln_run = Command::new(env!("CARGO_BIN_EXE_kiln"));
@@ -122,7 +123,7 @@ fn a_wasi_0_3_command_copies_files_as_under_wasmtime() {
     );
     assert!(built.status.success(), "{}", show(&built));
     let expected = Command::new(root().join("target/peers/wasmtime"))
-        .args(["run", "--dir", &grant(&w)])
+        .args(["run", "-S", "http", "--dir", &grant(&w)])
         .arg(&wasm)
         .args(args)
         .output()
@@ -152,7 +153,7 @@ fn a_wasi_0_3_command_copies_files_as_under_wasmtime() {
 
     let sleep = ["sleep", "30"];
     let expected = Command::new(root().join("target/peers/wasmtime"))
-        .arg("run")
+        .args(["run", "-S", "http"])
         .arg(&wasm)
         .args(sleep)
         .output()
@@ -166,4 +167,48 @@ fn a_wasi_0_3_command_copies_files_as_under_wasmtime() {
         .unwrap();
     assert_eq!(show(&got), show(&expected));
     assert!(String::from_utf8_lossy(&got.stdout).contains(": true"));
+}
+
+/// HTTP requests in flight together through wasi:http 0.3's client, to a
+/// loopback server this test runs and to an address nobody listens on;
+/// without `-S http` each is denied.
+#[test]
+fn a_wasi_0_3_http_client_behaves_as_under_wasmtime() {
+    let wasm = wasip2_program("p3-cli", "p3_cli.wasm");
+    let dir = work_dir("wasi_p3", "fetch");
+    let server = common::server::serve();
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().to_string()
+    };
+    let args = ["fetch", server.as_str(), closed.as_str()];
+    let run = |program: &Path, pre: &[&str], grant: &[&str]| {
+        Command::new(program)
+            .args(pre)
+            .args(grant)
+            .arg(&wasm)
+            .args(args)
+            .env("KILN_CACHE_DIR", dir.join("cache"))
+            .output()
+            .unwrap()
+    };
+    let wasmtime = root().join("target/peers/wasmtime");
+    let kiln = Path::new(env!("CARGO_BIN_EXE_kiln"));
+    let expected = run(&wasmtime, &["run"], &["-S", "http"]);
+    let out = String::from_utf8_lossy(&expected.stdout);
+    assert!(
+        out.contains("/big: 200, 3000000 bytes"),
+        "{}",
+        show(&expected)
+    );
+    assert!(out.contains("ConnectionRefused"), "{out}");
+    assert_eq!(show(&run(kiln, &["run"], &["-S", "http"])), show(&expected));
+    let denied = run(kiln, &["run"], &[]);
+    let text = String::from_utf8_lossy(&denied.stdout);
+    assert_eq!(
+        text.matches("HttpRequestDenied").count(),
+        4,
+        "{}",
+        show(&denied)
+    );
 }

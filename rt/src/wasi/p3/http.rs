@@ -2,8 +2,7 @@
 //! and their options, with bodies as streams of the async ABI. A request
 //! `kiln serve` received reads its body from hyper as the guest reads its
 //! stream; a response's body stream is what the server sends, written to
-//! hyper as the guest writes it. The client (`wasi:http/client`) is not
-//! provided yet.
+//! hyper as the guest writes it. The client is `client.rs`.
 
 use crate::component::abi::{Borrow, Bytes, Cx, Own};
 use crate::component::concurrent::{Concurrency, FutureReader, FutureWriter, Sink, Source};
@@ -60,6 +59,19 @@ pub struct RequestOptions {
     first_byte: Option<u64>,
     between_bytes: Option<u64>,
     immutable: bool,
+}
+
+impl RequestOptions {
+    /// The timeouts the guest set, in nanoseconds.
+    pub fn connect(&self) -> Option<u64> {
+        self.connect
+    }
+    pub fn first_byte(&self) -> Option<u64> {
+        self.first_byte
+    }
+    pub fn between_bytes(&self) -> Option<u64> {
+        self.between_bytes
+    }
 }
 
 fn header_error(e: v2::HeaderError) -> HeaderError {
@@ -211,6 +223,18 @@ impl Source for Empty {
 pub struct ServedBody {
     sender: Option<crate::wasi::p2::host::http::Sender>,
     delivered: Option<FutureWriter<Result<(), ErrorCode>>>,
+}
+
+impl ServedBody {
+    pub fn new(
+        sender: crate::wasi::p2::host::http::Sender,
+        delivered: Option<FutureWriter<Result<(), ErrorCode>>>,
+    ) -> ServedBody {
+        ServedBody {
+            sender: Some(sender),
+            delivered,
+        }
+    }
 }
 
 impl Sink for ServedBody {

@@ -6,6 +6,7 @@
 //! The host's state is the 0.2 host's ([`crate::wasi::p2::WasiP2`]).
 
 mod cli;
+mod client;
 mod clocks;
 mod filesystem;
 pub mod http;
@@ -13,6 +14,7 @@ pub mod http;
 /// What the generated shims call, by interface.
 pub mod host {
     pub use super::cli::*;
+    pub use super::client::*;
     pub use super::clocks::*;
     pub use super::filesystem::*;
     pub use super::http::*;

@@ -11,11 +11,17 @@
 //!   `FILE.copy`, all copies in flight together, each through a read
 //!   stream and a write stream; then lists what it wrote, with sizes, and
 //!   the error opening a file that is not there;
-//! - `sleep MS`: waits on the monotonic clock, and says it did.
+//! - `sleep MS`: waits on the monotonic clock, and says it did;
+//! - `fetch SERVER CLOSED`: GET requests in flight together, to the
+//!   loopback server at SERVER (its `/hello?name=kiln`, `/big` and a
+//!   404) and to an address nobody listens on; their outcomes in order.
 
 use futures::future::join_all;
 use futures::join;
 use wasip3::filesystem::types::{Descriptor, DescriptorFlags, OpenFlags, PathFlags};
+use wasip3::http::client;
+use wasip3::http::types::{ErrorCode, Fields, Method, Request, Response, Scheme};
+use wasip3::wit_future;
 use wasip3::cli::{environment, exit, stderr, stdin, stdout};
 use wasip3::wit_stream;
 
@@ -144,6 +150,47 @@ async fn copy_all(names: &[String]) {
     say(stdout::write_via_stream, text).await;
 }
 
+/// GET `authority` `path` over HTTP: its status and body, or the error.
+async fn get(authority: String, path: &str) -> Result<(u16, Vec<u8>), ErrorCode> {
+    let (trailers_tx, trailers_rx) = wit_future::new(|| Ok(None));
+    drop(trailers_tx);
+    let (request, _sent) = Request::new(Fields::new(), None, trailers_rx, None);
+    request.set_method(&Method::Get).expect("GET");
+    request.set_scheme(Some(&Scheme::Http)).expect("http");
+    request.set_authority(Some(&authority)).expect("an authority");
+    request.set_path_with_query(Some(path)).expect("a path");
+    let response = client::send(request).await?;
+    let status = response.get_status_code();
+    let (res_tx, res_rx) = wit_future::new(|| Ok(()));
+    drop(res_tx);
+    let (body, _trailers) = Response::consume_body(response, res_rx);
+    Ok((status, body.collect().await))
+}
+
+/// Several requests in flight together; their outcomes in a fixed order.
+async fn fetch(server: &str, closed: &str) {
+    let requests = [
+        (server.to_string(), "/hello?name=kiln"),
+        (server.to_string(), "/big"),
+        (server.to_string(), "/nowhere"),
+        (closed.to_string(), "/hello"),
+    ];
+    let outcomes = join_all(requests.iter().map(|(a, p)| get(a.clone(), p))).await;
+    let mut text = String::new();
+    for ((_, path), outcome) in requests.iter().zip(outcomes) {
+        text += &match outcome {
+            Ok((status, body)) if body.len() > 100 => {
+                format!("{path}: {status}, {} bytes\n", body.len())
+            }
+            Ok((status, body)) => {
+                format!("{path}: {status} {:?}\n", String::from_utf8_lossy(&body))
+            }
+            Err(e) => format!("{path}: error {e:?}\n"),
+        };
+    }
+    say(stdout::write_via_stream, text).await;
+}
+
 impl wasip3::exports::cli::run::Guest for Command {
     async fn run() -> Result<(), ()> {
         let args = environment::get_arguments();
@@ -170,6 +217,7 @@ impl wasip3::exports::cli::run::Guest for Command {
                 exit::exit_with_code(code);
             }
             Some("copy") => copy_all(&args[2..]).await,
+            Some("fetch") => fetch(&args[2], &args[3]).await,
             Some("sleep") => {
                 let ms: u64 = args.get(2).and_then(|m| m.parse().ok()).unwrap_or(10);
                 let clock = wasip3::clocks::monotonic_clock::now();

@@ -6,7 +6,7 @@
 //! and also the certificates of the file `SSL_CERT_FILE` names.
 
 mod bodies;
-mod client;
+pub mod client;
 mod fields;
 mod messages;
 pub mod server;

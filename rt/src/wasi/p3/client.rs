@@ -1,0 +1,164 @@
+//! wasi:http 0.3's client: `send` hands the request to the 0.2 host's
+//! client (hyper on its event loop) and waits for the response's head;
+//! the response's body is read from hyper as the guest reads its stream.
+//! The call completes before it returns, so the request's body must be
+//! written by then: a guest writing it beside `send` (after calling it)
+//! is not served yet.
+
+use super::http::{Body, Request, Response, ServedBody};
+use crate::component::abi::{Cx, Own};
+use crate::traps::Trap;
+use crate::wasi::p2::bindings::wasi_http_types as v2;
+use crate::wasi::p2::host::http::client::{self, Destination, Timeouts};
+use crate::wasi::p2::host::http::OutgoingBodyStream;
+use crate::wasi::p2::WasiP2;
+use crate::wasi::p3::bindings::wasi_http_types::{ErrorCode, Method, Scheme};
+use std::time::Duration;
+
+/// A 0.2 failure as 0.3 names it: the same cases, but the payloads' types.
+fn code(e: v2::ErrorCode) -> ErrorCode {
+    use v2::ErrorCode as A;
+    use ErrorCode as B;
+    match e {
+        A::DNSTimeout => B::DNSTimeout,
+        A::DestinationNotFound => B::DestinationNotFound,
+        A::DestinationUnavailable => B::DestinationUnavailable,
+        A::DestinationIPProhibited => B::DestinationIPProhibited,
+        A::DestinationIPUnroutable => B::DestinationIPUnroutable,
+        A::ConnectionRefused => B::ConnectionRefused,
+        A::ConnectionTerminated => B::ConnectionTerminated,
+        A::ConnectionTimeout => B::ConnectionTimeout,
+        A::ConnectionReadTimeout => B::ConnectionReadTimeout,
+        A::ConnectionWriteTimeout => B::ConnectionWriteTimeout,
+        A::ConnectionLimitReached => B::ConnectionLimitReached,
+        A::TLSProtocolError => B::TLSProtocolError,
+        A::TLSCertificateError => B::TLSCertificateError,
+        A::HTTPRequestDenied => B::HTTPRequestDenied,
+        A::HTTPRequestMethodInvalid => B::HTTPRequestMethodInvalid,
+        A::HTTPRequestURIInvalid => B::HTTPRequestURIInvalid,
+        A::HTTPResponseIncomplete => B::HTTPResponseIncomplete,
+        A::HTTPResponseTimeout => B::HTTPResponseTimeout,
+        A::HTTPProtocolError => B::HTTPProtocolError,
+        A::InternalError(m) => B::InternalError(m),
+        other => B::InternalError(Some(format!("{other:?}"))),
+    }
+}
+
+fn method(m: &Method) -> Result<http::Method, ErrorCode> {
+    let invalid = || ErrorCode::HTTPRequestMethodInvalid;
+    Ok(match m {
+        Method::Get => http::Method::GET,
+        Method::Head => http::Method::HEAD,
+        Method::Post => http::Method::POST,
+        Method::Put => http::Method::PUT,
+        Method::Delete => http::Method::DELETE,
+        Method::Connect => http::Method::CONNECT,
+        Method::Options => http::Method::OPTIONS,
+        Method::Trace => http::Method::TRACE,
+        Method::Patch => http::Method::PATCH,
+        Method::Other(s) => http::Method::from_bytes(s.as_bytes()).map_err(|_| invalid())?,
+    })
+}
+
+/// The request hyper sends (origin-form target, `host` from the
+/// authority), where it goes, and its timeouts.
+fn outgoing(
+    cx: &mut Cx,
+    r: Request,
+) -> Result<(http::Request<OutgoingBodyStream>, Destination, Timeouts), ErrorCode> {
+    let (tls, port) = match &r.scheme {
+        None | Some(Scheme::HTTP) => (false, 80),
+        Some(Scheme::HTTPS) => (true, 443),
+        Some(Scheme::Other(_)) => return Err(ErrorCode::HTTPProtocolError),
+    };
+    let authority = r
+        .authority
+        .clone()
+        .ok_or(ErrorCode::HTTPRequestURIInvalid)?;
+    let parsed = http::uri::Authority::try_from(authority.as_str())
+        .map_err(|_| ErrorCode::HTTPRequestURIInvalid)?;
+    let to = Destination {
+        host: parsed.host().to_string(),
+        port: parsed.port_u16().unwrap_or(port),
+        tls,
+    };
+    let options = r.options.clone().unwrap_or_default();
+    let timeout = |ns: Option<u64>| ns.map_or(client::DEFAULT_TIMEOUT, Duration::from_nanos);
+    let timeouts = Timeouts {
+        connect: timeout(options.connect()),
+        first_byte: timeout(options.first_byte()),
+        between_bytes: timeout(options.between_bytes()),
+    };
+    let m = method(&r.method)?;
+    let path = r.path_with_query.clone().unwrap_or_else(|| "/".into());
+    let body = match r.body {
+        Body::Guest(stream, _trailers) => {
+            let (sender, out) = OutgoingBodyStream::channel();
+            stream.sink(cx, Box::new(ServedBody::new(sender, None)));
+            out
+        }
+        _ => OutgoingBodyStream::empty(),
+    };
+    let mut request = http::Request::builder()
+        .method(m)
+        .uri(path)
+        .body(body)
+        .map_err(|_| ErrorCode::HTTPRequestURIInvalid)?;
+    *request.headers_mut() = r.headers;
+    let host =
+        http::HeaderValue::from_str(&authority).map_err(|_| ErrorCode::HTTPRequestURIInvalid)?;
+    request.headers_mut().insert(http::header::HOST, host);
+    Ok((request, to, timeouts))
+}
+
+pub mod wasi_http_client {
+    use super::*;
+
+    pub fn send(
+        cx: &mut Cx,
+        request: Own<Request>,
+    ) -> Result<Result<Own<Response>, ErrorCode>, Trap> {
+        if !cx.host::<WasiP2>()?.network.http {
+            return Ok(Err(ErrorCode::HTTPRequestDenied));
+        }
+        let (request, to, timeouts) = match outgoing(cx, request.0) {
+            Ok(r) => r,
+            Err(e) => return Ok(Err(e)),
+        };
+        let delivery = match client::send(request, to, timeouts) {
+            Ok(d) => d,
+            Err(e) => return Ok(Err(code(e))),
+        };
+        loop {
+            match delivery.take() {
+                Some(Ok(Ok(r))) => {
+                    let runtime = client::runtime()
+                        .map_err(|e| internal(&e))?
+                        .handle()
+                        .clone();
+                    let body = match r.body {
+                        Some(source) => Body::Incoming(source.body, runtime),
+                        None => Body::None,
+                    };
+                    let response = Response {
+                        status: r.status,
+                        headers: r.headers,
+                        body,
+                        delivered: None,
+                    };
+                    return Ok(Ok(Own(response)));
+                }
+                Some(Ok(Err(e))) => return Ok(Err(code(e))),
+                Some(Err(())) => return Ok(Err(ErrorCode::InternalError(None))),
+                None => delivery.signal.wait(),
+            }
+        }
+    }
+
+    fn internal(e: &v2::ErrorCode) -> Trap {
+        Trap {
+            kind: crate::traps::TrapKind::Host(format!("wasi:http: {e:?}")),
+            backtrace: vec![],
+        }
+    }
+}
