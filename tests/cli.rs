@@ -516,15 +516,15 @@ fn a_component_using_async_or_corrupt_is_refused_with_what_and_where() {
                (alias core export $i "cb" (core func $cb))
                (func (export "f") async (canon lift (core func $i "f") async (callback $cb))))
              (instance $c (instantiate $c))
-             (core func $f (canon lower (func $c "f") async))
-             (core module $n (import "" "f" (func (result i32))))
+             (core func $f (canon lower (func $c "f")))
+             (core module $n (import "" "f" (func)))
              (core instance $n (instantiate $n (with "" (instance (export "f" (func $f)))))))"#,
     )
     .unwrap();
     let o = kiln(&["run", "async.wat"], &d);
     assert_error(
         &o,
-        "unsupported: component-model async (an async call between components) at offset 0x",
+        "unsupported: component-model async (a sync lowering of another component's async function) at offset 0x",
     );
     // A component cut short: the offset where its bytes end.
     let full = wat::parse_str(

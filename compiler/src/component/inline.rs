@@ -560,13 +560,6 @@ impl Inliner<'_> {
     /// A fused adapter from `caller`'s lowering to `callee`, instantiated
     /// now: the function the caller imports.
     fn adapter(&mut self, ty: u32, caller: &Caller, callee: &Callee, at: usize) -> Result<CoreDef> {
-        if caller.options.async_ || callee.options.async_ {
-            return Err(unsupported(
-                "component-model async",
-                "an async call between components",
-                at,
-            ));
-        }
         let side = |o: &Options| adapter::SideOptions {
             encoding: o.encoding,
             memory: o.memory.is_some(),
@@ -577,17 +570,70 @@ impl Inliner<'_> {
             caller: side(&caller.options),
             callee: side(&callee.options),
         };
+        let refused = |what: String| {
+            unsupported(
+                "calls between components",
+                format!("{what} across a fused adapter"),
+                at,
+            )
+        };
         let layout = kiln_abi::component::Layout::new(&self.d.types);
-        let (bytes, order) =
-            adapter::build(&layout, &self.d.funcs[ty as usize], &sides).map_err(|what| {
-                unsupported(
-                    "calls between components",
-                    format!("{what} across a fused adapter"),
-                    at,
-                )
-            })?;
-        // `build` refuses a call whose sides lack an option it needs.
-        let given = |d: &Option<CoreDef>| d.clone().expect("checked by adapter::build");
+        let f = &self.d.funcs[ty as usize];
+        match (caller.options.async_, callee.options.async_) {
+            (false, false) => {
+                let (bytes, order) = adapter::build(&layout, f, &sides).map_err(refused)?;
+                Ok(self.instantiate_adapter(bytes, &order, caller, callee, None))
+            }
+            (true, true) if callee.options.callback.is_some() => {
+                let result = f.result;
+                let built = adapter::build_async_call(&layout, f, &sides).map_err(refused)?;
+                let returner = match result {
+                    Some(r) => {
+                        let (bytes, order) =
+                            adapter::build_returner(&layout, r, &sides).map_err(refused)?;
+                        Some(self.instantiate_adapter(bytes, &order, caller, callee, None))
+                    }
+                    None => None,
+                };
+                let enter = Lowered::EnterSubtask {
+                    callee: callee.instance,
+                    returner,
+                };
+                let options = Options {
+                    callback: callee.options.callback.clone(),
+                    ..Options::default()
+                };
+                let enter = self.lowering(enter, ty, options, caller.instance);
+                let exit = self.intrinsic(Lowered::ExitSubtask, caller.instance);
+                let (bytes, order) = built;
+                Ok(self.instantiate_adapter(bytes, &order, caller, callee, Some((enter, exit))))
+            }
+            (caller_async, _) => {
+                let what = match caller_async {
+                    false => "a sync lowering of another component's async function",
+                    true if callee.options.async_ => {
+                        "an async lowering of another component's stackful async function"
+                    }
+                    true => "an async lowering of another component's sync function",
+                };
+                Err(unsupported("component-model async", what, at))
+            }
+        }
+    }
+
+    /// Instantiate an adapter module now, each import as `order` names
+    /// it (`subtask`: the runtime's functions starting and ending a call
+    /// by the async ABI): its function `adapter`.
+    fn instantiate_adapter(
+        &mut self,
+        bytes: Vec<u8>,
+        order: &[adapter::AdapterImport],
+        caller: &Caller,
+        callee: &Callee,
+        subtask: Option<(CoreDef, CoreDef)>,
+    ) -> CoreDef {
+        // The builders refuse a call whose sides lack an option it needs.
+        let given = |d: &Option<CoreDef>| d.clone().expect("checked by the adapter's builder");
         let (from, to) = (caller.instance, callee.instance);
         let args = order
             .iter()
@@ -617,6 +663,8 @@ impl Inliner<'_> {
                 }
                 adapter::AdapterImport::EnterCall => self.intrinsic(Lowered::EnterCall, from),
                 adapter::AdapterImport::ExitCall => self.intrinsic(Lowered::ExitCall, from),
+                adapter::AdapterImport::EnterSubtask => subtask.clone().expect("async").0,
+                adapter::AdapterImport::ExitSubtask => subtask.clone().expect("async").1,
             })
             .collect();
         self.modules.push(ModuleSource::Adapter(bytes));
@@ -624,11 +672,11 @@ impl Inliner<'_> {
             module: self.modules.len() as u32 - 1,
             args,
         });
-        Ok(CoreDef::Export {
+        CoreDef::Export {
             instance: self.d.initializers.len() as u32 - 1,
             name: "adapter".into(),
             index: 0,
-        })
+        }
     }
 
     /// A lowering the runtime implements without a type of its own, for

@@ -241,6 +241,10 @@ pub struct HostContext {
     pub numeric: bool,
     /// The built-in has the `async` option.
     pub async_: bool,
+    /// For a call by the async ABI: the callee's callback, and the
+    /// returner moving its result to the caller.
+    pub callback: Option<Func>,
+    pub returner: Option<Func>,
 }
 
 /// An instantiated component.
@@ -466,6 +470,23 @@ impl Store {
                 sig = std::borrow::Cow::Owned(types);
                 code
             }
+            Lowered::EnterSubtask { callee, returner } => {
+                ctx.to = *callee;
+                ctx.callback = lowering
+                    .options
+                    .callback
+                    .as_ref()
+                    .and_then(|c| inst.func(c));
+                ctx.returner = returner.as_ref().and_then(|r| inst.func(r));
+                let result = d.funcs[lowering.ty as usize].result;
+                ctx.arg = result.unwrap_or(concurrent::NO_RESULT);
+                sig = std::borrow::Cow::Owned(CoreFuncType::new(&[I32], &[]));
+                concurrent::subtask::enter_subtask as *const () as usize
+            }
+            Lowered::ExitSubtask => {
+                sig = std::borrow::Cow::Owned(CoreFuncType::new(&[I32], &[I32]));
+                concurrent::subtask::exit_subtask as *const () as usize
+            }
         };
         let p = &*ctx as *const HostContext as usize;
         inst.contexts.push(ctx);
@@ -547,6 +568,8 @@ impl ComponentInstance {
             elem: (0, 1),
             numeric: true,
             async_: false,
+            callback: None,
+            returner: None,
         })
     }
 
@@ -698,6 +721,7 @@ impl ComponentInstance {
                 memory: call.memory,
                 returned: None,
                 on_return,
+                caller: None,
             };
             let callback = options.callback.as_ref().and_then(|c| self.func(c));
             let state = &*self.state as *const ComponentState as *mut ComponentState;

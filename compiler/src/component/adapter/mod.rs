@@ -16,7 +16,10 @@
 
 mod code;
 mod strings;
+mod subtask;
 mod values;
+
+pub use subtask::{build_call as build_async_call, build_returner};
 
 use code::{Code, Loc};
 use kiln_abi::component::{AdapterTrap, FuncType, Layout, StringEncoding, TypeIndex, ValueType};
@@ -66,20 +69,24 @@ pub enum AdapterImport {
     /// The runtime's functions opening and closing a call that borrows.
     EnterCall,
     ExitCall,
+    /// The runtime's functions starting a call by the async ABI and
+    /// ending its first turn (the subtask's state for the caller).
+    EnterSubtask,
+    ExitSubtask,
 }
 
 /// What moving values of a type needs.
 #[derive(Default)]
-struct Needs {
+pub(super) struct Needs {
     /// Strings or lists: memory on both sides, `realloc` on the receiver's.
-    memory: bool,
+    pub memory: bool,
     /// Handles: by whether they borrow, and their resource.
-    handles: BTreeSet<(bool, u32)>,
+    pub handles: BTreeSet<(bool, u32)>,
     /// Streams, futures or error contexts, which no adapter moves yet.
-    async_values: bool,
+    pub async_values: bool,
 }
 
-fn needs(layout: &Layout, t: TypeIndex, out: &mut Needs) {
+pub(super) fn needs(layout: &Layout, t: TypeIndex, out: &mut Needs) {
     match layout.ty(t) {
         ValueType::String => out.memory = true,
         ValueType::List(e) => {

@@ -73,6 +73,12 @@ impl ComponentDescription {
                     w.u(arg as u64);
                     w.byte(async_ as u8);
                 }
+                Lowered::EnterSubtask { callee, returner } => {
+                    w.byte(10);
+                    w.u(*callee as u64);
+                    w.option(returner.as_ref(), |w, d| w.core_def(d));
+                }
+                Lowered::ExitSubtask => w.byte(11),
             }
             w.u(l.ty as u64);
             w.options(&l.options);
@@ -143,6 +149,11 @@ impl ComponentDescription {
                             None => return r.fail("bad async built-in"),
                         }
                     }
+                    10 => Lowered::EnterSubtask {
+                        callee: r.u32()?,
+                        returner: r.option(Reader::core_def)?,
+                    },
+                    11 => Lowered::ExitSubtask,
                     _ => return r.fail("bad lowering kind"),
                 };
                 Ok(Lowering {
@@ -241,6 +252,11 @@ impl ComponentDescription {
                 }
                 Lowered::Raise(_) | Lowered::EnterCall | Lowered::ExitCall => true,
                 Lowered::Async(b) => b.type_operand().is_none_or(type_ok),
+                Lowered::EnterSubtask {
+                    callee,
+                    ref returner,
+                } => component_ok(callee) && returner.iter().all(|d| def_ok(d, n_instances)),
+                Lowered::ExitSubtask => true,
                 Lowered::Transfer {
                     resource, from, to, ..
                 } => {

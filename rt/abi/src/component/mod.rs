@@ -165,6 +165,17 @@ pub enum Lowered {
     ExitCall,
     /// One of the async ABI's built-ins, which the runtime implements.
     Async(AsyncBuiltin),
+    /// A fused adapter starting a call by the async ABI into component
+    /// instance `callee` (its export lifted async with the lowering's
+    /// `callback` option): the callee's task begins. `returner` moves its
+    /// result to the caller's memory when `task.return` gives it.
+    EnterSubtask {
+        callee: u32,
+        returner: Option<CoreDef>,
+    },
+    /// The end of the callee's first turn: the subtask's state for the
+    /// caller, and the callee's task left to go on if it has not exited.
+    ExitSubtask,
 }
 
 /// The Canonical ABI's async built-ins. Each has a fixed core signature

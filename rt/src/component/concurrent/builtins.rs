@@ -80,6 +80,27 @@ pub(in crate::component) extern "C" fn task_return(
                 "invalid `task.return` signature and/or options for current task",
             ));
         }
+        if let Some(caller) = &t.caller {
+            // Another instance called: its returner moves the result.
+            if let (Some(returner), Some(_)) = (caller.returner, t.result) {
+                let mut slots: Vec<crate::vm::ValRaw> = flat
+                    .iter()
+                    .map(|v| crate::vm::ValRaw::from_u64(*v))
+                    .collect();
+                slots.push(crate::vm::ValRaw::from_u64(caller.retptr as u64));
+                crate::instance::call_slots(returner, &mut slots)?;
+            }
+            let t = task(ctx)?;
+            t.returned = Some(None);
+            let caller = t.caller.take();
+            if let Some(c) = &caller {
+                state(ctx).concurrency.subtask_returned(c);
+            }
+            if let Some(t) = state(ctx).concurrency.current() {
+                t.caller = caller;
+            }
+            return Ok(());
+        }
         let value = match t.result {
             None => None,
             Some(r) => Some(lift_result(t, r, &flat)?),
@@ -182,8 +203,8 @@ fn write_event(ctx: &HostContext, ptr: u32, e: Event) -> Result<u32, Trap> {
     Ok(e.code)
 }
 
-/// `waitable-set.wait`: the set's next event. Only the one task runs, so
-/// a set with none has nothing that could give it one.
+/// `waitable-set.wait`: the set's next event, other tasks running their
+/// turns until one comes; none coming is a deadlock.
 pub(in crate::component) extern "C" fn waitable_set_wait(
     ctx: &HostContext,
     set: Handle,
@@ -191,9 +212,15 @@ pub(in crate::component) extern "C" fn waitable_set_wait(
 ) -> u32 {
     or_raise((|| {
         let id = object(ctx, set, AsyncKind::WaitableSet)?;
-        match state(ctx).concurrency.take_event(id) {
-            Some(e) => write_event(ctx, ptr, e),
-            None => Err(deadlock()),
+        loop {
+            let c = &mut state(ctx).concurrency;
+            if let Some(e) = c.take_event(id) {
+                return write_event(ctx, ptr, e);
+            }
+            // Other tasks' turns, until one gives the set an event.
+            if !c.run_pending(ctx.state)? {
+                return Err(deadlock());
+            }
         }
     })())
 }
@@ -248,9 +275,9 @@ pub(in crate::component) extern "C" fn waitable_join(ctx: &HostContext, w: Handl
         let s = state(ctx);
         let slot = *s.tables.tables[ctx.instance as usize].get(w)?;
         let id = match slot.kind {
-            ResourceKind::Async(AsyncKind::Readable { .. } | AsyncKind::Writable { .. }) => {
-                slot.rep
-            }
+            ResourceKind::Async(
+                AsyncKind::Readable { .. } | AsyncKind::Writable { .. } | AsyncKind::Subtask,
+            ) => slot.rep,
             _ => return Err(trap("handle is not a waitable")),
         };
         let set = match set {
@@ -262,20 +289,14 @@ pub(in crate::component) extern "C" fn waitable_join(ctx: &HostContext, w: Handl
     })())
 }
 
-/// `subtask.drop` and `subtask.cancel`: no call makes a subtask yet, so
-/// no handle is one.
-pub(in crate::component) extern "C" fn subtask_drop(ctx: &HostContext, h: Handle) {
-    or_raise(not_a_subtask(ctx, h))
-}
-
+/// `subtask.cancel`: a subtask's callee runs until it returns before the
+/// caller goes on, so one not yet reported returned is waited for;
+/// cancelling before then is not supported yet.
 pub(in crate::component) extern "C" fn subtask_cancel(ctx: &HostContext, h: Handle) -> u32 {
-    or_raise(not_a_subtask(ctx, h));
-    0
-}
-
-fn not_a_subtask(ctx: &HostContext, h: Handle) -> Result<(), Trap> {
-    state(ctx).tables.tables[ctx.instance as usize].get(h)?;
-    Err(trap("handle is not a subtask"))
+    or_raise((|| {
+        object(ctx, h, AsyncKind::Subtask)?;
+        Err(trap("kiln does not cancel subtasks yet"))
+    })())
 }
 
 /// `stream.new` and `future.new`: the readable end's handle in the low

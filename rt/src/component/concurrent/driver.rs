@@ -55,11 +55,16 @@ fn drive(
     loop {
         let event = match code & 0xf {
             CALLBACK_EXIT => return Ok(()),
-            CALLBACK_YIELD => Event {
-                code: EVENT_NONE,
-                index: 0,
-                payload: 0,
-            },
+            CALLBACK_YIELD => {
+                // SAFETY: as in `run`.
+                let s = unsafe { &mut *state };
+                s.concurrency.run_pending(state)?;
+                Event {
+                    code: EVENT_NONE,
+                    index: 0,
+                    payload: 0,
+                }
+            }
             CALLBACK_WAIT => {
                 let set = code >> 4;
                 // SAFETY: as in `run`.
@@ -68,9 +73,14 @@ fn drive(
                 let id = s
                     .tables
                     .rep(instance, set, AsyncKind::WaitableSet.as_resource())?;
-                match s.concurrency.take_event(id) {
-                    Some(e) => e,
-                    None => return Err(builtins::deadlock()),
+                loop {
+                    if let Some(e) = s.concurrency.take_event(id) {
+                        break e;
+                    }
+                    // Other tasks' turns, until one gives the set an event.
+                    if !s.concurrency.run_pending(state)? {
+                        return Err(builtins::deadlock());
+                    }
                 }
             }
             _ => return Err(trap("unsupported callback code")),

@@ -18,6 +18,7 @@ pub(super) mod builtins;
 mod channel;
 pub(super) mod driver;
 mod host;
+pub(super) mod subtask;
 
 use super::handles::{Handle, ResourceKind};
 use crate::traps::{ComponentTrap, Trap, TrapKind};
@@ -67,6 +68,8 @@ pub enum AsyncKind {
         future: bool,
     },
     ErrorContext,
+    /// A call this instance made by the async ABI.
+    Subtask,
 }
 
 impl AsyncKind {
@@ -109,6 +112,7 @@ pub(super) enum Object {
     ErrorContext {
         message: String,
     },
+    Subtask(subtask::SubtaskState),
 }
 
 /// A call of an async-lifted export in progress.
@@ -128,6 +132,9 @@ pub struct Task {
     /// Called with it then, while the task goes on (a server sends a
     /// response's head while the guest writes its body).
     pub on_return: Option<OnReturn>,
+    /// The instance that started it by the async ABI, if one did (not
+    /// the host).
+    pub caller: Option<subtask::Caller>,
 }
 
 /// What the host does with a task's result when it is returned: given the
@@ -142,6 +149,8 @@ pub struct Concurrency {
     free: Vec<u32>,
     channels: Vec<Option<Channel>>,
     pub(super) tasks: Vec<Task>,
+    /// Tasks between turns, waiting or yielding.
+    pending: Vec<subtask::PendingTask>,
     backpressure: Vec<u32>,
 }
 
@@ -194,6 +203,7 @@ pub(crate) fn wrong_kind(found: ResourceKind, want: AsyncKind) -> Trap {
     };
     trap(match (want, found.and_then(channel)) {
         (WaitableSet, _) => "handle is not an waitable-set",
+        (Subtask, _) => "handle is not a subtask",
         (ErrorContext, _) => "handle is not an error-context",
         (Readable { future, .. } | Writable { future, .. }, None) => match future {
             true => "handle is not a future",
@@ -249,6 +259,7 @@ impl Concurrency {
     fn waitable(&mut self, id: u32) -> Option<&mut Waitable> {
         match self.object(id) {
             Object::End { waitable, .. } => Some(waitable),
+            Object::Subtask(s) => Some(&mut s.waitable),
             _ => None,
         }
     }
@@ -279,12 +290,16 @@ impl Concurrency {
             unreachable!("checked to be a set")
         };
         for m in members.clone() {
-            let handle = match self.object(m) {
-                Object::End { handle, .. } => *handle,
-                _ => continue,
+            let e = match self.object(m) {
+                Object::End { handle, .. } => {
+                    let handle = *handle;
+                    self.take_end_event(m, handle)
+                }
+                Object::Subtask(_) => self.take_subtask_event(m),
+                _ => None,
             };
-            if let Some(e) = self.take_end_event(m, handle) {
-                return Some(e);
+            if e.is_some() {
+                return e;
             }
         }
         None
@@ -365,7 +380,7 @@ pub(super) fn lowering(
         ),
         B::WaitableSetDrop => (f(&[I32], &[]), waitable_set_drop as *const () as usize),
         B::WaitableJoin => (f(&[I32, I32], &[]), waitable_join as *const () as usize),
-        B::SubtaskDrop => (f(&[I32], &[]), subtask_drop as *const () as usize),
+        B::SubtaskDrop => (f(&[I32], &[]), subtask::subtask_drop as *const () as usize),
         B::SubtaskCancel { .. } => (f(&[I32], &[I32]), subtask_cancel as *const () as usize),
         B::StreamNew(_) | B::FutureNew(_) => (f(&[], &[I64]), channel_new as *const () as usize),
         B::StreamRead(_) => (f(&[I32; 3], &[I32]), stream_read as *const () as usize),

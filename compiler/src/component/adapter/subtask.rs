@@ -1,0 +1,344 @@
+//! Fused adapters for a call by the async ABI: an async-lowered import of
+//! a function another instance lifts async, in the callback form. The
+//! call adapter takes the caller's arguments in the async lowering's form
+//! (flat up to four, else a pointer to them) and the caller's pointer for
+//! the result, moves the arguments into the callee as a synchronous
+//! adapter does, and starts the callee between the runtime's
+//! `enter-subtask` and `exit-subtask`: the callee runs until it first
+//! waits, yields or exits, and the caller gets the subtask's state. The
+//! result comes later, when the callee's `task.return` gives it: the
+//! returner, a second module, moves it from the callee's flat values (or
+//! its memory) to the caller's memory at the caller's pointer.
+
+use super::code::{Code, Loc};
+use super::values::{Dir, Side, Translator};
+use super::{core, needs, AdapterImport, Needs, Sides};
+use kiln_abi::component::{
+    AdapterTrap, FuncType, Layout, TypeIndex, MAX_FLAT_ASYNC_PARAMS, TASK_RETURN_SLOTS,
+};
+use std::collections::BTreeMap;
+use wasm_encoder::{
+    CodeSection, EntityType, ExportKind, ExportSection, FunctionSection, ImportSection,
+    Instruction as I, MemoryType, Module, TypeSection, ValType,
+};
+
+const MEMORY: EntityType = EntityType::Memory(MemoryType {
+    minimum: 0,
+    maximum: None,
+    memory64: false,
+    shared: false,
+    page_size_log2: None,
+});
+
+/// The call adapter's bytes and its imports.
+pub fn build_call(
+    layout: &Layout,
+    f: &FuncType,
+    sides: &Sides,
+) -> Result<(Vec<u8>, Vec<AdapterImport>), String> {
+    let lift = layout.signature(f, true);
+    let mut flat = Vec::new();
+    for (_, p) in &f.params {
+        layout.flatten(*p, &mut flat);
+    }
+    let in_memory = flat.len() > MAX_FLAT_ASYNC_PARAMS;
+    let mut params: Vec<ValType> = match in_memory {
+        true => vec![ValType::I32],
+        false => flat.iter().map(core).collect(),
+    };
+    let retptr = f.result.map(|_| {
+        params.push(ValType::I32);
+        params.len() as u32 - 1
+    });
+    let mut in_params = Needs::default();
+    for (_, t) in &f.params {
+        needs(layout, *t, &mut in_params);
+    }
+    if !in_params.handles.is_empty() {
+        return Err("a resource handle in an async call".into());
+    }
+    if in_params.async_values {
+        return Err("a stream, future or error-context value".into());
+    }
+    let callee_realloc = in_params.memory || lift.params_in_memory;
+    let memory = callee_realloc || in_memory;
+    if memory && !(sides.caller.memory && sides.callee.memory) {
+        return Err("a call whose sides give no `memory`".into());
+    }
+    if callee_realloc && !sides.callee.realloc {
+        return Err("a call whose callee gives no `realloc`".into());
+    }
+    let callee_params: Vec<ValType> = lift.params.iter().map(core).collect();
+
+    let mut types = TypeSection::new();
+    types.ty().function(params.clone(), [ValType::I32]); // 0: the adapter
+    types.ty().function(callee_params.clone(), [ValType::I32]); // 1: the callee
+    types.ty().function([ValType::I32; 4], [ValType::I32]); // 2: realloc
+    types.ty().function([ValType::I32], []); // 3: enter-subtask
+    types.ty().function([], []); // 4: raise
+    types.ty().function([ValType::I32], [ValType::I32]); // 5: exit-subtask
+    let mut imports = ImportSection::new();
+    let mut order = vec![AdapterImport::Callee, AdapterImport::CallerFlags];
+    imports.import("", "callee", EntityType::Function(1));
+    let flags = wasm_encoder::GlobalType {
+        val_type: ValType::I32,
+        mutable: true,
+        shared: false,
+    };
+    imports.import("", "caller-flags", EntityType::Global(flags));
+    for t in AdapterTrap::ALL {
+        imports.import("", &format!("raise-{}", t as u8), EntityType::Function(4));
+        order.push(AdapterImport::Raise(t));
+    }
+    let mut funcs = 1 + AdapterTrap::ALL.len() as u32;
+    let mut import_func = |name: &str, ty: u32, what: AdapterImport| {
+        imports.import("", name, EntityType::Function(ty));
+        order.push(what);
+        funcs += 1;
+        funcs - 1
+    };
+    let enter = import_func("enter-subtask", 3, AdapterImport::EnterSubtask);
+    let exit = import_func("exit-subtask", 5, AdapterImport::ExitSubtask);
+    let callee_realloc =
+        callee_realloc.then(|| import_func("callee-realloc", 2, AdapterImport::CalleeRealloc));
+    if memory {
+        imports.import("", "caller-memory", MEMORY);
+        imports.import("", "callee-memory", MEMORY);
+        order.extend([AdapterImport::CallerMemory, AdapterImport::CalleeMemory]);
+    }
+    let dir = Dir {
+        from: Side {
+            memory: 0,
+            realloc: None,
+            encoding: sides.caller.encoding,
+        },
+        to: Side {
+            memory: 1,
+            realloc: callee_realloc,
+            encoding: sides.callee.encoding,
+        },
+        to_callee: true,
+    };
+    let mut t = Translator {
+        layout: *layout,
+        code: Code::new(params.len() as u32),
+        transfers: BTreeMap::new(),
+    };
+    t.code.i(I::GlobalGet(0));
+    t.code.i(I::I32Eqz);
+    t.code.trap_if(AdapterTrap::CannotLeave);
+    match retptr {
+        Some(r) => t.code.i(I::LocalGet(r)),
+        None => t.code.i(I::I32Const(0)),
+    }
+    t.code.i(I::Call(enter));
+    let args = move_params(&mut t, f, &params, &callee_params, in_memory, dir);
+    for a in args {
+        t.code.i(I::LocalGet(a));
+    }
+    t.code.i(I::Call(0));
+    t.code.i(I::Call(exit));
+    finish(types, imports, funcs, t.code, order)
+}
+
+/// The caller's arguments (flat, or a tuple at local 0 of its memory
+/// when `in_memory`) moved into locals holding the callee's.
+fn move_params(
+    t: &mut Translator,
+    f: &FuncType,
+    params: &[ValType],
+    callee_params: &[ValType],
+    in_memory: bool,
+    dir: Dir,
+) -> Vec<u32> {
+    let types: Vec<TypeIndex> = f.params.iter().map(|(_, p)| *p).collect();
+    let layout = t.layout;
+    let offsets = layout.field_offsets(&types);
+    let src = match in_memory {
+        true => {
+            let (_, align) = layout.params_size_align(f);
+            t.code.check_aligned(0, align);
+            Loc::at(dir.from.memory, 0)
+        }
+        false => Loc::Flat(
+            (0..params.len() as u32)
+                .zip(params.iter().copied())
+                .collect(),
+        ),
+    };
+    if layout.signature(f, true).params_in_memory {
+        // More than the callee takes flat: a tuple in its memory.
+        let (size, align) = layout.params_size_align(f);
+        let bytes = t.code.local(ValType::I64);
+        t.code.i(I::I64Const(size.into()));
+        t.code.i(I::LocalSet(bytes));
+        let realloc = dir.to.realloc.expect("checked by build_call");
+        let to = t.code.allocate(
+            realloc,
+            dir.to.memory,
+            align,
+            bytes,
+            AdapterTrap::ListOutOfBounds,
+        );
+        let dst = Loc::at(dir.to.memory, to);
+        let mut flat = 0;
+        for (p, offset) in types.iter().zip(&offsets) {
+            let n = flat_count(&layout, *p);
+            let from = src.part(flat, n, *offset);
+            t.translate(*p, &from, &dst.part(0, 0, *offset), dir);
+            flat += n;
+        }
+        return vec![to];
+    }
+    let slots: Vec<(u32, ValType)> = callee_params
+        .iter()
+        .map(|&v| (t.code.local(v), v))
+        .collect();
+    let dst = Loc::Flat(slots.clone());
+    let mut flat = 0;
+    for (p, offset) in types.iter().zip(&offsets) {
+        let n = flat_count(&layout, *p);
+        let from = src.part(flat, n, *offset);
+        t.translate(*p, &from, &dst.part(flat, n, 0), dir);
+        flat += n;
+    }
+    slots.into_iter().map(|(l, _)| l).collect()
+}
+
+fn flat_count(layout: &Layout, t: TypeIndex) -> usize {
+    let mut n = Vec::new();
+    layout.flatten(t, &mut n);
+    n.len()
+}
+
+/// The returner's bytes and its imports: `(i64 × 16, retptr)`, the
+/// callee's `task.return` values as the runtime holds them and the
+/// caller's pointer, writing the result of type `r` there.
+pub fn build_returner(
+    layout: &Layout,
+    r: TypeIndex,
+    sides: &Sides,
+) -> Result<(Vec<u8>, Vec<AdapterImport>), String> {
+    let mut result = Needs::default();
+    needs(layout, r, &mut result);
+    if !result.handles.is_empty() {
+        return Err("a resource handle in an async call's result".into());
+    }
+    if result.async_values {
+        return Err("a stream, future or error-context value".into());
+    }
+    let f = FuncType {
+        params: vec![(String::new(), r)],
+        result: None,
+    };
+    let sig = layout.signature(&f, false);
+    // The callee's memory holds the result when it spills, or its
+    // strings and lists.
+    let callee_memory = result.memory || sig.params_in_memory;
+    if !sides.caller.memory || callee_memory && !sides.callee.memory {
+        return Err("an async call whose sides give no `memory` for its result".into());
+    }
+    if result.memory && !sides.caller.realloc {
+        return Err("a call whose caller gives no `realloc`".into());
+    }
+    let mut params = vec![ValType::I64; TASK_RETURN_SLOTS];
+    params.push(ValType::I32);
+    let mut types = TypeSection::new();
+    types.ty().function(params, []); // 0: the returner
+    types.ty().function([ValType::I32; 4], [ValType::I32]); // 1: realloc
+    types.ty().function([], []); // 2: raise
+    let mut imports = ImportSection::new();
+    // Function 0 is where the call adapter has its callee: raising
+    // functions are at `1 + trap` in both.
+    imports.import("", "unused", EntityType::Function(2));
+    let mut order = vec![AdapterImport::Raise(AdapterTrap::CannotLeave)];
+    for t in AdapterTrap::ALL {
+        imports.import("", &format!("raise-{}", t as u8), EntityType::Function(2));
+        order.push(AdapterImport::Raise(t));
+    }
+    let mut funcs = 1 + AdapterTrap::ALL.len() as u32;
+    let caller_realloc = result.memory.then(|| {
+        imports.import("", "caller-realloc", EntityType::Function(1));
+        order.push(AdapterImport::CallerRealloc);
+        funcs += 1;
+        funcs - 1
+    });
+    imports.import("", "caller-memory", MEMORY);
+    order.push(AdapterImport::CallerMemory);
+    if callee_memory {
+        imports.import("", "callee-memory", MEMORY);
+        order.push(AdapterImport::CalleeMemory);
+    }
+    let dir = Dir {
+        from: Side {
+            memory: 1,
+            realloc: None,
+            encoding: sides.callee.encoding,
+        },
+        to: Side {
+            memory: 0,
+            realloc: caller_realloc,
+            encoding: sides.caller.encoding,
+        },
+        to_callee: false,
+    };
+    let mut t = Translator {
+        layout: *layout,
+        code: Code::new(TASK_RETURN_SLOTS as u32 + 1),
+        transfers: BTreeMap::new(),
+    };
+    let retptr = TASK_RETURN_SLOTS as u32;
+    t.code.check_aligned(retptr, layout.align(r));
+    let src = if sig.params_in_memory {
+        let ptr = t.code.local(ValType::I32);
+        t.code.i(I::LocalGet(0));
+        t.code.i(I::I32WrapI64);
+        t.code.i(I::LocalSet(ptr));
+        t.code.check_aligned(ptr, layout.align(r));
+        Loc::at(1, ptr)
+    } else {
+        // Each flat value back from its i64 slot.
+        let mut slots = Vec::new();
+        for (i, v) in sig.params.iter().map(core).enumerate() {
+            let l = t.code.local(v);
+            t.code.i(I::LocalGet(i as u32));
+            match v {
+                ValType::I32 => t.code.i(I::I32WrapI64),
+                ValType::F32 => {
+                    t.code.i(I::I32WrapI64);
+                    t.code.i(I::F32ReinterpretI32);
+                }
+                ValType::F64 => t.code.i(I::F64ReinterpretI64),
+                _ => {}
+            }
+            t.code.i(I::LocalSet(l));
+            slots.push((l, v));
+        }
+        Loc::Flat(slots)
+    };
+    t.translate(r, &src, &Loc::at(0, retptr), dir);
+    finish(types, imports, funcs, t.code, order)
+}
+
+fn finish(
+    types: TypeSection,
+    imports: ImportSection,
+    funcs: u32,
+    code: Code,
+    order: Vec<AdapterImport>,
+) -> Result<(Vec<u8>, Vec<AdapterImport>), String> {
+    let mut functions = FunctionSection::new();
+    functions.function(0);
+    let mut exports = ExportSection::new();
+    exports.export("adapter", ExportKind::Func, funcs);
+    let mut section = CodeSection::new();
+    section.function(&code.finish());
+    let mut module = Module::new();
+    module
+        .section(&types)
+        .section(&imports)
+        .section(&functions)
+        .section(&exports)
+        .section(&section);
+    Ok((module.finish(), order))
+}

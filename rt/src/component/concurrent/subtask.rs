@@ -1,0 +1,215 @@
+//! Calls between component instances by the async ABI. A fused adapter
+//! starts the callee's task (`enter-subtask`), calls its export, and ends
+//! its first turn (`exit-subtask`): a callee that exited has returned
+//! (state 2, no handle); one that waits or yields becomes a pending task,
+//! and the caller gets a subtask handle, whose events report the callee's
+//! return. Pending tasks run when something waits and no event is ready
+//! ([`Concurrency::run_pending`]), on the waiting thread: a callback-form
+//! task needs no stack of its own between turns.
+
+use super::*;
+use crate::component::{ComponentState, HostContext};
+use crate::store::Func;
+use crate::vm::ValRaw;
+
+/// Subtask states, as the caller sees them.
+pub const STARTED: u32 = 1;
+pub const RETURNED: u32 = 2;
+
+/// A task started by another instance: where its result goes.
+pub struct Caller {
+    /// The calling instance, and its pointer for the result.
+    pub instance: u32,
+    pub retptr: u32,
+    /// Moves the result from the callee's `task.return` to the caller.
+    pub returner: Option<Func>,
+    /// The callee's callback.
+    pub callback: Option<Func>,
+    /// The subtask object in the caller's table, once it has one.
+    pub subtask: Option<u32>,
+}
+
+/// A pending task: its callback and the code it last returned.
+pub(in crate::component) struct PendingTask {
+    task: Task,
+    callback: Func,
+    code: u32,
+}
+
+/// The subtask object: its state and the state last reported.
+pub(in crate::component) struct SubtaskState {
+    pub waitable: Waitable,
+    pub state: u32,
+    pub reported: u32,
+    pub handle: Handle,
+}
+
+impl Concurrency {
+    /// Run one pending task's turn that is ready (a yield, or a wait whose
+    /// set has an event): whether one ran.
+    pub(in crate::component) fn run_pending(
+        &mut self,
+        state: *mut ComponentState,
+    ) -> Result<bool, Trap> {
+        for i in 0..self.pending.len() {
+            let (code, instance) = (self.pending[i].code, self.pending[i].task.instance);
+            let event = match code & 0xf {
+                CALLBACK_YIELD => Some(Event {
+                    code: EVENT_NONE,
+                    index: 0,
+                    payload: 0,
+                }),
+                _ => {
+                    // SAFETY: the state outlives its instances' calls.
+                    let tables = unsafe { &(*state).tables };
+                    let kind = AsyncKind::WaitableSet.as_resource();
+                    let set = tables.rep(instance, code >> 4, kind)?;
+                    self.take_event(set)
+                }
+            };
+            let Some(e) = event else { continue };
+            let PendingTask { task, callback, .. } = self.pending.remove(i);
+            self.tasks.push(task);
+            let mut slots = [
+                ValRaw::from_u64(e.code as u64),
+                ValRaw::from_u64(e.index as u64),
+                ValRaw::from_u64(e.payload as u64),
+            ];
+            let called = crate::instance::call_slots(callback, &mut slots);
+            let task = self.tasks.pop().expect("pushed above");
+            called?;
+            self.after_turn(task, callback, slots[0].u64() as u32)?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// What a task's turn returned: it exits (having returned), or waits
+    /// again among the pending.
+    fn after_turn(&mut self, task: Task, callback: Func, code: u32) -> Result<(), Trap> {
+        match code & 0xf {
+            CALLBACK_EXIT if task.returned.is_none() => {
+                Err(trap("async-lifted export failed to produce a result"))
+            }
+            CALLBACK_EXIT => Ok(()),
+            CALLBACK_YIELD | CALLBACK_WAIT => {
+                self.pending.push(PendingTask {
+                    task,
+                    callback,
+                    code,
+                });
+                Ok(())
+            }
+            _ => Err(trap("unsupported callback code")),
+        }
+    }
+
+    /// The callee's task returned: the caller's subtask learns it.
+    pub(super) fn subtask_returned(&mut self, caller: &Caller) {
+        if let Some(id) = caller.subtask {
+            if let Object::Subtask(s) = self.object(id) {
+                s.state = RETURNED;
+            }
+        }
+    }
+
+    /// The subtask event of object `id`, if its state changed since last
+    /// reported.
+    pub(super) fn take_subtask_event(&mut self, id: u32) -> Option<Event> {
+        let Object::Subtask(s) = self.object(id) else {
+            return None;
+        };
+        if s.state == s.reported {
+            return None;
+        }
+        s.reported = s.state;
+        Some(Event {
+            code: EVENT_SUBTASK,
+            index: s.handle,
+            payload: s.state,
+        })
+    }
+}
+
+/// `enter-subtask`: a call by the async ABI from `ctx`'s instance starts
+/// the callee's task; `retptr` is where its result goes.
+pub(in crate::component) extern "C" fn enter_subtask(ctx: &HostContext, retptr: u32) {
+    // SAFETY: as the built-ins' `state`.
+    let s = unsafe { &mut *ctx.state };
+    let caller = Caller {
+        instance: ctx.instance,
+        retptr,
+        returner: ctx.returner,
+        callback: ctx.callback,
+        subtask: None,
+    };
+    s.concurrency.tasks.push(Task {
+        instance: ctx.to,
+        context: [0; CONTEXT_SLOTS],
+        result: (ctx.arg != NO_RESULT).then_some(ctx.arg),
+        types: Default::default(),
+        encoding: Default::default(),
+        memory: None,
+        returned: None,
+        on_return: None,
+        caller: Some(caller),
+    });
+}
+
+/// `exit-subtask`: the callee's first turn returned `code`; the caller's
+/// view of it: returned (2), or a new subtask handle, started.
+pub(in crate::component) extern "C" fn exit_subtask(ctx: &HostContext, code: u32) -> u32 {
+    // SAFETY: as the built-ins' `state`.
+    let s = unsafe { &mut *ctx.state };
+    let mut task = s.concurrency.tasks.pop().expect("entered by the adapter");
+    let callback = task.caller.as_ref().and_then(|c| c.callback);
+    let callback = callback.expect("a callback-form lifting");
+    let status = match code & 0xf {
+        CALLBACK_EXIT => RETURNED,
+        _ if task.returned.is_some() => RETURNED,
+        _ => {
+            let id = s.concurrency.insert(Object::Subtask(SubtaskState {
+                waitable: Waitable::default(),
+                state: STARTED,
+                reported: STARTED,
+                handle: 0,
+            }));
+            let kind = AsyncKind::Subtask.as_resource();
+            let h = s.tables.tables[ctx.instance as usize].new_own(kind, id);
+            if let Object::Subtask(st) = s.concurrency.object(id) {
+                st.handle = h;
+            }
+            if let Some(c) = &mut task.caller {
+                c.subtask = Some(id);
+            }
+            (h << 4) | STARTED
+        }
+    };
+    match s.concurrency.after_turn(task, callback, code) {
+        Ok(()) => status,
+        Err(t) => crate::traps::raise_host(t.kind),
+    }
+}
+
+/// `subtask.drop`: only a subtask whose return was reported may go.
+pub(in crate::component) extern "C" fn subtask_drop(ctx: &HostContext, h: Handle) {
+    // SAFETY: as the built-ins' `state`.
+    let s = unsafe { &mut *ctx.state };
+    let outcome = (|| {
+        let kind = AsyncKind::Subtask.as_resource();
+        let id = s.tables.rep(ctx.instance, h, kind)?;
+        let Object::Subtask(st) = s.concurrency.object(id) else {
+            unreachable!("checked to be a subtask")
+        };
+        if st.reported != RETURNED {
+            return Err(trap("cannot drop a subtask which has not yet resolved"));
+        }
+        s.tables.drop_handle(ctx.instance, h, kind)?;
+        s.concurrency.join(id, None);
+        s.concurrency.remove(id);
+        Ok(())
+    })();
+    if let Err(t) = outcome {
+        crate::traps::raise_host(t.kind)
+    }
+}
