@@ -663,6 +663,11 @@ impl Inliner<'_> {
                 }
                 adapter::AdapterImport::EnterCall => self.intrinsic(Lowered::EnterCall, from),
                 adapter::AdapterImport::ExitCall => self.intrinsic(Lowered::ExitCall, from),
+                adapter::AdapterImport::TransferChannel { ty, to_callee } => {
+                    let (from, to) = if *to_callee { (from, to) } else { (to, from) };
+                    let what = Lowered::TransferChannel { ty: *ty, from, to };
+                    self.intrinsic(what, from)
+                }
                 adapter::AdapterImport::EnterSubtask => subtask.clone().expect("async").0,
                 adapter::AdapterImport::ExitSubtask => subtask.clone().expect("async").1,
             })

@@ -483,6 +483,14 @@ impl Store {
                 sig = std::borrow::Cow::Owned(CoreFuncType::new(&[I32], &[]));
                 concurrent::subtask::enter_subtask as *const () as usize
             }
+            Lowered::TransferChannel { ty, from, to } => {
+                ctx.arg = *ty;
+                ctx.future = matches!(d.types[*ty as usize], ValueType::Future(_));
+                ctx.instance = *from;
+                ctx.to = *to;
+                sig = std::borrow::Cow::Owned(CoreFuncType::new(&[I32], &[I32]));
+                concurrent::builtins::transfer_channel as *const () as usize
+            }
             Lowered::ExitSubtask => {
                 sig = std::borrow::Cow::Owned(CoreFuncType::new(&[I32], &[I32]));
                 concurrent::subtask::exit_subtask as *const () as usize

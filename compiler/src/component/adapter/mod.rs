@@ -73,6 +73,12 @@ pub enum AdapterImport {
     /// ending its first turn (the subtask's state for the caller).
     EnterSubtask,
     ExitSubtask,
+    /// The runtime's function moving the readable end of a stream or
+    /// future of type `ty` to the callee or back.
+    TransferChannel {
+        ty: TypeIndex,
+        to_callee: bool,
+    },
 }
 
 /// What moving values of a type needs.
@@ -82,7 +88,9 @@ pub(super) struct Needs {
     pub memory: bool,
     /// Handles: by whether they borrow, and their resource.
     pub handles: BTreeSet<(bool, u32)>,
-    /// Streams, futures or error contexts, which no adapter moves yet.
+    /// Stream and future types, whose readable ends the runtime moves.
+    pub channels: BTreeSet<TypeIndex>,
+    /// Error contexts, which no adapter moves yet.
     pub async_values: bool,
 }
 
@@ -99,9 +107,10 @@ pub(super) fn needs(layout: &Layout, t: TypeIndex, out: &mut Needs) {
         ValueType::Borrow(r) => {
             out.handles.insert((true, *r));
         }
-        ValueType::Stream(_) | ValueType::Future(_) | ValueType::ErrorContext => {
-            out.async_values = true
+        ValueType::Stream(_) | ValueType::Future(_) => {
+            out.channels.insert(t);
         }
+        ValueType::ErrorContext => out.async_values = true,
         _ => {
             for f in layout.fields(t).unwrap_or_default() {
                 needs(layout, f, out);
@@ -138,7 +147,7 @@ pub fn build(
         needs(layout, r, &mut in_result);
     }
     if in_params.async_values || in_result.async_values {
-        return Err("a stream, future or error-context value".into());
+        return Err("an error-context value".into());
     }
     let callee_realloc = in_params.memory || lower.params_in_memory;
     let caller_realloc = in_result.memory;
@@ -216,6 +225,7 @@ pub fn build(
             transfers.insert((borrow, resource, to_callee), f);
         }
     }
+    let channels = import_channels(&[(&in_params, true), (&in_result, false)], &mut import_func);
     // A call lent handles is a scope of its own.
     let lends = in_params.handles.iter().any(|&(borrow, _)| borrow);
     let scope = lends.then(|| {
@@ -251,6 +261,7 @@ pub fn build(
         layout: *layout,
         code: Code::new(params.len() as u32),
         transfers,
+        channels,
     };
     // The caller may not leave its instance while its post-return runs.
     t.code.i(I::GlobalGet(0));
@@ -302,6 +313,24 @@ pub fn build(
         .section(&exports)
         .section(&code);
     Ok((module.finish(), order))
+}
+
+/// The runtime's functions moving the stream and future ends each
+/// `(needs, to_callee)` names, imported through `import_func`: by type
+/// and direction.
+fn import_channels(
+    sides: &[(&Needs, bool)],
+    import_func: &mut dyn FnMut(&str, u32, AdapterImport) -> u32,
+) -> BTreeMap<(TypeIndex, bool), u32> {
+    let mut channels = BTreeMap::new();
+    for &(needs, to_callee) in sides {
+        for &ty in &needs.channels {
+            let what = AdapterImport::TransferChannel { ty, to_callee };
+            let f = import_func(&format!("channel-{ty}-{to_callee}"), 5, what);
+            channels.insert((ty, to_callee), f);
+        }
+    }
+    channels
 }
 
 /// Move the parameters into locals holding the callee's arguments.

@@ -12,7 +12,7 @@
 
 use super::code::{Code, Loc};
 use super::values::{Dir, Side, Translator};
-use super::{core, needs, AdapterImport, Needs, Sides};
+use super::{core, import_channels, needs, AdapterImport, Needs, Sides};
 use kiln_abi::component::{
     AdapterTrap, FuncType, Layout, TypeIndex, MAX_FLAT_ASYNC_PARAMS, TASK_RETURN_SLOTS,
 };
@@ -58,7 +58,7 @@ pub fn build_call(
         return Err("a resource handle in an async call".into());
     }
     if in_params.async_values {
-        return Err("a stream, future or error-context value".into());
+        return Err("an error-context value".into());
     }
     let callee_realloc = in_params.memory || lift.params_in_memory;
     let memory = callee_realloc || in_memory;
@@ -99,6 +99,7 @@ pub fn build_call(
     };
     let enter = import_func("enter-subtask", 3, AdapterImport::EnterSubtask);
     let exit = import_func("exit-subtask", 5, AdapterImport::ExitSubtask);
+    let channels = import_channels(&[(&in_params, true)], &mut import_func);
     let callee_realloc =
         callee_realloc.then(|| import_func("callee-realloc", 2, AdapterImport::CalleeRealloc));
     if memory {
@@ -123,6 +124,7 @@ pub fn build_call(
         layout: *layout,
         code: Code::new(params.len() as u32),
         transfers: BTreeMap::new(),
+        channels,
     };
     t.code.i(I::GlobalGet(0));
     t.code.i(I::I32Eqz);
@@ -225,7 +227,7 @@ pub fn build_returner(
         return Err("a resource handle in an async call's result".into());
     }
     if result.async_values {
-        return Err("a stream, future or error-context value".into());
+        return Err("an error-context value".into());
     }
     let f = FuncType {
         params: vec![(String::new(), r)],
@@ -247,6 +249,7 @@ pub fn build_returner(
     types.ty().function(params, []); // 0: the returner
     types.ty().function([ValType::I32; 4], [ValType::I32]); // 1: realloc
     types.ty().function([], []); // 2: raise
+    types.ty().function([ValType::I32], [ValType::I32]); // 3: a channel's move
     let mut imports = ImportSection::new();
     // Function 0 is where the call adapter has its callee: raising
     // functions are at `1 + trap` in both.
@@ -263,6 +266,17 @@ pub fn build_returner(
         funcs += 1;
         funcs - 1
     });
+    let mut channels = BTreeMap::new();
+    for &ty in &result.channels {
+        let what = AdapterImport::TransferChannel {
+            ty,
+            to_callee: false,
+        };
+        imports.import("", &format!("channel-{ty}"), EntityType::Function(3));
+        order.push(what);
+        channels.insert((ty, false), funcs);
+        funcs += 1;
+    }
     imports.import("", "caller-memory", MEMORY);
     order.push(AdapterImport::CallerMemory);
     if callee_memory {
@@ -286,6 +300,7 @@ pub fn build_returner(
         layout: *layout,
         code: Code::new(TASK_RETURN_SLOTS as u32 + 1),
         transfers: BTreeMap::new(),
+        channels,
     };
     let retptr = TASK_RETURN_SLOTS as u32;
     t.code.check_aligned(retptr, layout.align(r));

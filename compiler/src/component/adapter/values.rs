@@ -35,6 +35,9 @@ pub(super) struct Translator<'a> {
     /// The runtime's function moving a handle, by whether it borrows, its
     /// resource and whether it goes to the callee.
     pub transfers: BTreeMap<(bool, u32, bool), u32>,
+    /// The runtime's function moving a stream's or future's readable end,
+    /// by its type and whether it goes to the callee.
+    pub channels: BTreeMap<(TypeIndex, bool), u32>,
 }
 
 impl Translator<'_> {
@@ -73,6 +76,13 @@ impl Translator<'_> {
             Own(r) | Borrow(r) => {
                 let borrow = matches!(self.layout.ty(t), Borrow(_));
                 let f = self.transfers[&(borrow, *r, dir.to_callee)];
+                c.store(dst, Prim::I32, |c| {
+                    c.load(src, Prim::I32);
+                    c.i(I::Call(f));
+                });
+            }
+            Stream(_) | Future(_) => {
+                let f = self.channels[&(t, dir.to_callee)];
                 c.store(dst, Prim::I32, |c| {
                     c.load(src, Prim::I32);
                     c.i(I::Call(f));

@@ -79,6 +79,12 @@ impl ComponentDescription {
                     w.option(returner.as_ref(), |w, d| w.core_def(d));
                 }
                 Lowered::ExitSubtask => w.byte(11),
+                Lowered::TransferChannel { ty, from, to } => {
+                    w.byte(12);
+                    w.u(*ty as u64);
+                    w.u(*from as u64);
+                    w.u(*to as u64);
+                }
             }
             w.u(l.ty as u64);
             w.options(&l.options);
@@ -154,6 +160,11 @@ impl ComponentDescription {
                         returner: r.option(Reader::core_def)?,
                     },
                     11 => Lowered::ExitSubtask,
+                    12 => Lowered::TransferChannel {
+                        ty: r.u32()?,
+                        from: r.u32()?,
+                        to: r.u32()?,
+                    },
                     _ => return r.fail("bad lowering kind"),
                 };
                 Ok(Lowering {
@@ -257,6 +268,9 @@ impl ComponentDescription {
                     ref returner,
                 } => component_ok(callee) && returner.iter().all(|d| def_ok(d, n_instances)),
                 Lowered::ExitSubtask => true,
+                Lowered::TransferChannel { ty, from, to } => {
+                    type_ok(ty) && component_ok(from) && component_ok(to)
+                }
                 Lowered::Transfer {
                     resource, from, to, ..
                 } => {

@@ -176,6 +176,10 @@ pub enum Lowered {
     /// The end of the callee's first turn: the subtask's state for the
     /// caller, and the callee's task left to go on if it has not exited.
     ExitSubtask,
+    /// A fused adapter moving the readable end of a stream or future of
+    /// type `ty` from the table of component instance `from` to that of
+    /// `to`.
+    TransferChannel { ty: TypeIndex, from: u32, to: u32 },
 }
 
 /// The Canonical ABI's async built-ins. Each has a fixed core signature

@@ -465,3 +465,31 @@ pub(in crate::component) extern "C" fn error_context_drop(ctx: &HostContext, h: 
         Ok(())
     })())
 }
+
+/// A fused adapter moving the readable end `h` of a stream or future from
+/// the sending instance's table to the receiver's: its handle there. An
+/// end waiting on a copy, or in a waitable set, may not move.
+pub(in crate::component) extern "C" fn transfer_channel(ctx: &HostContext, h: Handle) -> u32 {
+    or_raise((|| {
+        let kind = end_kind(ctx, true);
+        let id = object(ctx, h, kind)?;
+        let s = state(ctx);
+        let in_set = s.concurrency.waitable(id).is_some_and(|w| w.set.is_some());
+        if in_set {
+            return Err(trap(match ctx.future {
+                true => "cannot lift future while it's in a waitable set",
+                false => "cannot lift stream while it's in a waitable set",
+            }));
+        }
+        if s.concurrency.reading(id) {
+            return Err(trap(match ctx.future {
+                true => "cannot remove busy future",
+                false => "cannot remove busy stream",
+            }));
+        }
+        s.tables.drop_handle(ctx.instance, h, kind.as_resource())?;
+        let to = new_handle(&mut s.tables, ctx.to, kind, id);
+        s.concurrency.place(id, to, ctx.to);
+        Ok(to)
+    })())
+}

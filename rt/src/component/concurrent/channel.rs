@@ -182,6 +182,12 @@ impl Concurrency {
         }
     }
 
+    /// Whether readable end `id` has a read in progress.
+    pub(super) fn reading(&mut self, id: u32) -> bool {
+        let (c, _) = self.end(id);
+        self.channel(c).read.op.is_some()
+    }
+
     /// The size and alignment of end `id`'s elements.
     pub(super) fn elem_of(&mut self, id: u32) -> (u32, u32) {
         let (c, _) = self.end(id);
@@ -294,10 +300,13 @@ impl Concurrency {
             _ => {}
         }
         if !ch.numeric {
-            return Err(trap(
-                "cannot read from and write to intra-component future/stream with non-numeric payload",
-            ));
+            let within = self.instance_of(id) == other_end.and_then(|o| self.instance_of(o));
+            return Err(trap(match within {
+                true => "cannot read from and write to intra-component future/stream with non-numeric payload",
+                false => "kiln does not copy stream or future values other than numbers between component instances yet",
+            }));
         }
+        let ch = self.channel(c);
         let n = op.count.min(other.count - other.done);
         let elem = ch.elem;
         {
@@ -545,6 +554,13 @@ impl Concurrency {
             self.channels[c as usize] = None;
         }
         Ok(())
+    }
+
+    fn instance_of(&mut self, id: u32) -> Option<u32> {
+        match self.object(id) {
+            Object::End { instance, .. } => Some(*instance),
+            _ => None,
+        }
     }
 
     fn handle_of(&mut self, id: u32) -> u32 {
