@@ -38,6 +38,17 @@ pub trait Sink {
 pub trait Source {
     /// Up to `max` bytes, blocking until some come; `None` at the end.
     fn read(&mut self, max: usize) -> Option<Vec<u8>>;
+    /// Up to `max` values of `size` bytes, lowered at `ptr` with the
+    /// reader's options: how many; `None` at the end. Bytes by default;
+    /// a stream of other values lowers them itself.
+    fn lower(&mut self, cx: &mut Cx, ptr: u32, max: u32, size: u32) -> Result<Option<u32>, Trap> {
+        let Some(bytes) = self.read(max as usize * size.max(1) as usize) else {
+            return Ok(None);
+        };
+        let at = ptr as usize;
+        cx.bytes()[at..at + bytes.len()].copy_from_slice(&bytes);
+        Ok(Some((bytes.len() / size.max(1) as usize) as u32))
+    }
     /// The stream is over (`read` said so): the host's writer drops.
     fn end(self: Box<Self>, c: &mut Concurrency);
 }
@@ -368,13 +379,12 @@ impl Concurrency {
                     ch.read.op = Some(op);
                     return Ok(super::BLOCKED);
                 };
-                match source.read(range.len()) {
-                    Some(bytes) => {
-                        let n = bytes.len() / size.max(1);
-                        memory().data_mut()[op.ptr as usize..op.ptr as usize + bytes.len()]
-                            .copy_from_slice(&bytes);
-                        Ok(packed(false, n as u32, COPY_COMPLETED))
-                    }
+                // SAFETY: the built-in's context lives with its instance.
+                let mut cx = Cx {
+                    ctx: unsafe { &*op.ctx },
+                };
+                match source.lower(&mut cx, op.ptr, op.count, size as u32)? {
+                    Some(n) => Ok(packed(false, n, COPY_COMPLETED)),
                     None => {
                         ch.writable = None;
                         ch.read.told_dropped = true;

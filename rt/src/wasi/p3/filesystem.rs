@@ -6,6 +6,7 @@
 //! before its call returns.
 
 use crate::component::abi::{Borrow, Cx, Own};
+use crate::component::abi::{Lower, Typed};
 use crate::component::concurrent::{Concurrency, FutureReader, FutureWriter, Sink, Source};
 use crate::component::concurrent::{StreamReader, StreamWriter};
 use crate::traps::Trap;
@@ -13,8 +14,8 @@ use crate::wasi::p2::bindings::wasi_filesystem_types as v2;
 use crate::wasi::p2::host::wasi_filesystem_types as p2;
 use crate::wasi::p3::bindings::wasi_clocks_system_clock::Instant;
 use crate::wasi::p3::bindings::wasi_filesystem_types::{
-    Advice, DescriptorFlags, DescriptorStat, DescriptorType, ErrorCode, MetadataHashValue,
-    NewTimestamp, OpenFlags, PathFlags,
+    Advice, DescriptorFlags, DescriptorStat, DescriptorType, DirectoryEntry, ErrorCode,
+    MetadataHashValue, NewTimestamp, OpenFlags, PathFlags,
 };
 use cap_std::fs::{File, FileExt};
 use std::sync::Arc;
@@ -207,6 +208,36 @@ impl Sink for FileWriter {
 
 type Done = FutureReader<Result<(), ErrorCode>>;
 
+/// A directory's entries, as the program reads their stream: each
+/// lowered into its buffer (names through its `realloc`).
+struct Entries {
+    entries: std::vec::IntoIter<DirectoryEntry>,
+    done: FutureWriter<Result<(), ErrorCode>>,
+    failed: Option<ErrorCode>,
+}
+
+impl Source for Entries {
+    /// Entries are lowered, never read as bytes.
+    fn read(&mut self, _: usize) -> Option<Vec<u8>> {
+        None
+    }
+
+    fn lower(&mut self, cx: &mut Cx, ptr: u32, max: u32, _: u32) -> Result<Option<u32>, Trap> {
+        let mut n = 0;
+        while n < max {
+            let Some(e) = self.entries.next() else { break };
+            e.store(cx, ptr + n * DirectoryEntry::SIZE)?;
+            n += 1;
+        }
+        Ok((n > 0).then_some(n))
+    }
+
+    fn end(self: Box<Self>, c: &mut Concurrency) {
+        let outcome = self.failed.map_or(Ok(()), Err);
+        let _ = self.done.write_in(c, outcome);
+    }
+}
+
 pub mod wasi_filesystem_types {
     use super::*;
 
@@ -282,6 +313,37 @@ pub mod wasi_filesystem_types {
         data: StreamReader<u8>,
     ) -> Result<Done, Trap> {
         write_to(cx, this, data, None)
+    }
+
+    #[allow(clippy::type_complexity)]
+    pub fn descriptor_read_directory(
+        cx: &mut Cx,
+        this: Borrow<Descriptor>,
+    ) -> Result<(StreamReader<DirectoryEntry>, Done), Trap> {
+        let (data, writer): (StreamReader<DirectoryEntry>, StreamWriter<DirectoryEntry>) =
+            cx.stream();
+        let (reader, done) = cx.future();
+        let listed = p2::dir(cx.get(&this)?).map_err(error).and_then(|d| {
+            let list = p2::entries(d).map_err(error)?;
+            Ok(list
+                .into_iter()
+                .map(|e| DirectoryEntry {
+                    r#type: kind(e.r#type),
+                    name: e.name,
+                })
+                .collect::<Vec<_>>())
+        });
+        let (entries, failed) = match listed {
+            Ok(list) => (list, None),
+            Err(e) => (Vec::new(), Some(e)),
+        };
+        let source = Entries {
+            entries: entries.into_iter(),
+            done,
+            failed,
+        };
+        writer.source(cx, Box::new(source));
+        Ok((data, reader))
     }
 
     pub fn descriptor_advise(

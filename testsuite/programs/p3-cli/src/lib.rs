@@ -147,6 +147,13 @@ async fn copy_all(names: &[String]) {
         )
         .await;
     text += &format!("not-there: {:?}\n", missing.err());
+    let (entries, listed) = dir.read_directory();
+    let (mut entries, listed) = join!(entries.collect(), async move { listed.await });
+    listed.expect("the directory was listed");
+    entries.sort_by(|a, b| a.name.cmp(&b.name));
+    for e in entries {
+        text += &format!("entry {} {:?}\n", e.name, e.type_);
+    }
     say(stdout::write_via_stream, text).await;
 }
 
