@@ -509,22 +509,19 @@ fn a_component_using_async_or_corrupt_is_refused_with_what_and_where() {
         d.join("async.wat"),
         r#"(component
              (component $c
-               (core module $m
-                 (func (export "f") (result i32) i32.const 0)
-                 (func (export "cb") (param i32 i32 i32) (result i32) i32.const 0))
+               (core module $m (func (export "f")))
                (core instance $i (instantiate $m))
-               (alias core export $i "cb" (core func $cb))
-               (func (export "f") async (canon lift (core func $i "f") async (callback $cb))))
+               (func (export "f") async (canon lift (core func $i "f"))))
              (instance $c (instantiate $c))
-             (core func $f (canon lower (func $c "f")))
-             (core module $n (import "" "f" (func)))
+             (core func $f (canon lower (func $c "f") async))
+             (core module $n (import "" "f" (func (result i32))))
              (core instance $n (instantiate $n (with "" (instance (export "f" (func $f)))))))"#,
     )
     .unwrap();
     let o = kiln(&["run", "async.wat"], &d);
     assert_error(
         &o,
-        "unsupported: component-model async (a sync lowering of another component's async function) at offset 0x",
+        "unsupported: component-model async (an async lowering of another component's synchronously lifted export) at offset 0x",
     );
     // A component cut short: the offset where its bytes end.
     let full = wat::parse_str(

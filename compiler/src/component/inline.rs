@@ -608,13 +608,39 @@ impl Inliner<'_> {
                 let (bytes, order) = built;
                 Ok(self.instantiate_adapter(bytes, &order, caller, callee, Some((enter, exit))))
             }
-            (caller_async, _) => {
-                let what = match caller_async {
-                    false => "a sync lowering of another component's async function",
-                    true if callee.options.async_ => {
-                        "an async lowering of another component's stackful async function"
+            (false, true) if callee.options.callback.is_some() => {
+                let built = adapter::build_sync_call(&layout, f, &sides).map_err(refused)?;
+                let spilled = layout.signature(f, false).results_in_memory;
+                let returner = match (f.result, spilled) {
+                    (Some(r), true) => {
+                        let (bytes, order) =
+                            adapter::build_returner(&layout, r, &sides).map_err(refused)?;
+                        Some(self.instantiate_adapter(bytes, &order, caller, callee, None))
                     }
-                    true => "an async lowering of another component's sync function",
+                    _ => None,
+                };
+                let enter = Lowered::EnterSubtask {
+                    callee: callee.instance,
+                    returner,
+                };
+                let options = Options {
+                    callback: callee.options.callback.clone(),
+                    ..Options::default()
+                };
+                let enter = self.lowering(enter, ty, options, caller.instance);
+                let wait = self.intrinsic(Lowered::WaitSubtask, caller.instance);
+                let (bytes, order) = built;
+                Ok(self.instantiate_adapter(bytes, &order, caller, callee, Some((enter, wait))))
+            }
+            (caller_async, _) => {
+                let what = match (caller_async, callee.options.async_) {
+                    (false, _) => "a sync lowering of another component's stackful async export",
+                    (true, true) => {
+                        "an async lowering of another component's stackful async export"
+                    }
+                    (true, false) => {
+                        "an async lowering of another component's synchronously lifted export"
+                    }
                 };
                 Err(unsupported("component-model async", what, at))
             }
@@ -669,7 +695,9 @@ impl Inliner<'_> {
                     self.intrinsic(what, from)
                 }
                 adapter::AdapterImport::EnterSubtask => subtask.clone().expect("async").0,
-                adapter::AdapterImport::ExitSubtask => subtask.clone().expect("async").1,
+                adapter::AdapterImport::ExitSubtask | adapter::AdapterImport::WaitSubtask => {
+                    subtask.clone().expect("async").1
+                }
             })
             .collect();
         self.modules.push(ModuleSource::Adapter(bytes));

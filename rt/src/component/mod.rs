@@ -495,6 +495,11 @@ impl Store {
                 sig = std::borrow::Cow::Owned(CoreFuncType::new(&[I32], &[I32]));
                 concurrent::subtask::exit_subtask as *const () as usize
             }
+            Lowered::WaitSubtask => {
+                use kiln_abi::module::ValType::I64;
+                sig = std::borrow::Cow::Owned(CoreFuncType::new(&[I32], &[I64]));
+                concurrent::subtask::wait_subtask as *const () as usize
+            }
         };
         let p = &*ctx as *const HostContext as usize;
         inst.contexts.push(ctx);

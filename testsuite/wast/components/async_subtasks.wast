@@ -4,6 +4,7 @@
 ;; handle); one that yields first is a subtask, whose event says when it
 ;; returned. Arguments and results cross as in a synchronous call: a
 ;; string is copied into the callee's memory, and back into the caller's.
+;; A synchronous lowering of an async function waits for its return.
 
 (component definition $Calls
   (component $Callee
@@ -76,6 +77,9 @@
   (core func $later (canon lower (func $callee "later") async (memory $mem)))
   (core func $echo (canon lower (func $callee "echo") async (memory $mem) (realloc $realloc)))
   (core func $never (canon lower (func $callee "never") async (memory $mem)))
+  (core func $double-sync (canon lower (func $callee "double")))
+  (core func $later-sync (canon lower (func $callee "later")))
+  (core func $echo-sync (canon lower (func $callee "echo") (memory $mem) (realloc $realloc)))
   (core func $set-new (canon waitable-set.new))
   (core func $wait (canon waitable-set.wait (memory $mem)))
   (core func $join (canon waitable.join))
@@ -88,6 +92,9 @@
     (import "" "later" (func $later (param i32 i32) (result i32)))
     (import "" "echo" (func $echo (param i32 i32 i32) (result i32)))
     (import "" "never" (func $never (param i32 i32) (result i32)))
+    (import "" "double-sync" (func $double-sync (param i32) (result i32)))
+    (import "" "later-sync" (func $later-sync (param i32) (result i32)))
+    (import "" "echo-sync" (func $echo-sync (param i32 i32 i32)))
     (import "" "waitable-set.new" (func $set-new (result i32)))
     (import "" "waitable-set.wait" (func $wait (param i32 i32) (result i32)))
     (import "" "waitable.join" (func $join (param i32 i32)))
@@ -129,6 +136,15 @@
     (func (export "callee-never-returns") (result i32)
       (call $await (call $never (i32.const 1) (i32.const 100)))
       i32.const 0)
+    (func (export "sync-calls") (result i32)
+      (call $expect (call $double-sync (i32.const 5)) (i32.const 10))
+      (call $return-u32 (i32.add (call $double-sync (i32.const 21))
+        (call $later-sync (i32.const 100))))
+      i32.const 0)
+    (func (export "sync-echo") (result i32)
+      (call $echo-sync (i32.const 300) (i32.const 6) (i32.const 400))
+      (call $return-string (i32.load (i32.const 400)) (i32.load (i32.const 404)))
+      i32.const 0)
     (func (export "cb-unreachable") (param i32 i32 i32) (result i32) unreachable))
   (core instance $m (instantiate $m (with "" (instance
     (export "memory" (memory $mem))
@@ -136,6 +152,9 @@
     (export "later" (func $later))
     (export "echo" (func $echo))
     (export "never" (func $never))
+    (export "double-sync" (func $double-sync))
+    (export "later-sync" (func $later-sync))
+    (export "echo-sync" (func $echo-sync))
     (export "waitable-set.new" (func $set-new))
     (export "waitable-set.wait" (func $wait))
     (export "waitable.join" (func $join))
@@ -149,6 +168,10 @@
     (canon lift (core func $m "call-later") async (callback $cb)))
   (func (export "call-echo") async (result string)
     (canon lift (core func $m "call-echo") async (callback $cb) (memory $mem) (realloc $realloc)))
+  (func (export "sync-calls") async (result u32)
+    (canon lift (core func $m "sync-calls") async (callback $cb)))
+  (func (export "sync-echo") async (result string)
+    (canon lift (core func $m "sync-echo") async (callback $cb) (memory $mem) (realloc $realloc)))
   (func (export "drop-early") async (result u32)
     (canon lift (core func $m "drop-early") async (callback $cb)))
   (func (export "callee-never-returns") async (result u32)
@@ -158,6 +181,9 @@
 (assert_return (invoke "call-double") (u32.const 42))
 (assert_return (invoke "call-later") (u32.const 42))
 (assert_return (invoke "call-echo") (str.const "across"))
+;; 42 + 101
+(assert_return (invoke "sync-calls") (u32.const 143))
+(assert_return (invoke "sync-echo") (str.const "across"))
 (component instance $t $Calls)
 (assert_trap (invoke "drop-early") "cannot drop a subtask which has not yet resolved")
 (component instance $t $Calls)

@@ -19,7 +19,7 @@ mod strings;
 mod subtask;
 mod values;
 
-pub use subtask::{build_call as build_async_call, build_returner};
+pub use subtask::{build_call as build_async_call, build_returner, build_sync_call};
 
 use code::{Code, Loc};
 use kiln_abi::component::{AdapterTrap, FuncType, Layout, StringEncoding, TypeIndex, ValueType};
@@ -79,6 +79,9 @@ pub enum AdapterImport {
         ty: TypeIndex,
         to_callee: bool,
     },
+    /// The runtime's function waiting, in a synchronous call, for the
+    /// callee's return (its flat result, when it has one flat value).
+    WaitSubtask,
 }
 
 /// What moving values of a type needs.

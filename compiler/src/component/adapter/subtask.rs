@@ -12,7 +12,7 @@
 
 use super::code::{Code, Loc};
 use super::values::{Dir, Side, Translator};
-use super::{core, import_channels, needs, AdapterImport, Needs, Sides};
+use super::{core, import_channels, move_result, needs, AdapterImport, Needs, Sides};
 use kiln_abi::component::{
     AdapterTrap, FuncType, Layout, TypeIndex, MAX_FLAT_ASYNC_PARAMS, TASK_RETURN_SLOTS,
 };
@@ -140,6 +140,154 @@ pub fn build_call(
     }
     t.code.i(I::Call(0));
     t.code.i(I::Call(exit));
+    finish(types, imports, funcs, t.code, order)
+}
+
+/// A synchronous call of another instance's async export: the call
+/// adapter starts the callee as `build_call`'s does, then waits in the
+/// runtime until the callee returns. A result of one flat value comes
+/// back from the wait; a larger one the returner writes to the caller's
+/// pointer when the callee gives it.
+pub fn build_sync_call(
+    layout: &Layout,
+    f: &FuncType,
+    sides: &Sides,
+) -> Result<(Vec<u8>, Vec<AdapterImport>), String> {
+    let lower = layout.signature(f, false);
+    let lift = layout.signature(f, true);
+    let (mut in_params, mut in_result) = (Needs::default(), Needs::default());
+    for (_, t) in &f.params {
+        needs(layout, *t, &mut in_params);
+    }
+    if let Some(r) = f.result {
+        needs(layout, r, &mut in_result);
+    }
+    if !in_params.handles.is_empty() || !in_result.handles.is_empty() {
+        return Err("a resource handle in a call of an async function".into());
+    }
+    if in_params.async_values || in_result.async_values {
+        return Err("an error-context value".into());
+    }
+    let callee_realloc = in_params.memory || lift.params_in_memory;
+    let memory = callee_realloc || lower.params_in_memory;
+    if memory && !(sides.caller.memory && sides.callee.memory) {
+        return Err("a call whose sides give no `memory`".into());
+    }
+    if callee_realloc && !sides.callee.realloc {
+        return Err("a call whose callee gives no `realloc`".into());
+    }
+    let params: Vec<ValType> = lower.params.iter().map(core).collect();
+    let results: Vec<ValType> = lower.results.iter().map(core).collect();
+    let callee_params: Vec<ValType> = lift.params.iter().map(core).collect();
+    let mut types = TypeSection::new();
+    types.ty().function(params.clone(), results.clone()); // 0: the adapter
+    types.ty().function(callee_params.clone(), [ValType::I32]); // 1: the callee
+    types.ty().function([ValType::I32; 4], [ValType::I32]); // 2: realloc
+    types.ty().function([ValType::I32], []); // 3: enter-subtask
+    types.ty().function([], []); // 4: raise
+    types.ty().function([ValType::I32], [ValType::I32]); // 5: a channel's move
+    types.ty().function([ValType::I32], [ValType::I64]); // 6: wait-subtask
+    let mut imports = ImportSection::new();
+    let mut order = vec![AdapterImport::Callee, AdapterImport::CallerFlags];
+    imports.import("", "callee", EntityType::Function(1));
+    let flags = wasm_encoder::GlobalType {
+        val_type: ValType::I32,
+        mutable: true,
+        shared: false,
+    };
+    imports.import("", "caller-flags", EntityType::Global(flags));
+    for t in AdapterTrap::ALL {
+        imports.import("", &format!("raise-{}", t as u8), EntityType::Function(4));
+        order.push(AdapterImport::Raise(t));
+    }
+    let mut funcs = 1 + AdapterTrap::ALL.len() as u32;
+    let mut import_func = |name: &str, ty: u32, what: AdapterImport| {
+        imports.import("", name, EntityType::Function(ty));
+        order.push(what);
+        funcs += 1;
+        funcs - 1
+    };
+    let enter = import_func("enter-subtask", 3, AdapterImport::EnterSubtask);
+    let wait = import_func("wait-subtask", 6, AdapterImport::WaitSubtask);
+    // A result in memory moves by the returner, its ends with it.
+    let in_result = match lower.results_in_memory {
+        true => Needs::default(),
+        false => in_result,
+    };
+    let channels = import_channels(&[(&in_params, true), (&in_result, false)], &mut import_func);
+    let callee_realloc =
+        callee_realloc.then(|| import_func("callee-realloc", 2, AdapterImport::CalleeRealloc));
+    if memory {
+        imports.import("", "caller-memory", MEMORY);
+        imports.import("", "callee-memory", MEMORY);
+        order.extend([AdapterImport::CallerMemory, AdapterImport::CalleeMemory]);
+    }
+    let caller = Side {
+        memory: 0,
+        realloc: None,
+        encoding: sides.caller.encoding,
+    };
+    let callee = Side {
+        memory: 1,
+        realloc: callee_realloc,
+        encoding: sides.callee.encoding,
+    };
+    let mut t = Translator {
+        layout: *layout,
+        code: Code::new(params.len() as u32),
+        transfers: BTreeMap::new(),
+        channels,
+    };
+    t.code.i(I::GlobalGet(0));
+    t.code.i(I::I32Eqz);
+    t.code.trap_if(AdapterTrap::CannotLeave);
+    match lower.results_in_memory {
+        true => t.code.i(I::LocalGet(params.len() as u32 - 1)),
+        false => t.code.i(I::I32Const(0)),
+    }
+    t.code.i(I::Call(enter));
+    let to_callee = Dir {
+        from: caller,
+        to: callee,
+        to_callee: true,
+    };
+    let args = move_params(
+        &mut t,
+        f,
+        &params,
+        &callee_params,
+        lower.params_in_memory,
+        to_callee,
+    );
+    for a in args {
+        t.code.i(I::LocalGet(a));
+    }
+    t.code.i(I::Call(0));
+    t.code.i(I::Call(wait));
+    match (f.result, lower.results_in_memory) {
+        (Some(r), false) => {
+            // The one flat value, back from its i64.
+            let mut flat = Vec::new();
+            layout.flatten(r, &mut flat);
+            let v = core(&flat[0]);
+            match v {
+                ValType::I32 => t.code.i(I::I32WrapI64),
+                ValType::F32 => {
+                    t.code.i(I::I32WrapI64);
+                    t.code.i(I::F32ReinterpretI32);
+                }
+                ValType::F64 => t.code.i(I::F64ReinterpretI64),
+                _ => {}
+            }
+            let back = Dir {
+                from: callee,
+                to: caller,
+                to_callee: false,
+            };
+            move_result(&mut t, f, &params, &[v], back, None, None);
+        }
+        _ => t.code.i(I::Drop),
+    }
     finish(types, imports, funcs, t.code, order)
 }
 

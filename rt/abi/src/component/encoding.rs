@@ -79,6 +79,7 @@ impl ComponentDescription {
                     w.option(returner.as_ref(), |w, d| w.core_def(d));
                 }
                 Lowered::ExitSubtask => w.byte(11),
+                Lowered::WaitSubtask => w.byte(13),
                 Lowered::TransferChannel { ty, from, to } => {
                     w.byte(12);
                     w.u(*ty as u64);
@@ -160,6 +161,7 @@ impl ComponentDescription {
                         returner: r.option(Reader::core_def)?,
                     },
                     11 => Lowered::ExitSubtask,
+                    13 => Lowered::WaitSubtask,
                     12 => Lowered::TransferChannel {
                         ty: r.u32()?,
                         from: r.u32()?,
@@ -267,7 +269,7 @@ impl ComponentDescription {
                     callee,
                     ref returner,
                 } => component_ok(callee) && returner.iter().all(|d| def_ok(d, n_instances)),
-                Lowered::ExitSubtask => true,
+                Lowered::ExitSubtask | Lowered::WaitSubtask => true,
                 Lowered::TransferChannel { ty, from, to } => {
                     type_ok(ty) && component_ok(from) && component_ok(to)
                 }

@@ -176,6 +176,10 @@ pub enum Lowered {
     /// The end of the callee's first turn: the subtask's state for the
     /// caller, and the callee's task left to go on if it has not exited.
     ExitSubtask,
+    /// A synchronous call's wait for its async callee's return: the
+    /// callee's first turn ended with the code it is called with; the
+    /// callee's one flat result, if it has one, is what it returns.
+    WaitSubtask,
     /// A fused adapter moving the readable end of a stream or future of
     /// type `ty` from the table of component instance `from` to that of
     /// `to`.

@@ -94,6 +94,9 @@ pub(in crate::component) extern "C" fn task_return(
             t.returned = Some(None);
             let caller = t.caller.take();
             if let Some(c) = &caller {
+                c.returned.set(Some(flat[0]));
+            }
+            if let Some(c) = &caller {
                 state(ctx).concurrency.subtask_returned(c);
             }
             if let Some(t) = state(ctx).concurrency.current() {

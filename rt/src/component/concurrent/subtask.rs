@@ -25,6 +25,9 @@ pub struct Caller {
     pub returner: Option<Func>,
     /// The callee's callback.
     pub callback: Option<Func>,
+    /// Its result's one flat value, once `task.return` gave it, for a
+    /// caller waiting synchronously ([`wait_subtask`]).
+    pub returned: std::rc::Rc<std::cell::Cell<Option<u64>>>,
     /// The subtask object in the caller's table, once it has one.
     pub subtask: Option<u32>,
 }
@@ -142,6 +145,7 @@ pub(in crate::component) extern "C" fn enter_subtask(ctx: &HostContext, retptr: 
         returner: ctx.returner,
         callback: ctx.callback,
         subtask: None,
+        returned: Default::default(),
     };
     s.concurrency.tasks.push(Task {
         instance: ctx.to,
@@ -187,6 +191,33 @@ pub(in crate::component) extern "C" fn exit_subtask(ctx: &HostContext, code: u32
     };
     match s.concurrency.after_turn(task, callback, code) {
         Ok(()) => status,
+        Err(t) => crate::traps::raise_host(t.kind),
+    }
+}
+
+/// `wait-subtask`: a synchronous call's callee ended its first turn with
+/// `code`; other tasks' turns run until it has returned. Its one flat
+/// result, if it has one (a larger one went to the caller's memory).
+pub(in crate::component) extern "C" fn wait_subtask(ctx: &HostContext, code: u32) -> u64 {
+    // SAFETY: as the built-ins' `state`.
+    let s = unsafe { &mut *ctx.state };
+    let outcome = (|| {
+        let task = s.concurrency.tasks.pop().expect("entered by the adapter");
+        let caller = task.caller.as_ref().expect("started by an adapter");
+        let (returned, callback) = (caller.returned.clone(), caller.callback);
+        let callback = callback.expect("a callback-form lifting");
+        s.concurrency.after_turn(task, callback, code)?;
+        loop {
+            if let Some(v) = returned.get() {
+                return Ok(v);
+            }
+            if !s.concurrency.run_pending(ctx.state)? {
+                return Err(super::builtins::deadlock());
+            }
+        }
+    })();
+    match outcome {
+        Ok(v) => v,
         Err(t) => crate::traps::raise_host(t.kind),
     }
 }
