@@ -1,7 +1,7 @@
 //! `serve`: `kiln serve`, a `kiln build --serve` executable and
-//! `wasmtime serve` serving the same wasi:http handler
-//! (testsuite/programs/http-handler): `GET /hello`, and `POST /echo` of a
-//! 4 KiB JSON document. For each: requests per second with 2 and with 64
+//! `wasmtime serve` serving the same wasi:http handler, one of WASI 0.2
+//! (testsuite/programs/http-handler) and one of 0.3 (p3-handler): `GET
+//! /hello`, and `POST /echo` of a 4 KiB JSON document. For each: requests per second with 2 and with 64
 //! keep-alive connections (closed loop), p50 and p99 latency at a fixed
 //! offered rate (half the slowest server's rate with 2 connections), and
 //! the server's peak memory; for kiln, the time each request's instance
@@ -24,13 +24,50 @@ const RATE_CONNECTIONS: usize = 8;
 pub fn run() -> Result<()> {
     let work = root().join("target/kiln-bench/serve");
     std::fs::create_dir_all(&work)?;
-    let handler = build_handler(&work)?;
+    let mut table = String::from(
+        "| handler | request | server | req/s, 2 connections | req/s, 64 connections | p50 µs at the fixed rate | p99 µs | peak memory MiB | instance µs (median) |\n|---|---|---|---|---|---|---|---|---|\n",
+    );
+    let handlers = [
+        (
+            "WASI 0.2",
+            "http-handler",
+            "kiln_http_handler.wasm",
+            &b"hello from a Rust handler\n"[..],
+        ),
+        (
+            "WASI 0.3",
+            "p3-handler",
+            "p3_handler.wasm",
+            &b"Hello from a WASI 0.3 handler!\n"[..],
+        ),
+    ];
+    for (world, program, artifact, hello) in handlers {
+        let handler = build_handler(&work, program, artifact)?;
+        table += &serve_rows(&work, world, &handler, hello)?;
+    }
+    let body = format!(
+        "{}\n\nEach load runs {} s on loopback, the load generator (`benches/src/load.rs`) on the same {} cores as the server. The fixed-rate latency counts from when each request was due.\n\n{table}",
+        crate::machine(),
+        LOAD_TIME.as_secs(),
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+    );
+    report(
+        "serve",
+        "wasi:http handlers served: kiln against wasmtime serve",
+        &body,
+        "cargo xtask bench serve",
+    )
+}
+
+/// The table's rows for `handler` (a component of WASI `world`, whose
+/// `GET /hello` answers `hello`) under each server.
+fn serve_rows(work: &Path, world: &str, handler: &Path, hello: &[u8]) -> Result<String> {
     let kiln = root().join("target/release/kiln");
     let exe = work.join("server");
     check(
         Command::new(&kiln)
             .args(["build", "-q", "--serve"])
-            .arg(&handler)
+            .arg(handler)
             .arg("-o")
             .arg(&exe),
     )?;
@@ -55,23 +92,18 @@ pub fn run() -> Result<()> {
     ];
     let document = json_document(4096);
     let cases = [
-        (
-            "GET /hello",
-            Request::new("GET", "/hello", "", b"", b"hello from a Rust handler\n"),
-        ),
+        ("GET /hello", Request::new("GET", "/hello", "", b"", hello)),
         (
             "POST /echo, 4 KiB of JSON",
             Request::new("POST", "/echo", "application/json", &document, &document),
         ),
     ];
-    let mut table = String::from(
-        "| request | server | req/s, 2 connections | req/s, 64 connections | p50 µs at the fixed rate | p99 µs | peak memory MiB | instance µs (median) |\n|---|---|---|---|---|---|---|---|\n",
-    );
+    let mut table = String::new();
     for (what, request) in &cases {
         // Saturating loads first, then the fixed rate below the slowest.
         let mut rows = Vec::new();
         for (name, argv) in &servers {
-            let server = Server::start(argv, &work)?;
+            let server = Server::start(argv, work)?;
             load::closed_loop(&server.addr, request, 2, Duration::from_millis(500))?;
             let two = load::closed_loop(&server.addr, request, 2, LOAD_TIME)?.per_second();
             let many = load::closed_loop(&server.addr, request, 64, LOAD_TIME)?.per_second();
@@ -79,32 +111,21 @@ pub fn run() -> Result<()> {
         }
         let rate = rows.iter().map(|r| r.2).fold(f64::INFINITY, f64::min) / 2.0;
         for (name, argv, two, many) in rows {
-            let server = Server::start(argv, &work)?;
+            let server = Server::start(argv, work)?;
             let fixed = load::open_loop(&server.addr, request, rate, RATE_CONNECTIONS, LOAD_TIME)?;
             let memory = server.peak_memory_mib()?;
             let instance = server
                 .instance_micros()
                 .map_or("–".to_string(), |m| format!("{m:.0}"));
             table += &format!(
-                "| {what} | {name} | {two:.0} | {many:.0} | {:.0} | {:.0} | {memory:.1} | {instance} |\n",
+                "| {world} | {what} | {name} | {two:.0} | {many:.0} | {:.0} | {:.0} | {memory:.1} | {instance} |\n",
                 fixed.percentile_us(50.0),
                 fixed.percentile_us(99.0),
             );
         }
-        table += &format!("| {what}: fixed rate | | | | {rate:.0} req/s over {RATE_CONNECTIONS} connections | | | |\n");
+        table += &format!("| {world} | {what}: fixed rate | | | | {rate:.0} req/s over {RATE_CONNECTIONS} connections | | | |\n");
     }
-    let body = format!(
-        "{}\n\nEach load runs {} s on loopback, the load generator (`benches/src/load.rs`) on the same {} cores as the server. The fixed-rate latency counts from when each request was due.\n\n{table}",
-        crate::machine(),
-        LOAD_TIME.as_secs(),
-        std::thread::available_parallelism().map_or(0, |n| n.get()),
-    );
-    report(
-        "serve",
-        "wasi:http handlers served: kiln against wasmtime serve",
-        &body,
-        "cargo xtask bench serve",
-    )
+    Ok(table)
 }
 
 fn argv(program: &Path, args: &[&str]) -> Vec<String> {
@@ -113,18 +134,24 @@ fn argv(program: &Path, args: &[&str]) -> Vec<String> {
         .collect()
 }
 
-fn build_handler(work: &Path) -> Result<PathBuf> {
-    let target = work.join("handler");
+/// Build `testsuite/programs/<program>`: its component `artifact`.
+fn build_handler(work: &Path, program: &str, artifact: &str) -> Result<PathBuf> {
+    let target = work.join(program);
     check(
         Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .args(["build", "--release", "--quiet", "--target", "wasm32-wasip2"])
             .arg("--manifest-path")
-            .arg(root().join("testsuite/programs/http-handler/Cargo.toml"))
+            .arg(
+                root()
+                    .join("testsuite/programs")
+                    .join(program)
+                    .join("Cargo.toml"),
+            )
             .arg("--target-dir")
             .arg(&target)
             .env_remove("RUSTFLAGS"),
     )?;
-    Ok(target.join("wasm32-wasip2/release/kiln_http_handler.wasm"))
+    Ok(target.join("wasm32-wasip2/release").join(artifact))
 }
 
 /// A JSON document of about `size` bytes.

@@ -657,10 +657,12 @@ fn async_step(
         C::StreamNew { ty } => B::StreamNew(table.defined(types, ty)?),
         C::StreamRead { ty, options: o } => {
             with(&o)?;
+            sync_copy(&options)?;
             B::StreamRead(table.defined(types, ty)?)
         }
         C::StreamWrite { ty, options: o } => {
             with(&o)?;
+            sync_copy(&options)?;
             B::StreamWrite(table.defined(types, ty)?)
         }
         C::StreamCancelRead { ty, async_ } => B::StreamCancelRead {
@@ -676,10 +678,12 @@ fn async_step(
         C::FutureNew { ty } => B::FutureNew(table.defined(types, ty)?),
         C::FutureRead { ty, options: o } => {
             with(&o)?;
+            sync_copy(&options)?;
             B::FutureRead(table.defined(types, ty)?)
         }
         C::FutureWrite { ty, options: o } => {
             with(&o)?;
+            sync_copy(&options)?;
             B::FutureWrite(table.defined(types, ty)?)
         }
         C::FutureCancelRead { ty, async_ } => B::FutureCancelRead {
@@ -708,6 +712,15 @@ fn async_step(
         ty,
         options,
     }))
+}
+
+/// A stream or future read or write without `async` blocks its caller,
+/// which kiln's tasks do not do yet.
+fn sync_copy(o: &RawOptions) -> super::types::Lookup<()> {
+    match o.async_ {
+        true => Ok(()),
+        false => Err((ASYNC, "a synchronous stream or future read or write")),
+    }
 }
 
 /// The canonical built-in's name as the Explainer spells it.

@@ -56,7 +56,15 @@ impl Cx<'_> {
             ValRaw::from_u64(align as u64),
             ValRaw::from_u64(size as u64),
         ];
-        crate::instance::call_slots(f, &mut slots)?;
+        // The guest may not call out of its instance from `realloc`: the
+        // host is in the middle of a call it made.
+        // SAFETY: store-owned, alive as long as the store.
+        let flags = unsafe { &mut *self.ctx.flags };
+        let before = flags.get().to_bits();
+        flags.set_bits(0);
+        let called = crate::instance::call_slots(f, &mut slots);
+        flags.set_bits(before);
+        called?;
         let ptr = slots[0].u64() as u32;
         self.range(ptr, size as u64, align, Region::Realloc)?;
         Ok(ptr)

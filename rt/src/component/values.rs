@@ -409,6 +409,9 @@ impl Lift<'_> {
             // table itself (`ComponentInstance::take`).
             ValueType::Own(_) => Value::Handle(take(flat) as u32),
             ValueType::Borrow(_) => return Err(unsupported_handle()),
+            ValueType::Stream(_) | ValueType::Future(_) | ValueType::ErrorContext => {
+                return Err(unsupported_handle())
+            }
             _ => {
                 let cases = layout.cases(t).expect("a variant-like type");
                 let width = layout.flatten_variant(&cases).len() - 1;
@@ -472,6 +475,9 @@ impl Lift<'_> {
             }
             ValueType::Own(_) => Value::Handle(u32_at(p)),
             ValueType::Borrow(_) => return Err(unsupported_handle()),
+            ValueType::Stream(_) | ValueType::Future(_) | ValueType::ErrorContext => {
+                return Err(unsupported_handle())
+            }
             _ => {
                 let cases = layout.cases(t).expect("a variant-like type");
                 let disc = kiln_abi::component::discriminant_size(cases.len()) as usize;
@@ -549,7 +555,7 @@ impl Lift<'_> {
 /// Handles do not cross to a host caller that holds values yet.
 fn unsupported_handle() -> Trap {
     Trap {
-        kind: TrapKind::Host("unsupported: a resource handle returned to the host's caller".into()),
+        kind: TrapKind::Host("unsupported: a handle (a resource, a stream, a future or an error context) returned to the host's caller".into()),
         backtrace: vec![],
     }
 }

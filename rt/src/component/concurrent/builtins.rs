@@ -29,6 +29,7 @@ fn or_raise<T>(outcome: Result<T, Trap>) -> T {
 /// The object handle `h` of the calling instance names, if it is a
 /// `kind`; else the trap.
 fn object(ctx: &HostContext, h: Handle, kind: AsyncKind) -> Result<u32, Trap> {
+    leave(ctx)?;
     state(ctx).tables.rep(ctx.instance, h, kind.as_resource())
 }
 
@@ -39,6 +40,7 @@ fn new_handle(tables: &mut Tables, instance: u32, kind: AsyncKind, id: u32) -> H
 /// The task the calling instance runs now: built-ins that need one trap
 /// outside a task.
 fn task(ctx: &HostContext) -> Result<&mut Task, Trap> {
+    leave(ctx)?;
     match state(ctx).concurrency.current() {
         Some(t) if t.instance == ctx.instance => Ok(t),
         _ => Err(trap("this built-in may only be called by an async task")),
@@ -180,17 +182,18 @@ pub(in crate::component) extern "C" fn backpressure_dec(ctx: &HostContext) {
     }
 }
 
-/// `thread.yield`: nothing else runs beside the one task, so it returns
-/// at once, not cancelled.
-pub(in crate::component) extern "C" fn thread_yield(_ctx: &HostContext) -> u32 {
+/// `thread.yield`: a task between turns may run one; never cancelled.
+pub(in crate::component) extern "C" fn thread_yield(ctx: &HostContext) -> u32 {
+    or_raise(leave(ctx).and_then(|_| super::subtask::run_pending(ctx.state)));
     0
 }
 
 pub(in crate::component) extern "C" fn waitable_set_new(ctx: &HostContext) -> u32 {
+    or_raise(leave(ctx));
     let s = state(ctx);
     let id = s.concurrency.insert(Object::Set {
         members: Vec::new(),
-        waited: false,
+        waiters: 0,
     });
     new_handle(&mut s.tables, ctx.instance, AsyncKind::WaitableSet, id)
 }
@@ -214,17 +217,12 @@ pub(in crate::component) extern "C" fn waitable_set_wait(
     ptr: u32,
 ) -> u32 {
     or_raise((|| {
+        leave(ctx)?;
         let id = object(ctx, set, AsyncKind::WaitableSet)?;
-        loop {
-            let c = &mut state(ctx).concurrency;
-            if let Some(e) = c.take_event(id) {
-                return write_event(ctx, ptr, e);
-            }
-            // Other tasks' turns, until one gives the set an event.
-            if !c.run_pending(ctx.state)? {
-                return Err(deadlock());
-            }
-        }
+        state(ctx).concurrency.wait_on(id);
+        let waited = wait_for_event(ctx.state, id);
+        state(ctx).concurrency.unwait(id);
+        write_event(ctx, ptr, waited?)
     })())
 }
 
@@ -246,6 +244,29 @@ pub(in crate::component) extern "C" fn waitable_set_poll(
     })())
 }
 
+/// Set `set`'s next event, other tasks running their turns until it has
+/// one.
+pub(in crate::component) fn wait_for_event(
+    state: *mut ComponentState,
+    set: u32,
+) -> Result<Event, Trap> {
+    loop {
+        // SAFETY: as `state`; no borrow is held across a turn.
+        if let Some(e) = unsafe { &mut (*state).concurrency }.take_event(set) {
+            return Ok(e);
+        }
+        if !super::subtask::run_pending(state)? {
+            return Err(deadlock());
+        }
+    }
+}
+
+/// A trap if the calling instance may not call out now (during its
+/// post-return, or a `realloc` the host called).
+fn leave(ctx: &HostContext) -> Result<(), Trap> {
+    crate::component::abi::Cx { ctx }.check_may_leave()
+}
+
 pub(in crate::component) fn deadlock() -> Trap {
     trap("deadlock detected: event loop cannot make further progress")
 }
@@ -256,7 +277,7 @@ pub(in crate::component) extern "C" fn waitable_set_drop(ctx: &HostContext, set:
         let id = s
             .tables
             .rep(ctx.instance, set, AsyncKind::WaitableSet.as_resource())?;
-        if let Object::Set { waited: true, .. } = s.concurrency.object(id) {
+        if let Object::Set { waiters: 1.., .. } = s.concurrency.object(id) {
             return Err(trap("cannot drop waitable set with waiters"));
         }
         s.tables
@@ -275,6 +296,7 @@ pub(in crate::component) extern "C" fn waitable_set_drop(ctx: &HostContext, set:
 /// `set` is 0.
 pub(in crate::component) extern "C" fn waitable_join(ctx: &HostContext, w: Handle, set: Handle) {
     or_raise((|| {
+        leave(ctx)?;
         let s = state(ctx);
         let slot = *s.tables.tables[ctx.instance as usize].get(w)?;
         let id = match slot.kind {
@@ -305,6 +327,7 @@ pub(in crate::component) extern "C" fn subtask_cancel(ctx: &HostContext, h: Hand
 /// `stream.new` and `future.new`: the readable end's handle in the low
 /// half, the writable end's in the high.
 pub(in crate::component) extern "C" fn channel_new(ctx: &HostContext) -> u64 {
+    or_raise(leave(ctx));
     let s = state(ctx);
     let future = ctx.future;
     let (r, w) = s.concurrency.new_channel(ctx.elem, ctx.numeric, future);
@@ -426,6 +449,7 @@ pub(in crate::component) extern "C" fn error_context_new(
     len: u32,
 ) -> u32 {
     or_raise((|| {
+        leave(ctx)?;
         let mut cx = crate::component::abi::Cx { ctx };
         let message = String::lift_flat(&mut cx, &[ptr as u64, len as u64])?;
         let s = state(ctx);

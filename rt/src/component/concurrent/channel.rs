@@ -152,8 +152,7 @@ impl Concurrency {
         numeric: bool,
         future: bool,
     ) -> (u32, u32) {
-        let c = self.channels.len() as u32;
-        self.channels.push(Some(Channel {
+        let channel = Channel {
             elem,
             numeric,
             future,
@@ -164,7 +163,17 @@ impl Concurrency {
             sink: None,
             source: None,
             value: None,
-        }));
+        };
+        let c = match self.free_channels.pop() {
+            Some(c) => {
+                self.channels[c as usize] = Some(channel);
+                c
+            }
+            None => {
+                self.channels.push(Some(channel));
+                self.channels.len() as u32 - 1
+            }
+        };
         let end = |readable| Object::End {
             waitable: Default::default(),
             channel: c,
@@ -469,6 +478,7 @@ impl Concurrency {
         }
         if ch.writable.is_none() {
             self.channels[c as usize] = None;
+            self.free_channels.push(c);
         }
     }
 
@@ -562,6 +572,7 @@ impl Concurrency {
         let ch = self.channel(c);
         if ch.readable.is_none() && ch.writable.is_none() {
             self.channels[c as usize] = None;
+            self.free_channels.push(c);
         }
         Ok(())
     }

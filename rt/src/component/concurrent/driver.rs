@@ -29,10 +29,15 @@ pub(in crate::component) fn run(
         // Only this task would run, so nothing could ever lower it.
         return Err(builtins::deadlock());
     }
+    let depth = concurrency().tasks.len();
     concurrency().tasks.push(task);
     let outcome = drive(state, store, f, callback, args);
+    if let Err(t) = outcome {
+        // A trap ends every task it interrupted, and those between turns.
+        concurrency().abandon(depth);
+        return Err(t);
+    }
     let task = concurrency().tasks.pop().expect("pushed above");
-    outcome?;
     task.returned
         .ok_or_else(|| trap("async-lifted export failed to produce a result"))
 }
@@ -56,9 +61,7 @@ fn drive(
         let event = match code & 0xf {
             CALLBACK_EXIT => return Ok(()),
             CALLBACK_YIELD => {
-                // SAFETY: as in `run`.
-                let s = unsafe { &mut *state };
-                s.concurrency.run_pending(state)?;
+                super::subtask::run_pending(state)?;
                 Event {
                     code: EVENT_NONE,
                     index: 0,
@@ -73,15 +76,12 @@ fn drive(
                 let id = s
                     .tables
                     .rep(instance, set, AsyncKind::WaitableSet.as_resource())?;
-                loop {
-                    if let Some(e) = s.concurrency.take_event(id) {
-                        break e;
-                    }
-                    // Other tasks' turns, until one gives the set an event.
-                    if !s.concurrency.run_pending(state)? {
-                        return Err(builtins::deadlock());
-                    }
-                }
+                // Other tasks' turns run until the set has an event.
+                s.concurrency.wait_on(id);
+                let waited = builtins::wait_for_event(state, id);
+                // SAFETY: as in `run`.
+                unsafe { &mut *state }.concurrency.unwait(id);
+                waited?
             }
             _ => return Err(trap("unsupported callback code")),
         };

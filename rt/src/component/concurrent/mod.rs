@@ -10,9 +10,9 @@
 //! The host calls an async-lifted export as a [`Task`] and drives it on
 //! the calling thread (`driver.rs`): a callback-form export returns a code
 //! (exit, yield, or wait on a set), and each event that set receives is
-//! delivered by calling the callback with it. Only the task the host
-//! started runs: calls between components by the async ABI (subtasks) are
-//! not compiled yet.
+//! delivered by calling the callback with it. Calls between component
+//! instances by the async ABI are subtasks (`subtask.rs`); a task between
+//! turns runs its next one when something waits and no event is ready.
 
 pub(super) mod builtins;
 mod channel;
@@ -98,8 +98,8 @@ pub(super) enum Object {
     Set {
         /// Waitables joined to it, by object number, in joining order.
         members: Vec<u32>,
-        /// A task is waiting on it.
-        waited: bool,
+        /// How many tasks wait on it now.
+        waiters: u32,
     },
     End {
         waitable: Waitable,
@@ -148,6 +148,7 @@ pub struct Concurrency {
     objects: Vec<Option<Object>>,
     free: Vec<u32>,
     channels: Vec<Option<Channel>>,
+    free_channels: Vec<u32>,
     pub(super) tasks: Vec<Task>,
     /// Tasks between turns, waiting or yielding.
     pending: Vec<subtask::PendingTask>,
@@ -303,6 +304,19 @@ impl Concurrency {
             }
         }
         None
+    }
+
+    /// A task waits on set `set`: it may not be dropped meanwhile.
+    pub(super) fn wait_on(&mut self, set: u32) {
+        if let Object::Set { waiters, .. } = self.object(set) {
+            *waiters += 1;
+        }
+    }
+
+    pub(super) fn unwait(&mut self, set: u32) {
+        if let Some(Some(Object::Set { waiters, .. })) = self.objects.get_mut(set as usize) {
+            *waiters = waiters.saturating_sub(1);
+        }
     }
 
     /// The backpressure counter of instance `i`.

@@ -32,11 +32,12 @@ pub struct Caller {
     pub subtask: Option<u32>,
 }
 
-/// A pending task: its callback and the code it last returned.
+/// A pending task: its callback, and the set it waits on (none: it
+/// yielded).
 pub(in crate::component) struct PendingTask {
     task: Task,
     callback: Func,
-    code: u32,
+    set: Option<u32>,
 }
 
 /// The subtask object: its state and the state last reported.
@@ -47,63 +48,101 @@ pub(in crate::component) struct SubtaskState {
     pub handle: Handle,
 }
 
-impl Concurrency {
-    /// Run one pending task's turn that is ready (a yield, or a wait whose
-    /// set has an event): whether one ran.
-    pub(in crate::component) fn run_pending(
-        &mut self,
-        state: *mut ComponentState,
-    ) -> Result<bool, Trap> {
-        for i in 0..self.pending.len() {
-            let (code, instance) = (self.pending[i].code, self.pending[i].task.instance);
-            let event = match code & 0xf {
-                CALLBACK_YIELD => Some(Event {
-                    code: EVENT_NONE,
-                    index: 0,
-                    payload: 0,
-                }),
-                _ => {
-                    // SAFETY: the state outlives its instances' calls.
-                    let tables = unsafe { &(*state).tables };
-                    let kind = AsyncKind::WaitableSet.as_resource();
-                    let set = tables.rep(instance, code >> 4, kind)?;
-                    self.take_event(set)
-                }
-            };
-            let Some(e) = event else { continue };
-            let PendingTask { task, callback, .. } = self.pending.remove(i);
-            self.tasks.push(task);
-            let mut slots = [
-                ValRaw::from_u64(e.code as u64),
-                ValRaw::from_u64(e.index as u64),
-                ValRaw::from_u64(e.payload as u64),
-            ];
-            let called = crate::instance::call_slots(callback, &mut slots);
-            let task = self.tasks.pop().expect("pushed above");
-            called?;
-            self.after_turn(task, callback, slots[0].u64() as u32)?;
-            return Ok(true);
-        }
-        Ok(false)
-    }
+/// The component's async state, borrowed afresh at each use: a turn of a
+/// task calls into wasm, which reaches the same state through its
+/// built-ins, so no borrow may be held across one.
+fn concurrency<'a>(state: *mut ComponentState) -> &'a mut Concurrency {
+    // SAFETY: the state outlives its instances' calls; each borrow ends
+    // before the next call into wasm.
+    unsafe { &mut (*state).concurrency }
+}
 
-    /// What a task's turn returned: it exits (having returned), or waits
-    /// again among the pending.
-    fn after_turn(&mut self, task: Task, callback: Func, code: u32) -> Result<(), Trap> {
-        match code & 0xf {
-            CALLBACK_EXIT if task.returned.is_none() => {
-                Err(trap("async-lifted export failed to produce a result"))
+/// Run one pending task's turn that is ready (a yield, or a wait whose
+/// set has an event): whether one ran.
+pub(in crate::component) fn run_pending(state: *mut ComponentState) -> Result<bool, Trap> {
+    let mut ready = None;
+    for i in 0..concurrency(state).pending.len() {
+        let p = &concurrency(state).pending[i];
+        let event = match p.set {
+            None => Some(Event {
+                code: EVENT_NONE,
+                index: 0,
+                payload: 0,
+            }),
+            Some(set) => concurrency(state).take_event(set),
+        };
+        if let Some(e) = event {
+            ready = Some((i, e));
+            break;
+        }
+    }
+    let Some((i, e)) = ready else {
+        return Ok(false);
+    };
+    let PendingTask {
+        task,
+        callback,
+        set,
+        ..
+    } = concurrency(state).pending.remove(i);
+    if let Some(set) = set {
+        concurrency(state).unwait(set);
+    }
+    concurrency(state).tasks.push(task);
+    let mut slots = [
+        ValRaw::from_u64(e.code as u64),
+        ValRaw::from_u64(e.index as u64),
+        ValRaw::from_u64(e.payload as u64),
+    ];
+    let called = crate::instance::call_slots(callback, &mut slots);
+    let task = concurrency(state).tasks.pop().expect("pushed above");
+    called?;
+    after_turn(state, task, callback, slots[0].u64() as u32)?;
+    Ok(true)
+}
+
+/// What a task's turn returned: it exits (having returned), or waits
+/// again among the pending (a wait holding its set, which may not be
+/// dropped meanwhile).
+pub(super) fn after_turn(
+    state: *mut ComponentState,
+    task: Task,
+    callback: Func,
+    code: u32,
+) -> Result<(), Trap> {
+    let set = match code & 0xf {
+        CALLBACK_EXIT if task.returned.is_none() => {
+            return Err(trap("async-lifted export failed to produce a result"))
+        }
+        CALLBACK_EXIT => return Ok(()),
+        CALLBACK_YIELD => None,
+        CALLBACK_WAIT => {
+            // SAFETY: as `concurrency`.
+            let tables = unsafe { &(*state).tables };
+            let kind = AsyncKind::WaitableSet.as_resource();
+            let set = tables.rep(task.instance, code >> 4, kind)?;
+            concurrency(state).wait_on(set);
+            Some(set)
+        }
+        _ => return Err(trap("unsupported callback code")),
+    };
+    concurrency(state).pending.push(PendingTask {
+        task,
+        callback,
+        set,
+    });
+    Ok(())
+}
+
+impl Concurrency {
+    /// Drop every task left between turns and on the stack above `depth`:
+    /// a trap ended them.
+    pub(in crate::component) fn abandon(&mut self, depth: usize) {
+        self.tasks.truncate(depth);
+        for p in std::mem::take(&mut self.pending) {
+            if let Some(set) = p.set {
+                self.unwait(set);
             }
-            CALLBACK_EXIT => Ok(()),
-            CALLBACK_YIELD | CALLBACK_WAIT => {
-                self.pending.push(PendingTask {
-                    task,
-                    callback,
-                    code,
-                });
-                Ok(())
-            }
-            _ => Err(trap("unsupported callback code")),
         }
     }
 
@@ -189,7 +228,7 @@ pub(in crate::component) extern "C" fn exit_subtask(ctx: &HostContext, code: u32
             (h << 4) | STARTED
         }
     };
-    match s.concurrency.after_turn(task, callback, code) {
+    match after_turn(ctx.state, task, callback, code) {
         Ok(()) => status,
         Err(t) => crate::traps::raise_host(t.kind),
     }
@@ -199,19 +238,20 @@ pub(in crate::component) extern "C" fn exit_subtask(ctx: &HostContext, code: u32
 /// `code`; other tasks' turns run until it has returned. Its one flat
 /// result, if it has one (a larger one went to the caller's memory).
 pub(in crate::component) extern "C" fn wait_subtask(ctx: &HostContext, code: u32) -> u64 {
-    // SAFETY: as the built-ins' `state`.
-    let s = unsafe { &mut *ctx.state };
     let outcome = (|| {
-        let task = s.concurrency.tasks.pop().expect("entered by the adapter");
+        let task = concurrency(ctx.state)
+            .tasks
+            .pop()
+            .expect("entered by the adapter");
         let caller = task.caller.as_ref().expect("started by an adapter");
         let (returned, callback) = (caller.returned.clone(), caller.callback);
         let callback = callback.expect("a callback-form lifting");
-        s.concurrency.after_turn(task, callback, code)?;
+        after_turn(ctx.state, task, callback, code)?;
         loop {
             if let Some(v) = returned.get() {
                 return Ok(v);
             }
-            if !s.concurrency.run_pending(ctx.state)? {
+            if !run_pending(ctx.state)? {
                 return Err(super::builtins::deadlock());
             }
         }

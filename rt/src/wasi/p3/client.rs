@@ -91,13 +91,20 @@ fn outgoing(
     };
     let m = method(&r.method)?;
     let path = r.path_with_query.clone().unwrap_or_else(|| "/".into());
+    let delivered = r.delivered;
     let body = match r.body {
         Body::Guest(stream, _trailers) => {
             let (sender, out) = OutgoingBodyStream::channel();
-            stream.sink(cx, Box::new(ServedBody::new(sender, None)));
+            stream.sink(cx, Box::new(ServedBody::new(sender, delivered)));
             out
         }
-        _ => OutgoingBodyStream::empty(),
+        _ => {
+            if let Some(d) = delivered {
+                d.write(Ok(()))
+                    .map_err(|t| ErrorCode::InternalError(Some(t.message())))?;
+            }
+            OutgoingBodyStream::empty()
+        }
     };
     let mut request = http::Request::builder()
         .method(m)

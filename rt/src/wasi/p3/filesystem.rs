@@ -182,10 +182,12 @@ struct FileWriter {
 
 impl Sink for FileWriter {
     fn write(&mut self, bytes: &[u8]) -> bool {
-        let written = match self.offset {
-            Some(at) => self.file.write_all_at(bytes, at),
-            None => std::io::Write::write_all(&mut &*self.file, bytes),
+        // Appending writes at the end as it is when each write comes.
+        let at = match self.offset {
+            Some(at) => Ok(at),
+            None => self.file.metadata().map(|m| m.len()),
         };
+        let written = at.and_then(|at| self.file.write_all_at(bytes, at));
         match written {
             Ok(()) => {
                 if let Some(at) = &mut self.offset {

@@ -43,6 +43,9 @@ pub struct Request {
     pub headers: HeaderMap,
     pub options: Option<RequestOptions>,
     pub body: Body,
+    /// The guest's future of its body's delivery, when it made the
+    /// request.
+    pub delivered: Option<FutureWriter<Result<(), ErrorCode>>>,
 }
 
 pub struct Response {
@@ -106,6 +109,7 @@ pub fn served_request(
         headers: p2::without_forbidden(parts.headers),
         options: None,
         body: Body::Incoming(body, runtime),
+        delivered: None,
     }
 }
 
@@ -370,12 +374,13 @@ pub mod wasi_http_types {
         trailers: Trailers,
         options: Option<Own<RequestOptions>>,
     ) -> Result<(Own<Request>, Delivered), Trap> {
-        let (delivered, _writer) = cx.future::<Result<(), ErrorCode>>();
+        let (delivered, writer) = cx.future::<Result<(), ErrorCode>>();
         let body = match contents {
             Some(s) => Body::Guest(s, trailers),
             None => Body::None,
         };
         let request = Request {
+            delivered: Some(writer),
             method: Method::Get,
             path_with_query: None,
             scheme: None,

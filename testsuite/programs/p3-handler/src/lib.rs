@@ -3,6 +3,8 @@
 //!   returned, by a task the handler leaves running;
 //! - `/upper`: the request's body streamed back upper-cased, each chunk
 //!   as it arrives;
+//! - `/echo`: the request's body read whole, then answered with its
+//!   content type;
 //! - `/request`: what the handler saw (method, path, scheme, authority,
 //!   the `x-*` headers);
 //! - `/status/N`: an empty answer with status N;
@@ -74,6 +76,24 @@ impl wasip3::exports::http::handler::Guest for Handler {
                     }
                 };
                 Ok(respond(200, &[], write, None, Some(rx)))
+            }
+            "/echo" => {
+                let content_type = request.get_headers().get("content-type");
+                let content_type = content_type
+                    .first()
+                    .map(|v| String::from_utf8_lossy(v).into_owned())
+                    .unwrap_or_else(|| "application/octet-stream".into());
+                let (res_tx, res_rx) = wit_future::new(|| Ok(()));
+                drop(res_tx);
+                let (body, _trailers) = Request::consume_body(request, res_rx);
+                let body = body.collect().await;
+                let (mut tx, rx) = wit_stream::new();
+                let write = async move {
+                    let rest = tx.write_all(body).await;
+                    assert!(rest.is_empty());
+                };
+                let headers = [("content-type", content_type.as_str())];
+                Ok(respond(200, &headers, write, None, Some(rx)))
             }
             p if p.starts_with("/request") => {
                 let method = format!("{:?}", request.get_method());
