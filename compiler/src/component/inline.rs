@@ -584,10 +584,23 @@ impl Inliner<'_> {
                 let (bytes, order) = adapter::build(&layout, f, &sides).map_err(refused)?;
                 Ok(self.instantiate_adapter(bytes, &order, caller, callee, None))
             }
-            (true, true) if callee.options.callback.is_some() => {
-                let result = f.result;
-                let built = adapter::build_async_call(&layout, f, &sides).map_err(refused)?;
-                let returner = match result {
+            (caller_async, true) if callee.options.callback.is_some() => {
+                // Lowered async, the result always goes to the caller's
+                // pointer; lowered sync, when it spills.
+                let (built, to_memory, finish) = match caller_async {
+                    true => (
+                        adapter::build_async_call(&layout, f, &sides),
+                        true,
+                        Lowered::ExitSubtask,
+                    ),
+                    false => (
+                        adapter::build_sync_call(&layout, f, &sides),
+                        layout.signature(f, false).results_in_memory,
+                        Lowered::WaitSubtask,
+                    ),
+                };
+                let (bytes, order) = built.map_err(refused)?;
+                let returner = match f.result.filter(|_| to_memory) {
                     Some(r) => {
                         let (bytes, order) =
                             adapter::build_returner(&layout, r, &sides).map_err(refused)?;
@@ -604,33 +617,9 @@ impl Inliner<'_> {
                     ..Options::default()
                 };
                 let enter = self.lowering(enter, ty, options, caller.instance);
-                let exit = self.intrinsic(Lowered::ExitSubtask, caller.instance);
-                let (bytes, order) = built;
-                Ok(self.instantiate_adapter(bytes, &order, caller, callee, Some((enter, exit))))
-            }
-            (false, true) if callee.options.callback.is_some() => {
-                let built = adapter::build_sync_call(&layout, f, &sides).map_err(refused)?;
-                let spilled = layout.signature(f, false).results_in_memory;
-                let returner = match (f.result, spilled) {
-                    (Some(r), true) => {
-                        let (bytes, order) =
-                            adapter::build_returner(&layout, r, &sides).map_err(refused)?;
-                        Some(self.instantiate_adapter(bytes, &order, caller, callee, None))
-                    }
-                    _ => None,
-                };
-                let enter = Lowered::EnterSubtask {
-                    callee: callee.instance,
-                    returner,
-                };
-                let options = Options {
-                    callback: callee.options.callback.clone(),
-                    ..Options::default()
-                };
-                let enter = self.lowering(enter, ty, options, caller.instance);
-                let wait = self.intrinsic(Lowered::WaitSubtask, caller.instance);
-                let (bytes, order) = built;
-                Ok(self.instantiate_adapter(bytes, &order, caller, callee, Some((enter, wait))))
+                let finish = self.intrinsic(finish, caller.instance);
+                let subtask = Some((enter, finish));
+                Ok(self.instantiate_adapter(bytes, &order, caller, callee, subtask))
             }
             (caller_async, _) => {
                 let what = match (caller_async, callee.options.async_) {

@@ -466,6 +466,9 @@ impl Concurrency {
     /// The host drops its readable end of channel `c`: a write waiting
     /// on it completes as dropped, later ones learn it at once.
     pub(super) fn drop_host_reader(&mut self, c: u32) {
+        if self.closing {
+            return;
+        }
         let Some(ch) = self.channels.get_mut(c as usize).and_then(Option::as_mut) else {
             return;
         };
@@ -477,6 +480,28 @@ impl Concurrency {
             }
         }
         if ch.writable.is_none() {
+            self.channels[c as usize] = None;
+            self.free_channels.push(c);
+        }
+    }
+
+    /// The host drops its writable end of future `c` unwritten: a read
+    /// waiting on it completes as dropped, later ones learn it at once.
+    pub(super) fn drop_host_writer(&mut self, c: u32) {
+        if self.closing {
+            return;
+        }
+        let Some(ch) = self.channels.get_mut(c as usize).and_then(Option::as_mut) else {
+            return;
+        };
+        ch.writable = None;
+        ch.source = None;
+        if let Some(op) = &mut ch.read.op {
+            if op.outcome.is_none() {
+                op.outcome = Some(COPY_DROPPED);
+            }
+        }
+        if ch.readable.is_none() {
             self.channels[c as usize] = None;
             self.free_channels.push(c);
         }

@@ -134,20 +134,28 @@ impl<T: Lower + 'static> FutureWriter<T> {
         // SAFETY: as `concurrency`: the state outlives its instances'
         // calls, during one of which the host writes.
         let c = unsafe { &mut (*self.state).concurrency };
-        let lower = Box::new(move |cx: &mut Cx, ptr: u32| {
-            cx.range(ptr, T::SIZE as u64, T::ALIGN, crate::traps::Region::Return)?;
-            value.store(cx, ptr)
-        });
-        c.resolve(self.channel, lower)
+        self.write_in(c, value)
     }
 
     /// Write the value with `c` at hand, from a [`Sink`]'s `close`.
-    pub fn write_in(self, c: &mut Concurrency, value: T) -> Result<(), Trap> {
+    pub fn write_in(mut self, c: &mut Concurrency, value: T) -> Result<(), Trap> {
         let lower = Box::new(move |cx: &mut Cx, ptr: u32| {
             cx.range(ptr, T::SIZE as u64, T::ALIGN, crate::traps::Region::Return)?;
             value.store(cx, ptr)
         });
-        c.resolve(self.channel, lower)
+        c.resolve(std::mem::replace(&mut self.channel, GIVEN), lower)
+    }
+}
+
+impl<T> Drop for FutureWriter<T> {
+    /// Dropped unwritten, the future ends: its reader learns the writer
+    /// is gone.
+    fn drop(&mut self) {
+        if self.channel != GIVEN {
+            // SAFETY: as `concurrency`.
+            let c = unsafe { &mut (*self.state).concurrency };
+            c.drop_host_writer(self.channel);
+        }
     }
 }
 

@@ -149,6 +149,8 @@ pub struct Concurrency {
     free: Vec<u32>,
     channels: Vec<Option<Channel>>,
     free_channels: Vec<u32>,
+    /// Being dropped: the host's ends it holds no longer report back.
+    closing: bool,
     pub(super) tasks: Vec<Task>,
     /// Tasks between turns, waiting or yielding.
     pending: Vec<subtask::PendingTask>,
@@ -187,6 +189,21 @@ pub(crate) fn same_end(found: ResourceKind, want: ResourceKind) -> bool {
             ResourceKind::Async(Writable { future: b, .. }),
         ) => a == b,
         _ => false,
+    }
+}
+
+impl Drop for Concurrency {
+    /// The host's sinks, sources and values go first, while the channels
+    /// they would report their ends to are still whole.
+    fn drop(&mut self) {
+        self.closing = true;
+        let host: Vec<_> = self
+            .channels
+            .iter_mut()
+            .flatten()
+            .map(|ch| (ch.sink.take(), ch.source.take(), ch.value.take()))
+            .collect();
+        drop(host);
     }
 }
 
