@@ -90,8 +90,9 @@ fn main() {
             skips_p3,
         ),
     ];
+    let metadata = cargo_metadata(&layers.map(|l| l.1));
     for (layer, needle, provides, skips) in layers {
-        let wit = crate_wit(needle);
+        let wit = crate_wit(&metadata, needle);
         let mut resolve = Resolve::default();
         resolve
             .push_dir(&wit)
@@ -110,10 +111,8 @@ fn main() {
     }
 }
 
-/// The `wit/` folder of the crate whose manifest path ends in `needle`,
-/// a dependency of this build, found through `cargo metadata` (registry,
-/// vendored or patched alike).
-fn crate_wit(needle: &str) -> PathBuf {
+/// `cargo metadata` of this build, listing every manifest in `needles`.
+fn cargo_metadata(needles: &[&str]) -> String {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap();
     // Only this platform's packages.
@@ -132,17 +131,28 @@ fn crate_wit(needle: &str) -> PathBuf {
             .output()
             .expect("running cargo metadata")
     };
+    let lists_all = |out: &std::process::Output| {
+        let text = String::from_utf8_lossy(&out.stdout);
+        needles.iter().all(|n| text.contains(n))
+    };
     let mut out = metadata(true);
-    if !String::from_utf8_lossy(&out.stdout).contains(needle) {
+    if !lists_all(&out) {
         out = metadata(false);
     }
-    let text = String::from_utf8_lossy(&out.stdout);
-    let end = text.find(needle).unwrap_or_else(|| {
+    if !lists_all(&out) {
         panic!(
-            "cargo metadata does not list {needle}: {}",
+            "cargo metadata does not list {needles:?}: {}",
             String::from_utf8_lossy(&out.stderr)
-        )
-    });
+        );
+    }
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The `wit/` folder of the crate whose manifest path ends in `needle`,
+/// a dependency of this build, as `metadata` lists it (registry, vendored
+/// or patched alike).
+fn crate_wit(text: &str, needle: &str) -> PathBuf {
+    let end = text.find(needle).expect("checked by cargo_metadata");
     let start = text[..end].rfind('"').unwrap() + 1;
     let dir = Path::new(&text[start..end + needle.len() - "/Cargo.toml\"".len()]);
     dir.join("wit")

@@ -105,6 +105,24 @@ fn wasmtime_serve(wasm: &Path, dir: &Path) -> Server {
     Server::start(&wasmtime, &args, dir)
 }
 
+/// `wasm` built into a server executable (`kiln build --serve`), started
+/// on an address given at launch.
+fn built_server(wasm: &Path, d: &Path) -> Server {
+    let exe = d.join("server");
+    let built = common::kiln(
+        &[
+            "build",
+            "--serve",
+            wasm.to_str().unwrap(),
+            "-o",
+            exe.to_str().unwrap(),
+        ],
+        d,
+    );
+    assert!(built.status.success(), "{}", show(&built));
+    Server::start(&exe, &["--addr", "127.0.0.1:0"], d)
+}
+
 /// The requests both servers must answer alike: a greeting, a small and
 /// a large body streamed back upper-cased, what the handler saw of a
 /// request (unless `without_request`), a chosen status, a 404.
@@ -163,19 +181,7 @@ fn a_rust_handler_answers_as_under_wasmtime_serve() {
     assert!(instance.is_some_and(|i| i <= total), "{line}");
 
     // The same server as a static executable, on an address given at launch.
-    let exe = d.join("server");
-    let built = common::kiln(
-        &[
-            "build",
-            "--serve",
-            wasm.to_str().unwrap(),
-            "-o",
-            exe.to_str().unwrap(),
-        ],
-        &d,
-    );
-    assert!(built.status.success(), "{}", show(&built));
-    let built = Server::start(&exe, &["--addr", "127.0.0.1:0"], &d);
+    let built = built_server(&wasm, &d);
     compare_with(&built, &peer, false);
 }
 
@@ -381,18 +387,6 @@ fn a_wasi_0_3_handler_answers_as_under_wasmtime_serve() {
     assert!(log.contains("GET /trap: trap: unreachable"), "{log}");
     assert!(log.contains("GET /forever 503 "), "{log}");
 
-    let exe = d.join("server");
-    let built = common::kiln(
-        &[
-            "build",
-            "--serve",
-            wasm.to_str().unwrap(),
-            "-o",
-            exe.to_str().unwrap(),
-        ],
-        &d,
-    );
-    assert!(built.status.success(), "{}", show(&built));
-    let built = Server::start(&exe, &["--addr", "127.0.0.1:0"], &d);
+    let built = built_server(&wasm, &d);
     compare_with(&built, &peer, true);
 }

@@ -184,22 +184,7 @@ pub fn build(
     types.ty().function([], []); // 4: raise, enter-call, exit-call
     types.ty().function([ValType::I32], [ValType::I32]); // 5: a handle transfer
 
-    let mut imports = ImportSection::new();
-    let mut order = vec![AdapterImport::Callee, AdapterImport::CallerFlags];
-    imports.import("", "callee", EntityType::Function(1));
-    // Global 0: the caller's flags.
-    let flags = wasm_encoder::GlobalType {
-        val_type: ValType::I32,
-        mutable: true,
-        shared: false,
-    };
-    imports.import("", "caller-flags", EntityType::Global(flags));
-    // Functions 1.. raise the adapter's traps, in `AdapterTrap` order.
-    for t in AdapterTrap::ALL {
-        imports.import("", &format!("raise-{}", t as u8), EntityType::Function(4));
-        order.push(AdapterImport::Raise(t));
-    }
-    let mut funcs = 1 + AdapterTrap::ALL.len() as u32;
+    let (mut imports, mut order, mut funcs) = call_imports();
     let mut import_func = |name: &str, ty: u32, what: AdapterImport| {
         imports.import("", name, EntityType::Function(ty));
         order.push(what);
@@ -316,6 +301,27 @@ pub fn build(
         .section(&exports)
         .section(&code);
     Ok((module.finish(), order))
+}
+
+/// The imports a call adapter starts with: function 0 the callee (type
+/// 1), global 0 the caller's flags, functions 1.. raising the adapter's
+/// traps in `AdapterTrap` order (type 4, as `Code::trap_if` calls them);
+/// and the number of functions imported so far.
+fn call_imports() -> (ImportSection, Vec<AdapterImport>, u32) {
+    let mut imports = ImportSection::new();
+    let mut order = vec![AdapterImport::Callee, AdapterImport::CallerFlags];
+    imports.import("", "callee", EntityType::Function(1));
+    let flags = wasm_encoder::GlobalType {
+        val_type: ValType::I32,
+        mutable: true,
+        shared: false,
+    };
+    imports.import("", "caller-flags", EntityType::Global(flags));
+    for t in AdapterTrap::ALL {
+        imports.import("", &format!("raise-{}", t as u8), EntityType::Function(4));
+        order.push(AdapterImport::Raise(t));
+    }
+    (imports, order, 1 + AdapterTrap::ALL.len() as u32)
 }
 
 /// The runtime's functions moving the stream and future ends each

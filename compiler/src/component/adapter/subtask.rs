@@ -12,7 +12,7 @@
 
 use super::code::{Code, Loc};
 use super::values::{Dir, Side, Translator};
-use super::{core, import_channels, move_result, needs, AdapterImport, Needs, Sides};
+use super::{call_imports, core, import_channels, move_result, needs, AdapterImport, Needs, Sides};
 use kiln_abi::component::{
     AdapterTrap, FuncType, Layout, TypeIndex, MAX_FLAT_ASYNC_PARAMS, TASK_RETURN_SLOTS,
 };
@@ -77,20 +77,7 @@ pub fn build_call(
     types.ty().function([ValType::I32], []); // 3: enter-subtask
     types.ty().function([], []); // 4: raise
     types.ty().function([ValType::I32], [ValType::I32]); // 5: exit-subtask
-    let mut imports = ImportSection::new();
-    let mut order = vec![AdapterImport::Callee, AdapterImport::CallerFlags];
-    imports.import("", "callee", EntityType::Function(1));
-    let flags = wasm_encoder::GlobalType {
-        val_type: ValType::I32,
-        mutable: true,
-        shared: false,
-    };
-    imports.import("", "caller-flags", EntityType::Global(flags));
-    for t in AdapterTrap::ALL {
-        imports.import("", &format!("raise-{}", t as u8), EntityType::Function(4));
-        order.push(AdapterImport::Raise(t));
-    }
-    let mut funcs = 1 + AdapterTrap::ALL.len() as u32;
+    let (mut imports, mut order, mut funcs) = call_imports();
     let mut import_func = |name: &str, ty: u32, what: AdapterImport| {
         imports.import("", name, EntityType::Function(ty));
         order.push(what);
@@ -187,20 +174,7 @@ pub fn build_sync_call(
     types.ty().function([], []); // 4: raise
     types.ty().function([ValType::I32], [ValType::I32]); // 5: a channel's move
     types.ty().function([ValType::I32], [ValType::I64]); // 6: wait-subtask
-    let mut imports = ImportSection::new();
-    let mut order = vec![AdapterImport::Callee, AdapterImport::CallerFlags];
-    imports.import("", "callee", EntityType::Function(1));
-    let flags = wasm_encoder::GlobalType {
-        val_type: ValType::I32,
-        mutable: true,
-        shared: false,
-    };
-    imports.import("", "caller-flags", EntityType::Global(flags));
-    for t in AdapterTrap::ALL {
-        imports.import("", &format!("raise-{}", t as u8), EntityType::Function(4));
-        order.push(AdapterImport::Raise(t));
-    }
-    let mut funcs = 1 + AdapterTrap::ALL.len() as u32;
+    let (mut imports, mut order, mut funcs) = call_imports();
     let mut import_func = |name: &str, ty: u32, what: AdapterImport| {
         imports.import("", name, EntityType::Function(ty));
         order.push(what);

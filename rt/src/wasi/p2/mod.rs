@@ -27,11 +27,16 @@ const NEWEST_PATCH: u32 = 12;
 /// `wasi:io/streams@0.2.6` → `wasi:io/streams`, if the version is one
 /// this host implements.
 fn interface(versioned: &str) -> Option<&str> {
+    interface_of(versioned, "0.2.", NEWEST_PATCH)
+}
+
+/// The name of `versioned` (`name@0.M.P`), if its version starts with
+/// `minor` and its patch is at most `newest`. A pre-release (`0.2.0-rc-…`)
+/// names an interface before its release, and is not served.
+pub(crate) fn interface_of<'a>(versioned: &'a str, minor: &str, newest: u32) -> Option<&'a str> {
     let (name, version) = versioned.split_once('@')?;
-    let patch = version.strip_prefix("0.2.")?;
-    // A pre-release (`0.2.0-rc-…`) names an interface before 0.2.0.
-    let patch: u32 = patch.parse().ok()?;
-    (patch <= NEWEST_PATCH).then_some(name)
+    let patch: u32 = version.strip_prefix(minor)?.parse().ok()?;
+    (patch <= newest).then_some(name)
 }
 
 /// What the host keeps for a running component: its arguments,

@@ -39,9 +39,7 @@ const NEWEST_PATCH: u32 = 2;
 /// `wasi:cli/stdout@0.3.1` → `wasi:cli/stdout`, if the version is one
 /// this host implements.
 pub(crate) fn interface(versioned: &str) -> Option<&str> {
-    let (name, version) = versioned.split_once('@')?;
-    let patch: u32 = version.strip_prefix("0.3.")?.parse().ok()?;
-    (patch <= NEWEST_PATCH).then_some(name)
+    crate::wasi::p2::interface_of(versioned, "0.3.", NEWEST_PATCH)
 }
 
 #[cfg(test)]
