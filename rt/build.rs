@@ -66,6 +66,15 @@ fn skips_p3(_interface: &str, _func: &str) -> bool {
     false
 }
 
+/// WASI 0.3: functions whose host waits on the event loop, and whose
+/// result may come after their call returns (`crate::component::Async`).
+fn suspends_p3(interface: &str, func: &str) -> bool {
+    matches!(
+        (interface, func),
+        ("wasi:clocks/monotonic-clock", "wait-for" | "wait-until") | ("wasi:http/client", "send")
+    )
+}
+
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=build/bindings.rs");
@@ -75,6 +84,7 @@ fn main() {
         &'static str,
         fn(&str) -> bool,
         fn(&str, &str) -> bool,
+        fn(&str, &str) -> bool,
     );
     let layers: [Layer; 2] = [
         (
@@ -82,16 +92,18 @@ fn main() {
             "/wasip2-2.0.1+wasi-0.2.12/Cargo.toml\"",
             provides_p2,
             |_, _| false,
+            |_, _| false,
         ),
         (
             "p3",
             "/wasip3-0.10.0+wasi-0.3.2/Cargo.toml\"",
             provides_p3,
             skips_p3,
+            suspends_p3,
         ),
     ];
     let metadata = cargo_metadata(&layers.map(|l| l.1));
-    for (layer, needle, provides, skips) in layers {
+    for (layer, needle, provides, skips, suspends) in layers {
         let wit = crate_wit(&metadata, needle);
         let mut resolve = Resolve::default();
         resolve
@@ -105,6 +117,7 @@ fn main() {
             layer,
             provides,
             skips,
+            suspends,
         };
         let path = out.join(format!("wasi_{layer}_bindings.rs"));
         std::fs::write(&path, g.generate()).unwrap();

@@ -212,3 +212,41 @@ fn a_wasi_0_3_http_client_behaves_as_under_wasmtime() {
         show(&denied)
     );
 }
+
+/// Two waits on the clock and an HTTP request in flight together end in
+/// the order of their lengths, not of their start: the host waits for
+/// each on the event loop beside the others, as wasmtime does. A wait
+/// dropped unfinished is cancelled.
+#[test]
+fn waits_and_requests_go_on_together_as_under_wasmtime() {
+    let wasm = wasip2_program("p3-cli", "p3_cli.wasm");
+    let dir = work_dir("wasi_p3", "race");
+    let server = common::server::serve();
+    let run = |program: &Path, pre: &[&str]| {
+        Command::new(program)
+            .args(pre)
+            .arg(&wasm)
+            .args(["race", server.as_str()])
+            .env("KILN_CACHE_DIR", dir.join("cache"))
+            .output()
+            .unwrap()
+    };
+    let expected = run(
+        &root().join("target/peers/wasmtime"),
+        &["run", "-S", "http"],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&expected.stdout),
+        "wait 100 ms\nrequest of 200 ms: 200 slow\nwait 300 ms\nthe 50 ms wait ended first\n",
+        "{}",
+        show(&expected)
+    );
+    let started = std::time::Instant::now();
+    let got = run(
+        Path::new(env!("CARGO_BIN_EXE_kiln")),
+        &["run", "-S", "http"],
+    );
+    assert_eq!(show(&got), show(&expected));
+    // The 10 s wait was cancelled, not waited out.
+    assert!(started.elapsed().as_secs() < 8, "{:?}", started.elapsed());
+}

@@ -18,6 +18,9 @@ pub struct Gen<'a> {
     pub provides: fn(&str) -> bool,
     /// Whether it leaves out function `.1` of interface `.0`.
     pub skips: fn(&str, &str) -> bool,
+    /// Whether the host's function `.1` of interface `.0` may complete
+    /// after it returns: it returns `Async<R>`, not `R`.
+    pub suspends: fn(&str, &str) -> bool,
 }
 
 fn snake(s: &str) -> String {
@@ -541,8 +544,9 @@ impl Gen<'_> {
 
     /// `extern "C" fn shim_NAME(ctx, flat params...) -> flat result`; for
     /// an async lowering, `shim_NAME_async`: its result goes to the
-    /// pointer after its parameters, and it returns the subtask's state,
-    /// returned (2): the host's function has completed when it returns.
+    /// pointer after its parameters, and it returns the subtask's state:
+    /// returned (2), or, for a host function that suspends, a subtask
+    /// started (its handle above the low four bits).
     fn shim(&self, out: &mut String, iface: InterfaceId, f: &Function, variant: AbiVariant) {
         let sig = self.resolve.wasm_signature(variant, f);
         let asynchronous = variant == AbiVariant::GuestImportAsync;
@@ -622,7 +626,26 @@ impl Gen<'_> {
             ident(&name),
             args.concat()
         );
+        let suspends = (self.suspends)(&self.interface_name(iface).unwrap(), &f.name);
+        if suspends && !asynchronous {
+            out.push_str("        let r = cx.block_on(r)?;\n");
+        }
         match (&f.result, sig.retptr) {
+            (None, _) if suspends && asynchronous => {
+                out.push_str("        cx.lower_async(r, |_, ()| Ok(())).map(u64::from)\n")
+            }
+            (Some(rt), true) if suspends && asynchronous => {
+                let t = self.rust(rt);
+                let _ = writeln!(
+                    out,
+                    "        let ptr = flat[{}] as u32;",
+                    sig.params.len() - 1
+                );
+                let _ = writeln!(out, "        cx.range(ptr, <{t} as Typed>::SIZE as u64, <{t} as Typed>::ALIGN, crate::traps::Region::Return)?;");
+                out.push_str(
+                    "        cx.lower_async(r, move |cx, r| r.store(cx, ptr)).map(u64::from)\n",
+                );
+            }
             (None, _) if asynchronous => out.push_str("        let () = r;\n        Ok(2)\n"),
             (None, _) => out.push_str("        let () = r;\n        Ok(0)\n"),
             (Some(rt), true) => {

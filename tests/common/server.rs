@@ -73,6 +73,10 @@ fn respond(r: &Received) -> Vec<u8> {
     let (status, body): (&str, Vec<u8>) = match (r.method.as_str(), r.path.as_str()) {
         ("GET", "/hello?name=kiln") => ("200 OK", b"hello kiln".to_vec()),
         ("POST" | "PUT", "/echo") => ("200 OK", r.body.clone()),
+        ("GET", "/slow") => {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            ("200 OK", b"slow".to_vec())
+        }
         ("GET", "/big") => (
             "200 OK",
             (0..3_000_000u32).map(|i| (i % 251) as u8).collect(),

@@ -184,7 +184,10 @@ pub(in crate::component) extern "C" fn backpressure_dec(ctx: &HostContext) {
 
 /// `thread.yield`: a task between turns may run one; never cancelled.
 pub(in crate::component) extern "C" fn thread_yield(ctx: &HostContext) -> u32 {
-    or_raise(leave(ctx).and_then(|_| super::subtask::run_pending(ctx.state)));
+    or_raise(leave(ctx).and_then(|_| {
+        Concurrency::finish_jobs(ctx.state)?;
+        super::subtask::run_pending(ctx.state)
+    }));
     0
 }
 
@@ -234,6 +237,7 @@ pub(in crate::component) extern "C" fn waitable_set_poll(
 ) -> u32 {
     or_raise((|| {
         let id = object(ctx, set, AsyncKind::WaitableSet)?;
+        Concurrency::finish_jobs(ctx.state)?;
         let none = Event {
             code: EVENT_NONE,
             index: 0,
@@ -255,7 +259,7 @@ pub(in crate::component) fn wait_for_event(
         if let Some(e) = unsafe { &mut (*state).concurrency }.take_event(set) {
             return Ok(e);
         }
-        if !super::subtask::run_pending(state)? {
+        if !super::subtask::run_pending(state)? && !super::jobs::await_jobs(state)? {
             return Err(deadlock());
         }
     }
@@ -314,13 +318,35 @@ pub(in crate::component) extern "C" fn waitable_join(ctx: &HostContext, w: Handl
     })())
 }
 
-/// `subtask.cancel`: a subtask's callee runs until it returns before the
-/// caller goes on, so one not yet reported returned is waited for;
-/// cancelling before then is not supported yet.
+/// `subtask.cancel`: a host call's job stops, and its subtask resolves
+/// as cancelled before it returned; one that returned, unreported, says
+/// so now. A call of another instance's export runs until it returns
+/// before its caller goes on: cancelling one is not supported yet.
 pub(in crate::component) extern "C" fn subtask_cancel(ctx: &HostContext, h: Handle) -> u32 {
+    use super::subtask::{CANCELLED_BEFORE_RETURNED, RETURNED, STARTED};
     or_raise((|| {
-        object(ctx, h, AsyncKind::Subtask)?;
-        Err(trap("kiln does not cancel subtasks yet"))
+        let id = object(ctx, h, AsyncKind::Subtask)?;
+        let c = &mut state(ctx).concurrency;
+        let Object::Subtask(st) = c.object(id) else {
+            unreachable!("checked to be a subtask")
+        };
+        if st.reported >= RETURNED {
+            return Err(trap("subtask has already resolved"));
+        }
+        if st.state == STARTED {
+            if !c.jobs.cancel(id) {
+                return Err(trap("kiln does not cancel subtasks yet"));
+            }
+            if let Object::Subtask(st) = c.object(id) {
+                st.state = CANCELLED_BEFORE_RETURNED;
+            }
+        }
+        let Object::Subtask(st) = c.object(id) else {
+            unreachable!("checked to be a subtask")
+        };
+        // The outcome is the event, delivered by this return.
+        st.reported = st.state;
+        Ok(st.state)
     })())
 }
 

@@ -61,6 +61,7 @@ fn drive(
         let event = match code & 0xf {
             CALLBACK_EXIT => return Ok(()),
             CALLBACK_YIELD => {
+                Concurrency::finish_jobs(state)?;
                 super::subtask::run_pending(state)?;
                 Event {
                     code: EVENT_NONE,

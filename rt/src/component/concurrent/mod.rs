@@ -18,12 +18,14 @@ pub(super) mod builtins;
 mod channel;
 pub(super) mod driver;
 mod host;
+mod jobs;
 pub(super) mod subtask;
 
 use super::handles::{Handle, ResourceKind};
 use crate::traps::{ComponentTrap, Trap, TrapKind};
 pub use channel::{Channel, Sink, Source};
 pub use host::{FutureReader, FutureWriter, StreamReader, StreamWriter};
+pub use jobs::{event_loop, Async, Later};
 use kiln_abi::component::TypeIndex;
 
 /// Event codes, as waitable sets deliver them.
@@ -155,6 +157,8 @@ pub struct Concurrency {
     /// Tasks between turns, waiting or yielding.
     pending: Vec<subtask::PendingTask>,
     backpressure: Vec<u32>,
+    /// Host work in flight on the event loop.
+    jobs: jobs::Jobs,
 }
 
 pub(crate) fn trap(message: &'static str) -> Trap {

@@ -15,6 +15,7 @@ use crate::vm::ValRaw;
 /// Subtask states, as the caller sees them.
 pub const STARTED: u32 = 1;
 pub const RETURNED: u32 = 2;
+pub const CANCELLED_BEFORE_RETURNED: u32 = 4;
 
 /// A task started by another instance: where its result goes.
 pub struct Caller {
@@ -139,6 +140,7 @@ impl Concurrency {
     /// a trap ended them.
     pub(in crate::component) fn abandon(&mut self, depth: usize) {
         self.tasks.truncate(depth);
+        self.jobs.abort_all();
         for p in std::mem::take(&mut self.pending) {
             if let Some(set) = p.set {
                 self.unwait(set);
@@ -251,7 +253,7 @@ pub(in crate::component) extern "C" fn wait_subtask(ctx: &HostContext, code: u32
             if let Some(v) = returned.get() {
                 return Ok(v);
             }
-            if !run_pending(ctx.state)? {
+            if !run_pending(ctx.state)? && !super::jobs::await_jobs(ctx.state)? {
                 return Err(super::builtins::deadlock());
             }
         }
@@ -272,7 +274,7 @@ pub(in crate::component) extern "C" fn subtask_drop(ctx: &HostContext, h: Handle
         let Object::Subtask(st) = s.concurrency.object(id) else {
             unreachable!("checked to be a subtask")
         };
-        if st.reported != RETURNED {
+        if st.reported < RETURNED {
             return Err(trap("cannot drop a subtask which has not yet resolved"));
         }
         s.tables.drop_handle(ctx.instance, h, kind)?;

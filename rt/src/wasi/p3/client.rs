@@ -1,12 +1,12 @@
 //! wasi:http 0.3's client: `send` hands the request to the 0.2 host's
-//! client (hyper on its event loop) and waits for the response's head;
-//! the response's body is read from hyper as the guest reads its stream.
-//! The call completes before it returns, so the request's body must be
-//! written by then: a guest writing it beside `send` (after calling it)
-//! is not served yet.
+//! client (hyper on the event loop), and its call completes when the
+//! response's head comes, while the guest goes on; the response's body is
+//! read from hyper as the guest reads its stream. The request's body
+//! streams to hyper as the guest writes it.
 
 use super::http::{Body, Request, Response, ServedBody};
 use crate::component::abi::{Cx, Own};
+use crate::component::concurrent::{Async, Later};
 use crate::traps::Trap;
 use crate::wasi::p2::bindings::wasi_http_types as v2;
 use crate::wasi::p2::host::http::client::{self, Destination, Timeouts};
@@ -124,42 +124,37 @@ pub mod wasi_http_client {
     pub fn send(
         cx: &mut Cx,
         request: Own<Request>,
-    ) -> Result<Result<Own<Response>, ErrorCode>, Trap> {
+    ) -> Result<Async<Result<Own<Response>, ErrorCode>>, Trap> {
         if !cx.host::<WasiP2>()?.network.http {
-            return Ok(Err(ErrorCode::HTTPRequestDenied));
+            return Ok(Async::Ready(Err(ErrorCode::HTTPRequestDenied)));
         }
-        let (request, to, timeouts) = match outgoing(cx, request.0) {
-            Ok(r) => r,
-            Err(e) => return Ok(Err(e)),
+        let exchange = outgoing(cx, request.0).and_then(|(request, to, timeouts)| {
+            client::request_future(request, to, timeouts).map_err(code)
+        });
+        let exchange = match exchange {
+            Ok(e) => e,
+            Err(e) => return Ok(Async::Ready(Err(e))),
         };
-        let delivery = match client::send(request, to, timeouts) {
-            Ok(d) => d,
-            Err(e) => return Ok(Err(code(e))),
-        };
-        loop {
-            match delivery.take() {
-                Some(Ok(Ok(r))) => {
-                    let runtime = client::runtime()
-                        .map_err(|e| internal(&e))?
-                        .handle()
-                        .clone();
-                    let body = match r.body {
-                        Some(source) => Body::Incoming(source.body, runtime),
-                        None => Body::None,
-                    };
-                    let response = Response {
-                        status: r.status,
-                        headers: r.headers,
-                        body,
-                        delivered: None,
-                    };
-                    return Ok(Ok(Own(response)));
-                }
-                Some(Ok(Err(e))) => return Ok(Err(code(e))),
-                Some(Err(())) => return Ok(Err(ErrorCode::InternalError(None))),
-                None => delivery.signal.wait(),
-            }
-        }
+        let runtime = client::runtime()
+            .map_err(|e| internal(&e))?
+            .handle()
+            .clone();
+        Ok(Async::Later(Later::new(exchange, move |response, _| {
+            let r = match response {
+                Ok(r) => r,
+                Err(e) => return Ok(Err(code(e))),
+            };
+            let body = match r.body {
+                Some(source) => Body::Incoming(source.body, runtime),
+                None => Body::None,
+            };
+            Ok(Ok(Own(Response {
+                status: r.status,
+                headers: r.headers,
+                body,
+                delivered: None,
+            })))
+        })))
     }
 
     fn internal(e: &v2::ErrorCode) -> Trap {

@@ -1,7 +1,8 @@
-//! wasi:clocks 0.3: the 0.2 host's clocks, and waits that complete before
-//! their call returns.
+//! wasi:clocks 0.3: the 0.2 host's clocks, and waits on the event loop's
+//! timer, which other work goes on beside.
 
 use crate::component::abi::Cx;
+use crate::component::concurrent::{Async, Later};
 use crate::traps::Trap;
 use crate::wasi::p2::host as p2;
 
@@ -16,14 +17,19 @@ pub mod wasi_clocks_monotonic_clock {
         p2::wasi_clocks_monotonic_clock::resolution(cx)
     }
 
-    pub fn wait_until(cx: &mut Cx, when: u64) -> Result<(), Trap> {
+    pub fn wait_until(cx: &mut Cx, when: u64) -> Result<Async<()>, Trap> {
         let now = now(cx)?;
         wait_for(cx, when.saturating_sub(now))
     }
 
-    pub fn wait_for(_: &mut Cx, how_long: u64) -> Result<(), Trap> {
-        std::thread::sleep(std::time::Duration::from_nanos(how_long));
-        Ok(())
+    pub fn wait_for(_: &mut Cx, how_long: u64) -> Result<Async<()>, Trap> {
+        if how_long == 0 {
+            return Ok(Async::Ready(()));
+        }
+        // Made on the event loop, whose timer it uses.
+        let sleep =
+            async move { tokio::time::sleep(std::time::Duration::from_nanos(how_long)).await };
+        Ok(Async::Later(Later::new(sleep, |(), _| Ok(()))))
     }
 }
 

@@ -14,15 +14,19 @@
 //! - `sleep MS`: waits on the monotonic clock, and says it did;
 //! - `fetch SERVER CLOSED`: GET requests in flight together, to the
 //!   loopback server at SERVER (its `/hello?name=kiln`, `/big` and a
-//!   404) and to an address nobody listens on; their outcomes in order.
+//!   404) and to an address nobody listens on; their outcomes in order;
+//! - `race SERVER`: waits of 300 and 100 ms on the clock and a request
+//!   SERVER answers in 200 ms, in flight together: the order they end in;
+//!   then a wait of 10 s raced against one of 50 ms, the loser dropped
+//!   (its subtask cancelled).
 
 use futures::future::join_all;
 use futures::join;
+use wasip3::cli::{environment, exit, stderr, stdin, stdout};
 use wasip3::filesystem::types::{Descriptor, DescriptorFlags, OpenFlags, PathFlags};
 use wasip3::http::client;
 use wasip3::http::types::{ErrorCode, Fields, Method, Request, Response, Scheme};
 use wasip3::wit_future;
-use wasip3::cli::{environment, exit, stderr, stdin, stdout};
 use wasip3::wit_stream;
 
 wasip3::cli::command::export!(Command);
@@ -32,9 +36,9 @@ struct Command;
 /// Write `text` to a standard stream (`write` is stdout's or stderr's
 /// `write-via-stream`), awaiting the host's result beside the writing.
 async fn say(
-    write: fn(wasip3::wit_bindgen::StreamReader<u8>) -> wasip3::wit_bindgen::FutureReader<
-        Result<(), wasip3::cli::types::ErrorCode>,
-    >,
+    write: fn(
+        wasip3::wit_bindgen::StreamReader<u8>,
+    ) -> wasip3::wit_bindgen::FutureReader<Result<(), wasip3::cli::types::ErrorCode>>,
     text: String,
 ) {
     let (mut tx, rx) = wit_stream::new();
@@ -71,11 +75,10 @@ async fn upper() {
         drop(tx);
         total
     };
-    let (total, input_result, output_result) = join!(
-        copy,
-        async move { input_done.await },
-        async move { output_done.await }
-    );
+    let (total, input_result, output_result) =
+        join!(copy, async move { input_done.await }, async move {
+            output_done.await
+        });
     input_result.expect("stdin read to its end");
     output_result.expect("stdout written");
     say(stderr::write_via_stream, format!("{total} bytes\n")).await;
@@ -115,11 +118,9 @@ async fn copy(dir: &Descriptor, name: &str) -> u64 {
         drop(tx);
         total
     };
-    let (total, read, written) = join!(
-        pump,
-        async move { read_done.await },
-        async move { write_done.await }
-    );
+    let (total, read, written) = join!(pump, async move { read_done.await }, async move {
+        write_done.await
+    });
     read.expect("the source was read to its end");
     written.expect("the copy was written");
     total
@@ -164,7 +165,9 @@ async fn get(authority: String, path: &str) -> Result<(u16, Vec<u8>), ErrorCode>
     let (request, _sent) = Request::new(Fields::new(), None, trailers_rx, None);
     request.set_method(&Method::Get).expect("GET");
     request.set_scheme(Some(&Scheme::Http)).expect("http");
-    request.set_authority(Some(&authority)).expect("an authority");
+    request
+        .set_authority(Some(&authority))
+        .expect("an authority");
     request.set_path_with_query(Some(path)).expect("a path");
     let response = client::send(request).await?;
     let status = response.get_status_code();
@@ -198,6 +201,41 @@ async fn fetch(server: &str, closed: &str) {
     say(stdout::write_via_stream, text).await;
 }
 
+/// Waits and a request in flight together; the order they end in, which
+/// is not the order they began in if each waits beside the others.
+async fn race(server: &str) {
+    use wasip3::clocks::monotonic_clock::wait_for;
+    let order = std::cell::RefCell::new(Vec::new());
+    let ms = 1_000_000;
+    join!(
+        async {
+            wait_for(300 * ms).await;
+            order.borrow_mut().push("wait 300 ms".to_string());
+        },
+        async {
+            wait_for(100 * ms).await;
+            order.borrow_mut().push("wait 100 ms".to_string());
+        },
+        async {
+            let outcome = match get(server.to_string(), "/slow").await {
+                Ok((status, body)) => format!("{status} {}", String::from_utf8_lossy(&body)),
+                Err(e) => format!("error {e:?}"),
+            };
+            order
+                .borrow_mut()
+                .push(format!("request of 200 ms: {outcome}"));
+        }
+    );
+    let mut text = order.into_inner().join("\n") + "\n";
+    let long = std::pin::pin!(wait_for(10_000 * ms));
+    let short = std::pin::pin!(wait_for(50 * ms));
+    text += match futures::future::select(long, short).await {
+        futures::future::Either::Left(_) => "the 10 s wait ended first\n",
+        futures::future::Either::Right(_) => "the 50 ms wait ended first\n",
+    };
+    say(stdout::write_via_stream, text).await;
+}
+
 impl wasip3::exports::cli::run::Guest for Command {
     async fn run() -> Result<(), ()> {
         let args = environment::get_arguments();
@@ -225,6 +263,7 @@ impl wasip3::exports::cli::run::Guest for Command {
             }
             Some("copy") => copy_all(&args[2..]).await,
             Some("fetch") => fetch(&args[2], &args[3]).await,
+            Some("race") => race(&args[2]).await,
             Some("sleep") => {
                 let ms: u64 = args.get(2).and_then(|m| m.parse().ok()).unwrap_or(10);
                 let clock = wasip3::clocks::monotonic_clock::now();

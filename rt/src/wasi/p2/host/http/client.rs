@@ -1,6 +1,6 @@
-//! The event loop under wasi:http: a tokio runtime with one worker thread,
-//! started by the first request, on which hyper sends requests over
-//! HTTP/1.1 and reads their responses while the guest runs. What the
+//! wasi:http's client on the event loop (the runtime's one tokio worker,
+//! `concurrent::event_loop`), on which hyper sends requests over HTTP/1.1
+//! and reads their responses while the guest runs. What the
 //! guest waits for is a [`Signal`]: an eventfd the loop raises, which its
 //! pollables wait on with poll(2) beside files, sockets and clocks.
 
@@ -17,18 +17,7 @@ use std::time::Duration;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
 
 pub fn runtime() -> Result<&'static tokio::runtime::Runtime, ErrorCode> {
-    static LOOP: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    if let Some(rt) = LOOP.get() {
-        return Ok(rt);
-    }
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .thread_name("kiln-http")
-        .enable_io()
-        .enable_time()
-        .build()
-        .map_err(|e| internal(format!("starting the HTTP event loop: {e}")))?;
-    Ok(LOOP.get_or_init(|| rt))
+    crate::component::concurrent::event_loop().map_err(internal)
 }
 
 pub fn internal(message: String) -> ErrorCode {
@@ -157,13 +146,25 @@ pub fn send(
     to: Destination,
     timeouts: Timeouts,
 ) -> Result<Arc<Delivery<Result<IncomingResponse, ErrorCode>>>, ErrorCode> {
-    let tls = if to.tls { Some(tls()?) } else { None };
+    let exchange = request_future(request, to, timeouts)?;
     let delivery = Delivery::new()?;
     let sink = delivery.clone();
     runtime()?.spawn(async move {
-        sink.deliver(exchange(request, to, tls, timeouts).await);
+        sink.deliver(exchange.await);
     });
     Ok(delivery)
+}
+
+/// Send `request` to `to` when the returned future runs on the event
+/// loop: its response, or its failure.
+pub fn request_future(
+    request: http::Request<OutgoingBodyStream>,
+    to: Destination,
+    timeouts: Timeouts,
+) -> Result<impl std::future::Future<Output = Result<IncomingResponse, ErrorCode>> + Send, ErrorCode>
+{
+    let tls = if to.tls { Some(tls()?) } else { None };
+    Ok(exchange(request, to, tls, timeouts))
 }
 
 /// The TLS client: Mozilla's roots (webpki-roots), as wasmtime trusts,
