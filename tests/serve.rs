@@ -383,9 +383,12 @@ fn a_wasi_0_3_handler_answers_as_under_wasmtime_serve() {
     assert_eq!(kiln.get("/hello").status, 200);
     assert_eq!(kiln.get("/forever").status, 503);
     assert_eq!(kiln.get("/hello").status, 200);
+    // A handler waiting on the clock past its deadline is stopped too.
+    assert_eq!(kiln.get("/sleep").status, 503);
     let log = kiln.log_lines().join("\n");
     assert!(log.contains("GET /trap: trap: unreachable"), "{log}");
     assert!(log.contains("GET /forever 503 "), "{log}");
+    assert!(log.contains("GET /sleep 503 "), "{log}");
 
     let built = built_server(&wasm, &d);
     compare_with(&built, &peer, true);

@@ -250,3 +250,46 @@ fn waits_and_requests_go_on_together_as_under_wasmtime() {
     // The 10 s wait was cancelled, not waited out.
     assert!(started.elapsed().as_secs() < 8, "{:?}", started.elapsed());
 }
+
+/// Stdin that comes slowly (a line, then its end 400 ms later) is read
+/// beside a wait of 100 ms, which ends first, as under wasmtime: a read
+/// of stdin waits on the event loop, not the program's thread.
+#[test]
+fn stdin_is_read_beside_other_work_as_under_wasmtime() {
+    let wasm = wasip2_program("p3-cli", "p3_cli.wasm");
+    let dir = work_dir("wasi_p3", "slow-input");
+    let run = |mut cmd: Command| {
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(b"first line\n").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        drop(stdin);
+        child.wait_with_output().unwrap()
+    };
+    let mut wasmtime = Command::new(root().join("target/peers/wasmtime"));
+    wasmtime
+        .args(["run", "-S", "http"])
+        .arg(&wasm)
+        .arg("slow-input");
+    let expected = run(wasmtime);
+    assert_eq!(
+        String::from_utf8_lossy(&expected.stdout),
+        "wait 100 ms\nstdin: 11 bytes\n",
+        "{}",
+        show(&expected)
+    );
+    let mut kiln_run = Command::new(env!("CARGO_BIN_EXE_kiln"));
+    kiln_run
+        .arg("run")
+        .arg(&wasm)
+        .arg("slow-input")
+        .env("KILN_CACHE_DIR", dir.join("cache"));
+    // Once to compile it, so that the run compared starts at once.
+    let _ = kiln_run.output();
+    assert_eq!(show(&run(kiln_run)), show(&expected));
+}

@@ -425,6 +425,12 @@ impl Store {
         self.interrupt = handle.0.clone();
     }
 
+    /// The flag itself, for host code that waits (it stops waiting when
+    /// the flag rises).
+    pub(crate) fn interrupt_flag(&self) -> std::sync::Arc<std::sync::atomic::AtomicU64> {
+        self.interrupt.clone()
+    }
+
     pub fn clear_interrupt(&self) {
         self.interrupt.store(0, std::sync::atomic::Ordering::SeqCst);
     }

@@ -317,7 +317,7 @@ impl Store {
                     tables: (0..d.instances).map(|_| Default::default()).collect(),
                     ..Default::default()
                 },
-                concurrency: Default::default(),
+                concurrency: concurrent::Concurrency::new(self.interrupt_flag()),
                 host: state,
             }),
             types: types.clone(),

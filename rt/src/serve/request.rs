@@ -87,8 +87,11 @@ impl Handler {
             };
             // Whoever waits gets the outcome; once the guest has answered,
             // nobody does, and a trap after the answer is logged here.
+            // (A stop at the deadline was logged when it was answered.)
             if let Err(Ok(Err(Failure::Trap(t)))) = ended_tx.send(result) {
-                eprintln!("kiln serve: the handler trapped after answering: {t}");
+                if !matches!(t.kind, TrapKind::Wasm(TrapCode::Interrupted)) {
+                    eprintln!("kiln serve: the handler trapped after answering: {t}");
+                }
             }
         });
         let answer: Answer = tokio::select! {

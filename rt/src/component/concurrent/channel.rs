@@ -51,7 +51,18 @@ pub trait Source {
     }
     /// The stream is over (`read` said so): the host's writer drops.
     fn end(self: Box<Self>, c: &mut Concurrency);
+    /// If `read` would wait now: the I/O that readies it, which the event
+    /// loop runs while the guest's read waits and other work goes on;
+    /// `refilled` takes its output. `None`: `read` answers at once.
+    fn refill(&mut self) -> Option<Refill> {
+        None
+    }
+    fn refilled(&mut self, _output: Box<dyn std::any::Any + Send>) {}
 }
+
+/// A [`Source`]'s I/O for the event loop.
+pub type Refill =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Box<dyn std::any::Any + Send>> + Send>>;
 
 /// A host future's value, lowered into the reader's memory at a pointer.
 pub(super) type Value = Box<dyn FnOnce(&mut Cx, u32) -> Result<(), Trap>>;
@@ -109,6 +120,8 @@ pub struct Channel {
     /// The host's side, when it holds an end.
     pub(super) sink: Option<Box<dyn Sink>>,
     pub(super) source: Option<Box<dyn Source>>,
+    /// The job refilling the source, while one runs.
+    pub(super) refilling: Option<u64>,
     pub(super) value: Option<Value>,
 }
 
@@ -162,6 +175,7 @@ impl Concurrency {
             write: EndState::default(),
             sink: None,
             source: None,
+            refilling: None,
             value: None,
         };
         let c = match self.free_channels.pop() {
@@ -388,21 +402,16 @@ impl Concurrency {
                     ch.read.op = Some(op);
                     return Ok(super::BLOCKED);
                 };
-                // SAFETY: the built-in's context lives with its instance.
-                let mut cx = Cx {
-                    ctx: unsafe { &*op.ctx },
-                };
-                match source.lower(&mut cx, op.ptr, op.count, size as u32)? {
-                    Some(n) => Ok(packed(false, n, COPY_COMPLETED)),
-                    None => {
-                        ch.writable = None;
-                        ch.read.told_dropped = true;
-                        if let Some(source) = ch.source.take() {
-                            source.end(self);
-                        }
-                        Ok(packed(false, 0, COPY_DROPPED))
-                    }
+                if ch.refilling.is_some() {
+                    ch.read.op = Some(op);
+                    return Ok(super::BLOCKED);
                 }
+                if let Some(io) = source.refill() {
+                    ch.read.op = Some(op);
+                    self.start_refill(c, io);
+                    return Ok(super::BLOCKED);
+                }
+                self.read_source(c, &op)
             }
             (true, true) => match ch.value.take() {
                 Some(value) => {
@@ -419,6 +428,29 @@ impl Concurrency {
                     Ok(super::BLOCKED)
                 }
             },
+        }
+    }
+
+    /// A read of `op` from channel `c`'s source, which has bytes or its
+    /// end ready: the packed outcome.
+    pub(super) fn read_source(&mut self, c: u32, op: &Pending) -> Result<u32, Trap> {
+        let ch = self.channel(c);
+        let size = ch.elem.0;
+        let source = ch.source.as_mut().expect("a source to read");
+        // SAFETY: the built-in's context lives with its instance.
+        let mut cx = Cx {
+            ctx: unsafe { &*op.ctx },
+        };
+        match source.lower(&mut cx, op.ptr, op.count, size)? {
+            Some(n) => Ok(packed(false, n, COPY_COMPLETED)),
+            None => {
+                ch.writable = None;
+                ch.read.told_dropped = true;
+                if let Some(source) = ch.source.take() {
+                    source.end(self);
+                }
+                Ok(packed(false, 0, COPY_DROPPED))
+            }
         }
     }
 

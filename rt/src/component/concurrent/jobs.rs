@@ -17,7 +17,8 @@ use super::*;
 use crate::component::abi::Cx;
 use crate::component::{ComponentState, HostContext};
 use std::future::Future;
-use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 
 /// The event loop host I/O runs on: one worker thread, started by the
 /// first use.
@@ -42,19 +43,14 @@ pub enum Async<R> {
     Later(Later<R>),
 }
 
-/// A job that makes a result of type `R`: started on the event loop, it
-/// gives the step that finishes it on the guest's thread.
+/// A job that makes a result of type `R`: I/O for the event loop, and a
+/// step that makes the result from its output on the guest's thread.
 pub struct Later<R> {
-    start: Box<dyn FnOnce(&Inbox, u64) -> Started<R>>,
+    spawn: Box<dyn FnOnce(&mut Jobs, Cx<'static>, Option<u32>, After<R>) -> u64>,
 }
 
-/// The step that makes a job's result, on the guest's thread.
-type Finish<R> = Box<dyn FnOnce(&mut Cx) -> Result<R, Trap>>;
-
-struct Started<R> {
-    finish: Finish<R>,
-    abort: Option<tokio::task::AbortHandle>,
-}
+/// What is done with a job's result, on the guest's thread.
+type After<R> = Box<dyn FnOnce(R, &mut Cx) -> Result<(), Trap>>;
 
 impl<R: 'static> Later<R> {
     /// Run `io` on the event loop; then `then`, with its output, on the
@@ -66,31 +62,11 @@ impl<R: 'static> Later<R> {
         G: FnOnce(T, &mut Cx) -> Result<R, Trap> + 'static,
     {
         Later {
-            start: Box::new(move |inbox, id| {
-                let slot = Arc::new(Mutex::new(None));
-                let (out, inbox) = (slot.clone(), inbox.clone());
-                let spawned = match event_loop() {
-                    Ok(rt) => rt.spawn(async move {
-                        let v = io.await;
-                        *out.lock().unwrap() = Some(v);
-                        inbox.deliver(id);
-                    }),
-                    Err(e) => {
-                        let trap = host_trap(e);
-                        inbox.deliver(id);
-                        return Started {
-                            finish: Box::new(move |_| Err(trap)),
-                            abort: None,
-                        };
-                    }
-                };
-                Started {
-                    finish: Box::new(move |cx| {
-                        let v = slot.lock().unwrap().take().expect("delivered once");
-                        then(v, cx)
-                    }),
-                    abort: Some(spawned.abort_handle()),
-                }
+            spawn: Box::new(move |jobs, mut cx, subtask, after| {
+                jobs.spawn(io, subtask, move |v| {
+                    let r = then(v, &mut cx)?;
+                    after(r, &mut cx)
+                })
             }),
         }
     }
@@ -114,36 +90,55 @@ impl Inbox {
         self.0 .1.notify_all();
     }
 
-    /// The jobs done since last asked; with `block`, at least one.
-    fn take(&self, block: bool) -> Vec<u64> {
+    /// The jobs done since last asked; with `block`, at least one, unless
+    /// `interrupt` is raised meanwhile (then the interrupt's trap).
+    fn take(&self, block: bool, interrupt: &AtomicU64) -> Result<Vec<u64>, Trap> {
         let mut done = self.0 .0.lock().unwrap();
         while block && done.is_empty() {
-            done = self.0 .1.wait(done).unwrap();
+            done = self.wait(done, interrupt)?;
         }
-        std::mem::take(&mut *done)
+        Ok(std::mem::take(&mut *done))
     }
 
-    /// Block until job `id` is done; others done meanwhile stay.
-    fn wait_for(&self, id: u64) {
+    /// Block until job `id` is done (others done meanwhile stay), or
+    /// `interrupt` is raised.
+    fn wait_for(&self, id: u64, interrupt: &AtomicU64) -> Result<(), Trap> {
         let mut done = self.0 .0.lock().unwrap();
         loop {
             if let Some(i) = done.iter().position(|d| *d == id) {
                 done.remove(i);
-                return;
+                return Ok(());
             }
-            done = self.0 .1.wait(done).unwrap();
+            done = self.wait(done, interrupt)?;
         }
+    }
+
+    /// Wait to be told of a job done, looking at `interrupt` now and then
+    /// (a server stops a guest past its deadline by it).
+    fn wait<'a>(
+        &self,
+        done: MutexGuard<'a, Vec<u64>>,
+        interrupt: &AtomicU64,
+    ) -> Result<MutexGuard<'a, Vec<u64>>, Trap> {
+        if interrupt.load(Ordering::SeqCst) != 0 {
+            return Err(Trap {
+                kind: crate::traps::TrapKind::Wasm(kiln_abi::TrapCode::Interrupted),
+                backtrace: vec![],
+            });
+        }
+        let period = std::time::Duration::from_millis(20);
+        Ok(self.0 .1.wait_timeout(done, period).unwrap().0)
     }
 }
 
-/// A job in flight: its number, the step to run when it is done (with
-/// the component's state), and how to stop its I/O.
+/// A job in flight: its number, the step to run when it is done, and
+/// how to stop its I/O.
 pub(super) struct Job {
     id: u64,
-    finish: Box<dyn FnOnce(*mut ComponentState) -> Result<(), Trap>>,
+    finish: Box<dyn FnOnce() -> Result<(), Trap>>,
     abort: Option<tokio::task::AbortHandle>,
-    /// The subtask object it resolves.
-    subtask: u32,
+    /// The subtask object it resolves, if it does.
+    subtask: Option<u32>,
 }
 
 /// The jobs of a component's state.
@@ -152,23 +147,56 @@ pub(super) struct Jobs {
     inbox: Inbox,
     next: u64,
     running: Vec<Job>,
+    /// The store's interrupt flag, which a wait looks at.
+    pub(super) interrupt: Arc<AtomicU64>,
 }
 
 impl Drop for Jobs {
     fn drop(&mut self) {
-        for j in &self.running {
-            if let Some(a) = &j.abort {
-                a.abort();
-            }
-        }
+        self.abort_all();
     }
 }
 
 impl Jobs {
-    fn start<R>(&mut self, later: Later<R>) -> (u64, Started<R>) {
+    /// Run `io` on the event loop; `then`, with its output, on the
+    /// guest's thread once it is done (when a task waits, polls or
+    /// yields). The job's number.
+    pub(super) fn spawn<T, F>(
+        &mut self,
+        io: F,
+        subtask: Option<u32>,
+        then: impl FnOnce(T) -> Result<(), Trap> + 'static,
+    ) -> u64
+    where
+        T: Send + 'static,
+        F: Future<Output = T> + Send + 'static,
+    {
         let id = self.next;
         self.next += 1;
-        (id, (later.start)(&self.inbox, id))
+        let slot = Arc::new(Mutex::new(None));
+        let (out, inbox) = (slot.clone(), self.inbox.clone());
+        let (finish, abort): (Box<dyn FnOnce() -> Result<(), Trap>>, _) = match event_loop() {
+            Ok(rt) => {
+                let spawned = rt.spawn(async move {
+                    let v = io.await;
+                    *out.lock().unwrap() = Some(v);
+                    inbox.deliver(id);
+                });
+                let finish = move || then(slot.lock().unwrap().take().expect("delivered"));
+                (Box::new(finish), Some(spawned.abort_handle()))
+            }
+            Err(e) => {
+                inbox.deliver(id);
+                (Box::new(move || Err(host_trap(e))), None)
+            }
+        };
+        self.running.push(Job {
+            id,
+            finish,
+            abort,
+            subtask,
+        });
+        id
     }
 
     pub(super) fn is_empty(&self) -> bool {
@@ -182,13 +210,13 @@ impl Jobs {
                 a.abort();
             }
         }
-        self.inbox.take(false);
+        let _ = self.inbox.take(false, &self.interrupt);
     }
 
     /// Stop the job resolving subtask object `subtask`, if one runs:
     /// whether one did.
     pub(super) fn cancel(&mut self, subtask: u32) -> bool {
-        let Some(i) = self.running.iter().position(|j| j.subtask == subtask) else {
+        let Some(i) = self.running.iter().position(|j| j.subtask == Some(subtask)) else {
             return false;
         };
         if let Some(a) = self.running.remove(i).abort {
@@ -196,9 +224,39 @@ impl Jobs {
         }
         true
     }
+
+    /// Job `id`'s step, once it is done, leaving other jobs be.
+    fn wait_for(&mut self, id: u64) -> Result<Job, Trap> {
+        let waited = self.inbox.wait_for(id, &self.interrupt);
+        let i = self.running.iter().position(|j| j.id == id);
+        let job = self.running.remove(i.expect("a job runs until taken"));
+        if let Err(t) = waited {
+            if let Some(a) = job.abort {
+                a.abort();
+            }
+            return Err(t);
+        }
+        Ok(job)
+    }
 }
 
 impl Cx<'_> {
+    /// This context, for a step run later: a host context lives as long
+    /// as its component's state, which runs the step.
+    fn later(&self) -> Cx<'static> {
+        let ctx: *const HostContext = self.ctx;
+        // SAFETY: as above; the step runs on the guest's thread, when no
+        // other code uses the state.
+        Cx {
+            ctx: unsafe { &*ctx },
+        }
+    }
+
+    fn jobs(&mut self) -> &mut Jobs {
+        // SAFETY: the state outlives calls into its instances.
+        unsafe { &mut (*self.ctx.state).concurrency.jobs }
+    }
+
     /// An async lowering's call of a host function whose result `r` may
     /// come later: returned (2) now, its result stored by `store`; or a
     /// new subtask, started, whose event says when it has been.
@@ -214,7 +272,6 @@ impl Cx<'_> {
             }
             Async::Later(l) => l,
         };
-        let ctx: *const HostContext = self.ctx;
         let state = self.ctx.state;
         // SAFETY: the state outlives calls into its instances.
         let s = unsafe { &mut *state };
@@ -229,27 +286,16 @@ impl Cx<'_> {
         if let Object::Subtask(st) = s.concurrency.object(id) {
             st.handle = h;
         }
-        let (job, started) = s.concurrency.jobs.start(later);
-        let finish = started.finish;
-        s.concurrency.jobs.running.push(Job {
-            id: job,
-            finish: Box::new(move |state| {
-                // SAFETY: a host context lives as long as its component's
-                // state, which is running this step.
-                let mut cx = Cx {
-                    ctx: unsafe { &*ctx },
-                };
-                let r = finish(&mut cx)?;
-                store(&mut cx, r)?;
-                // SAFETY: as above; no other borrow of it is live.
-                if let Object::Subtask(st) = unsafe { &mut *state }.concurrency.object(id) {
-                    st.state = subtask::RETURNED;
-                }
-                Ok(())
-            }),
-            abort: started.abort,
-            subtask: id,
+        let after = Box::new(move |r, cx: &mut Cx| {
+            store(cx, r)?;
+            // SAFETY: as above; no other borrow of it is live.
+            if let Object::Subtask(st) = unsafe { &mut *state }.concurrency.object(id) {
+                st.state = subtask::RETURNED;
+            }
+            Ok(())
         });
+        let cx = self.later();
+        (later.spawn)(self.jobs(), cx, Some(id), after);
         Ok((h << 4) | STARTED)
     }
 
@@ -260,15 +306,57 @@ impl Cx<'_> {
             Async::Ready(r) => return Ok(r),
             Async::Later(l) => l,
         };
-        // SAFETY: the state outlives calls into its instances.
-        let jobs = unsafe { &mut (*self.ctx.state).concurrency.jobs };
-        let (id, started) = jobs.start(later);
-        jobs.inbox.wait_for(id);
-        (started.finish)(self)
+        let slot = std::rc::Rc::new(std::cell::Cell::new(None));
+        let out = slot.clone();
+        let after = Box::new(move |r, _: &mut Cx| {
+            out.set(Some(r));
+            Ok(())
+        });
+        let cx = self.later();
+        let id = (later.spawn)(self.jobs(), cx, None, after);
+        (self.jobs().wait_for(id)?.finish)()?;
+        Ok(slot.take().expect("the job's step gave it"))
     }
 }
 
 impl Concurrency {
+    /// Channel `c`'s source must wait for bytes: `io` gets them on the
+    /// event loop, then the read waiting on the channel takes them.
+    pub(super) fn start_refill(&mut self, c: u32, io: super::Refill) {
+        let this: *mut Concurrency = self;
+        // The number `spawn` gives this job.
+        let id = self.jobs.next;
+        self.channel(c).refilling = Some(id);
+        self.jobs.spawn(io, None, move |filled| {
+            // SAFETY: the step runs on the guest's thread with the state,
+            // whose async part this is, alive and not otherwise borrowed.
+            let this = unsafe { &mut *this };
+            let Some(Some(ch)) = this.channels.get_mut(c as usize) else {
+                return Ok(()); // the channel went
+            };
+            if ch.refilling != Some(id) {
+                return Ok(()); // and its number was used again
+            }
+            ch.refilling = None;
+            let Some(source) = &mut ch.source else {
+                return Ok(());
+            };
+            source.refilled(filled);
+            if let Some(io) = source.refill() {
+                this.start_refill(c, io);
+                return Ok(());
+            }
+            let Some(mut op) = ch.read.op.filter(|op| op.outcome.is_none()) else {
+                return Ok(()); // the read was cancelled: the bytes wait
+            };
+            let result = this.read_source(c, &op)?;
+            op.done = result >> 4;
+            op.outcome = Some(result & 0xf);
+            this.channel(c).read.op = Some(op);
+            Ok(())
+        });
+    }
+
     /// Finish the jobs found done, without waiting: whether any was.
     pub(super) fn finish_jobs(state: *mut ComponentState) -> Result<bool, Trap> {
         finish(state, false)
@@ -292,14 +380,14 @@ fn finish(state: *mut ComponentState, block: bool) -> Result<bool, Trap> {
     // SAFETY: as `await_jobs`; each borrow ends before a step runs, which
     // may call into wasm (a `realloc`).
     let jobs = || unsafe { &mut (*state).concurrency.jobs };
-    let done = jobs().inbox.take(block);
+    let done = jobs().inbox.take(block, &jobs().interrupt)?;
     let mut any = false;
     for id in done {
         let Some(i) = jobs().running.iter().position(|j| j.id == id) else {
             continue; // cancelled
         };
         let job = jobs().running.remove(i);
-        (job.finish)(state)?;
+        (job.finish)()?;
         any = true;
     }
     Ok(any)

@@ -23,7 +23,7 @@ pub(super) mod subtask;
 
 use super::handles::{Handle, ResourceKind};
 use crate::traps::{ComponentTrap, Trap, TrapKind};
-pub use channel::{Channel, Sink, Source};
+pub use channel::{Channel, Refill, Sink, Source};
 pub use host::{FutureReader, FutureWriter, StreamReader, StreamWriter};
 pub use jobs::{event_loop, Async, Later};
 use kiln_abi::component::TypeIndex;
@@ -247,6 +247,14 @@ pub(crate) fn wrong_kind(found: ResourceKind, want: AsyncKind) -> Trap {
 }
 
 impl Concurrency {
+    /// The async state of a component in a store whose interrupt flag is
+    /// `interrupt`: a task waiting on the event loop stops when it rises.
+    pub fn new(interrupt: std::sync::Arc<std::sync::atomic::AtomicU64>) -> Concurrency {
+        let mut c = Concurrency::default();
+        c.jobs.interrupt = interrupt;
+        c
+    }
+
     fn insert(&mut self, o: Object) -> u32 {
         match self.free.pop() {
             Some(i) => {

@@ -5,7 +5,7 @@
 //! hyper as the guest writes it. The client is `client.rs`.
 
 use crate::component::abi::{Borrow, Bytes, Cx, Own};
-use crate::component::concurrent::{Concurrency, FutureReader, FutureWriter, Sink, Source};
+use crate::component::concurrent::{Concurrency, FutureReader, FutureWriter, Refill, Sink, Source};
 use crate::component::concurrent::{StreamReader, StreamWriter};
 use crate::traps::Trap;
 use crate::wasi::p2::bindings::wasi_http_types as v2;
@@ -136,44 +136,79 @@ fn valid_method(m: &Method) -> bool {
 }
 
 /// A body hyper receives, read as the guest reads its stream; at its end
-/// the trailers future resolves.
+/// the trailers future resolves. A read waits for hyper's next frame on
+/// the event loop (`refill`), the body going there and back.
 struct IncomingReader {
-    body: hyper::body::Incoming,
+    body: Option<hyper::body::Incoming>,
     runtime: tokio::runtime::Handle,
     /// What was read past the last read's room.
     rest: bytes::Bytes,
     trailers: TrailersWriter,
     ended: Result<Option<HeaderMap>, ErrorCode>,
+    finished: bool,
+}
+
+type Frame = Option<Result<hyper::body::Frame<bytes::Bytes>, hyper::Error>>;
+
+/// The next frame of `body`.
+async fn next_frame(body: &mut hyper::body::Incoming) -> Frame {
+    use http_body::Body as _;
+    std::future::poll_fn(|cx| Pin::new(&mut *body).poll_frame(cx)).await
+}
+
+impl IncomingReader {
+    fn take_frame(&mut self, frame: Frame) {
+        match frame {
+            Some(Ok(f)) => match f.into_data() {
+                Ok(data) => self.rest = data,
+                Err(f) => {
+                    if let Ok(t) = f.into_trailers() {
+                        self.ended = Ok(Some(t));
+                    }
+                }
+            },
+            Some(Err(e)) => {
+                self.ended = Err(ErrorCode::InternalError(Some(e.to_string())));
+                self.finished = true;
+            }
+            None => self.finished = true,
+        }
+    }
 }
 
 impl Source for IncomingReader {
     fn read(&mut self, max: usize) -> Option<Vec<u8>> {
-        use http_body::Body as _;
         loop {
             if !self.rest.is_empty() {
                 let n = self.rest.len().min(max);
                 return Some(self.rest.split_to(n).to_vec());
             }
-            let body = &mut self.body;
-            let frame = self.runtime.block_on(std::future::poll_fn(|cx| {
-                Pin::new(&mut *body).poll_frame(cx)
-            }));
-            match frame {
-                Some(Ok(f)) => match f.into_data() {
-                    Ok(data) => self.rest = data,
-                    Err(f) => {
-                        if let Ok(t) = f.into_trailers() {
-                            self.ended = Ok(Some(t));
-                        }
-                    }
-                },
-                Some(Err(e)) => {
-                    self.ended = Err(ErrorCode::InternalError(Some(e.to_string())));
-                    return None;
-                }
-                None => return None,
+            if self.finished {
+                return None;
             }
+            let body = self.body.as_mut()?;
+            let frame = self.runtime.block_on(next_frame(body));
+            self.take_frame(frame);
         }
+    }
+
+    fn refill(&mut self) -> Option<Refill> {
+        if !self.rest.is_empty() || self.finished {
+            return None;
+        }
+        let mut body = self.body.take()?;
+        Some(Box::pin(async move {
+            let frame = next_frame(&mut body).await;
+            Box::new((body, frame)) as Box<dyn std::any::Any + Send>
+        }))
+    }
+
+    fn refilled(&mut self, output: Box<dyn std::any::Any + Send>) {
+        let (body, frame) = *output
+            .downcast::<(hyper::body::Incoming, Frame)>()
+            .expect("refill's output");
+        self.body = Some(body);
+        self.take_frame(frame);
     }
 
     fn end(self: Box<Self>, c: &mut Concurrency) {
@@ -192,11 +227,12 @@ fn consume(cx: &mut Cx, body: Body) -> Result<(StreamReader<u8>, Trailers), Trap
             let (stream, writer): (StreamReader<u8>, StreamWriter<u8>) = cx.stream();
             let (trailers, trailers_writer) = cx.future();
             let reader = IncomingReader {
-                body,
+                body: Some(body),
                 runtime,
                 rest: bytes::Bytes::new(),
                 trailers: trailers_writer,
                 ended: Ok(None),
+                finished: false,
             };
             writer.source(cx, Box::new(reader));
             Ok((stream, trailers))

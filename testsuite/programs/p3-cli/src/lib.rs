@@ -18,7 +18,9 @@
 //! - `race SERVER`: waits of 300 and 100 ms on the clock and a request
 //!   SERVER answers in 200 ms, in flight together: the order they end in;
 //!   then a wait of 10 s raced against one of 50 ms, the loser dropped
-//!   (its subtask cancelled).
+//!   (its subtask cancelled);
+//! - `slow-input`: stdin read to its end beside a wait of 100 ms: the
+//!   order they end in.
 
 use futures::future::join_all;
 use futures::join;
@@ -236,6 +238,38 @@ async fn race(server: &str) {
     say(stdout::write_via_stream, text).await;
 }
 
+/// Stdin read to its end beside a wait on the clock: the order they end
+/// in, which shows whether the wait went on while the read waited.
+async fn slow_input() {
+    let order = std::cell::RefCell::new(Vec::new());
+    let (mut input, done) = stdin::read_via_stream();
+    // The read first: were it to block the program, the wait would begin
+    // only after it.
+    join!(
+        async {
+            let mut total = 0;
+            loop {
+                let (result, buf) = input.read(Vec::with_capacity(100)).await;
+                if !matches!(result, wasip3::wit_bindgen::StreamResult::Complete(_)) {
+                    break;
+                }
+                total += buf.len();
+            }
+            done.await.expect("stdin read to its end");
+            order.borrow_mut().push(format!("stdin: {total} bytes"));
+        },
+        async {
+            wasip3::clocks::monotonic_clock::wait_for(100_000_000).await;
+            order.borrow_mut().push("wait 100 ms".to_string());
+        }
+    );
+    say(
+        stdout::write_via_stream,
+        order.into_inner().join("\n") + "\n",
+    )
+    .await;
+}
+
 impl wasip3::exports::cli::run::Guest for Command {
     async fn run() -> Result<(), ()> {
         let args = environment::get_arguments();
@@ -264,6 +298,7 @@ impl wasip3::exports::cli::run::Guest for Command {
             Some("copy") => copy_all(&args[2..]).await,
             Some("fetch") => fetch(&args[2], &args[3]).await,
             Some("race") => race(&args[2]).await,
+            Some("slow-input") => slow_input().await,
             Some("sleep") => {
                 let ms: u64 = args.get(2).and_then(|m| m.parse().ok()).unwrap_or(10);
                 let clock = wasip3::clocks::monotonic_clock::now();

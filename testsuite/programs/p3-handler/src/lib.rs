@@ -9,7 +9,8 @@
 //!   the `x-*` headers);
 //! - `/status/N`: an empty answer with status N;
 //! - `/trap`: traps before answering;
-//! - `/forever`: never answers;
+//! - `/forever`: never answers, in a loop;
+//! - `/sleep`: answers after an hour on the clock;
 //! - anything else: 404.
 
 use wasip3::http::types::{ErrorCode, Fields, Request, Response, Scheme};
@@ -50,7 +51,13 @@ fn text(status: u16, body: String) -> Response {
         let rest = tx.write_all(body.into_bytes()).await;
         assert!(rest.is_empty());
     };
-    respond(status, &[("content-type", "text/plain")], write, None, Some(rx))
+    respond(
+        status,
+        &[("content-type", "text/plain")],
+        write,
+        None,
+        Some(rx),
+    )
 }
 
 impl wasip3::exports::http::handler::Guest for Handler {
@@ -121,6 +128,10 @@ impl wasip3::exports::http::handler::Guest for Handler {
             "/forever" => loop {
                 std::hint::black_box(0);
             },
+            "/sleep" => {
+                wasip3::clocks::monotonic_clock::wait_for(3600 * 1_000_000_000).await;
+                Ok(text(200, "slept an hour\n".into()))
+            }
             p if p.starts_with("/status/") => {
                 let status = p["/status/".len()..].parse().unwrap_or(500);
                 Ok(respond(status, &[], async {}, None, None))
