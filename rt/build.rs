@@ -56,6 +56,8 @@ fn provides_p3(name: &str) -> bool {
         "wasi:filesystem/preopens",
         "wasi:http/types",
         "wasi:http/client",
+        "wasi:sockets/types",
+        "wasi:sockets/ip-name-lookup",
     ];
     INTERFACES.contains(&name)
 }
@@ -71,7 +73,14 @@ fn skips_p3(_interface: &str, _func: &str) -> bool {
 fn suspends_p3(interface: &str, func: &str) -> bool {
     matches!(
         (interface, func),
-        ("wasi:clocks/monotonic-clock", "wait-for" | "wait-until") | ("wasi:http/client", "send")
+        ("wasi:clocks/monotonic-clock", "wait-for" | "wait-until")
+            | ("wasi:http/client", "send")
+            | ("wasi:sockets/types", "[method]tcp-socket.connect")
+            | (
+                "wasi:sockets/types",
+                "[method]udp-socket.send" | "[method]udp-socket.receive"
+            )
+            | ("wasi:sockets/ip-name-lookup", "resolve-addresses")
     )
 }
 

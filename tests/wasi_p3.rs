@@ -293,3 +293,56 @@ fn stdin_is_read_beside_other_work_as_under_wasmtime() {
     let _ = kiln_run.output();
     assert_eq!(show(&run(kiln_run)), show(&expected));
 }
+
+/// wasi:sockets 0.3 over loopback: a TCP listener and client trading a
+/// message each way, UDP datagrams each way, a refused connection and
+/// name lookups, granted as wasmtime grants them; and without the grant.
+/// The same output under wasmtime, `kiln run` and a built executable.
+#[test]
+fn wasi_0_3_sockets_behave_as_under_wasmtime() {
+    let wasm = wasip2_program("p3-cli", "p3_cli.wasm");
+    let dir = work_dir("wasi_p3", "net");
+    let grant = ["-S", "inherit-network", "-S", "allow-ip-name-lookup"];
+    // A runner of the component (`pre` names it), or the executable.
+    let run = |program: &Path, pre: &[&str], grant: &[&str]| {
+        let mut cmd = Command::new(program);
+        cmd.args(pre).args(grant);
+        if !pre.is_empty() {
+            cmd.arg(&wasm);
+        }
+        cmd.arg("net")
+            .env("KILN_CACHE_DIR", dir.join("cache"))
+            .output()
+            .unwrap()
+    };
+    let wasmtime = root().join("target/peers/wasmtime");
+    let kiln = Path::new(env!("CARGO_BIN_EXE_kiln"));
+    let expected = run(&wasmtime, &["run", "-S", "http"], &grant);
+    let out = String::from_utf8_lossy(&expected.stdout);
+    assert!(
+        out.contains("tcp server: sent Ok(()), received \"ping from the client\""),
+        "{}",
+        show(&expected)
+    );
+    assert!(
+        out.contains("udp a got \"reply to a\" from b: true"),
+        "{out}"
+    );
+    assert_eq!(show(&run(kiln, &["run"], &grant)), show(&expected));
+
+    let exe = dir.join("p3-cli");
+    let mut build = vec!["build"];
+    build.extend(grant);
+    build.extend([wasm.to_str().unwrap(), "-o", exe.to_str().unwrap()]);
+    let built = common::kiln(&build, &dir);
+    assert!(built.status.success(), "{}", show(&built));
+    assert_eq!(show(&run(&exe, &[], &[])), show(&expected));
+
+    let denied = run(&wasmtime, &["run", "-S", "http"], &[]);
+    assert!(
+        String::from_utf8_lossy(&denied.stdout).contains("tcp failed: ErrorCode::AccessDenied"),
+        "{}",
+        show(&denied)
+    );
+    assert_eq!(show(&run(kiln, &["run"], &[])), show(&denied));
+}

@@ -60,6 +60,16 @@ pub trait Source {
     fn refilled(&mut self, _output: Box<dyn std::any::Any + Send>) {}
 }
 
+/// A stream with nothing in it: its reader learns at once that it ended.
+pub struct Ended;
+
+impl Source for Ended {
+    fn read(&mut self, _: usize) -> Option<Vec<u8>> {
+        None
+    }
+    fn end(self: Box<Self>, _: &mut Concurrency) {}
+}
+
 /// A [`Source`]'s I/O for the event loop.
 pub type Refill =
     std::pin::Pin<Box<dyn std::future::Future<Output = Box<dyn std::any::Any + Send>> + Send>>;

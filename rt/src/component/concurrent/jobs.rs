@@ -46,8 +46,12 @@ pub enum Async<R> {
 /// A job that makes a result of type `R`: I/O for the event loop, and a
 /// step that makes the result from its output on the guest's thread.
 pub struct Later<R> {
-    spawn: Box<dyn FnOnce(&mut Jobs, Cx<'static>, Option<u32>, After<R>) -> u64>,
+    spawn: Spawn<R>,
 }
+
+/// Starts the job: given the jobs, a context for its step, the subtask it
+/// resolves, and what to do with its result; the job's number.
+type Spawn<R> = Box<dyn FnOnce(&mut Jobs, Cx<'static>, Option<u32>, After<R>) -> u64>;
 
 /// What is done with a job's result, on the guest's thread.
 type After<R> = Box<dyn FnOnce(R, &mut Cx) -> Result<(), Trap>>;
@@ -255,6 +259,20 @@ impl Cx<'_> {
     fn jobs(&mut self) -> &mut Jobs {
         // SAFETY: the state outlives calls into its instances.
         unsafe { &mut (*self.ctx.state).concurrency.jobs }
+    }
+
+    /// Run `io` on the event loop; then `then`, with its output, on the
+    /// guest's thread (when a task next waits, polls or yields).
+    pub fn spawn<T, F>(
+        &mut self,
+        io: F,
+        then: impl FnOnce(T, &mut Cx) -> Result<(), Trap> + 'static,
+    ) where
+        T: Send + 'static,
+        F: Future<Output = T> + Send + 'static,
+    {
+        let mut cx = self.later();
+        self.jobs().spawn(io, None, move |v| then(v, &mut cx));
     }
 
     /// An async lowering's call of a host function whose result `r` may

@@ -23,7 +23,7 @@ pub(super) mod subtask;
 
 use super::handles::{Handle, ResourceKind};
 use crate::traps::{ComponentTrap, Trap, TrapKind};
-pub use channel::{Channel, Refill, Sink, Source};
+pub use channel::{Channel, Ended, Refill, Sink, Source};
 pub use host::{FutureReader, FutureWriter, StreamReader, StreamWriter};
 pub use jobs::{event_loop, Async, Later};
 use kiln_abi::component::TypeIndex;

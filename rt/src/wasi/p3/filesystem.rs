@@ -7,7 +7,7 @@
 
 use crate::component::abi::{Borrow, Cx, Own};
 use crate::component::abi::{Lower, Typed};
-use crate::component::concurrent::{Concurrency, FutureReader, FutureWriter, Sink, Source};
+use crate::component::concurrent::{Concurrency, Ended, FutureReader, FutureWriter, Sink, Source};
 use crate::component::concurrent::{StreamReader, StreamWriter};
 use crate::traps::Trap;
 use crate::wasi::p2::bindings::wasi_filesystem_types as v2;
@@ -529,16 +529,6 @@ pub mod wasi_filesystem_types {
         let r = p2::descriptor_metadata_hash_at(cx, this, path_flags(flags), path);
         fs(r, hash)
     }
-}
-
-/// A stream with nothing in it.
-struct Ended;
-
-impl Source for Ended {
-    fn read(&mut self, _: usize) -> Option<Vec<u8>> {
-        None
-    }
-    fn end(self: Box<Self>, _: &mut Concurrency) {}
 }
 
 /// A stream the host will not take: each write is told its reader is

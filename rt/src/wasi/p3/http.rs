@@ -5,7 +5,9 @@
 //! hyper as the guest writes it. The client is `client.rs`.
 
 use crate::component::abi::{Borrow, Bytes, Cx, Own};
-use crate::component::concurrent::{Concurrency, FutureReader, FutureWriter, Refill, Sink, Source};
+use crate::component::concurrent::{
+    Concurrency, Ended, FutureReader, FutureWriter, Refill, Sink, Source,
+};
 use crate::component::concurrent::{StreamReader, StreamWriter};
 use crate::traps::Trap;
 use crate::wasi::p2::bindings::wasi_http_types as v2;
@@ -239,21 +241,12 @@ fn consume(cx: &mut Cx, body: Body) -> Result<(StreamReader<u8>, Trailers), Trap
         }
         Body::None | Body::Taken => {
             let (stream, writer): (StreamReader<u8>, StreamWriter<u8>) = cx.stream();
-            writer.source(cx, Box::new(Empty));
+            writer.source(cx, Box::new(Ended));
             let (trailers, trailers_writer) = cx.future();
             trailers_writer.write(Ok(None))?;
             Ok((stream, trailers))
         }
     }
-}
-
-struct Empty;
-
-impl Source for Empty {
-    fn read(&mut self, _: usize) -> Option<Vec<u8>> {
-        None
-    }
-    fn end(self: Box<Self>, _: &mut Concurrency) {}
 }
 
 /// A response body the server sends: each write of the guest's stream

@@ -10,6 +10,7 @@ mod client;
 mod clocks;
 mod filesystem;
 pub mod http;
+mod sockets;
 
 /// What the generated shims call, by interface.
 pub mod host {
@@ -18,6 +19,7 @@ pub mod host {
     pub use super::clocks::*;
     pub use super::filesystem::*;
     pub use super::http::*;
+    pub use super::sockets::*;
 }
 
 /// Generated from the WIT of the `wasip3` crate (WASI 0.3.2).

@@ -20,7 +20,10 @@
 //!   then a wait of 10 s raced against one of 50 ms, the loser dropped
 //!   (its subtask cancelled);
 //! - `slow-input`: stdin read to its end beside a wait of 100 ms: the
-//!   order they end in.
+//!   order they end in;
+//! - `net`: wasi:sockets over loopback: a TCP listener and a client
+//!   trading a message each way, UDP datagrams each way, a refused
+//!   connection, and name lookups; what each saw, without port numbers.
 
 use futures::future::join_all;
 use futures::join;
@@ -28,6 +31,10 @@ use wasip3::cli::{environment, exit, stderr, stdin, stdout};
 use wasip3::filesystem::types::{Descriptor, DescriptorFlags, OpenFlags, PathFlags};
 use wasip3::http::client;
 use wasip3::http::types::{ErrorCode, Fields, Method, Request, Response, Scheme};
+use wasip3::sockets::types::{
+    ErrorCode as SocketError, IpAddress, IpAddressFamily, IpSocketAddress, Ipv4SocketAddress,
+    TcpSocket, UdpSocket,
+};
 use wasip3::wit_future;
 use wasip3::wit_stream;
 
@@ -270,6 +277,156 @@ async fn slow_input() {
     .await;
 }
 
+fn loopback(port: u16) -> IpSocketAddress {
+    IpSocketAddress::Ipv4(Ipv4SocketAddress {
+        port,
+        address: (127, 0, 0, 1),
+    })
+}
+
+fn port_of(a: &IpSocketAddress) -> u16 {
+    match a {
+        IpSocketAddress::Ipv4(a) => a.port,
+        IpSocketAddress::Ipv6(a) => a.port,
+    }
+}
+
+/// Write `text` to `socket` and end its stream; read what it receives to
+/// its end. Both outcomes.
+async fn exchange(
+    socket: &TcpSocket,
+    text: &str,
+) -> (Result<(), SocketError>, Vec<u8>, Result<(), SocketError>) {
+    let (mut tx, rx) = wit_stream::new();
+    let sent = socket.send(rx);
+    let (received, received_done) = socket.receive();
+    let ((), sent, (bytes, received)) = join!(
+        async {
+            let rest = tx.write_all(text.as_bytes().to_vec()).await;
+            assert!(rest.is_empty());
+            drop(tx);
+        },
+        async move { sent.await },
+        async move { (received.collect().await, received_done.await) }
+    );
+    (sent, bytes, received)
+}
+
+async fn tcp(text: &mut String) -> Result<(), SocketError> {
+    let listener = TcpSocket::create(IpAddressFamily::Ipv4)?;
+    listener.bind(loopback(0))?;
+    let mut incoming = listener.listen()?;
+    let port = port_of(&listener.get_local_address()?);
+    *text += &format!("tcp listening: {}\n", listener.get_is_listening());
+    let client = TcpSocket::create(IpAddressFamily::Ipv4)?;
+    let (connected, (_, accepted)) = join!(
+        client.connect(loopback(port)),
+        incoming.read(Vec::with_capacity(1))
+    );
+    connected?;
+    let server = accepted.into_iter().next().expect("a connection");
+    let remote = client.get_remote_address()?;
+    *text += &format!(
+        "tcp client's peer is the listener: {}\n",
+        port_of(&remote) == port
+    );
+    let local = server.get_local_address()?;
+    *text += &format!(
+        "tcp accepted socket's port is the listener's: {}\n",
+        port_of(&local) == port
+    );
+    let (a, b) = join!(
+        exchange(&client, "ping from the client"),
+        exchange(&server, "PONG FROM THE SERVER")
+    );
+    for (who, (sent, got, received)) in [("client", a), ("server", b)] {
+        *text += &format!(
+            "tcp {who}: sent {sent:?}, received {:?} then {received:?}\n",
+            String::from_utf8_lossy(&got)
+        );
+    }
+    // Sending twice, and connecting a connected socket, are refused.
+    let (_, rx) = wit_stream::new::<u8>();
+    *text += &format!("tcp send again: {:?}\n", client.send(rx).await);
+    *text += &format!(
+        "tcp connect again: {:?}\n",
+        client.connect(loopback(port)).await
+    );
+    drop(listener);
+    drop(incoming);
+    let closed = TcpSocket::create(IpAddressFamily::Ipv4)?;
+    *text += &format!(
+        "tcp connect to a closed port: {:?}\n",
+        closed.connect(loopback(port)).await
+    );
+    Ok(())
+}
+
+async fn udp(text: &mut String) -> Result<(), SocketError> {
+    let a = UdpSocket::create(IpAddressFamily::Ipv4)?;
+    let b = UdpSocket::create(IpAddressFamily::Ipv4)?;
+    a.bind(loopback(0))?;
+    b.bind(loopback(0))?;
+    let (pa, pb) = (
+        port_of(&a.get_local_address()?),
+        port_of(&b.get_local_address()?),
+    );
+    let (sent, got) = join!(
+        a.send(b"datagram to b".to_vec(), Some(loopback(pb))),
+        b.receive()
+    );
+    sent?;
+    let (bytes, from) = got?;
+    *text += &format!(
+        "udp b got {:?} from a: {}\n",
+        String::from_utf8_lossy(&bytes),
+        port_of(&from) == pa
+    );
+    b.connect(loopback(pa))?;
+    let (sent, got) = join!(b.send(b"reply to a".to_vec(), None), a.receive());
+    sent?;
+    let (bytes, from) = got?;
+    *text += &format!(
+        "udp a got {:?} from b: {}\n",
+        String::from_utf8_lossy(&bytes),
+        port_of(&from) == pb
+    );
+    *text += &format!(
+        "udp b's peer is a: {}\n",
+        port_of(&b.get_remote_address()?) == pa
+    );
+    let unbound = UdpSocket::create(IpAddressFamily::Ipv4)?;
+    *text += &format!(
+        "udp receive unbound: {:?}\n",
+        unbound.receive().await.map(|_| ())
+    );
+    Ok(())
+}
+
+async fn net() {
+    let mut text = String::new();
+    if let Err(e) = tcp(&mut text).await {
+        text += &format!("tcp failed: {e:?}\n");
+    }
+    if let Err(e) = udp(&mut text).await {
+        text += &format!("udp failed: {e:?}\n");
+    }
+    use wasip3::sockets::ip_name_lookup::resolve_addresses;
+    let localhost = resolve_addresses("localhost".into()).await;
+    let has_loopback = localhost.as_ref().map(|ips| {
+        ips.iter()
+            .any(|ip| matches!(ip, IpAddress::Ipv4((127, 0, 0, 1))))
+    });
+    text += &format!("localhost has 127.0.0.1: {has_loopback:?}\n");
+    let literal = resolve_addresses("10.1.2.3".into()).await;
+    text += &format!("10.1.2.3 resolves to {literal:?}\n");
+    text += &format!(
+        "a bad name: {:?}\n",
+        resolve_addresses("not a name!".into()).await
+    );
+    say(stdout::write_via_stream, text).await;
+}
+
 impl wasip3::exports::cli::run::Guest for Command {
     async fn run() -> Result<(), ()> {
         let args = environment::get_arguments();
@@ -299,6 +456,7 @@ impl wasip3::exports::cli::run::Guest for Command {
             Some("fetch") => fetch(&args[2], &args[3]).await,
             Some("race") => race(&args[2]).await,
             Some("slow-input") => slow_input().await,
+            Some("net") => net().await,
             Some("sleep") => {
                 let ms: u64 = args.get(2).and_then(|m| m.parse().ok()).unwrap_or(10);
                 let clock = wasip3::clocks::monotonic_clock::now();

@@ -17,13 +17,13 @@ use crate::wasi::p2::bindings::wasi_sockets_network::{
 };
 use crate::wasi::p2::WasiP2;
 use rustix::io::Errno;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
+use std::net::{IpAddr, SocketAddr};
 use std::os::fd::OwnedFd;
 use std::sync::Arc;
 
 type Net<T> = Result<Result<T, ErrorCode>, Trap>;
 
-fn code(e: Errno) -> ErrorCode {
+pub(crate) fn code(e: Errno) -> ErrorCode {
     match e {
         Errno::ACCESS | Errno::PERM => ErrorCode::AccessDenied,
         Errno::ADDRINUSE => ErrorCode::AddressInUse,
@@ -43,46 +43,57 @@ fn code(e: Errno) -> ErrorCode {
     }
 }
 
-fn to_std(a: IpSocketAddress) -> SocketAddr {
-    match a {
-        IpSocketAddress::Ipv4(Ipv4SocketAddress {
-            port,
-            address: (a, b, c, d),
-        }) => SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::new(a, b, c, d), port)),
-        IpSocketAddress::Ipv6(v6) => {
-            let (a, b, c, d, e, f, g, h) = v6.address;
-            SocketAddr::V6(SocketAddrV6::new(
-                Ipv6Addr::new(a, b, c, d, e, f, g, h),
-                v6.port,
-                v6.flow_info,
-                v6.scope_id,
-            ))
+/// `to_std` and `from_std`: a WASI layer's socket addresses to std's and
+/// back (0.2's and 0.3's types have the same shape), in the module that
+/// names the layer's `IpSocketAddress`, `Ipv4SocketAddress` and
+/// `Ipv6SocketAddress`.
+macro_rules! socket_address_conversions {
+    () => {
+        pub(crate) fn to_std(a: IpSocketAddress) -> std::net::SocketAddr {
+            use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
+            match a {
+                IpSocketAddress::Ipv4(Ipv4SocketAddress {
+                    port,
+                    address: (a, b, c, d),
+                }) => SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::new(a, b, c, d), port)),
+                IpSocketAddress::Ipv6(v6) => {
+                    let (a, b, c, d, e, f, g, h) = v6.address;
+                    SocketAddr::V6(SocketAddrV6::new(
+                        Ipv6Addr::new(a, b, c, d, e, f, g, h),
+                        v6.port,
+                        v6.flow_info,
+                        v6.scope_id,
+                    ))
+                }
+            }
         }
-    }
-}
 
-fn from_std(a: SocketAddr) -> IpSocketAddress {
-    match a {
-        SocketAddr::V4(v4) => {
-            let [a, b, c, d] = v4.ip().octets();
-            IpSocketAddress::Ipv4(Ipv4SocketAddress {
-                port: v4.port(),
-                address: (a, b, c, d),
-            })
+        pub(crate) fn from_std(a: std::net::SocketAddr) -> IpSocketAddress {
+            match a {
+                std::net::SocketAddr::V4(v4) => {
+                    let [a, b, c, d] = v4.ip().octets();
+                    IpSocketAddress::Ipv4(Ipv4SocketAddress {
+                        port: v4.port(),
+                        address: (a, b, c, d),
+                    })
+                }
+                std::net::SocketAddr::V6(v6) => {
+                    let [a, b, c, d, e, f, g, h] = v6.ip().segments();
+                    IpSocketAddress::Ipv6(Ipv6SocketAddress {
+                        port: v6.port(),
+                        flow_info: v6.flowinfo(),
+                        address: (a, b, c, d, e, f, g, h),
+                        scope_id: v6.scope_id(),
+                    })
+                }
+            }
         }
-        SocketAddr::V6(v6) => {
-            let [a, b, c, d, e, f, g, h] = v6.ip().segments();
-            IpSocketAddress::Ipv6(Ipv6SocketAddress {
-                port: v6.port(),
-                flow_info: v6.flowinfo(),
-                address: (a, b, c, d, e, f, g, h),
-                scope_id: v6.scope_id(),
-            })
-        }
-    }
+    };
 }
+pub(crate) use socket_address_conversions;
+socket_address_conversions!();
 
-fn family_of(a: &SocketAddr) -> IpAddressFamily {
+pub(crate) fn family_of(a: &SocketAddr) -> IpAddressFamily {
     if a.is_ipv4() {
         IpAddressFamily::Ipv4
     } else {
@@ -90,7 +101,7 @@ fn family_of(a: &SocketAddr) -> IpAddressFamily {
     }
 }
 
-fn same_family(a: &IpAddressFamily, b: &IpAddressFamily) -> bool {
+pub(crate) fn same_family(a: &IpAddressFamily, b: &IpAddressFamily) -> bool {
     matches!(
         (a, b),
         (IpAddressFamily::Ipv4, IpAddressFamily::Ipv4)
@@ -98,7 +109,7 @@ fn same_family(a: &IpAddressFamily, b: &IpAddressFamily) -> bool {
     )
 }
 
-fn copy_family(a: &IpAddressFamily) -> IpAddressFamily {
+pub(crate) fn copy_family(a: &IpAddressFamily) -> IpAddressFamily {
     match a {
         IpAddressFamily::Ipv4 => IpAddressFamily::Ipv4,
         IpAddressFamily::Ipv6 => IpAddressFamily::Ipv6,
@@ -107,7 +118,7 @@ fn copy_family(a: &IpAddressFamily) -> IpAddressFamily {
 
 /// An address this socket's family may use: IPv6 sockets are IPv6-only,
 /// so an IPv4-mapped address is refused, as wasmtime does.
-fn usable(family: &IpAddressFamily, a: &SocketAddr) -> Result<(), ErrorCode> {
+pub(crate) fn usable(family: &IpAddressFamily, a: &SocketAddr) -> Result<(), ErrorCode> {
     if !same_family(family, &family_of(a)) {
         return Err(ErrorCode::InvalidArgument);
     }
@@ -120,7 +131,7 @@ fn usable(family: &IpAddressFamily, a: &SocketAddr) -> Result<(), ErrorCode> {
 }
 
 /// Whether the grant lets the guest use addresses at all.
-fn granted(cx: &mut Cx) -> Result<Result<(), ErrorCode>, Trap> {
+pub(crate) fn granted(cx: &mut Cx) -> Result<Result<(), ErrorCode>, Trap> {
     Ok(if cx.host::<WasiP2>()?.network.inherit {
         Ok(())
     } else {
@@ -128,7 +139,7 @@ fn granted(cx: &mut Cx) -> Result<Result<(), ErrorCode>, Trap> {
     })
 }
 
-fn new_socket(
+pub(crate) fn new_socket(
     family: &IpAddressFamily,
     kind: rustix::net::SocketType,
 ) -> Result<OwnedFd, ErrorCode> {
@@ -144,14 +155,14 @@ fn new_socket(
     Ok(fd)
 }
 
-fn local_address(fd: &OwnedFd) -> Result<IpSocketAddress, ErrorCode> {
+pub(crate) fn local_address(fd: &OwnedFd) -> Result<IpSocketAddress, ErrorCode> {
     let a = rustix::net::getsockname(fd).map_err(code)?;
     SocketAddr::try_from(a)
         .map(from_std)
         .map_err(|_| ErrorCode::Unknown)
 }
 
-fn remote_address(fd: &OwnedFd) -> Result<IpSocketAddress, ErrorCode> {
+pub(crate) fn remote_address(fd: &OwnedFd) -> Result<IpSocketAddress, ErrorCode> {
     let a = rustix::net::getpeername(fd)
         .map_err(code)?
         .ok_or(ErrorCode::InvalidState)?;
@@ -161,7 +172,7 @@ fn remote_address(fd: &OwnedFd) -> Result<IpSocketAddress, ErrorCode> {
 }
 
 /// A socket option's value, nonzero.
-fn nonzero<T: PartialEq + Default>(v: T) -> Result<T, ErrorCode> {
+pub(crate) fn nonzero<T: PartialEq + Default>(v: T) -> Result<T, ErrorCode> {
     if v == T::default() {
         Err(ErrorCode::InvalidArgument)
     } else {
@@ -171,12 +182,12 @@ fn nonzero<T: PartialEq + Default>(v: T) -> Result<T, ErrorCode> {
 
 /// Which of a socket's buffers.
 #[derive(Clone, Copy)]
-enum Buffer {
+pub enum Buffer {
     Receive,
     Send,
 }
 
-fn buffer_size(fd: &OwnedFd, which: Buffer) -> Result<u64, ErrorCode> {
+pub(crate) fn buffer_size(fd: impl std::os::fd::AsFd, which: Buffer) -> Result<u64, ErrorCode> {
     use rustix::net::sockopt::{socket_recv_buffer_size, socket_send_buffer_size};
     match which {
         Buffer::Receive => socket_recv_buffer_size(fd),
@@ -186,7 +197,11 @@ fn buffer_size(fd: &OwnedFd, which: Buffer) -> Result<u64, ErrorCode> {
     .map_err(code)
 }
 
-fn set_buffer_size(fd: &OwnedFd, which: Buffer, value: u64) -> Result<(), ErrorCode> {
+pub(crate) fn set_buffer_size(
+    fd: impl std::os::fd::AsFd,
+    which: Buffer,
+    value: u64,
+) -> Result<(), ErrorCode> {
     use rustix::net::sockopt::{set_socket_recv_buffer_size, set_socket_send_buffer_size};
     let n = nonzero(value)?.min(i32::MAX as u64) as usize;
     match which {
@@ -197,7 +212,10 @@ fn set_buffer_size(fd: &OwnedFd, which: Buffer, value: u64) -> Result<(), ErrorC
 }
 
 /// The unicast hop limit: IPv6's hop limit or IPv4's TTL.
-fn hop_limit(fd: &OwnedFd, family: &IpAddressFamily) -> Result<u8, ErrorCode> {
+pub(crate) fn hop_limit(
+    fd: impl std::os::fd::AsFd,
+    family: &IpAddressFamily,
+) -> Result<u8, ErrorCode> {
     use rustix::net::sockopt::{ip_ttl, ipv6_unicast_hops};
     match family {
         IpAddressFamily::Ipv6 => ipv6_unicast_hops(fd),
@@ -206,7 +224,11 @@ fn hop_limit(fd: &OwnedFd, family: &IpAddressFamily) -> Result<u8, ErrorCode> {
     .map_err(code)
 }
 
-fn set_hop_limit(fd: &OwnedFd, family: &IpAddressFamily, value: u8) -> Result<(), ErrorCode> {
+pub(crate) fn set_hop_limit(
+    fd: impl std::os::fd::AsFd,
+    family: &IpAddressFamily,
+    value: u8,
+) -> Result<(), ErrorCode> {
     use rustix::net::sockopt::{set_ip_ttl, set_ipv6_unicast_hops};
     let value = nonzero(value)?;
     match family {
