@@ -5,7 +5,9 @@
 //! keep-alive connections (closed loop), p50 and p99 latency at a fixed
 //! offered rate (half the slowest server's rate with 2 connections), and
 //! the server's peak memory; for kiln, the time each request's instance
-//! took to make, from its log.
+//! took to make, from its log. wasmtime serves a 0.3 handler both as it
+//! does by default (reusing instances) and with a fresh instance per
+//! request, as kiln does.
 
 use crate::load::{self, Request};
 use crate::{check, report, root};
@@ -73,7 +75,7 @@ fn serve_rows(work: &Path, world: &str, handler: &Path, hello: &[u8]) -> Result<
     )?;
     let wasmtime = root().join("target/peers/wasmtime");
     let handler_arg = handler.to_str().context("a UTF-8 path")?;
-    let servers: Vec<(String, Vec<String>)> = vec![
+    let mut servers: Vec<(String, Vec<String>)> = vec![
         (
             "kiln serve".into(),
             argv(&kiln, &["serve", "--addr", "127.0.0.1:0", handler_arg]),
@@ -90,6 +92,27 @@ fn serve_rows(work: &Path, world: &str, handler: &Path, hello: &[u8]) -> Result<
             ),
         ),
     ];
+    // wasmtime reuses a 0.3 handler's instance for up to 128 requests (16
+    // at once) unless told otherwise; kiln makes a fresh one for each, as
+    // wasmtime does for 0.2. Both ways are measured.
+    if world == "WASI 0.3" {
+        servers.push((
+            "wasmtime serve, fresh instances (--max-instance-reuse-count 1)".into(),
+            argv(
+                &wasmtime,
+                &[
+                    "serve",
+                    "-S",
+                    "cli",
+                    "--max-instance-reuse-count",
+                    "1",
+                    "--addr",
+                    "127.0.0.1:0",
+                    handler_arg,
+                ],
+            ),
+        ));
+    }
     let document = json_document(4096);
     let cases = [
         ("GET /hello", Request::new("GET", "/hello", "", b"", hello)),

@@ -281,7 +281,17 @@ impl ComponentDescription {
                         && component_ok(to)
                 }
             };
-            if !what_ok || !func_ok(l.ty) || !options_ok(&l.options) || !component_ok(l.instance) {
+            // Only these read a function type; the others' is 0, which a
+            // component without function types does not have.
+            let typed = matches!(
+                l.what,
+                Lowered::Host { .. }
+                    | Lowered::Trap
+                    | Lowered::EnterSubtask { .. }
+                    | Lowered::Async(AsyncBuiltin::TaskReturn)
+            );
+            let ty_ok = !typed || func_ok(l.ty);
+            if !what_ok || !ty_ok || !options_ok(&l.options) || !component_ok(l.instance) {
                 return Err("a lowering names something that does not exist");
             }
         }

@@ -183,7 +183,13 @@ pub(in crate::component) extern "C" fn backpressure_dec(ctx: &HostContext) {
 }
 
 /// `thread.yield`: a task between turns may run one; never cancelled.
+/// `thread.yield`: other tasks' turns that are ready run, and host work
+/// done is finished; in a sync task, which may not block, nothing.
 pub(in crate::component) extern "C" fn thread_yield(ctx: &HostContext) -> u32 {
+    if !state(ctx).concurrency.may_block(ctx.instance) {
+        or_raise(leave(ctx));
+        return 0;
+    }
     or_raise(leave(ctx).and_then(|_| {
         Concurrency::finish_jobs(ctx.state)?;
         super::subtask::run_pending(ctx.state)
@@ -221,6 +227,9 @@ pub(in crate::component) extern "C" fn waitable_set_wait(
 ) -> u32 {
     or_raise((|| {
         leave(ctx)?;
+        if !state(ctx).concurrency.may_block(ctx.instance) {
+            return Err(cannot_block());
+        }
         let id = object(ctx, set, AsyncKind::WaitableSet)?;
         state(ctx).concurrency.wait_on(id);
         let waited = wait_for_event(ctx.state, id);
@@ -255,6 +264,9 @@ pub(in crate::component) fn wait_for_event(
     set: u32,
 ) -> Result<Event, Trap> {
     loop {
+        // Host work done goes first: tasks that yield are always ready to
+        // run, and must not keep a timer's event from its waiter.
+        Concurrency::finish_jobs(state)?;
         // SAFETY: as `state`; no borrow is held across a turn.
         if let Some(e) = unsafe { &mut (*state).concurrency }.take_event(set) {
             return Ok(e);
@@ -331,7 +343,9 @@ pub(in crate::component) extern "C" fn subtask_cancel(ctx: &HostContext, h: Hand
             unreachable!("checked to be a subtask")
         };
         if st.reported >= RETURNED {
-            return Err(trap("subtask has already resolved"));
+            return Err(trap(
+                "`subtask.cancel` called after terminal status delivered",
+            ));
         }
         if st.state == STARTED {
             if !c.jobs.cancel(id) {
@@ -452,9 +466,10 @@ pub(in crate::component) extern "C" fn cancel_write(ctx: &HostContext, h: Handle
 fn drop_end(ctx: &HostContext, h: Handle, readable: bool) -> Result<(), Trap> {
     let kind = end_kind(ctx, readable);
     let id = object(ctx, h, kind)?;
-    let s = state(ctx);
-    s.concurrency.drop_end(id)?;
-    s.tables
+    let source = state(ctx).concurrency.drop_end(id)?;
+    drop(source);
+    state(ctx)
+        .tables
         .drop_handle(ctx.instance, h, kind.as_resource())
         .map(|_| ())
 }

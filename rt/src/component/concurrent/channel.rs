@@ -418,7 +418,9 @@ impl Concurrency {
                 }
                 if let Some(io) = source.refill() {
                     ch.read.op = Some(op);
-                    self.start_refill(c, io);
+                    // SAFETY: the built-in's context lives with its instance.
+                    let state = unsafe { (*op.ctx).state };
+                    self.start_refill(state, c, io);
                     return Ok(super::BLOCKED);
                 }
                 self.read_source(c, &op)
@@ -538,6 +540,9 @@ impl Concurrency {
         };
         ch.writable = None;
         ch.source = None;
+        if let Some(job) = ch.refilling.take() {
+            self.jobs.abort(job);
+        }
         if let Some(op) = &mut ch.read.op {
             if op.outcome.is_none() {
                 op.outcome = Some(COPY_DROPPED);
@@ -581,7 +586,9 @@ impl Concurrency {
 
     /// Drop end `id`: the other side's operation completes as dropped, or
     /// its idle end gets a dropped event.
-    pub(super) fn drop_end(&mut self, id: u32) -> Result<(), Trap> {
+    /// The source of a host stream whose reader dropped, for the caller
+    /// to drop once it no longer borrows the state (its writers reach it).
+    pub(super) fn drop_end(&mut self, id: u32) -> Result<Option<Box<dyn Source>>, Trap> {
         let (c, reading) = self.end(id);
         let ch = self.channel(c);
         let future = ch.future;
@@ -606,11 +613,16 @@ impl Concurrency {
             ch.writable = None;
             ch.readable
         };
+        let mut source = None;
         if other_end == Some(HOST) {
             let ch = self.channel(c);
             if reading {
-                ch.source = None;
+                source = ch.source.take();
                 ch.value = None;
+                // A refill under way is no longer wanted.
+                if let Some(job) = ch.refilling.take() {
+                    self.jobs.abort(job);
+                }
             } else if let Some(sink) = ch.sink.take() {
                 sink.close(self);
             }
@@ -641,7 +653,7 @@ impl Concurrency {
             self.channels[c as usize] = None;
             self.free_channels.push(c);
         }
-        Ok(())
+        Ok(source)
     }
 
     fn instance_of(&mut self, id: u32) -> Option<u32> {

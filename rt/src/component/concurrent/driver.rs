@@ -34,7 +34,8 @@ pub(in crate::component) fn run(
     let outcome = drive(state, store, f, callback, args);
     if let Err(t) = outcome {
         // A trap ends every task it interrupted, and those between turns.
-        concurrency().abandon(depth);
+        let stopped = concurrency().abandon(depth);
+        drop(stopped);
         return Err(t);
     }
     let task = concurrency().tasks.pop().expect("pushed above");

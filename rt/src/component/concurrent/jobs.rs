@@ -137,7 +137,7 @@ impl Inbox {
 
 /// A job in flight: its number, the step to run when it is done, and
 /// how to stop its I/O.
-pub(super) struct Job {
+pub(in crate::component) struct Job {
     id: u64,
     finish: Box<dyn FnOnce() -> Result<(), Trap>>,
     abort: Option<tokio::task::AbortHandle>,
@@ -157,7 +157,7 @@ pub(super) struct Jobs {
 
 impl Drop for Jobs {
     fn drop(&mut self) {
-        self.abort_all();
+        drop(self.abort_all());
     }
 }
 
@@ -207,14 +207,25 @@ impl Jobs {
         self.running.is_empty()
     }
 
-    /// Stop every job: a trap ended their tasks.
-    pub(super) fn abort_all(&mut self) {
-        for j in std::mem::take(&mut self.running) {
-            if let Some(a) = j.abort {
+    /// Stop every job (a trap ended their tasks): the jobs, for the caller
+    /// to drop once it no longer borrows the state.
+    pub(super) fn abort_all(&mut self) -> Vec<Job> {
+        for j in &self.running {
+            if let Some(a) = &j.abort {
                 a.abort();
             }
         }
         let _ = self.inbox.take(false, &self.interrupt);
+        std::mem::take(&mut self.running)
+    }
+
+    /// Stop job `id`, if it runs (its output is no longer wanted).
+    pub(super) fn abort(&mut self, id: u64) {
+        if let Some(i) = self.running.iter().position(|j| j.id == id) {
+            if let Some(a) = self.running.remove(i).abort {
+                a.abort();
+            }
+        }
     }
 
     /// Stop the job resolving subtask object `subtask`, if one runs:
@@ -318,12 +329,17 @@ impl Cx<'_> {
     }
 
     /// A synchronous lowering's call of such a function: its result, once
-    /// it comes (other jobs done meanwhile are finished later).
+    /// it comes (other jobs done meanwhile are finished later). A sync
+    /// task may not wait for it.
     pub fn block_on<R: 'static>(&mut self, r: Async<R>) -> Result<R, Trap> {
         let later = match r {
             Async::Ready(r) => return Ok(r),
             Async::Later(l) => l,
         };
+        // SAFETY: the state outlives calls into its instances.
+        if !unsafe { &(*self.ctx.state).concurrency }.may_block(self.ctx.instance) {
+            return Err(super::cannot_block());
+        }
         let slot = std::rc::Rc::new(std::cell::Cell::new(None));
         let out = slot.clone();
         let after = Box::new(move |r, _: &mut Cx| {
@@ -340,15 +356,14 @@ impl Cx<'_> {
 impl Concurrency {
     /// Channel `c`'s source must wait for bytes: `io` gets them on the
     /// event loop, then the read waiting on the channel takes them.
-    pub(super) fn start_refill(&mut self, c: u32, io: super::Refill) {
-        let this: *mut Concurrency = self;
+    pub(super) fn start_refill(&mut self, state: *mut ComponentState, c: u32, io: super::Refill) {
         // The number `spawn` gives this job.
         let id = self.jobs.next;
         self.channel(c).refilling = Some(id);
         self.jobs.spawn(io, None, move |filled| {
-            // SAFETY: the step runs on the guest's thread with the state,
-            // whose async part this is, alive and not otherwise borrowed.
-            let this = unsafe { &mut *this };
+            // SAFETY: the step runs on the guest's thread with the state
+            // alive and not otherwise borrowed.
+            let this = unsafe { &mut (*state).concurrency };
             let Some(Some(ch)) = this.channels.get_mut(c as usize) else {
                 return Ok(()); // the channel went
             };
@@ -361,7 +376,7 @@ impl Concurrency {
             };
             source.refilled(filled);
             if let Some(io) = source.refill() {
-                this.start_refill(c, io);
+                this.start_refill(state, c, io);
                 return Ok(());
             }
             let Some(mut op) = ch.read.op.filter(|op| op.outcome.is_none()) else {
@@ -398,7 +413,8 @@ fn finish(state: *mut ComponentState, block: bool) -> Result<bool, Trap> {
     // SAFETY: as `await_jobs`; each borrow ends before a step runs, which
     // may call into wasm (a `realloc`).
     let jobs = || unsafe { &mut (*state).concurrency.jobs };
-    let done = jobs().inbox.take(block, &jobs().interrupt)?;
+    let (inbox, interrupt) = (jobs().inbox.clone(), jobs().interrupt.clone());
+    let done = inbox.take(block, &interrupt)?;
     let mut any = false;
     for id in done {
         let Some(i) = jobs().running.iter().position(|j| j.id == id) else {

@@ -161,6 +161,11 @@ pub struct Concurrency {
     jobs: jobs::Jobs,
 }
 
+/// What a sync task that would block gets, in wasmtime's words.
+pub(super) fn cannot_block() -> Trap {
+    trap("cannot block a synchronous task before returning")
+}
+
 pub(crate) fn trap(message: &'static str) -> Trap {
     Trap {
         kind: TrapKind::Component(ComponentTrap::Concurrency(message)),
@@ -253,6 +258,14 @@ impl Concurrency {
         let mut c = Concurrency::default();
         c.jobs.interrupt = interrupt;
         c
+    }
+
+    /// Whether code of `instance` runs in an async task now, which may
+    /// block (wait, or call synchronously what must wait). A sync task (a
+    /// sync-lifted export's, or a start function's) pushes no task, so the
+    /// innermost one is then another instance's, or there is none.
+    pub(super) fn may_block(&self, instance: u32) -> bool {
+        self.tasks.last().is_some_and(|t| t.instance == instance)
     }
 
     fn insert(&mut self, o: Object) -> u32 {

@@ -138,14 +138,19 @@ pub(super) fn after_turn(
 impl Concurrency {
     /// Drop every task left between turns and on the stack above `depth`:
     /// a trap ended them.
-    pub(in crate::component) fn abandon(&mut self, depth: usize) {
+    /// The jobs it stopped are the caller's to drop, once it no longer
+    /// borrows the state (their steps may hold the host's ends, whose drop
+    /// reaches it).
+    #[must_use]
+    pub(in crate::component) fn abandon(&mut self, depth: usize) -> Vec<super::jobs::Job> {
         self.tasks.truncate(depth);
-        self.jobs.abort_all();
+        let stopped = self.jobs.abort_all();
         for p in std::mem::take(&mut self.pending) {
             if let Some(set) = p.set {
                 self.unwait(set);
             }
         }
+        stopped
     }
 
     /// The callee's task returned: the caller's subtask learns it.
@@ -249,7 +254,11 @@ pub(in crate::component) extern "C" fn wait_subtask(ctx: &HostContext, code: u32
         let (returned, callback) = (caller.returned.clone(), caller.callback);
         let callback = callback.expect("a callback-form lifting");
         after_turn(ctx.state, task, callback, code)?;
+        if returned.get().is_none() && !concurrency(ctx.state).may_block(ctx.instance) {
+            return Err(super::cannot_block());
+        }
         loop {
+            Concurrency::finish_jobs(ctx.state)?;
             if let Some(v) = returned.get() {
                 return Ok(v);
             }

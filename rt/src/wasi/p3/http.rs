@@ -198,6 +198,16 @@ impl Source for IncomingReader {
         if !self.rest.is_empty() || self.finished {
             return None;
         }
+        // A frame hyper has already may be taken at once, without a trip
+        // to the event loop.
+        use http_body::Body as _;
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        if let std::task::Poll::Ready(frame) = Pin::new(self.body.as_mut()?).poll_frame(&mut cx) {
+            self.take_frame(frame);
+            if !self.rest.is_empty() || self.finished {
+                return None;
+            }
+        }
         let mut body = self.body.take()?;
         Some(Box::pin(async move {
             let frame = next_frame(&mut body).await;

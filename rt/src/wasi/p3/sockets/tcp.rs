@@ -127,6 +127,8 @@ pub fn tcp_socket_connect(
         Ok(s) => s,
         Err(e) => return Ok(Async::Ready(Err(e))),
     };
+    // Until the connect completes; a connect cancelled leaves it so, as
+    // good as closed.
     s.set_state(State::Connecting);
     let conn = s.conn.clone();
     Ok(Async::Later(Later::new(
@@ -340,6 +342,16 @@ struct Receiving {
 
 type Received = (OwnedReadHalf, std::io::Result<Vec<u8>>);
 
+impl Receiving {
+    /// A read's outcome, ready for the guest: bytes, or the end (empty).
+    fn take(&mut self, read: std::io::Result<Vec<u8>>) {
+        self.ready = Some(read.unwrap_or_else(|e| {
+            self.failed = Some(io_code(&e));
+            Vec::new()
+        }));
+    }
+}
+
 impl Source for Receiving {
     fn read(&mut self, max: usize) -> Option<Vec<u8>> {
         let mut b = self.ready.take().filter(|b| !b.is_empty())?;
@@ -352,6 +364,18 @@ impl Source for Receiving {
     fn refill(&mut self) -> Option<Refill> {
         if self.ready.is_some() {
             return None;
+        }
+        // Bytes the socket has already are taken at once.
+        let mut buf = vec![0; 64 << 10];
+        match self.half.as_ref()?.try_read(&mut buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            read => {
+                self.take(read.map(|n| {
+                    buf.truncate(n);
+                    buf
+                }));
+                return None;
+            }
         }
         let mut half = self.half.take()?;
         Some(Box::pin(async move {
@@ -367,10 +391,7 @@ impl Source for Receiving {
     fn refilled(&mut self, output: Box<dyn std::any::Any + Send>) {
         let (half, read) = *output.downcast::<Received>().expect("refill's output");
         self.half = Some(half);
-        self.ready = Some(read.unwrap_or_else(|e| {
-            self.failed = Some(io_code(&e));
-            Vec::new()
-        }));
+        self.take(read);
     }
 
     fn end(self: Box<Self>, c: &mut Concurrency) {
