@@ -182,7 +182,6 @@ pub(in crate::component) extern "C" fn backpressure_dec(ctx: &HostContext) {
     }
 }
 
-/// `thread.yield`: a task between turns may run one; never cancelled.
 /// `thread.yield`: other tasks' turns that are ready run, and host work
 /// done is finished; in a sync task, which may not block, nothing.
 pub(in crate::component) extern "C" fn thread_yield(ctx: &HostContext) -> u32 {

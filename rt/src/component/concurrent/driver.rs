@@ -50,10 +50,26 @@ fn drive(
     callback: Option<Func>,
     args: &[Val],
 ) -> Result<(), Trap> {
-    let results = store.call(f, args)?;
     let Some(callback) = callback else {
+        // Stackful: it takes no exclusive lock.
+        store.call(f, args)?;
         return Ok(());
     };
+    // SAFETY: as in `run`.
+    let instance = unsafe { &*state }
+        .concurrency
+        .tasks
+        .last()
+        .expect("a task runs")
+        .instance;
+    let turn = move |store: &mut Store, f: Func, args: &[Val]| {
+        // SAFETY: as in `run`; no borrow is held across the call.
+        unsafe { &mut (*state).concurrency }.set_in_turn(instance, true);
+        let results = store.call(f, args);
+        unsafe { &mut (*state).concurrency }.set_in_turn(instance, false);
+        results
+    };
+    let results = turn(store, f, args)?;
     let mut code = match results.first() {
         Some(Val::I32(c)) => *c as u32,
         _ => unreachable!("validation gives a callback-form export an i32 result"),
@@ -74,7 +90,6 @@ fn drive(
                 let set = code >> 4;
                 // SAFETY: as in `run`.
                 let s = unsafe { &mut *state };
-                let instance = s.concurrency.tasks.last().expect("a task runs").instance;
                 let id = s
                     .tables
                     .rep(instance, set, AsyncKind::WaitableSet.as_resource())?;
@@ -92,7 +107,7 @@ fn drive(
             Val::I32(event.index as i32),
             Val::I32(event.payload as i32),
         ];
-        code = match store.call(callback, &args)?.first() {
+        code = match turn(store, callback, &args)?.first() {
             Some(Val::I32(c)) => *c as u32,
             _ => unreachable!("validation gives a callback an i32 result"),
         };

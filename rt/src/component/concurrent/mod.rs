@@ -157,6 +157,10 @@ pub struct Concurrency {
     /// Tasks between turns, waiting or yielding.
     pending: Vec<subtask::PendingTask>,
     backpressure: Vec<u32>,
+    /// Per instance, whether a callback-form task is in a turn: it holds
+    /// the instance's exclusive lock, and no other task of the instance
+    /// may run a turn until it ends.
+    in_turn: Vec<bool>,
     /// Host work in flight on the event loop.
     jobs: jobs::Jobs,
 }
@@ -359,6 +363,21 @@ impl Concurrency {
         if let Some(Some(Object::Set { waiters, .. })) = self.objects.get_mut(set as usize) {
             *waiters = waiters.saturating_sub(1);
         }
+    }
+
+    /// Whether instance `i`'s exclusive lock is held: a task of it is in
+    /// a turn.
+    pub(super) fn in_turn(&self, i: u32) -> bool {
+        self.in_turn.get(i as usize).copied().unwrap_or(false)
+    }
+
+    /// A callback-form turn of instance `i` begins (`true`) or ends.
+    pub(super) fn set_in_turn(&mut self, i: u32, turn: bool) {
+        let i = i as usize;
+        if self.in_turn.len() <= i {
+            self.in_turn.resize(i + 1, false);
+        }
+        self.in_turn[i] = turn;
     }
 
     /// The backpressure counter of instance `i`.

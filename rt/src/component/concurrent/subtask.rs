@@ -64,6 +64,10 @@ pub(in crate::component) fn run_pending(state: *mut ComponentState) -> Result<bo
     let mut ready = None;
     for i in 0..concurrency(state).pending.len() {
         let p = &concurrency(state).pending[i];
+        if concurrency(state).in_turn(p.task.instance) {
+            // Its instance's lock is held by a turn on the stack.
+            continue;
+        }
         let event = match p.set {
             None => Some(Event {
                 code: EVENT_NONE,
@@ -89,13 +93,16 @@ pub(in crate::component) fn run_pending(state: *mut ComponentState) -> Result<bo
     if let Some(set) = set {
         concurrency(state).unwait(set);
     }
+    let instance = task.instance;
     concurrency(state).tasks.push(task);
     let mut slots = [
         ValRaw::from_u64(e.code as u64),
         ValRaw::from_u64(e.index as u64),
         ValRaw::from_u64(e.payload as u64),
     ];
+    concurrency(state).set_in_turn(instance, true);
     let called = crate::instance::call_slots(callback, &mut slots);
+    concurrency(state).set_in_turn(instance, false);
     let task = concurrency(state).tasks.pop().expect("pushed above");
     called?;
     after_turn(state, task, callback, slots[0].u64() as u32)?;
@@ -144,6 +151,7 @@ impl Concurrency {
     #[must_use]
     pub(in crate::component) fn abandon(&mut self, depth: usize) -> Vec<super::jobs::Job> {
         self.tasks.truncate(depth);
+        self.in_turn.clear();
         let stopped = self.jobs.abort_all();
         for p in std::mem::take(&mut self.pending) {
             if let Some(set) = p.set {
@@ -193,6 +201,8 @@ pub(in crate::component) extern "C" fn enter_subtask(ctx: &HostContext, retptr: 
         subtask: None,
         returned: Default::default(),
     };
+    // The callee's first turn, which holds its instance's lock.
+    s.concurrency.set_in_turn(ctx.to, true);
     s.concurrency.tasks.push(Task {
         instance: ctx.to,
         context: [0; CONTEXT_SLOTS],
@@ -212,6 +222,7 @@ pub(in crate::component) extern "C" fn exit_subtask(ctx: &HostContext, code: u32
     // SAFETY: as the built-ins' `state`.
     let s = unsafe { &mut *ctx.state };
     let mut task = s.concurrency.tasks.pop().expect("entered by the adapter");
+    s.concurrency.set_in_turn(task.instance, false);
     let callback = task.caller.as_ref().and_then(|c| c.callback);
     let callback = callback.expect("a callback-form lifting");
     let status = match code & 0xf {
@@ -250,6 +261,7 @@ pub(in crate::component) extern "C" fn wait_subtask(ctx: &HostContext, code: u32
             .tasks
             .pop()
             .expect("entered by the adapter");
+        concurrency(ctx.state).set_in_turn(task.instance, false);
         let caller = task.caller.as_ref().expect("started by an adapter");
         let (returned, callback) = (caller.returned.clone(), caller.callback);
         let callback = callback.expect("a callback-form lifting");
