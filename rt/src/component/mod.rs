@@ -735,6 +735,7 @@ impl ComponentInstance {
                 returned: None,
                 on_return,
                 caller: None,
+                cancel: Default::default(),
             };
             let callback = options.callback.as_ref().and_then(|c| self.func(c));
             let state = &*self.state as *const ComponentState as *mut ComponentState;

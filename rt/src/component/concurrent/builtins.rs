@@ -99,7 +99,9 @@ pub(in crate::component) extern "C" fn task_return(
                 c.returned.set(Some(flat[0]));
             }
             if let Some(c) = &caller {
-                state(ctx).concurrency.subtask_returned(c);
+                state(ctx)
+                    .concurrency
+                    .subtask_resolved(c, super::subtask::RETURNED);
             }
             if let Some(t) = state(ctx).concurrency.current() {
                 t.caller = caller;
@@ -148,14 +150,33 @@ fn lift_result(t: &Task, r: TypeIndex, flat: &[u64]) -> Result<crate::component:
     }
 }
 
-/// `task.cancel`: only a task the caller cancelled may; the host never
-/// cancels one.
+/// `task.cancel`: a task told it was cancelled ends without a result; its
+/// caller's subtask resolves as cancelled before it returned. The host
+/// never cancels a task.
 pub(in crate::component) extern "C" fn task_cancel(ctx: &HostContext) {
-    or_raise(task(ctx).and_then(|_| {
-        Err(trap(
-            "`task.cancel` called by task which has not been cancelled",
-        ))
-    }))
+    or_raise((|| {
+        let t = task(ctx)?;
+        if t.cancel != Cancel::Delivered {
+            return Err(trap(
+                "`task.cancel` called by task which has not been cancelled",
+            ));
+        }
+        if t.returned.is_some() {
+            return Err(trap(
+                "`task.return` or `task.cancel` called more than once for current task",
+            ));
+        }
+        t.returned = Some(None);
+        let caller = t.caller.take();
+        if let Some(c) = &caller {
+            let cancelled = super::subtask::CANCELLED_BEFORE_RETURNED;
+            state(ctx).concurrency.subtask_resolved(c, cancelled);
+        }
+        if let Some(t) = state(ctx).concurrency.current() {
+            t.caller = caller;
+        }
+        Ok(())
+    })())
 }
 
 pub(in crate::component) extern "C" fn context_get(ctx: &HostContext) -> u32 {
@@ -330,9 +351,9 @@ pub(in crate::component) extern "C" fn waitable_join(ctx: &HostContext, w: Handl
 }
 
 /// `subtask.cancel`: a host call's job stops, and its subtask resolves
-/// as cancelled before it returned; one that returned, unreported, says
-/// so now. A call of another instance's export runs until it returns
-/// before its caller goes on: cancelling one is not supported yet.
+/// as cancelled before it returned; a call of another instance's export
+/// is told it was cancelled (`cancel_callee`); one that resolved,
+/// unreported, says so now.
 pub(in crate::component) extern "C" fn subtask_cancel(ctx: &HostContext, h: Handle) -> u32 {
     use super::subtask::{CANCELLED_BEFORE_RETURNED, RETURNED, STARTED};
     or_raise((|| {
@@ -348,7 +369,8 @@ pub(in crate::component) extern "C" fn subtask_cancel(ctx: &HostContext, h: Hand
         }
         if st.state == STARTED {
             if !c.jobs.cancel(id) {
-                return Err(trap("kiln does not cancel subtasks yet"));
+                // A call of another instance's export.
+                return super::subtask::cancel_callee(ctx.state, id, ctx.async_);
             }
             if let Object::Subtask(st) = c.object(id) {
                 st.state = CANCELLED_BEFORE_RETURNED;

@@ -137,6 +137,19 @@ pub struct Task {
     /// The instance that started it by the async ABI, if one did (not
     /// the host).
     pub caller: Option<subtask::Caller>,
+    /// Its caller asked to cancel it (`subtask.cancel`): its next event is
+    /// task-cancelled, after which it may end by `task.cancel`.
+    pub cancel: Cancel,
+}
+
+/// Where a task is in being cancelled.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+pub enum Cancel {
+    #[default]
+    No,
+    Requested,
+    /// Told, by its task-cancelled event.
+    Delivered,
 }
 
 /// What the host does with a task's result when it is returned: given the

@@ -17,6 +17,12 @@ pub const STARTED: u32 = 1;
 pub const RETURNED: u32 = 2;
 pub const CANCELLED_BEFORE_RETURNED: u32 = 4;
 
+const TASK_CANCELLED: Event = Event {
+    code: EVENT_TASK_CANCELLED,
+    index: 0,
+    payload: 0,
+};
+
 /// A task started by another instance: where its result goes.
 pub struct Caller {
     /// The calling instance, and its pointer for the result.
@@ -69,6 +75,7 @@ pub(in crate::component) fn run_pending(state: *mut ComponentState) -> Result<bo
             continue;
         }
         let event = match p.set {
+            _ if p.task.cancel == Cancel::Requested => Some(TASK_CANCELLED),
             None => Some(Event {
                 code: EVENT_NONE,
                 index: 0,
@@ -84,12 +91,21 @@ pub(in crate::component) fn run_pending(state: *mut ComponentState) -> Result<bo
     let Some((i, e)) = ready else {
         return Ok(false);
     };
+    run_turn(state, i, e)?;
+    Ok(true)
+}
+
+/// Run pending task `i`'s turn, given event `e`.
+fn run_turn(state: *mut ComponentState, i: usize, e: Event) -> Result<(), Trap> {
     let PendingTask {
-        task,
+        mut task,
         callback,
         set,
         ..
     } = concurrency(state).pending.remove(i);
+    if e.code == EVENT_TASK_CANCELLED {
+        task.cancel = Cancel::Delivered;
+    }
     if let Some(set) = set {
         concurrency(state).unwait(set);
     }
@@ -105,8 +121,51 @@ pub(in crate::component) fn run_pending(state: *mut ComponentState) -> Result<bo
     concurrency(state).set_in_turn(instance, false);
     let task = concurrency(state).tasks.pop().expect("pushed above");
     called?;
-    after_turn(state, task, callback, slots[0].u64() as u32)?;
-    Ok(true)
+    after_turn(state, task, callback, slots[0].u64() as u32)
+}
+
+/// `subtask.cancel` of a call to another instance's export (subtask
+/// object `id`), not yet resolved: the callee, between turns, is told
+/// now if its instance is free, and may end by `task.cancel` or return.
+/// Its state if it resolved; else, with `async_`, `BLOCKED` (an event will
+/// say), or without, once it has.
+pub(super) fn cancel_callee(
+    state: *mut ComponentState,
+    id: u32,
+    async_: bool,
+) -> Result<u32, Trap> {
+    let c = concurrency(state);
+    let at = c
+        .pending
+        .iter()
+        .position(|p| p.task.caller.as_ref().and_then(|c| c.subtask) == Some(id));
+    let Some(i) = at else {
+        return Err(trap("kiln does not cancel a subtask that is running"));
+    };
+    if c.pending[i].task.cancel != Cancel::No {
+        return Err(trap(
+            "`subtask.cancel` called after terminal status delivered",
+        ));
+    }
+    c.pending[i].task.cancel = Cancel::Requested;
+    if !c.in_turn(c.pending[i].task.instance) {
+        run_turn(state, i, TASK_CANCELLED)?;
+    }
+    loop {
+        if let Object::Subtask(st) = concurrency(state).object(id) {
+            if st.state >= RETURNED {
+                st.reported = st.state;
+                return Ok(st.state);
+            }
+        }
+        if async_ {
+            return Ok(BLOCKED);
+        }
+        Concurrency::finish_jobs(state)?;
+        if !run_pending(state)? && !super::jobs::await_jobs(state)? {
+            return Err(super::builtins::deadlock());
+        }
+    }
 }
 
 /// What a task's turn returned: it exits (having returned), or waits
@@ -161,11 +220,12 @@ impl Concurrency {
         stopped
     }
 
-    /// The callee's task returned: the caller's subtask learns it.
-    pub(super) fn subtask_returned(&mut self, caller: &Caller) {
+    /// The callee's task resolved (returned, or cancelled): the caller's
+    /// subtask learns it.
+    pub(super) fn subtask_resolved(&mut self, caller: &Caller, state: u32) {
         if let Some(id) = caller.subtask {
             if let Object::Subtask(s) = self.object(id) {
-                s.state = RETURNED;
+                s.state = state;
             }
         }
     }
@@ -213,6 +273,7 @@ pub(in crate::component) extern "C" fn enter_subtask(ctx: &HostContext, retptr: 
         returned: None,
         on_return: None,
         caller: Some(caller),
+        cancel: Cancel::No,
     });
 }
 
