@@ -346,3 +346,48 @@ fn wasi_0_3_sockets_behave_as_under_wasmtime() {
     );
     assert_eq!(show(&run(kiln, &["run"], &[])), show(&denied));
 }
+
+/// 64 MiB sent over TCP to a peer that reads nothing for a second: the
+/// host holds the guest's writes back (about a MiB in flight) until the
+/// peer reads, so a wait of 300 ms beside them ends first, as under
+/// wasmtime, and every byte arrives.
+#[test]
+fn tcp_writes_wait_for_a_slow_peer_as_under_wasmtime() {
+    let wasm = wasip2_program("p3-cli", "p3_cli.wasm");
+    let dir = work_dir("wasi_p3", "flood");
+    let run = |program: &Path, pre: &[&str]| {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port().to_string();
+        let peer = std::thread::spawn(move || {
+            use std::io::Read;
+            let (mut s, _) = listener.accept().unwrap();
+            std::thread::sleep(std::time::Duration::from_secs(1));
+            let mut all = Vec::new();
+            s.read_to_end(&mut all).unwrap();
+            all.len()
+        });
+        let out = Command::new(program)
+            .args(pre)
+            .args(["-S", "inherit-network"])
+            .arg(&wasm)
+            .args(["flood", &port])
+            .env("KILN_CACHE_DIR", dir.join("cache"))
+            .output()
+            .unwrap();
+        (out, peer.join().unwrap())
+    };
+    let (expected, received) = run(
+        &root().join("target/peers/wasmtime"),
+        &["run", "-S", "http"],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&expected.stdout),
+        "300 ms passed\nall written\n",
+        "{}",
+        show(&expected)
+    );
+    assert_eq!(received, 64 << 20);
+    let (got, received) = run(Path::new(env!("CARGO_BIN_EXE_kiln")), &["run"]);
+    assert_eq!(show(&got), show(&expected));
+    assert_eq!(received, 64 << 20);
+}

@@ -32,6 +32,16 @@ pub trait Sink {
     fn write(&mut self, bytes: &[u8]) -> bool;
     /// The guest dropped its writable end: the stream is over.
     fn close(self: Box<Self>, c: &mut Concurrency);
+    /// If the sink holds all it may now: a future for the event loop that
+    /// resolves when it has room, while the guest's write waits.
+    fn wait_for_room(&mut self) -> Option<Refill> {
+        None
+    }
+    /// The most bytes one write may hand it now (the rest of the guest's
+    /// buffer stays, for its next write); `None`: no bound.
+    fn room(&self) -> Option<usize> {
+        None
+    }
 }
 
 /// Where a stream the host writes takes its bytes from.
@@ -130,8 +140,9 @@ pub struct Channel {
     /// The host's side, when it holds an end.
     pub(super) sink: Option<Box<dyn Sink>>,
     pub(super) source: Option<Box<dyn Source>>,
-    /// The job refilling the source, while one runs.
-    pub(super) refilling: Option<u64>,
+    /// The job readying the host's side (refilling its source, or
+    /// waiting for room in its sink), while one runs.
+    pub(super) readying: Option<u64>,
     pub(super) value: Option<Value>,
 }
 
@@ -185,7 +196,7 @@ impl Concurrency {
             write: EndState::default(),
             sink: None,
             source: None,
-            refilling: None,
+            readying: None,
             value: None,
         };
         let c = match self.free_channels.pop() {
@@ -375,36 +386,30 @@ impl Concurrency {
     fn copy_with_host(&mut self, c: u32, reading: bool, op: Pending) -> Result<u32, Trap> {
         let ch = self.channel(c);
         let future = ch.future;
-        let size = ch.elem.0 as usize;
         if op.count == 0 {
             return Ok(packed(future, 0, COPY_COMPLETED));
         }
-        // SAFETY: the caller's store-owned memory, checked to hold the
-        // buffer when the operation began.
-        let memory = || unsafe { &mut *op.memory.expect("a stream of values has a memory") };
-        let range = op.ptr as usize..op.ptr as usize + op.count as usize * size;
         match (reading, future) {
             (false, _) => match &mut ch.sink {
+                // The host has not started reading, or its sink is full:
+                // the write waits.
                 None => {
-                    // The host has not started reading: the write waits.
+                    ch.write.op = Some(op);
+                    Ok(super::BLOCKED)
+                }
+                Some(_) if ch.readying.is_some() => {
                     ch.write.op = Some(op);
                     Ok(super::BLOCKED)
                 }
                 Some(sink) => {
-                    let bytes = if size == 0 {
-                        &[][..]
-                    } else {
-                        &memory().data()[range]
-                    };
-                    if !sink.write(bytes) {
-                        ch.readable = None;
-                        ch.write.told_dropped = true;
-                        return Ok(packed(future, 0, COPY_DROPPED));
+                    if let Some(io) = sink.wait_for_room() {
+                        ch.write.op = Some(op);
+                        // SAFETY: the built-in's context lives with its instance.
+                        let state = unsafe { (*op.ctx).state };
+                        self.start_drain(state, c, io);
+                        return Ok(super::BLOCKED);
                     }
-                    if future {
-                        ch.write.succeeded = true;
-                    }
-                    Ok(packed(future, op.count, COPY_COMPLETED))
+                    self.write_sink(c, &op)
                 }
             },
             (true, false) => {
@@ -412,7 +417,7 @@ impl Concurrency {
                     ch.read.op = Some(op);
                     return Ok(super::BLOCKED);
                 };
-                if ch.refilling.is_some() {
+                if ch.readying.is_some() {
                     ch.read.op = Some(op);
                     return Ok(super::BLOCKED);
                 }
@@ -441,6 +446,38 @@ impl Concurrency {
                 }
             },
         }
+    }
+
+    /// A write of `op` to channel `c`'s sink, which has room: the packed
+    /// outcome.
+    pub(super) fn write_sink(&mut self, c: u32, op: &Pending) -> Result<u32, Trap> {
+        let ch = self.channel(c);
+        let (future, size) = (ch.future, ch.elem.0 as usize);
+        let sink = ch.sink.as_mut().expect("a sink to write");
+        let count = match sink.room() {
+            Some(bytes) if size > 0 => op
+                .count
+                .min((bytes / size).clamp(1, u32::MAX as usize) as u32),
+            _ => op.count,
+        };
+        let bytes = match (size, op.memory) {
+            (0, _) | (_, None) => &[][..],
+            // SAFETY: the caller's store-owned memory, checked to hold the
+            // buffer when the operation began.
+            (_, Some(m)) => {
+                let at = op.ptr as usize;
+                &unsafe { &*m }.data()[at..at + count as usize * size]
+            }
+        };
+        if !sink.write(bytes) {
+            ch.readable = None;
+            ch.write.told_dropped = true;
+            return Ok(packed(future, 0, COPY_DROPPED));
+        }
+        if future {
+            ch.write.succeeded = true;
+        }
+        Ok(packed(future, count, COPY_COMPLETED))
     }
 
     /// A read of `op` from channel `c`'s source, which has bytes or its
@@ -540,7 +577,7 @@ impl Concurrency {
         };
         ch.writable = None;
         ch.source = None;
-        if let Some(job) = ch.refilling.take() {
+        if let Some(job) = ch.readying.take() {
             self.jobs.abort(job);
         }
         if let Some(op) = &mut ch.read.op {
@@ -620,7 +657,7 @@ impl Concurrency {
                 source = ch.source.take();
                 ch.value = None;
                 // A refill under way is no longer wanted.
-                if let Some(job) = ch.refilling.take() {
+                if let Some(job) = ch.readying.take() {
                     self.jobs.abort(job);
                 }
             } else if let Some(sink) = ch.sink.take() {

@@ -359,7 +359,7 @@ impl Concurrency {
     pub(super) fn start_refill(&mut self, state: *mut ComponentState, c: u32, io: super::Refill) {
         // The number `spawn` gives this job.
         let id = self.jobs.next;
-        self.channel(c).refilling = Some(id);
+        self.channel(c).readying = Some(id);
         self.jobs.spawn(io, None, move |filled| {
             // SAFETY: the step runs on the guest's thread with the state
             // alive and not otherwise borrowed.
@@ -367,10 +367,10 @@ impl Concurrency {
             let Some(Some(ch)) = this.channels.get_mut(c as usize) else {
                 return Ok(()); // the channel went
             };
-            if ch.refilling != Some(id) {
+            if ch.readying != Some(id) {
                 return Ok(()); // and its number was used again
             }
-            ch.refilling = None;
+            ch.readying = None;
             let Some(source) = &mut ch.source else {
                 return Ok(());
             };
@@ -386,6 +386,44 @@ impl Concurrency {
             op.done = result >> 4;
             op.outcome = Some(result & 0xf);
             this.channel(c).read.op = Some(op);
+            Ok(())
+        });
+    }
+
+    /// Channel `c`'s sink is full: `io` waits on the event loop for room,
+    /// then the write waiting on the channel goes to it.
+    pub(super) fn start_drain(&mut self, state: *mut ComponentState, c: u32, io: super::Refill) {
+        // The number `spawn` gives this job.
+        let id = self.jobs.next;
+        self.channel(c).readying = Some(id);
+        self.jobs.spawn(io, None, move |_| {
+            // SAFETY: as in `start_refill`.
+            let this = unsafe { &mut (*state).concurrency };
+            let Some(Some(ch)) = this.channels.get_mut(c as usize) else {
+                return Ok(()); // the channel went
+            };
+            if ch.readying != Some(id) {
+                return Ok(()); // and its number was used again
+            }
+            ch.readying = None;
+            let Some(sink) = &mut ch.sink else {
+                return Ok(());
+            };
+            if let Some(io) = sink.wait_for_room() {
+                this.start_drain(state, c, io);
+                return Ok(());
+            }
+            let Some(mut op) = ch.write.op.filter(|op| op.outcome.is_none()) else {
+                return Ok(()); // the write was cancelled
+            };
+            let result = this.write_sink(c, &op)?;
+            op.done = match this.channel(c).future {
+                false => result >> 4,
+                true if result == COPY_COMPLETED => 1,
+                true => 0,
+            };
+            op.outcome = Some(result & 0xf);
+            this.channel(c).write.op = Some(op);
             Ok(())
         });
     }

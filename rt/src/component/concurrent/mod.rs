@@ -14,6 +14,7 @@
 //! instances by the async ABI are subtasks (`subtask.rs`); a task between
 //! turns runs its next one when something waits and no event is ready.
 
+pub mod budget;
 pub(super) mod builtins;
 mod channel;
 pub(super) mod driver;

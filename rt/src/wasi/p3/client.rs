@@ -94,8 +94,8 @@ fn outgoing(
     let delivered = r.delivered;
     let body = match r.body {
         Body::Guest(stream, _trailers) => {
-            let (sender, out) = OutgoingBodyStream::channel();
-            stream.sink(cx, Box::new(ServedBody::new(sender, delivered)));
+            let (sender, budget, out) = OutgoingBodyStream::channel();
+            stream.sink(cx, Box::new(ServedBody::new(sender, budget, delivered)));
             out
         }
         _ => {

@@ -5,6 +5,7 @@
 //! hyper as the guest writes it. The client is `client.rs`.
 
 use crate::component::abi::{Borrow, Bytes, Cx, Own};
+use crate::component::concurrent::budget::Budget;
 use crate::component::concurrent::{
     Concurrency, Ended, FutureReader, FutureWriter, Refill, Sink, Source,
 };
@@ -17,6 +18,7 @@ use crate::wasi::p3::bindings::wasi_http_types::{
 };
 use http::HeaderMap;
 use std::pin::Pin;
+use std::sync::Arc;
 
 pub use p2::Fields;
 
@@ -265,16 +267,19 @@ fn consume(cx: &mut Cx, body: Body) -> Result<(StreamReader<u8>, Trailers), Trap
 /// response with an error rather than as if complete.
 pub struct ServedBody {
     sender: Option<crate::wasi::p2::host::http::Sender>,
+    budget: Arc<Budget>,
     delivered: Option<FutureWriter<Result<(), ErrorCode>>>,
 }
 
 impl ServedBody {
     pub fn new(
         sender: crate::wasi::p2::host::http::Sender,
+        budget: Arc<Budget>,
         delivered: Option<FutureWriter<Result<(), ErrorCode>>>,
     ) -> ServedBody {
         ServedBody {
             sender: Some(sender),
+            budget,
             delivered,
         }
     }
@@ -283,6 +288,7 @@ impl ServedBody {
 impl Sink for ServedBody {
     fn write(&mut self, bytes: &[u8]) -> bool {
         let frame = http_body::Frame::data(bytes::Bytes::copy_from_slice(bytes));
+        self.budget.take(bytes.len());
         self.sender
             .as_ref()
             .is_some_and(|s| s.send(Ok(frame)).is_ok())
@@ -293,6 +299,14 @@ impl Sink for ServedBody {
         if let Some(d) = self.delivered.take() {
             let _ = d.write_in(c, Ok(()));
         }
+    }
+
+    fn wait_for_room(&mut self) -> Option<Refill> {
+        self.budget.wait_for_room()
+    }
+
+    fn room(&self) -> Option<usize> {
+        Some(self.budget.room())
     }
 }
 
@@ -320,11 +334,8 @@ pub fn served_response(
     } = response;
     let stream = match body {
         Body::Guest(stream, _trailers) => {
-            let (sender, out) = OutgoingBodyStream::channel();
-            let sink = ServedBody {
-                sender: Some(sender),
-                delivered,
-            };
+            let (sender, budget, out) = OutgoingBodyStream::channel();
+            let sink = ServedBody::new(sender, budget, delivered);
             stream.sink_in(c, Box::new(sink));
             out
         }
@@ -334,7 +345,7 @@ pub fn served_response(
             }
             // An empty body that is still a stream, as wasmtime sends it
             // (chunked, not `content-length: 0`).
-            let (sender, out) = OutgoingBodyStream::channel();
+            let (sender, _, out) = OutgoingBodyStream::channel();
             drop(sender);
             out
         }

@@ -23,7 +23,10 @@
 //!   order they end in;
 //! - `net`: wasi:sockets over loopback: a TCP listener and a client
 //!   trading a message each way, UDP datagrams each way, a refused
-//!   connection, and name lookups; what each saw, without port numbers.
+//!   connection, and name lookups; what each saw, without port numbers;
+//! - `flood PORT`: 64 MiB sent over TCP to 127.0.0.1:PORT beside a wait
+//!   of 300 ms: the order they end in, which shows whether the host held
+//!   the writes back until the peer read.
 
 use futures::future::join_all;
 use futures::join;
@@ -427,6 +430,32 @@ async fn net() {
     say(stdout::write_via_stream, text).await;
 }
 
+async fn flood(port: u16) {
+    let order = std::cell::RefCell::new(Vec::new());
+    let socket = TcpSocket::create(IpAddressFamily::Ipv4).expect("a socket");
+    socket.connect(loopback(port)).await.expect("connected");
+    let (mut tx, rx) = wit_stream::new();
+    let sent = socket.send(rx);
+    join!(
+        async {
+            let rest = tx.write_all(vec![7u8; 64 << 20]).await;
+            assert!(rest.is_empty());
+            drop(tx);
+            order.borrow_mut().push("all written");
+        },
+        async {
+            wasip3::clocks::monotonic_clock::wait_for(300_000_000).await;
+            order.borrow_mut().push("300 ms passed");
+        },
+        async move { sent.await.expect("sent") }
+    );
+    say(
+        stdout::write_via_stream,
+        order.into_inner().join("\n") + "\n",
+    )
+    .await;
+}
+
 impl wasip3::exports::cli::run::Guest for Command {
     async fn run() -> Result<(), ()> {
         let args = environment::get_arguments();
@@ -457,6 +486,7 @@ impl wasip3::exports::cli::run::Guest for Command {
             Some("race") => race(&args[2]).await,
             Some("slow-input") => slow_input().await,
             Some("net") => net().await,
+            Some("flood") => flood(args[2].parse().expect("a port")).await,
             Some("sleep") => {
                 let ms: u64 = args.get(2).and_then(|m| m.parse().ok()).unwrap_or(10);
                 let clock = wasip3::clocks::monotonic_clock::now();

@@ -5,6 +5,7 @@
 
 use super::*;
 use crate::component::abi::{Borrow, Own};
+use crate::component::concurrent::budget::Budget;
 use crate::component::concurrent::{Async, Concurrency, Ended, Later, Refill, Sink, Source};
 use crate::component::concurrent::{FutureReader, FutureWriter, StreamReader, StreamWriter};
 use rustix::net::sockopt;
@@ -260,11 +261,13 @@ pub fn tcp_socket_send(
     };
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Vec<u8>>();
     let broken = Arc::new(AtomicBool::new(false));
+    let budget = Budget::new();
     data.sink(
         cx,
         Box::new(Sending {
             tx: Some(tx),
             broken: broken.clone(),
+            budget: budget.clone(),
         }),
     );
     let (done, writer): (Done, FutureWriter<Result<(), ErrorCode>>) = cx.future();
@@ -273,6 +276,7 @@ pub fn tcp_socket_send(
         let sent = async {
             while let Some(bytes) = rx.recv().await {
                 half.write_all(&bytes).await?;
+                budget.release(bytes.len());
             }
             half.shutdown().await
         }
@@ -280,6 +284,7 @@ pub fn tcp_socket_send(
         if sent.is_err() {
             broken.store(true, Ordering::SeqCst);
         }
+        budget.close();
         sent
     };
     cx.spawn(io, move |sent, _| {
@@ -288,14 +293,17 @@ pub fn tcp_socket_send(
     Ok(done)
 }
 
-/// The guest's `send` stream, handed to the event loop's writer.
+/// The guest's `send` stream, handed to the event loop's writer: a write
+/// waits while the writer is a budget's worth behind.
 struct Sending {
     tx: Option<tokio::sync::mpsc::UnboundedSender<Vec<u8>>>,
     broken: Arc<AtomicBool>,
+    budget: Arc<Budget>,
 }
 
 impl Sink for Sending {
     fn write(&mut self, bytes: &[u8]) -> bool {
+        self.budget.take(bytes.len());
         let open = self
             .tx
             .as_ref()
@@ -305,6 +313,14 @@ impl Sink for Sending {
 
     fn close(mut self: Box<Self>, _: &mut Concurrency) {
         self.tx = None;
+    }
+
+    fn wait_for_room(&mut self) -> Option<Refill> {
+        self.budget.wait_for_room()
+    }
+
+    fn room(&self) -> Option<usize> {
+        Some(self.budget.room())
     }
 }
 

@@ -7,6 +7,7 @@
 use super::client::{hyper_code, internal, runtime, Signal};
 use super::fields::Fields;
 use crate::component::abi::{Borrow, Bytes, Cx, Own};
+use crate::component::concurrent::budget::Budget;
 use crate::traps::Trap;
 use crate::wasi::p2::bindings::wasi_http_types::ErrorCode;
 use crate::wasi::p2::bindings::wasi_io_streams::StreamError;
@@ -273,7 +274,7 @@ impl OutgoingBody {
             stream_taken: false,
             finished: false,
         };
-        (body, OutgoingBodyStream(Some(rx)))
+        (body, OutgoingBodyStream(Some(rx), None))
     }
 
     /// A message's body, the first time it is asked for (`taken` says
@@ -341,21 +342,39 @@ pub fn outgoing_body_finish(
     Ok(Ok(()))
 }
 
-/// What hyper sends: the frames the guest writes, until it finishes.
+/// What hyper sends: the frames the guest writes, until it finishes; and
+/// the budget of a 0.3 body's sink, given back as hyper takes its bytes.
 pub struct OutgoingBodyStream(
     Option<tokio::sync::mpsc::UnboundedReceiver<Result<Frame<bytes::Bytes>, ErrorCode>>>,
+    Option<Arc<Budget>>,
 );
 
 impl OutgoingBodyStream {
     /// No body at all.
     pub fn empty() -> OutgoingBodyStream {
-        OutgoingBodyStream(None)
+        OutgoingBodyStream(None, None)
     }
 
-    /// A body sent from what the sender sends, until it is dropped.
-    pub fn channel() -> (Sender, OutgoingBodyStream) {
+    /// A body sent from what the sender sends, until it is dropped; the
+    /// sender takes from the budget what it sends, which hyper gives back.
+    pub fn channel() -> (Sender, Arc<Budget>, OutgoingBodyStream) {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        (tx, OutgoingBodyStream(Some(rx)))
+        let budget = Budget::new();
+        (
+            tx,
+            budget.clone(),
+            OutgoingBodyStream(Some(rx), Some(budget)),
+        )
+    }
+}
+
+impl Drop for OutgoingBodyStream {
+    /// Nothing will be taken any more: writes waiting for room go on (and
+    /// learn that the body's reader is gone).
+    fn drop(&mut self) {
+        if let Some(b) = &self.1 {
+            b.close();
+        }
     }
 }
 
@@ -379,10 +398,14 @@ impl http_body::Body for OutgoingBodyStream {
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<bytes::Bytes>, BodyFailed>>> {
-        match &mut self.0 {
-            None => Poll::Ready(None),
-            Some(rx) => rx.poll_recv(cx).map(|f| f.map(|f| f.map_err(BodyFailed))),
+        let polled = match &mut self.0 {
+            None => return Poll::Ready(None),
+            Some(rx) => rx.poll_recv(cx),
+        };
+        if let (Poll::Ready(Some(Ok(frame))), Some(budget)) = (&polled, &self.1) {
+            budget.release(frame.data_ref().map_or(0, |d| d.len()));
         }
+        polled.map(|f| f.map(|f| f.map_err(BodyFailed)))
     }
 
     /// No body is none at all: no `content-length: 0`, no chunks.
