@@ -94,14 +94,14 @@ pub(in crate::component) extern "C" fn task_return(
             }
             let t = task(ctx)?;
             t.returned = Some(None);
-            let caller = t.caller.take();
-            if let Some(c) = &caller {
+            let mut caller = t.caller.take();
+            if let Some(c) = &mut caller {
                 c.returned.set(Some(flat[0]));
-            }
-            if let Some(c) = &caller {
                 state(ctx)
                     .concurrency
                     .subtask_resolved(c, super::subtask::RETURNED);
+                // The subtask's number is the caller's to drop and reuse.
+                c.subtask = None;
             }
             if let Some(t) = state(ctx).concurrency.current() {
                 t.caller = caller;
@@ -167,10 +167,11 @@ pub(in crate::component) extern "C" fn task_cancel(ctx: &HostContext) {
             ));
         }
         t.returned = Some(None);
-        let caller = t.caller.take();
-        if let Some(c) = &caller {
+        let mut caller = t.caller.take();
+        if let Some(c) = &mut caller {
             let cancelled = super::subtask::CANCELLED_BEFORE_RETURNED;
             state(ctx).concurrency.subtask_resolved(c, cancelled);
+            c.subtask = None;
         }
         if let Some(t) = state(ctx).concurrency.current() {
             t.caller = caller;
@@ -284,16 +285,14 @@ pub(in crate::component) fn wait_for_event(
     set: u32,
 ) -> Result<Event, Trap> {
     loop {
-        // Host work done goes first: tasks that yield are always ready to
-        // run, and must not keep a timer's event from its waiter.
-        Concurrency::finish_jobs(state)?;
+        // (Host work done goes first, in `make_progress`: tasks that yield
+        // are always ready to run, and must not keep a timer's event from
+        // its waiter.)
         // SAFETY: as `state`; no borrow is held across a turn.
         if let Some(e) = unsafe { &mut (*state).concurrency }.take_event(set) {
             return Ok(e);
         }
-        if !super::subtask::run_pending(state)? && !super::jobs::await_jobs(state)? {
-            return Err(deadlock());
-        }
+        super::subtask::make_progress(state)?;
     }
 }
 
@@ -357,20 +356,22 @@ pub(in crate::component) extern "C" fn waitable_join(ctx: &HostContext, w: Handl
 pub(in crate::component) extern "C" fn subtask_cancel(ctx: &HostContext, h: Handle) -> u32 {
     use super::subtask::{CANCELLED_BEFORE_RETURNED, RETURNED, STARTED};
     or_raise((|| {
+        leave(ctx)?;
         let id = object(ctx, h, AsyncKind::Subtask)?;
         let c = &mut state(ctx).concurrency;
         let Object::Subtask(st) = c.object(id) else {
             unreachable!("checked to be a subtask")
         };
-        if st.reported >= RETURNED {
+        if st.reported >= RETURNED || st.cancel_requested {
             return Err(trap(
                 "`subtask.cancel` called after terminal status delivered",
             ));
         }
+        st.cancel_requested = true;
         if st.state == STARTED {
             if !c.jobs.cancel(id) {
                 // A call of another instance's export.
-                return super::subtask::cancel_callee(ctx.state, id, ctx.async_);
+                return super::subtask::cancel_callee(ctx, id);
             }
             if let Object::Subtask(st) = c.object(id) {
                 st.state = CANCELLED_BEFORE_RETURNED;

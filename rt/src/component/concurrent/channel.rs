@@ -555,6 +555,9 @@ impl Concurrency {
         };
         ch.readable = None;
         ch.sink = None;
+        if let Some(job) = ch.readying.take() {
+            self.jobs.abort(job);
+        }
         if let Some(op) = &mut ch.write.op {
             if op.outcome.is_none() {
                 op.outcome = Some(COPY_DROPPED);
@@ -661,6 +664,10 @@ impl Concurrency {
                     self.jobs.abort(job);
                 }
             } else if let Some(sink) = ch.sink.take() {
+                // A wait for room under way is no longer wanted.
+                if let Some(job) = ch.readying.take() {
+                    self.jobs.abort(job);
+                }
                 sink.close(self);
             }
         } else if let Some(other_end) = other_end {

@@ -64,9 +64,9 @@ fn drive(
         .instance;
     let turn = move |store: &mut Store, f: Func, args: &[Val]| {
         // SAFETY: as in `run`; no borrow is held across the call.
-        unsafe { &mut (*state).concurrency }.set_in_turn(instance, true);
+        let held = unsafe { &mut (*state).concurrency }.set_in_turn(instance, true);
         let results = store.call(f, args);
-        unsafe { &mut (*state).concurrency }.set_in_turn(instance, false);
+        unsafe { &mut (*state).concurrency }.set_in_turn(instance, held);
         results
     };
     let results = turn(store, f, args)?;

@@ -12,7 +12,7 @@
 //! is ready ([`await_jobs`]), or when one polls or yields
 //! ([`Concurrency::finish_jobs`]).
 
-use super::subtask::{SubtaskState, STARTED};
+use super::subtask::STARTED;
 use super::*;
 use crate::component::abi::Cx;
 use crate::component::{ComponentState, HostContext};
@@ -304,17 +304,7 @@ impl Cx<'_> {
         let state = self.ctx.state;
         // SAFETY: the state outlives calls into its instances.
         let s = unsafe { &mut *state };
-        let id = s.concurrency.insert(Object::Subtask(SubtaskState {
-            waitable: Waitable::default(),
-            state: STARTED,
-            reported: STARTED,
-            handle: 0,
-        }));
-        let kind = AsyncKind::Subtask.as_resource();
-        let h = s.tables.tables[self.ctx.instance as usize].new_own(kind, id);
-        if let Object::Subtask(st) = s.concurrency.object(id) {
-            st.handle = h;
-        }
+        let (id, h) = s.concurrency.new_subtask(&mut s.tables, self.ctx.instance);
         let after = Box::new(move |r, cx: &mut Cx| {
             store(cx, r)?;
             // SAFETY: as above; no other borrow of it is live.
@@ -354,6 +344,17 @@ impl Cx<'_> {
 }
 
 impl Concurrency {
+    /// Channel `c`, whose host side job `id` was readying, now ready; none
+    /// if the channel went (or its number was used again) meanwhile.
+    fn readied(&mut self, c: u32, id: u64) -> Option<&mut super::Channel> {
+        let ch = self.channels.get_mut(c as usize)?.as_mut()?;
+        if ch.readying != Some(id) {
+            return None;
+        }
+        ch.readying = None;
+        Some(ch)
+    }
+
     /// Channel `c`'s source must wait for bytes: `io` gets them on the
     /// event loop, then the read waiting on the channel takes them.
     pub(super) fn start_refill(&mut self, state: *mut ComponentState, c: u32, io: super::Refill) {
@@ -364,13 +365,9 @@ impl Concurrency {
             // SAFETY: the step runs on the guest's thread with the state
             // alive and not otherwise borrowed.
             let this = unsafe { &mut (*state).concurrency };
-            let Some(Some(ch)) = this.channels.get_mut(c as usize) else {
-                return Ok(()); // the channel went
+            let Some(ch) = this.readied(c, id) else {
+                return Ok(());
             };
-            if ch.readying != Some(id) {
-                return Ok(()); // and its number was used again
-            }
-            ch.readying = None;
             let Some(source) = &mut ch.source else {
                 return Ok(());
             };
@@ -399,13 +396,9 @@ impl Concurrency {
         self.jobs.spawn(io, None, move |_| {
             // SAFETY: as in `start_refill`.
             let this = unsafe { &mut (*state).concurrency };
-            let Some(Some(ch)) = this.channels.get_mut(c as usize) else {
-                return Ok(()); // the channel went
+            let Some(ch) = this.readied(c, id) else {
+                return Ok(());
             };
-            if ch.readying != Some(id) {
-                return Ok(()); // and its number was used again
-            }
-            ch.readying = None;
             let Some(sink) = &mut ch.sink else {
                 return Ok(());
             };

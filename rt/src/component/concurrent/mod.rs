@@ -385,17 +385,18 @@ impl Concurrency {
         self.in_turn.get(i as usize).copied().unwrap_or(false)
     }
 
-    /// A callback-form turn of instance `i` begins (`true`) or ends.
-    pub(super) fn set_in_turn(&mut self, i: u32, turn: bool) {
+    /// A callback-form turn of instance `i` begins (`true`) or ends: what
+    /// it was before, to restore.
+    pub(super) fn set_in_turn(&mut self, i: u32, turn: bool) -> bool {
         let i = i as usize;
         if self.in_turn.len() <= i {
             self.in_turn.resize(i + 1, false);
         }
-        self.in_turn[i] = turn;
+        std::mem::replace(&mut self.in_turn[i], turn)
     }
 
     /// The backpressure counter of instance `i`.
-    fn backpressure(&mut self, i: u32) -> &mut u32 {
+    pub(super) fn backpressure(&mut self, i: u32) -> &mut u32 {
         let i = i as usize;
         if self.backpressure.len() <= i {
             self.backpressure.resize(i + 1, 0);

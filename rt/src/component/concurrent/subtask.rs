@@ -10,6 +10,7 @@
 use super::*;
 use crate::component::{ComponentState, HostContext};
 use crate::store::Func;
+use crate::traps::raise_host;
 use crate::vm::ValRaw;
 
 /// Subtask states, as the caller sees them.
@@ -53,6 +54,32 @@ pub(in crate::component) struct SubtaskState {
     pub state: u32,
     pub reported: u32,
     pub handle: Handle,
+    /// `subtask.cancel` was called: it may not be again.
+    pub cancel_requested: bool,
+}
+
+impl Concurrency {
+    /// A new subtask, started, in `instance`'s table (of `tables`): its
+    /// object and handle.
+    pub(super) fn new_subtask(
+        &mut self,
+        tables: &mut crate::component::handles::Tables,
+        instance: u32,
+    ) -> (u32, Handle) {
+        let id = self.insert(Object::Subtask(SubtaskState {
+            waitable: Waitable::default(),
+            state: STARTED,
+            reported: STARTED,
+            handle: 0,
+            cancel_requested: false,
+        }));
+        let kind = AsyncKind::Subtask.as_resource();
+        let h = tables.tables[instance as usize].new_own(kind, id);
+        if let Object::Subtask(st) = self.object(id) {
+            st.handle = h;
+        }
+        (id, h)
+    }
 }
 
 /// The component's async state, borrowed afresh at each use: a turn of a
@@ -110,15 +137,18 @@ fn run_turn(state: *mut ComponentState, i: usize, e: Event) -> Result<(), Trap> 
         concurrency(state).unwait(set);
     }
     let instance = task.instance;
+    let depth = concurrency(state).tasks.len();
     concurrency(state).tasks.push(task);
     let mut slots = [
         ValRaw::from_u64(e.code as u64),
         ValRaw::from_u64(e.index as u64),
         ValRaw::from_u64(e.payload as u64),
     ];
-    concurrency(state).set_in_turn(instance, true);
+    let held = concurrency(state).set_in_turn(instance, true);
     let called = crate::instance::call_slots(callback, &mut slots);
-    concurrency(state).set_in_turn(instance, false);
+    concurrency(state).set_in_turn(instance, held);
+    // A trap may have left tasks above this one.
+    concurrency(state).tasks.truncate(depth + 1);
     let task = concurrency(state).tasks.pop().expect("pushed above");
     called?;
     after_turn(state, task, callback, slots[0].u64() as u32)
@@ -129,43 +159,56 @@ fn run_turn(state: *mut ComponentState, i: usize, e: Event) -> Result<(), Trap> 
 /// now if its instance is free, and may end by `task.cancel` or return.
 /// Its state if it resolved; else, with `async_`, `BLOCKED` (an event will
 /// say), or without, once it has.
-pub(super) fn cancel_callee(
-    state: *mut ComponentState,
-    id: u32,
-    async_: bool,
-) -> Result<u32, Trap> {
+pub(super) fn cancel_callee(ctx: &HostContext, id: u32) -> Result<u32, Trap> {
+    let (state, async_) = (ctx.state, ctx.async_);
     let c = concurrency(state);
-    let at = c
-        .pending
-        .iter()
-        .position(|p| p.task.caller.as_ref().and_then(|c| c.subtask) == Some(id));
+    // The callee still answering this subtask (one that returned may go
+    // on, its subtask's number used again).
+    let at = c.pending.iter().position(|p| {
+        p.task.returned.is_none() && p.task.caller.as_ref().and_then(|c| c.subtask) == Some(id)
+    });
     let Some(i) = at else {
         return Err(trap("kiln does not cancel a subtask that is running"));
     };
-    if c.pending[i].task.cancel != Cancel::No {
+    let callee = c.pending[i].task.instance;
+    if !async_ && c.in_turn(callee) {
+        // Only a frame below this one could end that turn.
         return Err(trap(
-            "`subtask.cancel` called after terminal status delivered",
+            "kiln does not wait synchronously to cancel a subtask whose instance is in a turn",
         ));
     }
     c.pending[i].task.cancel = Cancel::Requested;
-    if !c.in_turn(c.pending[i].task.instance) {
+    if !c.in_turn(callee) {
         run_turn(state, i, TASK_CANCELLED)?;
     }
     loop {
-        if let Object::Subtask(st) = concurrency(state).object(id) {
-            if st.state >= RETURNED {
-                st.reported = st.state;
-                return Ok(st.state);
+        // Another task may have dropped the subtask meanwhile.
+        match concurrency(state).objects.get_mut(id as usize) {
+            Some(Some(Object::Subtask(st))) => {
+                if st.state >= RETURNED {
+                    st.reported = st.state;
+                    return Ok(st.state);
+                }
             }
+            _ => return Err(trap("subtask dropped while it was being cancelled")),
         }
         if async_ {
             return Ok(BLOCKED);
         }
-        Concurrency::finish_jobs(state)?;
-        if !run_pending(state)? && !super::jobs::await_jobs(state)? {
-            return Err(super::builtins::deadlock());
+        if !concurrency(state).may_block(ctx.instance) {
+            return Err(super::cannot_block());
         }
+        make_progress(state)?;
     }
+}
+
+/// Run what can run while a task waits: host work done, else a pending
+/// task's turn, else wait for host work; a deadlock if nothing can.
+pub(super) fn make_progress(state: *mut ComponentState) -> Result<(), Trap> {
+    if Concurrency::finish_jobs(state)? || run_pending(state)? || super::jobs::await_jobs(state)? {
+        return Ok(());
+    }
+    Err(super::builtins::deadlock())
 }
 
 /// What a task's turn returned: it exits (having returned), or waits
@@ -261,6 +304,14 @@ pub(in crate::component) extern "C" fn enter_subtask(ctx: &HostContext, retptr: 
         subtask: None,
         returned: Default::default(),
     };
+    // The spec holds such a call back (STARTING) until the callee's
+    // instance is free; kiln cannot start it later yet.
+    if s.concurrency.in_turn(ctx.to) {
+        raise_host(trap("kiln does not hold back a call into an instance in a turn").kind);
+    }
+    if *s.concurrency.backpressure(ctx.to) > 0 {
+        raise_host(trap("kiln does not hold back a call into an instance with backpressure").kind);
+    }
     // The callee's first turn, which holds its instance's lock.
     s.concurrency.set_in_turn(ctx.to, true);
     s.concurrency.tasks.push(Task {
@@ -290,17 +341,7 @@ pub(in crate::component) extern "C" fn exit_subtask(ctx: &HostContext, code: u32
         CALLBACK_EXIT => RETURNED,
         _ if task.returned.is_some() => RETURNED,
         _ => {
-            let id = s.concurrency.insert(Object::Subtask(SubtaskState {
-                waitable: Waitable::default(),
-                state: STARTED,
-                reported: STARTED,
-                handle: 0,
-            }));
-            let kind = AsyncKind::Subtask.as_resource();
-            let h = s.tables.tables[ctx.instance as usize].new_own(kind, id);
-            if let Object::Subtask(st) = s.concurrency.object(id) {
-                st.handle = h;
-            }
+            let (id, h) = s.concurrency.new_subtask(&mut s.tables, ctx.instance);
             if let Some(c) = &mut task.caller {
                 c.subtask = Some(id);
             }
@@ -331,13 +372,10 @@ pub(in crate::component) extern "C" fn wait_subtask(ctx: &HostContext, code: u32
             return Err(super::cannot_block());
         }
         loop {
-            Concurrency::finish_jobs(ctx.state)?;
             if let Some(v) = returned.get() {
                 return Ok(v);
             }
-            if !run_pending(ctx.state)? && !super::jobs::await_jobs(ctx.state)? {
-                return Err(super::builtins::deadlock());
-            }
+            make_progress(ctx.state)?;
         }
     })();
     match outcome {
