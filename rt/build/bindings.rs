@@ -634,18 +634,6 @@ impl Gen<'_> {
             (None, _) if suspends && asynchronous => {
                 out.push_str("        cx.lower_async(r, |_, ()| Ok(())).map(u64::from)\n")
             }
-            (Some(rt), true) if suspends && asynchronous => {
-                let t = self.rust(rt);
-                let _ = writeln!(
-                    out,
-                    "        let ptr = flat[{}] as u32;",
-                    sig.params.len() - 1
-                );
-                let _ = writeln!(out, "        cx.range(ptr, <{t} as Typed>::SIZE as u64, <{t} as Typed>::ALIGN, crate::traps::Region::Return)?;");
-                out.push_str(
-                    "        cx.lower_async(r, move |cx, r| r.store(cx, ptr)).map(u64::from)\n",
-                );
-            }
             (None, _) if asynchronous => out.push_str("        let () = r;\n        Ok(2)\n"),
             (None, _) => out.push_str("        let () = r;\n        Ok(0)\n"),
             (Some(rt), true) => {
@@ -656,8 +644,14 @@ impl Gen<'_> {
                     sig.params.len() - 1
                 );
                 let _ = writeln!(out, "        cx.range(ptr, <{t} as Typed>::SIZE as u64, <{t} as Typed>::ALIGN, crate::traps::Region::Return)?;");
-                let status = if asynchronous { 2 } else { 0 };
-                let _ = writeln!(out, "        r.store(&mut cx, ptr)?;\n        Ok({status})");
+                if suspends && asynchronous {
+                    out.push_str(
+                        "        cx.lower_async(r, move |cx, r| r.store(cx, ptr)).map(u64::from)\n",
+                    );
+                } else {
+                    let status = if asynchronous { 2 } else { 0 };
+                    let _ = writeln!(out, "        r.store(&mut cx, ptr)?;\n        Ok({status})");
+                }
             }
             (Some(_), false) => {
                 out.push_str("        let mut res = [0u64; 1];\n        r.lower_flat(&mut cx, &mut res)?;\n        Ok(res[0])\n");

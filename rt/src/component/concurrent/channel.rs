@@ -547,48 +547,40 @@ impl Concurrency {
     /// The host drops its readable end of channel `c`: a write waiting
     /// on it completes as dropped, later ones learn it at once.
     pub(super) fn drop_host_reader(&mut self, c: u32) {
-        if self.closing {
-            return;
-        }
-        let Some(ch) = self.channels.get_mut(c as usize).and_then(Option::as_mut) else {
-            return;
-        };
-        ch.readable = None;
-        ch.sink = None;
-        if let Some(job) = ch.readying.take() {
-            self.jobs.abort(job);
-        }
-        if let Some(op) = &mut ch.write.op {
-            if op.outcome.is_none() {
-                op.outcome = Some(COPY_DROPPED);
-            }
-        }
-        if ch.writable.is_none() {
-            self.channels[c as usize] = None;
-            self.free_channels.push(c);
-        }
+        self.drop_host_end(c, true)
     }
 
     /// The host drops its writable end of future `c` unwritten: a read
     /// waiting on it completes as dropped, later ones learn it at once.
     pub(super) fn drop_host_writer(&mut self, c: u32) {
+        self.drop_host_end(c, false)
+    }
+
+    /// The host drops its readable (or writable) end of channel `c`; the
+    /// channel goes when the guest's end has gone too.
+    fn drop_host_end(&mut self, c: u32, readable: bool) {
         if self.closing {
             return;
         }
         let Some(ch) = self.channels.get_mut(c as usize).and_then(Option::as_mut) else {
             return;
         };
-        ch.writable = None;
-        ch.source = None;
+        if readable {
+            ch.readable = None;
+            ch.sink = None;
+        } else {
+            ch.writable = None;
+            ch.source = None;
+        }
         if let Some(job) = ch.readying.take() {
             self.jobs.abort(job);
         }
-        if let Some(op) = &mut ch.read.op {
+        if let Some(op) = &mut ch.side(!readable).op {
             if op.outcome.is_none() {
                 op.outcome = Some(COPY_DROPPED);
             }
         }
-        if ch.readable.is_none() {
+        if ch.readable.is_none() && ch.writable.is_none() {
             self.channels[c as usize] = None;
             self.free_channels.push(c);
         }
