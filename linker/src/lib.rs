@@ -163,6 +163,11 @@ pub fn link_static_executable(
         "--gc-sections",
         "-z",
         "noexecstack",
+        // Relative relocations packed (RELR, which musl's start-up code
+        // applies): a large component's function addresses are tens of
+        // thousands of them, half a megabyte as RELA read at every start.
+        "-z",
+        "pack-relative-relocs",
     ]);
     // KILN_KEEP_SYMBOLS=1 keeps the symbol table (wasm function names), for
     // profilers such as perf; traps name functions without it.
