@@ -86,6 +86,22 @@ pub(crate) struct Reader<'a> {
 
 pub(crate) type Read<T> = Result<T, DecodeError>;
 
+impl Reader<'static> {
+    /// A name of a description that is part of loaded code, borrowed
+    /// without checking its UTF-8 again. Such descriptions are written by
+    /// kiln's compiler from names wasmparser validated, into the same
+    /// object as the machine code that runs unchecked beside them; a
+    /// Python hello reads eight thousand names as it starts, and checking
+    /// them took a tenth of its start-up.
+    #[allow(unsafe_code)]
+    pub fn loaded_name(&mut self) -> Read<&'static str> {
+        let b = self.bytes()?;
+        // SAFETY: as above: the bytes were encoded from a `&str` (`Writer::str`)
+        // by the compiler that also wrote the code loaded with them.
+        Ok(unsafe { core::str::from_utf8_unchecked(b) })
+    }
+}
+
 impl<'a> Reader<'a> {
     pub fn fail<T>(&self, what: &'static str) -> Read<T> {
         Err(DecodeError {

@@ -465,7 +465,7 @@ impl Writer<'_> {
 impl Reader<'static> {
     /// A name, borrowed: descriptions are read from loaded code.
     fn name(&mut self) -> Read<Name> {
-        self.str().map(Name::Borrowed)
+        self.loaded_name().map(Name::Borrowed)
     }
 
     fn value_type(&mut self) -> Read<ValueType> {

@@ -73,17 +73,18 @@ impl<'a> ModuleDescription<'a> {
 
     /// Read what `encode` wrote; an error for anything else.
     pub fn decode(bytes: &'a [u8]) -> Result<ModuleDescription<'a>, DecodeError> {
-        Self::decode_with(bytes, |s| Name::Owned(s.into()))
+        Self::decode_with(bytes, |r| Ok(Name::Owned(r.str()?.into())))
     }
 
-    /// As `decode`, the names borrowed from `bytes`.
+    /// As `decode`, for a description in loaded code: the names borrowed
+    /// from `bytes` (`Reader::loaded_name`).
     pub fn decode_static(bytes: &'static [u8]) -> Result<ModuleDescription<'static>, DecodeError> {
-        ModuleDescription::decode_with(bytes, Name::Borrowed)
+        ModuleDescription::decode_with(bytes, |r| Ok(Name::Borrowed(r.loaded_name()?)))
     }
 
     fn decode_with(
         bytes: &'a [u8],
-        to_name: impl Fn(&'a str) -> Name,
+        read_name: impl Fn(&mut Reader<'a>) -> Read<Name>,
     ) -> Result<ModuleDescription<'a>, DecodeError> {
         let r = &mut Reader { bytes, at: 0 };
         let d = ModuleDescription {
@@ -94,8 +95,8 @@ impl<'a> ModuleDescription<'a> {
                 })
             })?,
             imports: r.list(|r| {
-                let module = to_name(r.str()?);
-                let name = to_name(r.str()?);
+                let module = read_name(r)?;
+                let name = read_name(r)?;
                 let kind = match r.byte()? {
                     0 => ImportKind::Func(r.u32()?),
                     1 => ImportKind::Table(r.table_type()?),
@@ -110,7 +111,7 @@ impl<'a> ModuleDescription<'a> {
             memories: r.list(Reader::memory_type)?,
             globals: r.list(|r| Ok((r.global_type()?, r.expr()?)))?,
             exports: r.list(|r| {
-                let name = to_name(r.str()?);
+                let name = read_name(r)?;
                 let kind = match r.byte()? {
                     0 => ExportKind::Func,
                     1 => ExportKind::Table,
