@@ -213,6 +213,7 @@ impl ProgramArgs {
                 max_wasm_stack: self.max_wasm_stack,
             },
             serve: None,
+            exit_when_done: false,
         }
     }
 

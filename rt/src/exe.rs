@@ -64,6 +64,7 @@ pub extern "C" fn main(argc: c_int, argv: *const *const c_char) -> c_int {
     };
     let mut settings = crate::entry::Settings::from_text(program_kind.settings().unwrap_or(""));
     settings.override_from_environment();
+    settings.exit_when_done = true;
     if let (Some(addr), Program::Component(c)) = (&settings.serve, &program_kind) {
         return match serve_address(&args[1..], addr) {
             Ok(addr) => crate::serve::serve(c, &program, &settings, &addr),

@@ -36,7 +36,8 @@ pub fn run(a: Args) -> Result<ExitCode> {
     };
     // Wasm gets a thread with a generous stack; exhaustion still traps.
     let who = format!("kiln: error: {}", a.input.display());
-    let settings = a.program.settings();
+    let mut settings = a.program.settings();
+    settings.exit_when_done = true;
     let mut argv = vec![a
         .input
         .file_name()

@@ -102,7 +102,7 @@ fn run(component: &'static Component, who: &str, settings: &Settings, argv: Vec<
             return ERROR_EXIT;
         }
     };
-    match inst.call(&mut store, &name, &args) {
+    let status = match inst.call(&mut store, &name, &args) {
         Ok(result) if settings.entry.is_none() => match result {
             Some(Value::Result(Err(_))) => RUN_FAILED,
             _ => 0,
@@ -118,7 +118,8 @@ fn run(component: &'static Component, who: &str, settings: &Settings, argv: Vec<
             eprintln!("{who}: {e}");
             ERROR_EXIT
         }
-    }
+    };
+    crate::entry::finish(settings, status)
 }
 
 /// Command-line arguments read as the parameters of export `name`:
