@@ -42,10 +42,10 @@ impl Store {
             });
         }
         let mut inst = self.new_instance(module, state);
-        let sig_ids: Vec<u32> = module.types.iter().map(crate::sig::sig_id).collect();
-        inst.write_sig_ids(&sig_ids);
-        inst.link_imports(imports, &sig_ids)?;
-        inst.define_functions(&sig_ids);
+        let sig_ids = module.sig_ids();
+        inst.write_sig_ids(sig_ids);
+        inst.link_imports(imports, sig_ids)?;
+        inst.define_functions(sig_ids);
         self.define_storage(&mut inst)?;
         inst.publish_storage();
         inst.evaluate_elements()?;

@@ -42,6 +42,9 @@ pub struct Module {
     /// address order: for backtraces, made at the first one, since
     /// ordering a large module's functions showed in its start-up.
     by_address: std::sync::OnceLock<Vec<u32>>,
+    /// The signature id of each type, made at the first instance: the
+    /// registry's lock was contended when a server made one per request.
+    sig_ids: std::sync::OnceLock<Vec<u32>>,
     /// The unwind table (see `kiln_abi::unwind`), where functions keep
     /// no frame pointers.
     unwind: Option<kiln_abi::unwind::Indexed<'static>>,
@@ -137,6 +140,12 @@ impl Module {
         self.unwind?.row(defined, u32::try_from(offset).ok()?)
     }
 
+    /// The signature id of each of the module's types.
+    pub(crate) fn sig_ids(&self) -> &[u32] {
+        self.sig_ids
+            .get_or_init(|| self.types.iter().map(crate::sig::sig_id).collect())
+    }
+
     /// The defined function whose code contains `pc`. Safe in a signal
     /// handler: it allocates nothing, and scans every function's start
     /// while no backtrace outside one has ordered them yet.
@@ -214,6 +223,7 @@ impl Module {
             program: None,
             memory_image: None,
             by_address: std::sync::OnceLock::new(),
+            sig_ids: std::sync::OnceLock::new(),
             unwind: None,
         }
     }

@@ -36,6 +36,13 @@ pub struct Component {
     /// The core signature of each component function type, flattened on
     /// first use: a server instantiates the component once per request.
     lowered: Vec<std::sync::OnceLock<CoreFuncType>>,
+    /// Likewise lowered with `async`.
+    async_lowered: Vec<std::sync::OnceLock<CoreFuncType>>,
+    /// The flat signature of each function type, lifted.
+    lifted: Vec<std::sync::OnceLock<kiln_abi::component::FlatSignature>>,
+    /// For each value type, the size and alignment of its spilled form
+    /// when `task.return` takes it in memory; None when it goes flat.
+    returned_spilled: Vec<std::sync::OnceLock<Option<(u32, u32)>>>,
 }
 
 impl Component {
@@ -75,16 +82,21 @@ impl Component {
                     .into_owned(),
             ),
         };
-        let lowered = description
-            .funcs
-            .iter()
-            .map(|_| Default::default())
-            .collect();
+        fn once_each<T, U>(items: &[T]) -> Vec<std::sync::OnceLock<U>> {
+            items.iter().map(|_| Default::default()).collect()
+        }
+        let funcs = &description.funcs;
+        let (lowered, async_lowered, lifted) =
+            (once_each(funcs), once_each(funcs), once_each(funcs));
+        let returned_spilled = once_each(&description.types);
         Ok(Box::leak(Box::new(Component {
             description,
             modules,
             program,
             lowered,
+            async_lowered,
+            lifted,
+            returned_spilled,
         })))
     }
 
@@ -106,22 +118,44 @@ impl Component {
 
     /// The core signature of function type `ty` lowered with `async`: its
     /// parameters flat up to four, else a pointer to them; a pointer for
-    /// its result; the subtask's state returned.
-    pub fn async_lowered_signature(&self, ty: u32) -> CoreFuncType {
-        use kiln_abi::module::ValType::I32;
-        let d = &self.description;
-        let f = &d.funcs[ty as usize];
-        let mut params = Vec::new();
-        for (_, p) in &f.params {
-            d.layout().flatten(*p, &mut params);
-        }
-        if params.len() > kiln_abi::component::MAX_FLAT_ASYNC_PARAMS {
-            params = vec![I32];
-        }
-        if f.result.is_some() {
-            params.push(I32);
-        }
-        CoreFuncType::new(&params, &[I32])
+    /// its result; the subtask's state returned. Made on first use.
+    pub fn async_lowered_signature(&self, ty: u32) -> &CoreFuncType {
+        self.async_lowered[ty as usize].get_or_init(|| {
+            use kiln_abi::module::ValType::I32;
+            let d = &self.description;
+            let f = &d.funcs[ty as usize];
+            let mut params = Vec::new();
+            for (_, p) in &f.params {
+                d.layout().flatten(*p, &mut params);
+            }
+            if params.len() > kiln_abi::component::MAX_FLAT_ASYNC_PARAMS {
+                params = vec![I32];
+            }
+            if f.result.is_some() {
+                params.push(I32);
+            }
+            CoreFuncType::new(&params, &[I32])
+        })
+    }
+
+    /// The flat signature of function type `ty`, lifted.
+    pub fn lifted_signature(&self, ty: u32) -> &kiln_abi::component::FlatSignature {
+        self.lifted[ty as usize].get_or_init(|| {
+            let d = &self.description;
+            d.layout().signature(&d.funcs[ty as usize], true)
+        })
+    }
+
+    /// Where `task.return` takes a result of type `r` from: the size and
+    /// alignment of it in memory, or None when its flat values are the
+    /// arguments.
+    pub(crate) fn returned_spilled(&self, r: u32) -> Option<(u32, u32)> {
+        *self.returned_spilled[r as usize].get_or_init(|| {
+            let layout = self.description.layout();
+            let mut flat = Vec::new();
+            layout.flatten(r, &mut flat);
+            (flat.len() > kiln_abi::component::MAX_FLAT_PARAMS).then(|| layout.size_align(r))
+        })
     }
 
     /// The core signature of a lowered function of type `ty`.
@@ -262,7 +296,7 @@ pub struct ComponentInstance {
     /// Set once a call into the instance trapped: it may not be entered
     /// again, as wasmtime does.
     poisoned: std::cell::Cell<bool>,
-    types: std::rc::Rc<Vec<ValueType>>,
+    types: &'static [ValueType],
 }
 
 /// The arguments and memory of one call into a component's export.
@@ -307,7 +341,6 @@ impl Store {
         state: Option<Box<dyn std::any::Any>>,
     ) -> Result<ComponentInstance, InstantiateError> {
         let d = &component.description;
-        let types = std::rc::Rc::new(d.types.clone());
         let mut inst = ComponentInstance {
             component,
             instances: Vec::new(),
@@ -320,7 +353,7 @@ impl Store {
                 concurrency: concurrent::Concurrency::new(self.interrupt_flag()),
                 host: state,
             }),
-            types: types.clone(),
+            types: &d.types,
             poisoned: std::cell::Cell::new(false),
             flags: (0..d.instances)
                 .map(|_| {
@@ -393,8 +426,9 @@ impl Store {
                         (f.code, f.signature)
                     }
                     (true, Some(lowered)) => {
-                        sig =
-                            std::borrow::Cow::Owned(component.async_lowered_signature(lowering.ty));
+                        sig = std::borrow::Cow::Borrowed(
+                            component.async_lowered_signature(lowering.ty),
+                        );
                         lowered
                     }
                     (true, None) => {
@@ -682,10 +716,10 @@ impl ComponentInstance {
             )));
         }
         let f = self.func(core).expect("a lifted export is a core function");
-        let layout = Layout::new(&self.types);
-        let sig = layout.signature(ft, true);
+        let layout = Layout::new(self.types);
+        let sig = self.component.lifted_signature(ty);
         let mut call = Call {
-            types: &self.types,
+            types: self.types,
             encoding: options.encoding,
             memory: self.memory(&options.memory),
             realloc: options.realloc.as_ref().and_then(|r| self.func(r)),
@@ -729,7 +763,8 @@ impl ComponentInstance {
                 instance: lifted_by,
                 context: [0; concurrent::CONTEXT_SLOTS],
                 result: ft.result,
-                types: self.types.clone(),
+                result_spilled: ft.result.and_then(|r| self.component.returned_spilled(r)),
+                types: self.types,
                 encoding: options.encoding,
                 memory: call.memory,
                 returned: None,
@@ -749,7 +784,7 @@ impl ComponentInstance {
                 // SAFETY: store-owned memory; nothing runs while we read it.
                 let memory = call.memory.map_or(&[][..], |m| unsafe { (*m).data() });
                 let mut lift = Lift {
-                    types: &self.types,
+                    types: self.types,
                     encoding: options.encoding,
                     memory,
                 };

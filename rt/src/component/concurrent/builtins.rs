@@ -127,26 +127,20 @@ pub(in crate::component) extern "C" fn task_return(
 /// Task `t`'s result of type `r`, from `task.return`'s flat values: in
 /// them, or in memory at the pointer that is the first of them.
 fn lift_result(t: &Task, r: TypeIndex, flat: &[u64]) -> Result<crate::component::Value, Trap> {
-    use kiln_abi::component::{FuncType, Layout};
-    let layout = Layout::new(&t.types);
-    let f = FuncType {
-        params: vec![(String::new(), r)],
-        result: None,
-    };
     // SAFETY: store-owned memory; nothing else runs while we read it.
     let memory = t.memory.map_or(&[][..], |m| unsafe { (*m).data() });
     let mut lift = crate::component::Lift {
-        types: &t.types,
+        types: t.types,
         encoding: t.encoding,
         memory,
     };
-    if layout.signature(&f, false).params_in_memory {
-        let ptr = flat[0] as u32;
-        let (size, align) = layout.size_align(r);
-        lift.range(ptr, size as u64, align, crate::traps::Region::Params)?;
-        lift.load(r, ptr)
-    } else {
-        lift.lift_flat(r, &mut flat.iter())
+    match t.result_spilled {
+        Some((size, align)) => {
+            let ptr = flat[0] as u32;
+            lift.range(ptr, size as u64, align, crate::traps::Region::Params)?;
+            lift.load(r, ptr)
+        }
+        None => lift.lift_flat(r, &mut flat.iter()),
     }
 }
 

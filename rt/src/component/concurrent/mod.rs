@@ -127,7 +127,10 @@ pub struct Task {
     /// lifting it needs: the types, the export's string encoding and
     /// memory.
     pub result: Option<TypeIndex>,
-    pub types: std::rc::Rc<Vec<kiln_abi::component::ValueType>>,
+    /// The size and alignment of the result in memory, if `task.return`
+    /// takes it there (`Component::returned_spilled`).
+    pub result_spilled: Option<(u32, u32)>,
+    pub types: &'static [kiln_abi::component::ValueType],
     pub encoding: kiln_abi::component::StringEncoding,
     pub memory: Option<*mut crate::store::Memory>,
     /// The result `task.return` gave, lifted, once it did.

@@ -318,7 +318,9 @@ pub(in crate::component) extern "C" fn enter_subtask(ctx: &HostContext, retptr: 
         instance: ctx.to,
         context: [0; CONTEXT_SLOTS],
         result: (ctx.arg != NO_RESULT).then_some(ctx.arg),
-        types: Default::default(),
+        // The adapter lifts the result; the runtime does not.
+        result_spilled: None,
+        types: &[],
         encoding: Default::default(),
         memory: None,
         returned: None,
