@@ -241,13 +241,18 @@ fn waits_and_requests_go_on_together_as_under_wasmtime() {
         "{}",
         show(&expected)
     );
+    let kiln = || {
+        run(
+            Path::new(env!("CARGO_BIN_EXE_kiln")),
+            &["run", "-S", "http"],
+        )
+    };
+    assert_eq!(show(&kiln()), show(&expected));
+    // The 10 s wait was cancelled, not waited out: timed on the second
+    // run, from kiln's cache, for compiling beside the other tests may
+    // take seconds.
     let started = std::time::Instant::now();
-    let got = run(
-        Path::new(env!("CARGO_BIN_EXE_kiln")),
-        &["run", "-S", "http"],
-    );
-    assert_eq!(show(&got), show(&expected));
-    // The 10 s wait was cancelled, not waited out.
+    assert_eq!(show(&kiln()), show(&expected));
     assert!(started.elapsed().as_secs() < 8, "{:?}", started.elapsed());
 }
 
