@@ -4,6 +4,7 @@
 //! mmap costs less than a page fault for each of its pages, which were a
 //! third of a Python hello's faults.
 
+use super::heap_cache as cache;
 use std::alloc::{GlobalAlloc, Layout};
 use std::sync::Mutex;
 
@@ -23,28 +24,158 @@ impl Heap {
     }
 }
 
-// SAFETY: each call hands dlmalloc the layout it was given, under the
-// lock, as dlmalloc's own global allocator does.
+// SAFETY: a layout of a cached class (`heap_cache`) is always served by a
+// block of that class, taken from and given back to the calling thread's
+// lists, or dlmalloc under the lock; every other layout goes to dlmalloc
+// under the lock, as dlmalloc's own global allocator does. `realloc` keeps
+// the two apart.
 unsafe impl GlobalAlloc for Heap {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        if let Some(c) = cache::class_of(l.size(), l.align()) {
+            if let Some(p) = cache::with_lists(register, |lists| self.take(lists, c)) {
+                return p;
+            }
+            // SAFETY: as above; the class's size, for any list to keep.
+            return self.with(|d| unsafe { d.malloc(cache::class_size(c), cache::BLOCK_ALIGN) });
+        }
         // SAFETY: as above.
         self.with(|d| unsafe { d.malloc(l.size(), l.align()) })
     }
 
     unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        if let Some(c) = cache::class_of(l.size(), l.align()) {
+            if cache::with_lists(register, |lists| self.keep(lists, c, p)).is_none() {
+                // SAFETY: `p` is a block of class `c` from this heap.
+                self.with(|d| unsafe { d.free(p, cache::class_size(c), cache::BLOCK_ALIGN) });
+            }
+            return;
+        }
         // SAFETY: `p` came from this heap with layout `l`.
         self.with(|d| unsafe { d.free(p, l.size(), l.align()) })
     }
 
     unsafe fn alloc_zeroed(&self, l: Layout) -> *mut u8 {
+        if cache::class_of(l.size(), l.align()).is_some() {
+            // SAFETY: as for `alloc`.
+            let p = unsafe { self.alloc(l) };
+            if !p.is_null() {
+                // SAFETY: a block of at least `l.size()` bytes.
+                unsafe { std::ptr::write_bytes(p, 0, l.size()) };
+            }
+            return p;
+        }
         // SAFETY: as for `alloc`.
         self.with(|d| unsafe { d.calloc(l.size(), l.align()) })
     }
 
     unsafe fn realloc(&self, p: *mut u8, l: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: `p` came from this heap with layout `l`.
-        self.with(|d| unsafe { d.realloc(p, l.size(), l.align(), new_size) })
+        let old = cache::class_of(l.size(), l.align());
+        let new = cache::class_of(new_size, l.align());
+        match (old, new) {
+            // SAFETY: `p` came from this heap with layout `l`; neither
+            // size is cached.
+            (None, None) => self.with(|d| unsafe { d.realloc(p, l.size(), l.align(), new_size) }),
+            (Some(a), Some(b)) if a == b => p,
+            _ => {
+                // SAFETY: `new_size` is nonzero (GlobalAlloc's contract) and
+                // its layout valid as `l`'s is; `p` holds `l.size()` bytes.
+                unsafe {
+                    let n = Layout::from_size_align_unchecked(new_size, l.align());
+                    let q = self.alloc(n);
+                    if !q.is_null() {
+                        std::ptr::copy_nonoverlapping(p, q, l.size().min(new_size));
+                        self.dealloc(p, l);
+                    }
+                    q
+                }
+            }
+        }
     }
+}
+
+impl Heap {
+    /// A block of class `c` from this thread's lists, refilled from
+    /// dlmalloc by a batch when empty.
+    fn take(&self, lists: &mut cache::Lists, c: usize) -> *mut u8 {
+        if let Some(p) = lists.pop(c) {
+            return p;
+        }
+        HEAP.store(
+            self as *const Heap as *mut Heap,
+            std::sync::atomic::Ordering::Release,
+        );
+        self.with(|d| {
+            for _ in 0..cache::Lists::batch() {
+                // SAFETY: a fresh chunk of the class's size.
+                let p = unsafe { d.malloc(cache::class_size(c), cache::BLOCK_ALIGN) };
+                if p.is_null() {
+                    break;
+                }
+                lists.push(c, p);
+            }
+        });
+        lists.pop(c).unwrap_or(std::ptr::null_mut())
+    }
+
+    /// Block `p` of class `c` into this thread's lists; half of a list
+    /// grown long goes back to dlmalloc.
+    fn keep(&self, lists: &mut cache::Lists, c: usize, p: *mut u8) {
+        if lists.push(c, p) {
+            let n = lists.surplus(c);
+            self.with(|d| {
+                for _ in 0..n {
+                    if let Some(b) = lists.pop(c) {
+                        // SAFETY: a block of class `c` from this heap.
+                        unsafe { d.free(b, cache::class_size(c), cache::BLOCK_ALIGN) };
+                    }
+                }
+            });
+        }
+    }
+}
+
+/// The heap that a thread's exit gives its cached blocks back to: the one
+/// global allocator, set when the first thread registers.
+static HEAP: std::sync::atomic::AtomicPtr<Heap> =
+    std::sync::atomic::AtomicPtr::new(std::ptr::null_mut());
+
+/// The POSIX thread-specific key whose destructor gives a thread's blocks
+/// back when it exits.
+static EXIT_KEY: std::sync::OnceLock<libc::pthread_key_t> = std::sync::OnceLock::new();
+
+/// Arrange for `lists` to go back to the heap at this thread's exit.
+fn register(lists: *mut cache::Lists) {
+    let key = EXIT_KEY.get_or_init(|| {
+        let mut key: libc::pthread_key_t = 0;
+        // SAFETY: `key` is written by the call; musl allocates nothing.
+        if unsafe { libc::pthread_key_create(&mut key, Some(on_thread_exit)) } != 0 {
+            // No key: threads that exit keep their blocks (64 a class at
+            // most), which is all that is lost.
+            return libc::pthread_key_t::MAX;
+        }
+        key
+    });
+    if *key != libc::pthread_key_t::MAX {
+        // SAFETY: a key made above; the value is this thread's lists, alive
+        // in its static thread-local storage until it is gone.
+        unsafe { libc::pthread_setspecific(*key, lists as *const libc::c_void) };
+    }
+}
+
+extern "C" fn on_thread_exit(lists: *mut libc::c_void) {
+    let heap = HEAP.load(std::sync::atomic::Ordering::Acquire);
+    if lists.is_null() || heap.is_null() {
+        return;
+    }
+    // SAFETY: the value `register` set, the exiting thread's lists, which
+    // nothing else reaches now; the heap is the static global allocator.
+    let (lists, heap) = unsafe { (&mut *(lists as *mut cache::Lists), &*heap) };
+    heap.with(|d| {
+        lists.drain(|c, p| {
+            // SAFETY: a block of class `c` from this heap.
+            unsafe { d.free(p, cache::class_size(c), cache::BLOCK_ALIGN) }
+        })
+    });
 }
 
 /// The system memory dlmalloc carves up: anonymous mappings, populated.

@@ -4,6 +4,8 @@
 pub mod dl;
 #[cfg(feature = "exe")]
 pub mod heap;
+#[cfg(any(feature = "exe", test))]
+mod heap_cache;
 pub mod mmap;
 pub mod signals;
 pub mod unwind;
