@@ -83,7 +83,10 @@ impl Module {
                 field(d::NUM_TYPES),
             )
         };
-        let description = ModuleDescription::decode_static(meta).map_err(LoadError::Description)?;
+        // SAFETY: the descriptor's description, written by the compiler
+        // (the caller's promise).
+        let description =
+            unsafe { ModuleDescription::decode_static(meta) }.map_err(LoadError::Description)?;
         let mut m = Module::new(description);
         let defined = m.funcs.len() - m.num_imported_funcs as usize;
         if func_ptrs.len() != defined || trampolines.len() != m.types.len() {

@@ -82,25 +82,13 @@ impl Writer<'_> {
 pub(crate) struct Reader<'a> {
     pub bytes: &'a [u8],
     pub at: usize,
+    /// The bytes are a description in loaded code, which kiln's compiler
+    /// wrote: its names are not checked as UTF-8 again (`name_str`). Set
+    /// only by the `unsafe` decoders, whose callers promise it.
+    pub loaded: bool,
 }
 
 pub(crate) type Read<T> = Result<T, DecodeError>;
-
-impl Reader<'static> {
-    /// A name of a description that is part of loaded code, borrowed
-    /// without checking its UTF-8 again. Such descriptions are written by
-    /// kiln's compiler from names wasmparser validated, into the same
-    /// object as the machine code that runs unchecked beside them; a
-    /// Python hello reads eight thousand names as it starts, and checking
-    /// them took a tenth of its start-up.
-    #[allow(unsafe_code)]
-    pub fn loaded_name(&mut self) -> Read<&'static str> {
-        let b = self.bytes()?;
-        // SAFETY: as above: the bytes were encoded from a `&str` (`Writer::str`)
-        // by the compiler that also wrote the code loaded with them.
-        Ok(unsafe { core::str::from_utf8_unchecked(b) })
-    }
-}
 
 impl<'a> Reader<'a> {
     pub fn fail<T>(&self, what: &'static str) -> Read<T> {
@@ -172,6 +160,20 @@ impl<'a> Reader<'a> {
             }
             None => self.fail("length past the end"),
         }
+    }
+
+    /// A name, borrowed from the bytes read, checked as UTF-8 unless the
+    /// bytes are loaded code's: a Python hello reads eight thousand names
+    /// as it starts, and checking them took a tenth of its start-up.
+    pub fn name_str(&mut self) -> Read<&'a str> {
+        if !self.loaded {
+            return self.str();
+        }
+        let b = self.bytes()?;
+        #[allow(unsafe_code)]
+        // SAFETY: `loaded` is set only by the unsafe decoders, whose
+        // callers promise bytes that `Writer::str` wrote from a `&str`.
+        Ok(unsafe { core::str::from_utf8_unchecked(b) })
     }
 
     /// A name, borrowed from the bytes read.

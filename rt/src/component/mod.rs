@@ -64,7 +64,10 @@ impl Component {
         let meta = unsafe {
             std::slice::from_raw_parts(field(d::META_PTR) as *const u8, field(d::META_LEN))
         };
-        let description = ComponentDescription::decode(meta).map_err(LoadError::Description)?;
+        // SAFETY: the descriptor's description, written by the compiler
+        // (the caller's promise).
+        let description =
+            unsafe { ComponentDescription::decode_loaded(meta) }.map_err(LoadError::Description)?;
         if description.modules as usize != field(d::NUM_MODULES) {
             return Err(LoadError::Inconsistent);
         }

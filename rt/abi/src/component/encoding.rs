@@ -102,10 +102,31 @@ impl ComponentDescription {
     }
 
     /// Read what `encode` wrote; an error for anything else, including an
-    /// index that names nothing. Names are borrowed: descriptions are read
-    /// from loaded code.
+    /// index that names nothing. Names are borrowed.
     pub fn decode(bytes: &'static [u8]) -> Result<ComponentDescription, DecodeError> {
-        let r = &mut Reader { bytes, at: 0 };
+        Self::decode_with(bytes, false)
+    }
+
+    /// As `decode`, for a description in loaded code: its names are not
+    /// checked as UTF-8 again.
+    ///
+    /// # Safety
+    /// `bytes` were written by `encode` (kiln's compiler, into the object
+    /// whose code is loaded with them).
+    #[allow(unsafe_code)]
+    pub unsafe fn decode_loaded(bytes: &'static [u8]) -> Result<ComponentDescription, DecodeError> {
+        Self::decode_with(bytes, true)
+    }
+
+    fn decode_with(
+        bytes: &'static [u8],
+        loaded: bool,
+    ) -> Result<ComponentDescription, DecodeError> {
+        let r = &mut Reader {
+            bytes,
+            at: 0,
+            loaded,
+        };
         let d = ComponentDescription {
             types: r.list(Reader::value_type)?,
             funcs: r.list(|r| {
@@ -463,9 +484,9 @@ impl Writer<'_> {
 }
 
 impl Reader<'static> {
-    /// A name, borrowed: descriptions are read from loaded code.
+    /// A name, borrowed.
     fn name(&mut self) -> Read<Name> {
-        self.loaded_name().map(Name::Borrowed)
+        self.name_str().map(Name::Borrowed)
     }
 
     fn value_type(&mut self) -> Read<ValueType> {

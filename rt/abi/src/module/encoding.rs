@@ -73,20 +73,32 @@ impl<'a> ModuleDescription<'a> {
 
     /// Read what `encode` wrote; an error for anything else.
     pub fn decode(bytes: &'a [u8]) -> Result<ModuleDescription<'a>, DecodeError> {
-        Self::decode_with(bytes, |r| Ok(Name::Owned(r.str()?.into())))
+        Self::decode_with(bytes, false, |s| Name::Owned(s.into()))
     }
 
     /// As `decode`, for a description in loaded code: the names borrowed
-    /// from `bytes` (`Reader::loaded_name`).
-    pub fn decode_static(bytes: &'static [u8]) -> Result<ModuleDescription<'static>, DecodeError> {
-        ModuleDescription::decode_with(bytes, |r| Ok(Name::Borrowed(r.loaded_name()?)))
+    /// from `bytes`, and not checked as UTF-8 again.
+    ///
+    /// # Safety
+    /// `bytes` were written by `encode` (kiln's compiler, into the object
+    /// whose code is loaded with them).
+    #[allow(unsafe_code)]
+    pub unsafe fn decode_static(
+        bytes: &'static [u8],
+    ) -> Result<ModuleDescription<'static>, DecodeError> {
+        ModuleDescription::decode_with(bytes, true, Name::Borrowed)
     }
 
     fn decode_with(
         bytes: &'a [u8],
-        read_name: impl Fn(&mut Reader<'a>) -> Read<Name>,
+        loaded: bool,
+        to_name: impl Fn(&'a str) -> Name,
     ) -> Result<ModuleDescription<'a>, DecodeError> {
-        let r = &mut Reader { bytes, at: 0 };
+        let r = &mut Reader {
+            bytes,
+            at: 0,
+            loaded,
+        };
         let d = ModuleDescription {
             types: r.list(|r| {
                 Ok(FuncType {
@@ -95,8 +107,8 @@ impl<'a> ModuleDescription<'a> {
                 })
             })?,
             imports: r.list(|r| {
-                let module = read_name(r)?;
-                let name = read_name(r)?;
+                let module = to_name(r.name_str()?);
+                let name = to_name(r.name_str()?);
                 let kind = match r.byte()? {
                     0 => ImportKind::Func(r.u32()?),
                     1 => ImportKind::Table(r.table_type()?),
@@ -111,7 +123,7 @@ impl<'a> ModuleDescription<'a> {
             memories: r.list(Reader::memory_type)?,
             globals: r.list(|r| Ok((r.global_type()?, r.expr()?)))?,
             exports: r.list(|r| {
-                let name = read_name(r)?;
+                let name = to_name(r.name_str()?);
                 let kind = match r.byte()? {
                     0 => ExportKind::Func,
                     1 => ExportKind::Table,

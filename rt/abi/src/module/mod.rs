@@ -300,6 +300,7 @@ impl<'a> Names<'a> {
         let mut r = crate::codec::Reader {
             bytes: &self.encoded,
             at: 0,
+            loaded: false,
         };
         while r.at < self.encoded.len() {
             let i = r.u32().ok()?;
