@@ -132,6 +132,31 @@ pub struct StaticRuntime<'a> {
     pub after: Vec<(&'a str, &'a [u8])>,
 }
 
+/// Whether the static C library among `libraries` applies packed relative
+/// relocations at start-up: musl does from 1.2.4 on. Its version is the
+/// one string of three dotted numbers in libc.a (`__libc_version`); one
+/// that cannot be told gets the plain relocations.
+fn applies_packed_relocations(libraries: &[(&str, &[u8])]) -> bool {
+    let Some((_, libc)) = libraries.iter().find(|(name, _)| *name == "libc.a") else {
+        return false;
+    };
+    musl_version(libc).is_some_and(|v| v >= (1, 2, 4))
+}
+
+/// The first NUL-delimited `A.B.C` in `bytes`.
+fn musl_version(bytes: &[u8]) -> Option<(u32, u32, u32)> {
+    bytes.split(|b| *b == 0).find_map(|s| {
+        let text = std::str::from_utf8(s).ok()?;
+        let mut parts = text.split('.').map(|p| {
+            (!p.is_empty() && p.len() < 4 && p.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| p.parse::<u32>().ok())
+                .flatten()
+        });
+        let v = (parts.next()??, parts.next()??, parts.next()??);
+        parts.next().is_none().then_some(v)
+    })
+}
+
 /// A static position-independent executable with no dependency beyond the
 /// kernel (no interpreter, no shared libraries).
 pub fn link_static_executable(
@@ -163,12 +188,13 @@ pub fn link_static_executable(
         "--gc-sections",
         "-z",
         "noexecstack",
-        // Relative relocations packed (RELR, which musl's start-up code
-        // applies): a large component's function addresses are tens of
-        // thousands of them, half a megabyte as RELA read at every start.
-        "-z",
-        "pack-relative-relocs",
     ]);
+    // Relative relocations packed (RELR) where the C library's start-up
+    // code applies them: a large component's function addresses are tens
+    // of thousands of them, half a megabyte as RELA read at every start.
+    if applies_packed_relocations(&rt.libraries) {
+        cmd.args(["-z", "pack-relative-relocs"]);
+    }
     // KILN_KEEP_SYMBOLS=1 keeps the symbol table (wasm function names), for
     // profilers such as perf; traps name functions without it.
     if std::env::var_os("KILN_KEEP_SYMBOLS").is_none() {
@@ -183,4 +209,28 @@ pub fn link_static_executable(
         .arg("--end-group")
         .args(&after);
     run(cmd, out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packed_relocations_only_for_a_musl_that_applies_them() {
+        fn libc(text: &[u8]) -> Vec<(&str, &[u8])> {
+            vec![("crt1.o", &b"1.2.5\0"[..]), ("libc.a", text)]
+        }
+        assert_eq!(
+            musl_version(b"x\0libc 1.2\0\x001.2.5\0tail"),
+            Some((1, 2, 5))
+        );
+        assert!(applies_packed_relocations(&libc(b"\x7fELF\0\x001.2.4\0")));
+        assert!(applies_packed_relocations(&libc(b"\x001.10.0\0")));
+        assert!(!applies_packed_relocations(&libc(b"\x001.2.3\0")));
+        assert!(!applies_packed_relocations(&libc(b"no version here")));
+        assert!(!applies_packed_relocations(&[(
+            "libunwind.a",
+            &b"\x001.2.5\0"[..]
+        )]));
+    }
 }
