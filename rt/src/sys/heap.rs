@@ -100,10 +100,12 @@ impl Heap {
         if let Some(p) = lists.pop(c) {
             return p;
         }
-        HEAP.store(
-            self as *const Heap as *mut Heap,
-            std::sync::atomic::Ordering::Release,
-        );
+        if HEAP.load(std::sync::atomic::Ordering::Relaxed).is_null() {
+            HEAP.store(
+                self as *const Heap as *mut Heap,
+                std::sync::atomic::Ordering::Release,
+            );
+        }
         self.with(|d| {
             for _ in 0..cache::Lists::batch() {
                 // SAFETY: a fresh chunk of the class's size.
@@ -135,7 +137,9 @@ impl Heap {
 }
 
 /// The heap that a thread's exit gives its cached blocks back to: the one
-/// global allocator, set when the first thread registers.
+/// global allocator (there is one `Heap`: the lists of a thread serve
+/// whichever heap it calls), set at the first refill, before any list
+/// holds a block.
 static HEAP: std::sync::atomic::AtomicPtr<Heap> =
     std::sync::atomic::AtomicPtr::new(std::ptr::null_mut());
 
@@ -149,7 +153,7 @@ fn register(lists: *mut cache::Lists) {
         let mut key: libc::pthread_key_t = 0;
         // SAFETY: `key` is written by the call; musl allocates nothing.
         if unsafe { libc::pthread_key_create(&mut key, Some(on_thread_exit)) } != 0 {
-            // No key: threads that exit keep their blocks (64 a class at
+            // No key: threads that exit keep their blocks (65 a class at
             // most), which is all that is lost.
             return libc::pthread_key_t::MAX;
         }

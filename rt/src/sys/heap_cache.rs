@@ -13,7 +13,7 @@
 
 use std::cell::UnsafeCell;
 
-/// Block sizes: 16 to 128 bytes by 16, then five larger ones.
+/// Block sizes: 16 to 128 bytes by 16, then six larger ones.
 const CLASS_SIZES: [usize; CLASSES] = [
     16, 32, 48, 64, 80, 96, 112, 128, 192, 256, 384, 512, 768, 1024,
 ];
@@ -22,7 +22,7 @@ const CLASSES: usize = 14;
 const ALIGN: usize = 16;
 /// Blocks taken from the heap at once when a list is empty.
 const REFILL: usize = 8;
-/// A list longer than this gives half of its blocks back.
+/// A list longer than this (65 blocks) gives half of them back.
 const LONGEST: usize = 64;
 
 /// The class of blocks serving a layout, if one does.
@@ -50,8 +50,20 @@ pub const BLOCK_ALIGN: usize = ALIGN;
 pub struct Lists {
     heads: [*mut u8; CLASSES],
     lens: [usize; CLASSES],
-    /// Whether the thread's exit will give the blocks back.
-    registered: bool,
+    stage: Stage,
+}
+
+/// Where a thread's lists are in its life.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    /// Not used yet.
+    New,
+    /// In use; the thread's exit will give their blocks back (when the
+    /// key for it could be made).
+    Registered,
+    /// Given back at the thread's exit: what the thread frees after that
+    /// (its other thread-local destructors run later) goes to the heap.
+    Exited,
 }
 
 impl Lists {
@@ -85,18 +97,20 @@ impl Lists {
         REFILL
     }
 
-    /// Every block, to give back.
+    /// Every block, to give back as the thread exits; the lists are not
+    /// used after.
     pub fn drain(&mut self, mut each: impl FnMut(usize, *mut u8)) {
         for c in 0..CLASSES {
             while let Some(p) = self.pop(c) {
                 each(c, p);
             }
         }
+        self.stage = Stage::Exited;
     }
 }
 
 /// This thread's lists (never dropped by Rust: a thread's exit gives
-/// their blocks back through `on_thread_exit`).
+/// their blocks back through `register`'s arrangement).
 pub struct Cache(UnsafeCell<Lists>);
 
 thread_local! {
@@ -104,27 +118,34 @@ thread_local! {
         Cache(UnsafeCell::new(Lists {
             heads: [std::ptr::null_mut(); CLASSES],
             lens: [0; CLASSES],
-            registered: false,
+            stage: Stage::New,
         }))
     };
 }
 
-/// `f` with this thread's lists, or None while the thread's storage is
-/// gone (then the caller uses the heap directly). `register` is called
-/// once per thread, with the lists, to arrange their return at its exit.
+/// `f` with this thread's lists, or None once the thread's exit has given
+/// them back (then the caller uses the heap directly). `register` is
+/// called once per thread, with the lists, to arrange that.
 pub fn with_lists<T>(register: fn(*mut Lists), f: impl FnOnce(&mut Lists) -> T) -> Option<T> {
     CACHE
         .try_with(|c| {
+            let at = c.0.get();
             // SAFETY: only this thread reaches its cache, and the
             // allocator does not re-enter itself while `f` runs.
-            let lists = unsafe { &mut *c.0.get() };
-            if !lists.registered {
-                lists.registered = true;
-                register(lists);
+            match unsafe { (*at).stage } {
+                Stage::Exited => return None,
+                Stage::Registered => {}
+                Stage::New => {
+                    // SAFETY: as above.
+                    unsafe { (*at).stage = Stage::Registered };
+                    register(at);
+                }
             }
-            f(lists)
+            // SAFETY: as above.
+            Some(f(unsafe { &mut *at }))
         })
         .ok()
+        .flatten()
 }
 
 #[cfg(test)]
@@ -148,7 +169,7 @@ mod tests {
         let mut lists = Lists {
             heads: [std::ptr::null_mut(); CLASSES],
             lens: [0; CLASSES],
-            registered: false,
+            stage: Stage::New,
         };
         let long: Vec<bool> = blocks
             .iter_mut()
