@@ -68,9 +68,21 @@ impl Server {
         request(&self.addr, "GET", path, &[], b"")
     }
 
-    /// The log lines so far.
-    fn log_lines(&self) -> Vec<String> {
-        self.log.try_iter().collect()
+    /// The log lines until each of `needles` is in one, or 10 s pass: a
+    /// thread reads the server's log, so a line may come a little after
+    /// the response it was written before.
+    fn log_until(&self, needles: &[&str]) -> Vec<String> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        let mut lines: Vec<String> = Vec::new();
+        let seen = |lines: &[String]| needles.iter().all(|n| lines.iter().any(|l| l.contains(n)));
+        while !seen(&lines) {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.log.recv_timeout(left) {
+                Ok(line) => lines.push(line),
+                Err(_) => break,
+            }
+        }
+        lines
     }
 }
 
@@ -167,7 +179,7 @@ fn a_rust_handler_answers_as_under_wasmtime_serve() {
     assert_eq!(peer.get("/trap").status, 500);
     // One line a request: method, path, status, microseconds, and those
     // of making the instance.
-    let log = kiln.log_lines();
+    let log = kiln.log_until(&["GET /status/418 "]);
     let line = log
         .iter()
         .find(|l| l.starts_with("GET /status/418 "))
@@ -214,7 +226,13 @@ fn a_failing_handler_is_answered_500_or_503_and_the_server_goes_on() {
         "{took:?}"
     );
     assert_eq!(kiln.get("/hello").status, 200);
-    let log = kiln.log_lines().join("\n");
+    let log = kiln
+        .log_until(&[
+            "GET /trap: trap: unreachable",
+            "the handler trapped after answering: trap: unreachable",
+            "GET /forever 503 ",
+        ])
+        .join("\n");
     assert!(log.contains("GET /trap: trap: unreachable"), "{log}");
     assert!(
         log.contains("the handler trapped after answering: trap: unreachable"),
@@ -385,7 +403,13 @@ fn a_wasi_0_3_handler_answers_as_under_wasmtime_serve() {
     assert_eq!(kiln.get("/hello").status, 200);
     // A handler waiting on the clock past its deadline is stopped too.
     assert_eq!(kiln.get("/sleep").status, 503);
-    let log = kiln.log_lines().join("\n");
+    let log = kiln
+        .log_until(&[
+            "GET /trap: trap: unreachable",
+            "GET /forever 503 ",
+            "GET /sleep 503 ",
+        ])
+        .join("\n");
     assert!(log.contains("GET /trap: trap: unreachable"), "{log}");
     assert!(log.contains("GET /forever 503 "), "{log}");
     assert!(log.contains("GET /sleep 503 "), "{log}");
