@@ -33,16 +33,21 @@ pub struct Component {
     pub modules: Vec<&'static Module>,
     /// Program settings baked in by `kiln build`.
     pub program: Option<String>,
-    /// The core signature of each component function type, flattened on
+    /// The signatures of each component function type, flattened on
     /// first use: a server instantiates the component once per request.
-    lowered: Vec<std::sync::OnceLock<CoreFuncType>>,
-    /// Likewise lowered with `async`.
-    async_lowered: Vec<std::sync::OnceLock<CoreFuncType>>,
-    /// The flat signature of each function type, lifted.
-    lifted: Vec<std::sync::OnceLock<kiln_abi::component::FlatSignature>>,
+    signatures: Vec<Signatures>,
     /// For each value type, the size and alignment of its spilled form
     /// when `task.return` takes it in memory; None when it goes flat.
     returned_spilled: Vec<std::sync::OnceLock<Option<(u32, u32)>>>,
+}
+
+/// A component function type's core signatures, each made on first use.
+#[derive(Default)]
+struct Signatures {
+    lowered: std::sync::OnceLock<CoreFuncType>,
+    /// Lowered with `async`.
+    async_lowered: std::sync::OnceLock<CoreFuncType>,
+    lifted: std::sync::OnceLock<kiln_abi::component::FlatSignature>,
 }
 
 impl Component {
@@ -88,17 +93,17 @@ impl Component {
         fn once_each<T, U>(items: &[T]) -> Vec<std::sync::OnceLock<U>> {
             items.iter().map(|_| Default::default()).collect()
         }
-        let funcs = &description.funcs;
-        let (lowered, async_lowered, lifted) =
-            (once_each(funcs), once_each(funcs), once_each(funcs));
+        let signatures = description
+            .funcs
+            .iter()
+            .map(|_| Signatures::default())
+            .collect();
         let returned_spilled = once_each(&description.types);
         Ok(Box::leak(Box::new(Component {
             description,
             modules,
             program,
-            lowered,
-            async_lowered,
-            lifted,
+            signatures,
             returned_spilled,
         })))
     }
@@ -123,7 +128,7 @@ impl Component {
     /// parameters flat up to four, else a pointer to them; a pointer for
     /// its result; the subtask's state returned. Made on first use.
     pub fn async_lowered_signature(&self, ty: u32) -> &CoreFuncType {
-        self.async_lowered[ty as usize].get_or_init(|| {
+        self.signatures[ty as usize].async_lowered.get_or_init(|| {
             use kiln_abi::module::ValType::I32;
             let d = &self.description;
             let f = &d.funcs[ty as usize];
@@ -143,7 +148,7 @@ impl Component {
 
     /// The flat signature of function type `ty`, lifted.
     pub fn lifted_signature(&self, ty: u32) -> &kiln_abi::component::FlatSignature {
-        self.lifted[ty as usize].get_or_init(|| {
+        self.signatures[ty as usize].lifted.get_or_init(|| {
             let d = &self.description;
             d.layout().signature(&d.funcs[ty as usize], true)
         })
@@ -163,7 +168,7 @@ impl Component {
 
     /// The core signature of a lowered function of type `ty`.
     pub fn lowered_signature(&self, ty: u32) -> &CoreFuncType {
-        self.lowered[ty as usize].get_or_init(|| {
+        self.signatures[ty as usize].lowered.get_or_init(|| {
             let d = &self.description;
             let sig = d.layout().signature(&d.funcs[ty as usize], false);
             CoreFuncType::new(&sig.params, &sig.results)

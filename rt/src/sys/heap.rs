@@ -8,7 +8,9 @@ use super::heap_cache as cache;
 use std::alloc::{GlobalAlloc, Layout};
 use std::sync::Mutex;
 
-pub struct Heap(Mutex<dlmalloc::Dlmalloc<Populated>>);
+pub struct Heap(Mutex<Dl>);
+
+type Dl = dlmalloc::Dlmalloc<Populated>;
 
 impl Heap {
     pub const fn new() -> Heap {
@@ -17,7 +19,7 @@ impl Heap {
         )))
     }
 
-    fn with<T>(&self, f: impl FnOnce(&mut dlmalloc::Dlmalloc<Populated>) -> T) -> T {
+    fn with<T>(&self, f: impl FnOnce(&mut Dl) -> T) -> T {
         // A panic while the lock is held cannot leave dlmalloc's state
         // half-changed: dlmalloc itself does not panic.
         f(&mut self.0.lock().unwrap_or_else(|e| e.into_inner()))
@@ -35,8 +37,7 @@ unsafe impl GlobalAlloc for Heap {
             if let Some(p) = cache::with_lists(register, |lists| self.take(lists, c)) {
                 return p;
             }
-            // SAFETY: as above; the class's size, for any list to keep.
-            return self.with(|d| unsafe { d.malloc(cache::class_size(c), cache::BLOCK_ALIGN) });
+            return self.with(|d| new_block(d, c));
         }
         // SAFETY: as above.
         self.with(|d| unsafe { d.malloc(l.size(), l.align()) })
@@ -46,7 +47,7 @@ unsafe impl GlobalAlloc for Heap {
         if let Some(c) = cache::class_of(l.size(), l.align()) {
             if cache::with_lists(register, |lists| self.keep(lists, c, p)).is_none() {
                 // SAFETY: `p` is a block of class `c` from this heap.
-                self.with(|d| unsafe { d.free(p, cache::class_size(c), cache::BLOCK_ALIGN) });
+                self.with(|d| unsafe { free_block(d, c, p) });
             }
             return;
         }
@@ -107,9 +108,8 @@ impl Heap {
             );
         }
         self.with(|d| {
-            for _ in 0..cache::Lists::batch() {
-                // SAFETY: a fresh chunk of the class's size.
-                let p = unsafe { d.malloc(cache::class_size(c), cache::BLOCK_ALIGN) };
+            for _ in 0..cache::REFILL {
+                let p = new_block(d, c);
                 if p.is_null() {
                     break;
                 }
@@ -128,12 +128,28 @@ impl Heap {
                 for _ in 0..n {
                     if let Some(b) = lists.pop(c) {
                         // SAFETY: a block of class `c` from this heap.
-                        unsafe { d.free(b, cache::class_size(c), cache::BLOCK_ALIGN) };
+                        unsafe { free_block(d, c, b) };
                     }
                 }
             });
         }
     }
+}
+
+/// A fresh block of class `c`: a dlmalloc chunk of the class's size, so
+/// that any thread's list may keep it.
+fn new_block(d: &mut Dl, c: usize) -> *mut u8 {
+    // SAFETY: a valid size and alignment; dlmalloc is held by the caller.
+    unsafe { d.malloc(cache::class_size(c), cache::BLOCK_ALIGN) }
+}
+
+/// Give block `p` of class `c` back to dlmalloc.
+///
+/// # Safety
+/// `p` is a block of class `c` from `d` (`new_block`), used no more.
+unsafe fn free_block(d: &mut Dl, c: usize, p: *mut u8) {
+    // SAFETY: the caller's promise.
+    unsafe { d.free(p, cache::class_size(c), cache::BLOCK_ALIGN) }
 }
 
 /// The heap that a thread's exit gives its cached blocks back to: the one
@@ -175,10 +191,8 @@ extern "C" fn on_thread_exit(lists: *mut libc::c_void) {
     // nothing else reaches now; the heap is the static global allocator.
     let (lists, heap) = unsafe { (&mut *(lists as *mut cache::Lists), &*heap) };
     heap.with(|d| {
-        lists.drain(|c, p| {
-            // SAFETY: a block of class `c` from this heap.
-            unsafe { d.free(p, cache::class_size(c), cache::BLOCK_ALIGN) }
-        })
+        // SAFETY: the lists hold blocks of their classes from this heap.
+        lists.drain(|c, p| unsafe { free_block(d, c, p) })
     });
 }
 

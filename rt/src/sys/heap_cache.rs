@@ -21,7 +21,7 @@ const CLASSES: usize = 14;
 /// dlmalloc's chunks are aligned to this; a stricter layout is not cached.
 const ALIGN: usize = 16;
 /// Blocks taken from the heap at once when a list is empty.
-const REFILL: usize = 8;
+pub const REFILL: usize = 8;
 /// A list longer than this (65 blocks) gives half of them back.
 const LONGEST: usize = 64;
 
@@ -91,10 +91,6 @@ impl Lists {
     /// How many blocks of class `c` to give back: half the list.
     pub fn surplus(&self, c: usize) -> usize {
         self.lens[c] / 2
-    }
-
-    pub fn batch() -> usize {
-        REFILL
     }
 
     /// Every block, to give back as the thread exits; the lists are not
