@@ -414,6 +414,29 @@ fn a_wasi_0_3_handler_answers_as_under_wasmtime_serve() {
     assert!(log.contains("GET /forever 503 "), "{log}");
     assert!(log.contains("GET /sleep 503 "), "{log}");
 
+    each_request_sees_a_new_memory(&kiln);
+
     let built = built_server(&wasm, &d);
     compare_with(&built, &peer, true);
+    each_request_sees_a_new_memory(&built);
+}
+
+/// The p3 handler's `/visits`, asked again and again between requests
+/// that write other memory or trap, counts one visit each time: each
+/// instance's memory is as new, though the server reuses memories.
+fn each_request_sees_a_new_memory(server: &Server) {
+    for i in 0..20 {
+        let a = server.get("/visits");
+        assert_eq!(
+            (a.status, a.text()),
+            (200, "data 1001 zeroed 1\n".into()),
+            "visit {i}"
+        );
+        let body = format!("request {i} ").repeat(2000);
+        let a = request(&server.addr, "POST", "/upper", &[], body.as_bytes());
+        assert_eq!(a.text(), body.to_uppercase());
+        if i % 5 == 0 {
+            assert_eq!(server.get("/trap").status, 500);
+        }
+    }
 }

@@ -115,8 +115,13 @@ impl Store {
             };
             inst.tables.push(self.table(*ty, init)?);
         }
-        for ty in &module.memories[module.num_imported_memories as usize..] {
-            inst.memories.push(self.memory(*ty)?);
+        let defined = module.num_imported_memories as usize;
+        for (i, ty) in module.memories.iter().enumerate().skip(defined) {
+            // The compiler makes an image only of a defined memory 0, its
+            // segments checked against the initial size; those segments
+            // have no bytes of their own.
+            let image = if i == 0 { module.memory_image } else { None };
+            inst.memories.push(self.memory(*ty, image)?);
         }
         Ok(())
     }
@@ -141,11 +146,6 @@ impl Store {
             if seg.mode != Mode::Passive {
                 inst.elems[i].clear();
             }
-        }
-        if let Some((offset, image)) = module.memory_image {
-            // The compiler checked every segment it holds against memory 0's
-            // initial size; those segments now have no bytes of their own.
-            inst.memory_mut(0).load_image(offset, image);
         }
         for (i, seg) in module.datas.iter().enumerate() {
             if let Mode::Active { index, offset } = &seg.mode {

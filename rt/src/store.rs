@@ -4,7 +4,7 @@
 
 use crate::error::ResourceError;
 use crate::instance::Instance;
-use crate::sys::mmap::Reservation;
+use crate::sys::mmap::{Pristine, Reservation};
 use crate::vm::{VMFuncRef, VMGlobal, VMMemory, VMTable, VMTableFuncRef};
 use kiln_abi::module::{FuncType, GlobalType, MemoryType, TableType, ValType};
 use kiln_abi::{MEMORY32_RESERVATION, WASM_PAGE_SIZE};
@@ -55,13 +55,28 @@ pub struct Memory {
 }
 
 impl Memory {
-    pub fn new(ty: MemoryType) -> Result<Box<Memory>, ResourceError> {
+    /// A memory of type `ty` as new: zero, but for `image` at its offset
+    /// (the compiler's memory image, inside the initial size). One kept
+    /// from an instance of the same module is taken if there is one.
+    pub fn new(
+        ty: MemoryType,
+        image: Option<(u64, &'static [u8])>,
+    ) -> Result<Box<Memory>, ResourceError> {
         let max_pages = 65536;
         if ty.initial > max_pages {
             return Err(ResourceError::MemoryOver4Gib { pages: ty.initial });
         }
-        let reservation =
-            Reservation::new(MEMORY32_RESERVATION as usize).map_err(ResourceError::Reserve)?;
+        let pristine = Pristine {
+            accessible: (ty.initial * WASM_PAGE_SIZE) as usize,
+            image: image.map(|(offset, bytes)| (offset as usize, bytes)),
+        };
+        let size = MEMORY32_RESERVATION as usize;
+        let kept = Reservation::take_pristine(size, pristine);
+        let fresh = kept.is_none();
+        let reservation = match kept {
+            Some(r) => r,
+            None => Reservation::new(size).map_err(ResourceError::Reserve)?,
+        };
         let mut m = Box::new(Memory {
             vm: VMMemory {
                 base: reservation.base(),
@@ -73,6 +88,12 @@ impl Memory {
         });
         if m.grow(ty.initial).is_none() {
             return Err(ResourceError::Commit { pages: ty.initial });
+        }
+        if fresh {
+            if let Some((offset, bytes)) = image {
+                m.load_image(offset, bytes);
+            }
+            m.reservation.mark_pristine(pristine);
         }
         Ok(m)
     }
@@ -106,10 +127,9 @@ impl Memory {
         Some(old)
     }
 
-    /// Fill the memory from `offset` on with `image` (the compiler's
-    /// memory image, inside the initial size): mapped copy-on-write from
-    /// the file it was loaded from, or copied if that cannot be done.
-    pub fn load_image(&mut self, offset: u64, image: &'static [u8]) {
+    /// Fill the memory from `offset` on with `image`: mapped copy-on-write
+    /// from the file it was loaded from, or copied if that cannot be done.
+    fn load_image(&mut self, offset: u64, image: &'static [u8]) {
         let end = offset + image.len() as u64;
         assert!(
             end <= self.vm.length,
@@ -468,7 +488,12 @@ impl Store {
         }
     }
 
-    pub fn memory(&mut self, ty: MemoryType) -> Result<*mut Memory, ResourceError> {
+    /// A memory of type `ty`, holding `image` at its offset if given.
+    pub fn memory(
+        &mut self,
+        ty: MemoryType,
+        image: Option<(u64, &'static [u8])>,
+    ) -> Result<*mut Memory, ResourceError> {
         let limit_pages = self
             .limits
             .max_memory_size
@@ -479,7 +504,7 @@ impl Store {
                 limit: self.limits.max_memory_size.unwrap_or(0),
             });
         }
-        let mut m = Memory::new(ty)?;
+        let mut m = Memory::new(ty, image)?;
         m.limit_pages = limit_pages;
         let p = &mut *m as *mut Memory;
         self.memories.push(m);
@@ -521,15 +546,76 @@ impl Store {
 mod tests {
     use super::*;
 
-    fn memory(initial: u64, maximum: Option<u64>) -> Box<Memory> {
-        Memory::new(MemoryType {
+    fn memory_type(initial: u64, maximum: Option<u64>) -> MemoryType {
+        MemoryType {
             memory64: false,
             shared: false,
             initial,
             maximum,
             page_size_log2: None,
-        })
-        .unwrap()
+        }
+    }
+
+    fn memory(initial: u64, maximum: Option<u64>) -> Box<Memory> {
+        Memory::new(memory_type(initial, maximum), None).unwrap()
+    }
+
+    /// An image as the compiler lays one out: whole pages, no zero byte.
+    static IMAGE: [u8; 1 << 16] = {
+        let mut bytes = [0u8; 1 << 16];
+        let mut i = 0;
+        while i < bytes.len() {
+            bytes[i] = (i % 251) as u8 + 1;
+            i += 1;
+        }
+        bytes
+    };
+
+    /// What a new memory of three pages holds with `IMAGE` at page 1.
+    fn as_new(data: &[u8]) -> bool {
+        let page = WASM_PAGE_SIZE as usize;
+        data.len() == 3 * page
+            && data[..page].iter().all(|&b| b == 0)
+            && data[page..2 * page] == IMAGE
+            && data[2 * page..].iter().all(|&b| b == 0)
+    }
+
+    #[test]
+    fn a_memory_comes_back_as_new_after_an_instance_wrote_and_grew_it() {
+        let image = Some((WASM_PAGE_SIZE, &IMAGE[..]));
+        let ty = memory_type(3, None);
+        let mut m = Memory::new(ty, image).unwrap();
+        assert!(as_new(m.data()));
+        let base = m.vm.base;
+        let _ = m.data()[10_000]; // read only: the zero page
+        m.data_mut()[5] = 1;
+        m.data_mut()[70_000] = 0;
+        m.data_mut()[3 * 65536 - 1] = 9;
+        assert_eq!(m.grow(2), Some(3));
+        m.data_mut()[4 * 65536 + 17] = 3;
+        drop(m);
+        let mut again = Memory::new(ty, image).unwrap();
+        if crate::sys::mmap::keeps_memories() {
+            assert_eq!(again.vm.base, base, "the memory was kept");
+        }
+        assert!(as_new(again.data()));
+        // Its growth starts from zero again.
+        assert_eq!(again.grow(2), Some(3));
+        assert!(again.data()[3 * 65536..].iter().all(|&b| b == 0));
+    }
+
+    #[test]
+    fn a_kept_memory_serves_only_the_same_image_and_size() {
+        let image = Some((WASM_PAGE_SIZE, &IMAGE[..]));
+        let mut m = Memory::new(memory_type(3, None), image).unwrap();
+        m.data_mut()[70_000] = 0;
+        let base = m.vm.base;
+        drop(m);
+        let other = Memory::new(memory_type(4, None), image).unwrap();
+        assert_ne!(other.vm.base, base);
+        let plain = Memory::new(memory_type(3, None), None).unwrap();
+        assert_ne!(plain.vm.base, base);
+        assert!(plain.data().iter().all(|&b| b == 0));
     }
 
     // The compiler relies on this (ABI's MEMORY32_GROWTH_LIMIT_PAGES).

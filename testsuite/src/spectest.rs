@@ -73,7 +73,7 @@ pub fn instantiate(store: &mut Store) -> HashMap<String, Extern> {
     };
     m.insert(
         "memory".into(),
-        Extern::Memory(store.memory(memory).expect("spectest memory")),
+        Extern::Memory(store.memory(memory, None).expect("spectest memory")),
     );
     m
 }

@@ -3,6 +3,9 @@
 //! inside a reservation is an out-of-bounds access; anywhere else it is a
 //! fault of kiln's own, not a wasm trap.
 
+mod pristine;
+
+pub use pristine::{keeps_memories, Pristine};
 use std::io;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -67,6 +70,9 @@ pub struct Reservation {
     accessible: usize,
     /// Its slot in the registry.
     slot: usize,
+    /// What the memory held when new, if it is to be restored to that and
+    /// kept when dropped (see `pristine`).
+    pristine: Option<Pristine>,
 }
 
 // SAFETY: the reservation is plain memory owned by this value; sharing the
@@ -96,6 +102,7 @@ impl Reservation {
                 size,
                 accessible: 0,
                 slot,
+                pristine: None,
             });
         }
         // SAFETY: a fresh anonymous PROT_NONE mapping aliases nothing.
@@ -124,6 +131,7 @@ impl Reservation {
             size,
             accessible: 0,
             slot,
+            pristine: None,
         })
     }
 
@@ -182,6 +190,9 @@ impl Reservation {
 
 impl Drop for Reservation {
     fn drop(&mut self) {
+        if self.keep_pristine() {
+            return;
+        }
         if self.reset() {
             let mut pool = POOL.lock().unwrap_or_else(|e| e.into_inner());
             if pool.len() < POOL_MAX {
@@ -228,6 +239,13 @@ mod tests {
     }
 }
 
+/// The system's page size.
+fn page_size() -> usize {
+    static PAGE: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    // SAFETY: sysconf has no memory effects.
+    *PAGE.get_or_init(|| unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(1) as usize)
+}
+
 /// Make `len` bytes at `dest`, page-aligned and inside an accessible part
 /// of a reservation, a private copy-on-write mapping of the file pages that
 /// back `src`: read-only data of a loaded object (the executable or a
@@ -235,8 +253,7 @@ mod tests {
 /// pages are read from the file when first touched.
 pub fn map_private_copy(dest: *mut u8, src: &'static [u8]) -> io::Result<()> {
     let (file, offset) = image_file(src)?;
-    // SAFETY: sysconf has no memory effects.
-    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(1) as u64;
+    let page = page_size() as u64;
     if offset % page != 0 || dest as u64 % page != 0 || src.len() as u64 % page != 0 {
         return Err(io::Error::other("memory image is not page-aligned"));
     }

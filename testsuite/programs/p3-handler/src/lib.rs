@@ -8,6 +8,9 @@
 //! - `/request`: what the handler saw (method, path, scheme, authority,
 //!   the `x-*` headers);
 //! - `/status/N`: an empty answer with status N;
+//! - `/visits`: two counters of visits, one in initialized data (the
+//!   memory image), one in zeroed data, each counted up by one: a fresh
+//!   instance answers `data 1001 zeroed 1`;
 //! - `/trap`: traps before answering;
 //! - `/forever`: never answers, in a loop;
 //! - `/sleep`: answers after an hour on the clock;
@@ -15,11 +18,15 @@
 
 use wasip3::http::types::{ErrorCode, Fields, Request, Response, Scheme};
 use wasip3::wit_bindgen::{self, StreamResult};
+use std::sync::atomic::{AtomicU32, Ordering};
 use wasip3::{wit_future, wit_stream};
 
 wasip3::http::service::export!(Handler);
 
 struct Handler;
+
+static VISITS_IN_DATA: AtomicU32 = AtomicU32::new(1000);
+static VISITS_IN_ZEROED: AtomicU32 = AtomicU32::new(0);
 
 /// A response with `headers` whose body `write` writes after the handler
 /// returned it.
@@ -123,6 +130,11 @@ impl wasip3::exports::http::handler::Guest for Handler {
                     body += &format!("{n}: {}\n", String::from_utf8_lossy(&v));
                 }
                 Ok(text(200, body))
+            }
+            "/visits" => {
+                let data = VISITS_IN_DATA.fetch_add(1, Ordering::Relaxed) + 1;
+                let zeroed = VISITS_IN_ZEROED.fetch_add(1, Ordering::Relaxed) + 1;
+                Ok(text(200, format!("data {data} zeroed {zeroed}\n")))
             }
             "/trap" => panic!("the handler traps on purpose"),
             "/forever" => loop {

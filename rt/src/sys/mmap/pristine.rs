@@ -1,0 +1,196 @@
+//! Memories kept as they were made, for the next instance of the same
+//! module. A server makes an instance per request; mapping its memory,
+//! making it accessible, mapping the image and unmapping it all again took
+//! three system calls and a page fault per page touched, each fault on a
+//! page mapped before (the zero page, or an image page read before it was
+//! written) interrupting the other cores to flush their TLBs.
+//!
+//! Instead, a memory given back is restored in place: the kernel's page
+//! map (`/proc/self/pagemap`) says which of its pages were ever touched
+//! (present or swapped out, and not the image file's own page), and only
+//! those are compared with what a new memory holds there (zeros, or the
+//! image's bytes) and rewritten if they differ. A page never touched
+//! still reads as zero or as the file. The pages stay mapped and writable,
+//! so the next instance takes no fault on them. Where the page map cannot
+//! be read, the memory is discarded as before.
+
+use super::{page_size, Reservation};
+use std::io;
+
+/// What a memory holds when new: its first `accessible` bytes readable and
+/// writable, all zero except `image`, at its offset, mapped copy-on-write
+/// from the file or copied.
+#[derive(Clone, Copy, Debug)]
+pub struct Pristine {
+    pub accessible: usize,
+    pub image: Option<(usize, &'static [u8])>,
+}
+
+impl PartialEq for Pristine {
+    fn eq(&self, other: &Pristine) -> bool {
+        let same_image = match (self.image, other.image) {
+            (None, None) => true,
+            (Some((o1, b1)), Some((o2, b2))) => o1 == o2 && std::ptr::eq(b1, b2),
+            _ => false,
+        };
+        self.accessible == other.accessible && same_image
+    }
+}
+
+/// Memories given back and restored: (what they hold, base, reservation
+/// size, registry slot).
+static KEPT: std::sync::Mutex<Vec<(Pristine, usize, usize, usize)>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// Memories kept at most. Each keeps the pages its instances touched.
+const KEPT_MAX: usize = 64;
+
+/// Larger memories are not kept: restoring them could cost more than
+/// making them anew, and they would hold too much.
+const KEPT_MAX_BYTES: usize = 64 << 20;
+
+/// The page map's bits for a page: present in memory; swapped out; a page
+/// of a file (or shared), not a private copy.
+const PM_PRESENT: u64 = 1 << 63;
+const PM_SWAPPED: u64 = 1 << 62;
+const PM_FILE: u64 = 1 << 61;
+
+impl Reservation {
+    /// A reservation of `size` bytes kept with a memory that holds exactly
+    /// what `pristine` says, if there is one.
+    pub fn take_pristine(size: usize, pristine: Pristine) -> Option<Reservation> {
+        let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
+        let at = kept.iter().rposition(|k| k.0 == pristine && k.2 == size)?;
+        let (pristine, base, size, slot) = kept.swap_remove(at);
+        Some(Reservation {
+            base: base as *mut u8,
+            size,
+            accessible: pristine.accessible,
+            slot,
+            pristine: Some(pristine),
+        })
+    }
+
+    /// Record that the memory now holds exactly what `pristine` says (it
+    /// was just made so): when dropped, it is restored to that and kept.
+    pub fn mark_pristine(&mut self, pristine: Pristine) {
+        if pristine.accessible == self.accessible
+            && pristine.accessible <= KEPT_MAX_BYTES
+            && keeps_memories()
+        {
+            self.pristine = Some(pristine);
+        }
+    }
+
+    /// On drop: restore the memory to what it held when new and keep it.
+    /// False if it cannot be, or is not kept; the caller then discards it.
+    pub(super) fn keep_pristine(&mut self) -> bool {
+        let Some(pristine) = self.pristine else {
+            return false;
+        };
+        if KEPT.lock().unwrap_or_else(|e| e.into_inner()).len() >= KEPT_MAX {
+            return false;
+        }
+        if self.accessible > pristine.accessible {
+            // Grown: the pages past the initial size are discarded and made
+            // inaccessible again, as `reset` does for the whole.
+            // SAFETY: the range lies in our own reservation and nothing
+            // refers to its contents; MAP_FIXED replaces it in one step.
+            let p = unsafe {
+                libc::mmap(
+                    self.base.add(pristine.accessible) as *mut libc::c_void,
+                    self.accessible - pristine.accessible,
+                    libc::PROT_NONE,
+                    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | libc::MAP_FIXED,
+                    -1,
+                    0,
+                )
+            };
+            if p == libc::MAP_FAILED {
+                return false;
+            }
+            self.accessible = pristine.accessible;
+        }
+        if self.restore(&pristine).is_err() {
+            return false;
+        }
+        let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
+        kept.push((pristine, self.base as usize, self.size, self.slot));
+        true
+    }
+
+    /// Rewrite each page touched since the memory was new with what it
+    /// held then.
+    fn restore(&mut self, pristine: &Pristine) -> io::Result<()> {
+        let map = page_map().ok_or_else(|| io::Error::other("no page map"))?;
+        let page = page_size();
+        let pages = pristine.accessible / page;
+        let first = self.base as usize / page;
+        let mut entries = [0u64; 512];
+        let mut at = 0;
+        while at < pages {
+            let n = (pages - at).min(entries.len());
+            read_page_map(map, first + at, &mut entries[..n])?;
+            for (i, &e) in entries[..n].iter().enumerate() {
+                let touched = (e & PM_PRESENT != 0 && e & PM_FILE == 0) || e & PM_SWAPPED != 0;
+                if touched {
+                    self.restore_page((at + i) * page, page, pristine);
+                }
+            }
+            at += n;
+        }
+        Ok(())
+    }
+
+    /// Make the page (of `page` bytes) at byte `offset` hold what it held
+    /// when new.
+    fn restore_page(&mut self, offset: usize, page: usize, pristine: &Pristine) {
+        static ZEROS: [u8; 1 << 16] = [0; 1 << 16];
+        let want: &[u8] = match pristine.image {
+            Some((o, image)) if offset >= o && offset < o + image.len() => {
+                // The image's offset and length are whole pages.
+                &image[offset - o..(offset - o + page).min(image.len())]
+            }
+            _ => &ZEROS[..page],
+        };
+        // SAFETY: the page lies inside the accessible part of our own
+        // reservation, and no instance uses the memory any more.
+        let bytes = unsafe { std::slice::from_raw_parts_mut(self.base.add(offset), want.len()) };
+        // Compared first: a page only read maps the shared zero page, and
+        // writing it would fault again.
+        if bytes != want {
+            bytes.copy_from_slice(want);
+        }
+    }
+}
+
+/// Whether memories given back are restored and kept (the page map can
+/// be read).
+pub fn keeps_memories() -> bool {
+    page_map().is_some()
+}
+
+/// `/proc/self/pagemap`, open, if it can be read.
+fn page_map() -> Option<&'static std::fs::File> {
+    static MAP: std::sync::OnceLock<Option<std::fs::File>> = std::sync::OnceLock::new();
+    MAP.get_or_init(|| {
+        let f = std::fs::File::open("/proc/self/pagemap").ok()?;
+        // One entry read to see that it can be.
+        let probe = [0u8; 1];
+        let mut entry = [0u64; 1];
+        read_page_map(&f, probe.as_ptr() as usize / page_size(), &mut entry).ok()?;
+        (entry[0] & PM_PRESENT != 0).then_some(f)
+    })
+    .as_ref()
+}
+
+/// The page map's entries for `entries.len()` pages from page number `first`.
+fn read_page_map(map: &std::fs::File, first: usize, entries: &mut [u64]) -> io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    // SAFETY: u64s have no invalid bit patterns, so their bytes may be
+    // written as bytes.
+    let bytes = unsafe {
+        std::slice::from_raw_parts_mut(entries.as_mut_ptr() as *mut u8, entries.len() * 8)
+    };
+    map.read_exact_at(bytes, (first * 8) as u64)
+}
