@@ -474,10 +474,15 @@ impl Store {
     /// code passes a vmctx) rather than against its importer; 0 for the
     /// importer's.
     pub fn host_func_with_context(&mut self, ty: &FuncType, code: usize, context: usize) -> Func {
+        self.host_func_with_sig_id(crate::sig::sig_id(ty), code, context)
+    }
+
+    /// As `host_func_with_context`, for the signature whose id is `sig_id`.
+    pub fn host_func_with_sig_id(&mut self, sig_id: u32, code: usize, context: usize) -> Func {
         let f = Box::new(VMFuncRef {
             func_ptr: code,
             vmctx: context,
-            sig_id: crate::sig::sig_id(ty),
+            sig_id,
             _pad: 0,
         });
         let p = &*f as *const VMFuncRef;

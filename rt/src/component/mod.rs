@@ -3,6 +3,7 @@
 //! instances made, lowered functions bound, exports found.
 
 pub mod abi;
+mod binding;
 pub mod concurrent;
 pub mod handles;
 mod intrinsics;
@@ -17,13 +18,9 @@ use crate::module::Module;
 use crate::store::{Extern, Func, Memory, Store, Val};
 use crate::traps::Trap;
 use handles::ResourceKind;
-use intrinsics::{
-    cannot_enter, enter_call, exit_call, raise, resource_drop, resource_new, resource_rep,
-    transfer_borrow, transfer_own,
-};
 use kiln_abi::component::{
-    ComponentDescription, CoreDef, ExportItem, FuncType, Import, Initializer, Layout, Lowered,
-    Options, StringEncoding, ValueType,
+    ComponentDescription, CoreDef, ExportItem, FuncType, Import, Initializer, Layout, Options,
+    StringEncoding, ValueType,
 };
 use kiln_abi::component_descriptor as d;
 use kiln_abi::module::FuncType as CoreFuncType;
@@ -39,6 +36,9 @@ pub struct Component {
     /// For each value type, the size and alignment of its spilled form
     /// when `task.return` takes it in memory; None when it goes flat.
     returned_spilled: Vec<std::sync::OnceLock<Option<(u32, u32)>>>,
+    /// For each lowering, what it takes in every instance, worked out at
+    /// the first.
+    bindings: Vec<std::sync::OnceLock<binding::Binding>>,
 }
 
 /// A component function type's core signatures, each made on first use.
@@ -99,12 +99,14 @@ impl Component {
             .map(|_| Signatures::default())
             .collect();
         let returned_spilled = once_each(&description.types);
+        let bindings = once_each(&description.lowerings);
         Ok(Box::leak(Box::new(Component {
             description,
             modules,
             program,
             signatures,
             returned_spilled,
+            bindings,
         })))
     }
 
@@ -202,31 +204,14 @@ impl HostFunc {
     }
 }
 
-/// Whether `sig` is spelled `spelling` ([`HostFunc::signature`]), read
-/// without allocating: a component may lower hundreds of host functions.
-fn spelled(sig: &CoreFuncType, spelling: &str) -> bool {
-    use kiln_abi::module::ValType as V;
-    let letter = |t: &V| match t {
-        V::I64 => b'I',
-        V::F32 => b'f',
-        V::F64 => b'F',
-        _ => b'i',
-    };
-    let letters = sig
-        .params
-        .iter()
-        .map(letter)
-        .chain([b'>'])
-        .chain(sig.results.iter().map(letter));
-    letters.eq(spelling.bytes())
-}
-
 /// What the host gives the components it runs.
 pub trait Host {
     /// The function imported as `import`, if the host has it.
     fn func(&self, import: &Import) -> Option<HostFunc>;
     /// The Rust type of the host's resource `name` of `instance`.
     fn resource(&self, instance: &str, name: &str) -> Option<std::any::TypeId>;
+    /// The host's own type: what it gives depends on nothing else.
+    fn id(&self) -> std::any::TypeId;
 }
 
 /// A host with nothing to give.
@@ -238,6 +223,9 @@ impl Host for NoHost {
     }
     fn resource(&self, _: &str, _: &str) -> Option<std::any::TypeId> {
         None
+    }
+    fn id(&self) -> std::any::TypeId {
+        std::any::TypeId::of::<NoHost>()
     }
 }
 
@@ -287,6 +275,33 @@ pub struct HostContext {
     /// returner moving its result to the caller.
     pub callback: Option<Func>,
     pub returner: Option<Func>,
+}
+
+impl HostContext {
+    /// A context with nothing of an instance's: no memory, no state.
+    fn blank(encoding: StringEncoding, instance: u32) -> HostContext {
+        HostContext {
+            encoding,
+            memory: None,
+            realloc: None,
+            state: std::ptr::null_mut(),
+            instance,
+            flags: std::ptr::null_mut(),
+            resource: None,
+            dtor: None,
+            to: 0,
+            to_defines: false,
+            trap: None,
+            ty: 0,
+            arg: 0,
+            future: false,
+            elem: (0, 1),
+            numeric: true,
+            async_: false,
+            callback: None,
+            returner: None,
+        }
+    }
 }
 
 /// An instantiated component.
@@ -405,167 +420,6 @@ impl Store {
         }
         Ok(inst)
     }
-
-    /// The function core code calls for lowering `l`.
-    fn lower(
-        &mut self,
-        inst: &mut ComponentInstance,
-        l: u32,
-        host: &dyn Host,
-    ) -> Result<Func, InstantiateError> {
-        let component = inst.component;
-        let d = &component.description;
-        let lowering = &d.lowerings[l as usize];
-        // Flattened only for the host, whose functions take the lowered
-        // type; the runtime's own intrinsics have fixed signatures.
-        let sig: std::borrow::Cow<CoreFuncType>;
-        let mut ctx = inst.host_context(&lowering.options, lowering.instance);
-        use kiln_abi::module::ValType::I32;
-        let code = match &lowering.what {
-            Lowered::Host { import } => {
-                let import = &d.imports[*import as usize];
-                let f = host.func(import).ok_or_else(|| InstantiateError::Link {
-                    import: import_name(import),
-                    problem: LinkError::Unknown,
-                })?;
-                let (code, spelling) = match (lowering.options.async_, f.asynchronous) {
-                    (false, _) => {
-                        sig = std::borrow::Cow::Borrowed(component.lowered_signature(lowering.ty));
-                        (f.code, f.signature)
-                    }
-                    (true, Some(lowered)) => {
-                        sig = std::borrow::Cow::Borrowed(
-                            component.async_lowered_signature(lowering.ty),
-                        );
-                        lowered
-                    }
-                    (true, None) => {
-                        return Err(InstantiateError::Link {
-                            import: import_name(import),
-                            problem: LinkError::FuncType,
-                        })
-                    }
-                };
-                if !spelled(&sig, spelling) {
-                    return Err(InstantiateError::Link {
-                        import: import_name(import),
-                        problem: LinkError::FuncType,
-                    });
-                }
-                code
-            }
-            Lowered::Trap => {
-                sig = std::borrow::Cow::Borrowed(component.lowered_signature(lowering.ty));
-                cannot_enter as *const () as usize
-            }
-            Lowered::ResourceDrop(r) => {
-                ctx.resource = Some(resource_kind(d, *r, host)?);
-                // The destructor's instance was made before any use of
-                // its type.
-                ctx.dtor = d.resources[*r as usize]
-                    .dtor
-                    .as_ref()
-                    .and_then(|def| inst.func(def));
-                sig = std::borrow::Cow::Owned(CoreFuncType::new(&[I32], &[]));
-                resource_drop as *const () as usize
-            }
-            Lowered::ResourceNew(r) | Lowered::ResourceRep(r) => {
-                ctx.resource = Some(ResourceKind::Guest(*r));
-                sig = std::borrow::Cow::Owned(CoreFuncType::new(&[I32], &[I32]));
-                match lowering.what {
-                    Lowered::ResourceNew(_) => resource_new as *const () as usize,
-                    _ => resource_rep as *const () as usize,
-                }
-            }
-            Lowered::Raise(t) => {
-                ctx.trap = Some(crate::traps::ComponentTrap::Adapter(*t));
-                sig = std::borrow::Cow::Owned(CoreFuncType::new(&[], &[]));
-                raise as *const () as usize
-            }
-            Lowered::Transfer {
-                borrow,
-                resource,
-                from,
-                to,
-            } => {
-                ctx.resource = Some(resource_kind(d, *resource, host)?);
-                ctx.instance = *from;
-                ctx.to = *to;
-                ctx.to_defines = d.resources[*resource as usize].instance == Some(*to);
-                sig = std::borrow::Cow::Owned(CoreFuncType::new(&[I32], &[I32]));
-                match borrow {
-                    true => transfer_borrow as *const () as usize,
-                    false => transfer_own as *const () as usize,
-                }
-            }
-            Lowered::EnterCall => {
-                sig = std::borrow::Cow::Owned(CoreFuncType::new(&[], &[]));
-                enter_call as *const () as usize
-            }
-            Lowered::ExitCall => {
-                sig = std::borrow::Cow::Owned(CoreFuncType::new(&[], &[]));
-                exit_call as *const () as usize
-            }
-            Lowered::Async(b) => {
-                ctx.ty = lowering.ty;
-                let (types, code) = concurrent::lowering(d, *b, &mut ctx);
-                sig = std::borrow::Cow::Owned(types);
-                code
-            }
-            Lowered::EnterSubtask { callee, returner } => {
-                ctx.to = *callee;
-                ctx.callback = lowering
-                    .options
-                    .callback
-                    .as_ref()
-                    .and_then(|c| inst.func(c));
-                ctx.returner = returner.as_ref().and_then(|r| inst.func(r));
-                let result = d.funcs[lowering.ty as usize].result;
-                ctx.arg = result.unwrap_or(concurrent::NO_RESULT);
-                sig = std::borrow::Cow::Owned(CoreFuncType::new(&[I32], &[]));
-                concurrent::subtask::enter_subtask as *const () as usize
-            }
-            Lowered::TransferChannel { ty, from, to } => {
-                ctx.arg = *ty;
-                ctx.future = matches!(d.types[*ty as usize], ValueType::Future(_));
-                ctx.instance = *from;
-                ctx.to = *to;
-                sig = std::borrow::Cow::Owned(CoreFuncType::new(&[I32], &[I32]));
-                concurrent::builtins::transfer_channel as *const () as usize
-            }
-            Lowered::ExitSubtask => {
-                sig = std::borrow::Cow::Owned(CoreFuncType::new(&[I32], &[I32]));
-                concurrent::subtask::exit_subtask as *const () as usize
-            }
-            Lowered::WaitSubtask => {
-                use kiln_abi::module::ValType::I64;
-                sig = std::borrow::Cow::Owned(CoreFuncType::new(&[I32], &[I64]));
-                concurrent::subtask::wait_subtask as *const () as usize
-            }
-        };
-        let p = &*ctx as *const HostContext as usize;
-        inst.contexts.push(ctx);
-        Ok(self.host_func_with_context(&sig, code, p))
-    }
-}
-
-/// What resource number `r` of `d` is at run time: a host resource's Rust
-/// type, or the defined resource itself.
-fn resource_kind(
-    d: &ComponentDescription,
-    r: u32,
-    host: &dyn Host,
-) -> Result<ResourceKind, InstantiateError> {
-    match &d.resources[r as usize].host {
-        None => Ok(ResourceKind::Guest(r)),
-        Some((instance, name)) => host
-            .resource(instance, name)
-            .map(ResourceKind::Host)
-            .ok_or_else(|| InstantiateError::Link {
-                import: format!("{instance}#{name}"),
-                problem: LinkError::Unknown,
-            }),
-    }
 }
 
 /// How an import is named in messages: `instance#function`.
@@ -606,25 +460,11 @@ impl ComponentInstance {
 
     fn host_context(&mut self, o: &Options, instance: u32) -> Box<HostContext> {
         Box::new(HostContext {
-            encoding: o.encoding,
             memory: self.memory(&o.memory),
             realloc: o.realloc.as_ref().and_then(|r| self.func(r)),
             state: &mut *self.state,
-            instance,
             flags: self.flags[instance as usize],
-            resource: None,
-            dtor: None,
-            to: 0,
-            to_defines: false,
-            trap: None,
-            ty: 0,
-            arg: 0,
-            future: false,
-            elem: (0, 1),
-            numeric: true,
-            async_: false,
-            callback: None,
-            returner: None,
+            ..HostContext::blank(o.encoding, instance)
         })
     }
 

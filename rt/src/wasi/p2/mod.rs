@@ -92,6 +92,10 @@ impl Host for P2Host {
             None => p3::bindings::resource_type(p3::interface(instance)?, name),
         }
     }
+
+    fn id(&self) -> std::any::TypeId {
+        std::any::TypeId::of::<P2Host>()
+    }
 }
 
 #[cfg(test)]
