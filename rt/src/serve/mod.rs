@@ -189,11 +189,13 @@ async fn respond(
             r
         }
     };
-    eprintln!(
-        "{method} {path} {} {}us{instance}",
+    // One write: `eprintln!` writes each piece of its format by itself.
+    let line = format!(
+        "{method} {path} {} {}us{instance}\n",
         response.status().as_u16(),
         started.elapsed().as_micros()
     );
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
     response
 }
 
