@@ -356,11 +356,11 @@ pub struct Store {
     pub(crate) instances: Vec<Box<Instance>>,
     pub(crate) memories: Vec<Box<Memory>>,
     pub(crate) tables: Vec<Box<Table>>,
-    /// Globals in chunks that never reallocate, so that a global stays
-    /// where `global` put it: a large program defines hundreds, and one
-    /// allocation each showed in its start-up.
-    globals: Vec<Vec<Global>>,
-    host_funcs: Vec<Box<VMFuncRef>>,
+    /// A large program defines hundreds of globals, and a component
+    /// binds as many host functions: one allocation each showed in
+    /// start-up, and in a served request's instance.
+    globals: Chunks<Global>,
+    host_funcs: Chunks<VMFuncRef>,
     pub(crate) depth: u32,
     /// State host functions reach through the instances they are called
     /// from (the WASI context); boxed, so it stays put when the store moves.
@@ -381,8 +381,8 @@ impl Default for Store {
             instances: Vec::new(),
             memories: Vec::new(),
             tables: Vec::new(),
-            globals: Vec::new(),
-            host_funcs: Vec::new(),
+            globals: Chunks::default(),
+            host_funcs: Chunks::default(),
             depth: 0,
             limits: Limits::default(),
             fuel: Box::new(std::sync::atomic::AtomicI64::new(i64::MAX)),
@@ -479,14 +479,13 @@ impl Store {
 
     /// As `host_func_with_context`, for the signature whose id is `sig_id`.
     pub fn host_func_with_sig_id(&mut self, sig_id: u32, code: usize, context: usize) -> Func {
-        let f = Box::new(VMFuncRef {
+        let f = VMFuncRef {
             func_ptr: code,
             vmctx: context,
             sig_id,
             _pad: 0,
-        });
-        let p = &*f as *const VMFuncRef;
-        self.host_funcs.push(f);
+        };
+        let p = self.host_funcs.push(f);
         Func {
             funcref: p,
             trampoline: 0,
@@ -532,18 +531,38 @@ impl Store {
     }
 
     pub fn global(&mut self, ty: GlobalType, value: Val) -> *mut Global {
-        const CHUNK: usize = 256;
         let mut g = Global {
             vm: VMGlobal::default(),
             ty,
         };
         g.set_bits(value.to_bits());
-        if self.globals.last().is_none_or(|c| c.len() == c.capacity()) {
-            self.globals.push(Vec::with_capacity(CHUNK));
+        self.globals.push(g)
+    }
+}
+
+/// Values kept in chunks that never reallocate, so that each stays where
+/// `push` put it, without an allocation of its own.
+pub(crate) struct Chunks<T> {
+    chunks: Vec<Vec<T>>,
+}
+
+impl<T> Default for Chunks<T> {
+    fn default() -> Chunks<T> {
+        Chunks { chunks: Vec::new() }
+    }
+}
+
+impl<T> Chunks<T> {
+    const CHUNK: usize = 64;
+
+    /// Keep `value`; where it is kept, for as long as `self` lives.
+    pub(crate) fn push(&mut self, value: T) -> *mut T {
+        if self.chunks.last().is_none_or(|c| c.len() == c.capacity()) {
+            self.chunks.push(Vec::with_capacity(Self::CHUNK));
         }
-        let chunk = self.globals.last_mut().expect("a chunk with room");
-        chunk.push(g);
-        chunk.last_mut().expect("the global just pushed") as *mut Global
+        let chunk = self.chunks.last_mut().expect("a chunk with room");
+        chunk.push(value);
+        chunk.last_mut().expect("the value just pushed") as *mut T
     }
 }
 

@@ -119,8 +119,7 @@ impl Store {
             }
             _ => {}
         }
-        let p = &*ctx as *const HostContext as usize;
-        inst.contexts.push(ctx);
+        let p = inst.contexts.push(ctx) as usize;
         Ok(self.host_func_with_sig_id(binding.sig_id, binding.code, p))
     }
 }

@@ -310,7 +310,7 @@ pub struct ComponentInstance {
     pub instances: Vec<*mut Instance>,
     /// One per lowering bound to the host; their addresses are the
     /// `vmctx` of the host functions' funcrefs, so they never move.
-    pub contexts: Vec<Box<HostContext>>,
+    pub(crate) contexts: crate::store::Chunks<HostContext>,
     /// Boxed: host contexts point at it.
     pub state: Box<ComponentState>,
     /// Each component instance's flags (`CoreDef::Flags`): 1 while it
@@ -367,7 +367,7 @@ impl Store {
         let mut inst = ComponentInstance {
             component,
             instances: Vec::new(),
-            contexts: Vec::new(),
+            contexts: Default::default(),
             state: Box::new(ComponentState {
                 tables: handles::Tables {
                     tables: (0..d.instances).map(|_| Default::default()).collect(),
@@ -458,14 +458,14 @@ impl ComponentInstance {
         }
     }
 
-    fn host_context(&mut self, o: &Options, instance: u32) -> Box<HostContext> {
-        Box::new(HostContext {
+    fn host_context(&mut self, o: &Options, instance: u32) -> HostContext {
+        HostContext {
             memory: self.memory(&o.memory),
             realloc: o.realloc.as_ref().and_then(|r| self.func(r)),
             state: &mut *self.state,
             flags: self.flags[instance as usize],
             ..HostContext::blank(o.encoding, instance)
-        })
+        }
     }
 
     /// The exported function at `path` (an instance's export is
