@@ -44,6 +44,9 @@ enum Command {
     Run(cmd::run::Args),
     /// Serve a component's wasi:http incoming handler over HTTP/1.1.
     Serve(cmd::serve::Args),
+    /// Join components into one: plugs into a socket, or as a WAC
+    /// document says.
+    Compose(cmd::compose::Args),
     /// Show a module's imports, exports, memories, tables and features.
     Inspect(cmd::inspect::Args),
 }
@@ -55,6 +58,7 @@ fn main() -> ExitCode {
         Command::Build(a) => cmd::build::run(a),
         Command::Run(a) => cmd::run::run(a),
         Command::Serve(a) => cmd::serve::run(a),
+        Command::Compose(a) => cmd::compose::run(a),
         Command::Inspect(a) => cmd::inspect::run(a),
     };
     match result {

@@ -1,5 +1,6 @@
 pub mod build;
 pub mod compile;
+pub mod compose;
 pub mod inspect;
 pub mod run;
 pub mod serve;

@@ -21,8 +21,8 @@ const CLOCK: &str = "wasi:clocks/monotonic-clock@0.2.0";
 /// The caller's exports, which the composition exports.
 pub const EXPORTS: [&str; 4] = ["run-add", "run-echo", "run-echo-list", "check"];
 
-/// Build both components into `target_dir` and write their composition
-/// there; its path.
+/// Build both components into `target_dir` and write them there
+/// (`callee.wasm`, `caller.wasm`) with their composition; its path.
 pub fn rust_pair(target_dir: &Path) -> Result<PathBuf, String> {
     succeed(
         Command::new(cargo())
@@ -43,7 +43,13 @@ pub fn rust_pair(target_dir: &Path) -> Result<PathBuf, String> {
             .and_then(|e| e.validate(true).encode())
             .map_err(|e| format!("making {name} a component: {e:#}"))
     };
-    let composed = compose(&component("callee")?, &component("caller")?);
+    let (callee, caller) = (component("callee")?, component("caller")?);
+    // Each by itself too, for composition tools to put together.
+    for (name, bytes) in [("callee", &callee), ("caller", &caller)] {
+        let path = target_dir.join(format!("{name}.wasm"));
+        std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    let composed = compose(&callee, &caller);
     let out = target_dir.join("rust-pair.wasm");
     std::fs::write(&out, composed).map_err(|e| format!("{}: {e}", out.display()))?;
     Ok(out)

@@ -1,0 +1,230 @@
+//! `kiln compose`: two Rust components (testsuite/programs/rust-components,
+//! a caller importing `kiln:bench/math` and a callee exporting it) put
+//! together by plugging and by a WAC document; each composition validated,
+//! then run by the wasmtime CLI and by kiln with the output of the
+//! composition written by hand (`kiln_testsuite::composition`). And what
+//! cannot be composed, refused with a message naming both sides.
+
+mod common;
+
+use common::{kiln, root, show};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn wasmtime(args: &[&str], dir: &Path) -> Output {
+    Command::new(root().join("target/peers/wasmtime"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+/// The pair's components, built once into `dir`: (caller, callee, their
+/// composition written by hand).
+fn pair(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let build = dir.join("build");
+    let by_hand = kiln_testsuite::composition::rust_pair(&build).unwrap();
+    (
+        build.join("caller.wasm"),
+        build.join("callee.wasm"),
+        by_hand,
+    )
+}
+
+fn validate(path: &Path) {
+    let bytes = std::fs::read(path).unwrap();
+    wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
+        .validate_all(&bytes)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+}
+
+/// `composed` does under wasmtime and under kiln what the composition by
+/// hand does under wasmtime.
+fn runs_as_by_hand(composed: &Path, by_hand: &Path, dir: &Path) {
+    validate(composed);
+    let p = |p: &Path| p.to_str().unwrap().to_string();
+    let expected = wasmtime(&["run", "--invoke", "check()", &p(by_hand)], dir);
+    assert!(expected.status.success(), "{}", show(&expected));
+    assert!(String::from_utf8_lossy(&expected.stdout).contains("list of 256 sum 32640"));
+    let theirs = wasmtime(&["run", "--invoke", "check()", &p(composed)], dir);
+    assert_eq!(show(&theirs), show(&expected));
+    let ours = kiln(&["run", &p(composed), "--invoke", "check"], dir);
+    assert_eq!(show(&ours), show(&expected));
+}
+
+fn compose(args: &[&str], dir: &Path) -> Output {
+    kiln(&[&["compose"], args].concat(), dir)
+}
+
+/// A refusal: exit status 1, no output file, and a message on stderr.
+fn refused(args: &[&str], out: &Path, dir: &Path) -> String {
+    let o = compose(args, dir);
+    assert_eq!(o.status.code(), Some(1), "{}", show(&o));
+    assert!(!out.exists(), "{} was written", out.display());
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn plugged_and_wac_compositions_run_as_the_one_by_hand() {
+    let d = common::work_dir("compose", "pair");
+    let (caller, callee, by_hand) = pair(&d);
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+
+    let plugged = d.join("plugged.wasm");
+    let o = compose(
+        &[&s(&caller), "--plug", &s(&callee), "-o", &s(&plugged)],
+        &d,
+    );
+    assert!(o.status.success(), "{}", show(&o));
+    runs_as_by_hand(&plugged, &by_hand, &d);
+
+    let document = d.join("app.wac");
+    std::fs::write(
+        &document,
+        "package kiln:app;\n\
+         let callee = new kiln:callee { ... };\n\
+         let caller = new kiln:caller { ...callee, ... };\n\
+         export caller...;\n",
+    )
+    .unwrap();
+    let from_wac = d.join("from-wac.wasm");
+    let o = compose(
+        &[
+            &s(&document),
+            "--dep",
+            &format!("kiln:callee={}", s(&callee)),
+            "--dep",
+            &format!("kiln:caller={}", s(&caller)),
+            "-o",
+            &s(&from_wac),
+        ],
+        &d,
+    );
+    assert!(o.status.success(), "{}", show(&o));
+    runs_as_by_hand(&from_wac, &by_hand, &d);
+}
+
+#[test]
+fn what_cannot_be_composed_is_refused_naming_both_sides() {
+    let d = common::work_dir("compose", "refused");
+    let (caller, callee, _) = pair(&d);
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    let out = d.join("out.wasm");
+    let component = |name: &str, wat: &str| {
+        let path = d.join(format!("{name}.wasm"));
+        std::fs::write(&path, wat::parse_str(wat).unwrap()).unwrap();
+        s(&path)
+    };
+    // A callee of the same interface with another type.
+    let wrong = component(
+        "wrong",
+        r#"(component
+            (core module $m (func (export "add") (param i32) (result i32) local.get 0))
+            (core instance $i (instantiate $m))
+            (type $t (func (param "a" u32) (result u32)))
+            (func $add (type $t) (canon lift (core func $i "add")))
+            (instance $math (export "add" (func $add)))
+            (export "kiln:bench/math" (instance $math)))"#,
+    );
+    let e = refused(&[&s(&caller), "--plug", &wrong, "-o", &s(&out)], &out, &d);
+    assert!(
+        e.contains("caller.wasm imports `kiln:bench/math`") && e.contains("wrong.wasm exports"),
+        "{e}"
+    );
+
+    // The same interface at a version that does not match.
+    let versioned = component(
+        "versioned",
+        r#"(component
+            (instance $math)
+            (export "kiln:bench/math@2.0.0" (instance $math)))"#,
+    );
+    let e = refused(
+        &[&s(&caller), "--plug", &versioned, "-o", &s(&out)],
+        &out,
+        &d,
+    );
+    assert!(
+        e.contains("versions do not match") && e.contains("math@2.0.0"),
+        "{e}"
+    );
+
+    // Two plugs for one import.
+    let e = refused(
+        &[
+            &s(&caller),
+            "--plug",
+            &s(&callee),
+            "--plug",
+            &s(&callee),
+            "-o",
+            &s(&out),
+        ],
+        &out,
+        &d,
+    );
+    assert!(e.contains("more than one plug exports"), "{e}");
+
+    // A plug that satisfies nothing.
+    let e = refused(
+        &[&s(&caller), "--plug", &s(&caller), "-o", &s(&out)],
+        &out,
+        &d,
+    );
+    assert!(e.contains("satisfies no import"), "{e}");
+
+    // Plugs that need each other.
+    let a = component(
+        "a",
+        r#"(component
+            (import "kiln:test/b" (instance $b))
+            (instance $a)
+            (export "kiln:test/a" (instance $a)))"#,
+    );
+    let b = component(
+        "b",
+        r#"(component
+            (import "kiln:test/a" (instance $a))
+            (instance $b)
+            (export "kiln:test/b" (instance $b)))"#,
+    );
+    let main = component(
+        "main",
+        r#"(component (import "kiln:test/a" (instance $a)))"#,
+    );
+    let e = refused(
+        &[&main, "--plug", &a, "--plug", &b, "-o", &s(&out)],
+        &out,
+        &d,
+    );
+    assert!(
+        e.contains("cycle") && e.contains("a.wasm -> ") && e.contains("b.wasm"),
+        "{e}"
+    );
+
+    // An import nothing satisfies.
+    let e = refused(&[&main, "--plug", &s(&callee), "-o", &s(&out)], &out, &d);
+    assert!(e.contains("satisfies no import"), "{e}");
+    let lonely = component(
+        "lonely",
+        r#"(component
+            (import "kiln:test/a" (instance $a))
+            (import "kiln:bench/math" (instance $m)))"#,
+    );
+    let e = refused(&[&lonely, "--plug", &s(&callee), "-o", &s(&out)], &out, &d);
+    assert!(
+        e.contains("lonely.wasm imports `kiln:test/a`, which no plug exports"),
+        "{e}"
+    );
+
+    // A WAC document with a mistake: its line and column.
+    let document = d.join("bad.wac");
+    std::fs::write(
+        &document,
+        "package kiln:app;\nlet caller = new kiln:caller { ... };\nexport nothing...;\n",
+    )
+    .unwrap();
+    let dep = format!("kiln:caller={}", s(&caller));
+    let e = refused(&[&s(&document), "--dep", &dep, "-o", &s(&out)], &out, &d);
+    assert!(e.contains("bad.wac:3:8: undefined name `nothing`"), "{e}");
+}
