@@ -228,3 +228,40 @@ fn what_cannot_be_composed_is_refused_naming_both_sides() {
     let e = refused(&[&s(&document), "--dep", &dep, "-o", &s(&out)], &out, &d);
     assert!(e.contains("bad.wac:3:8: undefined name `nothing`"), "{e}");
 }
+
+/// examples/polyglot: a Python command using a Rust and a C component,
+/// composed by plugging, then built by kiln into one native executable
+/// whose output is the wasmtime CLI's for the same composition.
+#[test]
+fn a_python_rust_and_c_composition_builds_into_one_program() {
+    let d = common::work_dir("compose", "polyglot");
+    let parts = kiln_testsuite::polyglot::build(&d.join("build")).unwrap_or_else(|e| panic!("{e}"));
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    let composed = d.join("polyglot.wasm");
+    let o = compose(
+        &[
+            &s(&parts.app),
+            "--plug",
+            &s(&parts.text),
+            "--plug",
+            &s(&parts.checksum),
+            "-o",
+            &s(&composed),
+        ],
+        &d,
+    );
+    assert!(o.status.success(), "{}", show(&o));
+    validate(&composed);
+    let expected = wasmtime(&["run", &s(&composed)], &d);
+    assert!(expected.status.success(), "{}", show(&expected));
+    let stdout = String::from_utf8_lossy(&expected.stdout);
+    assert!(stdout.contains("KILN COMPILES COMPONENTS"), "{stdout}");
+    assert!(stdout.contains("9 words, 3 to 10 letters, 54 in all"), "{stdout}");
+    // What Python's own zlib gives.
+    assert!(stdout.contains("adler32: f01617c8"), "{stdout}");
+    let exe = d.join("polyglot");
+    let o = kiln(&["build", "-q", &s(&composed), "-o", &s(&exe)], &d);
+    assert!(o.status.success(), "{}", show(&o));
+    let ours = Command::new(&exe).current_dir(&d).output().unwrap();
+    assert_eq!(show(&ours), show(&expected));
+}

@@ -3,5 +3,6 @@
 pub mod component;
 pub mod composition;
 pub mod peers;
+pub mod polyglot;
 pub mod spec;
 pub mod spectest;

@@ -77,6 +77,21 @@ pub fn componentize_py(
     world: &str,
     build: &Path,
 ) -> Result<PathBuf, String> {
+    let app = root()
+        .join("testsuite/programs/python")
+        .join(name)
+        .join("app.py");
+    componentize_py_app(&app, wit, world, build)
+}
+
+/// The Python program `app` (an `app.py`) built by componentize-py for
+/// `world` of `wit` into `build/app.wasm`, as [`componentize_py`] does.
+pub fn componentize_py_app(
+    app: &Path,
+    wit: &Path,
+    world: &str,
+    build: &Path,
+) -> Result<PathBuf, String> {
     let site = root().join("target/peers/componentize-py");
     if !site.join("componentize_py").is_dir() {
         return Err(format!(
@@ -87,10 +102,6 @@ pub fn componentize_py(
     let source = build.join("source");
     let io = |e: std::io::Error| format!("preparing {}: {e}", source.display());
     std::fs::create_dir_all(&source).map_err(io)?;
-    let app = root()
-        .join("testsuite/programs/python")
-        .join(name)
-        .join("app.py");
     std::fs::copy(app, source.join("app.py")).map_err(io)?;
     let out = build.join("app.wasm");
     let mut command = Command::new("python3");
@@ -106,7 +117,7 @@ pub fn componentize_py(
         .arg(&source)
         .arg("-o")
         .arg(&out);
-    succeed(&mut command, &format!("componentize-py {name}"))?;
+    succeed(&mut command, &format!("componentize-py {}", app.display()))?;
     Ok(out)
 }
 

@@ -1,0 +1,13 @@
+# The Python part: a command that uses the Rust and the C component.
+from wit_world import exports
+from wit_world.imports import checksum, text
+
+
+class Run(exports.Run):
+    def run(self) -> None:
+        line = "kiln compiles components from three languages into one program"
+        print(text.upper(line))
+        print("longest words:", ", ".join(text.words(line)[:3]))
+        s = text.stats([len(w) for w in line.split()])
+        print(f"{s.count} words, {s.min} to {s.max} letters, {s.sum} in all")
+        print(f"adler32: {checksum.adler32(line.encode()):08x}")

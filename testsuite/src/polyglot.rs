@@ -1,0 +1,108 @@
+//! The three parts of examples/polyglot built into components: Rust's
+//! `text` (wit-bindgen, made a component by wit-component), C's `checksum`
+//! (clang, no libc; its WIT embedded and made a component here) and
+//! Python's `app` (componentize-py), which imports both.
+
+use crate::peers::{cargo, componentize_py_app, root, succeed, wasi_command_wit};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The example's components, each by itself.
+pub struct Parts {
+    pub app: PathBuf,
+    pub text: PathBuf,
+    pub checksum: PathBuf,
+}
+
+fn example() -> PathBuf {
+    root().join("examples/polyglot")
+}
+
+/// Build the three parts into `build`.
+pub fn build(build: &Path) -> Result<Parts, String> {
+    let io = |e: std::io::Error| format!("writing into {}: {e}", build.display());
+    std::fs::create_dir_all(build).map_err(io)?;
+    let text = build.join("text.wasm");
+    std::fs::write(&text, rust_text(build)?).map_err(io)?;
+    let checksum = build.join("checksum.wasm");
+    std::fs::write(&checksum, c_checksum(build)?).map_err(io)?;
+    let app = python_app(build)?;
+    Ok(Parts {
+        app,
+        text,
+        checksum,
+    })
+}
+
+fn rust_text(build: &Path) -> Result<Vec<u8>, String> {
+    let target = build.join("text-target");
+    succeed(
+        Command::new(cargo())
+            .args(["build", "--release", "--quiet"])
+            .args(["--target", "wasm32-unknown-unknown", "--manifest-path"])
+            .arg(example().join("text/Cargo.toml"))
+            .arg("--target-dir")
+            .arg(&target)
+            .env_remove("RUSTFLAGS"),
+        "building the Rust part",
+    )?;
+    let module = target.join("wasm32-unknown-unknown/release/text.wasm");
+    let module = std::fs::read(&module).map_err(|e| format!("{}: {e}", module.display()))?;
+    componentize(&module, "the Rust part")
+}
+
+fn c_checksum(build: &Path) -> Result<Vec<u8>, String> {
+    let module = build.join("checksum-module.wasm");
+    succeed(
+        Command::new("clang-22")
+            .args(["--target=wasm32-unknown-unknown", "-O2", "-nostdlib"])
+            .args(["-Wl,--no-entry", "-o"])
+            .arg(&module)
+            .arg(example().join("checksum/checksum.c")),
+        "compiling the C part",
+    )?;
+    let mut module = std::fs::read(&module).map_err(|e| format!("{}: {e}", module.display()))?;
+    let mut resolve = wit_parser::Resolve::default();
+    let (package, _) = resolve
+        .push_path(example().join("wit"))
+        .map_err(|e| format!("the example's WIT: {e:#}"))?;
+    let world = resolve
+        .select_world(&[package], Some("checksum-provider"))
+        .map_err(|e| format!("the example's WIT: {e:#}"))?;
+    wit_component::embed_component_metadata(
+        &mut module,
+        &resolve,
+        world,
+        wit_component::StringEncoding::UTF8,
+        false,
+    )
+    .map_err(|e| format!("the C part's WIT: {e:#}"))?;
+    componentize(&module, "the C part")
+}
+
+fn componentize(module: &[u8], what: &str) -> Result<Vec<u8>, String> {
+    wit_component::ComponentEncoder::default()
+        .module(module)
+        .and_then(|e| e.validate(true).encode())
+        .map_err(|e| format!("making {what} a component: {e:#}"))
+}
+
+/// The Python part, built for its world (app/app.wit) with the example's
+/// interfaces and WASI's as deps.
+fn python_app(build: &Path) -> Result<PathBuf, String> {
+    let wit = build.join("app-wit");
+    wasi_command_wit(&wit)?;
+    let io = |e: std::io::Error| format!("writing {}: {e}", wit.display());
+    std::fs::copy(example().join("app/app.wit"), wit.join("world.wit")).map_err(io)?;
+    std::fs::copy(
+        example().join("wit/world.wit"),
+        wit.join("deps/polyglot.wit"),
+    )
+    .map_err(io)?;
+    componentize_py_app(
+        &example().join("app/app.py"),
+        &wit,
+        "app",
+        &build.join("app"),
+    )
+}
