@@ -562,7 +562,10 @@ impl<T> Chunks<T> {
         }
         let chunk = self.chunks.last_mut().expect("a chunk with room");
         chunk.push(value);
-        chunk.last_mut().expect("the value just pushed") as *mut T
+        // SAFETY: the value just pushed is at `len - 1`. Through
+        // `as_mut_ptr`, which makes no reference to the chunk's elements,
+        // so the pointers handed out before stay valid.
+        unsafe { chunk.as_mut_ptr().add(chunk.len() - 1) }
     }
 }
 
@@ -630,14 +633,16 @@ mod tests {
 
     #[test]
     fn a_kept_memory_serves_only_the_same_image_and_size() {
+        // Sizes no other test uses: kept memories are shared by the tests
+        // running beside this one.
         let image = Some((WASM_PAGE_SIZE, &IMAGE[..]));
-        let mut m = Memory::new(memory_type(3, None), image).unwrap();
+        let mut m = Memory::new(memory_type(5, None), image).unwrap();
         m.data_mut()[70_000] = 0;
         let base = m.vm.base;
         drop(m);
-        let other = Memory::new(memory_type(4, None), image).unwrap();
+        let other = Memory::new(memory_type(6, None), image).unwrap();
         assert_ne!(other.vm.base, base);
-        let plain = Memory::new(memory_type(3, None), None).unwrap();
+        let plain = Memory::new(memory_type(5, None), None).unwrap();
         assert_ne!(plain.vm.base, base);
         assert!(plain.data().iter().all(|&b| b == 0));
     }

@@ -210,7 +210,11 @@ pub trait Host {
     fn func(&self, import: &Import) -> Option<HostFunc>;
     /// The Rust type of the host's resource `name` of `instance`.
     fn resource(&self, instance: &str, name: &str) -> Option<std::any::TypeId>;
-    /// The host's own type: what it gives depends on nothing else.
+    /// What the host's answers to `func` and `resource` depend on: two
+    /// hosts with the same id must give the same for every import, since
+    /// a component keeps what it found for one instance for the next (its
+    /// `Binding`s). A host whose answers depend on its settings is not one
+    /// type but several, and needs an id for each.
     fn id(&self) -> std::any::TypeId;
 }
 

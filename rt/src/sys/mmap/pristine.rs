@@ -55,6 +55,9 @@ const PM_PRESENT: u64 = 1 << 63;
 const PM_SWAPPED: u64 = 1 << 62;
 const PM_FILE: u64 = 1 << 61;
 
+/// What a page of zeros is compared with; Linux's pages are at most 64 KiB.
+static ZEROS: [u8; 1 << 16] = [0; 1 << 16];
+
 impl Reservation {
     /// A reservation of `size` bytes kept with a memory that holds exactly
     /// what `pristine` says, if there is one.
@@ -115,6 +118,9 @@ impl Reservation {
             return false;
         }
         let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.len() >= KEPT_MAX {
+            return false;
+        }
         kept.push((pristine, self.base as usize, self.size, self.slot));
         true
     }
@@ -124,6 +130,9 @@ impl Reservation {
     fn restore(&mut self, pristine: &Pristine) -> io::Result<()> {
         let map = page_map().ok_or_else(|| io::Error::other("no page map"))?;
         let page = page_size();
+        if page > ZEROS.len() {
+            return Err(io::Error::other("pages larger than 64 KiB"));
+        }
         let pages = pristine.accessible / page;
         let first = self.base as usize / page;
         let mut entries = [0u64; 512];
@@ -145,7 +154,6 @@ impl Reservation {
     /// Make the page (of `page` bytes) at byte `offset` hold what it held
     /// when new.
     fn restore_page(&mut self, offset: usize, page: usize, pristine: &Pristine) {
-        static ZEROS: [u8; 1 << 16] = [0; 1 << 16];
         let want: &[u8] = match pristine.image {
             Some((o, image)) if offset >= o && offset < o + image.len() => {
                 // The image's offset and length are whole pages.
@@ -170,16 +178,40 @@ pub fn keeps_memories() -> bool {
     page_map().is_some()
 }
 
-/// `/proc/self/pagemap`, open, if it can be read.
+/// `/proc/self/pagemap`, open, if it says what restoring needs: that a
+/// page written in a fresh private mapping is present and not a file's,
+/// and that the page beside it, never touched, is neither present nor
+/// swapped out.
 fn page_map() -> Option<&'static std::fs::File> {
     static MAP: std::sync::OnceLock<Option<std::fs::File>> = std::sync::OnceLock::new();
     MAP.get_or_init(|| {
         let f = std::fs::File::open("/proc/self/pagemap").ok()?;
-        // One entry read to see that it can be.
-        let probe = [0u8; 1];
-        let mut entry = [0u64; 1];
-        read_page_map(&f, probe.as_ptr() as usize / page_size(), &mut entry).ok()?;
-        (entry[0] & PM_PRESENT != 0).then_some(f)
+        let page = page_size();
+        // SAFETY: a fresh anonymous mapping of two pages, which nothing
+        // else refers to; unmapped before returning.
+        let probe = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                2 * page,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        if probe == libc::MAP_FAILED {
+            return None;
+        }
+        // SAFETY: the first page of the probe mapping is writable.
+        unsafe { (probe as *mut u8).write_volatile(1) };
+        let mut entries = [0u64; 2];
+        let read = read_page_map(&f, probe as usize / page, &mut entries);
+        // SAFETY: our own mapping, no longer used.
+        unsafe { libc::munmap(probe, 2 * page) };
+        read.ok()?;
+        let written = entries[0] & PM_PRESENT != 0 && entries[0] & PM_FILE == 0;
+        let untouched = entries[1] & (PM_PRESENT | PM_SWAPPED) == 0;
+        (written && untouched).then_some(f)
     })
     .as_ref()
 }
