@@ -56,11 +56,17 @@ fn compose(args: &[&str], dir: &Path) -> Output {
     kiln(&[&["compose"], args].concat(), dir)
 }
 
-/// A refusal: exit status 1, no output file, and a message on stderr.
+/// A refusal: exit status 1, no output file (nor a part of one), and a
+/// message on stderr.
 fn refused(args: &[&str], out: &Path, dir: &Path) -> String {
     let o = compose(args, dir);
     assert_eq!(o.status.code(), Some(1), "{}", show(&o));
     assert!(!out.exists(), "{} was written", out.display());
+    let staged = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .any(|e| e.file_name().to_string_lossy().contains(".kiln-"));
+    assert!(!staged, "a partial output is left in {}", dir.display());
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
@@ -102,6 +108,55 @@ fn plugged_and_wac_compositions_run_as_the_one_by_hand() {
     );
     assert!(o.status.success(), "{}", show(&o));
     runs_as_by_hand(&from_wac, &by_hand, &d);
+}
+
+/// The names a component imports (its own, not its inner components').
+fn component_imports(path: &Path) -> Vec<String> {
+    let bytes = std::fs::read(path).unwrap();
+    let mut names = Vec::new();
+    let mut depth = 0;
+    for payload in wasmparser::Parser::new(0).parse_all(&bytes) {
+        match payload.unwrap() {
+            wasmparser::Payload::ComponentImportSection(s) if depth == 0 => {
+                for i in s {
+                    names.push(i.unwrap().name.name.to_string());
+                }
+            }
+            wasmparser::Payload::ModuleSection { .. }
+            | wasmparser::Payload::ComponentSection { .. } => depth += 1,
+            wasmparser::Payload::End(_) => depth -= 1,
+            _ => {}
+        }
+    }
+    names
+}
+
+#[test]
+fn a_plug_of_a_compatible_version_is_taken() {
+    let d = common::work_dir("compose", "versions");
+    let component = |name: &str, wat: &str| {
+        let path = d.join(format!("{name}.wasm"));
+        std::fs::write(&path, wat::parse_str(wat).unwrap()).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let socket = component(
+        "socket",
+        r#"(component (import "kiln:test/v@1.0.0" (instance)))"#,
+    );
+    // 1.2.0 is taken over 1.1.0; 2.0.0 does not match.
+    let plug = component(
+        "plug",
+        r#"(component
+            (instance $v)
+            (export "kiln:test/v@1.1.0" (instance $v))
+            (export "kiln:test/v@1.2.0" (instance $v))
+            (export "kiln:test/v@2.0.0" (instance $v)))"#,
+    );
+    let out = d.join("out.wasm");
+    let o = compose(&[&socket, "--plug", &plug, "-o", out.to_str().unwrap()], &d);
+    assert!(o.status.success(), "{}", show(&o));
+    validate(&out);
+    assert!(component_imports(&out).is_empty());
 }
 
 #[test]
@@ -202,9 +257,15 @@ fn what_cannot_be_composed_is_refused_naming_both_sides() {
         "{e}"
     );
 
-    // An import nothing satisfies.
+    // A plug that satisfies nothing, because what it was meant for it
+    // does not export: its exports are listed.
     let e = refused(&[&main, "--plug", &s(&callee), "-o", &s(&out)], &out, &d);
-    assert!(e.contains("satisfies no import"), "{e}");
+    assert!(
+        e.contains("satisfies no import") && e.contains("`kiln:bench/math`"),
+        "{e}"
+    );
+
+    // An import nothing satisfies, unless the composition may import it.
     let lonely = component(
         "lonely",
         r#"(component
@@ -216,6 +277,21 @@ fn what_cannot_be_composed_is_refused_naming_both_sides() {
         e.contains("lonely.wasm imports `kiln:test/a`, which no plug exports"),
         "{e}"
     );
+    let o = compose(
+        &[
+            &lonely,
+            "--plug",
+            &s(&callee),
+            "--allow-imports",
+            "-o",
+            &s(&out),
+        ],
+        &d,
+    );
+    assert!(o.status.success(), "{}", show(&o));
+    validate(&out);
+    assert_eq!(component_imports(&out), ["kiln:test/a"]);
+    std::fs::remove_file(&out).unwrap();
 
     // A WAC document with a mistake: its line and column.
     let document = d.join("bad.wac");
@@ -256,7 +332,10 @@ fn a_python_rust_and_c_composition_builds_into_one_program() {
     assert!(expected.status.success(), "{}", show(&expected));
     let stdout = String::from_utf8_lossy(&expected.stdout);
     assert!(stdout.contains("KILN COMPILES COMPONENTS"), "{stdout}");
-    assert!(stdout.contains("9 words, 3 to 10 letters, 54 in all"), "{stdout}");
+    assert!(
+        stdout.contains("9 words, 3 to 10 letters, 54 in all"),
+        "{stdout}"
+    );
     // What Python's own zlib gives.
     assert!(stdout.contains("adler32: f01617c8"), "{stdout}");
     let exe = d.join("polyglot");

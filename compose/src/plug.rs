@@ -156,7 +156,9 @@ impl Plugging {
         path: &mut Vec<usize>,
     ) -> Result<(), ComposeError> {
         let importer = self.parts[i].path.display().to_string();
-        let mut found = Vec::new();
+        // Each plug's best match: the import's own name, else its highest
+        // compatible version.
+        let mut found: Vec<(usize, String, ItemKind)> = Vec::new();
         let mut other_versions = Vec::new();
         for (p, part) in self
             .parts
@@ -165,20 +167,36 @@ impl Plugging {
             .skip(1)
             .filter(|(p, _)| *p != i)
         {
+            let mut best: Option<(&String, ItemKind)> = None;
             for (export, export_kind) in &part.exports {
                 if are_semver_compatible(export, name) {
-                    found.push((p, export.clone(), *export_kind));
-                } else if unversioned(export) == unversioned(name) && export.contains('@') {
+                    let better = match best {
+                        None => true,
+                        Some((b, _)) => {
+                            b != name && (export == name || version(export) > version(b))
+                        }
+                    };
+                    if better {
+                        best = Some((export, *export_kind));
+                    }
+                } else if unversioned(export) == unversioned(name) {
                     other_versions.push(format!("{} exports `{export}`", part.path.display()));
                 }
+            }
+            if let Some((export, kind)) = best {
+                found.push((p, export.clone(), kind));
             }
         }
         let (p, export, export_kind) = match found.len() {
             0 if !other_versions.is_empty() => {
+                let imported = match name.split_once('@') {
+                    Some((_, v)) => format!("version {v}"),
+                    None => "no version".into(),
+                };
                 return Err(self.error(format!(
-                    "{importer} imports `{name}`, but the versions do not match: {}; versions match when they share their major version (their minor, for 0.x)",
+                    "{importer} imports `{name}` ({imported}), but the versions do not match: {}; versions match when they share their major version (their minor, for 0.x), and a name without a version matches only itself",
                     other_versions.join(", ")
-                )))
+                )));
             }
             0 => {
                 self.left.push((i, name.to_string()));
@@ -222,6 +240,11 @@ impl Plugging {
             .set_instantiation_argument(node, name, alias)
             .map_err(|e| graph_error(&e))
     }
+}
+
+/// The version of `name` (`ns:pkg/iface@1.2.3`), if it has one.
+fn version(name: &str) -> Option<semver::Version> {
+    name.split_once('@')?.1.parse().ok()
 }
 
 /// `name` without its `@version`.

@@ -26,9 +26,23 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<ExitCode> {
-    let wac = a.input.extension().is_some_and(|e| e == "wac");
+    let wac = a
+        .input
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("wac"));
     let composed = match wac {
         true => {
+            if a.allow_imports {
+                bail!("{}: --allow-imports is for plugging; a WAC document says what the composition imports", a.input.display());
+            }
+            for (i, d) in a.deps.iter().enumerate() {
+                if a.deps[..i]
+                    .iter()
+                    .any(|e| e.name == d.name && e.version == d.version)
+                {
+                    bail!("--dep {} is given twice", d.name);
+                }
+            }
             if !a.plugs.is_empty() {
                 bail!(
                     "{}: a WAC document names its packages with --dep, not --plug",
@@ -54,8 +68,11 @@ pub fn run(a: Args) -> Result<ExitCode> {
         }
     };
     let staged = super::staging_path(&a.output);
-    std::fs::write(&staged, &composed)
-        .with_context(|| format!("{}: cannot write", a.output.display()))?;
-    super::commit_output(&staged, &a.output)?;
-    Ok(ExitCode::SUCCESS)
+    let written = std::fs::write(&staged, &composed)
+        .with_context(|| format!("{}: cannot write", a.output.display()))
+        .and_then(|()| super::commit_output(&staged, &a.output));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&staged);
+    }
+    written.map(|()| ExitCode::SUCCESS)
 }
