@@ -70,6 +70,11 @@ pub struct CodegenArgs {
     /// (what `--timeout` needs; `run` and `build` turn it on with it).
     #[arg(long, action = ArgAction::SetTrue)]
     pub epoch_interruption: bool,
+    /// Components: keep each call between core instances a call through
+    /// the importer's funcref, as between modules compiled apart, rather
+    /// than a direct call (for comparison).
+    #[arg(long, action = ArgAction::SetTrue)]
+    pub keep_boundaries: bool,
     /// Codegen threads (default: available cores).
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
@@ -95,6 +100,7 @@ impl CodegenArgs {
             consume_fuel: self.consume_fuel,
             interruptible: self.epoch_interruption,
             jobs: self.jobs.unwrap_or(0),
+            keep_boundaries: self.keep_boundaries,
             opt_budget: match self.opt_budget {
                 Some(Budget::Unlimited) => None,
                 Some(Budget::MiB(m)) => Some(m << 20),

@@ -50,6 +50,12 @@ fn runs_as_by_hand(composed: &Path, by_hand: &Path, dir: &Path) {
     assert_eq!(show(&theirs), show(&expected));
     let ours = kiln(&["run", &p(composed), "--invoke", "check"], dir);
     assert_eq!(show(&ours), show(&expected));
+    // Calls between the instances through their funcrefs, not direct.
+    let kept = kiln(
+        &["run", "--keep-boundaries", &p(composed), "--invoke", "check"],
+        dir,
+    );
+    assert_eq!(show(&kept), show(&expected));
 }
 
 fn compose(args: &[&str], dir: &Path) -> Output {

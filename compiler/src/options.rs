@@ -46,6 +46,15 @@ pub struct CompileOptions {
     /// Program settings an executable built from this object starts with
     /// (see `kiln_abi::descriptor`).
     pub program: Option<String>,
+    /// Components: calls between core instances stay calls through the
+    /// importer's funcref, as between separately compiled modules, rather
+    /// than direct calls (`--keep-boundaries`, for comparison).
+    pub keep_boundaries: bool,
+    /// Imported functions whose definition the component being compiled
+    /// fixes: function index → the symbol of the function every
+    /// instantiation binds the import to, called directly. Set by the
+    /// component compiler for each of its modules.
+    pub known_imports: std::sync::Arc<std::collections::BTreeMap<u32, String>>,
 }
 
 impl Default for CompileOptions {
@@ -63,6 +72,8 @@ impl Default for CompileOptions {
             jobs: 0,
             opt_budget: Some(DEFAULT_OPT_BUDGET),
             program: None,
+            keep_boundaries: false,
+            known_imports: Default::default(),
         }
     }
 }
@@ -85,11 +96,15 @@ impl CompileOptions {
             jobs: _,
             opt_budget,
             program,
+            keep_boundaries,
+            // Derived from the component compiled, which the key holds.
+            known_imports: _,
         } = self;
         format!(
             "target={target:?} cpu={cpu:?} O{opt_level} bounds={bounds_checks:?} \
              precise={precise_traps} fuel={consume_fuel} interrupt={interruptible} \
-             prefix={prefix} features={:#x} budget={opt_budget:?} program={program:?} abi={}",
+             prefix={prefix} features={:#x} budget={opt_budget:?} program={program:?} \
+             boundaries={keep_boundaries} abi={}",
             features.bits(),
             kiln_abi::ABI_VERSION
         )

@@ -6,6 +6,7 @@
 mod adapter;
 mod descriptor;
 mod inline;
+mod known;
 mod task_return;
 mod translate;
 mod types;
@@ -54,13 +55,19 @@ pub fn compile(wasm: &[u8], opts: &CompileOptions, hooks: Hooks) -> Result<Compi
     )];
     let mut objects = Vec::new();
     let mut triple = String::new();
-    for (i, source) in flat.modules.iter().enumerate() {
-        let bytes = match source {
-            inline::ModuleSource::Static(m) => &wasm[t.modules[*m].range.clone()],
-            inline::ModuleSource::Adapter(bytes) => &bytes[..],
-        };
+    let bytes_of = |i: usize| match &flat.modules[i] {
+        inline::ModuleSource::Static(m) => &wasm[t.modules[*m].range.clone()],
+        inline::ModuleSource::Adapter(bytes) => &bytes[..],
+    };
+    let mut known = match opts.keep_boundaries {
+        true => vec![Default::default(); flat.modules.len()],
+        false => known::known_imports(&flat, bytes_of, &opts.prefix)?,
+    };
+    for i in 0..flat.modules.len() {
+        let bytes = bytes_of(i);
         let module_opts = CompileOptions {
             prefix: module_prefix(&opts.prefix, i),
+            known_imports: std::sync::Arc::new(std::mem::take(&mut known[i])),
             // Settings of a built program belong to the component.
             program: None,
             ..opts.clone()

@@ -111,6 +111,21 @@ impl<'ctx, 'm> UnitCx<'ctx, 'm> {
         f
     }
 
+    /// The function another module of the component defines as `symbol`,
+    /// of wasm type `ty`, declared in this unit on first use (hidden, as
+    /// that module's own declarations are).
+    pub fn known_import(&self, symbol: &str, ty: &wasmparser::FuncType) -> FunctionValue<'ctx> {
+        if let Some(f) = self.module.get_function(symbol) {
+            return f;
+        }
+        let fty = self.t.func(self.cx, ty);
+        let f = self
+            .module
+            .add_function(symbol, fty, Some(Linkage::External));
+        f.as_global_value().set_visibility(GlobalVisibility::Hidden);
+        f
+    }
+
     pub fn intrinsic(&self, name: &str, types: &[BasicTypeEnum<'ctx>]) -> FunctionValue<'ctx> {
         Intrinsic::find(name)
             .and_then(|i| i.get_declaration(&self.module, types))

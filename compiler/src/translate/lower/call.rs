@@ -12,7 +12,17 @@ use kiln_abi::TrapCode;
 pub fn call(t: &mut FuncTranslator, function_index: u32) -> Result<()> {
     let ty = t.u.info.func_type(function_index).clone();
     let args = t.pop_n(ty.params().len());
-    let call = if function_index < t.u.info.num_imported_funcs {
+    let known = t.u.opts.known_imports.get(&function_index);
+    let call = if let (Some(symbol), true) = (known, function_index < t.u.info.num_imported_funcs) {
+        // An import the component binds to a function another of its
+        // modules defines: called directly, with the callee's own vmctx,
+        // so LLVM may inline it where both are in one module.
+        let (_, callee_vmctx) = t.env.imported_callee(function_index)?;
+        let f = t.u.known_import(symbol, &ty);
+        let mut all: Vec<BasicMetadataValueEnum> = vec![callee_vmctx.into()];
+        all.extend(args.iter().map(|a| BasicMetadataValueEnum::from(*a)));
+        t.b.build_call(f, &all, "")?
+    } else if function_index < t.u.info.num_imported_funcs {
         let (code, callee_vmctx) = t.env.imported_callee(function_index)?;
         let fty = t.u.t.func(t.u.cx, &ty);
         indirect(t, fty, code, callee_vmctx, &args)?
