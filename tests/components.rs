@@ -5,20 +5,11 @@
 
 mod common;
 
-use common::{kiln, root, show};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use common::{kiln, root, show, wasmtime};
+use std::path::PathBuf;
 
 fn work_dir(name: &str) -> PathBuf {
     common::work_dir("components", name)
-}
-
-fn wasmtime(args: &[&str], dir: &Path) -> Output {
-    Command::new(root().join("target/peers/wasmtime"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
 }
 
 #[test]

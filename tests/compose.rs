@@ -7,17 +7,9 @@
 
 mod common;
 
-use common::{kiln, root, show};
+use common::{kiln, show, wasmtime};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn wasmtime(args: &[&str], dir: &Path) -> Output {
-    Command::new(root().join("target/peers/wasmtime"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
 
 /// The pair's components, built once into `dir`: (caller, callee, their
 /// composition written by hand).
@@ -52,7 +44,13 @@ fn runs_as_by_hand(composed: &Path, by_hand: &Path, dir: &Path) {
     assert_eq!(show(&ours), show(&expected));
     // Calls between the instances through their funcrefs, not direct.
     let kept = kiln(
-        &["run", "--keep-boundaries", &p(composed), "--invoke", "check"],
+        &[
+            "run",
+            "--keep-boundaries",
+            &p(composed),
+            "--invoke",
+            "check",
+        ],
         dir,
     );
     assert_eq!(show(&kept), show(&expected));

@@ -18,6 +18,15 @@ pub fn kiln(args: &[&str], dir: &Path) -> Output {
         .expect("kiln runs")
 }
 
+/// Run the wasmtime CLI (installed by setup into target/peers) in `dir`.
+pub fn wasmtime(args: &[&str], dir: &Path) -> Output {
+    Command::new(root().join("target/peers/wasmtime"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("wasmtime runs")
+}
+
 /// A process's outcome as text, for comparing two runs in one assertion.
 pub fn show(o: &Output) -> String {
     format!(
