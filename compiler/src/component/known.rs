@@ -46,6 +46,7 @@ fn shape(bytes: &[u8]) -> Result<Shape> {
                     }
                 }
             }
+            Payload::CodeSectionStart { .. } => break,
             _ => {}
         }
     }
@@ -101,4 +102,70 @@ pub fn known_imports<'a>(
         .into_iter()
         .map(|k| k.into_iter().filter_map(|(f, t)| Some((f, t?))).collect())
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::component::{inline, translate};
+
+    /// The known imports of each module of component `wat`, by module.
+    fn known(wat: &str) -> Vec<BTreeMap<u32, String>> {
+        let wasm = wat::parse_str(wat).unwrap();
+        let t = translate::translate(&wasm, wasmparser::WasmFeatures::default()).unwrap();
+        let flat = inline::flatten(&t).unwrap();
+        let bytes_of = |i: usize| match &flat.modules[i] {
+            inline::ModuleSource::Static(m) => &wasm[t.modules[*m].range.clone()],
+            inline::ModuleSource::Adapter(bytes) => &bytes[..],
+        };
+        known_imports(&flat, bytes_of, "p").unwrap()
+    }
+
+    #[test]
+    fn an_import_bound_to_a_defined_function_is_known() {
+        let k = known(
+            r#"(component
+                (import "host" (func $host))
+                (core func $h (canon lower (func $host)))
+                (core module $a
+                    (import "h" "f" (func $h))
+                    (func $own)
+                    (export "own" (func $own))
+                    (export "again" (func $h)))
+                (core module $b
+                    (import "a" "own" (func))
+                    (import "a" "again" (func))
+                    (import "h" "f" (func)))
+                (core instance $ia (instantiate $a (with "h" (instance (export "f" (func $h))))))
+                (core instance $ib (instantiate $b
+                    (with "a" (instance $ia))
+                    (with "h" (instance (export "f" (func $h)))))))"#,
+        );
+        assert!(k[0].is_empty());
+        // Only the function $a defines; not its re-export of the host's,
+        // nor the host's itself.
+        assert_eq!(k[1], BTreeMap::from([(0, "p_m0_f1".to_string())]));
+    }
+
+    #[test]
+    fn instantiations_that_disagree_keep_the_call_indirect() {
+        let component = |third: &str| {
+            format!(
+                r#"(component
+                    (core module $a (func $f) (export "f" (func $f)))
+                    (core module $a2 (func $g) (func $f) (export "f" (func $f)))
+                    (core module $b (import "a" "f" (func)))
+                    (core instance $i1 (instantiate $a))
+                    (core instance $i2 (instantiate $a2))
+                    (core instance $i3 (instantiate $a))
+                    (core instance (instantiate $b (with "a" (instance $i1))))
+                    (core instance (instantiate $b (with "a" (instance {third})))))"#
+            )
+        };
+        // Two instances of one module share its symbol: they agree.
+        let k = known(&component("$i3"));
+        assert_eq!(k[2], BTreeMap::from([(0, "p_m0_f0".to_string())]));
+        let k = known(&component("$i2"));
+        assert!(k[2].is_empty(), "{k:?}");
+    }
 }

@@ -115,10 +115,11 @@ impl<'ctx, 'm> UnitCx<'ctx, 'm> {
     /// of wasm type `ty`, declared in this unit on first use (hidden, as
     /// that module's own declarations are).
     pub fn known_import(&self, symbol: &str, ty: &wasmparser::FuncType) -> FunctionValue<'ctx> {
+        let fty = self.t.func(self.cx, ty);
         if let Some(f) = self.module.get_function(symbol) {
+            debug_assert_eq!(f.get_type(), fty, "{symbol} declared with another type");
             return f;
         }
-        let fty = self.t.func(self.cx, ty);
         let f = self
             .module
             .add_function(symbol, fty, Some(Linkage::External));

@@ -15,8 +15,9 @@ pub fn call(t: &mut FuncTranslator, function_index: u32) -> Result<()> {
     let known = t.u.opts.known_imports.get(&function_index);
     let call = if let (Some(symbol), true) = (known, function_index < t.u.info.num_imported_funcs) {
         // An import the component binds to a function another of its
-        // modules defines: called directly, with the callee's own vmctx,
-        // so LLVM may inline it where both are in one module.
+        // modules defines: called directly, with the callee's own vmctx.
+        // (The callee's symbol is defined because exported functions are
+        // never internalized; see `local.rs`.)
         let (_, callee_vmctx) = t.env.imported_callee(function_index)?;
         let f = t.u.known_import(symbol, &ty);
         let mut all: Vec<BasicMetadataValueEnum> = vec![callee_vmctx.into()];
