@@ -78,7 +78,7 @@ pub fn plug(
     let socket_instance = p.instance_of(0, &mut Vec::new())?;
     for i in 1..p.parts.len() {
         if !p.used.contains(&i) {
-            return Err(p.error(format!(
+            return Err(ComposeError::Plug(format!(
                 "{} satisfies no import of {} or of the other plugs; it exports: {}",
                 p.parts[i].path.display(),
                 p.parts[0].path.display(),
@@ -92,7 +92,7 @@ pub fn plug(
         .filter(|(_, name)| !name.starts_with("wasi:"))
         .collect();
     if let (Some((who, name)), false) = (foreign.first(), options.allow_imports) {
-        return Err(p.error(format!(
+        return Err(ComposeError::Plug(format!(
             "{} imports `{name}`, which no plug exports; the host provides only WASI's interfaces (--allow-imports leaves it an import of the composition)",
             p.parts[*who].path.display()
         )));
@@ -102,10 +102,10 @@ pub fn plug(
         let export = p
             .graph
             .alias_instance_export(socket_instance, &name)
-            .map_err(|e| p.error(format!("exporting `{name}`: {}", crate::chain(&e))))?;
+            .map_err(|e| ComposeError::Plug(format!("exporting `{name}`: {}", crate::chain(&e))))?;
         p.graph
             .export(export, &name)
-            .map_err(|e| p.error(format!("exporting `{name}`: {}", crate::chain(&e))))?;
+            .map_err(|e| ComposeError::Plug(format!("exporting `{name}`: {}", crate::chain(&e))))?;
     }
     p.graph
         .encode(encode_options())
@@ -113,10 +113,6 @@ pub fn plug(
 }
 
 impl Plugging {
-    fn error(&self, message: String) -> ComposeError {
-        ComposeError::Plug(message)
-    }
-
     /// Part `i`'s instance, its imports satisfied first. `path` is the
     /// chain of parts being instantiated, to find cycles.
     fn instance_of(&mut self, i: usize, path: &mut Vec<usize>) -> Result<NodeId, ComposeError> {
@@ -129,7 +125,7 @@ impl Plugging {
                 .chain([&i])
                 .map(|&p| self.parts[p].path.display().to_string())
                 .collect();
-            return Err(self.error(format!(
+            return Err(ComposeError::Plug(format!(
                 "the plugs need each other in a cycle: {} (each imports what the next exports)",
                 cycle.join(" -> ")
             )));
@@ -193,7 +189,7 @@ impl Plugging {
                     Some((_, v)) => format!("version {v}"),
                     None => "no version".into(),
                 };
-                return Err(self.error(format!(
+                return Err(ComposeError::Plug(format!(
                     "{importer} imports `{name}` ({imported}), but the versions do not match: {}; versions match when they share their major version (their minor, for 0.x), and a name without a version matches only itself",
                     other_versions.join(", ")
                 )));
@@ -208,7 +204,7 @@ impl Plugging {
                     .iter()
                     .map(|(p, e, _)| format!("{} (`{e}`)", self.parts[*p].path.display()))
                     .collect();
-                return Err(self.error(format!(
+                return Err(ComposeError::Plug(format!(
                     "{importer} imports `{name}`, which more than one plug exports: {}; plug only one of them",
                     plugs.join(" and ")
                 )));
@@ -218,7 +214,7 @@ impl Plugging {
         let mut checker = SubtypeChecker::new(&mut cache);
         let types = self.graph.types();
         if let Err(e) = checker.is_subtype(export_kind, types, kind, types) {
-            return Err(self.error(format!(
+            return Err(ComposeError::Plug(format!(
                 "{importer} imports `{name}`, and {} exports `{export}` with another type: {e:#} (expected: what {importer} imports; found: what the plug exports)",
                 self.parts[p].path.display()
             )));

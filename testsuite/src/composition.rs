@@ -24,24 +24,15 @@ pub const EXPORTS: [&str; 4] = ["run-add", "run-echo", "run-echo-list", "check"]
 /// Build both components into `target_dir` and write them there
 /// (`callee.wasm`, `caller.wasm`) with their composition; its path.
 pub fn rust_pair(target_dir: &Path) -> Result<PathBuf, String> {
-    succeed(
-        Command::new(cargo())
-            .args(["build", "--release", "--quiet"])
-            .args(["--target", "wasm32-unknown-unknown", "--manifest-path"])
-            .arg(root().join("testsuite/programs/rust-components/Cargo.toml"))
-            .arg("--target-dir")
-            .arg(target_dir)
-            .env_remove("RUSTFLAGS"),
+    let built = build_wasm32(
+        &root().join("testsuite/programs/rust-components/Cargo.toml"),
+        target_dir,
         "building the Rust components",
     )?;
-    let built = target_dir.join("wasm32-unknown-unknown/release");
     let component = |name: &str| -> Result<Vec<u8>, String> {
         let module = std::fs::read(built.join(format!("{name}.wasm")))
             .map_err(|e| format!("{name}.wasm: {e}"))?;
-        wit_component::ComponentEncoder::default()
-            .module(&module)
-            .and_then(|e| e.validate(true).encode())
-            .map_err(|e| format!("making {name} a component: {e:#}"))
+        component_of(&module, name)
     };
     let (callee, caller) = (component("callee")?, component("caller")?);
     // Each by itself too, for composition tools to put together.
@@ -53,6 +44,31 @@ pub fn rust_pair(target_dir: &Path) -> Result<PathBuf, String> {
     let out = target_dir.join("rust-pair.wasm");
     std::fs::write(&out, composed).map_err(|e| format!("{}: {e}", out.display()))?;
     Ok(out)
+}
+
+/// Build the cargo project `manifest` for wasm32-unknown-unknown (so that
+/// its modules import only what their WIT says) into `target_dir`; the
+/// folder of its release artifacts. `what` names the step in errors.
+pub fn build_wasm32(manifest: &Path, target_dir: &Path, what: &str) -> Result<PathBuf, String> {
+    succeed(
+        Command::new(cargo())
+            .args(["build", "--release", "--quiet"])
+            .args(["--target", "wasm32-unknown-unknown", "--manifest-path"])
+            .arg(manifest)
+            .arg("--target-dir")
+            .arg(target_dir)
+            .env_remove("RUSTFLAGS"),
+        what,
+    )?;
+    Ok(target_dir.join("wasm32-unknown-unknown/release"))
+}
+
+/// Core `module`, its WIT embedded, made a component by wit-component.
+pub fn component_of(module: &[u8], what: &str) -> Result<Vec<u8>, String> {
+    wit_component::ComponentEncoder::default()
+        .module(module)
+        .and_then(|e| e.validate(true).encode())
+        .map_err(|e| format!("making {what} a component: {e:#}"))
 }
 
 /// ```text

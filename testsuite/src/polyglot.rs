@@ -3,7 +3,8 @@
 //! (clang, no libc; its WIT embedded and made a component here) and
 //! Python's `app` (componentize-py), which imports both.
 
-use crate::peers::{cargo, componentize_py_app, root, succeed, wasi_command_wit};
+use crate::composition::{build_wasm32, component_of};
+use crate::peers::{componentize_py_app, root, succeed, wasi_command_wit};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -35,20 +36,14 @@ pub fn build(build: &Path) -> Result<Parts, String> {
 }
 
 fn rust_text(build: &Path) -> Result<Vec<u8>, String> {
-    let target = build.join("text-target");
-    succeed(
-        Command::new(cargo())
-            .args(["build", "--release", "--quiet"])
-            .args(["--target", "wasm32-unknown-unknown", "--manifest-path"])
-            .arg(example().join("text/Cargo.toml"))
-            .arg("--target-dir")
-            .arg(&target)
-            .env_remove("RUSTFLAGS"),
+    let built = build_wasm32(
+        &example().join("text/Cargo.toml"),
+        &build.join("text-target"),
         "building the Rust part",
     )?;
-    let module = target.join("wasm32-unknown-unknown/release/text.wasm");
+    let module = built.join("text.wasm");
     let module = std::fs::read(&module).map_err(|e| format!("{}: {e}", module.display()))?;
-    componentize(&module, "the Rust part")
+    component_of(&module, "the Rust part")
 }
 
 fn c_checksum(build: &Path) -> Result<Vec<u8>, String> {
@@ -77,14 +72,7 @@ fn c_checksum(build: &Path) -> Result<Vec<u8>, String> {
         false,
     )
     .map_err(|e| format!("the C part's WIT: {e:#}"))?;
-    componentize(&module, "the C part")
-}
-
-fn componentize(module: &[u8], what: &str) -> Result<Vec<u8>, String> {
-    wit_component::ComponentEncoder::default()
-        .module(module)
-        .and_then(|e| e.validate(true).encode())
-        .map_err(|e| format!("making {what} a component: {e:#}"))
+    component_of(&module, "the C part")
 }
 
 /// The Python part, built for its world (app/app.wit) with the example's
