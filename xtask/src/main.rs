@@ -15,6 +15,7 @@ fn main() {
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup::run(),
         Some("demo") => setup::run().and_then(|_| demo()),
+        Some("peers") => setup::run().and_then(|_| peers::install()),
         Some("test") => setup::run()
             .and_then(|_| peers::install())
             .and_then(|_| test()),
@@ -31,7 +32,7 @@ fn main() {
             })
             .and_then(|_| bench(&args[1..])),
         _ => {
-            eprintln!("usage: cargo xtask <setup | demo | test | spec [--explicit-bounds] [-O N] [SUITE...] | bench | fuzz [differential | parse] [--time S] [--seed N]>");
+            eprintln!("usage: cargo xtask <setup | peers | demo | test | spec [--explicit-bounds] [-O N] [SUITE...] | bench | fuzz [differential | parse] [--time S] [--seed N]>");
             std::process::exit(2)
         }
     };
