@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::client::{read_answer, request, Answer};
+use common::client::{read_answer, request, request_with_trailers, Answer};
 use common::{root, show, work_dir};
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
@@ -378,6 +378,7 @@ fn a_wasi_0_3_handler_answers_as_under_wasmtime_serve() {
     let peer = wasmtime_serve(&wasm, &d);
     let kiln = kiln_serve(&wasm, &["--timeout", "1s"], &d);
     compare_with(&kiln, &peer, true);
+    trailers_as_under(&kiln, &peer);
     // What the handler saw: wasmtime 49 gives a 0.3 handler no scheme and
     // no authority; kiln gives what it gives a 0.2 handler.
     let saw = |server: &Server| {
@@ -418,7 +419,30 @@ fn a_wasi_0_3_handler_answers_as_under_wasmtime_serve() {
 
     let built = built_server(&wasm, &d);
     compare_with(&built, &peer, true);
+    trailers_as_under(&built, &peer);
     each_request_sees_a_new_memory(&built);
+}
+
+/// Trailers both ways through the p3 handler's `/trailers`: the
+/// request's reach the handler, which sends them back as its own.
+fn trailers_as_under(server: &Server, peer: &Server) {
+    for body in [&b""[..], b"a body with trailers"] {
+        let sent = [("x-checksum", "abc123"), ("x-note", "two words")];
+        let trailed = |s: &Server| request_with_trailers(&s.addr, "POST", "/trailers", body, &sent);
+        let expected = trailed(peer);
+        let length = body.len().to_string();
+        let echoed = [
+            ("x-echo-x-checksum", "abc123"),
+            ("x-echo-x-note", "two words"),
+            ("x-length", length.as_str()),
+        ];
+        let echoed: Vec<(String, String)> = echoed
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect();
+        assert_eq!(expected.trailers, echoed, "wasmtime's trailers");
+        assert_eq!(trailed(server), expected);
+    }
 }
 
 /// The p3 handler's `/visits`, asked again and again between requests

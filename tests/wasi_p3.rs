@@ -202,12 +202,15 @@ fn a_wasi_0_3_http_client_behaves_as_under_wasmtime() {
         show(&expected)
     );
     assert!(out.contains("ConnectionRefused"), "{out}");
+    let trailers =
+        r#"/echo with trailers: 200 "a body with trailers", trailers seen ["x-checksum: abc123"]"#;
+    assert!(out.contains(trailers), "{out}");
     assert_eq!(show(&run(kiln, &["run"], &["-S", "http"])), show(&expected));
     let denied = run(kiln, &["run"], &[]);
     let text = String::from_utf8_lossy(&denied.stdout);
     assert_eq!(
         text.matches("HttpRequestDenied").count(),
-        4,
+        5,
         "{}",
         show(&denied)
     );

@@ -13,6 +13,8 @@ pub struct Answer {
     /// two servers answering the same request).
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// A chunked body's trailers, as `headers`.
+    pub trailers: Vec<(String, String)>,
 }
 
 impl Answer {
@@ -44,6 +46,56 @@ pub fn request(
     read_answer(stream)
 }
 
+/// `method path` to the server at `addr` with `body` sent chunked and
+/// followed by `trailers`, asking for the answer's trailers too.
+pub fn request_with_trailers(
+    addr: &str,
+    method: &str,
+    path: &str,
+    body: &[u8],
+    trailers: &[(&str, &str)],
+) -> Answer {
+    let mut stream =
+        TcpStream::connect(addr).unwrap_or_else(|e| panic!("connecting to {addr}: {e}"));
+    let names: Vec<&str> = trailers.iter().map(|(n, _)| *n).collect();
+    let mut message = format!(
+        "{method} {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n\
+         te: trailers\r\ntransfer-encoding: chunked\r\ntrailer: {}\r\n\r\n",
+        names.join(", ")
+    )
+    .into_bytes();
+    if !body.is_empty() {
+        message.extend_from_slice(format!("{:x}\r\n", body.len()).as_bytes());
+        message.extend_from_slice(body);
+        message.extend_from_slice(b"\r\n");
+    }
+    message.extend_from_slice(b"0\r\n");
+    for (name, value) in trailers {
+        message.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
+    }
+    message.extend_from_slice(b"\r\n");
+    stream.write_all(&message).unwrap();
+    read_answer(stream)
+}
+
+/// Header lines up to the blank line that ends them: lower-cased names,
+/// sorted.
+fn read_fields(r: &mut impl BufRead) -> Vec<(String, String)> {
+    let mut fields = Vec::new();
+    loop {
+        let mut h = String::new();
+        r.read_line(&mut h).unwrap();
+        let h = h.trim_end();
+        if h.is_empty() {
+            break;
+        }
+        let (k, v) = h.split_once(':').expect("a header line");
+        fields.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
+    }
+    fields.sort();
+    fields
+}
+
 /// The answer arriving on `stream`.
 pub fn read_answer(stream: TcpStream) -> Answer {
     let mut r = BufReader::new(stream);
@@ -54,41 +106,33 @@ pub fn read_answer(stream: TcpStream) -> Answer {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| panic!("not an HTTP status line: {line:?}"));
-    let mut headers = Vec::new();
-    loop {
-        let mut h = String::new();
-        r.read_line(&mut h).unwrap();
-        let h = h.trim_end();
-        if h.is_empty() {
-            break;
-        }
-        let (k, v) = h.split_once(':').expect("a header line");
-        headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
-    }
+    let mut headers = read_fields(&mut r);
     let chunked = headers
         .iter()
         .any(|(k, v)| k == "transfer-encoding" && v == "chunked");
     let mut body = Vec::new();
+    let mut trailers = Vec::new();
     if chunked {
         loop {
             let mut size = String::new();
             r.read_line(&mut size).unwrap();
             let size = usize::from_str_radix(size.trim(), 16).expect("a chunk size");
-            let mut chunk = vec![0; size + 2];
-            r.read_exact(&mut chunk).unwrap();
             if size == 0 {
+                trailers = read_fields(&mut r);
                 break;
             }
+            let mut chunk = vec![0; size + 2];
+            r.read_exact(&mut chunk).unwrap();
             body.extend_from_slice(&chunk[..size]);
         }
     } else {
         r.read_to_end(&mut body).unwrap();
     }
     headers.retain(|(k, _)| k != "date");
-    headers.sort();
     Answer {
         status,
         headers,
         body,
+        trailers,
     }
 }

@@ -13,6 +13,8 @@ struct Received {
     headers: Vec<(String, String)>,
     body: Vec<u8>,
     framing: &'static str,
+    /// A chunked body's trailer lines.
+    trailers: Vec<String>,
 }
 
 fn read_request(stream: &mut impl BufRead) -> std::io::Result<Received> {
@@ -36,6 +38,7 @@ fn read_request(stream: &mut impl BufRead) -> std::io::Result<Received> {
     let header = |name: &str| headers.iter().find(|(k, _)| k == name).map(|(_, v)| v);
     let mut body = Vec::new();
     let mut framing = "none";
+    let mut trailers = Vec::new();
     if let Some(n) = header("content-length") {
         framing = "length";
         body.resize(n.parse().unwrap(), 0);
@@ -46,11 +49,19 @@ fn read_request(stream: &mut impl BufRead) -> std::io::Result<Received> {
             let mut size = String::new();
             stream.read_line(&mut size)?;
             let size = usize::from_str_radix(size.trim(), 16).unwrap();
-            let mut chunk = vec![0; size + 2];
-            stream.read_exact(&mut chunk)?;
             if size == 0 {
+                loop {
+                    let mut line = String::new();
+                    stream.read_line(&mut line)?;
+                    match line.trim_end() {
+                        "" => break,
+                        t => trailers.push(t.to_string()),
+                    }
+                }
                 break;
             }
+            let mut chunk = vec![0; size + 2];
+            stream.read_exact(&mut chunk)?;
             body.extend_from_slice(&chunk[..size]);
         }
     }
@@ -60,6 +71,7 @@ fn read_request(stream: &mut impl BufRead) -> std::io::Result<Received> {
         headers,
         body,
         framing,
+        trailers,
     })
 }
 
@@ -93,6 +105,11 @@ fn respond(r: &Received) -> Vec<u8> {
         r.framing,
     )
     .into_bytes();
+    if !r.trailers.is_empty() {
+        // Before the blank line that ends the head.
+        out.truncate(out.len() - 2);
+        out.extend(format!("x-echo-trailers: {}\r\n\r\n", r.trailers.join("; ")).bytes());
+    }
     out.extend(body);
     out
 }

@@ -42,6 +42,17 @@ pub trait Sink {
     fn room(&self) -> Option<usize> {
         None
     }
+    /// A future's value, `size` bytes at `ptr` in the writer's memory, to
+    /// be lifted with the writer's options (its bytes, by default). The
+    /// sink is closed right after: a future has one value.
+    fn write_value(&mut self, cx: &mut Cx, ptr: u32, size: u32) -> Result<(), Trap> {
+        let bytes = match size {
+            0 => &[][..],
+            _ => &cx.bytes()[ptr as usize..ptr as usize + size as usize],
+        };
+        self.write(bytes);
+        Ok(())
+    }
 }
 
 /// Where a stream the host writes takes its bytes from.
@@ -453,6 +464,9 @@ impl Concurrency {
     pub(super) fn write_sink(&mut self, c: u32, op: &Pending) -> Result<u32, Trap> {
         let ch = self.channel(c);
         let (future, size) = (ch.future, ch.elem.0 as usize);
+        if future {
+            return self.give_value(c, op);
+        }
         let sink = ch.sink.as_mut().expect("a sink to write");
         let count = match sink.room() {
             Some(bytes) if size > 0 => op
@@ -474,10 +488,28 @@ impl Concurrency {
             ch.write.told_dropped = true;
             return Ok(packed(future, 0, COPY_DROPPED));
         }
-        if future {
-            ch.write.succeeded = true;
+        Ok(packed(false, count, COPY_COMPLETED))
+    }
+
+    /// The guest writes future `c`, whose reader is the host's sink: the
+    /// value goes to the sink, lifted from `op`'s buffer, and the host's
+    /// end is done with.
+    fn give_value(&mut self, c: u32, op: &Pending) -> Result<u32, Trap> {
+        let ch = self.channel(c);
+        let (size, align) = ch.elem;
+        if align > 0 && op.ptr % align != 0 {
+            return Err(trap("write pointer not aligned"));
         }
-        Ok(packed(future, count, COPY_COMPLETED))
+        let mut sink = ch.sink.take().expect("a sink to write");
+        ch.readable = None;
+        ch.write.succeeded = true;
+        // SAFETY: the built-in's context lives with its instance.
+        let mut cx = Cx {
+            ctx: unsafe { &*op.ctx },
+        };
+        sink.write_value(&mut cx, op.ptr, size)?;
+        sink.close(self);
+        Ok(COPY_COMPLETED)
     }
 
     /// A read of `op` from channel `c`'s source, which has bytes or its
@@ -526,6 +558,18 @@ impl Concurrency {
     /// The host starts reading stream `c` into `sink`; a write already
     /// waiting goes to it now.
     pub(super) fn attach_sink(&mut self, c: u32, mut sink: Box<dyn Sink>) {
+        let ch = self.channel(c);
+        if ch.future && ch.writable.is_some() {
+            if let Some(mut op) = ch.write.op.take() {
+                ch.sink = Some(sink);
+                // A value that cannot be lifted (a bad handle in it, say)
+                // is not delivered: the sink is dropped without closing.
+                let outcome = self.give_value(c, &op).unwrap_or(COPY_DROPPED);
+                op.outcome = Some(outcome);
+                self.channel(c).write.op = Some(op);
+                return;
+            }
+        }
         let ch = self.channel(c);
         if let Some(mut op) = ch.write.op.take() {
             let size = ch.elem.0 as usize;

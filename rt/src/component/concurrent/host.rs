@@ -120,6 +120,37 @@ impl<T> StreamReader<T> {
     }
 }
 
+impl<T: Lift + 'static> FutureReader<T> {
+    /// When the guest writes the future, `then` takes its value, with the
+    /// component's async state at hand; `None` if the writer went without
+    /// writing. If the instance ends first, `then` is dropped uncalled.
+    pub fn then_in(self, c: &mut Concurrency, then: Box<dyn FnOnce(&mut Concurrency, Option<T>)>) {
+        let sink = Then { value: None, then };
+        c.attach_sink(self.give(), Box::new(sink))
+    }
+}
+
+/// The sink of a future the host reads: its value lifted when written.
+struct Then<T> {
+    value: Option<T>,
+    then: Box<dyn FnOnce(&mut Concurrency, Option<T>)>,
+}
+
+impl<T: Lift> Sink for Then<T> {
+    fn write(&mut self, _: &[u8]) -> bool {
+        unreachable!("a future's value is lifted by `write_value`")
+    }
+
+    fn write_value(&mut self, cx: &mut Cx, ptr: u32, _size: u32) -> Result<(), Trap> {
+        self.value = Some(T::load(cx, ptr)?);
+        Ok(())
+    }
+
+    fn close(self: Box<Self>, c: &mut Concurrency) {
+        (self.then)(c, self.value)
+    }
+}
+
 impl<T> StreamWriter<T> {
     /// Write the stream from `source`: each read the guest makes takes
     /// from it.

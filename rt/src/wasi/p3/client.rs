@@ -93,9 +93,10 @@ fn outgoing(
     let path = r.path_with_query.clone().unwrap_or_else(|| "/".into());
     let delivered = r.delivered;
     let body = match r.body {
-        Body::Guest(stream, _trailers) => {
+        Body::Guest(stream, trailers) => {
             let (sender, budget, out) = OutgoingBodyStream::channel();
-            stream.sink(cx, Box::new(ServedBody::new(sender, budget, delivered)));
+            let body = ServedBody::new(sender, budget, trailers, delivered);
+            stream.sink(cx, Box::new(body));
             out
         }
         _ => {

@@ -261,13 +261,15 @@ fn consume(cx: &mut Cx, body: Body) -> Result<(StreamReader<u8>, Trailers), Trap
     }
 }
 
-/// A response body the server sends: each write of the guest's stream
-/// goes to hyper as it comes; its end resolves the guest's delivery
-/// future. A body the guest never finished (it trapped, say) ends hyper's
-/// response with an error rather than as if complete.
+/// A body hyper sends (a served response's, or a request's the client
+/// makes): each write of the guest's stream goes to hyper as it comes;
+/// after the stream's end, the guest's trailers follow, then the delivery
+/// future resolves. A body the guest never finished (it trapped, say)
+/// ends hyper's body with an error rather than as if complete.
 pub struct ServedBody {
     sender: Option<crate::wasi::p2::host::http::Sender>,
     budget: Arc<Budget>,
+    trailers: Option<Trailers>,
     delivered: Option<FutureWriter<Result<(), ErrorCode>>>,
 }
 
@@ -275,12 +277,49 @@ impl ServedBody {
     pub fn new(
         sender: crate::wasi::p2::host::http::Sender,
         budget: Arc<Budget>,
+        trailers: Trailers,
         delivered: Option<FutureWriter<Result<(), ErrorCode>>>,
     ) -> ServedBody {
         ServedBody {
             sender: Some(sender),
             budget,
+            trailers: Some(trailers),
             delivered,
+        }
+    }
+
+    /// The body's end, once the guest wrote its trailers future (`None`:
+    /// it went unwritten): trailers sent, or the guest's error.
+    fn finish(
+        mut self: Box<Self>,
+        c: &mut Concurrency,
+        end: Option<Result<Option<Own<Fields>>, ErrorCode>>,
+    ) {
+        let Some(sender) = self.sender.take() else {
+            return;
+        };
+        let failed = |why: String| {
+            let _ = sender.send(Err(v2::ErrorCode::InternalError(Some(why))));
+        };
+        let outcome = match end {
+            Some(Ok(trailers)) => {
+                if let Some(Own(t)) = trailers.filter(|t| !t.0.map.is_empty()) {
+                    let _ = sender.send(Ok(http_body::Frame::trailers(t.map)));
+                }
+                Ok(())
+            }
+            Some(Err(e)) => {
+                failed(format!("the guest ended the body with an error: {e:?}"));
+                Err(e)
+            }
+            None => {
+                let why = "the guest dropped the body's trailers unwritten".to_string();
+                failed(why.clone());
+                Err(ErrorCode::InternalError(Some(why)))
+            }
+        };
+        if let Some(d) = self.delivered.take() {
+            let _ = d.write_in(c, outcome);
         }
     }
 }
@@ -295,9 +334,9 @@ impl Sink for ServedBody {
     }
 
     fn close(mut self: Box<Self>, c: &mut Concurrency) {
-        self.sender = None;
-        if let Some(d) = self.delivered.take() {
-            let _ = d.write_in(c, Ok(()));
+        match self.trailers.take() {
+            Some(trailers) => trailers.then_in(c, Box::new(move |c, end| self.finish(c, end))),
+            None => self.finish(c, Some(Ok(None))),
         }
     }
 
@@ -333,9 +372,9 @@ pub fn served_response(
         delivered,
     } = response;
     let stream = match body {
-        Body::Guest(stream, _trailers) => {
+        Body::Guest(stream, trailers) => {
             let (sender, budget, out) = OutgoingBodyStream::channel();
-            let sink = ServedBody::new(sender, budget, delivered);
+            let sink = ServedBody::new(sender, budget, trailers, delivered);
             stream.sink_in(c, Box::new(sink));
             out
         }

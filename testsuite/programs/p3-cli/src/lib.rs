@@ -189,6 +189,46 @@ async fn get(authority: String, path: &str) -> Result<(u16, Vec<u8>), ErrorCode>
     Ok((status, body.collect().await))
 }
 
+/// POST `body` to `authority`'s `/echo`, a trailer after it: the status,
+/// the body echoed and the trailers the server says it saw.
+async fn post_with_trailers(authority: String, body: &[u8]) -> Result<String, ErrorCode> {
+    let headers = Fields::new();
+    headers.append("trailer", b"x-checksum").expect("a header");
+    let trailers = Fields::new();
+    trailers.append("x-checksum", b"abc123").expect("a trailer");
+    let (trailers_tx, trailers_rx) = wit_future::new(|| Ok(None));
+    let (mut tx, rx) = wit_stream::new();
+    let (request, _sent) = Request::new(headers, Some(rx), trailers_rx, None);
+    request.set_method(&Method::Post).expect("POST");
+    request.set_scheme(Some(&Scheme::Http)).expect("http");
+    request
+        .set_authority(Some(&authority))
+        .expect("an authority");
+    request.set_path_with_query(Some("/echo")).expect("a path");
+    let body = body.to_vec();
+    // A request denied drops the body's reader: what is left unwritten
+    // then does not matter.
+    let write = async move {
+        let _ = tx.write_all(body).await;
+        drop(tx);
+        let _ = trailers_tx.write(Ok(Some(trailers))).await;
+    };
+    let (response, ()) = join!(client::send(request), write);
+    let response = response?;
+    let status = response.get_status_code();
+    let seen = response.get_headers().get("x-echo-trailers");
+    let seen: Vec<String> = seen
+        .iter()
+        .map(|v| String::from_utf8_lossy(v).into_owned())
+        .collect();
+    let (res_tx, res_rx) = wit_future::new(|| Ok(()));
+    drop(res_tx);
+    let (body, _trailers) = Response::consume_body(response, res_rx);
+    let body = body.collect().await;
+    let body = String::from_utf8_lossy(&body).into_owned();
+    Ok(format!("{status} {body:?}, trailers seen {seen:?}"))
+}
+
 /// Several requests in flight together; their outcomes in a fixed order.
 async fn fetch(server: &str, closed: &str) {
     let requests = [
@@ -210,6 +250,10 @@ async fn fetch(server: &str, closed: &str) {
             Err(e) => format!("{path}: error {e:?}\n"),
         };
     }
+    text += &match post_with_trailers(server.to_string(), b"a body with trailers").await {
+        Ok(outcome) => format!("/echo with trailers: {outcome}\n"),
+        Err(e) => format!("/echo with trailers: error {e:?}\n"),
+    };
     say(stdout::write_via_stream, text).await;
 }
 

@@ -8,6 +8,9 @@
 //! - `/request`: what the handler saw (method, path, scheme, authority,
 //!   the `x-*` headers);
 //! - `/status/N`: an empty answer with status N;
+//! - `/trailers`: the request's body back, then trailers: its length
+//!   (`x-length`) and each of the request's trailers renamed `x-echo-*`,
+//!   declared in a `trailer` header as HTTP/1.1 wants;
 //! - `/visits`: two counters of visits, one in initialized data (the
 //!   memory image), one in zeroed data, each counted up by one: a fresh
 //!   instance answers `data 1001 zeroed 1`;
@@ -130,6 +133,37 @@ impl wasip3::exports::http::handler::Guest for Handler {
                     body += &format!("{n}: {}\n", String::from_utf8_lossy(&v));
                 }
                 Ok(text(200, body))
+            }
+            "/trailers" => {
+                let (res_tx, res_rx) = wit_future::new(|| Ok(()));
+                drop(res_tx);
+                let (body, theirs) = Request::consume_body(request, res_rx);
+                let body = body.collect().await;
+                let trailers = Fields::new();
+                let length = body.len().to_string();
+                trailers.append("x-length", length.as_bytes()).unwrap();
+                let mut declared = vec!["x-length".to_string()];
+                if let Ok(Some(theirs)) = theirs.await {
+                    for (name, value) in theirs.copy_all() {
+                        let name = format!("x-echo-{name}");
+                        trailers.append(&name, &value).unwrap();
+                        declared.push(name);
+                    }
+                }
+                let headers = Fields::new();
+                headers
+                    .append("trailer", declared.join(", ").as_bytes())
+                    .unwrap();
+                let (mut tx, rx) = wit_stream::new();
+                let (trailers_tx, trailers_rx) = wit_future::new(|| Ok(None));
+                let (response, _delivered) = Response::new(headers, Some(rx), trailers_rx);
+                wit_bindgen::spawn_local(async move {
+                    let rest = tx.write_all(body).await;
+                    assert!(rest.is_empty());
+                    drop(tx);
+                    let _ = trailers_tx.write(Ok(Some(trailers))).await;
+                });
+                Ok(response)
             }
             "/visits" => {
                 let data = VISITS_IN_DATA.fetch_add(1, Ordering::Relaxed) + 1;
