@@ -191,6 +191,78 @@ fn backtraces_name_every_frame() {
     }
 }
 
+/// A component whose `sum` calls another component's `div` in a loop, the
+/// first division by zero.
+const DIVIDING_PAIR: &str = r#"(component
+  (component $callee
+    (core module $m
+      (func $div (export "div") (param i32 i32) (result i32)
+        (i32.div_u (local.get 0) (local.get 1))))
+    (core instance $i (instantiate $m))
+    (func (export "div") (param "a" u32) (param "b" u32) (result u32)
+      (canon lift (core func $i "div"))))
+  (component $caller
+    (import "div" (func $div (param "a" u32) (param "b" u32) (result u32)))
+    (core func $div_low (canon lower (func $div)))
+    (core module $m
+      (import "callee" "div" (func $div (param i32 i32) (result i32)))
+      (func $sum (export "sum") (param $n i32) (result i32)
+        (local $i i32) (local $acc i32)
+        (block $done
+          (loop $loop
+            (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+            (local.set $acc (call $div (local.get $acc) (local.get $i)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $loop)))
+        (local.get $acc)))
+    (core instance $i (instantiate $m
+      (with "callee" (instance (export "div" (func $div_low))))))
+    (func (export "sum") (param "n" u32) (result u32)
+      (canon lift (core func $i "sum"))))
+  (instance $callee (instantiate $callee))
+  (instance $caller (instantiate $caller (with "div" (func $callee "div"))))
+  (export "sum" (func $caller "sum")))"#;
+
+/// A trap in one component's code called from another's. With the
+/// boundaries kept, the callee, the adapter and the caller are each a
+/// frame, each found in its own core module (the modules of a component
+/// share one code section). Compiled as one program, the callee is
+/// inlined through the adapter into the caller, where the trap is.
+#[test]
+fn backtraces_cross_component_boundaries() {
+    let d = scratch("component-chain");
+    std::fs::write(d.join("pair.wat"), DIVIDING_PAIR).unwrap();
+    let frames = |extra: &[&str]| {
+        let args = [&["run"][..], extra, &["pair.wat", "--invoke", "sum", "3"]].concat();
+        let o = kiln(&args, &d);
+        assert_eq!(o.status.code(), Some(134), "{}", stderr(&o));
+        let e = stderr(&o);
+        assert!(e.starts_with("trap: integer divide by zero"), "{e}");
+        let frames: Vec<String> = e
+            .lines()
+            .filter_map(|l| l.trim().split_once(": func[")?.1.split_once(']'))
+            .map(|(_, name)| name.trim().to_string())
+            .collect();
+        frames
+    };
+    let kept = frames(&["--keep-boundaries"]);
+    assert_eq!(kept.len(), 3, "{kept:?}");
+    assert_eq!(
+        (kept[0].as_str(), kept[2].as_str()),
+        ("div", "sum"),
+        "{kept:?}"
+    );
+    assert_eq!(frames(&[]), ["sum"]);
+    // It compiles for a target whose traps call a builtin, where nothing
+    // is inlined across.
+    let target = ["--target", "aarch64-unknown-linux-gnu"];
+    let o = kiln(
+        &[&["compile", "pair.wat", "-o", "pair.o"][..], &target].concat(),
+        &d,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
 #[test]
 fn compile_writes_a_relocatable_object() {
     let d = scratch("compile");

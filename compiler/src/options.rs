@@ -55,6 +55,13 @@ pub struct CompileOptions {
     /// instantiation binds the import to, called directly. Set by the
     /// component compiler for each of its modules.
     pub known_imports: std::sync::Arc<std::collections::BTreeMap<u32, String>>,
+    /// The symbols of this module's functions that other modules of the
+    /// component call directly: the small ones are offered for inlining
+    /// (`backend::across`).
+    pub offered: std::sync::Arc<Vec<String>>,
+    /// What the modules this one calls directly offered, linked into the
+    /// units that call it.
+    pub inlinable: std::sync::Arc<Vec<crate::backend::across::Bodies>>,
 }
 
 impl Default for CompileOptions {
@@ -74,6 +81,8 @@ impl Default for CompileOptions {
             program: None,
             keep_boundaries: false,
             known_imports: Default::default(),
+            offered: Default::default(),
+            inlinable: Default::default(),
         }
     }
 }
@@ -99,6 +108,8 @@ impl CompileOptions {
             keep_boundaries,
             // Derived from the component compiled, which the key holds.
             known_imports: _,
+            offered: _,
+            inlinable: _,
         } = self;
         format!(
             "target={target:?} cpu={cpu:?} O{opt_level} bounds={bounds_checks:?} \

@@ -167,6 +167,12 @@ impl Module {
         Some(self.num_imported_funcs + defined)
     }
 
+    /// Where the defined function whose code contains `pc` starts.
+    pub fn func_start_at(&self, pc: usize) -> Option<usize> {
+        let defined = self.func_at(pc)? - self.num_imported_funcs;
+        Some(self.func_ptrs[defined as usize])
+    }
+
     /// As [`Module::func_at`], ordering the functions first if no call
     /// has yet: for code that may allocate, which reads many frames.
     pub fn func_at_ordering(&self, pc: usize) -> Option<u32> {

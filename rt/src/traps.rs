@@ -194,16 +194,26 @@ impl CodeRanges {
         self.slots[i].2.store(module as usize, Ordering::Release);
     }
 
+    /// The module whose code `pc` is in. The core modules of a component
+    /// share one code section, so each registers all of it: of those, the
+    /// module with a function starting nearest below `pc` has it.
     pub fn module_at(&self, pc: usize) -> Option<&'static Module> {
         let n = self.len.load(Ordering::Acquire).min(self.slots.len());
+        let mut found: Option<&'static Module> = None;
+        let mut nearest = None;
         for s in &self.slots[..n] {
             let m = s.2.load(Ordering::Acquire);
             if m != 0 && pc >= s.0.load(Ordering::Acquire) && pc < s.1.load(Ordering::Acquire) {
                 // SAFETY: registered modules are leaked and live forever.
-                return Some(unsafe { &*(m as *const Module) });
+                let m = unsafe { &*(m as *const Module) };
+                let start = m.func_start_at(pc);
+                if found.is_none() || start > nearest {
+                    found = Some(m);
+                    nearest = start;
+                }
             }
         }
-        None
+        found
     }
 }
 
@@ -528,6 +538,10 @@ fn trap_of(fault: &Fault) -> Option<()> {
         // A `ud2` without a known trap code after it is not one of ours.
         let (code, func_index) =
             trap_instruction(pc).filter(|(code, _)| TrapCode::from_u32(*code).is_some())?;
+        let func_index = match func_index {
+            kiln_abi::TRAP_AT_PC => module.func_at(pc).unwrap_or(func_index),
+            i => i,
+        };
         // A trap stub made a frame record before its trap instruction and
         // has no unwind rows; a wasm function has them.
         let start = if func_index == kiln_abi::TRAP_IN_CALLER {

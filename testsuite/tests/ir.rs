@@ -7,8 +7,10 @@
 //! whose label starts with `label`). In p, `{{regex}}` matches a regex.
 //! `OPTIONS:` takes `guard` or `explicit` (bounds checks), `-ON`,
 //! `imprecise` (`--traps=imprecise`), `fuel` (`--consume-fuel`),
-//! `interruptible` (`--epoch-interruption`) and `aarch64` to compile for
-//! aarch64 instead of x86_64.
+//! `interruptible` (`--epoch-interruption`), `keep-boundaries`
+//! (`--keep-boundaries`, for components) and `aarch64` to compile for
+//! aarch64 instead of x86_64. A component's IR is its core modules',
+//! one after another.
 
 use kiln_compiler::{compile_to_ir, BoundsChecks, CompileOptions};
 use std::path::{Path, PathBuf};
@@ -81,6 +83,7 @@ fn options(wat: &str) -> CompileOptions {
                 "imprecise" => o.precise_traps = false,
                 "fuel" => o.consume_fuel = true,
                 "interruptible" => o.interruptible = true,
+                "keep-boundaries" => o.keep_boundaries = true,
                 "aarch64" => o.target = Some("aarch64-unknown-linux-gnu".into()),
                 w if w.starts_with("-O") => o.opt_level = w[2..].parse().unwrap(),
                 other => panic!("unknown option {other}"),

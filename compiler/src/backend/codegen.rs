@@ -3,6 +3,7 @@
 
 use crate::analysis::plan::{self, Tier};
 use crate::analysis::{analyze, Analysis, ModulePlan};
+use crate::backend::across;
 use crate::backend::pipeline::{emit, optimize, passes, Emit};
 use crate::error::{CompileError, Result};
 use crate::llvm::target::{target_machine, target_machine_for, Target};
@@ -20,6 +21,9 @@ pub struct CompiledModule {
     pub triple: String,
     /// Wall time of each step, in order, for `--timings`.
     pub phases: Vec<(String, std::time::Duration)>,
+    /// What the module offers other modules of its component to inline
+    /// (`CompileOptions::offered`).
+    pub bodies: Vec<across::Bodies>,
 }
 
 /// Called as codegen units finish: (functions compiled, functions in total).
@@ -69,7 +73,7 @@ pub fn compile_with(wasm: &[u8], opts: &CompileOptions, hooks: Hooks) -> Result<
         }
     };
     report(0);
-    let (mut objects, busy) = compile_units(&analysis, &plan, opts, &report)?;
+    let (mut objects, bodies, busy) = compile_units(&analysis, &plan, opts, &report)?;
     clock.lap(&format!("codegen: {} units of functions", units.len()));
     for tier in [Tier::Optimized, Tier::Fast, Tier::Baseline] {
         let of_tier = || (0..units.len()).filter(|&n| units[n].tier == tier);
@@ -103,6 +107,7 @@ pub fn compile_with(wasm: &[u8], opts: &CompileOptions, hooks: Hooks) -> Result<
         objects,
         triple,
         phases: clock.phases,
+        bodies,
     })
 }
 
@@ -114,14 +119,14 @@ fn compile_units(
     plan: &ModulePlan,
     opts: &CompileOptions,
     report: &(dyn Fn(usize) + Sync),
-) -> Result<(Vec<Vec<u8>>, Vec<std::time::Duration>)> {
+) -> Result<(Vec<Vec<u8>>, Vec<across::Bodies>, Vec<std::time::Duration>)> {
     let units = &plan.units;
     let mut order: Vec<usize> = (0..units.len()).collect();
     order.sort_by_key(|&n| (std::cmp::Reverse(units[n].cost()), n));
     let jobs = opts.threads().clamp(1, units.len().max(1));
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
-    type Done = (Result<Vec<u8>>, std::time::Duration);
+    type Done = (Result<Compiled>, std::time::Duration);
     let results: Vec<Mutex<Option<Done>>> = units.iter().map(|_| Mutex::new(None)).collect();
     let work = || loop {
         let k = next.fetch_add(1, Ordering::Relaxed);
@@ -148,11 +153,14 @@ fn compile_units(
         }
     });
     let mut objects = Vec::with_capacity(units.len());
+    let mut bodies = Vec::new();
     let mut busy = Vec::with_capacity(units.len());
     for r in results {
         // None: skipped after another unit failed; that failure is reported.
-        if let Some((object, time)) = r.into_inner().unwrap_or_else(|e| e.into_inner()) {
-            objects.push(object?);
+        if let Some((compiled, time)) = r.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            let compiled = compiled?;
+            objects.push(compiled.output);
+            bodies.extend(compiled.offered);
             busy.push(time);
         }
     }
@@ -161,7 +169,7 @@ fn compile_units(
             "codegen stopped without an error".into(),
         ));
     }
-    Ok((objects, busy))
+    Ok((objects, bodies, busy))
 }
 
 /// Wall time between named points.
@@ -202,6 +210,26 @@ pub fn compile_to_asm(wasm: &[u8], opts: &CompileOptions) -> Result<String> {
 }
 
 fn whole_module(wasm: &[u8], opts: &CompileOptions, what: Emit) -> Result<String> {
+    if wasmparser::Parser::is_component(wasm) && what == Emit::Ir {
+        return crate::component::compile_to_ir(wasm, opts);
+    }
+    let text = one_unit(wasm, opts, what)?.output;
+    Ok(String::from_utf8_lossy(&text).into_owned())
+}
+
+/// A core module's optimized IR as one unit, and what it offers other
+/// modules of its component to inline.
+pub(crate) fn whole_module_ir(
+    wasm: &[u8],
+    opts: &CompileOptions,
+) -> Result<(String, Vec<across::Bodies>)> {
+    let compiled = one_unit(wasm, opts, Emit::Ir)?;
+    let ir = String::from_utf8_lossy(&compiled.output).into_owned();
+    Ok((ir, compiled.offered.into_iter().collect()))
+}
+
+/// A core module compiled as one unit of the optimized tier.
+fn one_unit(wasm: &[u8], opts: &CompileOptions, what: Emit) -> Result<Compiled> {
     let analysis = analyze(wasm, opts)?;
     let unit = plan::Unit {
         tier: Tier::Optimized,
@@ -209,8 +237,13 @@ fn whole_module(wasm: &[u8], opts: &CompileOptions, what: Emit) -> Result<String
         bytes: 0,
     };
     let plan = ModulePlan::new(&analysis, vec![unit]);
-    let text = compile_unit(&analysis, &plan, opts, 0, &plan.units[0], what)?;
-    Ok(String::from_utf8_lossy(&text).into_owned())
+    compile_unit(&analysis, &plan, opts, 0, &plan.units[0], what)
+}
+
+/// A unit's object (or text), and what it offers to inline elsewhere.
+struct Compiled {
+    output: Vec<u8>,
+    offered: Option<across::Bodies>,
 }
 
 fn compile_unit(
@@ -220,7 +253,7 @@ fn compile_unit(
     n: usize,
     unit: &plan::Unit,
     what: Emit,
-) -> Result<Vec<u8>> {
+) -> Result<Compiled> {
     let info = &analysis.info;
     let cx = Context::create();
     let u = UnitCx::new(
@@ -250,11 +283,23 @@ fn compile_unit(
         ));
         let _ = u.module.print_to_file(&path);
     }
+    // Only the optimized tier's pipeline inlines.
+    if unit.tier == Tier::Optimized && opts.opt_level > 0 {
+        across::take(&cx, &u.module, &opts.inlinable);
+    }
     optimize(&u.module, &tm, &passes(opts, unit.tier))?;
+    // Before stack checks: a caller that inlines brings its own.
+    let offered = match opts.offered.is_empty() {
+        true => None,
+        false => across::offer(&u.module, &opts.offered, &tm),
+    };
     crate::translate::stack_check::insert(&u, &b)?;
     crate::backend::frames::choose(&u);
     export_survivors(&u, unit);
-    emit(&u.module, &tm, what)
+    Ok(Compiled {
+        output: emit(&u.module, &tm, what)?,
+        offered,
+    })
 }
 
 /// After optimization: give what remains of this unit's local functions a

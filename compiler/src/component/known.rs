@@ -56,13 +56,21 @@ fn shape(bytes: &[u8]) -> Result<Shape> {
     })
 }
 
+/// The function a known import is bound to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    /// The module defining it.
+    pub module: usize,
+    pub symbol: String,
+}
+
 /// For each compiled module of `flat` (whose bytes `bytes_of` gives), its
-/// known imports: function index → symbol.
+/// known imports: function index → what it is bound to.
 pub fn known_imports<'a>(
     flat: &Flattened,
     bytes_of: impl Fn(usize) -> &'a [u8],
     prefix: &str,
-) -> Result<Vec<BTreeMap<u32, String>>> {
+) -> Result<Vec<BTreeMap<u32, Target>>> {
     let shapes = (0..flat.modules.len())
         .map(|i| shape(bytes_of(i)))
         .collect::<Result<Vec<_>>>()?;
@@ -73,7 +81,7 @@ pub fn known_imports<'a>(
         .map(|Initializer::Instantiate { module, .. }| *module as usize)
         .collect();
     // None once two instantiations disagree.
-    let mut known: Vec<BTreeMap<u32, Option<String>>> = vec![BTreeMap::new(); shapes.len()];
+    let mut known: Vec<BTreeMap<u32, Option<Target>>> = vec![BTreeMap::new(); shapes.len()];
     for Initializer::Instantiate { module, args } in &flat.description.initializers {
         let m = *module as usize;
         for (import, arg) in shapes[m].imports.iter().zip(args) {
@@ -81,10 +89,10 @@ pub fn known_imports<'a>(
             let target = match arg {
                 CoreDef::Export { instance, name, .. } => {
                     let from = instance_module[*instance as usize];
-                    shapes[from]
-                        .defined_exports
-                        .get(&**name)
-                        .map(|f| format!("{}_f{f}", module_prefix(prefix, from)))
+                    shapes[from].defined_exports.get(&**name).map(|f| Target {
+                        module: from,
+                        symbol: format!("{}_f{f}", module_prefix(prefix, from)),
+                    })
                 }
                 _ => None,
             };
@@ -118,7 +126,10 @@ mod tests {
             inline::ModuleSource::Static(m) => &wasm[t.modules[*m].range.clone()],
             inline::ModuleSource::Adapter(bytes) => &bytes[..],
         };
-        known_imports(&flat, bytes_of, "p").unwrap()
+        let known = known_imports(&flat, bytes_of, "p").unwrap();
+        let symbols =
+            |k: BTreeMap<u32, Target>| k.into_iter().map(|(f, t)| (f, t.symbol)).collect();
+        known.into_iter().map(symbols).collect()
     }
 
     #[test]

@@ -45,7 +45,7 @@ use inkwell::types::FunctionType;
 use inkwell::values::{AsValueRef, BasicValueEnum, FunctionValue, InstructionOpcode, PointerValue};
 use kiln_abi::TrapCode;
 
-const ATTRIBUTE: &str = "kiln-stack-check";
+pub(crate) const ATTRIBUTE: &str = "kiln-stack-check";
 
 /// Locals (parameters included) a leaf may have and still skip the stack
 /// check: with spills its frame stays far below the runtime's reserve.
@@ -236,6 +236,14 @@ pub fn insert<'ctx>(u: &UnitCx<'ctx, '_>, b: &Builder<'ctx>) -> Result<()> {
             continue;
         };
         func.remove_string_attribute(AttributeLoc::Function, ATTRIBUTE);
+        // A body another module offered and this unit did not inline (left
+        // a declaration, or `available_externally`) is never emitted here.
+        let emitted = func.count_basic_blocks() > 0
+            && func.as_global_value().get_linkage()
+                != inkwell::module::Linkage::AvailableExternally;
+        if !emitted {
+            continue;
+        }
         let func_index: u32 = attr
             .get_string_value()
             .to_str()

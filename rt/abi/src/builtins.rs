@@ -131,3 +131,8 @@ for_each_builtin!(define_builtins);
 /// wasm function (a frozen table's signature-mismatch and null entries)
 /// and traps on behalf of the wasm function that called it.
 pub const TRAP_IN_CALLER: u32 = u32::MAX;
+
+/// A trap instruction's `func_index` in code inlined from another core
+/// module of the component (whose function indices mean nothing here):
+/// the trap is reported in the function the instruction is in.
+pub const TRAP_AT_PC: u32 = u32::MAX - 1;

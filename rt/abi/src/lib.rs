@@ -23,7 +23,7 @@ mod sig;
 mod traps;
 pub mod unwind;
 
-pub use builtins::{AbiType, Builtin, Signature, TRAP_IN_CALLER};
+pub use builtins::{AbiType, Builtin, Signature, TRAP_AT_PC, TRAP_IN_CALLER};
 pub use offsets::{
     VMOffsets, VM_FUNCREF_SIZE, VM_GLOBAL_SIZE, VM_MEMORY_SIZE, VM_TABLE_FUNCREF_SIZE,
     VM_TABLE_SIZE,
