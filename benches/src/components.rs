@@ -124,7 +124,7 @@ pub fn run() -> Result<()> {
 }
 
 /// The nanoseconds per call a self-timing component reports for `n` calls.
-fn self_timed(cmd: &mut Command, n: u32) -> Result<f64> {
+pub(crate) fn self_timed(cmd: &mut Command, n: u32) -> Result<f64> {
     let out = cmd.output().with_context(|| format!("{cmd:?}"))?;
     if !out.status.success() {
         bail!("{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr));

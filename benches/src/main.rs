@@ -17,6 +17,9 @@
 //!   host call, a resource method, calls between instances with a scalar,
 //!   a string and a list), kiln against wasmtime; start-to-exit of a Rust
 //!   `wasm32-wasip2` hello against native.
+//! - `compose`: nanoseconds per call between two Rust components composed
+//!   by `kiln compose`: whole program, boundaries kept, wasmtime, and a
+//!   native direct call as the floor.
 //! - `serve`: `kiln serve`, a `kiln build --serve` executable and
 //!   `wasmtime serve` on the same wasi:http handler: requests per second
 //!   with 2 and 64 connections, latency at a fixed rate, peak memory.
@@ -27,6 +30,7 @@
 mod chart;
 mod clang;
 mod components;
+mod compose;
 mod engines;
 mod instructions;
 mod load;
@@ -66,6 +70,7 @@ fn main() -> Result<()> {
         "clang",
         "instructions",
         "components",
+        "compose",
         "serve",
     ];
     if let Some(w) = which.iter().find(|w| !known.contains(w)) {
@@ -86,6 +91,9 @@ fn main() -> Result<()> {
     }
     if wants("components") {
         components::run()?;
+    }
+    if wants("compose") {
+        compose::run()?;
     }
     if wants("serve") {
         serve::run()?;
