@@ -20,23 +20,10 @@ fn componentize(program: &str, name: &str) -> (PathBuf, PathBuf) {
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(work.join("wit")).unwrap();
     let wit = wasi_command_wit(&work.join("wit"));
-    let cli = root().join("target/peers/componentize-js/node_modules/.bin/componentize-js");
-    assert!(
-        cli.exists(),
-        "{} is missing: run `cargo xtask setup`",
-        cli.display()
-    );
     let wasm = work.join("app.wasm");
-    let o = Command::new("node")
-        .arg(&cli)
-        .arg(root().join("testsuite/programs/javascript").join(program))
-        .arg("--wit")
-        .arg(&wit)
-        .args(["--world-name", "command", "-o"])
-        .arg(&wasm)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "componentize-js: {}", show(&o));
+    let source = root().join("testsuite/programs/javascript").join(program);
+    kiln_testsuite::peers::componentize_js(&source, &wit, "command", &[], &wasm)
+        .unwrap_or_else(|e| panic!("{e}"));
     (work, wasm)
 }
 

@@ -121,6 +121,38 @@ pub fn componentize_py_app(
     Ok(out)
 }
 
+/// The JavaScript module `source` built by componentize-js (fetched by
+/// `cargo xtask setup` into target/peers/) for `world` of `wit`, into
+/// `out`, without the WASI features in `disabled` (its `--disable`).
+pub fn componentize_js(
+    source: &Path,
+    wit: &Path,
+    world: &str,
+    disabled: &[&str],
+    out: &Path,
+) -> Result<(), String> {
+    let cli = root().join("target/peers/componentize-js/node_modules/.bin/componentize-js");
+    if !cli.exists() {
+        return Err(format!(
+            "{} is missing: run `cargo xtask setup`",
+            cli.display()
+        ));
+    }
+    succeed(
+        Command::new("node")
+            .arg(&cli)
+            .arg(source)
+            .arg("--wit")
+            .arg(wit)
+            .args(["--world-name", world])
+            .args(disabled.iter().flat_map(|d| ["--disable", d]))
+            .arg("-o")
+            .arg(out),
+        &format!("componentize-js {}", source.display()),
+    )
+    .map(|_| ())
+}
+
 /// Cargo, as the build that runs this names it.
 pub fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())

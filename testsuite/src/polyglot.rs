@@ -1,10 +1,11 @@
-//! The three parts of examples/polyglot built into components: Rust's
+//! The four parts of examples/polyglot built into components: Rust's
 //! `text` (wit-bindgen, made a component by wit-component), C's `checksum`
-//! (clang, no libc; its WIT embedded and made a component here) and
-//! Python's `app` (componentize-py), which imports both.
+//! (clang, no libc; its WIT embedded and made a component here),
+//! JavaScript's `format` (componentize-js) and Python's `app`
+//! (componentize-py), which imports the other three.
 
 use crate::composition::{build_wasm32, component_of};
-use crate::peers::{componentize_py_app, root, succeed, wasi_command_wit};
+use crate::peers::{componentize_js, componentize_py_app, root, succeed, wasi_command_wit};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -13,13 +14,14 @@ pub struct Parts {
     pub app: PathBuf,
     pub text: PathBuf,
     pub checksum: PathBuf,
+    pub format: PathBuf,
 }
 
 fn example() -> PathBuf {
     root().join("examples/polyglot")
 }
 
-/// Build the three parts into `build`.
+/// Build the four parts into `build`.
 pub fn build(build: &Path) -> Result<Parts, String> {
     let io = |e: std::io::Error| format!("writing into {}: {e}", build.display());
     std::fs::create_dir_all(build).map_err(io)?;
@@ -27,11 +29,18 @@ pub fn build(build: &Path) -> Result<Parts, String> {
     std::fs::write(&text, rust_text(build)?).map_err(io)?;
     let checksum = build.join("checksum.wasm");
     std::fs::write(&checksum, c_checksum(build)?).map_err(io)?;
+    let format = build.join("format.wasm");
+    let source = example().join("format/format.js");
+    // A library of text: no HTTP, and no incoming requests.
+    let disabled = ["http", "fetch-event"];
+    let wit = example().join("wit");
+    componentize_js(&source, &wit, "format-provider", &disabled, &format)?;
     let app = python_app(build)?;
     Ok(Parts {
         app,
         text,
         checksum,
+        format,
     })
 }
 

@@ -1,11 +1,13 @@
-# The Python part: a command that uses the Rust and the C component.
+# The Python part: a command that uses the Rust, the C and the
+# JavaScript component.
 from wit_world import exports
-from wit_world.imports import checksum, text
+from wit_world.imports import checksum, format, text
 
 
 class Run(exports.Run):
     def run(self) -> None:
-        line = "kiln compiles components from three languages into one program"
+        print(format.banner("polyglot", 40))
+        line = "kiln compiles components from four languages into one program"
         print(text.upper(line))
         print("longest words:", ", ".join(text.words(line)[:3]))
         s = text.stats([len(w) for w in line.split()])
