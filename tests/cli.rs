@@ -253,6 +253,16 @@ fn backtraces_cross_component_boundaries() {
         "{kept:?}"
     );
     assert_eq!(frames(&[]), ["sum"]);
+    // `kiln compile`'s object defines only the descriptors for the
+    // program it is linked into: everything else is local.
+    let o = kiln(&["compile", "pair.wat", "-o", "pair.o"], &d);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(global_definitions(&d.join("pair.o")), {
+        let modules = (0..3).map(|m| format!("kiln_m{m}_module"));
+        let mut want: Vec<String> = modules.chain(["kiln_component".into()]).collect();
+        want.sort();
+        want
+    });
     // It compiles for a target whose traps call a builtin, where nothing
     // is inlined across.
     let target = ["--target", "aarch64-unknown-linux-gnu"];
@@ -261,6 +271,20 @@ fn backtraces_cross_component_boundaries() {
         &d,
     );
     assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// The symbols `object` defines that are not local, sorted.
+fn global_definitions(object: &Path) -> Vec<String> {
+    use object::{Object, ObjectSymbol};
+    let bytes = std::fs::read(object).unwrap();
+    let file = object::File::parse(&*bytes).unwrap();
+    let mut names: Vec<String> = file
+        .symbols()
+        .filter(|s| s.is_global() && s.is_definition())
+        .map(|s| s.name().unwrap().to_string())
+        .collect();
+    names.sort();
+    names
 }
 
 #[test]

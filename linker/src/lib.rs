@@ -10,6 +10,8 @@ use thiserror::Error;
 pub enum LinkError {
     #[error("cannot find the linker ld.lld-22 (install lld-22, or run `cargo xtask setup`)")]
     NoLinker,
+    #[error("cannot find llvm-objcopy-22 (install llvm-22, or run `cargo xtask setup`)")]
+    NoObjcopy,
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -21,23 +23,32 @@ pub enum LinkError {
 
 /// The lld binary: `KILN_LLD`, `ld.lld-22` on PATH, or LLVM 22's own.
 pub fn lld() -> Result<PathBuf, LinkError> {
-    if let Some(p) = std::env::var_os("KILN_LLD") {
-        return Ok(PathBuf::from(p));
+    llvm_tool("KILN_LLD", "ld.lld-22", "ld.lld").ok_or(LinkError::NoLinker)
+}
+
+/// llvm-objcopy: `KILN_OBJCOPY`, `llvm-objcopy-22` on PATH, or LLVM 22's
+/// own.
+fn objcopy() -> Result<PathBuf, LinkError> {
+    llvm_tool("KILN_OBJCOPY", "llvm-objcopy-22", "llvm-objcopy").ok_or(LinkError::NoObjcopy)
+}
+
+/// An LLVM 22 program: named by the variable `env`, as `versioned` on
+/// PATH, or as `name` in LLVM 22's own bin directory.
+fn llvm_tool(env: &str, versioned: &str, name: &str) -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os(env) {
+        return Some(PathBuf::from(p));
     }
     for dir in std::env::var_os("PATH")
         .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        let c = dir.join("ld.lld-22");
+        let c = dir.join(versioned);
         if c.is_file() {
-            return Ok(c);
+            return Some(c);
         }
     }
-    let c = PathBuf::from("/usr/lib/llvm-22/bin/ld.lld");
-    if c.is_file() {
-        return Ok(c);
-    }
-    Err(LinkError::NoLinker)
+    let c = Path::new("/usr/lib/llvm-22/bin").join(name);
+    c.is_file().then_some(c)
 }
 
 /// A scratch directory removed on drop.
@@ -99,12 +110,19 @@ fn run(mut cmd: Command, out: &Path) -> Result<(), LinkError> {
 }
 
 /// One relocatable object from several (`ld -r`): what `kiln compile` hands
-/// to the user.
+/// to the user. What the module or component does not export (every wasm
+/// function, jump table and trap stub, hidden since it was compiled) is
+/// made local there: the object defines only its descriptors for the
+/// program it is linked into, and no symbol of it can clash with one of
+/// that program's.
 pub fn link_relocatable(objects: &[Vec<u8>], out: &Path) -> Result<(), LinkError> {
     let scratch = Scratch::new()?;
     let inputs = scratch.write_objects(objects)?;
     let mut cmd = Command::new(lld()?);
     cmd.arg("-r").arg("-o").arg(out).args(&inputs);
+    run(cmd, out)?;
+    let mut cmd = Command::new(objcopy()?);
+    cmd.arg("--localize-hidden").arg(out);
     run(cmd, out)
 }
 
