@@ -196,20 +196,29 @@ impl CodeRanges {
 
     /// The module whose code `pc` is in. The core modules of a component
     /// share one code section, so each registers all of it: of those, the
-    /// module with a function starting nearest below `pc` has it.
+    /// module with a function starting nearest below `pc` has it. Where
+    /// only one module covers `pc` (a core module), no function is looked
+    /// up.
     pub fn module_at(&self, pc: usize) -> Option<&'static Module> {
         let n = self.len.load(Ordering::Acquire).min(self.slots.len());
         let mut found: Option<&'static Module> = None;
-        let mut nearest = None;
+        // The found module's nearest function start, once another module
+        // covers `pc` too.
+        let mut nearest: Option<Option<usize>> = None;
         for s in &self.slots[..n] {
             let m = s.2.load(Ordering::Acquire);
             if m != 0 && pc >= s.0.load(Ordering::Acquire) && pc < s.1.load(Ordering::Acquire) {
                 // SAFETY: registered modules are leaked and live forever.
                 let m = unsafe { &*(m as *const Module) };
-                let start = m.func_start_at(pc);
-                if found.is_none() || start > nearest {
+                let Some(best) = found else {
                     found = Some(m);
-                    nearest = start;
+                    continue;
+                };
+                let best_start = *nearest.get_or_insert_with(|| best.func_start_at(pc));
+                let start = m.func_start_at(pc);
+                if start > best_start {
+                    found = Some(m);
+                    nearest = Some(start);
                 }
             }
         }
