@@ -11,6 +11,9 @@
 //! - `scaling [--jobs N]`: compile time and peak memory of synthetic modules
 //!   from 10k to 150k functions and of one huge function.
 //! - `synthetic (N | huge) OUT.wasm`: write one synthetic module.
+//! - `load ADDR PATH CONNECTIONS SECONDS`: `GET PATH` from a server on
+//!   loopback, closed loop; prints requests per second and p50/p99. For
+//!   profiling a server under the load the `serve` benchmark applies.
 //! - `clang`: the 75 MB clang module of `@yowasp/clang`: compile time and
 //!   memory by level and jobs, and its run time against wasmtime.
 //! - `components`: nanoseconds per call across component boundaries (a
@@ -51,6 +54,9 @@ fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("synthetic") {
         return write_synthetic(&args[1..]);
+    }
+    if args.first().map(String::as_str) == Some("load") {
+        return load_once(&args[1..]);
     }
     let jobs = args
         .iter()
@@ -228,6 +234,24 @@ fn write_synthetic(args: &[String]) -> Result<()> {
         n => synthetic::Shape::Functions(n.parse().context("FUNCTIONS: a number")?),
     };
     std::fs::write(out, synthetic::module(&shape))?;
+    Ok(())
+}
+
+fn load_once(args: &[String]) -> Result<()> {
+    let [addr, path, connections, seconds] = args else {
+        bail!("usage: kiln-bench load ADDR PATH CONNECTIONS SECONDS");
+    };
+    // Any body is taken: this measures, it does not check.
+    let request = load::Request::new("GET", path, "", b"", b"").any_body();
+    let time = Duration::from_secs_f64(seconds.parse().context("SECONDS: a number")?);
+    let connections = connections.parse().context("CONNECTIONS: a number")?;
+    let outcome = load::closed_loop(addr, &request, connections, time)?;
+    println!(
+        "{:.0} req/s, p50 {:.0} µs, p99 {:.0} µs",
+        outcome.per_second(),
+        outcome.percentile_us(50.0),
+        outcome.percentile_us(99.0)
+    );
     Ok(())
 }
 
