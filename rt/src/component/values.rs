@@ -74,9 +74,9 @@ fn mismatch(what: &str, v: &Value) -> LowerError {
     LowerError::Type(TypeMismatch(format!("expected {what}, found {v:?}")))
 }
 
-impl Call<'_> {
-    fn layout(&self) -> Layout<'_> {
-        Layout::new(&self.types)
+impl<'a> Call<'a> {
+    fn layout(&self) -> Layout<'a> {
+        Layout::new(self.types)
     }
 
     fn memory(&mut self) -> &mut Memory {
@@ -127,8 +127,8 @@ impl Call<'_> {
         v: &Value,
         out: &mut Vec<u64>,
     ) -> Result<(), LowerError> {
-        let ty = self.layout().ty(t).clone();
-        match (&ty, v) {
+        let ty = self.layout().ty(t);
+        match (ty, v) {
             (ValueType::Bool, Value::Bool(b)) => out.push(*b as u64),
             (ValueType::S8, Value::S8(x)) => out.push(*x as i32 as u32 as u64),
             (ValueType::U8, Value::U8(x)) => out.push(*x as u64),
@@ -169,15 +169,14 @@ impl Call<'_> {
                     .layout()
                     .cases(t)
                     .ok_or_else(|| mismatch("this type", v))?;
-                let (case, payload) = variant_case(&ty, v)?;
-                let flat = self.layout().flatten_variant(&cases);
+                let (case, payload) = variant_case(ty, v)?;
                 out.push(case as u64);
                 let start = out.len();
                 if let (Some(pt), Some(p)) = (cases[case as usize], payload) {
                     self.lower_flat(store, pt, p, out)?;
                 }
                 // Unused positions of the joined payload are zero.
-                out.resize(start + flat.len() - 1, 0);
+                out.resize(start + self.layout().flat_count(t) - 1, 0);
             }
         }
         Ok(())
@@ -191,8 +190,8 @@ impl Call<'_> {
         v: &Value,
         ptr: u32,
     ) -> Result<(), LowerError> {
-        let ty = self.layout().ty(t).clone();
-        match (&ty, v) {
+        let ty = self.layout().ty(t);
+        match (ty, v) {
             (ValueType::Bool, Value::Bool(b)) => self.write(ptr, &[*b as u8]),
             (ValueType::S8, Value::S8(x)) => self.write(ptr, &x.to_le_bytes()),
             (ValueType::U8, Value::U8(x)) => self.write(ptr, &x.to_le_bytes()),
@@ -414,7 +413,7 @@ impl Lift<'_> {
             }
             _ => {
                 let cases = layout.cases(t).expect("a variant-like type");
-                let width = layout.flatten_variant(&cases).len() - 1;
+                let width = layout.flat_count(t) - 1;
                 let case = take(flat) as u32;
                 let payload_flat: Vec<u64> = (0..width).map(|_| take(flat)).collect();
                 if case as usize >= cases.len() {

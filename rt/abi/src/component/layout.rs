@@ -199,6 +199,33 @@ impl<'a> Layout<'a> {
         }
     }
 
+    /// How many core values `t` flattens to: `flatten`'s length, counted
+    /// without building the list (a call's result type, lifted on every
+    /// call, can be a variant of dozens of cases).
+    pub fn flat_count(&self, t: TypeIndex) -> usize {
+        use ValueType::*;
+        match self.ty(t) {
+            String | List(_) => 2,
+            Flags(names) => names.len().div_ceil(32),
+            Record(fields) => fields.iter().map(|(_, f)| self.flat_count(*f)).sum(),
+            Tuple(items) => items.iter().map(|i| self.flat_count(*i)).sum(),
+            Variant(cases) => 1 + self.widest(cases.iter().map(|(_, p)| *p)),
+            Enum(_) => 1,
+            Option(p) => 1 + self.flat_count(*p),
+            Result { ok, err } => 1 + self.widest([*ok, *err].into_iter()),
+            _ => 1,
+        }
+    }
+
+    /// The most core values any of `payloads` flattens to.
+    fn widest(&self, payloads: impl Iterator<Item = Option<TypeIndex>>) -> usize {
+        payloads
+            .flatten()
+            .map(|p| self.flat_count(p))
+            .max()
+            .unwrap_or(0)
+    }
+
     /// A variant's flat values: the discriminant, then each position the
     /// widest any case needs there.
     pub fn flatten_variant(&self, cases: &[Option<TypeIndex>]) -> Vec<Flat> {
@@ -254,5 +281,63 @@ impl<'a> Layout<'a> {
     pub fn params_size_align(&self, f: &FuncType) -> (u32, u32) {
         let fields: Vec<TypeIndex> = f.params.iter().map(|(_, p)| *p).collect();
         self.record_size_align(&fields)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::ToString;
+    use ValueType::*;
+
+    /// `flat_count` agrees with `flatten` for every kind of type,
+    /// nested: the variants widest in different cases, flags over a word.
+    #[test]
+    fn flat_count_is_the_flattened_length() {
+        let names = |n: usize| (0..n).map(|i| i.to_string()).collect::<Vec<_>>();
+        let types = alloc::vec![
+            /* 0 */ U8,
+            /* 1 */ String,
+            /* 2 */ F64,
+            /* 3 */
+            Record(alloc::vec![
+                ("a".into(), 1),
+                ("b".into(), 2),
+                ("c".into(), 0)
+            ]),
+            /* 4 */
+            Variant(alloc::vec![
+                ("x".into(), None),
+                ("y".into(), Some(3)),
+                ("z".into(), Some(1))
+            ]),
+            /* 5 */ Option(4),
+            /* 6 */
+            Result {
+                ok: Some(5),
+                err: None
+            },
+            /* 7 */ Result {
+                ok: None,
+                err: None
+            },
+            /* 8 */ Flags(names(40)),
+            /* 9 */ Tuple(alloc::vec![8, 6, 7, 0]),
+            /* 10 */ Enum(names(3)),
+            /* 11 */ List(9),
+            /* 12 */ Own(0),
+            /* 13 */ Stream(Some(0)),
+        ];
+        let layout = Layout::new(&types);
+        for t in 0..types.len() as TypeIndex {
+            let mut flat = Vec::new();
+            layout.flatten(t, &mut flat);
+            assert_eq!(
+                layout.flat_count(t),
+                flat.len(),
+                "type {t}: {:?}",
+                types[t as usize]
+            );
+        }
     }
 }
