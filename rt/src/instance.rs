@@ -216,8 +216,31 @@ impl Instance {
 }
 
 /// Lowest stack address wasm may use on this thread: the thread's stack
-/// bottom plus room for host functions and trap handling.
+/// bottom plus room for host functions and trap handling. Asked of the
+/// thread library once per thread (each time costs two system calls, and
+/// a server calls into wasm several times per request).
 fn stack_limit() -> usize {
+    thread_local! {
+        static KNOWN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+    if let Some(limit) = KNOWN.with(|k| Some(k.get()).filter(|l| *l != 0)) {
+        return limit;
+    }
+    match stack_bottom() {
+        Some(limit) => {
+            KNOWN.with(|k| k.set(limit));
+            limit
+        }
+        None => {
+            let here = 0u8;
+            (&here as *const u8 as usize).saturating_sub(1 << 20)
+        }
+    }
+}
+
+/// The thread's stack bottom plus room for host functions and trap
+/// handling, if the thread library knows the bottom.
+fn stack_bottom() -> Option<usize> {
     const HOST_RESERVE: usize = 256 * 1024;
     // SAFETY: querying this thread's own attributes.
     unsafe {
@@ -231,10 +254,9 @@ fn stack_limit() -> usize {
             // Trust the bounds only if they leave room below us (musl
             // reports just the mapped part of a main thread's stack).
             if !addr.is_null() && here > addr as usize + 2 * HOST_RESERVE {
-                return addr as usize + HOST_RESERVE;
+                return Some(addr as usize + HOST_RESERVE);
             }
         }
     }
-    let here = 0u8;
-    (&here as *const u8 as usize).saturating_sub(1 << 20)
+    None
 }
