@@ -404,6 +404,12 @@ impl InterruptHandle {
     pub fn interrupt(&self) {
         self.0.store(1, std::sync::atomic::Ordering::SeqCst);
     }
+
+    /// A reference to the flag that does not keep it alive: whoever
+    /// watches a deadline can tell whether anyone still uses it.
+    pub(crate) fn downgrade(&self) -> std::sync::Weak<std::sync::atomic::AtomicU64> {
+        std::sync::Arc::downgrade(&self.0)
+    }
 }
 
 impl Store {

@@ -6,6 +6,7 @@
 //! the requests in flight finish. Shared by `kiln serve` and executables
 //! built with `kiln build --serve`.
 
+mod deadlines;
 mod request;
 
 use crate::component::program::check_imports;
@@ -13,6 +14,7 @@ use crate::component::Component;
 use crate::entry::{Settings, ERROR_EXIT};
 use crate::wasi::p2::host::http::OutgoingBodyStream;
 use crate::wasi::p2::WasiP2;
+use deadlines::Deadlines;
 use request::{Handler, Outcome};
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -102,7 +104,7 @@ fn prepare(component: &'static Component, settings: &Settings) -> Result<Handler
         },
         limits: settings.limits,
         fuel: settings.fuel,
-        deadline: settings.timeout,
+        deadlines: settings.timeout.map(Deadlines::start).transpose()?,
     })
 }
 

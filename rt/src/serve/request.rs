@@ -4,6 +4,7 @@
 //! the response (0.3, an async export); the response handed to hyper while
 //! the handler goes on (writing the body, say) until it returns.
 
+use super::deadlines::Deadlines;
 use crate::component::{CallError, Component, ComponentState, Value};
 use crate::store::InterruptHandle;
 use crate::wasi::p2::bindings::wasi_http_types::ErrorCode;
@@ -30,9 +31,9 @@ pub struct Handler {
     pub limits: Limits,
     /// Fuel each request may use (`--fuel`).
     pub fuel: Option<u64>,
-    /// How long a request may run (`--timeout`), from its arrival to the
-    /// handler's return.
-    pub deadline: Option<Duration>,
+    /// Stops each request's guest once it has run as long as it may
+    /// (`--timeout`), from its arrival to the handler's return.
+    pub deadlines: Option<Deadlines>,
 }
 
 pub enum Outcome {
@@ -51,10 +52,6 @@ enum Failure {
     Setup(String),
 }
 
-/// How the handler's thread ended.
-type Ended = Result<Result<(), Failure>, tokio::task::JoinError>;
-type Job = tokio::task::JoinHandle<Result<(), Failure>>;
-
 impl Handler {
     pub async fn run(self: &Arc<Self>, request: http::Request<hyper::body::Incoming>) -> Outcome {
         let (outparam, answer) = server::response_outparam();
@@ -66,34 +63,34 @@ impl Handler {
             }
         };
         let interrupt = InterruptHandle::new();
+        // The guest is stopped at its deadline even after it has answered,
+        // and even if hyper drops this future because the client went away.
+        let deadline: Option<Instant> = self.deadlines.as_ref().map(|d| d.add(&interrupt).into());
         let this = self.clone();
-        let flag = interrupt.clone();
         let instantiated = Arc::new(std::sync::OnceLock::new());
         let took = instantiated.clone();
-        let job: Job = tokio::task::spawn_blocking(move || this.call(work, &flag, &took));
-        // The deadline is kept apart from this request's future, which
-        // hyper drops if the client goes away: the guest is stopped at its
-        // deadline all the same, even after it has answered.
-        let deadline = self.deadline.map(|d| Instant::now() + d);
         let (ended_tx, ended) = tokio::sync::oneshot::channel();
-        tokio::spawn(async move {
-            tokio::pin!(job);
-            let result = tokio::select! {
-                result = &mut job => result,
-                _ = expiry(deadline) => {
-                    interrupt.interrupt();
-                    job.await
-                }
-            };
+        // What the thread does once the guest is done is done there, not
+        // by a task it would have to wake.
+        drop(tokio::task::spawn_blocking(move || {
+            let called = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                this.call(work, &interrupt, &took)
+            }));
+            drop(interrupt);
+            let result = called.unwrap_or_else(|_| {
+                Err(Failure::Setup(
+                    "the handler's thread failed: it panicked".into(),
+                ))
+            });
             // Whoever waits gets the outcome; once the guest has answered,
-            // nobody does, and a trap after the answer is logged here.
-            // (A stop at the deadline was logged when it was answered.)
-            if let Err(Ok(Err(Failure::Trap(t)))) = ended_tx.send(result) {
+            // nobody does, and a trap after the answer is logged here. (A
+            // stop at the deadline was logged when it was answered.)
+            if let Err(Err(Failure::Trap(t))) = ended_tx.send(result) {
                 if !matches!(t.kind, TrapKind::Wasm(TrapCode::Interrupted)) {
                     eprintln!("kiln serve: the handler trapped after answering: {t}");
                 }
             }
-        });
+        }));
         let answer: Answer = tokio::select! {
             a = answer => match a {
                 Ok(a) => a,
@@ -225,7 +222,7 @@ fn timed_out() -> Outcome {
 }
 
 /// The handler ended without setting a response.
-fn failed(ended: Result<Ended, tokio::sync::oneshot::error::RecvError>) -> Outcome {
+fn failed(ended: Result<Result<(), Failure>, tokio::sync::oneshot::error::RecvError>) -> Outcome {
     let Ok(ended) = ended else {
         return Outcome::Failed {
             status: StatusCode::INTERNAL_SERVER_ERROR,
@@ -233,19 +230,15 @@ fn failed(ended: Result<Ended, tokio::sync::oneshot::error::RecvError>) -> Outco
         };
     };
     let (status, why) = match ended {
-        Ok(Ok(())) => (
+        Ok(()) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             "the handler returned without setting a response".to_string(),
         ),
-        Ok(Err(Failure::Trap(t))) if matches!(t.kind, TrapKind::Wasm(TrapCode::Interrupted)) => {
+        Err(Failure::Trap(t)) if matches!(t.kind, TrapKind::Wasm(TrapCode::Interrupted)) => {
             return timed_out()
         }
-        Ok(Err(Failure::Trap(t))) => (StatusCode::INTERNAL_SERVER_ERROR, t.to_string()),
-        Ok(Err(Failure::Setup(e))) => (StatusCode::INTERNAL_SERVER_ERROR, e),
-        Err(e) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("the handler's thread failed: {e}"),
-        ),
+        Err(Failure::Trap(t)) => (StatusCode::INTERNAL_SERVER_ERROR, t.to_string()),
+        Err(Failure::Setup(e)) => (StatusCode::INTERNAL_SERVER_ERROR, e),
     };
     Outcome::Failed { status, why }
 }
