@@ -199,20 +199,7 @@ pub fn build(
         .callee
         .post_return
         .then(|| import_func("post-return", 3, AdapterImport::PostReturn));
-    let mut transfers = BTreeMap::new();
-    let handles = [(&in_params, true), (&in_result, false)];
-    for (needs, to_callee) in handles {
-        for &(borrow, resource) in &needs.handles {
-            let what = AdapterImport::Transfer {
-                borrow,
-                resource,
-                to_callee,
-            };
-            let name = format!("transfer-{}-{resource}-{to_callee}", borrow as u8);
-            let f = import_func(&name, 5, what);
-            transfers.insert((borrow, resource, to_callee), f);
-        }
-    }
+    let transfers = import_transfers(&[(&in_params, true), (&in_result, false)], &mut import_func);
     let channels = import_channels(&[(&in_params, true), (&in_result, false)], &mut import_func);
     // A call lent handles is a scope of its own.
     let lends = in_params.handles.iter().any(|&(borrow, _)| borrow);
@@ -322,6 +309,29 @@ fn call_imports() -> (ImportSection, Vec<AdapterImport>, u32) {
         order.push(AdapterImport::Raise(t));
     }
     (imports, order, 1 + AdapterTrap::ALL.len() as u32)
+}
+
+/// The runtime's functions moving the handles each `(needs, to_callee)`
+/// names (type 5, `(i32) -> i32`), imported through `import_func`: by
+/// whether they borrow, resource and direction.
+fn import_transfers(
+    sides: &[(&Needs, bool)],
+    import_func: &mut dyn FnMut(&str, u32, AdapterImport) -> u32,
+) -> BTreeMap<(bool, u32, bool), u32> {
+    let mut transfers = BTreeMap::new();
+    for &(needs, to_callee) in sides {
+        for &(borrow, resource) in &needs.handles {
+            let what = AdapterImport::Transfer {
+                borrow,
+                resource,
+                to_callee,
+            };
+            let name = format!("transfer-{}-{resource}-{to_callee}", borrow as u8);
+            let f = import_func(&name, 5, what);
+            transfers.insert((borrow, resource, to_callee), f);
+        }
+    }
+    transfers
 }
 
 /// The runtime's functions moving the stream and future ends each

@@ -12,7 +12,10 @@
 
 use super::code::{Code, Loc};
 use super::values::{Dir, Side, Translator};
-use super::{call_imports, core, import_channels, move_result, needs, AdapterImport, Needs, Sides};
+use super::{
+    call_imports, core, import_channels, import_transfers, move_result, needs, AdapterImport,
+    Needs, Sides,
+};
 use kiln_abi::component::{
     AdapterTrap, FuncType, Layout, TypeIndex, MAX_FLAT_ASYNC_PARAMS, TASK_RETURN_SLOTS,
 };
@@ -54,9 +57,7 @@ pub fn build_call(
     for (_, t) in &f.params {
         needs(layout, *t, &mut in_params);
     }
-    if !in_params.handles.is_empty() {
-        return Err("a resource handle in an async call".into());
-    }
+    refuse_borrows(&in_params)?;
     if in_params.async_values {
         return Err("an error-context value".into());
     }
@@ -87,6 +88,7 @@ pub fn build_call(
     let enter = import_func("enter-subtask", 3, AdapterImport::EnterSubtask);
     let exit = import_func("exit-subtask", 5, AdapterImport::ExitSubtask);
     let channels = import_channels(&[(&in_params, true)], &mut import_func);
+    let transfers = import_transfers(&[(&in_params, true)], &mut import_func);
     let callee_realloc =
         callee_realloc.then(|| import_func("callee-realloc", 2, AdapterImport::CalleeRealloc));
     if memory {
@@ -110,7 +112,7 @@ pub fn build_call(
     let mut t = Translator {
         layout: *layout,
         code: Code::new(params.len() as u32),
-        transfers: BTreeMap::new(),
+        transfers,
         channels,
     };
     t.code.i(I::GlobalGet(0));
@@ -149,9 +151,8 @@ pub fn build_sync_call(
     if let Some(r) = f.result {
         needs(layout, r, &mut in_result);
     }
-    if !in_params.handles.is_empty() || !in_result.handles.is_empty() {
-        return Err("a resource handle in a call of an async function".into());
-    }
+    refuse_borrows(&in_params)?;
+    refuse_handles_returned(&in_result)?;
     if in_params.async_values || in_result.async_values {
         return Err("an error-context value".into());
     }
@@ -189,6 +190,7 @@ pub fn build_sync_call(
         false => in_result,
     };
     let channels = import_channels(&[(&in_params, true), (&in_result, false)], &mut import_func);
+    let transfers = import_transfers(&[(&in_params, true), (&in_result, false)], &mut import_func);
     let callee_realloc =
         callee_realloc.then(|| import_func("callee-realloc", 2, AdapterImport::CalleeRealloc));
     if memory {
@@ -209,7 +211,7 @@ pub fn build_sync_call(
     let mut t = Translator {
         layout: *layout,
         code: Code::new(params.len() as u32),
-        transfers: BTreeMap::new(),
+        transfers,
         channels,
     };
     t.code.i(I::GlobalGet(0));
@@ -307,7 +309,7 @@ fn move_params(
         let dst = Loc::at(dir.to.memory, to);
         let mut flat = 0;
         for (p, offset) in types.iter().zip(&offsets) {
-            let n = flat_count(&layout, *p);
+            let n = layout.flat_count(*p);
             let from = src.part(flat, n, *offset);
             t.translate(*p, &from, &dst.part(0, 0, *offset), dir);
             flat += n;
@@ -321,7 +323,7 @@ fn move_params(
     let dst = Loc::Flat(slots.clone());
     let mut flat = 0;
     for (p, offset) in types.iter().zip(&offsets) {
-        let n = flat_count(&layout, *p);
+        let n = layout.flat_count(*p);
         let from = src.part(flat, n, *offset);
         t.translate(*p, &from, &dst.part(flat, n, 0), dir);
         flat += n;
@@ -329,10 +331,25 @@ fn move_params(
     slots.into_iter().map(|(l, _)| l).collect()
 }
 
-fn flat_count(layout: &Layout, t: TypeIndex) -> usize {
-    let mut n = Vec::new();
-    layout.flatten(t, &mut n);
-    n.len()
+/// Refuse a call lending handles: an async callee may hold a borrow
+/// until its task returns, past the adapter, which no scope tracks yet.
+/// Owning handles move as in a synchronous call.
+fn refuse_borrows(needs: &Needs) -> Result<(), String> {
+    match needs.handles.iter().any(|&(borrow, _)| borrow) {
+        true => Err("a borrowed handle in a call of an async function".into()),
+        false => Ok(()),
+    }
+}
+
+/// Refuse a result holding handles. `task.return` checks its type
+/// against the call's by type number, and a resource type has a number
+/// in each component that names it (the callee's and the caller's of
+/// the same resource differ), so such a call could never return.
+fn refuse_handles_returned(needs: &Needs) -> Result<(), String> {
+    match needs.handles.is_empty() {
+        true => Ok(()),
+        false => Err("a resource handle in the result of an async function".into()),
+    }
 }
 
 /// The returner's bytes and its imports: `(i64 × 16, retptr)`, the
@@ -345,9 +362,7 @@ pub fn build_returner(
 ) -> Result<(Vec<u8>, Vec<AdapterImport>), String> {
     let mut result = Needs::default();
     needs(layout, r, &mut result);
-    if !result.handles.is_empty() {
-        return Err("a resource handle in an async call's result".into());
-    }
+    refuse_handles_returned(&result)?;
     if result.async_values {
         return Err("an error-context value".into());
     }
