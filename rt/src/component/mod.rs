@@ -39,6 +39,8 @@ pub struct Component {
     /// For each lowering, what it takes in every instance, worked out at
     /// the first.
     bindings: Vec<std::sync::OnceLock<binding::Binding>>,
+    /// For each value type, its shape (`Layout::shape`), found on first use.
+    shapes: Vec<std::sync::OnceLock<u32>>,
 }
 
 /// A component function type's core signatures, each made on first use.
@@ -100,6 +102,7 @@ impl Component {
             .collect();
         let returned_spilled = once_each(&description.types);
         let bindings = once_each(&description.lowerings);
+        let shapes = once_each(&description.types);
         Ok(Box::leak(Box::new(Component {
             description,
             modules,
@@ -107,6 +110,7 @@ impl Component {
             signatures,
             returned_spilled,
             bindings,
+            shapes,
         })))
     }
 
@@ -166,6 +170,12 @@ impl Component {
             layout.flatten(r, &mut flat);
             (flat.len() > kiln_abi::component::MAX_FLAT_PARAMS).then(|| layout.size_align(r))
         })
+    }
+
+    /// The shape of value type `t`, which a task's `task.return` must
+    /// give (`Layout::shape`).
+    pub(crate) fn shape(&self, t: u32) -> u32 {
+        *self.shapes[t as usize].get_or_init(|| self.description.layout().shape(t))
     }
 
     /// The core signature of a lowered function of type `ty`.
@@ -614,7 +624,7 @@ impl ComponentInstance {
             let task = concurrent::Task {
                 instance: lifted_by,
                 context: [0; concurrent::CONTEXT_SLOTS],
-                result: ft.result,
+                result: ft.result.map(|r| self.component.shape(r)),
                 result_spilled: ft.result.and_then(|r| self.component.returned_spilled(r)),
                 types: self.types,
                 encoding: options.encoding,

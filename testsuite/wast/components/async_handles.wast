@@ -1,9 +1,12 @@
-;; Owning handles passed in calls between component instances by the
-;; async ABI. $A defines resource `r`, makes handles by a synchronous
-;; export, and takes them back by async exports, one in its first turn,
-;; one after yielding. $B calls those async-lowered: a handle it passes
-;; leaves its table when the callee starts, and the callee holds it. A
-;; synchronous lowering of an async function moves a handle the same way.
+;; Owning handles in calls between component instances by the async ABI.
+;; $A defines resource `r` and makes handles (by a synchronous export, and
+;; by async ones, returning in their first turn or after yielding), and
+;; takes them back by async exports. $B calls those async-lowered: a
+;; handle it passes leaves its table when the callee starts; one the
+;; callee returns comes into $B's when the callee gives it by
+;; `task.return`, whose type is the call's but for how each component
+;; numbers the resource. A synchronous lowering of an async function
+;; moves a handle argument the same way.
 
 (component definition $Handles
   (component $A
@@ -18,17 +21,28 @@
     (core func $rep (canon resource.rep $r))
     (core func $drop (canon resource.drop $r))
     (core func $return-u32 (canon task.return (result u32)))
+    (core func $return-r (canon task.return (result (own $r))))
     (core module $impl
       (import "" "new" (func $new (param i32) (result i32)))
       (import "" "rep" (func $rep (param i32) (result i32)))
       (import "" "drop" (func $drop (param i32)))
       (import "" "return-u32" (func $return-u32 (param i32)))
+      (import "" "return-r" (func $return-r (param i32)))
       (global $kept (mut i32) (i32.const 0))
       ;; Return the handle's representation and drop it.
       (func $consume-now (param $h i32)
         (call $return-u32 (call $rep (local.get $h)))
         (call $drop (local.get $h)))
       (func (export "make") (param $v i32) (result i32) (call $new (local.get $v)))
+      (func (export "make-async") (param $v i32) (result i32)
+        (call $return-r (call $new (local.get $v)))
+        i32.const 0)
+      (func (export "make-later") (param $v i32) (result i32)
+        (global.set $kept (local.get $v))
+        i32.const 1)
+      (func (export "make-later-cb") (param i32 i32 i32) (result i32)
+        (call $return-r (call $new (global.get $kept)))
+        i32.const 0)
       (func (export "consume") (param $h i32) (result i32)
         (call $consume-now (local.get $h))
         i32.const 0)
@@ -41,12 +55,20 @@
       (func (export "cb-unreachable") (param i32 i32 i32) (result i32) unreachable))
     (core instance $x (instantiate $impl (with "" (instance
       (export "new" (func $new)) (export "rep" (func $rep)) (export "drop" (func $drop))
-      (export "return-u32" (func $return-u32))))))
+      (export "return-u32" (func $return-u32)) (export "return-r" (func $return-r))))))
     (alias core export $x "cb-unreachable" (core func $cb-unreachable))
     (alias core export $x "consume-later-cb" (core func $consume-later-cb))
+    (alias core export $x "make-later-cb" (core func $make-later-cb))
     (export $r2 "r" (type $r))
     (func (export "make") (param "v" u32) (result (own $r2))
       (canon lift (core func $x "make")))
+    (func (export "make-async") async (param "v" u32) (result (own $r2))
+      (canon lift (core func $x "make-async") async (callback $cb-unreachable)))
+    (func (export "make-later") async (param "v" u32) (result (own $r2))
+      (canon lift (core func $x "make-later") async (callback $make-later-cb)))
+    ;; Its `task.return` gives a handle where the type says a number.
+    (func (export "wrong") async (param "v" u32) (result u32)
+      (canon lift (core func $x "make-async") async (callback $cb-unreachable)))
     (func (export "consume") async (param "h" (own $r2)) (result u32)
       (canon lift (core func $x "consume") async (callback $cb-unreachable)))
     (func (export "consume-later") async (param "h" (own $r2)) (result u32)
@@ -58,6 +80,9 @@
     (import "a" (instance $a
       (export "r" (type $r (sub resource)))
       (export "make" (func (param "v" u32) (result (own $r))))
+      (export "make-async" (func async (param "v" u32) (result (own $r))))
+      (export "make-later" (func async (param "v" u32) (result (own $r))))
+      (export "wrong" (func async (param "v" u32) (result u32)))
       (export "consume" (func async (param "h" (own $r)) (result u32)))
       (export "consume-later" (func async (param "h" (own $r)) (result u32)))))
     (alias export $a "r" (type $r))
@@ -65,6 +90,9 @@
     (core instance $libc (instantiate $libc))
     (alias core export $libc "memory" (core memory $mem))
     (core func $make (canon lower (func $a "make")))
+    (core func $make-async (canon lower (func $a "make-async") async (memory $mem)))
+    (core func $make-later (canon lower (func $a "make-later") async (memory $mem)))
+    (core func $wrong (canon lower (func $a "wrong") async (memory $mem)))
     (core func $consume (canon lower (func $a "consume") async (memory $mem)))
     (core func $consume-later (canon lower (func $a "consume-later") async (memory $mem)))
     (core func $consume-sync (canon lower (func $a "consume")))
@@ -77,6 +105,9 @@
     (core module $m
       (import "" "memory" (memory 1))
       (import "" "make" (func $make (param i32) (result i32)))
+      (import "" "make-async" (func $make-async (param i32 i32) (result i32)))
+      (import "" "make-later" (func $make-later (param i32 i32) (result i32)))
+      (import "" "wrong" (func $wrong (param i32 i32) (result i32)))
       (import "" "consume" (func $consume (param i32 i32) (result i32)))
       (import "" "consume-later" (func $consume-later (param i32 i32) (result i32)))
       (import "" "consume-sync" (func $consume-sync (param i32) (result i32)))
@@ -101,6 +132,13 @@
         (call $expect (i32.load (i32.const 200)) (local.get $h))
         (call $expect (i32.load (i32.const 204)) (i32.const 2))
         (call $subtask-drop (local.get $h)))
+      ;; A handle made by `make-async` (or `make-later`) with `v`.
+      (func $made (param $later i32) (param $v i32) (result i32)
+        (i32.store (i32.const 100) (i32.const -1))
+        (if (local.get $later)
+          (then (call $settle (call $make-later (local.get $v) (i32.const 100))))
+          (else (call $settle (call $make-async (local.get $v) (i32.const 100)))))
+        (i32.load (i32.const 100)))
       ;; `consume` (or `consume-later`) of `h`: the representation.
       (func $consumed (param $later i32) (param $h i32) (result i32)
         (i32.store (i32.const 104) (i32.const -1))
@@ -122,6 +160,14 @@
         (call $return-u32 (i32.add
           (call $consumed (i32.const 1) (local.get $b))
           (call $consumed (i32.const 0) (local.get $a))))
+        i32.const 0)
+      (func (export "made-async") (result i32)
+        (call $return-u32 (i32.add
+          (call $consumed (i32.const 1) (call $made (i32.const 0) (i32.const 21)))
+          (call $consumed (i32.const 0) (call $made (i32.const 1) (i32.const 22)))))
+        i32.const 0)
+      (func (export "wrong") (result i32)
+        (drop (call $wrong (i32.const 1) (i32.const 100)))
         i32.const 0)
       (func (export "sync") (result i32)
         (call $return-u32 (call $consume-sync (call $make (i32.const 11))))
@@ -145,7 +191,8 @@
       (func (export "cb-unreachable") (param i32 i32 i32) (result i32) unreachable))
     (core instance $m (instantiate $m (with "" (instance
       (export "memory" (memory $mem))
-      (export "make" (func $make))
+      (export "make" (func $make)) (export "make-async" (func $make-async))
+      (export "make-later" (func $make-later)) (export "wrong" (func $wrong))
       (export "consume" (func $consume)) (export "consume-later" (func $consume-later))
       (export "consume-sync" (func $consume-sync)) (export "drop" (func $drop))
       (export "waitable-set.new" (func $set-new)) (export "waitable-set.wait" (func $wait))
@@ -158,6 +205,10 @@
       (canon lift (core func $m "round-trip-later") async (callback $cb)))
     (func (export "two") async (result u32)
       (canon lift (core func $m "two") async (callback $cb)))
+    (func (export "made-async") async (result u32)
+      (canon lift (core func $m "made-async") async (callback $cb)))
+    (func (export "wrong") async (result u32)
+      (canon lift (core func $m "wrong") async (callback $cb)))
     (func (export "sync") async (result u32)
       (canon lift (core func $m "sync") async (callback $cb)))
     (func (export "moved-away") async (result u32)
@@ -170,6 +221,8 @@
   (export "round-trip" (func $b "round-trip"))
   (export "round-trip-later" (func $b "round-trip-later"))
   (export "two" (func $b "two"))
+  (export "made-async" (func $b "made-async"))
+  (export "wrong" (func $b "wrong"))
   (export "sync" (func $b "sync"))
   (export "moved-away" (func $b "moved-away"))
   (export "bogus" (func $b "bogus"))
@@ -181,10 +234,13 @@
 (assert_return (invoke "round-trip-later") (u32.const 9))
 (assert_return (invoke "two") (u32.const 43))
 (assert_return (invoke "sync") (u32.const 11))
-(assert_return (invoke "drops") (u32.const 5))
+(assert_return (invoke "made-async") (u32.const 43))
+(assert_return (invoke "drops") (u32.const 7))
 (assert_return (invoke "made-and-dropped") (u32.const 0))
-(assert_return (invoke "drops") (u32.const 6))
+(assert_return (invoke "drops") (u32.const 8))
 (component instance $t $Handles)
 (assert_trap (invoke "moved-away") "unknown handle index")
 (component instance $t $Handles)
 (assert_trap (invoke "bogus") "unknown handle index 99")
+(component instance $t $Handles)
+(assert_trap (invoke "wrong") "invalid `task.return` signature and/or options for current task")

@@ -152,7 +152,13 @@ pub fn build_sync_call(
         needs(layout, r, &mut in_result);
     }
     refuse_borrows(&in_params)?;
-    refuse_handles_returned(&in_result)?;
+    refuse_borrows(&in_result)?;
+    if !lower.results_in_memory && !in_result.handles.is_empty() {
+        // Its one flat value comes back from the wait, when the callee
+        // may have gone on past `task.return`, where the handle should
+        // have left its table: no adapter runs there to move it.
+        return Err("a handle as the one result of a synchronous call of an async function".into());
+    }
     if in_params.async_values || in_result.async_values {
         return Err("an error-context value".into());
     }
@@ -190,7 +196,7 @@ pub fn build_sync_call(
         false => in_result,
     };
     let channels = import_channels(&[(&in_params, true), (&in_result, false)], &mut import_func);
-    let transfers = import_transfers(&[(&in_params, true), (&in_result, false)], &mut import_func);
+    let transfers = import_transfers(&[(&in_params, true)], &mut import_func);
     let callee_realloc =
         callee_realloc.then(|| import_func("callee-realloc", 2, AdapterImport::CalleeRealloc));
     if memory {
@@ -341,17 +347,6 @@ fn refuse_borrows(needs: &Needs) -> Result<(), String> {
     }
 }
 
-/// Refuse a result holding handles. `task.return` checks its type
-/// against the call's by type number, and a resource type has a number
-/// in each component that names it (the callee's and the caller's of
-/// the same resource differ), so such a call could never return.
-fn refuse_handles_returned(needs: &Needs) -> Result<(), String> {
-    match needs.handles.is_empty() {
-        true => Ok(()),
-        false => Err("a resource handle in the result of an async function".into()),
-    }
-}
-
 /// The returner's bytes and its imports: `(i64 × 16, retptr)`, the
 /// callee's `task.return` values as the runtime holds them and the
 /// caller's pointer, writing the result of type `r` there.
@@ -362,7 +357,7 @@ pub fn build_returner(
 ) -> Result<(Vec<u8>, Vec<AdapterImport>), String> {
     let mut result = Needs::default();
     needs(layout, r, &mut result);
-    refuse_handles_returned(&result)?;
+    refuse_borrows(&result)?;
     if result.async_values {
         return Err("an error-context value".into());
     }
@@ -386,7 +381,7 @@ pub fn build_returner(
     types.ty().function(params, []); // 0: the returner
     types.ty().function([ValType::I32; 4], [ValType::I32]); // 1: realloc
     types.ty().function([], []); // 2: raise
-    types.ty().function([ValType::I32], [ValType::I32]); // 3: a channel's move
+    types.ty().function([ValType::I32], [ValType::I32]); // 3: a channel's or handle's move
     let mut imports = ImportSection::new();
     // Function 0 is where the call adapter has its callee: raising
     // functions are at `1 + trap` in both.
@@ -414,6 +409,19 @@ pub fn build_returner(
         channels.insert((ty, false), funcs);
         funcs += 1;
     }
+    // Owning handles leave the callee's table when it gives the result.
+    let mut transfers = BTreeMap::new();
+    for &(_, resource) in &result.handles {
+        let what = AdapterImport::Transfer {
+            borrow: false,
+            resource,
+            to_callee: false,
+        };
+        imports.import("", &format!("transfer-{resource}"), EntityType::Function(3));
+        order.push(what);
+        transfers.insert((false, resource, false), funcs);
+        funcs += 1;
+    }
     imports.import("", "caller-memory", MEMORY);
     order.push(AdapterImport::CallerMemory);
     if callee_memory {
@@ -436,7 +444,7 @@ pub fn build_returner(
     let mut t = Translator {
         layout: *layout,
         code: Code::new(TASK_RETURN_SLOTS as u32 + 1),
-        transfers: BTreeMap::new(),
+        transfers,
         channels,
     };
     let retptr = TASK_RETURN_SLOTS as u32;

@@ -226,6 +226,48 @@ impl<'a> Layout<'a> {
             .unwrap_or(0)
     }
 
+    /// The first type that is `t` but perhaps for the resources its
+    /// handles are to: what `task.return` and the call it returns from
+    /// compare. Each component numbers a resource type its own way (the
+    /// one that defines it, the one that exports it, each that imports
+    /// it), so the same function type has several numberings; a handle of
+    /// the wrong resource is still caught when it is moved or taken.
+    pub fn shape(&self, t: TypeIndex) -> TypeIndex {
+        (0..t).find(|&u| self.same_but_resources(u, t)).unwrap_or(t)
+    }
+
+    fn same_but_resources(&self, a: TypeIndex, b: TypeIndex) -> bool {
+        use ValueType::*;
+        let same = |x: TypeIndex, y: TypeIndex| x == y || self.same_but_resources(x, y);
+        let same_option = |x: core::option::Option<TypeIndex>, y| match (x, y) {
+            (None, None) => true,
+            (Some(x), Some(y)) => same(x, y),
+            _ => false,
+        };
+        match (self.ty(a), self.ty(b)) {
+            (Own(_), Own(_)) | (Borrow(_), Borrow(_)) => true,
+            (List(x), List(y)) | (Option(x), Option(y)) => same(*x, *y),
+            (Tuple(x), Tuple(y)) => {
+                x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(*x, *y))
+            }
+            (Record(x), Record(y)) => {
+                x.len() == y.len() && x.iter().zip(y).all(|(x, y)| x.0 == y.0 && same(x.1, y.1))
+            }
+            (Variant(x), Variant(y)) => {
+                x.len() == y.len()
+                    && x.iter()
+                        .zip(y)
+                        .all(|(x, y)| x.0 == y.0 && same_option(x.1, y.1))
+            }
+            (Result { ok, err }, Result { ok: ok2, err: err2 }) => {
+                same_option(*ok, *ok2) && same_option(*err, *err2)
+            }
+            (Stream(x), Stream(y)) | (Future(x), Future(y)) => same_option(*x, *y),
+            // The rest hold no other type.
+            (x, y) => x == y,
+        }
+    }
+
     /// A variant's flat values: the discriminant, then each position the
     /// widest any case needs there.
     pub fn flatten_variant(&self, cases: &[Option<TypeIndex>]) -> Vec<Flat> {
@@ -289,6 +331,43 @@ mod tests {
     use super::*;
     use alloc::string::ToString;
     use ValueType::*;
+
+    /// Types the same but for their resources share a shape; types that
+    /// differ otherwise do not.
+    #[test]
+    fn shapes_ignore_only_resources() {
+        let types = alloc::vec![
+            /* 0 */ U32,
+            /* 1 */ Own(0),
+            /* 2 */ Own(1),
+            /* 3 */ Borrow(1),
+            /* 4 */
+            Result {
+                ok: Some(1),
+                err: Some(0)
+            },
+            /* 5 */
+            Result {
+                ok: Some(2),
+                err: Some(0)
+            },
+            /* 6 */
+            Result {
+                ok: Some(3),
+                err: Some(0)
+            },
+            /* 7 */ Record(alloc::vec![("a".into(), 2), ("b".into(), 5)]),
+            /* 8 */ Record(alloc::vec![("a".into(), 1), ("b".into(), 4)]),
+            /* 9 */ Record(alloc::vec![("c".into(), 1), ("b".into(), 4)]),
+            /* 10 */ List(2),
+            /* 11 */ List(3),
+        ];
+        let layout = Layout::new(&types);
+        let shapes: Vec<TypeIndex> = (0..types.len() as TypeIndex)
+            .map(|t| layout.shape(t))
+            .collect();
+        assert_eq!(shapes, [0, 1, 1, 3, 4, 4, 6, 7, 7, 9, 10, 11]);
+    }
 
     /// `flat_count` agrees with `flatten` for every kind of type,
     /// nested: the variants widest in different cases, flags over a word.

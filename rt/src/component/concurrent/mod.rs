@@ -442,9 +442,9 @@ pub(super) fn lowering(
     };
     let (ty, code) = match b {
         B::TaskReturn => {
-            // The result type it takes, compared with its task's.
+            // The result type it takes, compared with its task's by shape.
             let param = d.funcs[ctx.ty as usize].params.first();
-            ctx.arg = param.map_or(NO_RESULT, |p| p.1);
+            ctx.arg = param.map_or(NO_RESULT, |p| d.layout().shape(p.1));
             (
                 f(&[I64; kiln_abi::component::TASK_RETURN_SLOTS], &[]),
                 task_return as *const () as usize,
