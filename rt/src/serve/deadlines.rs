@@ -19,8 +19,9 @@ pub struct Deadlines {
 
 #[derive(Default)]
 struct Shared {
-    /// Deadlines in order, with the flag each raises.
-    queue: Mutex<VecDeque<(Instant, Weak<AtomicU64>)>>,
+    /// Deadlines in order, with the flag each raises; and the queue's
+    /// length after it was last swept of ended requests.
+    queue: Mutex<(VecDeque<(Instant, Weak<AtomicU64>)>, usize)>,
     /// Told when the queue goes from empty to not.
     filled: Condvar,
 }
@@ -40,13 +41,20 @@ impl Deadlines {
     /// Raise `flag` at the timeout from now, unless it is dropped by then.
     /// Returns the deadline.
     pub fn add(&self, flag: &InterruptHandle) -> Instant {
-        let mut queue = self.shared.queue.lock().unwrap_or_else(|e| e.into_inner());
+        let mut guard = self.shared.queue.lock().unwrap_or_else(|e| e.into_inner());
+        let (queue, swept) = &mut *guard;
         // Taken under the lock, so that the queue stays in order.
         let deadline = Instant::now() + self.timeout;
         // Requests mostly end in the order they came: those at the front
         // that have ended are let go here, keeping the queue short.
         while queue.front().is_some_and(|(_, f)| f.strong_count() == 0) {
             queue.pop_front();
+        }
+        // One that runs long keeps those behind it: each time the queue
+        // doubles, all that have ended are let go.
+        if queue.len() > (2 * *swept).max(1024) {
+            queue.retain(|(_, f)| f.strong_count() > 0);
+            *swept = queue.len();
         }
         let was_empty = queue.is_empty();
         queue.push_back((deadline, flag.downgrade()));
@@ -61,7 +69,7 @@ fn watch(shared: &Shared) {
     let mut queue = shared.queue.lock().unwrap_or_else(|e| e.into_inner());
     loop {
         let now = Instant::now();
-        queue = match queue.front() {
+        queue = match queue.0.front() {
             None => shared.filled.wait(queue).unwrap_or_else(|e| e.into_inner()),
             Some((deadline, _)) if *deadline > now => {
                 let wait = *deadline - now;
@@ -71,7 +79,7 @@ fn watch(shared: &Shared) {
                 }
             }
             Some(_) => {
-                let (_, flag) = queue.pop_front().expect("a front");
+                let (_, flag) = queue.0.pop_front().expect("a front");
                 // The same as `InterruptHandle::interrupt`.
                 if let Some(flag) = flag.upgrade() {
                     flag.store(1, Ordering::SeqCst);
@@ -96,7 +104,7 @@ mod tests {
     /// dropped is let go without being raised.
     #[test]
     fn flags_are_raised_at_their_deadline() {
-        let deadlines = Deadlines::start(Duration::from_millis(200)).unwrap();
+        let deadlines = Deadlines::start(Duration::from_secs(1)).unwrap();
         let ended = InterruptHandle::new();
         deadlines.add(&ended);
         let weak = ended.downgrade();
@@ -113,6 +121,6 @@ mod tests {
         }
         assert!(Instant::now() >= deadline);
         assert!(weak.upgrade().is_none());
-        assert!(deadlines.shared.queue.lock().unwrap().is_empty());
+        assert!(deadlines.shared.queue.lock().unwrap().0.is_empty());
     }
 }

@@ -69,7 +69,12 @@ impl Handler {
         let this = self.clone();
         let instantiated = Arc::new(std::sync::OnceLock::new());
         let took = instantiated.clone();
-        let (ended_tx, ended) = tokio::sync::oneshot::channel();
+        let (ended_tx, mut ended) = tokio::sync::oneshot::channel();
+        // Whether the guest's answer has been taken: then nobody waits for
+        // how the guest ended, and a failure after the answer is logged
+        // by whichever side comes second, the guest's thread or this one.
+        let answered = Arc::new(std::sync::Mutex::new(false));
+        let taken = answered.clone();
         // What the thread does once the guest is done is done there, not
         // by a task it would have to wake.
         drop(tokio::task::spawn_blocking(move || {
@@ -77,17 +82,22 @@ impl Handler {
                 this.call(work, &interrupt, &took)
             }));
             drop(interrupt);
-            let result = called.unwrap_or_else(|_| {
-                Err(Failure::Setup(
-                    "the handler's thread failed: it panicked".into(),
-                ))
+            let result = called.unwrap_or_else(|panic| {
+                let why = (panic.downcast_ref::<&str>().copied())
+                    .or(panic.downcast_ref::<String>().map(String::as_str))
+                    .unwrap_or("a panic");
+                Err(Failure::Setup(format!(
+                    "the handler's thread failed: {why}"
+                )))
             });
-            // Whoever waits gets the outcome; once the guest has answered,
-            // nobody does, and a trap after the answer is logged here. (A
-            // stop at the deadline was logged when it was answered.)
-            if let Err(Err(Failure::Trap(t))) = ended_tx.send(result) {
-                if !matches!(t.kind, TrapKind::Wasm(TrapCode::Interrupted)) {
-                    eprintln!("kiln serve: the handler trapped after answering: {t}");
+            let answered = taken.lock().unwrap_or_else(|e| e.into_inner());
+            match *answered {
+                true => after_answer(result),
+                false => {
+                    if let Err(result) = ended_tx.send(result) {
+                        // Nobody waits any more: the client went away.
+                        after_answer(result)
+                    }
                 }
             }
         }));
@@ -107,6 +117,13 @@ impl Handler {
             // that never completes) holds its thread until the call returns.
             _ = expiry(deadline) => return timed_out(),
         };
+        {
+            let mut answered = answered.lock().unwrap_or_else(|e| e.into_inner());
+            *answered = true;
+            if let Ok(result) = ended.try_recv() {
+                after_answer(result);
+            }
+        }
         match answer {
             Ok(response) => {
                 // Set before the guest could answer.
@@ -199,6 +216,18 @@ fn p3_answer(state: &mut ComponentState, by: u32, value: &Option<Value>) -> Answ
     match state.tables.of(by).take::<p3::Response>(h) {
         Ok(response) => Ok(p3::served_response(&mut state.concurrency, response)),
         Err(t) => failed(format!("the handler's response: {}", t.message())),
+    }
+}
+
+/// Log how a guest that answered ended, if it failed. (A stop at the
+/// deadline was logged when it was answered.)
+fn after_answer(result: Result<(), Failure>) {
+    match result {
+        Err(Failure::Trap(t)) if !matches!(t.kind, TrapKind::Wasm(TrapCode::Interrupted)) => {
+            eprintln!("kiln serve: the handler trapped after answering: {t}")
+        }
+        Err(Failure::Setup(why)) => eprintln!("kiln serve: after answering: {why}"),
+        _ => {}
     }
 }
 
