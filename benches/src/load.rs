@@ -170,7 +170,7 @@ impl Connection {
     }
 
     /// Send `r` and read its answer, which must be a 200 with the
-    /// expected body.
+    /// expected body, if `r` has one.
     fn exchange(&mut self, r: &Request) -> Result<()> {
         self.write.write_all(&r.wire)?;
         let mut line = String::new();

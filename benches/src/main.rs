@@ -243,7 +243,11 @@ fn load_once(args: &[String]) -> Result<()> {
     };
     // Any body is taken: this measures, it does not check.
     let request = load::Request::new("GET", path, "", b"", b"").any_body();
-    let time = Duration::from_secs_f64(seconds.parse().context("SECONDS: a number")?);
+    let seconds: f64 = seconds.parse().context("SECONDS: a number")?;
+    if !(seconds.is_finite() && seconds > 0.0) {
+        bail!("SECONDS: a positive number, not {seconds}");
+    }
+    let time = Duration::from_secs_f64(seconds);
     let connections = connections.parse().context("CONNECTIONS: a number")?;
     let outcome = load::closed_loop(addr, &request, connections, time)?;
     println!(
