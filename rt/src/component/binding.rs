@@ -217,7 +217,7 @@ fn bind(component: &Component, l: u32, host: &dyn Host) -> Result<Binding, Insta
             // The callee's `task.return` is checked against it by shape:
             // the caller names the result's resources its own way.
             let result = d.funcs[lowering.ty as usize].result;
-            ctx.arg = result.map_or(concurrent::NO_RESULT, |r| d.layout().shape(r));
+            ctx.arg = result.map_or(concurrent::NO_RESULT, |r| component.shape(r));
             sig = std::borrow::Cow::Owned(CoreFuncType::new(&[I32], &[]));
             concurrent::subtask::enter_subtask as *const () as usize
         }

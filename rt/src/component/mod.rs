@@ -275,9 +275,11 @@ pub struct HostContext {
     pub trap: Option<crate::traps::ComponentTrap>,
     /// The lowering's function type (`task.return`'s: taking the result).
     pub ty: u32,
-    /// For an async built-in: its slot (`context.get`/`set`) or its stream
-    /// or future type; whether that is a future, and the size and
-    /// alignment of its elements.
+    /// For an async built-in: its slot (`context.get`/`set`), its stream
+    /// or future type, or the shape of the result `task.return` takes; for
+    /// `enter-subtask`, the shape of the call's result. For streams and
+    /// futures, whether that is a future, and the size and alignment of
+    /// its elements.
     pub arg: u32,
     pub future: bool,
     pub elem: (u32, u32),

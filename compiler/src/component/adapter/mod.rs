@@ -397,15 +397,9 @@ fn move_params(
     let dst = Loc::Flat(slots.clone());
     let mut flat = 0;
     for p in types {
-        let mut n = Vec::new();
-        layout.flatten(p, &mut n);
-        t.translate(
-            p,
-            &src.part(flat, n.len(), 0),
-            &dst.part(flat, n.len(), 0),
-            dir,
-        );
-        flat += n.len();
+        let n = layout.flat_count(p);
+        t.translate(p, &src.part(flat, n, 0), &dst.part(flat, n, 0), dir);
+        flat += n;
     }
     slots.into_iter().map(|(l, _)| l).collect()
 }

@@ -77,7 +77,7 @@ pub fn build_call(
     types.ty().function([ValType::I32; 4], [ValType::I32]); // 2: realloc
     types.ty().function([ValType::I32], []); // 3: enter-subtask
     types.ty().function([], []); // 4: raise
-    types.ty().function([ValType::I32], [ValType::I32]); // 5: exit-subtask
+    types.ty().function([ValType::I32], [ValType::I32]); // 5: exit-subtask, a channel's or handle's move
     let (mut imports, mut order, mut funcs) = call_imports();
     let mut import_func = |name: &str, ty: u32, what: AdapterImport| {
         imports.import("", name, EntityType::Function(ty));

@@ -99,9 +99,7 @@ impl Translator<'_> {
     }
 
     fn flat_count(&self, t: TypeIndex) -> usize {
-        let mut flat = Vec::new();
-        self.layout.flatten(t, &mut flat);
-        flat.len()
+        self.layout.flat_count(t)
     }
 
     fn record(&mut self, fields: &[TypeIndex], src: &Loc, dst: &Loc, dir: Dir) {

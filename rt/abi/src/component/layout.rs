@@ -230,8 +230,11 @@ impl<'a> Layout<'a> {
     /// handles are to: what `task.return` and the call it returns from
     /// compare. Each component numbers a resource type its own way (the
     /// one that defines it, the one that exports it, each that imports
-    /// it), so the same function type has several numberings; a handle of
-    /// the wrong resource is still caught when it is moved or taken.
+    /// it), so the same function type has several numberings. Comparing
+    /// shapes lets through a handle of another resource, which is caught
+    /// later: when the returner moves it to a calling instance, or when
+    /// the host takes it as its own resource's type. (Mapping each side's
+    /// numbers to the resources they stand for would catch it at once.)
     pub fn shape(&self, t: TypeIndex) -> TypeIndex {
         (0..t).find(|&u| self.same_but_resources(u, t)).unwrap_or(t)
     }

@@ -123,9 +123,10 @@ pub struct Task {
     /// The component instance that lifts it.
     pub instance: u32,
     pub context: [u32; CONTEXT_SLOTS],
-    /// The export's result type, which `task.return` must take, and what
-    /// lifting it needs: the types, the export's string encoding and
-    /// memory.
+    /// The shape of the export's result type (`Layout::shape`), which
+    /// `task.return` must take (for a call from another instance, the
+    /// caller's view of it), and what lifting it needs: the types, the
+    /// export's string encoding and memory.
     pub result: Option<TypeIndex>,
     /// The size and alignment of the result in memory, if `task.return`
     /// takes it there (`Component::returned_spilled`).
