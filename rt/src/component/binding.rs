@@ -208,7 +208,7 @@ fn bind(component: &Component, l: u32, host: &dyn Host) -> Result<Binding, Insta
         }
         Lowered::Async(b) => {
             ctx.ty = lowering.ty;
-            let (types, code) = concurrent::lowering(d, *b, &mut ctx);
+            let (types, code) = concurrent::lowering(component, *b, &mut ctx);
             sig = std::borrow::Cow::Owned(types);
             code
         }

@@ -199,8 +199,9 @@ pub fn build(
         .callee
         .post_return
         .then(|| import_func("post-return", 3, AdapterImport::PostReturn));
-    let transfers = import_transfers(&[(&in_params, true), (&in_result, false)], &mut import_func);
-    let channels = import_channels(&[(&in_params, true), (&in_result, false)], &mut import_func);
+    let moved = [(&in_params, true), (&in_result, false)];
+    let transfers = import_transfers(&moved, 5, &mut import_func);
+    let channels = import_channels(&moved, 5, &mut import_func);
     // A call lent handles is a scope of its own.
     let lends = in_params.handles.iter().any(|&(borrow, _)| borrow);
     let scope = lends.then(|| {
@@ -312,10 +313,11 @@ fn call_imports() -> (ImportSection, Vec<AdapterImport>, u32) {
 }
 
 /// The runtime's functions moving the handles each `(needs, to_callee)`
-/// names (type 5, `(i32) -> i32`), imported through `import_func`: by
-/// whether they borrow, resource and direction.
+/// names (of type `move_ty`, `(i32) -> i32`), imported through
+/// `import_func`: by whether they borrow, resource and direction.
 fn import_transfers(
     sides: &[(&Needs, bool)],
+    move_ty: u32,
     import_func: &mut dyn FnMut(&str, u32, AdapterImport) -> u32,
 ) -> BTreeMap<(bool, u32, bool), u32> {
     let mut transfers = BTreeMap::new();
@@ -327,7 +329,7 @@ fn import_transfers(
                 to_callee,
             };
             let name = format!("transfer-{}-{resource}-{to_callee}", borrow as u8);
-            let f = import_func(&name, 5, what);
+            let f = import_func(&name, move_ty, what);
             transfers.insert((borrow, resource, to_callee), f);
         }
     }
@@ -335,17 +337,18 @@ fn import_transfers(
 }
 
 /// The runtime's functions moving the stream and future ends each
-/// `(needs, to_callee)` names, imported through `import_func`: by type
-/// and direction.
+/// `(needs, to_callee)` names (of type `move_ty`, `(i32) -> i32`),
+/// imported through `import_func`: by type and direction.
 fn import_channels(
     sides: &[(&Needs, bool)],
+    move_ty: u32,
     import_func: &mut dyn FnMut(&str, u32, AdapterImport) -> u32,
 ) -> BTreeMap<(TypeIndex, bool), u32> {
     let mut channels = BTreeMap::new();
     for &(needs, to_callee) in sides {
         for &ty in &needs.channels {
             let what = AdapterImport::TransferChannel { ty, to_callee };
-            let f = import_func(&format!("channel-{ty}-{to_callee}"), 5, what);
+            let f = import_func(&format!("channel-{ty}-{to_callee}"), move_ty, what);
             channels.insert((ty, to_callee), f);
         }
     }

@@ -19,7 +19,6 @@ use super::{
 use kiln_abi::component::{
     AdapterTrap, FuncType, Layout, TypeIndex, MAX_FLAT_ASYNC_PARAMS, TASK_RETURN_SLOTS,
 };
-use std::collections::BTreeMap;
 use wasm_encoder::{
     CodeSection, EntityType, ExportKind, ExportSection, FunctionSection, ImportSection,
     Instruction as I, MemoryType, Module, TypeSection, ValType,
@@ -87,8 +86,8 @@ pub fn build_call(
     };
     let enter = import_func("enter-subtask", 3, AdapterImport::EnterSubtask);
     let exit = import_func("exit-subtask", 5, AdapterImport::ExitSubtask);
-    let channels = import_channels(&[(&in_params, true)], &mut import_func);
-    let transfers = import_transfers(&[(&in_params, true)], &mut import_func);
+    let channels = import_channels(&[(&in_params, true)], 5, &mut import_func);
+    let transfers = import_transfers(&[(&in_params, true)], 5, &mut import_func);
     let callee_realloc =
         callee_realloc.then(|| import_func("callee-realloc", 2, AdapterImport::CalleeRealloc));
     if memory {
@@ -195,8 +194,12 @@ pub fn build_sync_call(
         true => Needs::default(),
         false => in_result,
     };
-    let channels = import_channels(&[(&in_params, true), (&in_result, false)], &mut import_func);
-    let transfers = import_transfers(&[(&in_params, true)], &mut import_func);
+    let channels = import_channels(
+        &[(&in_params, true), (&in_result, false)],
+        5,
+        &mut import_func,
+    );
+    let transfers = import_transfers(&[(&in_params, true)], 5, &mut import_func);
     let callee_realloc =
         callee_realloc.then(|| import_func("callee-realloc", 2, AdapterImport::CalleeRealloc));
     if memory {
@@ -392,36 +395,19 @@ pub fn build_returner(
         order.push(AdapterImport::Raise(t));
     }
     let mut funcs = 1 + AdapterTrap::ALL.len() as u32;
-    let caller_realloc = result.memory.then(|| {
-        imports.import("", "caller-realloc", EntityType::Function(1));
-        order.push(AdapterImport::CallerRealloc);
+    let mut import_func = |name: &str, ty: u32, what: AdapterImport| {
+        imports.import("", name, EntityType::Function(ty));
+        order.push(what);
         funcs += 1;
         funcs - 1
-    });
-    let mut channels = BTreeMap::new();
-    for &ty in &result.channels {
-        let what = AdapterImport::TransferChannel {
-            ty,
-            to_callee: false,
-        };
-        imports.import("", &format!("channel-{ty}"), EntityType::Function(3));
-        order.push(what);
-        channels.insert((ty, false), funcs);
-        funcs += 1;
-    }
-    // Owning handles leave the callee's table when it gives the result.
-    let mut transfers = BTreeMap::new();
-    for &(_, resource) in &result.handles {
-        let what = AdapterImport::Transfer {
-            borrow: false,
-            resource,
-            to_callee: false,
-        };
-        imports.import("", &format!("transfer-{resource}"), EntityType::Function(3));
-        order.push(what);
-        transfers.insert((false, resource, false), funcs);
-        funcs += 1;
-    }
+    };
+    let caller_realloc = result
+        .memory
+        .then(|| import_func("caller-realloc", 1, AdapterImport::CallerRealloc));
+    // Stream and future ends, and owning handles, leave the callee when it
+    // gives the result.
+    let channels = import_channels(&[(&result, false)], 3, &mut import_func);
+    let transfers = import_transfers(&[(&result, false)], 3, &mut import_func);
     imports.import("", "caller-memory", MEMORY);
     order.push(AdapterImport::CallerMemory);
     if callee_memory {

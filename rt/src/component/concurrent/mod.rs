@@ -412,10 +412,11 @@ impl Concurrency {
 /// The core signature and code of async built-in `b`, with what its
 /// context needs set.
 pub(super) fn lowering(
-    d: &kiln_abi::component::ComponentDescription,
+    component: &super::Component,
     b: kiln_abi::component::AsyncBuiltin,
     ctx: &mut super::HostContext,
 ) -> (kiln_abi::module::FuncType, usize) {
+    let d = &component.description;
     use builtins::*;
     use kiln_abi::component::AsyncBuiltin as B;
     use kiln_abi::component::ValueType;
@@ -445,7 +446,7 @@ pub(super) fn lowering(
         B::TaskReturn => {
             // The result type it takes, compared with its task's by shape.
             let param = d.funcs[ctx.ty as usize].params.first();
-            ctx.arg = param.map_or(NO_RESULT, |p| d.layout().shape(p.1));
+            ctx.arg = param.map_or(NO_RESULT, |p| component.shape(p.1));
             (
                 f(&[I64; kiln_abi::component::TASK_RETURN_SLOTS], &[]),
                 task_return as *const () as usize,
