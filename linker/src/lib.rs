@@ -116,12 +116,15 @@ fn run(mut cmd: Command, out: &Path) -> Result<(), LinkError> {
 /// program it is linked into, and no symbol of it can clash with one of
 /// that program's.
 pub fn link_relocatable(objects: &[Vec<u8>], out: &Path) -> Result<(), LinkError> {
+    // Both tools are found first: an object left unlocalized must not be
+    // left behind as if it were done.
+    let (lld, objcopy) = (lld()?, objcopy()?);
     let scratch = Scratch::new()?;
     let inputs = scratch.write_objects(objects)?;
-    let mut cmd = Command::new(lld()?);
+    let mut cmd = Command::new(lld);
     cmd.arg("-r").arg("-o").arg(out).args(&inputs);
     run(cmd, out)?;
-    let mut cmd = Command::new(objcopy()?);
+    let mut cmd = Command::new(objcopy);
     cmd.arg("--localize-hidden").arg(out);
     run(cmd, out)
 }
