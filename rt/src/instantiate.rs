@@ -53,7 +53,7 @@ impl Store {
         self.instances.push(inst);
         // From here on the instance exists, even if a segment traps (its
         // earlier writes into shared tables and memories stay visible).
-        self.apply_segments(p).map_err(InstantiateError::Trap)?;
+        self.apply_segments(p)?;
         if let Some(start) = module.start {
             // SAFETY: the instance is owned by this store.
             let f = unsafe { &*p }.func(start);
@@ -80,11 +80,11 @@ impl Store {
             module,
             offsets,
             vmctx: vec![0u64; offsets.size().div_ceil(8) as usize].into_boxed_slice(),
-            memories: Vec::new(),
-            tables: Vec::new(),
-            globals: Vec::new(),
+            memories: Vec::with_capacity(module.memories.len()),
+            tables: Vec::with_capacity(module.tables.len()),
+            globals: Vec::with_capacity(module.globals.len()),
             datas: module.datas.iter().map(|d| d.bytes).collect(),
-            elems: Vec::new(),
+            elems: Vec::with_capacity(module.elems.len()),
             state,
         });
         let inst_ptr = &mut *inst as *mut Instance as usize;
@@ -126,25 +126,37 @@ impl Store {
         Ok(())
     }
 
-    fn apply_segments(&mut self, p: *mut Instance) -> Result<(), crate::traps::Trap> {
+    fn apply_segments(&mut self, p: *mut Instance) -> Result<(), InstantiateError> {
         // SAFETY: the instance is owned by this store.
         let inst = unsafe { &mut *p };
         let module = inst.module;
-        let trap = |code| crate::traps::Trap {
-            kind: crate::traps::TrapKind::Wasm(code),
-            backtrace: vec![],
+        let trap = |code| {
+            InstantiateError::Trap(crate::traps::Trap {
+                kind: crate::traps::TrapKind::Wasm(code),
+                backtrace: vec![],
+            })
         };
-        for (i, seg) in module.elems.iter().enumerate() {
+        for seg in &module.elems {
             if let Mode::Active { index, offset } = &seg.mode {
-                let offset = inst.eval_const(offset).unwrap_or(0) as u32;
-                let n = inst.elems[i].len() as u32;
-                let code = crate::builtins::table_init(inst, *index, i as u32, offset, 0, n);
-                if code != 0 {
+                let offset = inst.eval_const(offset).unwrap_or(0) as usize;
+                let table = inst.tables[*index as usize];
+                // Written straight into the table: an active segment is
+                // dropped once applied, so its items are never kept.
+                let mut failed = None;
+                let items = seg.items.iter().map(|item| {
+                    inst.item_value(item).unwrap_or_else(|e| {
+                        failed = Some(e);
+                        0
+                    })
+                });
+                // SAFETY: a store-owned table, apart from the instance.
+                let fits = unsafe { &mut *table }.set_from(offset, items);
+                if let Some(e) = failed {
+                    return Err(e.into());
+                }
+                if !fits {
                     return Err(trap(TrapCode::TableOutOfBounds));
                 }
-            }
-            if seg.mode != Mode::Passive {
-                inst.elems[i].clear();
             }
         }
         for (i, seg) in module.datas.iter().enumerate() {
@@ -240,16 +252,19 @@ impl Instance {
     fn define_functions(&mut self, sig_ids: &[u32]) {
         let module = self.module;
         let vmctx = self.vmctx_ptr();
-        for (i, code) in module.func_ptrs.iter().enumerate() {
-            let index = module.num_imported_funcs + i as u32;
+        let first = module.num_imported_funcs as usize;
+        let defined = self.funcref_ptr(first as u32);
+        let types = &module.funcs[first..];
+        for (i, (code, ty)) in module.func_ptrs.iter().zip(types).enumerate() {
             let fr = VMFuncRef {
                 func_ptr: *code,
                 vmctx,
-                sig_id: sig_ids[module.funcs[index as usize] as usize],
+                sig_id: sig_ids[*ty as usize],
                 _pad: 0,
             };
-            // SAFETY: the funcref array lies inside the vmctx.
-            unsafe { *self.funcref_ptr(index) = fr };
+            // SAFETY: the funcref array lies inside the vmctx, its defined
+            // functions' entries after the imported ones.
+            unsafe { *defined.add(i) = fr };
         }
     }
 
@@ -285,20 +300,28 @@ impl Instance {
         }
     }
 
-    /// Element segments, evaluated now; passive ones stay for table.init.
+    /// Passive element segments, evaluated now for table.init; active
+    /// ones are written into their tables as they are applied, and
+    /// declarative ones are dropped at once.
     fn evaluate_elements(&mut self) -> Result<(), InstantiateError> {
         for seg in &self.module.elems {
-            let items = seg
-                .items
-                .iter()
-                .map(|item| match item {
-                    ElemItem::Func(f) => Ok(self.funcref_ptr(*f) as usize),
-                    ElemItem::Null => Ok(0),
-                    ElemItem::Expr(e) => self.eval_const(e).map(|v| v as usize),
-                })
-                .collect::<Result<Vec<_>, _>>()?;
+            let items = match seg.mode {
+                Mode::Passive => (seg.items.iter())
+                    .map(|item| self.item_value(item))
+                    .collect::<Result<Vec<_>, _>>()?,
+                _ => Vec::new(),
+            };
             self.elems.push(items);
         }
         Ok(())
+    }
+
+    /// The value of an element segment's item.
+    fn item_value(&self, item: &ElemItem) -> Result<usize, crate::error::ConstExprError> {
+        match item {
+            ElemItem::Func(f) => Ok(self.funcref_ptr(*f) as usize),
+            ElemItem::Null => Ok(0),
+            ElemItem::Expr(e) => self.eval_const(e).map(|v| v as usize),
+        }
     }
 }

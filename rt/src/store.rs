@@ -228,6 +228,11 @@ impl Table {
     /// Store `values` from element `dst` on; `false`, storing nothing, if
     /// they do not fit.
     pub fn set_range(&mut self, dst: usize, values: &[usize]) -> bool {
+        self.set_from(dst, values.iter().copied())
+    }
+
+    /// As `set_range`, with the values an iterator gives.
+    pub fn set_from(&mut self, dst: usize, values: impl ExactSizeIterator<Item = usize>) -> bool {
         let Some(end) = dst.checked_add(values.len()) else {
             return false;
         };
@@ -236,11 +241,11 @@ impl Table {
                 Some(s) => s
                     .iter_mut()
                     .zip(values)
-                    .for_each(|(e, &x)| *e = func_element(x)),
+                    .for_each(|(e, x)| *e = func_element(x)),
                 None => return false,
             },
             Elements::Extern(v) => match v.get_mut(dst..end) {
-                Some(s) => s.copy_from_slice(values),
+                Some(s) => s.iter_mut().zip(values).for_each(|(e, x)| *e = x),
                 None => return false,
             },
         }
@@ -483,6 +488,11 @@ impl Store {
         self.host_func_with_sig_id(crate::sig::sig_id(ty), code, context)
     }
 
+    /// Make room for `n` more host functions at once.
+    pub(crate) fn reserve_host_funcs(&mut self, n: usize) {
+        self.host_funcs.reserve(n);
+    }
+
     /// As `host_func_with_context`, for the signature whose id is `sig_id`.
     pub fn host_func_with_sig_id(&mut self, sig_id: u32, code: usize, context: usize) -> Func {
         let f = VMFuncRef {
@@ -560,6 +570,18 @@ impl<T> Default for Chunks<T> {
 
 impl<T> Chunks<T> {
     const CHUNK: usize = 64;
+
+    /// Make room for `n` more values in one chunk, so that pushing them
+    /// allocates once.
+    pub(crate) fn reserve(&mut self, n: usize) {
+        if self
+            .chunks
+            .last()
+            .is_none_or(|c| c.capacity() - c.len() < n)
+        {
+            self.chunks.push(Vec::with_capacity(n.max(Self::CHUNK)));
+        }
+    }
 
     /// Keep `value`; where it is kept, for as long as `self` lives.
     pub(crate) fn push(&mut self, value: T) -> *mut T {

@@ -405,6 +405,9 @@ impl Store {
                 .collect(),
         };
         let mut lowered: Vec<Option<Func>> = vec![None; d.lowerings.len()];
+        // Each lowering makes a context and a host function.
+        inst.contexts.reserve(d.lowerings.len());
+        self.reserve_host_funcs(d.lowerings.len());
         for init in &d.initializers {
             let Initializer::Instantiate { module, args } = init;
             let module = component.modules[*module as usize];
