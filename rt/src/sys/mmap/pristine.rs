@@ -7,7 +7,8 @@
 //!
 //! Instead, a memory given back is restored in place: the kernel's page
 //! map (`/proc/self/pagemap`) says which of its pages were ever touched
-//! (present or swapped out, and not the image file's own page), and only
+//! (present or swapped out, and not the image file's own page; asked by
+//! `PAGEMAP_SCAN` where the kernel has it, else read entry by entry), and only
 //! those are compared with what a new memory holds there (zeros, or the
 //! image's bytes) and rewritten if they differ. A page never touched
 //! still reads as zero or as the file. The pages stay mapped and writable,
@@ -133,6 +134,14 @@ impl Reservation {
         if page > ZEROS.len() {
             return Err(io::Error::other("pages larger than 64 KiB"));
         }
+        if scans() {
+            let base = self.base as usize;
+            return scan_touched(map, base, base + pristine.accessible, |start, end| {
+                for at in (start..end).step_by(page) {
+                    self.restore_page(at - base, page, pristine);
+                }
+            });
+        }
         let pages = pristine.accessible / page;
         let first = self.base as usize / page;
         let mut entries = [0u64; 512];
@@ -206,14 +215,115 @@ fn page_map() -> Option<&'static std::fs::File> {
         unsafe { (probe as *mut u8).write_volatile(1) };
         let mut entries = [0u64; 2];
         let read = read_page_map(&f, probe as usize / page, &mut entries);
+        let mut found = Vec::new();
+        let scanned = scan_touched(&f, probe as usize, probe as usize + 2 * page, |s, e| {
+            found.push((s - probe as usize, e - probe as usize))
+        });
         // SAFETY: our own mapping, no longer used.
         unsafe { libc::munmap(probe, 2 * page) };
         read.ok()?;
         let written = entries[0] & PM_PRESENT != 0 && entries[0] & PM_FILE == 0;
         let untouched = entries[1] & (PM_PRESENT | PM_SWAPPED) == 0;
+        let scans = scanned.is_ok() && found == [(0, page)];
+        SCANS.store(scans, std::sync::atomic::Ordering::Relaxed);
         (written && untouched).then_some(f)
     })
     .as_ref()
+}
+
+/// Whether the page map answers `PAGEMAP_SCAN` (Linux 6.7 on) as it
+/// should; then a memory's touched pages are found by one call that
+/// skips whole ranges never mapped, not by reading an entry per page.
+static SCANS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn scans() -> bool {
+    SCANS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// `PAGEMAP_SCAN`'s argument, `struct pm_scan_arg` of `linux/fs.h`.
+#[repr(C)]
+#[derive(Default)]
+struct ScanArg {
+    size: u64,
+    flags: u64,
+    start: u64,
+    end: u64,
+    /// Where the scan stopped, set by the kernel: `end` once it is done.
+    walk_end: u64,
+    vec: u64,
+    vec_len: u64,
+    max_pages: u64,
+    category_inverted: u64,
+    category_mask: u64,
+    category_anyof_mask: u64,
+    return_mask: u64,
+}
+
+/// A run of pages the scan found, `struct page_region`.
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+struct PageRegion {
+    start: u64,
+    end: u64,
+    categories: u64,
+}
+
+/// `_IOWR('f', 16, struct pm_scan_arg)`.
+const PAGEMAP_SCAN: u32 = 0xC060_6610;
+const PAGE_IS_FILE: u64 = 1 << 2;
+const PAGE_IS_PRESENT: u64 = 1 << 3;
+const PAGE_IS_SWAPPED: u64 = 1 << 4;
+const PAGE_IS_PFNZERO: u64 = 1 << 5;
+
+/// Call `each(start, end)` for each run of pages between addresses `start`
+/// and `end` (page-aligned) that were touched: present or swapped out, and
+/// neither a file's page nor the shared zero page (which a page only read
+/// maps).
+fn scan_touched(
+    map: &std::fs::File,
+    start: usize,
+    end: usize,
+    mut each: impl FnMut(usize, usize),
+) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let mut regions = [PageRegion::default(); 32];
+    let mut at = start;
+    while at < end {
+        let mut arg = ScanArg {
+            size: std::mem::size_of::<ScanArg>() as u64,
+            start: at as u64,
+            end: end as u64,
+            vec: regions.as_mut_ptr() as u64,
+            vec_len: regions.len() as u64,
+            // Not a file's page and not the zero page, and present or
+            // swapped out.
+            category_inverted: PAGE_IS_FILE | PAGE_IS_PFNZERO,
+            category_mask: PAGE_IS_FILE | PAGE_IS_PFNZERO,
+            category_anyof_mask: PAGE_IS_PRESENT | PAGE_IS_SWAPPED,
+            ..Default::default()
+        };
+        // SAFETY: the argument is a `pm_scan_arg` of the size it states,
+        // and `vec` points at `vec_len` writable regions, which live
+        // through the call.
+        let n = unsafe {
+            libc::ioctl(
+                map.as_raw_fd(),
+                PAGEMAP_SCAN as libc::Ioctl,
+                &mut arg as *mut ScanArg,
+            )
+        };
+        if n < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        for r in &regions[..(n as usize).min(regions.len())] {
+            each(r.start as usize, r.end as usize);
+        }
+        if arg.walk_end as usize <= at {
+            return Err(io::Error::other("the page map scan made no progress"));
+        }
+        at = arg.walk_end as usize;
+    }
+    Ok(())
 }
 
 /// The page map's entries for `entries.len()` pages from page number `first`.
@@ -225,4 +335,94 @@ fn read_page_map(map: &std::fs::File, first: usize, entries: &mut [u64]) -> io::
         std::slice::from_raw_parts_mut(entries.as_mut_ptr() as *mut u8, entries.len() * 8)
     };
     map.read_exact_at(bytes, (first * 8) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fresh private mapping of `pages` pages, unmapped on drop.
+    struct Mapping(*mut u8, usize);
+
+    impl Mapping {
+        fn new(pages: usize) -> Mapping {
+            let len = pages * page_size();
+            // SAFETY: a fresh anonymous mapping nothing else refers to.
+            let p = unsafe {
+                libc::mmap(
+                    std::ptr::null_mut(),
+                    len,
+                    libc::PROT_READ | libc::PROT_WRITE,
+                    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                    -1,
+                    0,
+                )
+            };
+            assert_ne!(p, libc::MAP_FAILED);
+            Mapping(p as *mut u8, len)
+        }
+    }
+
+    impl Drop for Mapping {
+        fn drop(&mut self) {
+            // SAFETY: our own mapping, no longer used.
+            unsafe { libc::munmap(self.0 as *mut libc::c_void, self.1) };
+        }
+    }
+
+    #[test]
+    fn the_scan_finds_the_pages_written_and_not_those_only_read() {
+        let (Some(map), true) = (page_map(), scans()) else {
+            eprintln!("no PAGEMAP_SCAN here: the scan is not tested");
+            return;
+        };
+        let page = page_size();
+        let m = Mapping::new(64);
+        // SAFETY: every page touched lies inside the mapping.
+        unsafe {
+            for p in [0, 1, 7, 63] {
+                m.0.add(p * page + 5).write_volatile(1);
+            }
+            assert_eq!(m.0.add(9 * page).read_volatile(), 0);
+        }
+        let mut found = Vec::new();
+        let base = m.0 as usize;
+        scan_touched(map, base, base + m.1, |s, e| {
+            found.push(((s - base) / page, (e - base) / page))
+        })
+        .unwrap();
+        assert_eq!(found, [(0, 2), (7, 8), (63, 64)]);
+    }
+
+    #[test]
+    fn a_kept_memory_comes_back_as_it_was_made() {
+        if !keeps_memories() {
+            eprintln!("no page map here: memories are not kept");
+            return;
+        }
+        let page = page_size();
+        // A size no other test uses, so that no other takes this memory.
+        let (size, accessible) = (5 << 20, 256 * page);
+        let pristine = Pristine {
+            accessible,
+            image: None,
+        };
+        let mut r = Reservation::new(size).unwrap();
+        r.make_accessible(accessible).unwrap();
+        r.mark_pristine(pristine);
+        let base = r.base();
+        // SAFETY: every byte touched lies in the accessible part.
+        unsafe {
+            for p in [0, 3, 200, 255] {
+                base.add(p * page + p).write(0xa5);
+            }
+            assert_eq!(base.add(100 * page).read(), 0);
+        }
+        drop(r);
+        let again = Reservation::take_pristine(size, pristine).expect("the memory was kept");
+        assert_eq!(again.base(), base);
+        // SAFETY: the accessible part of the reservation just taken.
+        let bytes = unsafe { std::slice::from_raw_parts(again.base(), accessible) };
+        assert!(bytes.iter().all(|b| *b == 0));
+    }
 }
