@@ -238,8 +238,10 @@ fn write_synthetic(args: &[String]) -> Result<()> {
 }
 
 fn load_once(args: &[String]) -> Result<()> {
-    let [addr, path, connections, seconds] = args else {
-        bail!("usage: kiln-bench load ADDR PATH CONNECTIONS SECONDS");
+    let (addr, path, connections, seconds, rate) = match args {
+        [a, p, c, s] => (a, p, c, s, None),
+        [a, p, c, s, r] => (a, p, c, s, Some(r)),
+        _ => bail!("usage: kiln-bench load ADDR PATH CONNECTIONS SECONDS [RATE]"),
     };
     // Any body is taken: this measures, it does not check.
     let request = load::Request::new("GET", path, "", b"", b"").any_body();
@@ -249,7 +251,18 @@ fn load_once(args: &[String]) -> Result<()> {
     }
     let time = Duration::from_secs_f64(seconds);
     let connections = connections.parse().context("CONNECTIONS: a number")?;
-    let outcome = load::closed_loop(addr, &request, connections, time)?;
+    // With a rate, requests are due at that rate whether or not the
+    // server keeps up, and latency counts from when each was due.
+    let outcome = match rate {
+        None => load::closed_loop(addr, &request, connections, time)?,
+        Some(r) => {
+            let rate: f64 = r.parse().context("RATE: requests per second")?;
+            if !(rate.is_finite() && rate > 0.0) {
+                bail!("RATE: a positive number, not {rate}");
+            }
+            load::open_loop(addr, &request, rate, connections, time)?
+        }
+    };
     println!(
         "{:.0} req/s, p50 {:.0} µs, p99 {:.0} µs",
         outcome.per_second(),
