@@ -389,7 +389,7 @@ impl Store {
                     tables: (0..d.instances).map(|_| Default::default()).collect(),
                     ..Default::default()
                 },
-                concurrency: concurrent::Concurrency::new(self.interrupt_flag()),
+                concurrency: concurrent::Concurrency::new(self.interrupt_flag(), &d.types),
                 host: state,
             }),
             types: &d.types,
@@ -593,17 +593,18 @@ impl ComponentInstance {
         };
         let lowered = (|| {
             let mut flat = Vec::new();
+            let caller = &mut values::Caller::Host(store);
             if sig.params_in_memory {
                 let (size, align) = layout.params_size_align(ft);
-                let ptr = call.realloc(store, align, size)?;
+                let ptr = call.realloc(caller, align, size)?;
                 let fields: Vec<u32> = ft.params.iter().map(|p| p.1).collect();
                 for ((p, off), v) in fields.iter().zip(layout.field_offsets(&fields)).zip(args) {
-                    call.store(store, *p, v, ptr + off)?;
+                    call.store(caller, *p, v, ptr + off)?;
                 }
                 flat.push(ptr as u64);
             } else {
                 for ((_, p), v) in ft.params.iter().zip(args) {
-                    call.lower_flat(store, *p, v, &mut flat)?;
+                    call.lower_flat(caller, *p, v, &mut flat)?;
                 }
             }
             Ok(flat)

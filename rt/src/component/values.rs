@@ -74,6 +74,15 @@ fn mismatch(what: &str, v: &Value) -> LowerError {
     LowerError::Type(TypeMismatch(format!("expected {what}, found {v:?}")))
 }
 
+/// Who lowers a value, and so how the receiving instance's `realloc` is
+/// called: the host, from outside wasm, through its store; or a built-in
+/// running inside a call (a stream's copy between instances), directly,
+/// as a host function calls it, with the receiver's options.
+pub(crate) enum Caller<'s> {
+    Host(&'s mut Store),
+    Guest(&'s super::HostContext),
+}
+
 impl<'a> Call<'a> {
     fn layout(&self) -> Layout<'a> {
         Layout::new(self.types)
@@ -87,10 +96,14 @@ impl<'a> Call<'a> {
 
     pub(super) fn realloc(
         &mut self,
-        store: &mut Store,
+        caller: &mut Caller<'_>,
         align: u32,
         size: u32,
     ) -> Result<u32, Trap> {
+        let store = match caller {
+            Caller::Host(store) => store,
+            Caller::Guest(ctx) => return super::abi::Cx { ctx }.alloc(align, size),
+        };
         let f = self.realloc.expect("validation requires realloc here");
         let r = store.call(
             f,
@@ -122,7 +135,7 @@ impl<'a> Call<'a> {
     /// Lower `v` of type `t` into flat values (`out`, as bits).
     pub(super) fn lower_flat(
         &mut self,
-        store: &mut Store,
+        caller: &mut Caller<'_>,
         t: TypeIndex,
         v: &Value,
         out: &mut Vec<u64>,
@@ -142,11 +155,11 @@ impl<'a> Call<'a> {
             (ValueType::F64, Value::F64(x)) => out.push(*x),
             (ValueType::Char, Value::Char(c)) => out.push(*c as u64),
             (ValueType::String, Value::String(s)) => {
-                let (ptr, len) = self.store_string(store, s)?;
+                let (ptr, len) = self.store_string(caller, s)?;
                 out.extend([ptr as u64, len as u64]);
             }
             (ValueType::List(e), Value::List(items)) => {
-                let (ptr, len) = self.store_list(store, *e, items)?;
+                let (ptr, len) = self.store_list(caller, *e, items)?;
                 out.extend([ptr as u64, len as u64]);
             }
             (ValueType::Flags(names), Value::Flags(set)) => {
@@ -157,7 +170,7 @@ impl<'a> Call<'a> {
                 let fields = self.layout().fields(t).expect("a record-like type");
                 let values = record_values(&ty, v)?;
                 for (f, v) in fields.iter().zip(values) {
-                    self.lower_flat(store, *f, v, out)?;
+                    self.lower_flat(caller, *f, v, out)?;
                 }
             }
             (ValueType::Own(_), Value::Handle(h)) => out.push(u64::from(*h)),
@@ -173,7 +186,7 @@ impl<'a> Call<'a> {
                 out.push(case as u64);
                 let start = out.len();
                 if let (Some(pt), Some(p)) = (cases[case as usize], payload) {
-                    self.lower_flat(store, pt, p, out)?;
+                    self.lower_flat(caller, pt, p, out)?;
                 }
                 // Unused positions of the joined payload are zero.
                 out.resize(start + self.layout().flat_count(t) - 1, 0);
@@ -185,7 +198,7 @@ impl<'a> Call<'a> {
     /// Store `v` of type `t` at `ptr` in the callee's memory.
     pub(super) fn store(
         &mut self,
-        store: &mut Store,
+        caller: &mut Caller<'_>,
         t: TypeIndex,
         v: &Value,
         ptr: u32,
@@ -205,12 +218,12 @@ impl<'a> Call<'a> {
             (ValueType::F64, Value::F64(x)) => self.write(ptr, &x.to_le_bytes()),
             (ValueType::Char, Value::Char(c)) => self.write(ptr, &(*c as u32).to_le_bytes()),
             (ValueType::String, Value::String(s)) => {
-                let (p, len) = self.store_string(store, s)?;
+                let (p, len) = self.store_string(caller, s)?;
                 self.write(ptr, &p.to_le_bytes());
                 self.write(ptr + 4, &len.to_le_bytes());
             }
             (ValueType::List(e), Value::List(items)) => {
-                let (p, len) = self.store_list(store, *e, items)?;
+                let (p, len) = self.store_list(caller, *e, items)?;
                 self.write(ptr, &p.to_le_bytes());
                 self.write(ptr + 4, &len.to_le_bytes());
             }
@@ -225,7 +238,7 @@ impl<'a> Call<'a> {
                 let offsets = self.layout().field_offsets(&fields);
                 let values = record_values(&ty, v)?;
                 for ((f, off), v) in fields.iter().zip(offsets).zip(values) {
-                    self.store(store, *f, v, ptr + off)?;
+                    self.store(caller, *f, v, ptr + off)?;
                 }
             }
             (ValueType::Own(_), Value::Handle(h)) => self.write(ptr, &h.to_le_bytes()),
@@ -242,14 +255,14 @@ impl<'a> Call<'a> {
                 self.write(ptr, &case.to_le_bytes()[..disc]);
                 if let (Some(pt), Some(p)) = (cases[case as usize], payload) {
                     let at = ptr + self.layout().payload_offset(&cases);
-                    self.store(store, pt, p, at)?;
+                    self.store(caller, pt, p, at)?;
                 }
             }
         }
         Ok(())
     }
 
-    fn store_string(&mut self, store: &mut Store, s: &str) -> Result<(u32, u32), LowerError> {
+    fn store_string(&mut self, caller: &mut Caller<'_>, s: &str) -> Result<(u32, u32), LowerError> {
         let latin1 = s.chars().all(|c| (c as u32) < 0x100);
         let (bytes, align, len): (Vec<u8>, u32, u32) = match self.encoding {
             StringEncoding::Utf8 => (s.as_bytes().to_vec(), 1, s.len() as u32),
@@ -273,14 +286,14 @@ impl<'a> Call<'a> {
                 )
             }
         };
-        let ptr = self.realloc(store, align, bytes.len() as u32)?;
+        let ptr = self.realloc(caller, align, bytes.len() as u32)?;
         self.write(ptr, &bytes);
         Ok((ptr, len))
     }
 
     fn store_list(
         &mut self,
-        store: &mut Store,
+        caller: &mut Caller<'_>,
         elem: TypeIndex,
         items: &[Value],
     ) -> Result<(u32, u32), LowerError> {
@@ -288,9 +301,9 @@ impl<'a> Call<'a> {
         let total = size
             .checked_mul(items.len() as u32)
             .ok_or_else(|| mismatch("a list that fits in memory", &Value::List(vec![])))?;
-        let ptr = self.realloc(store, align, total)?;
+        let ptr = self.realloc(caller, align, total)?;
         for (i, item) in items.iter().enumerate() {
-            self.store(store, elem, item, ptr + i as u32 * size)?;
+            self.store(caller, elem, item, ptr + i as u32 * size)?;
         }
         Ok((ptr, items.len() as u32))
     }

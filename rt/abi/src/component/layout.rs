@@ -85,6 +85,26 @@ impl<'a> Layout<'a> {
         })
     }
 
+    /// Whether a value of type `t` may hold a handle: a resource's, a
+    /// stream's or future's end, or an error context. Such a value means
+    /// something only in the table of the instance that holds it.
+    pub fn holds_handles(&self, t: TypeIndex) -> bool {
+        use ValueType::*;
+        match self.ty(t) {
+            Own(_) | Borrow(_) | Stream(_) | Future(_) | ErrorContext => true,
+            List(e) | Option(e) => self.holds_handles(*e),
+            Record(fields) => fields.iter().any(|(_, f)| self.holds_handles(*f)),
+            Tuple(items) => items.iter().any(|i| self.holds_handles(*i)),
+            Variant(cases) => cases
+                .iter()
+                .any(|(_, p)| p.is_some_and(|p| self.holds_handles(p))),
+            Result { ok, err } => [ok, err]
+                .iter()
+                .any(|p| p.is_some_and(|p| self.holds_handles(p))),
+            _ => false,
+        }
+    }
+
     /// The field types of a record-like type, in order.
     pub fn fields(&self, t: TypeIndex) -> Option<Vec<TypeIndex>> {
         match self.ty(t) {
@@ -370,6 +390,40 @@ mod tests {
             .map(|t| layout.shape(t))
             .collect();
         assert_eq!(shapes, [0, 1, 1, 3, 4, 4, 6, 7, 7, 9, 10, 11]);
+    }
+
+    /// Handles are found however deep they lie, and only where they are.
+    #[test]
+    fn handles_are_found_where_they_lie() {
+        let types = alloc::vec![
+            /* 0 */ String,
+            /* 1 */ Own(0),
+            /* 2 */ Record(alloc::vec![("a".into(), 0), ("b".into(), 1)]),
+            /* 3 */ List(2),
+            /* 4 */ Variant(alloc::vec![("x".into(), None), ("y".into(), Some(0))]),
+            /* 5 */
+            Result {
+                ok: Some(4),
+                err: Some(6)
+            },
+            /* 6 */ Stream(Some(0)),
+            /* 7 */ Tuple(alloc::vec![0, 4]),
+            /* 8 */ Option(7),
+            /* 9 */ ErrorContext,
+            /* 10 */
+            Result {
+                ok: Some(8),
+                err: None
+            },
+        ];
+        let layout = Layout::new(&types);
+        let holding: Vec<bool> = (0..types.len() as TypeIndex)
+            .map(|t| layout.holds_handles(t))
+            .collect();
+        let want = [
+            false, true, true, true, false, true, true, false, false, true, false,
+        ];
+        assert_eq!(holding, want);
     }
 
     /// `flat_count` agrees with `flatten` for every kind of type,

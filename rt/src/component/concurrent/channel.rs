@@ -365,12 +365,11 @@ impl Concurrency {
             }
             _ => {}
         }
-        if !ch.numeric {
-            let within = self.instance_of(id) == other_end.and_then(|o| self.instance_of(o));
-            return Err(trap(match within {
-                true => "cannot read from and write to intra-component future/stream with non-numeric payload",
-                false => "kiln does not copy stream or future values other than numbers between component instances yet",
-            }));
+        let numeric = ch.numeric;
+        if !numeric && self.instance_of(id) == other_end.and_then(|o| self.instance_of(o)) {
+            return Err(trap(
+                "cannot read from and write to intra-component future/stream with non-numeric payload",
+            ));
         }
         let ch = self.channel(c);
         let n = op.count.min(other.count - other.done);
@@ -381,7 +380,10 @@ impl Concurrency {
             } else {
                 (&mut op, &mut other)
             };
-            copy_elements(elem, from, to, n)?;
+            match numeric {
+                true => copy_elements(elem, from, to, n)?,
+                false => super::values::copy_values(self.types, from, to, n)?,
+            }
         }
         other.done += n;
         other.outcome = Some(COPY_COMPLETED);

@@ -21,6 +21,7 @@ pub(super) mod driver;
 mod host;
 mod jobs;
 pub(super) mod subtask;
+mod values;
 
 use super::handles::{Handle, ResourceKind};
 use crate::traps::{ComponentTrap, Trap, TrapKind};
@@ -181,6 +182,8 @@ pub struct Concurrency {
     in_turn: Vec<bool>,
     /// Host work in flight on the event loop.
     jobs: jobs::Jobs,
+    /// The component's types, which streams' and futures' values have.
+    types: &'static [kiln_abi::component::ValueType],
 }
 
 /// What a sync task that would block gets, in wasmtime's words.
@@ -276,9 +279,13 @@ pub(crate) fn wrong_kind(found: ResourceKind, want: AsyncKind) -> Trap {
 impl Concurrency {
     /// The async state of a component in a store whose interrupt flag is
     /// `interrupt`: a task waiting on the event loop stops when it rises.
-    pub fn new(interrupt: std::sync::Arc<std::sync::atomic::AtomicU64>) -> Concurrency {
+    pub fn new(
+        interrupt: std::sync::Arc<std::sync::atomic::AtomicU64>,
+        types: &'static [kiln_abi::component::ValueType],
+    ) -> Concurrency {
         let mut c = Concurrency::default();
         c.jobs.interrupt = interrupt;
+        c.types = types;
         c
     }
 
