@@ -351,6 +351,9 @@ pub(crate) struct Lift<'a> {
     types: &'a [ValueType],
     encoding: StringEncoding,
     memory: &'a [u8],
+    /// Bytes of strings and lists lifted so far, bounded by the memory's
+    /// size (`Lift::take`).
+    lifted: u64,
 }
 
 /// Why a call of an export did not return values.
@@ -651,11 +654,7 @@ impl ComponentInstance {
             Some(rt) => {
                 // SAFETY: store-owned memory; nothing runs while we read it.
                 let memory = call.memory.map_or(&[][..], |m| unsafe { (*m).data() });
-                let mut lift = Lift {
-                    types: self.types,
-                    encoding: options.encoding,
-                    memory,
-                };
+                let mut lift = Lift::new(self.types, options.encoding, memory);
                 let v = if sig.results_in_memory {
                     let ptr = bits[0] as u32;
                     let (size, align) = layout.size_align(rt);

@@ -370,7 +370,36 @@ fn flag_bits(names: &[String], set: &[String], v: &Value) -> Result<Vec<u32>, Lo
     Ok(bits)
 }
 
-impl Lift<'_> {
+impl<'a> Lift<'a> {
+    pub(crate) fn new(
+        types: &'a [ValueType],
+        encoding: StringEncoding,
+        memory: &'a [u8],
+    ) -> Lift<'a> {
+        Lift {
+            types,
+            encoding,
+            memory,
+            lifted: 0,
+        }
+    }
+
+    /// Count `bytes` more lifted. Strings and lists may overlap, so a
+    /// small memory can name far more than it holds; lifting more bytes
+    /// than the memory has traps before the host's own memory runs out.
+    fn take(&mut self, bytes: u64) -> Result<(), Trap> {
+        self.lifted += bytes;
+        if self.lifted > self.memory.len() as u64 {
+            return Err(Trap {
+                kind: TrapKind::Host(
+                    "the values lifted hold more bytes than the memory they come from: their strings or lists overlap".into(),
+                ),
+                backtrace: vec![],
+            });
+        }
+        Ok(())
+    }
+
     /// Lift a value of type `t` from flat values (bits), consuming them.
     pub(super) fn lift_flat(
         &mut self,
@@ -529,8 +558,9 @@ impl Lift<'_> {
     }
 
     fn load_string(&mut self, ptr: u32, len: u32) -> Result<String, Trap> {
-        let utf16 = |this: &Self, units: u32| -> Result<String, Trap> {
+        let utf16 = |this: &mut Self, units: u32| -> Result<String, Trap> {
             let at = this.range(ptr, 2 * units as u64, 2, Region::String)?;
+            this.take(2 * units as u64)?;
             let units: Vec<u16> = this.memory[at..at + 2 * units as usize]
                 .chunks(2)
                 .map(|c| u16::from_le_bytes([c[0], c[1]]))
@@ -540,6 +570,7 @@ impl Lift<'_> {
         match self.encoding {
             StringEncoding::Utf8 => {
                 let at = self.range(ptr, len as u64, 1, Region::String)?;
+                self.take(len as u64)?;
                 let bytes = &self.memory[at..at + len as usize];
                 std::str::from_utf8(bytes)
                     .map(str::to_string)
@@ -549,6 +580,7 @@ impl Lift<'_> {
             StringEncoding::CompactUtf16 if len & UTF16_TAG != 0 => utf16(self, len & !UTF16_TAG),
             StringEncoding::CompactUtf16 => {
                 let at = self.range(ptr, len as u64, 2, Region::String)?;
+                self.take(len as u64)?;
                 Ok(self.memory[at..at + len as usize]
                     .iter()
                     .map(|&b| b as char)
@@ -560,6 +592,9 @@ impl Lift<'_> {
     fn load_list(&mut self, elem: TypeIndex, ptr: u32, len: u32) -> Result<Vec<Value>, Trap> {
         let (size, align) = Layout::new(self.types).size_align(elem);
         self.range(ptr, size as u64 * len as u64, align, Region::List)?;
+        // Each element counts as at least a byte: a list of empty values
+        // takes room on the host too.
+        self.take(size.max(1) as u64 * len as u64)?;
         (0..len).map(|i| self.load(elem, ptr + i * size)).collect()
     }
 }
@@ -602,5 +637,44 @@ fn variant_of(ty: &ValueType, case: u32, payload: Option<Box<Value>>) -> Value {
         ValueType::Enum(names) => Value::Enum(names[case as usize].clone()),
         ValueType::Option(_) => Value::Option(if case == 0 { None } else { payload }),
         _ => Value::Result(if case == 0 { Ok(payload) } else { Err(payload) }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A list whose strings all name the same bytes holds far more than
+    /// its memory: lifting it traps instead of filling the host's memory.
+    #[test]
+    fn overlapping_strings_past_the_memory_trap() {
+        let types = [ValueType::String, ValueType::List(0)];
+        let mut memory = vec![b'a'; 1 << 16];
+        // A list of 1000 strings at 0, each (ptr 32768, len 1000).
+        for i in 0..1000usize {
+            let at = i * 8;
+            memory[at..at + 4].copy_from_slice(&32768u32.to_le_bytes());
+            memory[at + 4..at + 8].copy_from_slice(&1000u32.to_le_bytes());
+        }
+        memory[60000..60004].copy_from_slice(&0u32.to_le_bytes());
+        let list = |n: u32| {
+            let mut m = memory.clone();
+            m[60004..60008].copy_from_slice(&n.to_le_bytes());
+            m
+        };
+        // 60 strings, 60 000 bytes: within the memory's 65 536.
+        let fits = list(60);
+        let mut lift = Lift::new(&types, StringEncoding::Utf8, &fits);
+        match lift.load(1, 60000) {
+            Ok(Value::List(items)) => assert_eq!(items.len(), 60),
+            other => panic!("expected the list, got {other:?}"),
+        }
+        // 1000 strings, a million bytes from 64 KiB.
+        let overlapping = list(1000);
+        let mut lift = Lift::new(&types, StringEncoding::Utf8, &overlapping);
+        let trap = lift
+            .load(1, 60000)
+            .expect_err("the strings overlap past the memory");
+        assert!(trap.to_string().contains("overlap"), "{trap}");
     }
 }

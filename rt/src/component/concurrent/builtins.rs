@@ -129,11 +129,7 @@ pub(in crate::component) extern "C" fn task_return(
 fn lift_result(t: &Task, r: TypeIndex, flat: &[u64]) -> Result<crate::component::Value, Trap> {
     // SAFETY: store-owned memory; nothing else runs while we read it.
     let memory = t.memory.map_or(&[][..], |m| unsafe { (*m).data() });
-    let mut lift = crate::component::Lift {
-        types: t.types,
-        encoding: t.encoding,
-        memory,
-    };
+    let mut lift = crate::component::Lift::new(t.types, t.encoding, memory);
     match t.result_spilled {
         Some((size, align)) => {
             let ptr = flat[0] as u32;

@@ -26,7 +26,7 @@ pub(super) fn copy_values(
     // both instances are alive while their operations are open.
     let (writer, reader) = unsafe { (&*from.ctx, &*to.ctx) };
     let (Some(from_ty), Some(to_ty)) = (element(types, writer), element(types, reader)) else {
-        return Ok(());
+        unreachable!("a stream or future with no values is numeric");
     };
     let layout = Layout::new(types);
     if layout.holds_handles(from_ty) {
@@ -44,11 +44,7 @@ pub(super) fn copy_values(
     // SAFETY: the writer's memory is store-owned and alive while its
     // instance runs; nothing writes it while the values are lifted.
     let memory = unsafe { &*from.memory.expect("a stream of values has a memory") }.data();
-    let mut lift = Lift {
-        types,
-        encoding: writer.encoding,
-        memory,
-    };
+    let mut lift = Lift::new(types, writer.encoding, memory);
     // The buffer was checked to lie in memory when the write began; what
     // its values point at is checked as they are lifted.
     let values = (from.done..from.done + n)
