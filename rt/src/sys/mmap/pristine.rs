@@ -190,45 +190,48 @@ pub fn keeps_memories() -> bool {
 /// `/proc/self/pagemap`, open, if it says what restoring needs: that a
 /// page written in a fresh private mapping is present and not a file's,
 /// and that the page beside it, never touched, is neither present nor
-/// swapped out.
+/// swapped out. Opened by this process: a child forked after it was
+/// opened would read its parent's page tables, so it gets none.
 fn page_map() -> Option<&'static std::fs::File> {
-    static MAP: std::sync::OnceLock<Option<std::fs::File>> = std::sync::OnceLock::new();
-    MAP.get_or_init(|| {
-        let f = std::fs::File::open("/proc/self/pagemap").ok()?;
-        let page = page_size();
-        // SAFETY: a fresh anonymous mapping of two pages, which nothing
-        // else refers to; unmapped before returning.
-        let probe = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                2 * page,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-                -1,
-                0,
-            )
-        };
-        if probe == libc::MAP_FAILED {
-            return None;
-        }
-        // SAFETY: the first page of the probe mapping is writable.
-        unsafe { (probe as *mut u8).write_volatile(1) };
-        let mut entries = [0u64; 2];
-        let read = read_page_map(&f, probe as usize / page, &mut entries);
-        let mut found = Vec::new();
-        let scanned = scan_touched(&f, probe as usize, probe as usize + 2 * page, |s, e| {
-            found.push((s - probe as usize, e - probe as usize))
-        });
-        // SAFETY: our own mapping, no longer used.
-        unsafe { libc::munmap(probe, 2 * page) };
-        read.ok()?;
-        let written = entries[0] & PM_PRESENT != 0 && entries[0] & PM_FILE == 0;
-        let untouched = entries[1] & (PM_PRESENT | PM_SWAPPED) == 0;
-        let scans = scanned.is_ok() && found == [(0, page)];
-        SCANS.store(scans, std::sync::atomic::Ordering::Relaxed);
-        (written && untouched).then_some(f)
-    })
-    .as_ref()
+    static MAP: std::sync::OnceLock<Option<(std::fs::File, u32)>> = std::sync::OnceLock::new();
+    let (map, opener) = MAP
+        .get_or_init(|| {
+            let f = std::fs::File::open("/proc/self/pagemap").ok()?;
+            let page = page_size();
+            // SAFETY: a fresh anonymous mapping of two pages, which nothing
+            // else refers to; unmapped before returning.
+            let probe = unsafe {
+                libc::mmap(
+                    std::ptr::null_mut(),
+                    2 * page,
+                    libc::PROT_READ | libc::PROT_WRITE,
+                    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                    -1,
+                    0,
+                )
+            };
+            if probe == libc::MAP_FAILED {
+                return None;
+            }
+            // SAFETY: the first page of the probe mapping is writable.
+            unsafe { (probe as *mut u8).write_volatile(1) };
+            let mut entries = [0u64; 2];
+            let read = read_page_map(&f, probe as usize / page, &mut entries);
+            let mut found = Vec::new();
+            let scanned = scan_touched(&f, probe as usize, probe as usize + 2 * page, |s, e| {
+                found.push((s - probe as usize, e - probe as usize))
+            });
+            // SAFETY: our own mapping, no longer used.
+            unsafe { libc::munmap(probe, 2 * page) };
+            read.ok()?;
+            let written = entries[0] & PM_PRESENT != 0 && entries[0] & PM_FILE == 0;
+            let untouched = entries[1] & (PM_PRESENT | PM_SWAPPED) == 0;
+            let scans = scanned.is_ok() && found == [(0, page)];
+            SCANS.store(scans, std::sync::atomic::Ordering::Relaxed);
+            (written && untouched).then_some((f, std::process::id()))
+        })
+        .as_ref()?;
+    (*opener == std::process::id()).then_some(map)
 }
 
 /// Whether the page map answers `PAGEMAP_SCAN` (Linux 6.7 on) as it
@@ -273,12 +276,12 @@ const PAGEMAP_SCAN: u32 = 0xC060_6610;
 const PAGE_IS_FILE: u64 = 1 << 2;
 const PAGE_IS_PRESENT: u64 = 1 << 3;
 const PAGE_IS_SWAPPED: u64 = 1 << 4;
-const PAGE_IS_PFNZERO: u64 = 1 << 5;
 
 /// Call `each(start, end)` for each run of pages between addresses `start`
 /// and `end` (page-aligned) that were touched: present or swapped out, and
-/// neither a file's page nor the shared zero page (which a page only read
-/// maps).
+/// not a file's page. The shared zero page, which a page only read maps,
+/// counts as touched: a page of the image the guest zeroed may be merged
+/// into it (KSM), and must be restored.
 fn scan_touched(
     map: &std::fs::File,
     start: usize,
@@ -295,10 +298,9 @@ fn scan_touched(
             end: end as u64,
             vec: regions.as_mut_ptr() as u64,
             vec_len: regions.len() as u64,
-            // Not a file's page and not the zero page, and present or
-            // swapped out.
-            category_inverted: PAGE_IS_FILE | PAGE_IS_PFNZERO,
-            category_mask: PAGE_IS_FILE | PAGE_IS_PFNZERO,
+            // Not a file's page, and present or swapped out.
+            category_inverted: PAGE_IS_FILE,
+            category_mask: PAGE_IS_FILE,
             category_anyof_mask: PAGE_IS_PRESENT | PAGE_IS_SWAPPED,
             ..Default::default()
         };
@@ -371,7 +373,7 @@ mod tests {
     }
 
     #[test]
-    fn the_scan_finds_the_pages_written_and_not_those_only_read() {
+    fn the_scan_finds_the_pages_touched_and_not_the_others() {
         let (Some(map), true) = (page_map(), scans()) else {
             eprintln!("no PAGEMAP_SCAN here: the scan is not tested");
             return;
@@ -391,7 +393,7 @@ mod tests {
             found.push(((s - base) / page, (e - base) / page))
         })
         .unwrap();
-        assert_eq!(found, [(0, 2), (7, 8), (63, 64)]);
+        assert_eq!(found, [(0, 2), (7, 8), (9, 10), (63, 64)]);
     }
 
     #[test]
