@@ -298,6 +298,7 @@ pub(in crate::component) fn deadlock() -> Trap {
 
 pub(in crate::component) extern "C" fn waitable_set_drop(ctx: &HostContext, set: Handle) {
     or_raise((|| {
+        leave(ctx)?;
         let s = state(ctx);
         let id = s
             .tables
