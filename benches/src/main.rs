@@ -11,9 +11,11 @@
 //! - `scaling [--jobs N]`: compile time and peak memory of synthetic modules
 //!   from 10k to 150k functions and of one huge function.
 //! - `synthetic (N | huge) OUT.wasm`: write one synthetic module.
-//! - `load ADDR PATH CONNECTIONS SECONDS`: `GET PATH` from a server on
-//!   loopback, closed loop; prints requests per second and p50/p99. For
-//!   profiling a server under the load the `serve` benchmark applies.
+//! - `load ADDR PATH CONNECTIONS SECONDS [RATE]`: `GET PATH` from a server
+//!   on loopback, closed loop, or with RATE requests per second due
+//!   whether or not the server keeps up; prints requests per second and
+//!   p50/p99. For profiling a server under the loads the `serve`
+//!   benchmark applies.
 //! - `clang`: the 75 MB clang module of `@yowasp/clang`: compile time and
 //!   memory by level and jobs, and its run time against wasmtime.
 //! - `components`: nanoseconds per call across component boundaries (a
@@ -250,15 +252,20 @@ fn load_once(args: &[String]) -> Result<()> {
         bail!("SECONDS: a positive number, not {seconds}");
     }
     let time = Duration::from_secs_f64(seconds);
-    let connections = connections.parse().context("CONNECTIONS: a number")?;
+    let connections: usize = connections.parse().context("CONNECTIONS: a number")?;
+    if connections == 0 {
+        bail!("CONNECTIONS: at least 1");
+    }
     // With a rate, requests are due at that rate whether or not the
     // server keeps up, and latency counts from when each was due.
     let outcome = match rate {
         None => load::closed_loop(addr, &request, connections, time)?,
         Some(r) => {
             let rate: f64 = r.parse().context("RATE: requests per second")?;
-            if !(rate.is_finite() && rate > 0.0) {
-                bail!("RATE: a positive number, not {rate}");
+            // At least one request due in the time, so that every due time
+            // lies within it.
+            if !(rate.is_finite() && rate * seconds >= 1.0) {
+                bail!("RATE: a number of requests per second that makes at least one request in {seconds} s, not {rate}");
             }
             load::open_loop(addr, &request, rate, connections, time)?
         }
