@@ -1,25 +1,31 @@
 ;; Stream values other than numbers between two component instances: the
 ;; caller writes strings from its memory, and the callee's reads get them
 ;; in its own memory, placed by its realloc. The callee sums what it read:
-;; the strings' lengths and bytes, and where its realloc put them.
+;; the strings' lengths and bytes, and where its realloc put them. A
+;; string out of bounds traps, and so does a realloc calling a built-in.
 
 (component definition $Strings
   (type $strings (stream string))
   (component $Summer
     (type $strings (stream string))
+    (core func $set-drop (canon waitable-set.drop))
     (core module $libc
+      (import "" "waitable-set.drop" (func $set-drop (param i32)))
       (memory (export "memory") 1)
-      ;; A bump allocator from 1000 on, counting its calls at 0.
+      ;; A bump allocator from 1000 on, counting its calls at 0. With a
+      ;; word at 4 set, it calls a built-in first, which it may not.
       (global $next (mut i32) (i32.const 1000))
       (func (export "realloc") (param i32 i32 i32 i32) (result i32)
         (local $at i32)
+        (if (i32.load (i32.const 4)) (then (call $set-drop (i32.const 1))))
         (if (i32.ne (local.get 0) (i32.const 0)) (then unreachable))
         (if (i32.ne (local.get 2) (i32.const 1)) (then unreachable))
         (i32.store (i32.const 0) (i32.add (i32.load (i32.const 0)) (i32.const 1)))
         (local.set $at (global.get $next))
         (global.set $next (i32.add (global.get $next) (local.get 3)))
         (local.get $at)))
-    (core instance $libc (instantiate $libc))
+    (core instance $libc (instantiate $libc (with "" (instance
+      (export "waitable-set.drop" (func $set-drop))))))
     (alias core export $libc "memory" (core memory $mem))
     (alias core export $libc "realloc" (core func $realloc))
     (core func $return-u32 (canon task.return (result u32)))
@@ -42,7 +48,10 @@
         (if (i32.ne (call $read (global.get $r) (i32.const 100) (i32.const 4)) (i32.const -1))
           (then unreachable))
         (i32.or (i32.const 2) (i32.shl (global.get $set) (i32.const 4))))
-      (func (export "sum") (param $r i32) (result i32)
+      (func (export "sum-leaving") (param $r i32) (result i32)
+        (i32.store (i32.const 4) (i32.const 1))
+        (call $sum (local.get $r)))
+      (func $sum (export "sum") (param $r i32) (result i32)
         (global.set $r (local.get $r))
         (global.set $set (call $set-new))
         (call $join (local.get $r) (global.get $set))
@@ -89,13 +98,16 @@
       (export "drop" (func $drop))))))
     (alias core export $i "sum-cb" (core func $sum-cb))
     (func (export "sum") async (param "s" $strings) (result u32)
-      (canon lift (core func $i "sum") async (callback $sum-cb))))
+      (canon lift (core func $i "sum") async (callback $sum-cb)))
+    (func (export "sum-leaving") async (param "s" $strings) (result u32)
+      (canon lift (core func $i "sum-leaving") async (callback $sum-cb))))
   (instance $summer (instantiate $Summer))
 
   (core module $libc (memory (export "memory") 1))
   (core instance $libc (instantiate $libc))
   (alias core export $libc "memory" (core memory $mem))
   (core func $sum (canon lower (func $summer "sum") async (memory $mem)))
+  (core func $sum-leaving (canon lower (func $summer "sum-leaving") async (memory $mem)))
   (core func $new (canon stream.new $strings))
   (core func $write (canon stream.write $strings async (memory $mem)))
   (core func $drop-w (canon stream.drop-writable $strings))
@@ -107,6 +119,7 @@
   (core module $m
     (import "" "memory" (memory 1))
     (import "" "sum" (func $sum (param i32 i32) (result i32)))
+    (import "" "sum-leaving" (func $sum-leaving (param i32 i32) (result i32)))
     (import "" "new" (func $new (result i64)))
     (import "" "write" (func $write (param i32 i32 i32) (result i32)))
     (import "" "drop-w" (func $drop-w (param i32)))
@@ -149,6 +162,13 @@
       (call $drop-w (local.get $w))
       (call $finish)
       i32.const 0)
+    (func (export "leaving") (result i32)
+      (local $pair i64)
+      (local.set $pair (call $new))
+      (drop (call $sum-leaving (i32.wrap_i64 (local.get $pair)) (i32.const 200)))
+      (drop (call $write (i32.wrap_i64 (i64.shr_u (local.get $pair) (i64.const 32)))
+        (i32.const 16) (i32.const 1)))
+      i32.const 0)
     (func (export "out-of-bounds") (result i32)
       (local $w i32)
       (local.set $w (call $start))
@@ -158,6 +178,7 @@
   (core instance $m (instantiate $m (with "" (instance
     (export "memory" (memory $mem))
     (export "sum" (func $sum))
+    (export "sum-leaving" (func $sum-leaving))
     (export "new" (func $new))
     (export "write" (func $write))
     (export "drop-w" (func $drop-w))
@@ -169,6 +190,8 @@
   (alias core export $m "cb-unreachable" (core func $cb))
   (func (export "run") async (result u32)
     (canon lift (core func $m "run") async (callback $cb)))
+  (func (export "leaving") async (result u32)
+    (canon lift (core func $m "leaving") async (callback $cb)))
   (func (export "out-of-bounds") async (result u32)
     (canon lift (core func $m "out-of-bounds") async (callback $cb))))
 
@@ -178,3 +201,6 @@
 (assert_return (invoke "run") (u32.const 309962))
 (component instance $t $Strings)
 (assert_trap (invoke "out-of-bounds") "string pointer/length out of bounds of memory")
+;; The reader's realloc may not call a built-in: it runs inside the copy.
+(component instance $t $Strings)
+(assert_trap (invoke "leaving") "cannot leave component instance")

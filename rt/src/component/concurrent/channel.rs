@@ -125,6 +125,24 @@ impl Pending {
     }
 }
 
+/// What a read or write came to: its packed outcome (or `BLOCKED`), or a
+/// copy of values to make before it has one.
+pub(super) enum Copy {
+    Done(u32),
+    Values(ValueCopy),
+}
+
+/// `n` values to copy from the writer's operation to the reader's, on
+/// `channel`, for the side `reading` (or writing) that found the other
+/// waiting.
+pub(super) struct ValueCopy {
+    channel: u32,
+    reading: bool,
+    pub from: Pending,
+    pub to: Pending,
+    pub n: u32,
+}
+
 /// What one end knows besides its operation.
 #[derive(Default, Clone, Copy)]
 pub(super) struct EndState {
@@ -304,8 +322,11 @@ impl Concurrency {
     }
 
     /// A read (or write, `reading` false) through end `id`: its packed
-    /// outcome, or `BLOCKED`.
-    pub(super) fn copy(&mut self, id: u32, reading: bool, mut op: Pending) -> Result<u32, Trap> {
+    /// outcome, or `BLOCKED`; or, for values other than numbers between
+    /// two instances, the copy to make (`copy_values`), which calls the
+    /// reader's `realloc` and so runs with no borrow of this held, and
+    /// then `finish_copy`.
+    pub(super) fn copy(&mut self, id: u32, reading: bool, op: Pending) -> Result<Copy, Trap> {
         let (c, _) = self.end(id);
         let ch = self.channel(c);
         let future = ch.future;
@@ -334,34 +355,34 @@ impl Concurrency {
             ch.side(reading).told_dropped = true;
             // A dropped event left on this end is now told.
             self.waitable(id).map(|w| w.event.take());
-            return Ok(packed(future, 0, COPY_DROPPED));
+            return Ok(Copy::Done(packed(future, 0, COPY_DROPPED)));
         }
         let ch = self.channel(c);
         if other_end == Some(HOST) {
-            return self.copy_with_host(c, reading, op);
+            return self.copy_with_host(c, reading, op).map(Copy::Done);
         }
         let theirs = ch.side(!reading).op;
         let Some(mut other) = theirs.filter(|o| o.outcome.is_none() || o.done < o.count) else {
             ch.side(reading).op = Some(op);
-            return Ok(super::BLOCKED);
+            return Ok(Copy::Done(super::BLOCKED));
         };
         match (op.count, other.count) {
             // Only asking: the other side stays as it was.
-            (0, n) if n > 0 => return Ok(packed(future, 0, COPY_COMPLETED)),
+            (0, n) if n > 0 => return Ok(Copy::Done(packed(future, 0, COPY_COMPLETED))),
             (0, _) if reading => {
                 // A zero-length write waits: tell it, and wait in turn.
                 other.outcome = Some(COPY_COMPLETED);
                 ch.side(false).op = Some(other);
                 ch.side(true).op = Some(op);
-                return Ok(super::BLOCKED);
+                return Ok(Copy::Done(super::BLOCKED));
             }
-            (0, _) => return Ok(packed(future, 0, COPY_COMPLETED)),
+            (0, _) => return Ok(Copy::Done(packed(future, 0, COPY_COMPLETED))),
             (_, 0) => {
                 // The other side only asked: tell it, and wait.
                 other.outcome = Some(COPY_COMPLETED);
                 ch.side(!reading).op = Some(other);
                 ch.side(reading).op = Some(op);
-                return Ok(super::BLOCKED);
+                return Ok(Copy::Done(super::BLOCKED));
             }
             _ => {}
         }
@@ -374,25 +395,47 @@ impl Concurrency {
         let ch = self.channel(c);
         let n = op.count.min(other.count - other.done);
         let elem = ch.elem;
-        {
-            let (from, to) = if reading {
-                (&mut other, &mut op)
-            } else {
-                (&mut op, &mut other)
-            };
-            match numeric {
-                true => copy_elements(elem, from, to, n)?,
-                false => super::values::copy_values(self.types, from, to, n)?,
+        let (from, to) = match reading {
+            true => (other, op),
+            false => (op, other),
+        };
+        let copy = ValueCopy {
+            channel: c,
+            reading,
+            from,
+            to,
+            n,
+        };
+        match numeric {
+            true => {
+                copy_elements(elem, &from, &to, n)?;
+                Ok(Copy::Done(self.finish_copy(copy)))
             }
+            false => Ok(Copy::Values(copy)),
         }
+    }
+
+    /// Record that `copy` was made: the waiting side's operation has its
+    /// values, and reports them when its owner next looks. The packed
+    /// outcome of the side that made it.
+    pub(super) fn finish_copy(&mut self, copy: ValueCopy) -> u32 {
+        let ValueCopy {
+            channel: c,
+            reading,
+            from,
+            to,
+            n,
+        } = copy;
+        let mut other = if reading { from } else { to };
         other.done += n;
         other.outcome = Some(COPY_COMPLETED);
         let ch = self.channel(c);
+        let future = ch.future;
         ch.side(!reading).op = Some(other);
         if future {
             ch.side(reading).succeeded = true;
         }
-        Ok(packed(future, n, COPY_COMPLETED))
+        packed(future, n, COPY_COMPLETED)
     }
 
     /// A guest's read or write whose other side is the host's.
