@@ -370,6 +370,10 @@ fn flag_bits(names: &[String], set: &[String], v: &Value) -> Result<Vec<u32>, Lo
     Ok(bits)
 }
 
+/// What a lift may copy out of a memory smaller than this, overlapping
+/// strings and lists counted each time.
+const LIFT_FLOOR: u64 = 256 << 20;
+
 impl<'a> Lift<'a> {
     pub(crate) fn new(
         types: &'a [ValueType],
@@ -384,12 +388,13 @@ impl<'a> Lift<'a> {
         }
     }
 
-    /// Count `bytes` more lifted. Strings and lists may overlap, so a
-    /// small memory can name far more than it holds; lifting more bytes
-    /// than the memory has traps before the host's own memory runs out.
-    fn take(&mut self, bytes: u64) -> Result<(), Trap> {
+    /// Count `bytes` more lifted. Strings and lists may overlap, as the
+    /// Canonical ABI allows, so a small memory can name far more than it
+    /// holds: lifting more than the memory's size, or `LIFT_FLOOR` if
+    /// that is more, traps before the host's own memory runs out.
+    fn charge(&mut self, bytes: u64) -> Result<(), Trap> {
         self.lifted += bytes;
-        if self.lifted > self.memory.len() as u64 {
+        if self.lifted > (self.memory.len() as u64).max(LIFT_FLOOR) {
             return Err(Trap {
                 kind: TrapKind::Host(
                     "the values lifted hold more bytes than the memory they come from: their strings or lists overlap".into(),
@@ -560,7 +565,7 @@ impl<'a> Lift<'a> {
     fn load_string(&mut self, ptr: u32, len: u32) -> Result<String, Trap> {
         let utf16 = |this: &mut Self, units: u32| -> Result<String, Trap> {
             let at = this.range(ptr, 2 * units as u64, 2, Region::String)?;
-            this.take(2 * units as u64)?;
+            this.charge(2 * units as u64)?;
             let units: Vec<u16> = this.memory[at..at + 2 * units as usize]
                 .chunks(2)
                 .map(|c| u16::from_le_bytes([c[0], c[1]]))
@@ -570,7 +575,7 @@ impl<'a> Lift<'a> {
         match self.encoding {
             StringEncoding::Utf8 => {
                 let at = self.range(ptr, len as u64, 1, Region::String)?;
-                self.take(len as u64)?;
+                self.charge(len as u64)?;
                 let bytes = &self.memory[at..at + len as usize];
                 std::str::from_utf8(bytes)
                     .map(str::to_string)
@@ -580,7 +585,7 @@ impl<'a> Lift<'a> {
             StringEncoding::CompactUtf16 if len & UTF16_TAG != 0 => utf16(self, len & !UTF16_TAG),
             StringEncoding::CompactUtf16 => {
                 let at = self.range(ptr, len as u64, 2, Region::String)?;
-                self.take(len as u64)?;
+                self.charge(len as u64)?;
                 Ok(self.memory[at..at + len as usize]
                     .iter()
                     .map(|&b| b as char)
@@ -594,7 +599,7 @@ impl<'a> Lift<'a> {
         self.range(ptr, size as u64 * len as u64, align, Region::List)?;
         // Each element counts as at least a byte: a list of empty values
         // takes room on the host too.
-        self.take(size.max(1) as u64 * len as u64)?;
+        self.charge(size.max(1) as u64 * len as u64)?;
         (0..len).map(|i| self.load(elem, ptr + i * size)).collect()
     }
 }
@@ -644,37 +649,38 @@ fn variant_of(ty: &ValueType, case: u32, payload: Option<Box<Value>>) -> Value {
 mod tests {
     use super::*;
 
-    /// A list whose strings all name the same bytes holds far more than
-    /// its memory: lifting it traps instead of filling the host's memory.
+    /// A list whose strings all name the same bytes may hold more than
+    /// its memory, up to a bound; past it, lifting traps instead of
+    /// filling the host's memory.
     #[test]
-    fn overlapping_strings_past_the_memory_trap() {
+    fn overlapping_strings_past_the_bound_trap() {
         let types = [ValueType::String, ValueType::List(0)];
-        let mut memory = vec![b'a'; 1 << 16];
-        // A list of 1000 strings at 0, each (ptr 32768, len 1000).
+        let mut memory = vec![b'a'; 1 << 20];
+        // Strings at 0, each (ptr 1 << 19, len 1 << 19): half a MiB.
         for i in 0..1000usize {
             let at = i * 8;
-            memory[at..at + 4].copy_from_slice(&32768u32.to_le_bytes());
-            memory[at + 4..at + 8].copy_from_slice(&1000u32.to_le_bytes());
+            memory[at..at + 4].copy_from_slice(&(1u32 << 19).to_le_bytes());
+            memory[at + 4..at + 8].copy_from_slice(&(1u32 << 19).to_le_bytes());
         }
-        memory[60000..60004].copy_from_slice(&0u32.to_le_bytes());
+        memory[8000..8004].copy_from_slice(&0u32.to_le_bytes());
         let list = |n: u32| {
             let mut m = memory.clone();
-            m[60004..60008].copy_from_slice(&n.to_le_bytes());
+            m[8004..8008].copy_from_slice(&n.to_le_bytes());
             m
         };
-        // 60 strings, 60 000 bytes: within the memory's 65 536.
-        let fits = list(60);
+        // 100 strings, 50 MiB from a 1 MiB memory: within the bound.
+        let fits = list(100);
         let mut lift = Lift::new(&types, StringEncoding::Utf8, &fits);
-        match lift.load(1, 60000) {
-            Ok(Value::List(items)) => assert_eq!(items.len(), 60),
+        match lift.load(1, 8000) {
+            Ok(Value::List(items)) => assert_eq!(items.len(), 100),
             other => panic!("expected the list, got {other:?}"),
         }
-        // 1000 strings, a million bytes from 64 KiB.
+        // 1000 strings, 500 MiB.
         let overlapping = list(1000);
         let mut lift = Lift::new(&types, StringEncoding::Utf8, &overlapping);
         let trap = lift
-            .load(1, 60000)
-            .expect_err("the strings overlap past the memory");
+            .load(1, 8000)
+            .expect_err("the strings overlap past the bound");
         assert!(trap.to_string().contains("overlap"), "{trap}");
     }
 }
