@@ -3,7 +3,7 @@
 //! signature the Canonical ABI gives it; `task.return`'s is spread over
 //! [`TASK_RETURN_SLOTS`] `i64`s by a compiled shim.
 
-use super::channel::{Copy, Pending};
+use super::channel::{Copied, Pending};
 use super::*;
 use crate::component::abi::{Lift, Lower};
 use crate::component::handles::Tables;
@@ -429,13 +429,13 @@ fn copy(ctx: &HostContext, h: Handle, ptr: u32, count: u32, reading: bool) -> Re
         }));
     }
     match c.copy(id, reading, op)? {
-        Copy::Done(outcome) => Ok(outcome),
-        Copy::Values(copy) => {
+        Copied::Done(outcome) => Ok(outcome),
+        Copied::Values(copy) => {
             let types = c.types;
             // The reader's realloc runs here, guest code that may call
             // built-ins of its own: no borrow of the state is held.
             super::values::copy_values(types, &copy.from, &copy.to, copy.n)?;
-            Ok(state(ctx).concurrency.finish_copy(copy))
+            state(ctx).concurrency.finish_copy(copy)
         }
     }
 }

@@ -113,6 +113,14 @@ pub(super) struct Pending {
 }
 
 impl Pending {
+    /// Whether `other` is this operation as it was: the same buffer, as
+    /// far along, with no outcome yet.
+    fn same_as(&self, other: &Pending) -> bool {
+        std::ptr::eq(self.ctx, other.ctx)
+            && (self.ptr, self.count, self.done) == (other.ptr, other.count, other.done)
+            && self.outcome == other.outcome
+    }
+
     pub fn new(ctx: &HostContext, ptr: u32, count: u32) -> Pending {
         Pending {
             ctx,
@@ -127,7 +135,7 @@ impl Pending {
 
 /// What a read or write came to: its packed outcome (or `BLOCKED`), or a
 /// copy of values to make before it has one.
-pub(super) enum Copy {
+pub(super) enum Copied {
     Done(u32),
     Values(ValueCopy),
 }
@@ -326,7 +334,7 @@ impl Concurrency {
     /// two instances, the copy to make (`copy_values`), which calls the
     /// reader's `realloc` and so runs with no borrow of this held, and
     /// then `finish_copy`.
-    pub(super) fn copy(&mut self, id: u32, reading: bool, op: Pending) -> Result<Copy, Trap> {
+    pub(super) fn copy(&mut self, id: u32, reading: bool, op: Pending) -> Result<Copied, Trap> {
         let (c, _) = self.end(id);
         let ch = self.channel(c);
         let future = ch.future;
@@ -355,34 +363,34 @@ impl Concurrency {
             ch.side(reading).told_dropped = true;
             // A dropped event left on this end is now told.
             self.waitable(id).map(|w| w.event.take());
-            return Ok(Copy::Done(packed(future, 0, COPY_DROPPED)));
+            return Ok(Copied::Done(packed(future, 0, COPY_DROPPED)));
         }
         let ch = self.channel(c);
         if other_end == Some(HOST) {
-            return self.copy_with_host(c, reading, op).map(Copy::Done);
+            return self.copy_with_host(c, reading, op).map(Copied::Done);
         }
         let theirs = ch.side(!reading).op;
         let Some(mut other) = theirs.filter(|o| o.outcome.is_none() || o.done < o.count) else {
             ch.side(reading).op = Some(op);
-            return Ok(Copy::Done(super::BLOCKED));
+            return Ok(Copied::Done(super::BLOCKED));
         };
         match (op.count, other.count) {
             // Only asking: the other side stays as it was.
-            (0, n) if n > 0 => return Ok(Copy::Done(packed(future, 0, COPY_COMPLETED))),
+            (0, n) if n > 0 => return Ok(Copied::Done(packed(future, 0, COPY_COMPLETED))),
             (0, _) if reading => {
                 // A zero-length write waits: tell it, and wait in turn.
                 other.outcome = Some(COPY_COMPLETED);
                 ch.side(false).op = Some(other);
                 ch.side(true).op = Some(op);
-                return Ok(Copy::Done(super::BLOCKED));
+                return Ok(Copied::Done(super::BLOCKED));
             }
-            (0, _) => return Ok(Copy::Done(packed(future, 0, COPY_COMPLETED))),
+            (0, _) => return Ok(Copied::Done(packed(future, 0, COPY_COMPLETED))),
             (_, 0) => {
                 // The other side only asked: tell it, and wait.
                 other.outcome = Some(COPY_COMPLETED);
                 ch.side(!reading).op = Some(other);
                 ch.side(reading).op = Some(op);
-                return Ok(Copy::Done(super::BLOCKED));
+                return Ok(Copied::Done(super::BLOCKED));
             }
             _ => {}
         }
@@ -409,16 +417,18 @@ impl Concurrency {
         match numeric {
             true => {
                 copy_elements(elem, &from, &to, n)?;
-                Ok(Copy::Done(self.finish_copy(copy)))
+                Ok(Copied::Done(self.finish_copy(copy)?))
             }
-            false => Ok(Copy::Values(copy)),
+            false => Ok(Copied::Values(copy)),
         }
     }
 
     /// Record that `copy` was made: the waiting side's operation has its
     /// values, and reports them when its owner next looks. The packed
-    /// outcome of the side that made it.
-    pub(super) fn finish_copy(&mut self, copy: ValueCopy) -> u32 {
+    /// outcome of the side that made it; a trap if the waiting side's
+    /// operation changed while the values were copied (a destructor the
+    /// reader's `realloc` ran may have reached its instance).
+    pub(super) fn finish_copy(&mut self, copy: ValueCopy) -> Result<u32, Trap> {
         let ValueCopy {
             channel: c,
             reading,
@@ -427,6 +437,15 @@ impl Concurrency {
             n,
         } = copy;
         let mut other = if reading { from } else { to };
+        // The waiting side is the writer when reading, the reader when not.
+        let unchanged = (self.channels.get(c as usize).and_then(Option::as_ref))
+            .and_then(|ch| if reading { ch.write.op } else { ch.read.op })
+            .is_some_and(|now| now.same_as(&other));
+        if !unchanged {
+            return Err(trap(
+                "a stream's waiting operation changed while values were copied to or from it",
+            ));
+        }
         other.done += n;
         other.outcome = Some(COPY_COMPLETED);
         let ch = self.channel(c);
@@ -435,7 +454,7 @@ impl Concurrency {
         if future {
             ch.side(reading).succeeded = true;
         }
-        packed(future, n, COPY_COMPLETED)
+        Ok(packed(future, n, COPY_COMPLETED))
     }
 
     /// A guest's read or write whose other side is the host's.
