@@ -68,7 +68,8 @@ pub fn serve(component: &'static Component, who: &str, settings: &Settings, addr
     status
 }
 
-/// Transparent huge pages off for the whole server. The kiln CLI's
+/// Transparent huge pages off for the whole server, `kiln serve`'s and a
+/// built one's alike. The kiln CLI's
 /// allocator asks for them on its heap, and the kernel's thread that
 /// gathers small pages into huge ones holds the process's memory map for
 /// milliseconds while it does: every request that faulted a page or
