@@ -32,8 +32,16 @@ pub(super) extern "C" fn cannot_enter(_ctx: usize) {
     raise_host(TrapKind::Component(ComponentTrap::CannotEnter))
 }
 
+/// A trap if the calling instance may not leave now (a `realloc` or
+/// post-return of its is running), which `resource.new` and
+/// `resource.drop` check, as the Canonical ABI and wasmtime do.
+fn leave(ctx: &HostContext) {
+    or_raise(super::abi::Cx { ctx }.check_may_leave())
+}
+
 /// `resource.new`: a new owning handle for `rep`.
 pub(super) extern "C" fn resource_new(ctx: &HostContext, rep: u32) -> u32 {
+    leave(ctx);
     tables(ctx).tables[ctx.instance as usize].new_own(resource(ctx), rep)
 }
 
@@ -46,6 +54,7 @@ pub(super) extern "C" fn resource_rep(ctx: &HostContext, handle: u32) -> u32 {
 /// handle of a host resource drops its value; of a defined one, calls the
 /// destructor, if any, with its representation.
 pub(super) extern "C" fn resource_drop(ctx: &HostContext, handle: u32) {
+    leave(ctx);
     let outcome = tables(ctx).drop_handle(ctx.instance, handle, resource(ctx));
     if let (Some(rep), Some(dtor)) = (or_raise(outcome), ctx.dtor) {
         let mut slots = [crate::vm::ValRaw::from_u64(rep.into())];

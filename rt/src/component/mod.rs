@@ -344,6 +344,9 @@ pub(crate) struct Call<'a> {
     encoding: StringEncoding,
     memory: Option<*mut Memory>,
     realloc: Option<Func>,
+    /// The receiving instance's flags, lowered while its `realloc` runs:
+    /// it may not leave the instance then.
+    flags: Option<*mut crate::store::Global>,
 }
 
 /// Where results are lifted from.
@@ -593,6 +596,7 @@ impl ComponentInstance {
             encoding: options.encoding,
             memory: self.memory(&options.memory),
             realloc: options.realloc.as_ref().and_then(|r| self.func(r)),
+            flags: Some(self.flags[lifted_by as usize]),
         };
         let lowered = (|| {
             let mut flat = Vec::new();

@@ -105,6 +105,12 @@ impl<'a> Call<'a> {
             Caller::Guest(ctx) => return super::abi::Cx { ctx }.alloc(align, size),
         };
         let f = self.realloc.expect("validation requires realloc here");
+        // SAFETY: store-owned flags, alive as long as the store.
+        let flags = self.flags.map(|g| unsafe { &mut *g });
+        let before = flags.as_ref().map(|g| g.get().to_bits());
+        if let Some(g) = flags {
+            g.set_bits(0);
+        }
         let r = store.call(
             f,
             &[
@@ -113,7 +119,12 @@ impl<'a> Call<'a> {
                 Val::I32(align as i32),
                 Val::I32(size as i32),
             ],
-        )?;
+        );
+        if let (Some(g), Some(bits)) = (self.flags, before) {
+            // SAFETY: as above.
+            unsafe { &mut *g }.set_bits(bits);
+        }
+        let r = r?;
         let ptr = match r.first() {
             Some(Val::I32(p)) => *p as u32,
             _ => unreachable!("realloc's type is checked by validation"),

@@ -55,6 +55,8 @@ pub(super) fn copy_values(
         encoding: reader.encoding,
         memory: to.memory,
         realloc: reader.realloc,
+        // Lowered by the guest path's own `Cx::alloc`.
+        flags: None,
     };
     let caller = &mut Caller::Guest(reader);
     for (i, v) in (to.done..).zip(&values) {
