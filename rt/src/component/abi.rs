@@ -58,13 +58,11 @@ impl Cx<'_> {
         ];
         // The guest may not call out of its instance from `realloc`: the
         // host is in the middle of a call it made.
-        // SAFETY: store-owned, alive as long as the store.
-        let flags = unsafe { &mut *self.ctx.flags };
-        let before = flags.get().to_bits();
-        flags.set_bits(0);
-        let called = crate::instance::call_slots(f, &mut slots);
-        flags.set_bits(before);
-        called?;
+        {
+            // SAFETY: store-owned flags, alive as long as the store.
+            let _barred = unsafe { LeaveBarred::new(self.ctx.flags) };
+            crate::instance::call_slots(f, &mut slots)?;
+        }
         let ptr = slots[0].u64() as u32;
         self.range(ptr, size as u64, align, Region::Realloc)?;
         Ok(ptr)
@@ -111,6 +109,32 @@ impl Cx<'_> {
     fn read<const N: usize>(&mut self, at: u32) -> [u8; N] {
         let at = at as usize;
         self.bytes()[at..at + N].try_into().expect("N bytes")
+    }
+}
+
+/// An instance's flags lowered while the host is in the middle of a call
+/// into it (its `realloc`): it may not leave its instance until this is
+/// dropped, which restores them, on a trap too.
+pub(crate) struct LeaveBarred {
+    flags: *mut crate::store::Global,
+    before: u64,
+}
+
+impl LeaveBarred {
+    /// # Safety
+    /// `flags` is store-owned and outlives the guard.
+    pub(crate) unsafe fn new(flags: *mut crate::store::Global) -> Self {
+        // SAFETY: the caller's promise.
+        let before = unsafe { (*flags).get() }.to_bits();
+        unsafe { (*flags).set_bits(0) };
+        LeaveBarred { flags, before }
+    }
+}
+
+impl Drop for LeaveBarred {
+    fn drop(&mut self) {
+        // SAFETY: as in `new`.
+        unsafe { (*self.flags).set_bits(self.before) };
     }
 }
 

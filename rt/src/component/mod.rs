@@ -343,10 +343,6 @@ pub(crate) struct Call<'a> {
     types: &'a [ValueType],
     encoding: StringEncoding,
     memory: Option<*mut Memory>,
-    realloc: Option<Func>,
-    /// The receiving instance's flags, lowered while its `realloc` runs:
-    /// it may not leave the instance then.
-    flags: Option<*mut crate::store::Global>,
 }
 
 /// Where results are lifted from.
@@ -595,12 +591,15 @@ impl ComponentInstance {
             types: self.types,
             encoding: options.encoding,
             memory: self.memory(&options.memory),
-            realloc: options.realloc.as_ref().and_then(|r| self.func(r)),
-            flags: Some(self.flags[lifted_by as usize]),
         };
+        let realloc = options.realloc.as_ref().and_then(|r| self.func(r));
         let lowered = (|| {
             let mut flat = Vec::new();
-            let caller = &mut values::Caller::Host(store);
+            let caller = &mut values::Caller::Host {
+                store,
+                realloc,
+                flags: self.flags[lifted_by as usize],
+            };
             if sig.params_in_memory {
                 let (size, align) = layout.params_size_align(ft);
                 let ptr = call.realloc(caller, align, size)?;

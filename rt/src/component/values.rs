@@ -5,7 +5,7 @@
 //! per function type instead.
 
 use super::{Call, Lift};
-use crate::store::{Memory, Store, Val};
+use crate::store::{Func, Global, Memory, Store, Val};
 use crate::traps::{ComponentTrap, Region, Trap, TrapKind};
 use kiln_abi::component::{Layout, StringEncoding, TypeIndex, ValueType};
 
@@ -79,7 +79,13 @@ fn mismatch(what: &str, v: &Value) -> LowerError {
 /// running inside a call (a stream's copy between instances), directly,
 /// as a host function calls it, with the receiver's options.
 pub(crate) enum Caller<'s> {
-    Host(&'s mut Store),
+    Host {
+        store: &'s mut Store,
+        realloc: Option<Func>,
+        /// The receiver's flags, lowered while its `realloc` runs: it may
+        /// not leave its instance then.
+        flags: *mut Global,
+    },
     Guest(&'s super::HostContext),
 }
 
@@ -100,30 +106,28 @@ impl<'a> Call<'a> {
         align: u32,
         size: u32,
     ) -> Result<u32, Trap> {
-        let store = match caller {
-            Caller::Host(store) => store,
+        let (store, realloc, flags) = match caller {
+            Caller::Host {
+                store,
+                realloc,
+                flags,
+            } => (store, realloc, *flags),
             Caller::Guest(ctx) => return super::abi::Cx { ctx }.alloc(align, size),
         };
-        let f = self.realloc.expect("validation requires realloc here");
-        // SAFETY: store-owned flags, alive as long as the store.
-        let flags = self.flags.map(|g| unsafe { &mut *g });
-        let before = flags.as_ref().map(|g| g.get().to_bits());
-        if let Some(g) = flags {
-            g.set_bits(0);
-        }
-        let r = store.call(
-            f,
-            &[
-                Val::I32(0),
-                Val::I32(0),
-                Val::I32(align as i32),
-                Val::I32(size as i32),
-            ],
-        );
-        if let (Some(g), Some(bits)) = (self.flags, before) {
-            // SAFETY: as above.
-            unsafe { &mut *g }.set_bits(bits);
-        }
+        let f = realloc.expect("validation requires realloc here");
+        let r = {
+            // SAFETY: store-owned flags, alive as long as the store.
+            let _barred = unsafe { super::abi::LeaveBarred::new(flags) };
+            store.call(
+                f,
+                &[
+                    Val::I32(0),
+                    Val::I32(0),
+                    Val::I32(align as i32),
+                    Val::I32(size as i32),
+                ],
+            )
+        };
         let r = r?;
         let ptr = match r.first() {
             Some(Val::I32(p)) => *p as u32,

@@ -5,7 +5,7 @@
 //! strings and lists placed by the reader's `realloc`, as a host function
 //! places what it returns.
 
-use super::channel::Pending;
+use super::channel::{check_aligned, Pending};
 use super::trap;
 use crate::component::values::Caller;
 use crate::component::{Call, HostContext, Lift, LowerError};
@@ -35,12 +35,7 @@ pub(super) fn copy_values(
         ));
     }
     let (size, align) = layout.size_align(from_ty);
-    if from.ptr % align != 0 {
-        return Err(trap("write pointer not aligned"));
-    }
-    if to.ptr % align != 0 {
-        return Err(trap("read pointer not aligned"));
-    }
+    check_aligned(from, to, align)?;
     // SAFETY: the writer's memory is store-owned and alive while its
     // instance runs; nothing writes it while the values are lifted.
     let memory = unsafe { &*from.memory.expect("a stream of values has a memory") }.data();
@@ -54,9 +49,6 @@ pub(super) fn copy_values(
         types,
         encoding: reader.encoding,
         memory: to.memory,
-        realloc: reader.realloc,
-        // Lowered by the guest path's own `Cx::alloc`.
-        flags: None,
     };
     let caller = &mut Caller::Guest(reader);
     for (i, v) in (to.done..).zip(&values) {
