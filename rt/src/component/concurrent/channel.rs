@@ -815,6 +815,18 @@ impl Concurrency {
     }
 }
 
+/// A trap unless the writer's and the reader's buffers are both aligned
+/// for their elements.
+pub(super) fn check_aligned(from: &Pending, to: &Pending, align: u32) -> Result<(), Trap> {
+    if from.ptr % align != 0 {
+        return Err(trap("write pointer not aligned"));
+    }
+    if to.ptr % align != 0 {
+        return Err(trap("read pointer not aligned"));
+    }
+    Ok(())
+}
+
 /// Copy `n` elements from `from`'s buffer, past what it has done, to
 /// `to`'s; each pointer checked for the elements' alignment.
 fn copy_elements(elem: (u32, u32), from: &Pending, to: &Pending, n: u32) -> Result<(), Trap> {
@@ -822,12 +834,7 @@ fn copy_elements(elem: (u32, u32), from: &Pending, to: &Pending, n: u32) -> Resu
     if size == 0 || n == 0 {
         return Ok(());
     }
-    if from.ptr % align != 0 {
-        return Err(trap("write pointer not aligned"));
-    }
-    if to.ptr % align != 0 {
-        return Err(trap("read pointer not aligned"));
-    }
+    check_aligned(from, to, align)?;
     let bytes = size as usize * n as usize;
     let s = from.ptr as usize + from.done as usize * size as usize;
     let d = to.ptr as usize + to.done as usize * size as usize;
