@@ -193,9 +193,14 @@ pub fn keeps_memories() -> bool {
 /// swapped out. Opened by this process: a child forked after it was
 /// opened would read its parent's page tables, so it gets none.
 fn page_map() -> Option<&'static std::fs::File> {
-    static MAP: std::sync::OnceLock<Option<(std::fs::File, u32)>> = std::sync::OnceLock::new();
-    let (map, opener) = MAP
+    static MAP: std::sync::OnceLock<Option<std::fs::File>> = std::sync::OnceLock::new();
+    let map = MAP
         .get_or_init(|| {
+            // SAFETY: the handler only stores to an atomic, which is all a
+            // forked child of a threaded process may do before `exec`.
+            if unsafe { libc::pthread_atfork(None, None, Some(forked)) } != 0 {
+                return None;
+            }
             let f = std::fs::File::open("/proc/self/pagemap").ok()?;
             let page = page_size();
             // SAFETY: a fresh anonymous mapping of two pages, which nothing
@@ -228,10 +233,17 @@ fn page_map() -> Option<&'static std::fs::File> {
             let untouched = entries[1] & (PM_PRESENT | PM_SWAPPED) == 0;
             let scans = scanned.is_ok() && found == [(0, page)];
             SCANS.store(scans, std::sync::atomic::Ordering::Relaxed);
-            (written && untouched).then_some((f, std::process::id()))
+            (written && untouched).then_some(f)
         })
         .as_ref()?;
-    (*opener == std::process::id()).then_some(map)
+    (!FORKED.load(std::sync::atomic::Ordering::Relaxed)).then_some(map)
+}
+
+/// Set in a child forked after the page map was opened.
+static FORKED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+extern "C" fn forked() {
+    FORKED.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// Whether the page map answers `PAGEMAP_SCAN` (Linux 6.7 on) as it
@@ -394,6 +406,27 @@ mod tests {
         })
         .unwrap();
         assert_eq!(found, [(0, 2), (7, 8), (9, 10), (63, 64)]);
+    }
+
+    #[test]
+    fn a_forked_child_keeps_no_memories() {
+        if !keeps_memories() {
+            eprintln!("no page map here: memories are not kept");
+            return;
+        }
+        // SAFETY: the child only loads from an initialized `OnceLock` and
+        // an atomic, then leaves with `_exit`.
+        let child = unsafe { libc::fork() };
+        assert!(child >= 0, "fork failed");
+        if child == 0 {
+            // SAFETY: leaving the child without running the parent's exit.
+            unsafe { libc::_exit(if keeps_memories() { 1 } else { 0 }) };
+        }
+        let mut status = 0;
+        // SAFETY: waiting on our own child.
+        assert_eq!(unsafe { libc::waitpid(child, &mut status, 0) }, child);
+        assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0);
+        assert!(keeps_memories(), "the parent keeps its memories");
     }
 
     #[test]
