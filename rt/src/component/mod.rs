@@ -17,6 +17,7 @@ use crate::instance::Instance;
 use crate::module::Module;
 use crate::store::{Extern, Func, Memory, Store, Val};
 use crate::traps::Trap;
+use concurrent::driver::Waiting;
 use handles::ResourceKind;
 use kiln_abi::component::{
     ComponentDescription, CoreDef, ExportItem, FuncType, Import, Initializer, Layout, Options,
@@ -567,6 +568,33 @@ impl ComponentInstance {
         args: &[Value],
         on_return: Option<concurrent::OnReturn>,
     ) -> Result<Option<Value>, CallError> {
+        let call = self.call_waiting(store, path, args, on_return, Waiting::Block);
+        concurrent::driver::now(call)
+    }
+
+    /// As [`ComponentInstance::call_with`], a future for a tokio runtime
+    /// (a server's worker): while an async export waits for events, the
+    /// thread is free. Code that blocks inside a turn (a synchronous wait)
+    /// still blocks it, the worker's other tasks handed to another thread
+    /// first ([`concurrent::blocking`]).
+    pub async fn call_async(
+        &self,
+        store: &mut Store,
+        path: &str,
+        args: &[Value],
+        on_return: Option<concurrent::OnReturn>,
+    ) -> Result<Option<Value>, CallError> {
+        (self.call_waiting(store, path, args, on_return, Waiting::Await)).await
+    }
+
+    async fn call_waiting(
+        &self,
+        store: &mut Store,
+        path: &str,
+        args: &[Value],
+        on_return: Option<concurrent::OnReturn>,
+        waiting: Waiting,
+    ) -> Result<Option<Value>, CallError> {
         let (core, ty, options, lifted_by) = self
             .export(path)
             .ok_or_else(|| CallError::NoSuchExport(path.to_string()))?;
@@ -648,7 +676,8 @@ impl ComponentInstance {
             };
             let callback = options.callback.as_ref().and_then(|c| self.func(c));
             let state = &*self.state as *const ComponentState as *mut ComponentState;
-            return concurrent::driver::run(state, store, f, callback, &vals, task).map_err(poison);
+            let run = concurrent::driver::run(state, store, f, callback, &vals, task, waiting);
+            return run.await.map_err(poison);
         }
         let results = store.call(f, &vals).map_err(poison)?;
         let bits: Vec<u64> = results.iter().map(|v| v.to_bits()).collect();

@@ -5,7 +5,7 @@
 //! the handler goes on (writing the body, say) until it returns.
 
 use super::deadlines::Deadlines;
-use crate::component::{CallError, Component, ComponentState, Value};
+use crate::component::{CallError, Component, ComponentInstance, ComponentState, Value};
 use crate::store::InterruptHandle;
 use crate::wasi::p2::bindings::wasi_http_types::ErrorCode;
 use crate::wasi::p2::host::http::server::{self, Answer};
@@ -75,13 +75,9 @@ impl Handler {
         // by whichever side comes second, the guest's thread or this one.
         let answered = Arc::new(std::sync::Mutex::new(false));
         let taken = answered.clone();
-        // What the thread does once the guest is done is done there, not
-        // by a task it would have to wake.
-        drop(tokio::task::spawn_blocking(move || {
-            let called = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                this.call(work, &interrupt, &took)
-            }));
-            drop(interrupt);
+        // What is done once the guest is done is done where it ran, not by
+        // a task it would have to wake.
+        let conclude = move |called: std::thread::Result<Result<(), Failure>>| {
             let result = called.unwrap_or_else(|panic| {
                 let why = (panic.downcast_ref::<&str>().copied())
                     .or(panic.downcast_ref::<String>().map(String::as_str))
@@ -100,7 +96,32 @@ impl Handler {
                     }
                 }
             }
-        }));
+        };
+        match work {
+            // The 0.2 handler runs on the blocking pool: it waits for I/O by
+            // blocking its thread.
+            Work::P2(request, outparam) => drop(tokio::task::spawn_blocking(move || {
+                let called = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    this.call_p2(request, outparam, &interrupt, &took)
+                }));
+                drop(interrupt);
+                conclude(called)
+            })),
+            // The 0.3 handler is a future on this worker: it answers and
+            // goes on without a thread switch, and frees the worker while
+            // it waits.
+            Work::P3(request, runtime, outparam) => {
+                let guest = async move {
+                    let called = this
+                        .call_p3(request, runtime, outparam, &interrupt, &took)
+                        .await;
+                    drop(interrupt);
+                    called
+                };
+                let guest = OnWorker(Box::pin(guest));
+                drop(tokio::spawn(async move { conclude(guest.await) }));
+            }
+        }
         let answer: Answer = tokio::select! {
             a = answer => match a {
                 Ok(a) => a,
@@ -137,14 +158,11 @@ impl Handler {
         }
     }
 
-    /// On the blocking pool: instantiate, then call the handler.
-    fn call(
+    /// A fresh instance, with the request's limits.
+    fn instantiate(
         &self,
-        work: Work,
         interrupt: &InterruptHandle,
-        instantiated: &std::sync::OnceLock<Duration>,
-    ) -> Result<(), Failure> {
-        let started = std::time::Instant::now();
+    ) -> Result<(Store, ComponentInstance), Failure> {
         let mut store = Store::new();
         store.set_limits(self.limits);
         if let Some(fuel) = self.fuel {
@@ -152,36 +170,91 @@ impl Handler {
         }
         store.share_interrupt(interrupt);
         let wasi = Box::new(self.wasi.clone());
-        let mut inst = match store.instantiate_component(self.component, &P2Host, Some(wasi)) {
-            Ok(i) => i,
-            Err(InstantiateError::Trap(t)) => return Err(Failure::Trap(t)),
-            Err(e) => return Err(Failure::Setup(e.to_string())),
-        };
-        let called = match work {
-            Work::P2(request, outparam) => {
-                let args = [
-                    inst.own(&self.export, request).map_err(setup)?,
-                    inst.own(&self.export, outparam).map_err(setup)?,
-                ];
-                let _ = instantiated.set(started.elapsed());
-                inst.call(&mut store, &self.export, &args)
-            }
-            Work::P3(request, runtime, answer) => {
-                let request = p3::served_request(request, runtime);
-                let args = [inst.own(&self.export, request).map_err(setup)?];
-                let _ = instantiated.set(started.elapsed());
-                let hook = Box::new(
-                    move |state: &mut ComponentState, by: u32, v: &Option<Value>| {
-                        let _ = answer.send(p3_answer(state, by, v));
-                    },
-                );
-                inst.call_with(&mut store, &self.export, &args, Some(hook))
-            }
-        };
-        match called {
-            Ok(_) => Ok(()),
-            Err(CallError::Trap(t)) => Err(Failure::Trap(t)),
-            Err(e) => Err(setup(e)),
+        match store.instantiate_component(self.component, &P2Host, Some(wasi)) {
+            Ok(inst) => Ok((store, inst)),
+            Err(InstantiateError::Trap(t)) => Err(Failure::Trap(t)),
+            Err(e) => Err(Failure::Setup(e.to_string())),
+        }
+    }
+
+    /// On the blocking pool: instantiate, then call the 0.2 handler.
+    fn call_p2(
+        &self,
+        request: IncomingRequest,
+        outparam: ResponseOutparam,
+        interrupt: &InterruptHandle,
+        instantiated: &std::sync::OnceLock<Duration>,
+    ) -> Result<(), Failure> {
+        let started = std::time::Instant::now();
+        let (mut store, mut inst) = self.instantiate(interrupt)?;
+        let args = [
+            inst.own(&self.export, request).map_err(setup)?,
+            inst.own(&self.export, outparam).map_err(setup)?,
+        ];
+        let _ = instantiated.set(started.elapsed());
+        how_it_ended(inst.call(&mut store, &self.export, &args))
+    }
+
+    /// On a worker: instantiate, then call the 0.3 handler, which gives
+    /// its answer to `answer` when it returns it.
+    async fn call_p3(
+        &self,
+        request: http::Request<hyper::body::Incoming>,
+        runtime: tokio::runtime::Handle,
+        answer: tokio::sync::oneshot::Sender<Answer>,
+        interrupt: &InterruptHandle,
+        instantiated: &std::sync::OnceLock<Duration>,
+    ) -> Result<(), Failure> {
+        let started = std::time::Instant::now();
+        let (mut store, mut inst) = self.instantiate(interrupt)?;
+        let request = p3::served_request(request, runtime);
+        let args = [inst.own(&self.export, request).map_err(setup)?];
+        let _ = instantiated.set(started.elapsed());
+        let hook = Box::new(
+            move |state: &mut ComponentState, by: u32, v: &Option<Value>| {
+                let _ = answer.send(p3_answer(state, by, v));
+            },
+        );
+        how_it_ended(
+            inst.call_async(&mut store, &self.export, &args, Some(hook))
+                .await,
+        )
+    }
+}
+
+/// How a handler's call ended.
+fn how_it_ended(called: Result<Option<Value>, CallError>) -> Result<(), Failure> {
+    match called {
+        Ok(_) => Ok(()),
+        Err(CallError::Trap(t)) => Err(Failure::Trap(t)),
+        Err(e) => Err(setup(e)),
+    }
+}
+
+/// A 0.3 handler's request as a task of the server's runtime. Its
+/// instance's state is not `Send` (raw pointers, `Rc`s), but the future
+/// owns all of it: the store and instance are made inside it and nothing
+/// outside holds a pointer into them; a call into wasm sets up its trap
+/// handling, stack limit and signal stack on the thread it runs on, and
+/// a call never spans two polls. So the runtime may poll it on one worker,
+/// then another. A panic is caught, as on the blocking pool.
+struct OnWorker<F>(std::pin::Pin<Box<F>>);
+
+// SAFETY: as above: nothing the future holds is reached from another
+// thread, and it is polled on one thread at a time.
+unsafe impl<F> Send for OnWorker<F> {}
+
+impl<F: std::future::Future<Output = Result<(), Failure>>> std::future::Future for OnWorker<F> {
+    type Output = std::thread::Result<Result<(), Failure>>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let guest = self.0.as_mut();
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| guest.poll(cx))) {
+            Ok(p) => p.map(Ok),
+            Err(panic) => std::task::Poll::Ready(Err(panic)),
         }
     }
 }

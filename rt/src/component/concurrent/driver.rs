@@ -4,21 +4,48 @@
 //! a waitable set (its callback is called with the set's next event). A
 //! stackful export runs to its end in one call. Either must have given
 //! its result by `task.return` before it exits.
+//!
+//! The drive is a future. While the task waits for an event, it blocks
+//! its thread ([`Waiting::Block`], and the future is ready when first
+//! polled: [`now`]), or gives the thread back to the event loop it runs
+//! on ([`Waiting::Await`], a server's worker).
 
 use super::*;
 use crate::component::ComponentState;
 use crate::component::Value;
 use crate::store::{Func, Store, Val};
+use std::future::Future;
+use std::task::{Context, Poll, Waker};
+
+/// How the host's call of an async export waits for its events.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Waiting {
+    /// Blocking the calling thread.
+    Block,
+    /// As a future, on a tokio runtime's worker.
+    Await,
+}
+
+/// The output of `f`, a call that waits by [`Waiting::Block`], so never
+/// waits as a future.
+pub(crate) fn now<F: Future>(f: F) -> F::Output {
+    let mut cx = Context::from_waker(Waker::noop());
+    match std::pin::pin!(f).poll(&mut cx) {
+        Poll::Ready(v) => v,
+        Poll::Pending => unreachable!("a call that blocks to wait is never pending"),
+    }
+}
 
 /// Run `task`, the call of export `f` (with `callback`, if it has one)
 /// with flat `args`: the result `task.return` gave.
-pub(in crate::component) fn run(
+pub(in crate::component) async fn run(
     state: *mut ComponentState,
     store: &mut Store,
     f: Func,
     callback: Option<Func>,
     args: &[Val],
     task: Task,
+    waiting: Waiting,
 ) -> Result<Option<Value>, Trap> {
     let instance = task.instance;
     // SAFETY: the state outlives calls into its instances; it is touched
@@ -31,7 +58,7 @@ pub(in crate::component) fn run(
     }
     let depth = concurrency().tasks.len();
     concurrency().tasks.push(task);
-    let outcome = drive(state, store, f, callback, args);
+    let outcome = drive(state, store, f, callback, args, waiting).await;
     if let Err(t) = outcome {
         // A trap ends every task it interrupted, and those between turns.
         let stopped = concurrency().abandon(depth);
@@ -43,12 +70,13 @@ pub(in crate::component) fn run(
         .ok_or_else(|| trap("async-lifted export failed to produce a result"))
 }
 
-fn drive(
+async fn drive(
     state: *mut ComponentState,
     store: &mut Store,
     f: Func,
     callback: Option<Func>,
     args: &[Val],
+    waiting: Waiting,
 ) -> Result<(), Trap> {
     let Some(callback) = callback else {
         // Stackful: it takes no exclusive lock.
@@ -80,6 +108,10 @@ fn drive(
             CALLBACK_YIELD => {
                 Concurrency::finish_jobs(state)?;
                 super::subtask::run_pending(state)?;
+                if waiting == Waiting::Await {
+                    // Others on the event loop get their turn too.
+                    tokio::task::yield_now().await;
+                }
                 Event {
                     code: EVENT_NONE,
                     index: 0,
@@ -95,7 +127,10 @@ fn drive(
                     .rep(instance, set, AsyncKind::WaitableSet.as_resource())?;
                 // Other tasks' turns run until the set has an event.
                 s.concurrency.wait_on(id);
-                let waited = builtins::wait_for_event(state, id);
+                let waited = match waiting {
+                    Waiting::Block => builtins::wait_for_event(state, id),
+                    Waiting::Await => next_event(state, id).await,
+                };
                 // SAFETY: as in `run`.
                 unsafe { &mut *state }.concurrency.unwait(id);
                 waited?
@@ -111,5 +146,17 @@ fn drive(
             Some(Val::I32(c)) => *c as u32,
             _ => unreachable!("validation gives a callback an i32 result"),
         };
+    }
+}
+
+/// As [`builtins::wait_for_event`], as a future: set `set`'s next event,
+/// the thread free for other work while there is none.
+async fn next_event(state: *mut ComponentState, set: u32) -> Result<Event, Trap> {
+    loop {
+        // SAFETY: as in `run`; no borrow is held across a turn or an await.
+        if let Some(e) = unsafe { &mut (*state).concurrency }.take_event(set) {
+            return Ok(e);
+        }
+        super::subtask::progress(state).await?;
     }
 }

@@ -37,6 +37,19 @@ pub fn event_loop() -> Result<&'static tokio::runtime::Runtime, String> {
     Ok(LOOP.get_or_init(|| rt))
 }
 
+/// Run `wait`, which blocks this thread until something happens elsewhere.
+/// On a worker of a multi-threaded tokio runtime (a guest driven as a
+/// future by a server) the worker first hands its other tasks to another
+/// thread: one of them may be what `wait` waits for. Elsewhere (a thread
+/// of its own, the blocking pool) `wait` just runs.
+pub fn blocking<R>(wait: impl FnOnce() -> R) -> R {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(RuntimeFlavor::MultiThread) => tokio::task::block_in_place(wait),
+        _ => wait(),
+    }
+}
+
 /// A host function's result: now, or after a job.
 pub enum Async<R> {
     Ready(R),
@@ -83,56 +96,101 @@ fn host_trap(message: String) -> Trap {
     }
 }
 
-/// Where the event loop says which jobs are done, and the guest's thread
-/// waits for one.
+/// Where the event loop says which jobs are done, and the guest waits for
+/// one: blocking its thread, or as a future.
 #[derive(Clone, Default)]
-pub struct Inbox(Arc<(Mutex<Vec<u64>>, Condvar)>);
+pub struct Inbox(Arc<Mailbox>);
+
+#[derive(Default)]
+struct Mailbox {
+    done: Mutex<Vec<u64>>,
+    delivered: Condvar,
+    /// Wakes a guest driven as a future; keeps a delivery made while none
+    /// waits for the next wait.
+    arrived: tokio::sync::Notify,
+}
+
+/// How often a guest waiting for jobs looks at its interrupt flag (a
+/// server stops a guest past its deadline by it).
+const INTERRUPT_PERIOD: std::time::Duration = std::time::Duration::from_millis(20);
 
 impl Inbox {
     fn deliver(&self, id: u64) {
-        self.0 .0.lock().unwrap().push(id);
-        self.0 .1.notify_all();
+        self.0.done.lock().unwrap().push(id);
+        self.0.delivered.notify_all();
+        self.0.arrived.notify_one();
     }
 
     /// The jobs done since last asked; with `block`, at least one, unless
     /// `interrupt` is raised meanwhile (then the interrupt's trap).
     fn take(&self, block: bool, interrupt: &AtomicU64) -> Result<Vec<u64>, Trap> {
-        let mut done = self.0 .0.lock().unwrap();
-        while block && done.is_empty() {
-            done = self.wait(done, interrupt)?;
+        let take = || {
+            let mut done = self.0.done.lock().unwrap();
+            while block && done.is_empty() {
+                done = self.wait(done, interrupt)?;
+            }
+            Ok(std::mem::take(&mut *done))
+        };
+        match block {
+            true => blocking(take),
+            false => take(),
         }
-        Ok(std::mem::take(&mut *done))
     }
 
     /// Block until job `id` is done (others done meanwhile stay), or
     /// `interrupt` is raised.
     fn wait_for(&self, id: u64, interrupt: &AtomicU64) -> Result<(), Trap> {
-        let mut done = self.0 .0.lock().unwrap();
-        loop {
-            if let Some(i) = done.iter().position(|d| *d == id) {
-                done.remove(i);
-                return Ok(());
+        blocking(|| {
+            let mut done = self.0.done.lock().unwrap();
+            loop {
+                if let Some(i) = done.iter().position(|d| *d == id) {
+                    done.remove(i);
+                    return Ok(());
+                }
+                done = self.wait(done, interrupt)?;
             }
-            done = self.wait(done, interrupt)?;
-        }
+        })
     }
 
-    /// Wait to be told of a job done, looking at `interrupt` now and then
-    /// (a server stops a guest past its deadline by it).
+    /// Wait to be told of a job done, looking at `interrupt` now and then.
     fn wait<'a>(
         &self,
         done: MutexGuard<'a, Vec<u64>>,
         interrupt: &AtomicU64,
     ) -> Result<MutexGuard<'a, Vec<u64>>, Trap> {
-        if interrupt.load(Ordering::SeqCst) != 0 {
-            return Err(Trap {
-                kind: crate::traps::TrapKind::Wasm(kiln_abi::TrapCode::Interrupted),
-                backtrace: vec![],
-            });
-        }
-        let period = std::time::Duration::from_millis(20);
-        Ok(self.0 .1.wait_timeout(done, period).unwrap().0)
+        interrupted(interrupt)?;
+        Ok(self
+            .0
+            .delivered
+            .wait_timeout(done, INTERRUPT_PERIOD)
+            .unwrap()
+            .0)
     }
+
+    /// As a future: the jobs done since last asked, at least one, unless
+    /// `interrupt` is raised meanwhile.
+    async fn arrivals(&self, interrupt: &AtomicU64) -> Result<Vec<u64>, Trap> {
+        loop {
+            let done = std::mem::take(&mut *self.0.done.lock().unwrap());
+            if !done.is_empty() {
+                return Ok(done);
+            }
+            interrupted(interrupt)?;
+            // A delivery since the lock above left a permit: no wake is lost.
+            let _ = tokio::time::timeout(INTERRUPT_PERIOD, self.0.arrived.notified()).await;
+        }
+    }
+}
+
+/// The interrupt's trap, if `interrupt` is raised.
+fn interrupted(interrupt: &AtomicU64) -> Result<(), Trap> {
+    if interrupt.load(Ordering::SeqCst) != 0 {
+        return Err(Trap {
+            kind: crate::traps::TrapKind::Wasm(kiln_abi::TrapCode::Interrupted),
+            backtrace: vec![],
+        });
+    }
+    Ok(())
 }
 
 /// A job in flight: its number, the step to run when it is done, and
@@ -440,12 +498,34 @@ pub(super) fn await_jobs(state: *mut ComponentState) -> Result<bool, Trap> {
     Ok(false)
 }
 
+/// As [`await_jobs`], for a guest driven as a future: its thread is free
+/// for other work meanwhile.
+pub(super) async fn jobs_arrived(state: *mut ComponentState) -> Result<bool, Trap> {
+    // SAFETY: as `await_jobs`; no borrow is held across an await.
+    let jobs = || unsafe { &mut (*state).concurrency.jobs };
+    while !jobs().is_empty() {
+        let (inbox, interrupt) = (jobs().inbox.clone(), jobs().interrupt.clone());
+        let done = inbox.arrivals(&interrupt).await?;
+        if run_steps(state, done)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 fn finish(state: *mut ComponentState, block: bool) -> Result<bool, Trap> {
-    // SAFETY: as `await_jobs`; each borrow ends before a step runs, which
-    // may call into wasm (a `realloc`).
+    // SAFETY: as `await_jobs`.
     let jobs = || unsafe { &mut (*state).concurrency.jobs };
     let (inbox, interrupt) = (jobs().inbox.clone(), jobs().interrupt.clone());
     let done = inbox.take(block, &interrupt)?;
+    run_steps(state, done)
+}
+
+/// Run the steps of jobs `done`, those not cancelled: whether any was.
+fn run_steps(state: *mut ComponentState, done: Vec<u64>) -> Result<bool, Trap> {
+    // SAFETY: as `await_jobs`; each borrow ends before a step runs, which
+    // may call into wasm (a `realloc`).
+    let jobs = || unsafe { &mut (*state).concurrency.jobs };
     let mut any = false;
     for id in done {
         let Some(i) = jobs().running.iter().position(|j| j.id == id) else {

@@ -27,7 +27,7 @@ use super::handles::{Handle, ResourceKind};
 use crate::traps::{ComponentTrap, Trap, TrapKind};
 pub use channel::{Channel, Ended, Refill, Sink, Source};
 pub use host::{FutureReader, FutureWriter, StreamReader, StreamWriter};
-pub use jobs::{event_loop, Async, Later};
+pub use jobs::{blocking, event_loop, Async, Later};
 use kiln_abi::component::TypeIndex;
 
 /// Event codes, as waitable sets deliver them.

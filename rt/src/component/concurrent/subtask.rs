@@ -211,6 +211,18 @@ pub(super) fn make_progress(state: *mut ComponentState) -> Result<(), Trap> {
     Err(super::builtins::deadlock())
 }
 
+/// As [`make_progress`], for a task driven as a future: a wait for jobs
+/// frees the thread.
+pub(super) async fn progress(state: *mut ComponentState) -> Result<(), Trap> {
+    if Concurrency::finish_jobs(state)?
+        || run_pending(state)?
+        || super::jobs::jobs_arrived(state).await?
+    {
+        return Ok(());
+    }
+    Err(super::builtins::deadlock())
+}
+
 /// What a task's turn returned: it exits (having returned), or waits
 /// again among the pending (a wait holding its set, which may not be
 /// dropped meanwhile).

@@ -191,7 +191,9 @@ impl Source for IncomingReader {
                 return None;
             }
             let body = self.body.as_mut()?;
-            let frame = self.runtime.block_on(next_frame(body));
+            let runtime = &self.runtime;
+            let frame =
+                crate::component::concurrent::blocking(|| runtime.block_on(next_frame(body)));
             self.take_frame(frame);
         }
     }

@@ -62,16 +62,23 @@ pub mod wasi_io_poll {
             tv_sec: d.as_secs() as i64,
             tv_nsec: d.subsec_nanos() as i64,
         });
-        if fds.is_empty() {
-            if let Some(t) = timeout.filter(|_| ready.is_empty()) {
-                std::thread::sleep(std::time::Duration::new(t.tv_sec as u64, t.tv_nsec as u32));
-            }
-        } else if poll(&mut fds, timeout.as_ref()).is_ok() {
-            for (fd, i) in fds.iter().zip(which) {
-                if !fd.revents().is_empty() {
-                    ready.push(i);
+        let blocks = timeout.is_none_or(|t| t.tv_sec > 0 || t.tv_nsec > 0);
+        let look = || {
+            if fds.is_empty() {
+                if let Some(t) = timeout.filter(|_| ready.is_empty()) {
+                    std::thread::sleep(std::time::Duration::new(t.tv_sec as u64, t.tv_nsec as u32));
+                }
+            } else if poll(&mut fds, timeout.as_ref()).is_ok() {
+                for (fd, i) in fds.iter().zip(which) {
+                    if !fd.revents().is_empty() {
+                        ready.push(i);
+                    }
                 }
             }
+        };
+        match blocks {
+            true => crate::component::concurrent::blocking(look),
+            false => look(),
         }
         ready.sort_unstable();
         ready

@@ -54,7 +54,7 @@ impl Signal {
     pub fn wait(&self) {
         use rustix::event::{poll, PollFd, PollFlags};
         let mut fds = [PollFd::new(&*self.0, PollFlags::IN)];
-        let _ = poll(&mut fds, None);
+        let _ = crate::component::concurrent::blocking(|| poll(&mut fds, None));
     }
 }
 
