@@ -579,7 +579,7 @@ impl Gen<'_> {
             params.join(", "),
             ret.map(|r| format!(" -> {r}")).unwrap_or_default()
         );
-        let _ = writeln!(out, "    let mut cx = Cx {{ ctx }};");
+        let _ = writeln!(out, "    let mut cx = Cx::new(ctx);");
         let flat: Vec<String> = sig
             .params
             .iter()

@@ -23,9 +23,26 @@ pub(crate) fn trap(t: ComponentTrap) -> Trap {
 /// component's memory and handle table.
 pub struct Cx<'a> {
     pub ctx: &'a HostContext,
+    /// Bytes of strings and lists lifted so far (see `charge`).
+    lifted: u64,
+}
+
+impl<'a> Cx<'a> {
+    pub fn new(ctx: &'a HostContext) -> Cx<'a> {
+        Cx { ctx, lifted: 0 }
+    }
 }
 
 impl Cx<'_> {
+    /// Count `bytes` more of strings and lists lifted. They may overlap,
+    /// as the Canonical ABI allows, so a small memory can name far more
+    /// than it holds: lifting more than the memory's size (or a floor)
+    /// traps before the host's own memory runs out.
+    fn charge(&mut self, bytes: u64) -> Result<(), Trap> {
+        let len = self.bytes().len();
+        super::values::charge_lift(&mut self.lifted, bytes, len)
+    }
+
     fn memory(&mut self) -> &mut Memory {
         // SAFETY: store-owned memory, alive as long as the store; validation
         // requires the option wherever a type needs memory.
@@ -308,6 +325,7 @@ const UTF16_TAG: u32 = 1 << 31;
 fn load_string(cx: &mut Cx, ptr: u32, len: u32) -> Result<String, Trap> {
     let utf16 = |cx: &mut Cx, units: u32| -> Result<String, Trap> {
         let at = cx.range(ptr, 2 * units as u64, 2, Region::String)?;
+        cx.charge(2 * units as u64)?;
         let units: Vec<u16> = cx.bytes()[at..at + 2 * units as usize]
             .chunks(2)
             .map(|c| u16::from_le_bytes([c[0], c[1]]))
@@ -317,6 +335,7 @@ fn load_string(cx: &mut Cx, ptr: u32, len: u32) -> Result<String, Trap> {
     match cx.ctx.encoding {
         StringEncoding::Utf8 => {
             let at = cx.range(ptr, len as u64, 1, Region::String)?;
+            cx.charge(len as u64)?;
             std::str::from_utf8(&cx.bytes()[at..at + len as usize])
                 .map(str::to_string)
                 .map_err(|_| trap(ComponentTrap::InvalidUtf8))
@@ -325,6 +344,7 @@ fn load_string(cx: &mut Cx, ptr: u32, len: u32) -> Result<String, Trap> {
         StringEncoding::CompactUtf16 if len & UTF16_TAG != 0 => utf16(cx, len & !UTF16_TAG),
         StringEncoding::CompactUtf16 => {
             let at = cx.range(ptr, len as u64, 2, Region::String)?;
+            cx.charge(len as u64)?;
             Ok(cx.bytes()[at..at + len as usize]
                 .iter()
                 .map(|&b| b as char)
@@ -392,6 +412,7 @@ impl Lower for String {
 
 fn load_list<T: Lift>(cx: &mut Cx, ptr: u32, n: u32) -> Result<Vec<T>, Trap> {
     cx.range(ptr, T::SIZE as u64 * n as u64, T::ALIGN, Region::List)?;
+    cx.charge(T::SIZE as u64 * n as u64)?;
     T::load_many(cx, ptr, n)
 }
 
@@ -444,6 +465,7 @@ impl Typed for Bytes {
 
 fn load_bytes(cx: &mut Cx, ptr: u32, n: u32) -> Result<Bytes, Trap> {
     let at = cx.range(ptr, n as u64, 1, Region::List)?;
+    cx.charge(n as u64)?;
     Ok(Bytes(cx.bytes()[at..at + n as usize].to_vec()))
 }
 
@@ -747,5 +769,42 @@ impl<T: 'static> Lift for Borrow<T> {
     fn load(cx: &mut Cx, ptr: u32) -> Result<Borrow<T>, Trap> {
         let h = u32::load(cx, ptr)?;
         Borrow::lift_flat(cx, &[h as u64])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kiln_abi::module::MemoryType;
+
+    /// The typed lifts of the host's bindings count what they copy out as
+    /// the generic lifts do: strings that all name the same bytes may hold
+    /// more than the memory, up to a bound; past it, lifting traps.
+    #[test]
+    fn overlapping_strings_past_the_bound_trap() {
+        let ty = MemoryType {
+            memory64: false,
+            shared: false,
+            initial: 16,
+            maximum: None,
+            page_size_log2: None,
+        };
+        let mut memory = Memory::new(ty, None).unwrap();
+        let bytes = memory.data_mut();
+        bytes[1 << 19..].fill(b'a');
+        // Strings at 0, each (ptr 1 << 19, len 1 << 19): half a MiB.
+        for i in 0..1000usize {
+            bytes[i * 8..i * 8 + 4].copy_from_slice(&(1u32 << 19).to_le_bytes());
+            bytes[i * 8 + 4..i * 8 + 8].copy_from_slice(&(1u32 << 19).to_le_bytes());
+        }
+        let mut ctx = HostContext::blank(StringEncoding::Utf8, 0);
+        ctx.memory = Some(&mut *memory as *mut Memory);
+        // 100 strings, 50 MiB from a 1 MiB memory: within the bound.
+        let fits = <Vec<String>>::lift_flat(&mut Cx::new(&ctx), &[0, 100]);
+        assert_eq!(fits.map(|l| l.len()).ok(), Some(100));
+        // 1000 strings, 500 MiB.
+        let trap = <Vec<String>>::lift_flat(&mut Cx::new(&ctx), &[0, 1000])
+            .expect_err("the strings overlap past the bound");
+        assert!(trap.to_string().contains("overlap"), "{trap}");
     }
 }

@@ -36,7 +36,7 @@ pub(super) extern "C" fn cannot_enter(_ctx: usize) {
 /// post-return of its is running), which `resource.new` and
 /// `resource.drop` check, as the Canonical ABI and wasmtime do.
 fn leave(ctx: &HostContext) {
-    or_raise(super::abi::Cx { ctx }.check_may_leave())
+    or_raise(super::abi::Cx::new(ctx).check_may_leave())
 }
 
 /// `resource.new`: a new owning handle for `rep`.

@@ -296,7 +296,7 @@ pub struct HostContext {
 
 impl HostContext {
     /// A context with nothing of an instance's: no memory, no state.
-    fn blank(encoding: StringEncoding, instance: u32) -> HostContext {
+    pub(crate) fn blank(encoding: StringEncoding, instance: u32) -> HostContext {
         HostContext {
             encoding,
             memory: None,

@@ -112,7 +112,7 @@ impl<'a> Call<'a> {
                 realloc,
                 flags,
             } => (store, realloc, *flags),
-            Caller::Guest(ctx) => return super::abi::Cx { ctx }.alloc(align, size),
+            Caller::Guest(ctx) => return super::abi::Cx::new(ctx).alloc(align, size),
         };
         let f = realloc.expect("validation requires realloc here");
         let r = {
@@ -389,6 +389,22 @@ fn flag_bits(names: &[String], set: &[String], v: &Value) -> Result<Vec<u32>, Lo
 /// strings and lists counted each time.
 const LIFT_FLOOR: u64 = 256 << 20;
 
+/// Count `bytes` more in `lifted`, the bytes a lift from a memory of
+/// `memory_len` bytes has copied out: a trap past the memory's size, or
+/// `LIFT_FLOOR` if that is more.
+pub(super) fn charge_lift(lifted: &mut u64, bytes: u64, memory_len: usize) -> Result<(), Trap> {
+    *lifted += bytes;
+    if *lifted > (memory_len as u64).max(LIFT_FLOOR) {
+        return Err(Trap {
+            kind: TrapKind::Host(
+                "the values lifted hold more bytes than the memory they come from: their strings or lists overlap".into(),
+            ),
+            backtrace: vec![],
+        });
+    }
+    Ok(())
+}
+
 impl<'a> Lift<'a> {
     pub(crate) fn new(
         types: &'a [ValueType],
@@ -408,16 +424,7 @@ impl<'a> Lift<'a> {
     /// holds: lifting more than the memory's size, or `LIFT_FLOOR` if
     /// that is more, traps before the host's own memory runs out.
     fn charge(&mut self, bytes: u64) -> Result<(), Trap> {
-        self.lifted += bytes;
-        if self.lifted > (self.memory.len() as u64).max(LIFT_FLOOR) {
-            return Err(Trap {
-                kind: TrapKind::Host(
-                    "the values lifted hold more bytes than the memory they come from: their strings or lists overlap".into(),
-                ),
-                backtrace: vec![],
-            });
-        }
-        Ok(())
+        charge_lift(&mut self.lifted, bytes, self.memory.len())
     }
 
     /// Lift a value of type `t` from flat values (bits), consuming them.

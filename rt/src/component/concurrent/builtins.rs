@@ -221,7 +221,7 @@ pub(in crate::component) extern "C" fn waitable_set_new(ctx: &HostContext) -> u3
 /// Write event `e` (its index and payload) at `ptr` in the caller's
 /// memory: what `waitable-set.wait` and `.poll` give besides its code.
 fn write_event(ctx: &HostContext, ptr: u32, e: Event) -> Result<u32, Trap> {
-    let mut cx = crate::component::abi::Cx { ctx };
+    let mut cx = crate::component::abi::Cx::new(ctx);
     let at = cx.range(ptr, 8, 4, crate::traps::Region::Return)?;
     let bytes = cx.bytes();
     bytes[at..at + 4].copy_from_slice(&e.index.to_le_bytes());
@@ -289,7 +289,7 @@ pub(in crate::component) fn wait_for_event(
 /// A trap if the calling instance may not call out now (during its
 /// post-return, or a `realloc` the host called).
 fn leave(ctx: &HostContext) -> Result<(), Trap> {
-    crate::component::abi::Cx { ctx }.check_may_leave()
+    crate::component::abi::Cx::new(ctx).check_may_leave()
 }
 
 pub(in crate::component) fn deadlock() -> Trap {
@@ -415,7 +415,7 @@ fn copy(ctx: &HostContext, h: Handle, ptr: u32, count: u32, reading: bool) -> Re
     let id = object(ctx, h, end_kind(ctx, reading))?;
     let size = ctx.elem.0 as u64;
     if size > 0 {
-        let mut cx = crate::component::abi::Cx { ctx };
+        let mut cx = crate::component::abi::Cx::new(ctx);
         if ptr as u64 + size * count as u64 > cx.bytes().len() as u64 {
             return Err(trap("read pointer out of bounds of memory"));
         }
@@ -513,7 +513,7 @@ pub(in crate::component) extern "C" fn error_context_new(
 ) -> u32 {
     or_raise((|| {
         leave(ctx)?;
-        let mut cx = crate::component::abi::Cx { ctx };
+        let mut cx = crate::component::abi::Cx::new(ctx);
         let message = String::lift_flat(&mut cx, &[ptr as u64, len as u64])?;
         let s = state(ctx);
         let id = s.concurrency.insert(Object::ErrorContext { message });
@@ -539,7 +539,7 @@ pub(in crate::component) extern "C" fn error_context_debug_message(
             unreachable!("checked to be an error context")
         };
         let message = message.clone();
-        let mut cx = crate::component::abi::Cx { ctx };
+        let mut cx = crate::component::abi::Cx::new(ctx);
         cx.range(ret, 8, 4, crate::traps::Region::Return)?;
         message.store(&mut cx, ret)
     })())

@@ -508,9 +508,7 @@ impl Concurrency {
             (true, true) => match ch.value.take() {
                 Some(value) => {
                     // SAFETY: the built-in's context lives with its instance.
-                    let mut cx = Cx {
-                        ctx: unsafe { &*op.ctx },
-                    };
+                    let mut cx = Cx::new(unsafe { &*op.ctx });
                     value(&mut cx, op.ptr)?;
                     ch.read.succeeded = true;
                     Ok(COPY_COMPLETED)
@@ -568,9 +566,7 @@ impl Concurrency {
         ch.readable = None;
         ch.write.succeeded = true;
         // SAFETY: the built-in's context lives with its instance.
-        let mut cx = Cx {
-            ctx: unsafe { &*op.ctx },
-        };
+        let mut cx = Cx::new(unsafe { &*op.ctx });
         sink.write_value(&mut cx, op.ptr, size)?;
         sink.close(self);
         Ok(COPY_COMPLETED)
@@ -583,9 +579,7 @@ impl Concurrency {
         let size = ch.elem.0;
         let source = ch.source.as_mut().expect("a source to read");
         // SAFETY: the built-in's context lives with its instance.
-        let mut cx = Cx {
-            ctx: unsafe { &*op.ctx },
-        };
+        let mut cx = Cx::new(unsafe { &*op.ctx });
         match source.lower(&mut cx, op.ptr, op.count, size)? {
             Some(n) => Ok(packed(false, n, COPY_COMPLETED)),
             None => {
@@ -606,9 +600,7 @@ impl Concurrency {
         match ch.read.op {
             Some(mut op) if op.outcome.is_none() => {
                 // SAFETY: the built-in's context lives with its instance.
-                let mut cx = Cx {
-                    ctx: unsafe { &*op.ctx },
-                };
+                let mut cx = Cx::new(unsafe { &*op.ctx });
                 value(&mut cx, op.ptr)?;
                 op.outcome = Some(COPY_COMPLETED);
                 ch.read.op = Some(op);

@@ -320,9 +320,7 @@ impl Cx<'_> {
         let ctx: *const HostContext = self.ctx;
         // SAFETY: as above; the step runs on the guest's thread, when no
         // other code uses the state.
-        Cx {
-            ctx: unsafe { &*ctx },
-        }
+        Cx::new(unsafe { &*ctx })
     }
 
     fn jobs(&mut self) -> &mut Jobs {

@@ -403,7 +403,7 @@ pub(in crate::component) extern "C" fn subtask_drop(ctx: &HostContext, h: Handle
     // SAFETY: as the built-ins' `state`.
     let s = unsafe { &mut *ctx.state };
     let outcome = (|| {
-        crate::component::abi::Cx { ctx }.check_may_leave()?;
+        crate::component::abi::Cx::new(ctx).check_may_leave()?;
         let kind = AsyncKind::Subtask.as_resource();
         let id = s.tables.rep(ctx.instance, h, kind)?;
         let Object::Subtask(st) = s.concurrency.object(id) else {
