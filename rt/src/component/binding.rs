@@ -222,7 +222,8 @@ fn bind(component: &Component, l: u32, host: &dyn Host) -> Result<Binding, Insta
             concurrent::subtask::enter_subtask as *const () as usize
         }
         Lowered::TransferChannel { ty, from, to } => {
-            ctx.arg = *ty;
+            // Typed by its shape, as the built-ins type ends.
+            ctx.arg = component.shape(*ty);
             ctx.future = matches!(d.types[*ty as usize], ValueType::Future(_));
             ctx.instance = *from;
             ctx.to = *to;

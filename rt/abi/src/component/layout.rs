@@ -90,19 +90,28 @@ impl<'a> Layout<'a> {
     /// something only in the table of the instance that holds it.
     pub fn holds_handles(&self, t: TypeIndex) -> bool {
         use ValueType::*;
-        match self.ty(t) {
-            Own(_) | Borrow(_) | Stream(_) | Future(_) | ErrorContext => true,
-            List(e) | Option(e) => self.holds_handles(*e),
-            Record(fields) => fields.iter().any(|(_, f)| self.holds_handles(*f)),
-            Tuple(items) => items.iter().any(|i| self.holds_handles(*i)),
-            Variant(cases) => cases
-                .iter()
-                .any(|(_, p)| p.is_some_and(|p| self.holds_handles(p))),
-            Result { ok, err } => [ok, err]
-                .iter()
-                .any(|p| p.is_some_and(|p| self.holds_handles(p))),
-            _ => false,
-        }
+        self.holds(t, |t| {
+            matches!(t, Own(_) | Borrow(_) | Stream(_) | Future(_) | ErrorContext)
+        })
+    }
+
+    /// Whether a value of type `t` may hold a value of a type that is `is`.
+    pub fn holds(&self, t: TypeIndex, is: impl Fn(&ValueType) -> bool + Copy) -> bool {
+        use ValueType::*;
+        let ty = self.ty(t);
+        is(ty)
+            || match ty {
+                List(e) | Option(e) => self.holds(*e, is),
+                Record(fields) => fields.iter().any(|(_, f)| self.holds(*f, is)),
+                Tuple(items) => items.iter().any(|i| self.holds(*i, is)),
+                Variant(cases) => cases
+                    .iter()
+                    .any(|(_, p)| p.is_some_and(|p| self.holds(p, is))),
+                Result { ok, err } => [ok, err]
+                    .iter()
+                    .any(|p| p.is_some_and(|p| self.holds(p, is))),
+                _ => false,
+            }
     }
 
     /// The field types of a record-like type, in order.

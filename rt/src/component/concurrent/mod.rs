@@ -430,7 +430,11 @@ pub(super) fn lowering(
     use kiln_abi::module::ValType::{I32, I64};
     ctx.async_ = b.parts().2;
     if let Some(ty) = b.type_operand() {
-        ctx.arg = ty;
+        // Each component numbers the resources a type names its own way,
+        // so an end is typed by its type's shape, resources aside, as
+        // `task.return` compares results; a handle in its values is checked
+        // by each use of it.
+        ctx.arg = component.shape(ty);
         let (future, elem) = match d.types[ty as usize] {
             ValueType::Stream(e) => (false, e),
             ValueType::Future(e) => (true, e),

@@ -3,19 +3,22 @@
 //! writer's element type and lowered into the reader's memory by the
 //! reader's (the same type, but for how each numbers its resources), its
 //! strings and lists placed by the reader's `realloc`, as a host function
-//! places what it returns.
+//! places what it returns. Owning handles in them move from the writer's
+//! handle table to the reader's.
 
 use super::channel::{check_aligned, Pending};
 use super::trap;
+use crate::component::handles::{ResourceKind, Tables};
 use crate::component::values::Caller;
+use crate::component::Value;
 use crate::component::{Call, HostContext, Lift, LowerError};
 use crate::traps::Trap;
 use kiln_abi::component::{Layout, TypeIndex, ValueType};
 
 /// Copy `n` values from the writer's operation `from` to the reader's
-/// `to`, after those each has already copied. A value that holds a handle
-/// is refused: it would have to move from the writer's table to the
-/// reader's.
+/// `to`, after those each has already copied. A value holding a stream's
+/// or future's end or an error context is refused: those would move with
+/// their own rules.
 pub(super) fn copy_values(
     types: &'static [ValueType],
     from: &Pending,
@@ -29,9 +32,13 @@ pub(super) fn copy_values(
         unreachable!("a stream or future with no values is numeric");
     };
     let layout = Layout::new(types);
-    if layout.holds_handles(from_ty) {
+    let async_handle = |t: &ValueType| {
+        use ValueType::*;
+        matches!(t, Borrow(_) | Stream(_) | Future(_) | ErrorContext)
+    };
+    if layout.holds(from_ty, async_handle) {
         return Err(trap(
-            "kiln does not copy stream or future values that hold handles between component instances yet",
+            "kiln does not copy stream or future values that hold streams, futures or error contexts between component instances yet",
         ));
     }
     let (size, align) = layout.size_align(from_ty);
@@ -42,9 +49,23 @@ pub(super) fn copy_values(
     let mut lift = Lift::new(types, writer.encoding, memory);
     // The buffer was checked to lie in memory when the write began; what
     // its values point at is checked as they are lifted.
-    let values = (from.done..from.done + n)
+    let mut values = (from.done..from.done + n)
         .map(|i| lift.load(from_ty, from.ptr + i * size))
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<_>, Trap>>()?;
+    if layout.holds_handles(from_ty) {
+        // SAFETY: the state outlives both instances' calls; this borrow
+        // ends before the reader's realloc runs.
+        let tables = unsafe { &mut (*writer.state).tables };
+        let mut mover = Mover {
+            types,
+            tables,
+            from: writer.instance,
+            to: reader.instance,
+        };
+        for v in &mut values {
+            mover.walk(from_ty, v)?;
+        }
+    }
     let mut call = Call {
         types,
         encoding: reader.encoding,
@@ -68,5 +89,68 @@ fn element(types: &[ValueType], ctx: &HostContext) -> Option<TypeIndex> {
     match types.get(ctx.arg as usize)? {
         ValueType::Stream(e) | ValueType::Future(e) => *e,
         _ => None,
+    }
+}
+
+/// Moves the owning handles in lifted values from the writer's handle
+/// table to the reader's, as lifting them from the one and lowering them
+/// into the other does.
+struct Mover<'a> {
+    types: &'a [ValueType],
+    tables: &'a mut Tables,
+    from: u32,
+    to: u32,
+}
+
+impl Mover<'_> {
+    /// The handles in `v`, of type `t`.
+    fn walk(&mut self, t: TypeIndex, v: &mut Value) -> Result<(), Trap> {
+        let types = self.types;
+        match (&types[t as usize], v) {
+            (ValueType::Own(_), Value::Handle(h)) => *h = self.own(*h)?,
+            (ValueType::List(e), Value::List(items)) => {
+                for item in items {
+                    self.walk(*e, item)?;
+                }
+            }
+            (ValueType::Record(fields), Value::Record(values)) => {
+                for ((_, f), (_, v)) in fields.iter().zip(values) {
+                    self.walk(*f, v)?;
+                }
+            }
+            (ValueType::Tuple(items), Value::Tuple(values)) => {
+                for (i, v) in items.iter().zip(values) {
+                    self.walk(*i, v)?;
+                }
+            }
+            (ValueType::Variant(cases), Value::Variant(case, Some(v))) => {
+                if let Some((_, Some(p))) = cases.iter().find(|(n, _)| n == case) {
+                    self.walk(*p, v)?;
+                }
+            }
+            (ValueType::Option(p), Value::Option(Some(v))) => self.walk(*p, v)?,
+            (ValueType::Result { ok, err }, Value::Result(r)) => match (r, ok, err) {
+                (Ok(Some(v)), Some(p), _) | (Err(Some(v)), _, Some(p)) => self.walk(*p, v)?,
+                _ => {}
+            },
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Owning handle `h` moved: its number in the reader's table. The
+    /// types number resources as each component does, not as its
+    /// instances do at run time, so the handle is taken for the resource
+    /// its slot says, and every use of it in the reader checks that.
+    fn own(&mut self, h: u32) -> Result<u32, Trap> {
+        let kind = match self.tables.tables[self.from as usize].get(h)?.kind {
+            kind @ (ResourceKind::Guest(_) | ResourceKind::Host(_)) => kind,
+            ResourceKind::Async(_) => {
+                return Err(trap(
+                    "handle is not of the stream's or future's resource type",
+                ))
+            }
+        };
+        self.tables.transfer_own(self.from, self.to, h, kind)
     }
 }
