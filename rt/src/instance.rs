@@ -172,12 +172,7 @@ impl Store {
         for (s, a) in slots.iter_mut().zip(args) {
             *s = ValRaw::from_u64(a.to_bits());
         }
-        if self.depth == 0 {
-            let limit = self.limits.stack_limit_from_here(stack_limit());
-            for inst in &mut self.instances {
-                inst.set_stack_limit(limit);
-            }
-        }
+        self.arm_stack_limit();
         self.depth += 1;
         let r = call_slots(f, &mut slots);
         self.depth -= 1;
@@ -188,6 +183,21 @@ impl Store {
             .zip(&slots)
             .map(|(t, s)| Val::from_bits(*t, s.u64()))
             .collect())
+    }
+}
+
+impl Store {
+    /// Outside any call, set the stack limit of calls into the store's
+    /// instances from this thread's stack: a call from the host does, and
+    /// so does a host that may call them directly ([`call_slots`]) after
+    /// moving to another thread (a guest driven as a future).
+    pub(crate) fn arm_stack_limit(&mut self) {
+        if self.depth == 0 {
+            let limit = self.limits.stack_limit_from_here(stack_limit());
+            for inst in &mut self.instances {
+                inst.set_stack_limit(limit);
+            }
+        }
     }
 }
 

@@ -573,10 +573,10 @@ impl ComponentInstance {
     }
 
     /// As [`ComponentInstance::call_with`], a future for a tokio runtime
-    /// (a server's worker): while an async export waits for events, the
-    /// thread is free. Code that blocks inside a turn (a synchronous wait)
-    /// still blocks it, the worker's other tasks handed to another thread
-    /// first ([`concurrent::blocking`]).
+    /// with its time driver (a server's worker): while an async export
+    /// waits for events, the thread is free. Code that blocks inside a
+    /// turn (a synchronous wait) still blocks it, the worker's other tasks
+    /// handed to another thread first ([`concurrent::blocking`]).
     pub async fn call_async(
         &self,
         store: &mut Store,
@@ -584,7 +584,8 @@ impl ComponentInstance {
         args: &[Value],
         on_return: Option<concurrent::OnReturn>,
     ) -> Result<Option<Value>, CallError> {
-        (self.call_waiting(store, path, args, on_return, Waiting::Await)).await
+        self.call_waiting(store, path, args, on_return, Waiting::Await)
+            .await
     }
 
     async fn call_waiting(

@@ -1,8 +1,9 @@
-//! One request: a fresh instance of the component on a thread of the
-//! blocking pool, its handler called with the request and a
-//! `response-outparam` (WASI 0.2), or with the request alone, returning
-//! the response (0.3, an async export); the response handed to hyper while
-//! the handler goes on (writing the body, say) until it returns.
+//! One request: a fresh instance of the component, its handler called
+//! with the request and a `response-outparam` (WASI 0.2, on a thread of
+//! the blocking pool), or with the request alone, returning the response
+//! (0.3, an async export, driven as a future on the server's workers); the
+//! response handed to hyper while the handler goes on (writing the body,
+//! say) until it returns.
 
 use super::deadlines::Deadlines;
 use crate::component::{CallError, Component, ComponentInstance, ComponentState, Value};
@@ -118,7 +119,8 @@ impl Handler {
                     drop(interrupt);
                     called
                 };
-                let guest = OnWorker(Box::pin(guest));
+                // SAFETY: the future makes the instance and owns it.
+                let guest = unsafe { OnWorker::new(guest) };
                 drop(tokio::spawn(async move { conclude(guest.await) }));
             }
         }
@@ -235,10 +237,19 @@ fn how_it_ended(called: Result<Option<Value>, CallError>) -> Result<(), Failure>
 /// instance's state is not `Send` (raw pointers, `Rc`s), but the future
 /// owns all of it: the store and instance are made inside it and nothing
 /// outside holds a pointer into them; a call into wasm sets up its trap
-/// handling, stack limit and signal stack on the thread it runs on, and
+/// handling and signal stack on the thread it runs on, the driver sets
+/// the stack limit anew after each await (`Store::arm_stack_limit`), and
 /// a call never spans two polls. So the runtime may poll it on one worker,
 /// then another. A panic is caught, as on the blocking pool.
 struct OnWorker<F>(std::pin::Pin<Box<F>>);
+
+impl<F> OnWorker<F> {
+    /// # Safety
+    /// `guest` owns all the instance state it reaches, as above.
+    unsafe fn new(guest: F) -> Self {
+        OnWorker(Box::pin(guest))
+    }
+}
 
 // SAFETY: as above: nothing the future holds is reached from another
 // thread, and it is polled on one thread at a time.

@@ -129,7 +129,7 @@ async fn drive(
                 s.concurrency.wait_on(id);
                 let waited = match waiting {
                     Waiting::Block => builtins::wait_for_event(state, id),
-                    Waiting::Await => next_event(state, id).await,
+                    Waiting::Await => next_event(state, store, id).await,
                 };
                 // SAFETY: as in `run`.
                 unsafe { &mut *state }.concurrency.unwait(id);
@@ -151,12 +151,27 @@ async fn drive(
 
 /// As [`builtins::wait_for_event`], as a future: set `set`'s next event,
 /// the thread free for other work while there is none.
-async fn next_event(state: *mut ComponentState, set: u32) -> Result<Event, Trap> {
+async fn next_event(
+    state: *mut ComponentState,
+    store: &mut Store,
+    set: u32,
+) -> Result<Event, Trap> {
+    // Turns of other tasks run here one after another, and may keep doing
+    // so (a task that yields): now and then the thread is given back even
+    // though there is progress.
+    const TURNS_BEFORE_YIELDING: u32 = 16;
+    let mut without_waiting = 0;
     loop {
         // SAFETY: as in `run`; no borrow is held across a turn or an await.
         if let Some(e) = unsafe { &mut (*state).concurrency }.take_event(set) {
             return Ok(e);
         }
-        super::subtask::progress(state).await?;
+        if !super::subtask::progress(state, store).await? {
+            without_waiting += 1;
+            if without_waiting == TURNS_BEFORE_YIELDING {
+                without_waiting = 0;
+                tokio::task::yield_now().await;
+            }
+        }
     }
 }

@@ -496,14 +496,19 @@ pub(super) fn await_jobs(state: *mut ComponentState) -> Result<bool, Trap> {
     Ok(false)
 }
 
-/// As [`await_jobs`], for a guest driven as a future: its thread is free
-/// for other work meanwhile.
-pub(super) async fn jobs_arrived(state: *mut ComponentState) -> Result<bool, Trap> {
+/// As [`await_jobs`], for a guest driven as a future on `store`: its
+/// thread is free for other work meanwhile.
+pub(super) async fn jobs_arrived(
+    state: *mut ComponentState,
+    store: &mut crate::store::Store,
+) -> Result<bool, Trap> {
     // SAFETY: as `await_jobs`; no borrow is held across an await.
     let jobs = || unsafe { &mut (*state).concurrency.jobs };
     while !jobs().is_empty() {
         let (inbox, interrupt) = (jobs().inbox.clone(), jobs().interrupt.clone());
         let done = inbox.arrivals(&interrupt).await?;
+        // The steps may call in (a `realloc`), perhaps from another thread.
+        store.arm_stack_limit();
         if run_steps(state, done)? {
             return Ok(true);
         }

@@ -211,14 +211,20 @@ pub(super) fn make_progress(state: *mut ComponentState) -> Result<(), Trap> {
     Err(super::builtins::deadlock())
 }
 
-/// As [`make_progress`], for a task driven as a future: a wait for jobs
-/// frees the thread.
-pub(super) async fn progress(state: *mut ComponentState) -> Result<(), Trap> {
-    if Concurrency::finish_jobs(state)?
-        || run_pending(state)?
-        || super::jobs::jobs_arrived(state).await?
-    {
-        return Ok(());
+/// As [`make_progress`], for a task driven as a future on `store`: a
+/// wait for jobs frees the thread. Whether it waited.
+pub(super) async fn progress(
+    state: *mut ComponentState,
+    store: &mut crate::store::Store,
+) -> Result<bool, Trap> {
+    // The future may have moved to another thread since it last ran code
+    // of the instances, which the steps and turns below may run.
+    store.arm_stack_limit();
+    if Concurrency::finish_jobs(state)? || run_pending(state)? {
+        return Ok(false);
+    }
+    if super::jobs::jobs_arrived(state, store).await? {
+        return Ok(true);
     }
     Err(super::builtins::deadlock())
 }

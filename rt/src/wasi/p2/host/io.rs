@@ -187,12 +187,14 @@ pub mod wasi_io_streams {
                 OutputStream::Socket(fd) => {
                     use rustix::net::{send, SendFlags};
                     let mut rest = bytes;
-                    while !rest.is_empty() {
-                        // NOSIGNAL: a peer gone is an error, not SIGPIPE.
-                        let n = send(&**fd, rest, SendFlags::NOSIGNAL)?;
-                        rest = &rest[n..];
-                    }
-                    Ok(())
+                    crate::component::concurrent::blocking(|| {
+                        while !rest.is_empty() {
+                            // NOSIGNAL: a peer gone is an error, not SIGPIPE.
+                            let n = send(&**fd, rest, SendFlags::NOSIGNAL)?;
+                            rest = &rest[n..];
+                        }
+                        Ok(())
+                    })
                 }
                 OutputStream::Http(body) => body.write(bytes),
             }
@@ -220,7 +222,9 @@ pub mod wasi_io_streams {
         }
         let n = match this {
             InputStream::Http(_) => unreachable!("read above"),
-            InputStream::Stdin => std::io::stdin().read(&mut buf),
+            InputStream::Stdin => {
+                crate::component::concurrent::blocking(|| std::io::stdin().read(&mut buf))
+            }
             InputStream::File { file, offset } => file.read_at(&mut buf, *offset).inspect(|n| {
                 *offset += *n as u64;
             }),
@@ -231,7 +235,13 @@ pub mod wasi_io_streams {
                 } else {
                     RecvFlags::DONTWAIT
                 };
-                match recv(&**fd, &mut buf[..], flags) {
+                let received = match blocking {
+                    true => {
+                        crate::component::concurrent::blocking(|| recv(&**fd, &mut buf[..], flags))
+                    }
+                    false => recv(&**fd, &mut buf[..], flags),
+                };
+                match received {
                     Ok((_, n)) => Ok(n),
                     Err(rustix::io::Errno::AGAIN) => return Ok(Bytes(Vec::new())),
                     Err(e) => Err(e.into()),
