@@ -464,3 +464,39 @@ fn each_request_sees_a_new_memory(server: &Server) {
         }
     }
 }
+
+/// 0.3 handlers run on the server's workers. Ones that loop with no
+/// deadline hold them, yet the server still answers: once the other
+/// workers are held, new requests go to the blocking pool.
+#[test]
+fn looping_wasi_0_3_handlers_leave_the_server_answering() {
+    let wasm = common::wasip2_program("p3-handler", "p3_handler.wasm");
+    let d = work_dir("serve", "p3-looping");
+    let kiln = kiln_serve(&wasm, &[], &d);
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    // One more looping handler than there are workers; their connections
+    // stay open, unanswered, until the server is stopped.
+    let looping: Vec<TcpStream> = (0..=workers)
+        .map(|_| {
+            let mut c = TcpStream::connect(&kiln.addr).unwrap();
+            let get = format!("GET /forever HTTP/1.1\r\nhost: {}\r\n\r\n", kiln.addr);
+            c.write_all(get.as_bytes()).unwrap();
+            // Let it start before the next.
+            std::thread::sleep(Duration::from_millis(100));
+            c
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    for _ in 0..3 {
+        // A server all of whose workers are held would never answer.
+        let mut c = TcpStream::connect(&kiln.addr).unwrap();
+        c.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let get = format!(
+            "GET /hello HTTP/1.1\r\nhost: {}\r\nconnection: close\r\n\r\n",
+            kiln.addr
+        );
+        c.write_all(get.as_bytes()).unwrap();
+        assert_eq!(read_answer(c).status, 200);
+    }
+    drop(looping);
+}

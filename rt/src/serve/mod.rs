@@ -7,6 +7,7 @@
 //! built with `kiln build --serve`.
 
 mod deadlines;
+mod held;
 mod request;
 
 use crate::component::program::check_imports;

@@ -6,6 +6,7 @@
 //! say) until it returns.
 
 use super::deadlines::Deadlines;
+use super::held;
 use crate::component::{CallError, Component, ComponentInstance, ComponentState, Value};
 use crate::store::InterruptHandle;
 use crate::wasi::p2::bindings::wasi_http_types::ErrorCode;
@@ -108,14 +109,26 @@ impl Handler {
                 drop(interrupt);
                 conclude(called)
             })),
+            Work::P3(request, runtime, outparam) if held::others_held(workers()) => {
+                // Guests hold the other workers (they loop): this one runs
+                // on the blocking pool, and this worker stays free.
+                drop(tokio::task::spawn_blocking(move || {
+                    let called = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        let call =
+                            this.call_p3(request, runtime, outparam, &interrupt, &took, false);
+                        crate::component::concurrent::now(call)
+                    }));
+                    drop(interrupt);
+                    conclude(called)
+                }))
+            }
             // The 0.3 handler is a future on this worker: it answers and
             // goes on without a thread switch, and frees the worker while
             // it waits.
             Work::P3(request, runtime, outparam) => {
                 let guest = async move {
-                    let called = this
-                        .call_p3(request, runtime, outparam, &interrupt, &took)
-                        .await;
+                    let call = this.call_p3(request, runtime, outparam, &interrupt, &took, true);
+                    let called = call.await;
                     drop(interrupt);
                     called
                 };
@@ -197,8 +210,9 @@ impl Handler {
         how_it_ended(inst.call(&mut store, &self.export, &args))
     }
 
-    /// On a worker: instantiate, then call the 0.3 handler, which gives
-    /// its answer to `answer` when it returns it.
+    /// Instantiate, then call the 0.3 handler, which gives its answer to
+    /// `answer` when it returns it: as a future on a worker, or blocking
+    /// its thread (then the future is ready when first polled).
     async fn call_p3(
         &self,
         request: http::Request<hyper::body::Incoming>,
@@ -206,6 +220,7 @@ impl Handler {
         answer: tokio::sync::oneshot::Sender<Answer>,
         interrupt: &InterruptHandle,
         instantiated: &std::sync::OnceLock<Duration>,
+        on_worker: bool,
     ) -> Result<(), Failure> {
         let started = std::time::Instant::now();
         let (mut store, mut inst) = self.instantiate(interrupt)?;
@@ -217,11 +232,19 @@ impl Handler {
                 let _ = answer.send(p3_answer(state, by, v));
             },
         );
-        how_it_ended(
-            inst.call_async(&mut store, &self.export, &args, Some(hook))
-                .await,
-        )
+        match on_worker {
+            true => how_it_ended(
+                inst.call_async(&mut store, &self.export, &args, Some(hook))
+                    .await,
+            ),
+            false => how_it_ended(inst.call_with(&mut store, &self.export, &args, Some(hook))),
+        }
     }
+}
+
+/// The server runtime's workers.
+fn workers() -> usize {
+    tokio::runtime::Handle::current().metrics().num_workers()
 }
 
 /// How a handler's call ended.
@@ -263,6 +286,7 @@ impl<F: std::future::Future<Output = Result<(), Failure>>> std::future::Future f
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Self::Output> {
         let guest = self.0.as_mut();
+        let _polling = held::Polling::begin();
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| guest.poll(cx))) {
             Ok(p) => p.map(Ok),
             Err(panic) => std::task::Poll::Ready(Err(panic)),

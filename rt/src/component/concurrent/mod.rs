@@ -18,6 +18,7 @@ pub mod budget;
 pub(super) mod builtins;
 mod channel;
 pub(super) mod driver;
+pub(crate) use driver::now;
 mod host;
 mod jobs;
 pub(super) mod subtask;

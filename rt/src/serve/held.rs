@@ -1,0 +1,84 @@
+//! Which workers 0.3 guests hold. A 0.3 handler runs on the worker that
+//! polls it, and one that loops in wasm holds that worker until it ends
+//! or reaches its deadline. Once guests have held each of the other
+//! workers for a while, a new 0.3 request runs on the blocking pool, as a
+//! 0.2 one does, so that the worker left stays free to accept
+//! connections, move bytes and hear SIGTERM.
+
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// How long a poll runs before its worker counts as held.
+const LONG: Duration = Duration::from_millis(2);
+
+/// One slot per worker thread (threads past this many share slots).
+const SLOTS: usize = 64;
+
+/// When the poll on each slot's thread began, in nanoseconds since
+/// `start()` plus one; 0 while none runs.
+static SINCE: [AtomicU64; SLOTS] = [const { AtomicU64::new(0) }; SLOTS];
+static NEXT_SLOT: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    static SLOT: usize = NEXT_SLOT.fetch_add(1, Ordering::Relaxed) % SLOTS;
+}
+
+fn now() -> u64 {
+    static START: OnceLock<Instant> = OnceLock::new();
+    START.get_or_init(Instant::now).elapsed().as_nanos() as u64 + 1
+}
+
+/// A poll of a guest on this thread, from `begin` to its drop.
+pub(super) struct Polling(usize);
+
+impl Polling {
+    pub(super) fn begin() -> Polling {
+        let slot = SLOT.with(|s| *s);
+        SINCE[slot].store(now(), Ordering::Relaxed);
+        Polling(slot)
+    }
+}
+
+impl Drop for Polling {
+    fn drop(&mut self) {
+        SINCE[self.0].store(0, Ordering::Relaxed);
+    }
+}
+
+/// Whether guests hold every worker of the `workers` but the one asking.
+pub(super) fn others_held(workers: usize) -> bool {
+    let now = now();
+    let long = LONG.as_nanos() as u64;
+    let held = SINCE
+        .iter()
+        .map(|s| s.load(Ordering::Relaxed))
+        .filter(|&t| t != 0 && now.saturating_sub(t) > long)
+        .count();
+    held > 0 && held + 1 >= workers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_poll_on_the_only_other_worker_holds_it() {
+        let (begun, go) = (std::sync::mpsc::channel(), std::sync::mpsc::channel::<()>());
+        let (tx, rx) = begun;
+        let (stop, wait) = go;
+        let other = std::thread::spawn(move || {
+            let _polling = Polling::begin();
+            tx.send(()).unwrap();
+            wait.recv().unwrap();
+        });
+        rx.recv().unwrap();
+        assert!(!others_held(2), "not held before it has run long");
+        std::thread::sleep(LONG * 3);
+        assert!(others_held(2));
+        assert!(!others_held(3), "a third worker is still free");
+        stop.send(()).unwrap();
+        other.join().unwrap();
+        assert!(!others_held(2));
+    }
+}
