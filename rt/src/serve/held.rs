@@ -15,8 +15,8 @@ const LONG: Duration = Duration::from_millis(2);
 /// One slot per worker thread (threads past this many share slots).
 const SLOTS: usize = 64;
 
-/// When the poll on each slot's thread began, in nanoseconds since
-/// `start()` plus one; 0 while none runs.
+/// When the poll on each slot's thread began, as `now()` gives it; 0
+/// while none runs.
 static SINCE: [AtomicU64; SLOTS] = [const { AtomicU64::new(0) }; SLOTS];
 static NEXT_SLOT: AtomicUsize = AtomicUsize::new(0);
 
@@ -24,6 +24,7 @@ thread_local! {
     static SLOT: usize = NEXT_SLOT.fetch_add(1, Ordering::Relaxed) % SLOTS;
 }
 
+/// Nanoseconds since the first call, plus one (never 0).
 fn now() -> u64 {
     static START: OnceLock<Instant> = OnceLock::new();
     START.get_or_init(Instant::now).elapsed().as_nanos() as u64 + 1

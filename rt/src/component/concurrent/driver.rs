@@ -171,6 +171,8 @@ async fn next_event(
             if without_waiting == TURNS_BEFORE_YIELDING {
                 without_waiting = 0;
                 tokio::task::yield_now().await;
+                // Perhaps on another thread now, where the next turns run.
+                store.arm_stack_limit();
             }
         }
     }

@@ -217,9 +217,6 @@ pub(super) async fn progress(
     state: *mut ComponentState,
     store: &mut crate::store::Store,
 ) -> Result<bool, Trap> {
-    // The future may have moved to another thread since it last ran code
-    // of the instances, which the steps and turns below may run.
-    store.arm_stack_limit();
     if Concurrency::finish_jobs(state)? || run_pending(state)? {
         return Ok(false);
     }
