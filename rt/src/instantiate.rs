@@ -5,7 +5,6 @@ use crate::error::{InstantiateError, LinkError};
 use crate::instance::Instance;
 use crate::module::Module;
 use crate::store::{Extern, Store, Val};
-use crate::vm::VMFuncRef;
 use kiln_abi::module::{ElemItem, ImportKind, Mode};
 use kiln_abi::{TrapCode, VMOffsets};
 
@@ -42,10 +41,8 @@ impl Store {
             });
         }
         let mut inst = self.new_instance(module, state);
-        let sig_ids = module.sig_ids();
-        inst.write_sig_ids(sig_ids);
-        inst.link_imports(imports, sig_ids)?;
-        inst.define_functions(sig_ids);
+        inst.link_imports(imports, module.sig_ids())?;
+        inst.define_functions();
         self.define_storage(&mut inst)?;
         inst.publish_storage();
         inst.evaluate_elements()?;
@@ -62,24 +59,17 @@ impl Store {
         Ok(p)
     }
 
-    /// An instance of `module` with its vmctx's header filled in.
+    /// An instance of `module` with its vmctx's header filled in, and
+    /// what every instance has in it (`Module::vmctx_image`).
     fn new_instance(
         &mut self,
         module: &'static Module,
         state: Option<Box<dyn std::any::Any>>,
     ) -> Box<Instance> {
-        let offsets = VMOffsets {
-            ptr_size: 8,
-            num_memories: module.memories.len() as u32,
-            num_tables: module.tables.len() as u32,
-            num_globals: module.globals.len() as u32,
-            num_types: module.types.len() as u32,
-            num_funcs: module.funcs.len() as u32,
-        };
         let mut inst = Box::new(Instance {
             module,
-            offsets,
-            vmctx: vec![0u64; offsets.size().div_ceil(8) as usize].into_boxed_slice(),
+            offsets: module.offsets(),
+            vmctx: module.vmctx_image().into(),
             memories: Vec::with_capacity(module.memories.len()),
             tables: Vec::with_capacity(module.tables.len()),
             globals: Vec::with_capacity(module.globals.len()),
@@ -88,10 +78,6 @@ impl Store {
             state,
         });
         let inst_ptr = &mut *inst as *mut Instance as usize;
-        inst.vmctx_write(
-            VMOffsets::BUILTINS,
-            &crate::builtins::BUILTINS as *const _ as usize,
-        );
         inst.vmctx_write(VMOffsets::INSTANCE, inst_ptr);
         inst.vmctx_write(VMOffsets::FUEL, self.fuel_ptr());
         inst.vmctx_write(VMOffsets::INTERRUPT, self.interrupt_flag_ptr());
@@ -181,14 +167,6 @@ impl Store {
 }
 
 impl Instance {
-    fn write_sig_ids(&mut self, sig_ids: &[u32]) {
-        for (i, id) in sig_ids.iter().enumerate() {
-            let off = self.offsets.sig_id(i as u32);
-            // SAFETY: inside the vmctx, 4-aligned.
-            unsafe { *((self.vmctx.as_mut_ptr() as *mut u8).add(off as usize) as *mut u32) = *id };
-        }
-    }
-
     /// Imports, checked against what the module declares.
     fn link_imports(
         &mut self,
@@ -248,23 +226,14 @@ impl Instance {
         Ok(())
     }
 
-    /// The funcrefs of the defined functions.
-    fn define_functions(&mut self, sig_ids: &[u32]) {
-        let module = self.module;
+    /// The defined functions' funcrefs run against this instance (their
+    /// code and signatures are in the image).
+    fn define_functions(&mut self) {
         let vmctx = self.vmctx_ptr();
-        let first = module.num_imported_funcs as usize;
-        let defined = self.funcref_ptr(first as u32);
-        let types = &module.funcs[first..];
-        for (i, (code, ty)) in module.func_ptrs.iter().zip(types).enumerate() {
-            let fr = VMFuncRef {
-                func_ptr: *code,
-                vmctx,
-                sig_id: sig_ids[*ty as usize],
-                _pad: 0,
-            };
-            // SAFETY: the funcref array lies inside the vmctx, its defined
-            // functions' entries after the imported ones.
-            unsafe { *defined.add(i) = fr };
+        let first = self.module.num_imported_funcs;
+        for i in first..first + self.module.func_ptrs.len() as u32 {
+            // SAFETY: the funcref array lies inside the vmctx.
+            unsafe { (*self.funcref_ptr(i)).vmctx = vmctx };
         }
     }
 
@@ -274,8 +243,8 @@ impl Instance {
         let offsets = self.offsets;
         // SAFETY (every dereference below): store-owned memories, tables and
         // globals, which live as long as the store.
-        for (i, p) in self.memories.clone().iter().enumerate() {
-            let vm = unsafe { &mut (**p).vm } as *mut _ as usize;
+        for i in 0..self.memories.len() {
+            let vm = unsafe { &mut (*self.memories[i]).vm } as *mut _ as usize;
             self.vmctx_write(offsets.memory_ptr(i as u32), vm);
         }
         if let Some(p) = self.memories.first() {
@@ -283,8 +252,8 @@ impl Instance {
             let base = unsafe { (**p).vm.base } as usize;
             self.vmctx_write(VMOffsets::MEMORY0_BASE, base);
         }
-        for (i, p) in self.tables.clone().iter().enumerate() {
-            let vm = unsafe { &mut (**p).vm } as *mut _ as usize;
+        for i in 0..self.tables.len() {
+            let vm = unsafe { &mut (*self.tables[i]).vm } as *mut _ as usize;
             self.vmctx_write(offsets.table_ptr(i as u32), vm);
         }
         if let Some(p) = self.tables.first() {
@@ -294,8 +263,8 @@ impl Instance {
             let base = unsafe { (**p).vm.base } as usize;
             self.vmctx_write(VMOffsets::TABLE0_BASE, base);
         }
-        for (i, p) in self.globals.clone().iter().enumerate() {
-            let vm = unsafe { &mut (**p).vm } as *mut _ as usize;
+        for i in 0..self.globals.len() {
+            let vm = unsafe { &mut (*self.globals[i]).vm } as *mut _ as usize;
             self.vmctx_write(offsets.global_ptr(i as u32), vm);
         }
     }

@@ -3,11 +3,13 @@
 
 use crate::error::LoadError;
 use crate::traps::CODE_RANGES;
+use crate::vm::VMFuncRef;
 use kiln_abi::descriptor as d;
 use kiln_abi::module::{
     ConstExpr, DataSegment, ElemSegment, Export, FuncType, GlobalType, Import, ImportKind,
     MemoryType, ModuleDescription, TableType,
 };
+use kiln_abi::VMOffsets;
 
 pub struct Module {
     pub types: Vec<FuncType>,
@@ -45,6 +47,8 @@ pub struct Module {
     /// The signature id of each type, made at the first instance: the
     /// registry's lock was contended when a server made one per request.
     sig_ids: std::sync::OnceLock<Vec<u32>>,
+    /// The vmctx every instance starts from (`Module::vmctx_image`).
+    vmctx_image: std::sync::OnceLock<Box<[u64]>>,
     /// The unwind table (see `kiln_abi::unwind`), where functions keep
     /// no frame pointers.
     unwind: Option<kiln_abi::unwind::Indexed<'static>>,
@@ -149,6 +153,54 @@ impl Module {
             .get_or_init(|| self.types.iter().map(crate::sig::sig_id).collect())
     }
 
+    /// Where things are in its instances' vmctx.
+    pub(crate) fn offsets(&self) -> VMOffsets {
+        VMOffsets {
+            ptr_size: 8,
+            num_memories: self.memories.len() as u32,
+            num_tables: self.tables.len() as u32,
+            num_globals: self.globals.len() as u32,
+            num_types: self.types.len() as u32,
+            num_funcs: self.funcs.len() as u32,
+        }
+    }
+
+    /// The vmctx as every instance of the module starts: the built-ins'
+    /// table, the signature ids, and the defined functions' code and
+    /// signatures, all else zero. Made at the first instance and copied
+    /// at each: a server makes an instance per request, and filling a
+    /// large module's vmctx field by field showed in its time.
+    pub(crate) fn vmctx_image(&self) -> &[u64] {
+        self.vmctx_image.get_or_init(|| {
+            let offsets = self.offsets();
+            let mut image = vec![0u64; offsets.size().div_ceil(8) as usize];
+            let bytes = image.as_mut_ptr() as *mut u8;
+            let builtins = &crate::builtins::BUILTINS as *const _ as u64;
+            image[VMOffsets::BUILTINS as usize / 8] = builtins;
+            let sig_ids = self.sig_ids();
+            for (i, id) in sig_ids.iter().enumerate() {
+                let at = offsets.sig_id(i as u32) as usize;
+                // SAFETY: inside the image, 4-aligned (`VMOffsets`).
+                unsafe { *(bytes.add(at) as *mut u32) = *id };
+            }
+            let first = self.num_imported_funcs as usize;
+            let types = &self.funcs[first..];
+            for (i, (code, ty)) in self.func_ptrs.iter().zip(types).enumerate() {
+                let at = offsets.funcref((first + i) as u32) as usize;
+                let funcref = VMFuncRef {
+                    func_ptr: *code,
+                    vmctx: 0, // the instance's own, written at each
+                    sig_id: sig_ids[*ty as usize],
+                    _pad: 0,
+                };
+                // SAFETY: the funcref array lies inside the image, aligned
+                // to 8 (`VMOffsets::funcref`).
+                unsafe { *(bytes.add(at) as *mut VMFuncRef) = funcref };
+            }
+            image.into_boxed_slice()
+        })
+    }
+
     /// The defined function whose code contains `pc`. Safe in a signal
     /// handler: it allocates nothing, and scans every function's start
     /// while no backtrace outside one has ordered them yet.
@@ -233,6 +285,7 @@ impl Module {
             memory_image: None,
             by_address: std::sync::OnceLock::new(),
             sig_ids: std::sync::OnceLock::new(),
+            vmctx_image: std::sync::OnceLock::new(),
             unwind: None,
         }
     }
