@@ -50,13 +50,12 @@ impl Instance {
         Some(self.extern_of(&exports[i]))
     }
 
-    /// Export `name`, which the compiler found at `index` among the
-    /// module's exports; looked up by name if it is not there.
-    pub fn export_at(&self, index: u32, name: &str) -> Option<Extern> {
-        match self.module.exports.get(index as usize) {
-            Some(e) if e.name == name => Some(self.extern_of(e)),
-            _ => self.export(name),
-        }
+    /// The `index`th of the module's exports (sorted by name).
+    pub(crate) fn export_indexed(&self, index: u32) -> Option<Extern> {
+        self.module
+            .exports
+            .get(index as usize)
+            .map(|e| self.extern_of(e))
     }
 
     pub fn exports(&self) -> impl Iterator<Item = (&str, Extern)> {

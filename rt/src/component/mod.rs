@@ -44,6 +44,70 @@ pub struct Component {
     shapes: Vec<std::sync::OnceLock<u32>>,
 }
 
+/// Check that each core export the description names is where its index
+/// says: the compiler's position among the module's exports, which are
+/// sorted by name. Then instantiation finds exports by index alone; a
+/// handler's instance looks up about a hundred, and comparing their names
+/// each time showed in its time.
+fn check_export_indices(d: &ComponentDescription, modules: &[&Module]) -> Result<(), LoadError> {
+    let exact = |def: &CoreDef| match def {
+        CoreDef::Export {
+            instance,
+            name,
+            index,
+        } => {
+            let Some(Initializer::Instantiate { module, .. }) =
+                d.initializers.get(*instance as usize)
+            else {
+                return false;
+            };
+            let exports = modules.get(*module as usize).map(|m| &m.exports[..]);
+            exports
+                .and_then(|e| e.get(*index as usize))
+                .is_some_and(|e| e.name == *name)
+        }
+        CoreDef::Lowering(_) | CoreDef::Flags(_) => true,
+    };
+    let options = |o: &Options| {
+        [&o.memory, &o.realloc, &o.post_return, &o.callback]
+            .into_iter()
+            .flatten()
+            .all(exact)
+    };
+    fn exports_exact(
+        exports: &[kiln_abi::component::Export],
+        exact: &dyn Fn(&CoreDef) -> bool,
+        options: &dyn Fn(&Options) -> bool,
+    ) -> bool {
+        exports.iter().all(|e| match &e.item {
+            ExportItem::Func {
+                func, options: o, ..
+            } => exact(func) && options(o),
+            ExportItem::Instance(inner) => exports_exact(inner, exact, options),
+        })
+    }
+    let initializers = d.initializers.iter().all(|i| {
+        let Initializer::Instantiate { args, .. } = i;
+        args.iter().all(exact)
+    });
+    let lowerings = d.lowerings.iter().all(|l| {
+        let returner = match &l.what {
+            kiln_abi::component::Lowered::EnterSubtask { returner, .. } => returner.as_ref(),
+            _ => None,
+        };
+        options(&l.options) && returner.is_none_or(exact)
+    });
+    let dtors = d
+        .resources
+        .iter()
+        .filter_map(|r| r.dtor.as_ref())
+        .all(exact);
+    match initializers && lowerings && dtors && exports_exact(&d.exports, &exact, &options) {
+        true => Ok(()),
+        false => Err(LoadError::Inconsistent),
+    }
+}
+
 /// A component function type's core signatures, each made on first use.
 #[derive(Default)]
 struct Signatures {
@@ -101,6 +165,7 @@ impl Component {
             .iter()
             .map(|_| Signatures::default())
             .collect();
+        check_export_indices(&description, &modules)?;
         let returned_spilled = once_each(&description.types);
         let bindings = once_each(&description.lowerings);
         let shapes = once_each(&description.types);
@@ -456,11 +521,11 @@ impl ComponentInstance {
     fn core_export(&self, def: &CoreDef) -> Option<Extern> {
         match def {
             // SAFETY: instances live as long as the store.
+            // The index was checked when the component was loaded
+            // (`check_export_indices`).
             CoreDef::Export {
-                instance,
-                name,
-                index,
-            } => unsafe { &*self.instances[*instance as usize] }.export_at(*index, name),
+                instance, index, ..
+            } => unsafe { &*self.instances[*instance as usize] }.export_indexed(*index),
             CoreDef::Lowering(_) => None,
             CoreDef::Flags(i) => Some(Extern::Global(self.flags[*i as usize])),
         }
