@@ -19,6 +19,8 @@ pub enum LoadError {
         "the module's code and its description disagree on how many functions or types it has"
     )]
     Inconsistent,
+    #[error("the component's description names export `{name}` of core instance {instance} where its module has no such export")]
+    ExportIndex { instance: u32, name: String },
 }
 
 /// A memory or table the store cannot make.

@@ -232,7 +232,9 @@ impl Instance {
         let vmctx = self.vmctx_ptr();
         let first = self.module.num_imported_funcs;
         for i in first..first + self.module.func_ptrs.len() as u32 {
-            // SAFETY: the funcref array lies inside the vmctx.
+            // SAFETY: the funcref array lies inside the vmctx, and has a
+            // slot for each defined function (`Module::from_descriptor`
+            // checks there is code for each).
             unsafe { (*self.funcref_ptr(i)).vmctx = vmctx };
         }
     }

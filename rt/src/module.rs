@@ -174,9 +174,9 @@ impl Module {
         self.vmctx_image.get_or_init(|| {
             let offsets = self.offsets();
             let mut image = vec![0u64; offsets.size().div_ceil(8) as usize];
-            let bytes = image.as_mut_ptr() as *mut u8;
             let builtins = &crate::builtins::BUILTINS as *const _ as u64;
             image[VMOffsets::BUILTINS as usize / 8] = builtins;
+            let bytes = image.as_mut_ptr() as *mut u8;
             let sig_ids = self.sig_ids();
             for (i, id) in sig_ids.iter().enumerate() {
                 let at = offsets.sig_id(i as u32) as usize;
@@ -246,7 +246,7 @@ fn by_address(func_ptrs: &[usize]) -> Vec<u32> {
 
 impl Module {
     /// The module `d` describes, before its code is attached.
-    fn new(d: ModuleDescription<'static>) -> Module {
+    pub(crate) fn new(d: ModuleDescription<'static>) -> Module {
         let imported = d.import_counts();
         let mut tables = Vec::new();
         let mut memories = Vec::new();

@@ -50,61 +50,67 @@ pub struct Component {
 /// handler's instance looks up about a hundred, and comparing their names
 /// each time showed in its time.
 fn check_export_indices(d: &ComponentDescription, modules: &[&Module]) -> Result<(), LoadError> {
-    let exact = |def: &CoreDef| match def {
+    let mut misplaced = None;
+    let mut where_named = |def: &CoreDef| match def {
         CoreDef::Export {
             instance,
             name,
             index,
         } => {
-            let Some(Initializer::Instantiate { module, .. }) =
-                d.initializers.get(*instance as usize)
-            else {
-                return false;
+            let module = match d.initializers.get(*instance as usize) {
+                Some(Initializer::Instantiate { module, .. }) => modules.get(*module as usize),
+                None => None,
             };
-            let exports = modules.get(*module as usize).map(|m| &m.exports[..]);
-            exports
-                .and_then(|e| e.get(*index as usize))
-                .is_some_and(|e| e.name == *name)
+            let exports = module.map(|m| &m.exports[..]).unwrap_or_default();
+            let found = exports
+                .get(*index as usize)
+                .is_some_and(|e| e.name == *name);
+            if !found && misplaced.is_none() {
+                misplaced = Some((*instance, name.to_string()));
+            }
         }
-        CoreDef::Lowering(_) | CoreDef::Flags(_) => true,
+        CoreDef::Lowering(_) | CoreDef::Flags(_) => {}
     };
-    let options = |o: &Options| {
+    fn options(o: &Options, check: &mut dyn FnMut(&CoreDef)) {
         [&o.memory, &o.realloc, &o.post_return, &o.callback]
             .into_iter()
             .flatten()
-            .all(exact)
-    };
-    fn exports_exact(
-        exports: &[kiln_abi::component::Export],
-        exact: &dyn Fn(&CoreDef) -> bool,
-        options: &dyn Fn(&Options) -> bool,
-    ) -> bool {
-        exports.iter().all(|e| match &e.item {
-            ExportItem::Func {
-                func, options: o, ..
-            } => exact(func) && options(o),
-            ExportItem::Instance(inner) => exports_exact(inner, exact, options),
-        })
+            .for_each(check);
     }
-    let initializers = d.initializers.iter().all(|i| {
+    fn exports(list: &[kiln_abi::component::Export], check: &mut dyn FnMut(&CoreDef)) {
+        for e in list {
+            match &e.item {
+                ExportItem::Func {
+                    func, options: o, ..
+                } => {
+                    check(func);
+                    options(o, check);
+                }
+                ExportItem::Instance(inner) => exports(inner, check),
+            }
+        }
+    }
+    for i in &d.initializers {
         let Initializer::Instantiate { args, .. } = i;
-        args.iter().all(exact)
-    });
-    let lowerings = d.lowerings.iter().all(|l| {
-        let returner = match &l.what {
-            kiln_abi::component::Lowered::EnterSubtask { returner, .. } => returner.as_ref(),
-            _ => None,
-        };
-        options(&l.options) && returner.is_none_or(exact)
-    });
-    let dtors = d
-        .resources
+        args.iter().for_each(&mut where_named);
+    }
+    for l in &d.lowerings {
+        options(&l.options, &mut where_named);
+        if let kiln_abi::component::Lowered::EnterSubtask {
+            returner: Some(r), ..
+        } = &l.what
+        {
+            where_named(r);
+        }
+    }
+    d.resources
         .iter()
         .filter_map(|r| r.dtor.as_ref())
-        .all(exact);
-    match initializers && lowerings && dtors && exports_exact(&d.exports, &exact, &options) {
-        true => Ok(()),
-        false => Err(LoadError::Inconsistent),
+        .for_each(&mut where_named);
+    exports(&d.exports, &mut where_named);
+    match misplaced {
+        None => Ok(()),
+        Some((instance, name)) => Err(LoadError::ExportIndex { instance, name }),
     }
 }
 
@@ -520,9 +526,9 @@ pub fn import_name(i: &Import) -> String {
 impl ComponentInstance {
     fn core_export(&self, def: &CoreDef) -> Option<Extern> {
         match def {
-            // SAFETY: instances live as long as the store.
             // The index was checked when the component was loaded
             // (`check_export_indices`).
+            // SAFETY: instances live as long as the store.
             CoreDef::Export {
                 instance, index, ..
             } => unsafe { &*self.instances[*instance as usize] }.export_indexed(*index),
@@ -775,5 +781,57 @@ impl ComponentInstance {
             done.map_err(CallError::Trap)?;
         }
         Ok(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kiln_abi::module::{Export as CoreExport, ExportKind, ModuleDescription};
+
+    /// A module exporting `a` and `b` (sorted by name), and a description
+    /// that instantiates it and names export `name` at `index`.
+    fn naming(name: &str, index: u32) -> (ComponentDescription, &'static Module) {
+        let export = |name: &'static str, index| CoreExport {
+            name: name.into(),
+            kind: ExportKind::Func,
+            index,
+        };
+        let module = Module::new(ModuleDescription {
+            exports: vec![export("a", 0), export("b", 1)],
+            ..Default::default()
+        });
+        let d = ComponentDescription {
+            modules: 1,
+            initializers: vec![
+                Initializer::Instantiate {
+                    module: 0,
+                    args: vec![],
+                },
+                Initializer::Instantiate {
+                    module: 0,
+                    args: vec![CoreDef::Export {
+                        instance: 0,
+                        name: name.to_string().into(),
+                        index,
+                    }],
+                },
+            ],
+            ..Default::default()
+        };
+        (d, Box::leak(Box::new(module)))
+    }
+
+    #[test]
+    fn an_export_index_that_names_another_export_is_refused_at_load() {
+        let (d, m) = naming("b", 1);
+        assert!(check_export_indices(&d, &[m]).is_ok());
+        let (d, m) = naming("b", 0);
+        match check_export_indices(&d, &[m]) {
+            Err(LoadError::ExportIndex { instance: 0, name }) => assert_eq!(name, "b"),
+            other => panic!("{other:?}"),
+        }
+        let (d, m) = naming("c", 2);
+        assert!(check_export_indices(&d, &[m]).is_err(), "past the end");
     }
 }
