@@ -71,43 +71,7 @@ fn check_export_indices(d: &ComponentDescription, modules: &[&Module]) -> Result
         }
         CoreDef::Lowering(_) | CoreDef::Flags(_) => {}
     };
-    fn options(o: &Options, check: &mut dyn FnMut(&CoreDef)) {
-        [&o.memory, &o.realloc, &o.post_return, &o.callback]
-            .into_iter()
-            .flatten()
-            .for_each(check);
-    }
-    fn exports(list: &[kiln_abi::component::Export], check: &mut dyn FnMut(&CoreDef)) {
-        for e in list {
-            match &e.item {
-                ExportItem::Func {
-                    func, options: o, ..
-                } => {
-                    check(func);
-                    options(o, check);
-                }
-                ExportItem::Instance(inner) => exports(inner, check),
-            }
-        }
-    }
-    for i in &d.initializers {
-        let Initializer::Instantiate { args, .. } = i;
-        args.iter().for_each(&mut where_named);
-    }
-    for l in &d.lowerings {
-        options(&l.options, &mut where_named);
-        if let kiln_abi::component::Lowered::EnterSubtask {
-            returner: Some(r), ..
-        } = &l.what
-        {
-            where_named(r);
-        }
-    }
-    d.resources
-        .iter()
-        .filter_map(|r| r.dtor.as_ref())
-        .for_each(&mut where_named);
-    exports(&d.exports, &mut where_named);
+    d.for_each_core_def(&mut where_named);
     match misplaced {
         None => Ok(()),
         Some((instance, name)) => Err(LoadError::ExportIndex { instance, name }),

@@ -448,4 +448,46 @@ impl ComponentDescription {
     pub fn layout(&self) -> Layout<'_> {
         Layout::new(&self.types)
     }
+
+    /// Call `f` with every core item the description names: the
+    /// instantiations' arguments, the lowerings' options and returners,
+    /// the resources' destructors, and the exports' functions and options.
+    pub fn for_each_core_def(&self, f: &mut dyn FnMut(&CoreDef)) {
+        fn options(o: &Options, f: &mut dyn FnMut(&CoreDef)) {
+            [&o.memory, &o.realloc, &o.post_return, &o.callback]
+                .into_iter()
+                .flatten()
+                .for_each(f);
+        }
+        fn exports(list: &[Export], f: &mut dyn FnMut(&CoreDef)) {
+            for e in list {
+                match &e.item {
+                    ExportItem::Func {
+                        func, options: o, ..
+                    } => {
+                        f(func);
+                        options(o, f);
+                    }
+                    ExportItem::Instance(inner) => exports(inner, f),
+                }
+            }
+        }
+        for i in &self.initializers {
+            let Initializer::Instantiate { args, .. } = i;
+            args.iter().for_each(&mut *f);
+        }
+        for l in &self.lowerings {
+            options(&l.options, f);
+            if let Lowered::EnterSubtask {
+                returner: Some(r), ..
+            } = &l.what
+            {
+                f(r);
+            }
+        }
+        (self.resources.iter())
+            .filter_map(|r| r.dtor.as_ref())
+            .for_each(&mut *f);
+        exports(&self.exports, f);
+    }
 }
