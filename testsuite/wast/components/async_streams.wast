@@ -175,6 +175,21 @@
       (call $ends (call $b.new))
       (drop (call $b.read (global.get $r) (i32.const 100) (i32.const 4)))
       (call $b.write (global.get $w) (i32.const 16) (i32.const 4)))
+    ;; The rule holds for a zero-length write too.
+    (func (export "bools-within-empty") (result i32)
+      (call $ends (call $b.new))
+      (drop (call $b.read (global.get $r) (i32.const 100) (i32.const 4)))
+      (call $b.write (global.get $w) (i32.const 16) (i32.const 0)))
+    ;; A buffer is checked as its operation begins; one of no elements is
+    ;; not checked at all.
+    (func (export "misaligned") (result i32)
+      (call $ends (call $f.new))
+      (drop (call $f.read (global.get $r) (i32.const 304)))
+      (call $f.write (global.get $w) (i32.const 302)))
+    (func (export "empty-anywhere") (result i32)
+      (call $ends (call $s.new))
+      (call $expect (call $s.read (global.get $r) (i32.const 0x7fff0000) (i32.const 0)) (i32.const -1))
+      (call $s.cancel-read (global.get $r)))
 
     ;; A future's value crosses once; neither side may repeat.
     (func (export "future") (result i32)
@@ -248,6 +263,9 @@
   (func (export "out-of-bounds") (result u32) (canon lift (core func $m "out-of-bounds")))
   (func (export "not-a-stream") (result u32) (canon lift (core func $m "not-a-stream")))
   (func (export "bools-within") (result u32) (canon lift (core func $m "bools-within")))
+  (func (export "bools-within-empty") (result u32) (canon lift (core func $m "bools-within-empty")))
+  (func (export "misaligned") (result u32) (canon lift (core func $m "misaligned")))
+  (func (export "empty-anywhere") (result u32) (canon lift (core func $m "empty-anywhere")))
   (func (export "future") (result u32) (canon lift (core func $m "future")))
   (func (export "future-write-twice") (result u32) (canon lift (core func $m "future-write-twice")))
   (func (export "future-read-twice") (result u32) (canon lift (core func $m "future-read-twice")))
@@ -285,6 +303,13 @@
 (assert_trap (invoke "not-a-stream") "handle is not a stream")
 (component instance $t $Streams)
 (assert_trap (invoke "bools-within") "intra-component future/stream with non-numeric payload")
+(component instance $t $Streams)
+(assert_trap (invoke "bools-within-empty") "intra-component future/stream with non-numeric payload")
+(component instance $t $Streams)
+(assert_trap (invoke "misaligned") "pointer not aligned")
+(component instance $t $Streams)
+;; Cancelled with nothing copied.
+(assert_return (invoke "empty-anywhere") (u32.const 2))
 (component instance $t $Streams)
 (assert_trap (invoke "future-write-twice") "cannot write to future after previous write succeeded")
 (component instance $t $Streams)

@@ -413,21 +413,16 @@ fn end_kind(ctx: &HostContext, readable: bool) -> AsyncKind {
 /// A read or write of `count` elements at `ptr` through end `h`.
 fn copy(ctx: &HostContext, h: Handle, ptr: u32, count: u32, reading: bool) -> Result<u32, Trap> {
     let id = object(ctx, h, end_kind(ctx, reading))?;
-    let size = ctx.elem.0 as u64;
-    if size > 0 {
-        let mut cx = crate::component::abi::Cx::new(ctx);
-        if ptr as u64 + size * count as u64 > cx.bytes().len() as u64 {
-            return Err(trap("read pointer out of bounds of memory"));
-        }
-    }
-    let op = Pending::new(ctx, ptr, count);
-    let c = &mut state(ctx).concurrency;
-    if c.elem_of(id) != ctx.elem {
+    if state(ctx).concurrency.elem_of(id) != ctx.elem {
         return Err(trap(match ctx.future {
             true => "handle is a future of a different type",
             false => "handle is a stream of a different type",
         }));
     }
+    state(ctx).concurrency.check_idle(id, reading)?;
+    check_buffer(ctx, ptr, count, reading)?;
+    let op = Pending::new(ctx, ptr, count);
+    let c = &mut state(ctx).concurrency;
     match c.copy(id, reading, op)? {
         Copied::Done(outcome) => Ok(outcome),
         Copied::Values(copy) => {
@@ -438,6 +433,33 @@ fn copy(ctx: &HostContext, h: Handle, ptr: u32, count: u32, reading: bool) -> Re
             state(ctx).concurrency.finish_copy(copy)
         }
     }
+}
+
+/// The spec's checks of a read's or write's buffer, made as it begins
+/// (whether it then waits or not): a bounded count and, if it holds any
+/// bytes, a start aligned for its elements and an end inside memory.
+fn check_buffer(ctx: &HostContext, ptr: u32, count: u32, reading: bool) -> Result<(), Trap> {
+    if count >= 1 << 28 {
+        return Err(trap("stream read/write count too large"));
+    }
+    let (size, align) = ctx.elem;
+    if size == 0 || count == 0 {
+        return Ok(());
+    }
+    if ptr % align != 0 {
+        return Err(trap(match reading {
+            true => "read pointer not aligned",
+            false => "write pointer not aligned",
+        }));
+    }
+    let mut cx = crate::component::abi::Cx::new(ctx);
+    if ptr as u64 + size as u64 * count as u64 > cx.bytes().len() as u64 {
+        return Err(trap(match reading {
+            true => "read pointer out of bounds of memory",
+            false => "write pointer out of bounds of memory",
+        }));
+    }
+    Ok(())
 }
 
 pub(in crate::component) extern "C" fn stream_read(

@@ -329,18 +329,12 @@ impl Concurrency {
         e
     }
 
-    /// A read (or write, `reading` false) through end `id`: its packed
-    /// outcome, or `BLOCKED`; or, for values other than numbers between
-    /// two instances, the copy to make (`copy_values`), which calls the
-    /// reader's `realloc` and so runs with no borrow of this held, and
-    /// then `finish_copy`.
-    pub(super) fn copy(&mut self, id: u32, reading: bool, op: Pending) -> Result<Copied, Trap> {
+    /// A trap unless end `id` may begin a read (or write): no operation
+    /// of its own under way, and not done for good.
+    pub(super) fn check_idle(&mut self, id: u32, reading: bool) -> Result<(), Trap> {
         let (c, _) = self.end(id);
         let ch = self.channel(c);
         let future = ch.future;
-        if op.count >= 1 << 28 {
-            return Err(trap("stream read/write count too large"));
-        }
         let mine = *ch.side(reading);
         if mine.op.is_some() {
             return Err(trap(
@@ -357,6 +351,18 @@ impl Concurrency {
                 (false, false) => "cannot write after being notified that the readable end dropped",
             }));
         }
+        Ok(())
+    }
+
+    /// A read (or write) through end `id`, which `check_idle` allowed:
+    /// its packed outcome, or `BLOCKED`; or, for values other than
+    /// numbers between two instances, the copy to make (`copy_values`),
+    /// which calls the reader's `realloc` and so runs with no borrow of
+    /// this held, and then `finish_copy`.
+    pub(super) fn copy(&mut self, id: u32, reading: bool, op: Pending) -> Result<Copied, Trap> {
+        let (c, _) = self.end(id);
+        let ch = self.channel(c);
+        let future = ch.future;
         let other_end = if reading { ch.writable } else { ch.readable };
         if other_end.is_none() {
             let ch = self.channel(c);
@@ -374,6 +380,14 @@ impl Concurrency {
             ch.side(reading).op = Some(op);
             return Ok(Copied::Done(super::BLOCKED));
         };
+        // Whatever either side's length (the spec's temporary rule).
+        let numeric = ch.numeric;
+        if !numeric && self.instance_of(id) == other_end.and_then(|o| self.instance_of(o)) {
+            return Err(trap(
+                "cannot read from and write to intra-component future/stream with non-numeric payload",
+            ));
+        }
+        let ch = self.channel(c);
         match (op.count, other.count) {
             // Only asking: the other side stays as it was.
             (0, n) if n > 0 => return Ok(Copied::Done(packed(future, 0, COPY_COMPLETED))),
@@ -393,12 +407,6 @@ impl Concurrency {
                 return Ok(Copied::Done(super::BLOCKED));
             }
             _ => {}
-        }
-        let numeric = ch.numeric;
-        if !numeric && self.instance_of(id) == other_end.and_then(|o| self.instance_of(o)) {
-            return Err(trap(
-                "cannot read from and write to intra-component future/stream with non-numeric payload",
-            ));
         }
         let ch = self.channel(c);
         let n = op.count.min(other.count - other.done);
@@ -807,26 +815,13 @@ impl Concurrency {
     }
 }
 
-/// A trap unless the writer's and the reader's buffers are both aligned
-/// for their elements.
-pub(super) fn check_aligned(from: &Pending, to: &Pending, align: u32) -> Result<(), Trap> {
-    if from.ptr % align != 0 {
-        return Err(trap("write pointer not aligned"));
-    }
-    if to.ptr % align != 0 {
-        return Err(trap("read pointer not aligned"));
-    }
-    Ok(())
-}
-
 /// Copy `n` elements from `from`'s buffer, past what it has done, to
-/// `to`'s; each pointer checked for the elements' alignment.
+/// `to`'s (each buffer was checked as its operation began).
 fn copy_elements(elem: (u32, u32), from: &Pending, to: &Pending, n: u32) -> Result<(), Trap> {
-    let (size, align) = elem;
+    let (size, _) = elem;
     if size == 0 || n == 0 {
         return Ok(());
     }
-    check_aligned(from, to, align)?;
     let bytes = size as usize * n as usize;
     let s = from.ptr as usize + from.done as usize * size as usize;
     let d = to.ptr as usize + to.done as usize * size as usize;
