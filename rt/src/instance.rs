@@ -12,7 +12,10 @@ use kiln_abi::VMOffsets;
 pub struct Instance {
     pub module: &'static Module,
     pub(crate) offsets: VMOffsets,
-    pub(crate) vmctx: Box<[u64]>,
+    /// Cells: compiled code and the runtime write into it through
+    /// pointers handed out while the instance is only shared
+    /// (`funcref_ptr`, `func`).
+    pub(crate) vmctx: Box<[std::cell::UnsafeCell<u64>]>,
     pub(crate) memories: Vec<*mut Memory>,
     pub(crate) tables: Vec<*mut Table>,
     pub(crate) globals: Vec<*mut Global>,
@@ -25,22 +28,23 @@ pub struct Instance {
 
 impl Instance {
     pub fn vmctx_ptr(&self) -> usize {
-        self.vmctx.as_ptr() as usize
+        self.vmctx_base() as usize
+    }
+
+    /// The vmctx's first byte, writable though `self` is shared: its
+    /// words are cells.
+    fn vmctx_base(&self) -> *mut u8 {
+        std::cell::UnsafeCell::raw_get(self.vmctx.as_ptr()) as *mut u8
     }
 
     pub(crate) fn vmctx_write(&mut self, offset: u32, value: usize) {
         // SAFETY: offset lies inside the vmctx, 8-aligned by VMOffsets.
-        unsafe {
-            *((self.vmctx.as_mut_ptr() as *mut u8).add(offset as usize) as *mut usize) = value
-        };
+        unsafe { *(self.vmctx_base().add(offset as usize) as *mut usize) = value };
     }
 
     pub(crate) fn funcref_ptr(&self, index: u32) -> *mut VMFuncRef {
         // SAFETY: the funcref array lies inside the vmctx.
-        unsafe {
-            (self.vmctx.as_ptr() as *mut u8).add(self.offsets.funcref(index) as usize)
-                as *mut VMFuncRef
-        }
+        unsafe { self.vmctx_base().add(self.offsets.funcref(index) as usize) as *mut VMFuncRef }
     }
 
     /// Export `name` (the module's exports are sorted by name).

@@ -16,6 +16,13 @@ fn limits_match(actual_min: u64, actual_max: Option<u64>, min: u64, max: Option<
         }
 }
 
+/// `words` as cells, in place.
+fn cells(words: Box<[u64]>) -> Box<[std::cell::UnsafeCell<u64>]> {
+    // SAFETY: `UnsafeCell<u64>` has the layout of `u64` (it is
+    // `repr(transparent)`), so the allocation and its length carry over.
+    unsafe { Box::from_raw(Box::into_raw(words) as *mut [std::cell::UnsafeCell<u64>]) }
+}
+
 impl Store {
     /// Instantiate `module` with `imports` in the module's import order.
     pub fn instantiate(
@@ -69,7 +76,7 @@ impl Store {
         let mut inst = Box::new(Instance {
             module,
             offsets: module.offsets(),
-            vmctx: module.vmctx_image().into(),
+            vmctx: cells(module.vmctx_image().into()),
             memories: Vec::with_capacity(module.memories.len()),
             tables: Vec::with_capacity(module.tables.len()),
             globals: Vec::with_capacity(module.globals.len()),
