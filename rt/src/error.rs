@@ -21,6 +21,8 @@ pub enum LoadError {
     Inconsistent,
     #[error("the component's description names export `{name}` of core instance {instance} where its module has no such export")]
     ExportIndex { instance: u32, name: String },
+    #[error("the component's lowering {lowering} names core instance {instance}, which is made only after the lowering is first used")]
+    LoweringOrder { lowering: u32, instance: u32 },
 }
 
 /// A memory or table the store cannot make.

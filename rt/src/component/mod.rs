@@ -20,8 +20,8 @@ use crate::traps::Trap;
 use concurrent::driver::Waiting;
 use handles::ResourceKind;
 use kiln_abi::component::{
-    ComponentDescription, CoreDef, ExportItem, FuncType, Import, Initializer, Layout, Options,
-    StringEncoding, ValueType,
+    ComponentDescription, CoreDef, ExportItem, FuncType, Import, Initializer, Layout, Lowered,
+    Options, StringEncoding, ValueType,
 };
 use kiln_abi::component_descriptor as d;
 use kiln_abi::module::FuncType as CoreFuncType;
@@ -76,6 +76,43 @@ fn check_export_indices(d: &ComponentDescription, modules: &[&Module]) -> Result
         None => Ok(()),
         Some((instance, name)) => Err(LoadError::ExportIndex { instance, name }),
     }
+}
+
+/// Refuse a lowering that names a core instance (for its memory,
+/// `realloc`, callback, returner or destructor) not yet made when the
+/// lowering is first bound, as an instantiation's argument: binding it
+/// would find nothing there.
+fn check_lowering_order(d: &ComponentDescription) -> Result<(), LoadError> {
+    let mut first_use = vec![u32::MAX; d.lowerings.len()];
+    for (k, Initializer::Instantiate { args, .. }) in d.initializers.iter().enumerate() {
+        for arg in args {
+            if let CoreDef::Lowering(l) = arg {
+                if let Some(first) = first_use.get_mut(*l as usize) {
+                    *first = (*first).min(k as u32);
+                }
+            }
+        }
+    }
+    for (l, lowering) in d.lowerings.iter().enumerate() {
+        let o = &lowering.options;
+        let mut named = vec![&o.memory, &o.realloc, &o.post_return, &o.callback];
+        match &lowering.what {
+            Lowered::EnterSubtask { returner, .. } => named.push(returner),
+            Lowered::ResourceDrop(r) => named.extend(d.resources.get(*r as usize).map(|r| &r.dtor)),
+            _ => {}
+        }
+        let early = named.into_iter().flatten().find_map(|def| match def {
+            CoreDef::Export { instance, .. } if *instance >= first_use[l] => Some(*instance),
+            _ => None,
+        });
+        if let Some(instance) = early {
+            return Err(LoadError::LoweringOrder {
+                lowering: l as u32,
+                instance,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// A component function type's core signatures, each made on first use.
@@ -136,6 +173,7 @@ impl Component {
             .map(|_| Signatures::default())
             .collect();
         check_export_indices(&description, &modules)?;
+        check_lowering_order(&description)?;
         let returned_spilled = once_each(&description.types);
         let bindings = once_each(&description.lowerings);
         let shapes = once_each(&description.types);
@@ -797,5 +835,37 @@ mod tests {
         }
         let (d, m) = naming("c", 2);
         assert!(check_export_indices(&d, &[m]).is_err(), "past the end");
+    }
+
+    #[test]
+    fn a_lowering_whose_memory_is_made_after_it_is_refused_at_load() {
+        use kiln_abi::component::Lowering;
+        let memory_of = |instance| Lowering {
+            what: Lowered::Trap,
+            ty: 0,
+            options: Options {
+                memory: Some(CoreDef::Export {
+                    instance,
+                    name: "a".into(),
+                    index: 0,
+                }),
+                ..Default::default()
+            },
+            instance: 0,
+        };
+        // Instance 1 takes lowering 0 as its argument.
+        let (mut d, _) = naming("a", 0);
+        let Initializer::Instantiate { args, .. } = &mut d.initializers[1];
+        args[0] = CoreDef::Lowering(0);
+        d.lowerings = vec![memory_of(0)];
+        assert!(check_lowering_order(&d).is_ok());
+        d.lowerings = vec![memory_of(1)];
+        match check_lowering_order(&d) {
+            Err(LoadError::LoweringOrder {
+                lowering: 0,
+                instance: 1,
+            }) => {}
+            other => panic!("{other:?}"),
+        }
     }
 }
