@@ -488,11 +488,6 @@ impl Store {
         self.host_func_with_sig_id(crate::sig::sig_id(ty), code, context)
     }
 
-    /// Make room for `n` more host functions at once.
-    pub(crate) fn reserve_host_funcs(&mut self, n: usize) {
-        self.host_funcs.reserve(n);
-    }
-
     /// As `host_func_with_context`, for the signature whose id is `sig_id`.
     pub fn host_func_with_sig_id(&mut self, sig_id: u32, code: usize, context: usize) -> Func {
         let f = VMFuncRef {
@@ -570,18 +565,6 @@ impl<T> Default for Chunks<T> {
 
 impl<T> Chunks<T> {
     const CHUNK: usize = 64;
-
-    /// Make room for `n` more values in one chunk, so that pushing them
-    /// allocates once.
-    pub(crate) fn reserve(&mut self, n: usize) {
-        if self
-            .chunks
-            .last()
-            .is_none_or(|c| c.capacity() - c.len() < n)
-        {
-            self.chunks.push(Vec::with_capacity(n.max(Self::CHUNK)));
-        }
-    }
 
     /// Keep `value`; where it is kept, for as long as `self` lives.
     pub(crate) fn push(&mut self, value: T) -> *mut T {

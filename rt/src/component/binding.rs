@@ -1,11 +1,12 @@
 //! Lowerings bound in an instance: each becomes a host function, its code
 //! called with a [`HostContext`] of its own. What does not depend on the
 //! instance (the code, its signature's id, most of the context) is worked
-//! out at the first instance and kept in the component as a [`Binding`]: a
+//! out at the first instance and kept in the component as a [`Bound`]: a
 //! server instantiates a component per request, and finding host functions
 //! by name, flattening their types, sizing stream elements and registering
 //! signatures for each of a handler's seventy lowerings was two thirds of
-//! its instance's time.
+//! its instance's time; building each context field by field, most of the
+//! rest.
 
 use super::concurrent;
 use super::handles::ResourceKind;
@@ -15,123 +16,126 @@ use super::intrinsics::{
 };
 use super::{import_name, Component, ComponentInstance, Host, HostContext};
 use crate::error::{InstantiateError, LinkError};
-use crate::store::{Func, Store};
-use kiln_abi::component::{ComponentDescription, Lowered, StringEncoding, ValueType};
+use crate::store::Func;
+use crate::vm::VMFuncRef;
+use kiln_abi::component::{ComponentDescription, Lowered, ValueType};
 use kiln_abi::module::FuncType as CoreFuncType;
 use std::any::TypeId;
 
-/// What lowering a function takes in every instance of a component, for
-/// one type of host.
-#[derive(Clone, Copy)]
-pub(super) struct Binding {
+/// What each lowering of a component takes in every instance, for one
+/// type of host: its context, with nothing of an instance's in it, and
+/// its host function, with no context yet. An instance copies both lists
+/// whole, points each function at its context, and fills in a context's
+/// memory, `realloc`, state and flags as it first binds the lowering.
+pub(super) struct Bound {
     /// The host's type (`Host::id`): another host gives other code.
     host: TypeId,
-    code: usize,
-    sig_id: u32,
-    fixed: Fixed,
+    pub(super) contexts: Box<[HostContext]>,
+    /// Code 0: the lowering cannot be bound for this host (`bind` says
+    /// why when an instance first needs it).
+    pub(super) funcs: Box<[VMFuncRef]>,
 }
 
-/// The fields of a [`HostContext`] that are the same in every instance.
-#[derive(Clone, Copy)]
-struct Fixed {
-    encoding: StringEncoding,
-    instance: u32,
-    resource: Option<ResourceKind>,
-    to: u32,
-    to_defines: bool,
-    trap: Option<crate::traps::ComponentTrap>,
-    ty: u32,
-    arg: u32,
-    future: bool,
-    elem: (u32, u32),
-    numeric: bool,
-    async_: bool,
-}
+// SAFETY: a `Bound`'s contexts hold no pointers (each is null or `None`
+// until an instance copies the context and fills it in), and nothing
+// writes a `Bound` once made: threads share only plain values.
+unsafe impl Send for Bound {}
+unsafe impl Sync for Bound {}
 
-impl Fixed {
-    fn of(c: &HostContext) -> Fixed {
-        Fixed {
-            encoding: c.encoding,
-            instance: c.instance,
-            resource: c.resource,
-            to: c.to,
-            to_defines: c.to_defines,
-            trap: c.trap,
-            ty: c.ty,
-            arg: c.arg,
-            future: c.future,
-            elem: c.elem,
-            numeric: c.numeric,
-            async_: c.async_,
+impl Bound {
+    /// Bind every lowering of `component` for `host`.
+    pub(super) fn new(component: &Component, host: &dyn Host) -> Bound {
+        let lowerings = &component.description.lowerings;
+        let mut contexts = Vec::with_capacity(lowerings.len());
+        let mut funcs = Vec::with_capacity(lowerings.len());
+        for (l, lowering) in lowerings.iter().enumerate() {
+            let mut ctx = HostContext::blank(lowering.options.encoding, lowering.instance);
+            let (code, sig_id) = bind(component, l as u32, host, &mut ctx).unwrap_or((0, 0));
+            funcs.push(VMFuncRef {
+                func_ptr: code,
+                vmctx: 0,
+                sig_id,
+                _pad: 0,
+            });
+            contexts.push(ctx);
+        }
+        Bound {
+            host: host.id(),
+            contexts: contexts.into(),
+            funcs: funcs.into(),
         }
     }
 
-    fn apply(&self, c: &mut HostContext) {
-        c.encoding = self.encoding;
-        c.instance = self.instance;
-        c.resource = self.resource;
-        c.to = self.to;
-        c.to_defines = self.to_defines;
-        c.trap = self.trap;
-        c.ty = self.ty;
-        c.arg = self.arg;
-        c.future = self.future;
-        c.elem = self.elem;
-        c.numeric = self.numeric;
-        c.async_ = self.async_;
+    /// Whether it was made for `host`.
+    pub(super) fn is_for(&self, host: &dyn Host) -> bool {
+        self.host == host.id()
     }
 }
 
-impl Store {
-    /// The function core code calls for lowering `l` in `inst`.
-    pub(super) fn lower(
-        &mut self,
-        inst: &mut ComponentInstance,
-        l: u32,
-        host: &dyn Host,
-    ) -> Result<Func, InstantiateError> {
-        let component = inst.component;
+impl ComponentInstance {
+    /// The function core code calls for lowering `l`, its context filled
+    /// in with this instance's memory, `realloc`, state and flags.
+    pub(super) fn lower(&mut self, l: u32, host: &dyn Host) -> Result<Func, InstantiateError> {
+        let component = self.component;
         let d = &component.description;
         let lowering = &d.lowerings[l as usize];
-        let kept = &component.bindings[l as usize];
-        let binding = match kept.get().filter(|b| b.host == host.id()) {
-            Some(b) => *b,
-            None => {
-                let b = bind(component, l, host)?;
-                let _ = kept.set(b);
-                b
-            }
-        };
-        let mut ctx = inst.host_context(&lowering.options, lowering.instance);
-        binding.fixed.apply(&mut ctx);
+        if self.host_funcs[l as usize].func_ptr == 0 {
+            let mut ctx = HostContext::blank(lowering.options.encoding, lowering.instance);
+            let why = bind(component, l, host, &mut ctx).err();
+            return Err(why.expect("a lowering that could not be bound fails again"));
+        }
+        let options = &lowering.options;
+        let memory = self.memory(&options.memory);
+        let realloc = options.realloc.as_ref().and_then(|r| self.func(r));
+        let flags = self.flags[lowering.instance as usize];
         // The instance's own functions the context calls.
+        let (mut dtor, mut callback, mut returner) = (None, None, None);
         match &lowering.what {
             Lowered::ResourceDrop(r) => {
                 // The destructor's instance was made before any use of
                 // its type.
-                let dtor = d.resources[*r as usize].dtor.as_ref();
-                ctx.dtor = dtor.and_then(|def| inst.func(def));
+                let def = d.resources[*r as usize].dtor.as_ref();
+                dtor = def.and_then(|def| self.func(def));
             }
-            Lowered::EnterSubtask { returner, .. } => {
-                let callback = lowering.options.callback.as_ref();
-                ctx.callback = callback.and_then(|c| inst.func(c));
-                ctx.returner = returner.as_ref().and_then(|r| inst.func(r));
+            Lowered::EnterSubtask { returner: r, .. } => {
+                callback = options.callback.as_ref().and_then(|c| self.func(c));
+                returner = r.as_ref().and_then(|r| self.func(r));
             }
             _ => {}
         }
-        let p = inst.contexts.push(ctx) as usize;
-        Ok(self.host_func_with_sig_id(binding.sig_id, binding.code, p))
+        let state: *mut super::ComponentState = &mut *self.state;
+        // SAFETY: one context per lowering. Through the `Vec`'s pointer,
+        // not a reference, so that the pointers host functions were
+        // given stay valid.
+        let ctx = unsafe { &mut *self.contexts.as_mut_ptr().add(l as usize) };
+        ctx.memory = memory;
+        ctx.realloc = realloc;
+        ctx.state = state;
+        ctx.flags = flags;
+        ctx.dtor = dtor;
+        ctx.callback = callback;
+        ctx.returner = returner;
+        Ok(Func {
+            funcref: &self.host_funcs[l as usize],
+            trampoline: 0,
+        })
     }
 }
 
-/// Work out what lowering `l` of `component` takes in every instance.
-fn bind(component: &Component, l: u32, host: &dyn Host) -> Result<Binding, InstantiateError> {
+/// Work out what lowering `l` of `component` takes in every instance:
+/// its code and its signature's id, and in `ctx` what it needs beyond
+/// the instance's memory, `realloc`, state and flags.
+fn bind(
+    component: &Component,
+    l: u32,
+    host: &dyn Host,
+    ctx: &mut HostContext,
+) -> Result<(usize, u32), InstantiateError> {
     let d = &component.description;
     let lowering = &d.lowerings[l as usize];
     // Flattened only for the host, whose functions take the lowered
     // type; the runtime's own intrinsics have fixed signatures.
     let sig: std::borrow::Cow<CoreFuncType>;
-    let mut ctx = HostContext::blank(lowering.options.encoding, lowering.instance);
     use kiln_abi::module::ValType::I32;
     let code = match &lowering.what {
         Lowered::Host { import } => {
@@ -208,7 +212,7 @@ fn bind(component: &Component, l: u32, host: &dyn Host) -> Result<Binding, Insta
         }
         Lowered::Async(b) => {
             ctx.ty = lowering.ty;
-            let (types, code) = concurrent::lowering(component, *b, &mut ctx);
+            let (types, code) = concurrent::lowering(component, *b, ctx);
             sig = std::borrow::Cow::Owned(types);
             code
         }
@@ -240,12 +244,7 @@ fn bind(component: &Component, l: u32, host: &dyn Host) -> Result<Binding, Insta
             concurrent::subtask::wait_subtask as *const () as usize
         }
     };
-    Ok(Binding {
-        host: host.id(),
-        code,
-        sig_id: crate::sig::sig_id(&sig),
-        fixed: Fixed::of(&ctx),
-    })
+    Ok((code, crate::sig::sig_id(&sig)))
 }
 
 /// Whether `sig` is spelled `spelling` ([`super::HostFunc::signature`]),

@@ -37,9 +37,9 @@ pub struct Component {
     /// For each value type, the size and alignment of its spilled form
     /// when `task.return` takes it in memory; None when it goes flat.
     returned_spilled: Vec<std::sync::OnceLock<Option<(u32, u32)>>>,
-    /// For each lowering, what it takes in every instance, worked out at
-    /// the first.
-    bindings: Vec<std::sync::OnceLock<binding::Binding>>,
+    /// What each lowering takes in every instance, worked out at the
+    /// first (for the host it had).
+    bound: std::sync::OnceLock<binding::Bound>,
     /// For each value type, its shape (`Layout::shape`), found on first use.
     shapes: Vec<std::sync::OnceLock<u32>>,
 }
@@ -175,7 +175,6 @@ impl Component {
         check_export_indices(&description, &modules)?;
         check_lowering_order(&description)?;
         let returned_spilled = once_each(&description.types);
-        let bindings = once_each(&description.lowerings);
         let shapes = once_each(&description.types);
         Ok(Box::leak(Box::new(Component {
             description,
@@ -183,7 +182,7 @@ impl Component {
             program,
             signatures,
             returned_spilled,
-            bindings,
+            bound: std::sync::OnceLock::new(),
             shapes,
         })))
     }
@@ -297,7 +296,7 @@ pub trait Host {
     /// What the host's answers to `func` and `resource` depend on: two
     /// hosts with the same id must give the same for every import, since
     /// a component keeps what it found for one instance for the next (its
-    /// `Binding`s). A host whose answers depend on its settings is not one
+    /// `binding::Bound`). A host whose answers depend on its settings is not one
     /// type but several, and needs an id for each.
     fn id(&self) -> std::any::TypeId;
 }
@@ -327,6 +326,7 @@ pub struct ComponentState {
 
 /// What a host function of a component sees: its lowering's options,
 /// resolved, and the state of the component instance calling it.
+#[derive(Clone, Copy)]
 pub struct HostContext {
     pub encoding: StringEncoding,
     pub memory: Option<*mut Memory>,
@@ -398,9 +398,13 @@ impl HostContext {
 pub struct ComponentInstance {
     pub component: &'static Component,
     pub instances: Vec<*mut Instance>,
-    /// One per lowering bound to the host; their addresses are the
-    /// `vmctx` of the host functions' funcrefs, so they never move.
-    pub(crate) contexts: crate::store::Chunks<HostContext>,
+    /// One per lowering (`binding::Bound`); their addresses are the
+    /// `vmctx` of the host functions' funcrefs, so they never move. A
+    /// `Vec`, written only through `as_mut_ptr`, which keeps those
+    /// addresses valid.
+    pub(crate) contexts: Vec<HostContext>,
+    /// The host function of each lowering, running against its context.
+    host_funcs: Box<[crate::vm::VMFuncRef]>,
     /// Boxed: host contexts point at it.
     pub state: Box<ComponentState>,
     /// Each component instance's flags (`CoreDef::Flags`): 1 while it
@@ -456,10 +460,22 @@ impl Store {
         state: Option<Box<dyn std::any::Any>>,
     ) -> Result<ComponentInstance, InstantiateError> {
         let d = &component.description;
+        let other_host;
+        let bound = match component
+            .bound
+            .get_or_init(|| binding::Bound::new(component, host))
+        {
+            b if b.is_for(host) => b,
+            _ => {
+                other_host = binding::Bound::new(component, host);
+                &other_host
+            }
+        };
         let mut inst = ComponentInstance {
             component,
             instances: Vec::new(),
-            contexts: Default::default(),
+            contexts: bound.contexts.to_vec(),
+            host_funcs: bound.funcs.clone(),
             state: Box::new(ComponentState {
                 tables: handles::Tables {
                     tables: (0..d.instances).map(|_| Default::default()).collect(),
@@ -480,10 +496,12 @@ impl Store {
                 })
                 .collect(),
         };
+        let contexts = inst.contexts.as_mut_ptr();
+        for (i, f) in inst.host_funcs.iter_mut().enumerate() {
+            // SAFETY: one context per lowering, as one function.
+            f.vmctx = unsafe { contexts.add(i) } as usize;
+        }
         let mut lowered: Vec<Option<Func>> = vec![None; d.lowerings.len()];
-        // Each lowering makes a context and a host function.
-        inst.contexts.reserve(d.lowerings.len());
-        self.reserve_host_funcs(d.lowerings.len());
         for init in &d.initializers {
             let Initializer::Instantiate { module, args } = init;
             let module = component.modules[*module as usize];
@@ -494,7 +512,7 @@ impl Store {
                         let f = match lowered[*l as usize] {
                             Some(f) => f,
                             None => {
-                                let f = self.lower(&mut inst, *l, host)?;
+                                let f = inst.lower(*l, host)?;
                                 lowered[*l as usize] = Some(f);
                                 f
                             }
@@ -550,16 +568,6 @@ impl ComponentInstance {
         match self.core_export(def.as_ref()?)? {
             Extern::Memory(m) => Some(m),
             _ => None,
-        }
-    }
-
-    fn host_context(&mut self, o: &Options, instance: u32) -> HostContext {
-        HostContext {
-            memory: self.memory(&o.memory),
-            realloc: o.realloc.as_ref().and_then(|r| self.func(r)),
-            state: &mut *self.state,
-            flags: self.flags[instance as usize],
-            ..HostContext::blank(o.encoding, instance)
         }
     }
 
