@@ -431,6 +431,10 @@ pub(crate) struct Lift<'a> {
     /// Bytes of strings and lists lifted so far, bounded by the memory's
     /// size (`Lift::take`).
     lifted: u64,
+    /// Whether a stream's or future's end lifts as its handle (for a
+    /// stream of values between instances, which moves it); else it is
+    /// refused.
+    pub(crate) channels: bool,
 }
 
 /// Why a call of an export did not return values.

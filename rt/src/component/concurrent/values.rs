@@ -3,22 +3,24 @@
 //! writer's element type and lowered into the reader's memory by the
 //! reader's (the same type, but for how each numbers its resources), its
 //! strings and lists placed by the reader's `realloc`, as a host function
-//! places what it returns. Owning handles in them move from the writer's
-//! handle table to the reader's.
+//! places what it returns. Owning handles and the readable ends of
+//! streams and futures in them move from the writer's handle table to the
+//! reader's.
 
 use super::channel::Pending;
 use super::trap;
-use crate::component::handles::{ResourceKind, Tables};
+use super::AsyncKind;
+use crate::component::handles::ResourceKind;
 use crate::component::values::Caller;
 use crate::component::Value;
-use crate::component::{Call, HostContext, Lift, LowerError};
+use crate::component::{Call, ComponentState, HostContext, Lift, LowerError};
 use crate::traps::Trap;
 use kiln_abi::component::{Layout, TypeIndex, ValueType};
 
 /// Copy `n` values from the writer's operation `from` to the reader's
-/// `to`, after those each has already copied. A value holding a stream's
-/// or future's end or an error context is refused: those would move with
-/// their own rules.
+/// `to`, after those each has already copied. A value holding a borrowed
+/// handle or an error context is refused: those would move with their
+/// own rules.
 pub(super) fn copy_values(
     types: &'static [ValueType],
     from: &Pending,
@@ -34,11 +36,11 @@ pub(super) fn copy_values(
     let layout = Layout::new(types);
     let async_handle = |t: &ValueType| {
         use ValueType::*;
-        matches!(t, Borrow(_) | Stream(_) | Future(_) | ErrorContext)
+        matches!(t, Borrow(_) | ErrorContext)
     };
     if layout.holds(from_ty, async_handle) {
         return Err(trap(
-            "kiln does not copy stream or future values that hold streams, futures or error contexts between component instances yet",
+            "kiln does not copy stream or future values that hold borrowed handles or error contexts between component instances yet",
         ));
     }
     let (size, _) = layout.size_align(from_ty);
@@ -46,18 +48,20 @@ pub(super) fn copy_values(
     // instance runs; nothing writes it while the values are lifted.
     let memory = unsafe { &*from.memory.expect("a stream of values has a memory") }.data();
     let mut lift = Lift::new(types, writer.encoding, memory);
+    lift.channels = true;
     // The buffer was checked to lie in memory when the write began; what
     // its values point at is checked as they are lifted.
     let mut values = (from.done..from.done + n)
         .map(|i| lift.load(from_ty, from.ptr + i * size))
         .collect::<Result<Vec<_>, Trap>>()?;
-    if layout.holds_handles(from_ty) {
+    let channel = |t: &ValueType| matches!(t, ValueType::Stream(_) | ValueType::Future(_));
+    if layout.holds_handles(from_ty) || layout.holds(from_ty, channel) {
         // SAFETY: the state outlives both instances' calls; this borrow
         // ends before the reader's realloc runs.
-        let tables = unsafe { &mut (*writer.state).tables };
+        let state = unsafe { &mut *writer.state };
         let mut mover = Mover {
             types,
-            tables,
+            state,
             from: writer.instance,
             to: reader.instance,
         };
@@ -91,12 +95,12 @@ fn element(types: &[ValueType], ctx: &HostContext) -> Option<TypeIndex> {
     }
 }
 
-/// Moves the owning handles in lifted values from the writer's handle
-/// table to the reader's, as lifting them from the one and lowering them
-/// into the other does.
+/// Moves the owning handles and readable ends in lifted values from the
+/// writer's handle table to the reader's, as lifting them from the one
+/// and lowering them into the other does.
 struct Mover<'a> {
     types: &'a [ValueType],
-    tables: &'a mut Tables,
+    state: &'a mut ComponentState,
     from: u32,
     to: u32,
 }
@@ -107,6 +111,9 @@ impl Mover<'_> {
         let types = self.types;
         match (&types[t as usize], v) {
             (ValueType::Own(_), Value::Handle(h)) => *h = self.own(*h)?,
+            (ValueType::Stream(_) | ValueType::Future(_), Value::Handle(h)) => {
+                *h = self.readable_end(t, *h)?
+            }
             (ValueType::List(e), Value::List(items)) => {
                 for item in items {
                     self.walk(*e, item)?;
@@ -142,7 +149,8 @@ impl Mover<'_> {
     /// instances do at run time, so the handle is taken for the resource
     /// its slot says, and every use of it in the reader checks that.
     fn own(&mut self, h: u32) -> Result<u32, Trap> {
-        let kind = match self.tables.tables[self.from as usize].get(h)?.kind {
+        let tables = &mut self.state.tables;
+        let kind = match tables.tables[self.from as usize].get(h)?.kind {
             kind @ (ResourceKind::Guest(_) | ResourceKind::Host(_)) => kind,
             ResourceKind::Async(_) => {
                 return Err(trap(
@@ -150,6 +158,36 @@ impl Mover<'_> {
                 ))
             }
         };
-        self.tables.transfer_own(self.from, self.to, h, kind)
+        tables.transfer_own(self.from, self.to, h, kind)
+    }
+
+    /// Readable end `h` of a stream or future of type `t` moved, as a
+    /// call's argument moves one: its number in the reader's table.
+    fn readable_end(&mut self, t: TypeIndex, h: u32) -> Result<u32, Trap> {
+        let future = matches!(self.types[t as usize], ValueType::Future(_));
+        let ty = Layout::new(self.types).shape(t);
+        let kind = AsyncKind::Readable { ty, future };
+        let state = &mut *self.state;
+        let id = state.tables.rep(self.from, h, kind.as_resource())?;
+        if state
+            .concurrency
+            .waitable(id)
+            .is_some_and(|w| w.set.is_some())
+        {
+            return Err(trap(match future {
+                true => "cannot lift future while it's in a waitable set",
+                false => "cannot lift stream while it's in a waitable set",
+            }));
+        }
+        if state.concurrency.reading(id) {
+            return Err(trap(match future {
+                true => "cannot remove busy future",
+                false => "cannot remove busy stream",
+            }));
+        }
+        state.tables.drop_handle(self.from, h, kind.as_resource())?;
+        let moved = state.tables.tables[self.to as usize].new_own(kind.as_resource(), id);
+        state.concurrency.place(id, moved, self.to);
+        Ok(moved)
     }
 }
