@@ -256,11 +256,15 @@ impl<'a> Call<'a> {
                     self.store(caller, *f, v, ptr + off)?;
                 }
             }
-            // A stream's or future's end only as moved into the reader's
-            // table (`concurrent::values`).
-            (ValueType::Own(_) | ValueType::Stream(_) | ValueType::Future(_), Value::Handle(h)) => {
-                self.write(ptr, &h.to_le_bytes())
-            }
+            // A stream's or future's end or an error context only as put
+            // into the reader's table (`concurrent::values`).
+            (
+                ValueType::Own(_)
+                | ValueType::Stream(_)
+                | ValueType::Future(_)
+                | ValueType::ErrorContext,
+                Value::Handle(h),
+            ) => self.write(ptr, &h.to_le_bytes()),
             (ValueType::Own(_) | ValueType::Borrow(_), _) => {
                 return Err(mismatch("an owning handle the host made", v))
             }
@@ -547,7 +551,9 @@ impl<'a> Lift<'a> {
                 record_of(ty, values)
             }
             ValueType::Own(_) => Value::Handle(u32_at(p)),
-            ValueType::Stream(_) | ValueType::Future(_) if self.channels => {
+            ValueType::Stream(_) | ValueType::Future(_) | ValueType::ErrorContext
+                if self.channels =>
+            {
                 Value::Handle(u32_at(p))
             }
             ValueType::Borrow(_) => return Err(unsupported_handle()),

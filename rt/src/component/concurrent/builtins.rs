@@ -538,7 +538,10 @@ pub(in crate::component) extern "C" fn error_context_new(
         let mut cx = crate::component::abi::Cx::new(ctx);
         let message = String::lift_flat(&mut cx, &[ptr as u64, len as u64])?;
         let s = state(ctx);
-        let id = s.concurrency.insert(Object::ErrorContext { message });
+        let id = s.concurrency.insert(Object::ErrorContext {
+            message,
+            handles: 1,
+        });
         Ok(new_handle(
             &mut s.tables,
             ctx.instance,
@@ -557,7 +560,7 @@ pub(in crate::component) extern "C" fn error_context_debug_message(
 ) {
     or_raise((|| {
         let id = object(ctx, h, AsyncKind::ErrorContext)?;
-        let Object::ErrorContext { message } = state(ctx).concurrency.object(id) else {
+        let Object::ErrorContext { message, .. } = state(ctx).concurrency.object(id) else {
             unreachable!("checked to be an error context")
         };
         let message = message.clone();
@@ -573,7 +576,13 @@ pub(in crate::component) extern "C" fn error_context_drop(ctx: &HostContext, h: 
         let s = state(ctx);
         s.tables
             .drop_handle(ctx.instance, h, AsyncKind::ErrorContext.as_resource())?;
-        s.concurrency.remove(id);
+        let Object::ErrorContext { handles, .. } = s.concurrency.object(id) else {
+            unreachable!("checked to be an error context")
+        };
+        *handles -= 1;
+        if *handles == 0 {
+            s.concurrency.remove(id);
+        }
         Ok(())
     })())
 }

@@ -116,6 +116,10 @@ pub(super) enum Object {
     },
     ErrorContext {
         message: String,
+        /// Handles to it, in any instance's table: copying one into a
+        /// value another instance reads adds a handle, and the context
+        /// lives until the last is dropped.
+        handles: u32,
     },
     Subtask(subtask::SubtaskState),
 }

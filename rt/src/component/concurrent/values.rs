@@ -5,11 +5,11 @@
 //! strings and lists placed by the reader's `realloc`, as a host function
 //! places what it returns. Owning handles and the readable ends of
 //! streams and futures in them move from the writer's handle table to the
-//! reader's.
+//! reader's; error contexts in them are shared, a handle in each.
 
 use super::channel::Pending;
 use super::trap;
-use super::AsyncKind;
+use super::{AsyncKind, Object};
 use crate::component::handles::ResourceKind;
 use crate::component::values::Caller;
 use crate::component::Value;
@@ -19,8 +19,7 @@ use kiln_abi::component::{Layout, TypeIndex, ValueType};
 
 /// Copy `n` values from the writer's operation `from` to the reader's
 /// `to`, after those each has already copied. A value holding a borrowed
-/// handle or an error context is refused: those would move with their
-/// own rules.
+/// handle is refused: its loan would outlast the copy.
 pub(super) fn copy_values(
     types: &'static [ValueType],
     from: &Pending,
@@ -34,13 +33,9 @@ pub(super) fn copy_values(
         unreachable!("a stream or future with no values is numeric");
     };
     let layout = Layout::new(types);
-    let async_handle = |t: &ValueType| {
-        use ValueType::*;
-        matches!(t, Borrow(_) | ErrorContext)
-    };
-    if layout.holds(from_ty, async_handle) {
+    if layout.holds(from_ty, |t| matches!(t, ValueType::Borrow(_))) {
         return Err(trap(
-            "kiln does not copy stream or future values that hold borrowed handles or error contexts between component instances yet",
+            "kiln does not copy stream or future values that hold borrowed handles between component instances yet",
         ));
     }
     let (size, _) = layout.size_align(from_ty);
@@ -54,7 +49,10 @@ pub(super) fn copy_values(
     let mut values = (from.done..from.done + n)
         .map(|i| lift.load(from_ty, from.ptr + i * size))
         .collect::<Result<Vec<_>, Trap>>()?;
-    let channel = |t: &ValueType| matches!(t, ValueType::Stream(_) | ValueType::Future(_));
+    let channel = |t: &ValueType| {
+        use ValueType::*;
+        matches!(t, Stream(_) | Future(_) | ErrorContext)
+    };
     if layout.holds_handles(from_ty) || layout.holds(from_ty, channel) {
         // SAFETY: the state outlives both instances' calls; this borrow
         // ends before the reader's realloc runs.
@@ -114,6 +112,7 @@ impl Mover<'_> {
             (ValueType::Stream(_) | ValueType::Future(_), Value::Handle(h)) => {
                 *h = self.readable_end(t, *h)?
             }
+            (ValueType::ErrorContext, Value::Handle(h)) => *h = self.error_context(*h)?,
             (ValueType::List(e), Value::List(items)) => {
                 for item in items {
                     self.walk(*e, item)?;
@@ -159,6 +158,18 @@ impl Mover<'_> {
             }
         };
         tables.transfer_own(self.from, self.to, h, kind)
+    }
+
+    /// Error context `h` shared: the reader's handle to it. The writer
+    /// keeps its own.
+    fn error_context(&mut self, h: u32) -> Result<u32, Trap> {
+        let kind = AsyncKind::ErrorContext.as_resource();
+        let state = &mut *self.state;
+        let id = state.tables.rep(self.from, h, kind)?;
+        if let Object::ErrorContext { handles, .. } = state.concurrency.object(id) {
+            *handles += 1;
+        }
+        Ok(state.tables.tables[self.to as usize].new_own(kind, id))
     }
 
     /// Readable end `h` of a stream or future of type `t` moved, as a
