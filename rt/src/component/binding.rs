@@ -226,13 +226,17 @@ fn bind(
             concurrent::subtask::enter_subtask as *const () as usize
         }
         Lowered::TransferChannel { ty, from, to } => {
-            // Typed by its shape, as the built-ins type ends.
-            ctx.arg = component.shape(*ty);
-            ctx.future = matches!(d.types[*ty as usize], ValueType::Future(_));
             ctx.instance = *from;
             ctx.to = *to;
             sig = std::borrow::Cow::Owned(CoreFuncType::new(&[I32], &[I32]));
-            concurrent::builtins::transfer_channel as *const () as usize
+            if let ValueType::ErrorContext = d.types[*ty as usize] {
+                concurrent::builtins::transfer_error_context as *const () as usize
+            } else {
+                // Typed by its shape, as the built-ins type ends.
+                ctx.arg = component.shape(*ty);
+                ctx.future = matches!(d.types[*ty as usize], ValueType::Future(_));
+                concurrent::builtins::transfer_channel as *const () as usize
+            }
         }
         Lowered::ExitSubtask => {
             sig = std::borrow::Cow::Owned(CoreFuncType::new(&[I32], &[I32]));

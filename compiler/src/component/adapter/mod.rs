@@ -74,7 +74,8 @@ pub enum AdapterImport {
     EnterSubtask,
     ExitSubtask,
     /// The runtime's function moving the readable end of a stream or
-    /// future of type `ty` to the callee or back.
+    /// future of type `ty` to the callee or back (or sharing an error
+    /// context).
     TransferChannel {
         ty: TypeIndex,
         to_callee: bool,
@@ -91,10 +92,9 @@ pub(super) struct Needs {
     pub memory: bool,
     /// Handles: by whether they borrow, and their resource.
     pub handles: BTreeSet<(bool, u32)>,
-    /// Stream and future types, whose readable ends the runtime moves.
+    /// Stream, future and error-context types, whose handles the
+    /// runtime moves (readable ends) or shares (error contexts).
     pub channels: BTreeSet<TypeIndex>,
-    /// Error contexts, which no adapter moves yet.
-    pub async_values: bool,
 }
 
 pub(super) fn needs(layout: &Layout, t: TypeIndex, out: &mut Needs) {
@@ -110,10 +110,9 @@ pub(super) fn needs(layout: &Layout, t: TypeIndex, out: &mut Needs) {
         ValueType::Borrow(r) => {
             out.handles.insert((true, *r));
         }
-        ValueType::Stream(_) | ValueType::Future(_) => {
+        ValueType::Stream(_) | ValueType::Future(_) | ValueType::ErrorContext => {
             out.channels.insert(t);
         }
-        ValueType::ErrorContext => out.async_values = true,
         _ => {
             for f in layout.fields(t).unwrap_or_default() {
                 needs(layout, f, out);
@@ -148,9 +147,6 @@ pub fn build(
     }
     if let Some(r) = f.result {
         needs(layout, r, &mut in_result);
-    }
-    if in_params.async_values || in_result.async_values {
-        return Err("an error-context value".into());
     }
     let callee_realloc = in_params.memory || lower.params_in_memory;
     let caller_realloc = in_result.memory;

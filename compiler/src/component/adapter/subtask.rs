@@ -57,9 +57,6 @@ pub fn build_call(
         needs(layout, *t, &mut in_params);
     }
     refuse_borrows(&in_params)?;
-    if in_params.async_values {
-        return Err("an error-context value".into());
-    }
     let callee_realloc = in_params.memory || lift.params_in_memory;
     let memory = callee_realloc || in_memory;
     if memory && !(sides.caller.memory && sides.callee.memory) {
@@ -157,9 +154,6 @@ pub fn build_sync_call(
         // may have gone on past `task.return`, where the handle should
         // have left its table: no adapter runs there to move it.
         return Err("a handle as the one result of a synchronous call of an async function".into());
-    }
-    if in_params.async_values || in_result.async_values {
-        return Err("an error-context value".into());
     }
     let callee_realloc = in_params.memory || lift.params_in_memory;
     let memory = callee_realloc || lower.params_in_memory;
@@ -361,9 +355,6 @@ pub fn build_returner(
     let mut result = Needs::default();
     needs(layout, r, &mut result);
     refuse_borrows(&result)?;
-    if result.async_values {
-        return Err("an error-context value".into());
-    }
     let f = FuncType {
         params: vec![(String::new(), r)],
         result: None,

@@ -81,7 +81,7 @@ impl Translator<'_> {
                     c.i(I::Call(f));
                 });
             }
-            Stream(_) | Future(_) => {
+            Stream(_) | Future(_) | ErrorContext => {
                 let f = self.channels[&(t, dir.to_callee)];
                 c.store(dst, Prim::I32, |c| {
                     c.load(src, Prim::I32);

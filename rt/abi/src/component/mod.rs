@@ -182,7 +182,8 @@ pub enum Lowered {
     WaitSubtask,
     /// A fused adapter moving the readable end of a stream or future of
     /// type `ty` from the table of component instance `from` to that of
-    /// `to`.
+    /// `to`; or, for an error-context type, giving `to` a handle of its
+    /// own to the same context.
     TransferChannel { ty: TypeIndex, from: u32, to: u32 },
 }
 

@@ -587,6 +587,21 @@ pub(in crate::component) extern "C" fn error_context_drop(ctx: &HostContext, h: 
     })())
 }
 
+/// A fused adapter giving the receiving instance error context `h` of the
+/// sending one: its handle there. The spec lifts an error context without
+/// taking it from the sender's table, so both hold it.
+pub(in crate::component) extern "C" fn transfer_error_context(ctx: &HostContext, h: Handle) -> u32 {
+    or_raise((|| {
+        let kind = AsyncKind::ErrorContext;
+        let id = object(ctx, h, kind)?;
+        let s = state(ctx);
+        if let Object::ErrorContext { handles, .. } = s.concurrency.object(id) {
+            *handles += 1;
+        }
+        Ok(new_handle(&mut s.tables, ctx.to, kind, id))
+    })())
+}
+
 /// A fused adapter moving the readable end `h` of a stream or future from
 /// the sending instance's table to the receiver's: its handle there. An
 /// end waiting on a copy, or in a waitable set, may not move.
