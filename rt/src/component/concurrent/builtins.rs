@@ -588,44 +588,69 @@ pub(in crate::component) extern "C" fn error_context_drop(ctx: &HostContext, h: 
 }
 
 /// A fused adapter giving the receiving instance error context `h` of the
-/// sending one: its handle there. The spec lifts an error context without
-/// taking it from the sender's table, so both hold it.
+/// sending one: its handle there (`share_error_context`).
 pub(in crate::component) extern "C" fn transfer_error_context(ctx: &HostContext, h: Handle) -> u32 {
     or_raise((|| {
-        let kind = AsyncKind::ErrorContext;
-        let id = object(ctx, h, kind)?;
-        let s = state(ctx);
-        if let Object::ErrorContext { handles, .. } = s.concurrency.object(id) {
-            *handles += 1;
-        }
-        Ok(new_handle(&mut s.tables, ctx.to, kind, id))
+        leave(ctx)?;
+        share_error_context(state(ctx), ctx.instance, ctx.to, h)
     })())
 }
 
 /// A fused adapter moving the readable end `h` of a stream or future from
-/// the sending instance's table to the receiver's: its handle there. An
-/// end waiting on a copy, or in a waitable set, may not move.
+/// the sending instance's table to the receiver's: its handle there
+/// (`move_readable_end`).
 pub(in crate::component) extern "C" fn transfer_channel(ctx: &HostContext, h: Handle) -> u32 {
     or_raise((|| {
-        let kind = end_kind(ctx, true);
-        let id = object(ctx, h, kind)?;
-        let s = state(ctx);
-        let in_set = s.concurrency.waitable(id).is_some_and(|w| w.set.is_some());
-        if in_set {
-            return Err(trap(match ctx.future {
-                true => "cannot lift future while it's in a waitable set",
-                false => "cannot lift stream while it's in a waitable set",
-            }));
-        }
-        if s.concurrency.reading(id) {
-            return Err(trap(match ctx.future {
-                true => "cannot remove busy future",
-                false => "cannot remove busy stream",
-            }));
-        }
-        s.tables.drop_handle(ctx.instance, h, kind.as_resource())?;
-        let to = new_handle(&mut s.tables, ctx.to, kind, id);
-        s.concurrency.place(id, to, ctx.to);
-        Ok(to)
+        leave(ctx)?;
+        move_readable_end(state(ctx), end_kind(ctx, true), ctx.instance, ctx.to, h)
     })())
+}
+
+/// Error context `h` of instance `from` given to instance `to`: its
+/// handle there. The spec lifts an error context without taking it from
+/// the sender's table, so both hold it, and it lives until the last
+/// handle to it is dropped.
+pub(super) fn share_error_context(
+    s: &mut ComponentState,
+    from: u32,
+    to: u32,
+    h: Handle,
+) -> Result<Handle, Trap> {
+    let kind = AsyncKind::ErrorContext;
+    let id = s.tables.rep(from, h, kind.as_resource())?;
+    if let Object::ErrorContext { handles, .. } = s.concurrency.object(id) {
+        *handles += 1;
+    }
+    Ok(new_handle(&mut s.tables, to, kind, id))
+}
+
+/// Readable end `h` (of `kind`) moved from instance `from`'s table to
+/// `to`'s: its handle there. An end waiting on a copy, or in a waitable
+/// set, may not move.
+pub(super) fn move_readable_end(
+    s: &mut ComponentState,
+    kind: AsyncKind,
+    from: u32,
+    to: u32,
+    h: Handle,
+) -> Result<Handle, Trap> {
+    let id = s.tables.rep(from, h, kind.as_resource())?;
+    let future = matches!(kind, AsyncKind::Readable { future: true, .. });
+    let in_set = s.concurrency.waitable(id).is_some_and(|w| w.set.is_some());
+    if in_set {
+        return Err(trap(match future {
+            true => "cannot lift future while it's in a waitable set",
+            false => "cannot lift stream while it's in a waitable set",
+        }));
+    }
+    if s.concurrency.reading(id) {
+        return Err(trap(match future {
+            true => "cannot remove busy future",
+            false => "cannot remove busy stream",
+        }));
+    }
+    s.tables.drop_handle(from, h, kind.as_resource())?;
+    let moved = new_handle(&mut s.tables, to, kind, id);
+    s.concurrency.place(id, moved, to);
+    Ok(moved)
 }

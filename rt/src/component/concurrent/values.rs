@@ -9,7 +9,7 @@
 
 use super::channel::Pending;
 use super::trap;
-use super::{AsyncKind, Object};
+use super::AsyncKind;
 use crate::component::handles::ResourceKind;
 use crate::component::values::Caller;
 use crate::component::Value;
@@ -163,13 +163,7 @@ impl Mover<'_> {
     /// Error context `h` shared: the reader's handle to it. The writer
     /// keeps its own.
     fn error_context(&mut self, h: u32) -> Result<u32, Trap> {
-        let kind = AsyncKind::ErrorContext.as_resource();
-        let state = &mut *self.state;
-        let id = state.tables.rep(self.from, h, kind)?;
-        if let Object::ErrorContext { handles, .. } = state.concurrency.object(id) {
-            *handles += 1;
-        }
-        Ok(state.tables.tables[self.to as usize].new_own(kind, id))
+        super::builtins::share_error_context(self.state, self.from, self.to, h)
     }
 
     /// Readable end `h` of a stream or future of type `t` moved, as a
@@ -178,27 +172,6 @@ impl Mover<'_> {
         let future = matches!(self.types[t as usize], ValueType::Future(_));
         let ty = Layout::new(self.types).shape(t);
         let kind = AsyncKind::Readable { ty, future };
-        let state = &mut *self.state;
-        let id = state.tables.rep(self.from, h, kind.as_resource())?;
-        if state
-            .concurrency
-            .waitable(id)
-            .is_some_and(|w| w.set.is_some())
-        {
-            return Err(trap(match future {
-                true => "cannot lift future while it's in a waitable set",
-                false => "cannot lift stream while it's in a waitable set",
-            }));
-        }
-        if state.concurrency.reading(id) {
-            return Err(trap(match future {
-                true => "cannot remove busy future",
-                false => "cannot remove busy stream",
-            }));
-        }
-        state.tables.drop_handle(self.from, h, kind.as_resource())?;
-        let moved = state.tables.tables[self.to as usize].new_own(kind.as_resource(), id);
-        state.concurrency.place(id, moved, self.to);
-        Ok(moved)
+        super::builtins::move_readable_end(self.state, kind, self.from, self.to, h)
     }
 }
