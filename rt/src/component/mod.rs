@@ -699,6 +699,9 @@ impl ComponentInstance {
             )));
         }
         let f = self.func(core).expect("a lifted export is a core function");
+        if !options.async_ {
+            self.state.concurrency.begin_sync_task(lifted_by);
+        }
         let layout = Layout::new(self.types);
         let sig = self.component.lifted_signature(ty);
         let mut call = Call {

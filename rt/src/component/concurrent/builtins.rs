@@ -170,12 +170,21 @@ pub(in crate::component) extern "C" fn task_cancel(ctx: &HostContext) {
     })())
 }
 
+/// `context.get`: a slot of the calling task's context, an async task's
+/// or a synchronous one's. The spec lets any code read it, even where it
+/// may not leave its instance (a `realloc`).
 pub(in crate::component) extern "C" fn context_get(ctx: &HostContext) -> u32 {
-    or_raise(task(ctx).map(|t| t.context[ctx.arg as usize]))
+    let slot = ctx.arg as usize;
+    state(ctx)
+        .concurrency
+        .with_context(ctx.instance, |c| c[slot])
 }
 
 pub(in crate::component) extern "C" fn context_set(ctx: &HostContext, v: u32) {
-    or_raise(task(ctx).map(|t| t.context[ctx.arg as usize] = v))
+    let slot = ctx.arg as usize;
+    state(ctx)
+        .concurrency
+        .with_context(ctx.instance, |c| c[slot] = v)
 }
 
 pub(in crate::component) extern "C" fn backpressure_inc(ctx: &HostContext) {

@@ -187,6 +187,11 @@ pub struct Concurrency {
     in_turn: Vec<bool>,
     /// Host work in flight on the event loop.
     jobs: jobs::Jobs,
+    /// Per instance, the context slots of its synchronous task, which
+    /// pushes no `Task`: an instance runs one at a time, since it may not
+    /// be entered again while one runs. In a cell: the host begins a
+    /// synchronous task while it holds the state shared.
+    sync_contexts: std::cell::RefCell<Vec<[u32; CONTEXT_SLOTS]>>,
     /// The component's types, which streams' and futures' values have.
     types: &'static [kiln_abi::component::ValueType],
 }
@@ -300,6 +305,34 @@ impl Concurrency {
     /// innermost one is then another instance's, or there is none.
     pub(super) fn may_block(&self, instance: u32) -> bool {
         self.tasks.last().is_some_and(|t| t.instance == instance)
+    }
+
+    /// Apply `f` to the context slots (`context.get`/`set`) of the task
+    /// `instance` runs now: its async task's, else its synchronous task's.
+    pub(super) fn with_context<R>(
+        &mut self,
+        instance: u32,
+        f: impl FnOnce(&mut [u32; CONTEXT_SLOTS]) -> R,
+    ) -> R {
+        if self.may_block(instance) {
+            let task = self.tasks.last_mut().expect("an async task runs");
+            return f(&mut task.context);
+        }
+        let contexts = self.sync_contexts.get_mut();
+        let i = instance as usize;
+        if contexts.len() <= i {
+            contexts.resize(i + 1, [0; CONTEXT_SLOTS]);
+        }
+        f(&mut contexts[i])
+    }
+
+    /// A synchronous task of `instance` begins (one the host calls): its
+    /// context slots start at zero.
+    pub(crate) fn begin_sync_task(&self, instance: u32) {
+        let mut contexts = self.sync_contexts.borrow_mut();
+        if let Some(slots) = contexts.get_mut(instance as usize) {
+            *slots = [0; CONTEXT_SLOTS];
+        }
     }
 
     fn insert(&mut self, o: Object) -> u32 {
