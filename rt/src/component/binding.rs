@@ -51,6 +51,10 @@ impl Bound {
         for (l, lowering) in lowerings.iter().enumerate() {
             let mut ctx = HostContext::blank(lowering.options.encoding, lowering.instance);
             let (code, sig_id) = bind(component, l as u32, host, &mut ctx).unwrap_or((0, 0));
+            // What `Bound`'s Send and Sync rest on.
+            debug_assert!(ctx.memory.is_none() && ctx.realloc.is_none() && ctx.state.is_null());
+            debug_assert!(ctx.flags.is_null() && ctx.dtor.is_none());
+            debug_assert!(ctx.callback.is_none() && ctx.returner.is_none());
             funcs.push(VMFuncRef {
                 func_ptr: code,
                 vmctx: 0,
@@ -81,8 +85,15 @@ impl ComponentInstance {
         let lowering = &d.lowerings[l as usize];
         if self.host_funcs[l as usize].func_ptr == 0 {
             let mut ctx = HostContext::blank(lowering.options.encoding, lowering.instance);
-            let why = bind(component, l, host, &mut ctx).err();
-            return Err(why.expect("a lowering that could not be bound fails again"));
+            // Binding again says why; a host that answers differently
+            // now breaks `Host::id`'s promise, and is told so.
+            return Err(match bind(component, l, host, &mut ctx) {
+                Err(why) => why,
+                Ok(_) => InstantiateError::Link {
+                    import: format!("lowering {l}"),
+                    problem: LinkError::Unknown,
+                },
+            });
         }
         let options = &lowering.options;
         let memory = self.memory(&options.memory);

@@ -421,6 +421,11 @@ pub(crate) struct Call<'a> {
     types: &'a [ValueType],
     encoding: StringEncoding,
     memory: Option<*mut Memory>,
+    /// Whether a stream's or future's end or an error context may be
+    /// stored as the handle given: only for a stream of values between
+    /// instances, which put it in the reader's table first
+    /// (`concurrent::values`). A host's number would name nothing.
+    channels: bool,
 }
 
 /// Where results are lifted from.
@@ -708,6 +713,7 @@ impl ComponentInstance {
             types: self.types,
             encoding: options.encoding,
             memory: self.memory(&options.memory),
+            channels: false,
         };
         let realloc = options.realloc.as_ref().and_then(|r| self.func(r));
         let lowered = (|| {

@@ -256,15 +256,11 @@ impl<'a> Call<'a> {
                     self.store(caller, *f, v, ptr + off)?;
                 }
             }
-            // A stream's or future's end or an error context only as put
-            // into the reader's table (`concurrent::values`).
+            (ValueType::Own(_), Value::Handle(h)) => self.write(ptr, &h.to_le_bytes()),
             (
-                ValueType::Own(_)
-                | ValueType::Stream(_)
-                | ValueType::Future(_)
-                | ValueType::ErrorContext,
+                ValueType::Stream(_) | ValueType::Future(_) | ValueType::ErrorContext,
                 Value::Handle(h),
-            ) => self.write(ptr, &h.to_le_bytes()),
+            ) if self.channels => self.write(ptr, &h.to_le_bytes()),
             (ValueType::Own(_) | ValueType::Borrow(_), _) => {
                 return Err(mismatch("an owning handle the host made", v))
             }

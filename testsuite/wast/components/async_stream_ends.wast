@@ -78,6 +78,7 @@
   (core func $drop-all (canon lower (func $dropper "drop-all") async (memory $mem)))
   (core func $new (canon stream.new $answers))
   (core func $write (canon stream.write $answers async (memory $mem)))
+  (core func $read (canon stream.read $answers async (memory $mem)))
   (core func $drop-writable (canon stream.drop-writable $answers))
   (core func $future-new (canon future.new $answer))
   (core func $future-write (canon future.write $answer async (memory $mem)))
@@ -93,6 +94,7 @@
     (import "" "drop-all" (func $drop-all (param i32 i32) (result i32)))
     (import "" "new" (func $new (result i64)))
     (import "" "write" (func $write (param i32 i32 i32) (result i32)))
+    (import "" "read" (func $read (param i32 i32 i32) (result i32)))
     (import "" "drop-writable" (func $drop-writable (param i32)))
     (import "" "future-new" (func $future-new (result i64)))
     (import "" "future-write" (func $future-write (param i32 i32) (result i32)))
@@ -153,9 +155,18 @@
       (call $expect (call $write (local.get $w) (i32.const 16) (i32.const 1)) (i32.const 0x10))
       (call $future-drop-readable (i32.load (i32.const 16)))
       i32.const 0)
+    ;; A stream end told its writer dropped is done: it may not move.
+    (func (export "move-done") (result i32)
+      (local $pair i64)
+      (local.set $pair (call $new))
+      (call $drop-writable (i32.wrap_i64 (i64.shr_u (local.get $pair) (i64.const 32))))
+      (call $expect (call $read (i32.wrap_i64 (local.get $pair)) (i32.const 100) (i32.const 1)) (i32.const 1))
+      (drop (call $drop-all (i32.wrap_i64 (local.get $pair)) (i32.const 200)))
+      i32.const 0)
     (func (export "cb-unreachable") (param i32 i32 i32) (result i32) unreachable))
   (core instance $m (instantiate $m (with "" (instance
     (export "memory" (memory $mem))
+    (export "read" (func $read))
     (export "drop-all" (func $drop-all))
     (export "new" (func $new))
     (export "write" (func $write))
@@ -173,7 +184,9 @@
   (func (export "run") async (result u32)
     (canon lift (core func $m "run") async (callback $cb)))
   (func (export "drop-after-write") async (result u32)
-    (canon lift (core func $m "drop-after-write") async (callback $cb))))
+    (canon lift (core func $m "drop-after-write") async (callback $cb)))
+  (func (export "move-done") async (result u32)
+    (canon lift (core func $m "move-done") async (callback $cb))))
 
 ;; Two ends read and dropped by the callee: 200; both of the caller's
 ;; writes found the reader gone: 2.
@@ -181,6 +194,8 @@
 (assert_return (invoke "run") (u32.const 202))
 (component instance $t $Ends)
 (assert_trap (invoke "drop-after-write") "unknown handle index")
+(component instance $t $Ends)
+(assert_trap (invoke "move-done") "cannot lift stream after being notified that the writable end dropped")
 
 ;; An error context in a stream value between two component instances:
 ;; the callee reads it and its message, and returns the message's length.

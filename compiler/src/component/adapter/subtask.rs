@@ -17,7 +17,7 @@ use super::{
     Needs, Sides,
 };
 use kiln_abi::component::{
-    AdapterTrap, FuncType, Layout, TypeIndex, MAX_FLAT_ASYNC_PARAMS, TASK_RETURN_SLOTS,
+    AdapterTrap, FuncType, Layout, TypeIndex, ValueType, MAX_FLAT_ASYNC_PARAMS, TASK_RETURN_SLOTS,
 };
 use wasm_encoder::{
     CodeSection, EntityType, ExportKind, ExportSection, FunctionSection, ImportSection,
@@ -154,6 +154,14 @@ pub fn build_sync_call(
         // may have gone on past `task.return`, where the handle should
         // have left its table: no adapter runs there to move it.
         return Err("a handle as the one result of a synchronous call of an async function".into());
+    }
+    let error_context = |t: &TypeIndex| matches!(layout.ty(*t), ValueType::ErrorContext);
+    if !lower.results_in_memory && in_result.channels.iter().any(error_context) {
+        // As above, and the callee may drop its own handle once it has
+        // returned it (lifting one does not take it), before the wait.
+        return Err(
+            "an error context as the one result of a synchronous call of an async function".into(),
+        );
     }
     let callee_realloc = in_params.memory || lift.params_in_memory;
     let memory = callee_realloc || lower.params_in_memory;

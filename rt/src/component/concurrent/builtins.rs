@@ -634,8 +634,9 @@ pub(super) fn share_error_context(
 }
 
 /// Readable end `h` (of `kind`) moved from instance `from`'s table to
-/// `to`'s: its handle there. An end waiting on a copy, or in a waitable
-/// set, may not move.
+/// `to`'s: its handle there. An end waiting on a copy, in a waitable
+/// set, or done for good may not move (the spec's `lift_async_value`
+/// takes only an idle one).
 pub(super) fn move_readable_end(
     s: &mut ComponentState,
     kind: AsyncKind,
@@ -656,6 +657,12 @@ pub(super) fn move_readable_end(
         return Err(trap(match future {
             true => "cannot remove busy future",
             false => "cannot remove busy stream",
+        }));
+    }
+    if s.concurrency.done_reading(id) {
+        return Err(trap(match future {
+            true => "cannot lift future after its value was read or its writable end dropped",
+            false => "cannot lift stream after being notified that the writable end dropped",
         }));
     }
     s.tables.drop_handle(from, h, kind.as_resource())?;

@@ -280,6 +280,14 @@ impl Concurrency {
         self.channel(c).read.op.is_some()
     }
 
+    /// Whether readable end `id` is done for good: told that its writer
+    /// dropped, or, a future's, its value read.
+    pub(super) fn done_reading(&mut self, id: u32) -> bool {
+        let (c, _) = self.end(id);
+        let ch = self.channel(c);
+        ch.read.told_dropped || ch.future && ch.read.succeeded
+    }
+
     /// The size and alignment of end `id`'s elements.
     pub(super) fn elem_of(&mut self, id: u32) -> (u32, u32) {
         let (c, _) = self.end(id);
@@ -326,7 +334,8 @@ impl Concurrency {
             let ch = self.channel(c);
             ch.side(reading).told_dropped = true;
         }
-        e
+        // Numbered as the end is now: it may have moved since.
+        e.map(|e| Event { index: handle, ..e })
     }
 
     /// A trap unless end `id` may begin a read (or write): no operation

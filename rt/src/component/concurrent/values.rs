@@ -49,17 +49,15 @@ pub(super) fn copy_values(
     let mut values = (from.done..from.done + n)
         .map(|i| lift.load(from_ty, from.ptr + i * size))
         .collect::<Result<Vec<_>, Trap>>()?;
-    let channel = |t: &ValueType| {
-        use ValueType::*;
-        matches!(t, Stream(_) | Future(_) | ErrorContext)
-    };
-    if layout.holds_handles(from_ty) || layout.holds(from_ty, channel) {
+    // Owning handles, stream and future ends, error contexts.
+    if layout.holds_handles(from_ty) {
         // SAFETY: the state outlives both instances' calls; this borrow
         // ends before the reader's realloc runs.
         let state = unsafe { &mut *writer.state };
         let mut mover = Mover {
             types,
             state,
+            shape: None,
             from: writer.instance,
             to: reader.instance,
         };
@@ -71,6 +69,7 @@ pub(super) fn copy_values(
         types,
         encoding: reader.encoding,
         memory: to.memory,
+        channels: true,
     };
     let caller = &mut Caller::Guest(reader);
     for (i, v) in (to.done..).zip(&values) {
@@ -99,6 +98,9 @@ fn element(types: &[ValueType], ctx: &HostContext) -> Option<TypeIndex> {
 struct Mover<'a> {
     types: &'a [ValueType],
     state: &'a mut ComponentState,
+    /// The last stream or future type moved and its shape (finding one
+    /// scans the types; a stream of futures has one type).
+    shape: Option<(TypeIndex, u32)>,
     from: u32,
     to: u32,
 }
@@ -170,7 +172,11 @@ impl Mover<'_> {
     /// call's argument moves one: its number in the reader's table.
     fn readable_end(&mut self, t: TypeIndex, h: u32) -> Result<u32, Trap> {
         let future = matches!(self.types[t as usize], ValueType::Future(_));
-        let ty = Layout::new(self.types).shape(t);
+        let ty = match self.shape {
+            Some((u, shape)) if u == t => shape,
+            _ => Layout::new(self.types).shape(t),
+        };
+        self.shape = Some((t, ty));
         let kind = AsyncKind::Readable { ty, future };
         super::builtins::move_readable_end(self.state, kind, self.from, self.to, h)
     }
