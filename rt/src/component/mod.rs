@@ -94,14 +94,11 @@ fn check_lowering_order(d: &ComponentDescription) -> Result<(), LoadError> {
         }
     }
     for (l, lowering) in d.lowerings.iter().enumerate() {
-        let o = &lowering.options;
-        let mut named = vec![&o.memory, &o.realloc, &o.post_return, &o.callback];
-        match &lowering.what {
-            Lowered::EnterSubtask { returner, .. } => named.push(returner),
-            Lowered::ResourceDrop(r) => named.extend(d.resources.get(*r as usize).map(|r| &r.dtor)),
-            _ => {}
-        }
-        let early = named.into_iter().flatten().find_map(|def| match def {
+        let dtor = match lowering.what {
+            Lowered::ResourceDrop(r) => d.resources.get(r as usize).and_then(|r| r.dtor.as_ref()),
+            _ => None,
+        };
+        let early = lowering.core_defs().chain(dtor).find_map(|def| match def {
             CoreDef::Export { instance, .. } if *instance >= first_use[l] => Some(*instance),
             _ => None,
         });

@@ -259,12 +259,7 @@ impl ComponentDescription {
             CoreDef::Flags(i) => *i < self.instances,
         };
         let n_instances = self.initializers.len() as u32;
-        let options_ok = |o: &Options| {
-            [&o.memory, &o.realloc, &o.post_return, &o.callback]
-                .into_iter()
-                .flatten()
-                .all(|d| def_ok(d, n_instances))
-        };
+        let options_ok = |o: &Options| o.core_defs().all(|d| def_ok(d, n_instances));
         let dtors = self.resources.iter().filter_map(|r| r.dtor.as_ref());
         if !dtors.into_iter().all(|d| def_ok(d, n_instances)) {
             return Err("a resource's destructor names something that does not exist");

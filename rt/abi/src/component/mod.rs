@@ -117,6 +117,21 @@ pub struct Options {
     pub callback: Option<CoreDef>,
 }
 
+impl Options {
+    /// The core items the options name: memory, `realloc`, post-return
+    /// and callback, those given.
+    pub fn core_defs(&self) -> impl Iterator<Item = &CoreDef> {
+        [
+            &self.memory,
+            &self.realloc,
+            &self.post_return,
+            &self.callback,
+        ]
+        .into_iter()
+        .flatten()
+    }
+}
+
 /// A function the host provides, imported by the component as `name`
 /// inside instance `instance` (`wasi:cli/stdout@0.2.0`), or at the top
 /// level when `instance` is `None`.
@@ -397,6 +412,18 @@ pub struct Lowering {
     pub instance: u32,
 }
 
+impl Lowering {
+    /// The core items a lowering names besides what it lowers: its
+    /// options', and an async call's returner.
+    pub fn core_defs(&self) -> impl Iterator<Item = &CoreDef> {
+        let returner = match &self.what {
+            Lowered::EnterSubtask { returner, .. } => returner.as_ref(),
+            _ => None,
+        };
+        self.options.core_defs().chain(returner)
+    }
+}
+
 /// One step of instantiating the component, in order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Initializer {
@@ -454,12 +481,6 @@ impl ComponentDescription {
     /// instantiations' arguments, the lowerings' options and returners,
     /// the resources' destructors, and the exports' functions and options.
     pub fn for_each_core_def(&self, f: &mut dyn FnMut(&CoreDef)) {
-        fn options(o: &Options, f: &mut dyn FnMut(&CoreDef)) {
-            [&o.memory, &o.realloc, &o.post_return, &o.callback]
-                .into_iter()
-                .flatten()
-                .for_each(f);
-        }
         fn exports(list: &[Export], f: &mut dyn FnMut(&CoreDef)) {
             for e in list {
                 match &e.item {
@@ -467,7 +488,7 @@ impl ComponentDescription {
                         func, options: o, ..
                     } => {
                         f(func);
-                        options(o, f);
+                        o.core_defs().for_each(&mut *f);
                     }
                     ExportItem::Instance(inner) => exports(inner, f),
                 }
@@ -478,13 +499,7 @@ impl ComponentDescription {
             args.iter().for_each(&mut *f);
         }
         for l in &self.lowerings {
-            options(&l.options, f);
-            if let Lowered::EnterSubtask {
-                returner: Some(r), ..
-            } = &l.what
-            {
-                f(r);
-            }
+            l.core_defs().for_each(&mut *f);
         }
         (self.resources.iter())
             .filter_map(|r| r.dtor.as_ref())
