@@ -586,17 +586,21 @@ impl Inliner<'_> {
             }
             (caller_async, true) if callee.options.callback.is_some() => {
                 // Lowered async, the result always goes to the caller's
-                // pointer; lowered sync, when it spills.
-                let (built, to_memory, finish) = match caller_async {
+                // pointer, and a starter moves the arguments and calls
+                // the callee, at once or once a call held back may start;
+                // lowered sync, the result goes to memory when it spills.
+                let (built, to_memory, finish, starter) = match caller_async {
                     true => (
-                        adapter::build_async_call(&layout, f, &sides),
+                        adapter::build_async_call(&layout, f),
                         true,
                         Lowered::ExitSubtask,
+                        Some(adapter::build_async_starter(&layout, f, &sides).map_err(refused)?),
                     ),
                     false => (
                         adapter::build_sync_call(&layout, f, &sides),
                         layout.signature(f, false).results_in_memory,
                         Lowered::WaitSubtask,
+                        None,
                     ),
                 };
                 let (bytes, order) = built.map_err(refused)?;
@@ -608,17 +612,22 @@ impl Inliner<'_> {
                     }
                     None => None,
                 };
+                let starter = starter.map(|(bytes, order)| {
+                    self.instantiate_adapter(bytes, &order, caller, callee, None)
+                });
                 let enter = Lowered::EnterSubtask {
                     callee: callee.instance,
                     returner,
+                    starter: starter.clone(),
                 };
                 let options = Options {
                     callback: callee.options.callback.clone(),
+                    async_: caller_async,
                     ..Options::default()
                 };
                 let enter = self.lowering(enter, ty, options, caller.instance);
                 let finish = self.intrinsic(finish, caller.instance);
-                let subtask = Some((enter, finish));
+                let subtask = Some((enter, finish, starter));
                 Ok(self.instantiate_adapter(bytes, &order, caller, callee, subtask))
             }
             (caller_async, _) => {
@@ -645,7 +654,7 @@ impl Inliner<'_> {
         order: &[adapter::AdapterImport],
         caller: &Caller,
         callee: &Callee,
-        subtask: Option<(CoreDef, CoreDef)>,
+        subtask: Option<(CoreDef, CoreDef, Option<CoreDef>)>,
     ) -> CoreDef {
         // The builders refuse a call whose sides lack an option it needs.
         let given = |d: &Option<CoreDef>| d.clone().expect("checked by the adapter's builder");
@@ -686,6 +695,10 @@ impl Inliner<'_> {
                 adapter::AdapterImport::EnterSubtask => subtask.clone().expect("async").0,
                 adapter::AdapterImport::ExitSubtask | adapter::AdapterImport::WaitSubtask => {
                     subtask.clone().expect("async").1
+                }
+                adapter::AdapterImport::Starter => {
+                    let starter = subtask.as_ref().and_then(|s| s.2.clone());
+                    starter.expect("an async call's adapter")
                 }
             })
             .collect();

@@ -54,7 +54,9 @@ impl Bound {
             // What `Bound`'s Send and Sync rest on.
             debug_assert!(ctx.memory.is_none() && ctx.realloc.is_none() && ctx.state.is_null());
             debug_assert!(ctx.flags.is_null() && ctx.dtor.is_none());
-            debug_assert!(ctx.callback.is_none() && ctx.returner.is_none());
+            debug_assert!(
+                ctx.callback.is_none() && ctx.returner.is_none() && ctx.starter.is_none()
+            );
             funcs.push(VMFuncRef {
                 func_ptr: code,
                 vmctx: 0,
@@ -100,7 +102,7 @@ impl ComponentInstance {
         let realloc = options.realloc.as_ref().and_then(|r| self.func(r));
         let flags = self.flags[lowering.instance as usize];
         // The instance's own functions the context calls.
-        let (mut dtor, mut callback, mut returner) = (None, None, None);
+        let (mut dtor, mut callback, mut returner, mut starter) = (None, None, None, None);
         match &lowering.what {
             Lowered::ResourceDrop(r) => {
                 // The destructor's instance was made before any use of
@@ -108,9 +110,14 @@ impl ComponentInstance {
                 let def = d.resources[*r as usize].dtor.as_ref();
                 dtor = def.and_then(|def| self.func(def));
             }
-            Lowered::EnterSubtask { returner: r, .. } => {
+            Lowered::EnterSubtask {
+                returner: r,
+                starter: st,
+                ..
+            } => {
                 callback = options.callback.as_ref().and_then(|c| self.func(c));
                 returner = r.as_ref().and_then(|r| self.func(r));
+                starter = st.as_ref().and_then(|st| self.func(st));
             }
             _ => {}
         }
@@ -126,6 +133,7 @@ impl ComponentInstance {
         ctx.dtor = dtor;
         ctx.callback = callback;
         ctx.returner = returner;
+        ctx.starter = starter;
         Ok(Func {
             funcref: &self.host_funcs[l as usize],
             trampoline: 0,
@@ -233,8 +241,22 @@ fn bind(
             // the caller names the result's resources its own way.
             let result = d.funcs[lowering.ty as usize].result;
             ctx.arg = result.map_or(concurrent::NO_RESULT, |r| component.shape(r));
-            sig = std::borrow::Cow::Owned(CoreFuncType::new(&[I32], &[]));
-            concurrent::subtask::enter_subtask as *const () as usize
+            // Lowered async, it takes the caller's flat arguments too,
+            // for a call held back.
+            use kiln_abi::module::ValType::I64;
+            match lowering.options.async_ {
+                true => {
+                    sig = std::borrow::Cow::Owned(CoreFuncType::new(
+                        &[I32, I64, I64, I64, I64],
+                        &[I32],
+                    ));
+                    concurrent::starting::enter_subtask as *const () as usize
+                }
+                false => {
+                    sig = std::borrow::Cow::Owned(CoreFuncType::new(&[I32], &[]));
+                    concurrent::starting::enter_subtask_sync as *const () as usize
+                }
+            }
         }
         Lowered::TransferChannel { ty, from, to } => {
             ctx.instance = *from;

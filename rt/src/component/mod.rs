@@ -362,6 +362,9 @@ pub struct HostContext {
     /// returner moving its result to the caller.
     pub callback: Option<Func>,
     pub returner: Option<Func>,
+    /// For an async lowering's call: the adapter's half starting the
+    /// callee, for a call held back.
+    pub starter: Option<Func>,
 }
 
 impl HostContext {
@@ -387,6 +390,7 @@ impl HostContext {
             async_: false,
             callback: None,
             returner: None,
+            starter: None,
         }
     }
 }

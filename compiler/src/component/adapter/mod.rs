@@ -19,7 +19,10 @@ mod strings;
 mod subtask;
 mod values;
 
-pub use subtask::{build_call as build_async_call, build_returner, build_sync_call};
+pub use subtask::{
+    build_call as build_async_call, build_returner, build_starter as build_async_starter,
+    build_sync_call,
+};
 
 use code::{Code, Loc};
 use kiln_abi::component::{AdapterTrap, FuncType, Layout, StringEncoding, TypeIndex, ValueType};
@@ -48,6 +51,9 @@ pub struct Sides {
 #[derive(Debug, PartialEq, Eq)]
 pub enum AdapterImport {
     Callee,
+    /// An async call's starter, imported by its call adapter in the
+    /// callee's place.
+    Starter,
     /// The caller's instance flags: it may not call out while its
     /// post-return runs.
     CallerFlags,

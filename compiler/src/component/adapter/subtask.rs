@@ -2,13 +2,15 @@
 //! a function another instance lifts async, in the callback form. The
 //! call adapter takes the caller's arguments in the async lowering's form
 //! (flat up to four, else a pointer to them) and the caller's pointer for
-//! the result, moves the arguments into the callee as a synchronous
-//! adapter does, and starts the callee between the runtime's
-//! `enter-subtask` and `exit-subtask`: the callee runs until it first
-//! waits, yields or exits, and the caller gets the subtask's state. The
-//! result comes later, when the callee's `task.return` gives it: the
-//! returner, a second module, moves it from the callee's flat values (or
-//! its memory) to the caller's memory at the caller's pointer.
+//! the result. If the runtime's `enter-subtask` lets the callee start,
+//! the starter, a second module, moves the arguments into the callee as
+//! a synchronous adapter does and starts it, and `exit-subtask` ends its
+//! first turn: the callee runs until it first waits, yields or exits, and
+//! the caller gets the subtask's state. Else the call is held back, and
+//! the runtime runs the starter later. The result comes when the
+//! callee's `task.return` gives it: the returner, a third module, moves
+//! it from the callee's flat values (or its memory) to the caller's
+//! memory at the caller's pointer.
 
 use super::code::{Code, Loc};
 use super::values::{Dir, Side, Translator};
@@ -32,48 +34,57 @@ const MEMORY: EntityType = EntityType::Memory(MemoryType {
     page_size_log2: None,
 });
 
-/// The call adapter's bytes and its imports.
-pub fn build_call(
+/// The async call's flat parameters, as the async lowering passes them
+/// (flat up to four, else a pointer to them), and whether they are in
+/// the caller's memory.
+fn async_params(layout: &Layout, f: &FuncType) -> (Vec<ValType>, bool) {
+    let mut flat = Vec::new();
+    for (_, p) in &f.params {
+        layout.flatten(*p, &mut flat);
+    }
+    match flat.len() > MAX_FLAT_ASYNC_PARAMS {
+        true => (vec![ValType::I32], true),
+        false => (flat.iter().map(core).collect(), false),
+    }
+}
+
+/// The starter's bytes and its imports: the half of an async call that
+/// takes the caller's arguments in the async lowering's form, moves them
+/// into the callee as a synchronous adapter does, and calls the callee,
+/// returning the code its first turn ends with. The call adapter runs it
+/// when the callee may start at once; the runtime, for a call it held
+/// back, when the callee is free.
+pub fn build_starter(
     layout: &Layout,
     f: &FuncType,
     sides: &Sides,
 ) -> Result<(Vec<u8>, Vec<AdapterImport>), String> {
     let lift = layout.signature(f, true);
-    let mut flat = Vec::new();
-    for (_, p) in &f.params {
-        layout.flatten(*p, &mut flat);
-    }
-    let in_memory = flat.len() > MAX_FLAT_ASYNC_PARAMS;
-    let mut params: Vec<ValType> = match in_memory {
-        true => vec![ValType::I32],
-        false => flat.iter().map(core).collect(),
-    };
-    let retptr = f.result.map(|_| {
-        params.push(ValType::I32);
-        params.len() as u32 - 1
-    });
+    let (params, in_memory) = async_params(layout, f);
     let mut in_params = Needs::default();
     for (_, t) in &f.params {
         needs(layout, *t, &mut in_params);
     }
     refuse_borrows(&in_params)?;
+    // The callee's memory is written only through its `realloc`, which
+    // only a call reading the caller's memory needs.
     let callee_realloc = in_params.memory || lift.params_in_memory;
-    let memory = callee_realloc || in_memory;
-    if memory && !(sides.caller.memory && sides.callee.memory) {
-        return Err("a call whose sides give no `memory`".into());
+    let caller_memory = callee_realloc || in_memory;
+    if caller_memory && !sides.caller.memory {
+        return Err("a call whose caller gives no `memory`".into());
     }
-    if callee_realloc && !sides.callee.realloc {
-        return Err("a call whose callee gives no `realloc`".into());
+    if callee_realloc && !(sides.callee.memory && sides.callee.realloc) {
+        return Err("a call whose callee gives no `memory` or `realloc`".into());
     }
     let callee_params: Vec<ValType> = lift.params.iter().map(core).collect();
 
     let mut types = TypeSection::new();
-    types.ty().function(params.clone(), [ValType::I32]); // 0: the adapter
+    types.ty().function(params.clone(), [ValType::I32]); // 0: the starter
     types.ty().function(callee_params.clone(), [ValType::I32]); // 1: the callee
     types.ty().function([ValType::I32; 4], [ValType::I32]); // 2: realloc
-    types.ty().function([ValType::I32], []); // 3: enter-subtask
+    types.ty().function([], []); // 3: unused
     types.ty().function([], []); // 4: raise
-    types.ty().function([ValType::I32], [ValType::I32]); // 5: exit-subtask, a channel's or handle's move
+    types.ty().function([ValType::I32], [ValType::I32]); // 5: a channel's or handle's move
     let (mut imports, mut order, mut funcs) = call_imports();
     let mut import_func = |name: &str, ty: u32, what: AdapterImport| {
         imports.import("", name, EntityType::Function(ty));
@@ -81,16 +92,17 @@ pub fn build_call(
         funcs += 1;
         funcs - 1
     };
-    let enter = import_func("enter-subtask", 3, AdapterImport::EnterSubtask);
-    let exit = import_func("exit-subtask", 5, AdapterImport::ExitSubtask);
     let channels = import_channels(&[(&in_params, true)], 5, &mut import_func);
     let transfers = import_transfers(&[(&in_params, true)], 5, &mut import_func);
-    let callee_realloc =
+    let realloc =
         callee_realloc.then(|| import_func("callee-realloc", 2, AdapterImport::CalleeRealloc));
-    if memory {
+    if caller_memory {
         imports.import("", "caller-memory", MEMORY);
+        order.push(AdapterImport::CallerMemory);
+    }
+    if callee_realloc {
         imports.import("", "callee-memory", MEMORY);
-        order.extend([AdapterImport::CallerMemory, AdapterImport::CalleeMemory]);
+        order.push(AdapterImport::CalleeMemory);
     }
     let dir = Dir {
         from: Side {
@@ -100,7 +112,7 @@ pub fn build_call(
         },
         to: Side {
             memory: 1,
-            realloc: callee_realloc,
+            realloc,
             encoding: sides.callee.encoding,
         },
         to_callee: true,
@@ -111,21 +123,84 @@ pub fn build_call(
         transfers,
         channels,
     };
-    t.code.i(I::GlobalGet(0));
-    t.code.i(I::I32Eqz);
-    t.code.trap_if(AdapterTrap::CannotLeave);
-    match retptr {
-        Some(r) => t.code.i(I::LocalGet(r)),
-        None => t.code.i(I::I32Const(0)),
-    }
-    t.code.i(I::Call(enter));
     let args = move_params(&mut t, f, &params, &callee_params, in_memory, dir);
     for a in args {
         t.code.i(I::LocalGet(a));
     }
     t.code.i(I::Call(0));
-    t.code.i(I::Call(exit));
     finish(types, imports, funcs, t.code, order)
+}
+
+/// The call adapter's bytes and its imports: it takes the caller's
+/// arguments in the async lowering's form and the caller's pointer for
+/// the result, and asks the runtime's `enter-subtask` whether the callee
+/// may start. If it may, the starter (imported in the callee's place)
+/// starts it and `exit-subtask` gives the caller the subtask's state;
+/// else the runtime has held the call back, keeping its flat arguments
+/// (each as an `i64`), and the caller gets its subtask, STARTING.
+pub fn build_call(layout: &Layout, f: &FuncType) -> Result<(Vec<u8>, Vec<AdapterImport>), String> {
+    let (starter_params, _) = async_params(layout, f);
+    let mut params = starter_params.clone();
+    let retptr = f.result.map(|_| {
+        params.push(ValType::I32);
+        params.len() as u32 - 1
+    });
+    let mut types = TypeSection::new();
+    types.ty().function(params.clone(), [ValType::I32]); // 0: the adapter
+    types.ty().function(starter_params.clone(), [ValType::I32]); // 1: the starter
+    let mut enter = vec![ValType::I32];
+    enter.extend([ValType::I64; MAX_FLAT_ASYNC_PARAMS]);
+    types.ty().function(enter, [ValType::I32]); // 2: enter-subtask
+    types.ty().function([], []); // 3: unused
+    types.ty().function([], []); // 4: raise
+    types.ty().function([ValType::I32], [ValType::I32]); // 5: exit-subtask
+    let (mut imports, mut order, mut funcs) = call_imports();
+    order[0] = AdapterImport::Starter;
+    let mut import_func = |name: &str, ty: u32, what: AdapterImport| {
+        imports.import("", name, EntityType::Function(ty));
+        order.push(what);
+        funcs += 1;
+        funcs - 1
+    };
+    let enter = import_func("enter-subtask", 2, AdapterImport::EnterSubtask);
+    let exit = import_func("exit-subtask", 5, AdapterImport::ExitSubtask);
+    let mut code = Code::new(params.len() as u32);
+    code.i(I::GlobalGet(0));
+    code.i(I::I32Eqz);
+    code.trap_if(AdapterTrap::CannotLeave);
+    match retptr {
+        Some(r) => code.i(I::LocalGet(r)),
+        None => code.i(I::I32Const(0)),
+    }
+    for k in 0..MAX_FLAT_ASYNC_PARAMS {
+        let Some(&v) = starter_params.get(k) else {
+            code.i(I::I64Const(0));
+            continue;
+        };
+        code.i(I::LocalGet(k as u32));
+        match v {
+            ValType::I32 => code.i(I::I64ExtendI32U),
+            ValType::F32 => {
+                code.i(I::I32ReinterpretF32);
+                code.i(I::I64ExtendI32U);
+            }
+            ValType::F64 => code.i(I::I64ReinterpretF64),
+            _ => {}
+        }
+    }
+    code.i(I::Call(enter));
+    let held = code.local(ValType::I32);
+    code.i(I::LocalTee(held));
+    code.i(I::If(wasm_encoder::BlockType::Empty));
+    code.i(I::LocalGet(held));
+    code.i(I::Return);
+    code.i(I::End);
+    for k in 0..starter_params.len() {
+        code.i(I::LocalGet(k as u32));
+    }
+    code.i(I::Call(0));
+    code.i(I::Call(exit));
+    finish(types, imports, funcs, code, order)
 }
 
 /// A synchronous call of another instance's async export: the call

@@ -73,10 +73,15 @@ impl ComponentDescription {
                     w.u(arg as u64);
                     w.byte(async_ as u8);
                 }
-                Lowered::EnterSubtask { callee, returner } => {
+                Lowered::EnterSubtask {
+                    callee,
+                    returner,
+                    starter,
+                } => {
                     w.byte(10);
                     w.u(*callee as u64);
                     w.option(returner.as_ref(), |w, d| w.core_def(d));
+                    w.option(starter.as_ref(), |w, d| w.core_def(d));
                 }
                 Lowered::ExitSubtask => w.byte(11),
                 Lowered::WaitSubtask => w.byte(13),
@@ -180,6 +185,7 @@ impl ComponentDescription {
                     10 => Lowered::EnterSubtask {
                         callee: r.u32()?,
                         returner: r.option(Reader::core_def)?,
+                        starter: r.option(Reader::core_def)?,
                     },
                     11 => Lowered::ExitSubtask,
                     13 => Lowered::WaitSubtask,
@@ -284,7 +290,14 @@ impl ComponentDescription {
                 Lowered::EnterSubtask {
                     callee,
                     ref returner,
-                } => component_ok(callee) && returner.iter().all(|d| def_ok(d, n_instances)),
+                    ref starter,
+                } => {
+                    component_ok(callee)
+                        && returner
+                            .iter()
+                            .chain(starter)
+                            .all(|d| def_ok(d, n_instances))
+                }
                 Lowered::ExitSubtask | Lowered::WaitSubtask => true,
                 Lowered::TransferChannel { ty, from, to } => {
                     type_ok(ty) && component_ok(from) && component_ok(to)

@@ -183,10 +183,14 @@ pub enum Lowered {
     /// A fused adapter starting a call by the async ABI into component
     /// instance `callee` (its export lifted async with the lowering's
     /// `callback` option): the callee's task begins. `returner` moves its
-    /// result to the caller's memory when `task.return` gives it.
+    /// result to the caller's memory when `task.return` gives it. Lowered
+    /// async (the lowering's `async` option), a call held back until the
+    /// callee may start is started later by `starter`, the adapter's half
+    /// that moves the arguments and calls the callee.
     EnterSubtask {
         callee: u32,
         returner: Option<CoreDef>,
+        starter: Option<CoreDef>,
     },
     /// The end of the callee's first turn: the subtask's state for the
     /// caller, and the callee's task left to go on if it has not exited.
@@ -414,13 +418,15 @@ pub struct Lowering {
 
 impl Lowering {
     /// The core items a lowering names besides what it lowers: its
-    /// options', and an async call's returner.
+    /// options', and an async call's returner and starter.
     pub fn core_defs(&self) -> impl Iterator<Item = &CoreDef> {
-        let returner = match &self.what {
-            Lowered::EnterSubtask { returner, .. } => returner.as_ref(),
-            _ => None,
+        let (returner, starter) = match &self.what {
+            Lowered::EnterSubtask {
+                returner, starter, ..
+            } => (returner.as_ref(), starter.as_ref()),
+            _ => (None, None),
         };
-        self.options.core_defs().chain(returner)
+        self.options.core_defs().chain(returner).chain(starter)
     }
 }
 

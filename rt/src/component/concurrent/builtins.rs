@@ -368,6 +368,13 @@ pub(in crate::component) extern "C" fn subtask_cancel(ctx: &HostContext, h: Hand
             ));
         }
         st.cancel_requested = true;
+        let starting = st.state == super::starting::STARTING;
+        if starting && !c.cancel_held(id) {
+            unreachable!("a subtask starting is a call held back");
+        }
+        let Object::Subtask(st) = c.object(id) else {
+            unreachable!("checked to be a subtask")
+        };
         if st.state == STARTED {
             if !c.jobs.cancel(id) {
                 // A call of another instance's export.

@@ -360,7 +360,9 @@ impl Cx<'_> {
         let state = self.ctx.state;
         // SAFETY: the state outlives calls into its instances.
         let s = unsafe { &mut *state };
-        let (id, h) = s.concurrency.new_subtask(&mut s.tables, self.ctx.instance);
+        let (id, h) = s
+            .concurrency
+            .new_subtask(&mut s.tables, self.ctx.instance, STARTED);
         let after = Box::new(move |r, cx: &mut Cx| {
             store(cx, r)?;
             // SAFETY: as above; no other borrow of it is live.

@@ -21,6 +21,7 @@ pub(super) mod driver;
 pub(crate) use driver::now;
 mod host;
 mod jobs;
+pub(super) mod starting;
 pub(super) mod subtask;
 mod values;
 
@@ -180,6 +181,8 @@ pub struct Concurrency {
     pub(super) tasks: Vec<Task>,
     /// Tasks between turns, waiting or yielding.
     pending: Vec<subtask::PendingTask>,
+    /// Calls into other instances held back (STARTING), in order.
+    held: Vec<starting::HeldCall>,
     backpressure: Vec<u32>,
     /// Per instance, whether a callback-form task is in a turn: it holds
     /// the instance's exclusive lock, and no other task of the instance

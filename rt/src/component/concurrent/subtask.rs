@@ -10,7 +10,6 @@
 use super::*;
 use crate::component::{ComponentState, HostContext};
 use crate::store::Func;
-use crate::traps::raise_host;
 use crate::vm::ValRaw;
 
 /// Subtask states, as the caller sees them.
@@ -59,17 +58,18 @@ pub(in crate::component) struct SubtaskState {
 }
 
 impl Concurrency {
-    /// A new subtask, started, in `instance`'s table (of `tables`): its
-    /// object and handle.
+    /// A new subtask in `state` (reported so), in `instance`'s table (of
+    /// `tables`): its object and handle.
     pub(super) fn new_subtask(
         &mut self,
         tables: &mut crate::component::handles::Tables,
         instance: u32,
+        state: u32,
     ) -> (u32, Handle) {
         let id = self.insert(Object::Subtask(SubtaskState {
             waitable: Waitable::default(),
-            state: STARTED,
-            reported: STARTED,
+            state,
+            reported: state,
             handle: 0,
             cancel_requested: false,
         }));
@@ -91,9 +91,13 @@ fn concurrency<'a>(state: *mut ComponentState) -> &'a mut Concurrency {
     unsafe { &mut (*state).concurrency }
 }
 
-/// Run one pending task's turn that is ready (a yield, or a wait whose
-/// set has an event): whether one ran.
+/// Start a call held back whose callee is now free, else run one pending
+/// task's turn that is ready (a yield, or a wait whose set has an event):
+/// whether one ran.
 pub(in crate::component) fn run_pending(state: *mut ComponentState) -> Result<bool, Trap> {
+    if super::starting::start_held(state)? {
+        return Ok(true);
+    }
     let mut ready = None;
     for i in 0..concurrency(state).pending.len() {
         let p = &concurrency(state).pending[i];
@@ -269,6 +273,7 @@ impl Concurrency {
     pub(in crate::component) fn abandon(&mut self, depth: usize) -> Vec<super::jobs::Job> {
         self.tasks.truncate(depth);
         self.in_turn.clear();
+        self.held.clear();
         let stopped = self.jobs.abort_all();
         for p in std::mem::take(&mut self.pending) {
             if let Some(set) = p.set {
@@ -306,45 +311,6 @@ impl Concurrency {
     }
 }
 
-/// `enter-subtask`: a call by the async ABI from `ctx`'s instance starts
-/// the callee's task; `retptr` is where its result goes.
-pub(in crate::component) extern "C" fn enter_subtask(ctx: &HostContext, retptr: u32) {
-    // SAFETY: as the built-ins' `state`.
-    let s = unsafe { &mut *ctx.state };
-    let caller = Caller {
-        instance: ctx.instance,
-        retptr,
-        returner: ctx.returner,
-        callback: ctx.callback,
-        subtask: None,
-        returned: Default::default(),
-    };
-    // The spec holds such a call back (STARTING) until the callee's
-    // instance is free; kiln cannot start it later yet.
-    if s.concurrency.in_turn(ctx.to) {
-        raise_host(trap("kiln does not hold back a call into an instance in a turn").kind);
-    }
-    if *s.concurrency.backpressure(ctx.to) > 0 {
-        raise_host(trap("kiln does not hold back a call into an instance with backpressure").kind);
-    }
-    // The callee's first turn, which holds its instance's lock.
-    s.concurrency.set_in_turn(ctx.to, true);
-    s.concurrency.tasks.push(Task {
-        instance: ctx.to,
-        context: [0; CONTEXT_SLOTS],
-        result: (ctx.arg != NO_RESULT).then_some(ctx.arg),
-        // The adapter lifts the result; the runtime does not.
-        result_spilled: None,
-        types: &[],
-        encoding: Default::default(),
-        memory: None,
-        returned: None,
-        on_return: None,
-        caller: Some(caller),
-        cancel: Cancel::No,
-    });
-}
-
 /// `exit-subtask`: the callee's first turn returned `code`; the caller's
 /// view of it: returned (2), or a new subtask handle, started.
 pub(in crate::component) extern "C" fn exit_subtask(ctx: &HostContext, code: u32) -> u32 {
@@ -358,7 +324,9 @@ pub(in crate::component) extern "C" fn exit_subtask(ctx: &HostContext, code: u32
         CALLBACK_EXIT => RETURNED,
         _ if task.returned.is_some() => RETURNED,
         _ => {
-            let (id, h) = s.concurrency.new_subtask(&mut s.tables, ctx.instance);
+            let (id, h) = s
+                .concurrency
+                .new_subtask(&mut s.tables, ctx.instance, STARTED);
             if let Some(c) = &mut task.caller {
                 c.subtask = Some(id);
             }
