@@ -115,6 +115,11 @@ impl Instance {
         self.vmctx_write(VMOffsets::STACK_LIMIT, limit);
     }
 
+    pub(crate) fn stack_limit(&self) -> usize {
+        // SAFETY: as `vmctx_write`.
+        unsafe { *(self.vmctx_base().add(VMOffsets::STACK_LIMIT as usize) as *const usize) }
+    }
+
     /// The value of a constant expression, as the bits of its slot.
     pub(crate) fn eval_const(&self, expr: &ConstExpr) -> Result<u64, ConstExprError> {
         // A constant, a global or a function: its value (else arithmetic).

@@ -252,6 +252,15 @@ pub fn current_jump_buf() -> *mut JumpBuf {
     JUMP_BUF.with(|b| b.get())
 }
 
+/// Make `buf` the innermost trap catcher: the one it replaces. Never
+/// inlined: a frame on a task's own stack may be resumed on another
+/// thread (`component::concurrent::fiber`), and must not keep one
+/// thread's address of a thread-local across the switch.
+#[inline(never)]
+pub(crate) fn swap_jump_buf(buf: *mut JumpBuf) -> *mut JumpBuf {
+    JUMP_BUF.with(|b| b.replace(buf))
+}
+
 /// The registers of a stopped wasm frame that finding its caller needs.
 #[derive(Clone, Copy, Debug)]
 pub struct Frame {
@@ -451,13 +460,13 @@ pub fn call_catching(f: &mut dyn FnMut()) -> Result<(), Trap> {
         f();
     }
     let mut buf = JumpBuf::new();
-    let prev = JUMP_BUF.with(|b| b.replace(&mut buf));
+    let prev = swap_jump_buf(&mut buf);
     let mut fref: &mut dyn FnMut() = f;
     // SAFETY: buf outlives the call; the closure owns nothing that a trap
     // would skip dropping (see sys::unwind).
     let trapped =
         unsafe { kiln_call_catching(&mut buf, call_closure, &mut fref as *mut _ as *mut u8) };
-    JUMP_BUF.with(|b| b.set(prev));
+    swap_jump_buf(prev);
     if trapped == 0 {
         return Ok(());
     }

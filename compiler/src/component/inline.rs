@@ -584,26 +584,28 @@ impl Inliner<'_> {
                 let (bytes, order) = adapter::build(&layout, f, &sides).map_err(refused)?;
                 Ok(self.instantiate_adapter(bytes, &order, caller, callee, None))
             }
-            (caller_async, true) if callee.options.callback.is_some() => {
+            (caller_async, true) => {
+                // The callback form, or the stackful (no callback).
+                let stackful = callee.options.callback.is_none();
                 // Lowered async, the result always goes to the caller's
                 // pointer, and a starter moves the arguments and calls
                 // the callee, at once or once a call held back may start;
-                // lowered sync, the result goes to memory when it spills.
-                let (built, to_memory, finish, starter) = match caller_async {
-                    true => (
-                        adapter::build_async_call(&layout, f),
-                        true,
-                        Lowered::ExitSubtask,
-                        Some(adapter::build_async_starter(&layout, f, &sides).map_err(refused)?),
-                    ),
-                    false => (
-                        adapter::build_sync_call(&layout, f, &sides),
-                        layout.signature(f, false).results_in_memory,
-                        Lowered::WaitSubtask,
-                        None,
-                    ),
+                // lowered sync, the result goes to memory when it spills,
+                // and the runtime's wait follows the call.
+                let (bytes, order, to_memory, starter, wait) = match caller_async {
+                    true => {
+                        let (bytes, order) = adapter::build_async_call(&layout, f);
+                        let starter = adapter::build_async_starter(&layout, f, &sides, stackful)
+                            .map_err(refused)?;
+                        (bytes, order, true, Some(starter), None)
+                    }
+                    false => {
+                        let (bytes, order) = adapter::build_sync_call(&layout, f, &sides, stackful)
+                            .map_err(refused)?;
+                        let to_memory = layout.signature(f, false).results_in_memory;
+                        (bytes, order, to_memory, None, Some(Lowered::WaitSubtask))
+                    }
                 };
-                let (bytes, order) = built.map_err(refused)?;
                 let returner = match f.result.filter(|_| to_memory) {
                     Some(r) => {
                         let (bytes, order) =
@@ -618,7 +620,7 @@ impl Inliner<'_> {
                 let enter = Lowered::EnterSubtask {
                     callee: callee.instance,
                     returner,
-                    starter: starter.clone(),
+                    starter,
                 };
                 let options = Options {
                     callback: callee.options.callback.clone(),
@@ -626,35 +628,29 @@ impl Inliner<'_> {
                     ..Options::default()
                 };
                 let enter = self.lowering(enter, ty, options, caller.instance);
-                let finish = self.intrinsic(finish, caller.instance);
-                let subtask = Some((enter, finish, starter));
+                let wait = wait.map(|w| self.intrinsic(w, caller.instance));
+                let subtask = Some((enter, wait));
                 Ok(self.instantiate_adapter(bytes, &order, caller, callee, subtask))
             }
-            (caller_async, _) => {
-                let what = match (caller_async, callee.options.async_) {
-                    (false, _) => "a sync lowering of another component's stackful async export",
-                    (true, true) => {
-                        "an async lowering of another component's stackful async export"
-                    }
-                    (true, false) => {
-                        "an async lowering of another component's synchronously lifted export"
-                    }
-                };
-                Err(unsupported("component-model async", what, at))
-            }
+            (_, false) => Err(unsupported(
+                "component-model async",
+                "an async lowering of another component's synchronously lifted export",
+                at,
+            )),
         }
     }
 
     /// Instantiate an adapter module now, each import as `order` names
-    /// it (`subtask`: the runtime's functions starting and ending a call
-    /// by the async ABI): its function `adapter`.
+    /// it (`subtask`: the runtime's functions starting a call by the
+    /// async ABI and, for a synchronous one, waiting for it): its
+    /// function `adapter`.
     fn instantiate_adapter(
         &mut self,
         bytes: Vec<u8>,
         order: &[adapter::AdapterImport],
         caller: &Caller,
         callee: &Callee,
-        subtask: Option<(CoreDef, CoreDef, Option<CoreDef>)>,
+        subtask: Option<(CoreDef, Option<CoreDef>)>,
     ) -> CoreDef {
         // The builders refuse a call whose sides lack an option it needs.
         let given = |d: &Option<CoreDef>| d.clone().expect("checked by the adapter's builder");
@@ -693,12 +689,9 @@ impl Inliner<'_> {
                     self.intrinsic(what, from)
                 }
                 adapter::AdapterImport::EnterSubtask => subtask.clone().expect("async").0,
-                adapter::AdapterImport::ExitSubtask | adapter::AdapterImport::WaitSubtask => {
-                    subtask.clone().expect("async").1
-                }
-                adapter::AdapterImport::Starter => {
-                    let starter = subtask.as_ref().and_then(|s| s.2.clone());
-                    starter.expect("an async call's adapter")
+                adapter::AdapterImport::WaitSubtask => {
+                    let wait = subtask.as_ref().and_then(|s| s.1.clone());
+                    wait.expect("a synchronous call's adapter")
                 }
             })
             .collect();

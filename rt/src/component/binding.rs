@@ -271,10 +271,6 @@ fn bind(
                 concurrent::builtins::transfer_channel as *const () as usize
             }
         }
-        Lowered::ExitSubtask => {
-            sig = std::borrow::Cow::Owned(CoreFuncType::new(&[I32], &[I32]));
-            concurrent::subtask::exit_subtask as *const () as usize
-        }
         Lowered::WaitSubtask => {
             use kiln_abi::module::ValType::I64;
             sig = std::borrow::Cow::Owned(CoreFuncType::new(&[I32], &[I64]));

@@ -541,6 +541,9 @@ impl Store {
             let i = self.instantiate(module, &imports)?;
             inst.instances.push(i);
         }
+        // SAFETY: the list is complete: it never changes again.
+        inst.state.concurrency.instances =
+            unsafe { concurrent::CoreInstances::new(&inst.instances) };
         Ok(inst)
     }
 }

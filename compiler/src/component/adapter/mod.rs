@@ -51,9 +51,6 @@ pub struct Sides {
 #[derive(Debug, PartialEq, Eq)]
 pub enum AdapterImport {
     Callee,
-    /// An async call's starter, imported by its call adapter in the
-    /// callee's place.
-    Starter,
     /// The caller's instance flags: it may not call out while its
     /// post-return runs.
     CallerFlags,
@@ -75,10 +72,9 @@ pub enum AdapterImport {
     /// The runtime's functions opening and closing a call that borrows.
     EnterCall,
     ExitCall,
-    /// The runtime's functions starting a call by the async ABI and
-    /// ending its first turn (the subtask's state for the caller).
+    /// The runtime's function starting a call by the async ABI: lowered
+    /// async, it makes the call and gives the caller its view of it.
     EnterSubtask,
-    ExitSubtask,
     /// The runtime's function moving the readable end of a stream or
     /// future of type `ty` to the callee or back (or sharing an error
     /// context).

@@ -1,13 +1,14 @@
 //! Fused adapters for a call by the async ABI: an async-lowered import of
-//! a function another instance lifts async, in the callback form. The
-//! call adapter takes the caller's arguments in the async lowering's form
-//! (flat up to four, else a pointer to them) and the caller's pointer for
-//! the result. If the runtime's `enter-subtask` lets the callee start,
-//! the starter, a second module, moves the arguments into the callee as
-//! a synchronous adapter does and starts it, and `exit-subtask` ends its
-//! first turn: the callee runs until it first waits, yields or exits, and
-//! the caller gets the subtask's state. Else the call is held back, and
-//! the runtime runs the starter later. The result comes when the
+//! a function another instance lifts async. The call adapter gives the
+//! caller's arguments in the async lowering's form (flat up to four, else
+//! a pointer to them) and the caller's pointer for the result to the
+//! runtime's `enter-subtask`. If the callee may start, the runtime runs
+//! the starter, a second module, on a stack of the callee task's own: it
+//! moves the arguments into the callee as a synchronous adapter does and
+//! calls it, which runs until it first waits, yields or exits (or, in
+//! the callback form, blocks inside its turn), and the caller gets the
+//! subtask's state. Else the call is held back, and the runtime runs
+//! the starter later. The result comes when the
 //! callee's `task.return` gives it: the returner, a third module, moves
 //! it from the callee's flat values (or its memory) to the caller's
 //! memory at the caller's pointer.
@@ -58,6 +59,7 @@ pub fn build_starter(
     layout: &Layout,
     f: &FuncType,
     sides: &Sides,
+    stackful: bool,
 ) -> Result<(Vec<u8>, Vec<AdapterImport>), String> {
     let lift = layout.signature(f, true);
     let (params, in_memory) = async_params(layout, f);
@@ -80,7 +82,9 @@ pub fn build_starter(
 
     let mut types = TypeSection::new();
     types.ty().function(params.clone(), [ValType::I32]); // 0: the starter
-    types.ty().function(callee_params.clone(), [ValType::I32]); // 1: the callee
+    types
+        .ty()
+        .function(callee_params.clone(), callee_code(stackful)); // 1: the callee
     types.ty().function([ValType::I32; 4], [ValType::I32]); // 2: realloc
     types.ty().function([], []); // 3: unused
     types.ty().function([], []); // 4: raise
@@ -128,17 +132,29 @@ pub fn build_starter(
         t.code.i(I::LocalGet(a));
     }
     t.code.i(I::Call(0));
+    if stackful {
+        // It ran to its end: it exits.
+        t.code.i(I::I32Const(0));
+    }
     finish(types, imports, funcs, t.code, order)
+}
+
+/// What the callee's export returns: a callback-form one, the code its
+/// first turn ends with; a stackful one, nothing.
+fn callee_code(stackful: bool) -> Vec<ValType> {
+    match stackful {
+        true => vec![],
+        false => vec![ValType::I32],
+    }
 }
 
 /// The call adapter's bytes and its imports: it takes the caller's
 /// arguments in the async lowering's form and the caller's pointer for
-/// the result, and asks the runtime's `enter-subtask` whether the callee
-/// may start. If it may, the starter (imported in the callee's place)
-/// starts it and `exit-subtask` gives the caller the subtask's state;
-/// else the runtime has held the call back, keeping its flat arguments
-/// (each as an `i64`), and the caller gets its subtask, STARTING.
-pub fn build_call(layout: &Layout, f: &FuncType) -> Result<(Vec<u8>, Vec<AdapterImport>), String> {
+/// the result, and gives them to the runtime's `enter-subtask` (the flat
+/// arguments each as an `i64`), which makes the call: it runs the
+/// starter (on a stack of the callee task's own) if the callee may
+/// start, or holds the call back, and gives the caller its view of it.
+pub fn build_call(layout: &Layout, f: &FuncType) -> (Vec<u8>, Vec<AdapterImport>) {
     let (starter_params, _) = async_params(layout, f);
     let mut params = starter_params.clone();
     let retptr = f.result.map(|_| {
@@ -147,27 +163,12 @@ pub fn build_call(layout: &Layout, f: &FuncType) -> Result<(Vec<u8>, Vec<Adapter
     });
     let mut types = TypeSection::new();
     types.ty().function(params.clone(), [ValType::I32]); // 0: the adapter
-    types.ty().function(starter_params.clone(), [ValType::I32]); // 1: the starter
     let mut enter = vec![ValType::I32];
     enter.extend([ValType::I64; MAX_FLAT_ASYNC_PARAMS]);
-    types.ty().function(enter, [ValType::I32]); // 2: enter-subtask
-    types.ty().function([], []); // 3: unused
-    types.ty().function([], []); // 4: raise
-    types.ty().function([ValType::I32], [ValType::I32]); // 5: exit-subtask
-    let (mut imports, mut order, mut funcs) = call_imports();
-    order[0] = AdapterImport::Starter;
-    let mut import_func = |name: &str, ty: u32, what: AdapterImport| {
-        imports.import("", name, EntityType::Function(ty));
-        order.push(what);
-        funcs += 1;
-        funcs - 1
-    };
-    let enter = import_func("enter-subtask", 2, AdapterImport::EnterSubtask);
-    let exit = import_func("exit-subtask", 5, AdapterImport::ExitSubtask);
+    types.ty().function(enter, [ValType::I32]); // 1: enter-subtask
+    let mut imports = ImportSection::new();
+    imports.import("", "enter-subtask", EntityType::Function(1));
     let mut code = Code::new(params.len() as u32);
-    code.i(I::GlobalGet(0));
-    code.i(I::I32Eqz);
-    code.trap_if(AdapterTrap::CannotLeave);
     match retptr {
         Some(r) => code.i(I::LocalGet(r)),
         None => code.i(I::I32Const(0)),
@@ -188,30 +189,23 @@ pub fn build_call(layout: &Layout, f: &FuncType) -> Result<(Vec<u8>, Vec<Adapter
             _ => {}
         }
     }
-    code.i(I::Call(enter));
-    let held = code.local(ValType::I32);
-    code.i(I::LocalTee(held));
-    code.i(I::If(wasm_encoder::BlockType::Empty));
-    code.i(I::LocalGet(held));
-    code.i(I::Return);
-    code.i(I::End);
-    for k in 0..starter_params.len() {
-        code.i(I::LocalGet(k as u32));
-    }
     code.i(I::Call(0));
-    code.i(I::Call(exit));
-    finish(types, imports, funcs, code, order)
+    let order = vec![AdapterImport::EnterSubtask];
+    finish(types, imports, 1, code, order).expect("an adapter of no fallible part")
 }
 
-/// A synchronous call of another instance's async export: the call
-/// adapter starts the callee as `build_call`'s does, then waits in the
-/// runtime until the callee returns. A result of one flat value comes
+/// A synchronous call of another instance's async export: once the
+/// runtime's `enter-subtask` lets the callee start, the call adapter
+/// moves the arguments and calls it on the caller's stack (its first
+/// turn, or a stackful callee's whole run), then waits in the runtime
+/// until the callee returns. A result of one flat value comes
 /// back from the wait; a larger one the returner writes to the caller's
 /// pointer when the callee gives it.
 pub fn build_sync_call(
     layout: &Layout,
     f: &FuncType,
     sides: &Sides,
+    stackful: bool,
 ) -> Result<(Vec<u8>, Vec<AdapterImport>), String> {
     let lower = layout.signature(f, false);
     let lift = layout.signature(f, true);
@@ -251,7 +245,9 @@ pub fn build_sync_call(
     let callee_params: Vec<ValType> = lift.params.iter().map(core).collect();
     let mut types = TypeSection::new();
     types.ty().function(params.clone(), results.clone()); // 0: the adapter
-    types.ty().function(callee_params.clone(), [ValType::I32]); // 1: the callee
+    types
+        .ty()
+        .function(callee_params.clone(), callee_code(stackful)); // 1: the callee
     types.ty().function([ValType::I32; 4], [ValType::I32]); // 2: realloc
     types.ty().function([ValType::I32], []); // 3: enter-subtask
     types.ty().function([], []); // 4: raise
@@ -325,6 +321,9 @@ pub fn build_sync_call(
         t.code.i(I::LocalGet(a));
     }
     t.code.i(I::Call(0));
+    if stackful {
+        t.code.i(I::I32Const(0));
+    }
     t.code.i(I::Call(wait));
     match (f.result, lower.results_in_memory) {
         (Some(r), false) => {

@@ -83,7 +83,6 @@ impl ComponentDescription {
                     w.option(returner.as_ref(), |w, d| w.core_def(d));
                     w.option(starter.as_ref(), |w, d| w.core_def(d));
                 }
-                Lowered::ExitSubtask => w.byte(11),
                 Lowered::WaitSubtask => w.byte(13),
                 Lowered::TransferChannel { ty, from, to } => {
                     w.byte(12);
@@ -187,7 +186,6 @@ impl ComponentDescription {
                         returner: r.option(Reader::core_def)?,
                         starter: r.option(Reader::core_def)?,
                     },
-                    11 => Lowered::ExitSubtask,
                     13 => Lowered::WaitSubtask,
                     12 => Lowered::TransferChannel {
                         ty: r.u32()?,
@@ -298,7 +296,7 @@ impl ComponentDescription {
                             .chain(starter)
                             .all(|d| def_ok(d, n_instances))
                 }
-                Lowered::ExitSubtask | Lowered::WaitSubtask => true,
+                Lowered::WaitSubtask => true,
                 Lowered::TransferChannel { ty, from, to } => {
                     type_ok(ty) && component_ok(from) && component_ok(to)
                 }

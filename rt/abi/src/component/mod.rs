@@ -181,20 +181,19 @@ pub enum Lowered {
     /// One of the async ABI's built-ins, which the runtime implements.
     Async(AsyncBuiltin),
     /// A fused adapter starting a call by the async ABI into component
-    /// instance `callee` (its export lifted async with the lowering's
-    /// `callback` option): the callee's task begins. `returner` moves its
-    /// result to the caller's memory when `task.return` gives it. Lowered
-    /// async (the lowering's `async` option), a call held back until the
-    /// callee may start is started later by `starter`, the adapter's half
-    /// that moves the arguments and calls the callee.
+    /// instance `callee` (its export lifted async, in the callback form
+    /// with the lowering's `callback` option, else stackful): the
+    /// callee's task begins. `returner` moves its result to the caller's
+    /// memory when `task.return` gives it. Lowered async (the lowering's
+    /// `async` option), the runtime makes the call: `starter`, the
+    /// adapter's half that moves the arguments and calls the callee, runs
+    /// on a stack of the callee task's own, at once or once a call held
+    /// back may start.
     EnterSubtask {
         callee: u32,
         returner: Option<CoreDef>,
         starter: Option<CoreDef>,
     },
-    /// The end of the callee's first turn: the subtask's state for the
-    /// caller, and the callee's task left to go on if it has not exited.
-    ExitSubtask,
     /// A synchronous call's wait for its async callee's return: the
     /// callee's first turn ended with the code it is called with; the
     /// callee's one flat result, if it has one, is what it returns.

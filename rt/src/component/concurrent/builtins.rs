@@ -212,6 +212,11 @@ pub(in crate::component) extern "C" fn thread_yield(ctx: &HostContext) -> u32 {
     }
     or_raise(leave(ctx).and_then(|_| {
         Concurrency::finish_jobs(ctx.state)?;
+        if super::fiber::on_fiber() {
+            // Others go on while its turn is suspended.
+            super::fiber::suspend(super::fiber::Pause::Blocked);
+            return Ok(true);
+        }
         super::subtask::run_pending(ctx.state)
     }));
     0
@@ -283,16 +288,13 @@ pub(in crate::component) fn wait_for_event(
     state: *mut ComponentState,
     set: u32,
 ) -> Result<Event, Trap> {
-    loop {
-        // (Host work done goes first, in `make_progress`: tasks that yield
-        // are always ready to run, and must not keep a timer's event from
-        // its waiter.)
-        // SAFETY: as `state`; no borrow is held across a turn.
-        if let Some(e) = unsafe { &mut (*state).concurrency }.take_event(set) {
-            return Ok(e);
-        }
-        super::subtask::make_progress(state)?;
-    }
+    // (Host work done goes first, in `make_progress`: tasks that yield
+    // are always ready to run, and must not keep a timer's event from its
+    // waiter.)
+    // SAFETY: as `state`; no borrow is held across a turn.
+    super::turns::block(state, || {
+        unsafe { &mut (*state).concurrency }.take_event(set)
+    })
 }
 
 /// A trap if the calling instance may not call out now (during its

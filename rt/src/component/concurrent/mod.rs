@@ -19,15 +19,18 @@ pub(super) mod builtins;
 mod channel;
 pub(super) mod driver;
 pub(crate) use driver::now;
+mod fiber;
 mod host;
 mod jobs;
 pub(super) mod starting;
 pub(super) mod subtask;
+mod turns;
 mod values;
 
 use super::handles::{Handle, ResourceKind};
 use crate::traps::{ComponentTrap, Trap, TrapKind};
 pub use channel::{Channel, Ended, Refill, Sink, Source};
+pub(crate) use fiber::CoreInstances;
 pub use host::{FutureReader, FutureWriter, StreamReader, StreamWriter};
 pub use jobs::{blocking, event_loop, Async, Later};
 use kiln_abi::component::TypeIndex;
@@ -183,6 +186,13 @@ pub struct Concurrency {
     pending: Vec<subtask::PendingTask>,
     /// Calls into other instances held back (STARTING), in order.
     held: Vec<starting::HeldCall>,
+    /// Turns suspended while they block, on fibers of their own.
+    suspended: Vec<turns::SuspendedTurn>,
+    /// The order in which the held, suspended and pending began to wait.
+    seq: u64,
+    /// The component's core instances, whose stack limit is a fiber's
+    /// while it runs.
+    pub(crate) instances: fiber::CoreInstances,
     backpressure: Vec<u32>,
     /// Per instance, whether a callback-form task is in a turn: it holds
     /// the instance's exclusive lock, and no other task of the instance
@@ -445,6 +455,12 @@ impl Concurrency {
             self.in_turn.resize(i + 1, false);
         }
         std::mem::replace(&mut self.in_turn[i], turn)
+    }
+
+    /// The next in the order of what waits.
+    pub(super) fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
     }
 
     /// The backpressure counter of instance `i`.

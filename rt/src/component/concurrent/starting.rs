@@ -9,11 +9,12 @@
 //! the call may start.
 //!
 //! The call adapter comes in two halves for this: the call itself, which
-//! asks `enter-subtask` whether the callee may start, and the starter,
-//! which moves the arguments into the callee and calls it; the runtime
-//! keeps the starter and the caller's flat arguments of a call held back.
+//! gives the caller's flat arguments to `enter-subtask`, and the starter,
+//! which moves them into the callee and calls it, and which the runtime
+//! runs (on a fiber, `turns.rs`) at once or, for a call held back, later.
 
-use super::subtask::{after_turn, make_progress, Caller, STARTED};
+use super::subtask::{Caller, RETURNED, STARTED};
+use super::turns::{self, Settled};
 use super::*;
 use crate::component::{ComponentState, HostContext};
 use crate::store::Func;
@@ -36,6 +37,8 @@ pub(in crate::component) struct HeldCall {
     /// calls it, and the caller's flat arguments it takes.
     starter: Func,
     args: [ValRaw; MAX_FLAT_ASYNC_PARAMS],
+    /// When it began to wait, in the order of all that wait.
+    pub(super) seq: u64,
 }
 
 /// The async state, borrowed afresh at each use, as `subtask.rs` does.
@@ -46,36 +49,17 @@ fn concurrency<'a>(state: *mut ComponentState) -> &'a mut Concurrency {
 }
 
 impl Concurrency {
-    /// Whether a task of instance `i` may begin: no backpressure, and no
-    /// turn holding its exclusive lock.
-    fn free(&mut self, i: u32) -> bool {
-        !self.in_turn(i) && *self.backpressure(i) == 0
+    /// Whether a task of instance `i` may begin: no backpressure, and,
+    /// if it takes the instance's lock (`exclusive`: a callback-form
+    /// task), no turn holding it.
+    fn free(&mut self, i: u32, exclusive: bool) -> bool {
+        !(exclusive && self.in_turn(i)) && *self.backpressure(i) == 0
     }
 
     /// Whether a new call may start in instance `i` now: it is free, and
     /// no call held back before waits for it.
-    fn may_enter(&mut self, i: u32) -> bool {
-        self.free(i) && !self.held.iter().any(|h| h.instance == i)
-    }
-
-    /// The task of a call into `instance` from another, begun: it holds
-    /// the instance's lock for its first turn.
-    fn begin_callee(&mut self, instance: u32, result: Option<u32>, caller: Caller) {
-        self.set_in_turn(instance, true);
-        self.tasks.push(Task {
-            instance,
-            context: [0; CONTEXT_SLOTS],
-            result,
-            // The adapter lifts the result; the runtime does not.
-            result_spilled: None,
-            types: &[],
-            encoding: Default::default(),
-            memory: None,
-            returned: None,
-            on_return: None,
-            caller: Some(caller),
-            cancel: Cancel::No,
-        });
+    fn may_enter(&mut self, i: u32, exclusive: bool) -> bool {
+        self.free(i, exclusive) && !self.held.iter().any(|h| h.instance == i)
     }
 
     /// `subtask.cancel` of subtask object `id`: if it is a call held
@@ -89,6 +73,24 @@ impl Concurrency {
             st.state = CANCELLED_BEFORE_STARTED;
         }
         true
+    }
+}
+
+/// The task of a call into `instance` from another.
+fn callee_task(instance: u32, result: Option<u32>, caller: Caller) -> Task {
+    Task {
+        instance,
+        context: [0; CONTEXT_SLOTS],
+        result,
+        // The adapter lifts the result; the runtime does not.
+        result_spilled: None,
+        types: &[],
+        encoding: Default::default(),
+        memory: None,
+        returned: None,
+        on_return: None,
+        caller: Some(caller),
+        cancel: Cancel::No,
     }
 }
 
@@ -110,10 +112,11 @@ fn result(ctx: &HostContext) -> Option<u32> {
     (ctx.arg != NO_RESULT).then_some(ctx.arg)
 }
 
-/// `enter-subtask` of an async lowering, with the caller's flat
-/// arguments (as `i64`s) and its pointer for the result: 0 if the callee
-/// starts now (the adapter starts it, then `exit-subtask`); else the call
-/// is held back, and this is its subtask's handle, STARTING.
+/// `enter-subtask` of an async lowering: the call, with the caller's
+/// flat arguments (as `i64`s) and its pointer for the result. The callee
+/// starts, its first turn on a fiber of its own, if it may; else the call
+/// is held back. The caller's view of it: returned (2, no handle), or
+/// its subtask's handle, started or starting.
 pub(in crate::component) extern "C" fn enter_subtask(
     ctx: &HostContext,
     retptr: u32,
@@ -122,83 +125,117 @@ pub(in crate::component) extern "C" fn enter_subtask(
     a2: u64,
     a3: u64,
 ) -> u32 {
-    let c = concurrency(ctx.state);
-    let mut caller = caller(ctx, retptr);
-    if c.may_enter(ctx.to) {
-        c.begin_callee(ctx.to, result(ctx), caller);
-        return 0;
+    if let Err(t) = crate::component::abi::Cx::new(ctx).check_may_leave() {
+        raise_host(t.kind);
     }
     let Some(starter) = ctx.starter else {
         unreachable!("an async lowering's adapter has a starter")
     };
-    // SAFETY: as `concurrency`.
-    let s = unsafe { &mut *ctx.state };
-    let (id, h) = s
+    let args = [a0, a1, a2, a3].map(ValRaw::from_u64);
+    let mut caller = caller(ctx, retptr);
+    // SAFETY: as `concurrency`; no borrow is held across a turn.
+    let s = || unsafe { &mut *ctx.state };
+    let exclusive = ctx.callback.is_some();
+    if !s().concurrency.may_enter(ctx.to, exclusive) {
+        let st = s();
+        let (id, h) = st
+            .concurrency
+            .new_subtask(&mut st.tables, ctx.instance, STARTING);
+        caller.subtask = Some(id);
+        let seq = st.concurrency.next_seq();
+        st.concurrency.held.push(HeldCall {
+            instance: ctx.to,
+            result: result(ctx),
+            caller,
+            starter,
+            args,
+            seq,
+        });
+        return (h << 4) | STARTING;
+    }
+    let task = callee_task(ctx.to, result(ctx), caller);
+    let settled = match turns::run(ctx.state, task, starter, args) {
+        Ok(settled) => settled,
+        Err(t) => raise_host(t.kind),
+    };
+    // Returned in its first turn (even if it goes on): no subtask.
+    let returned =
+        started_task(&mut s().concurrency, &settled).is_none_or(|t| t.returned.is_some());
+    if returned {
+        return RETURNED;
+    }
+    let st = s();
+    let (id, h) = st
         .concurrency
-        .new_subtask(&mut s.tables, ctx.instance, STARTING);
-    caller.subtask = Some(id);
-    s.concurrency.held.push(HeldCall {
-        instance: ctx.to,
-        result: result(ctx),
-        caller,
-        starter,
-        args: [a0, a1, a2, a3].map(ValRaw::from_u64),
-    });
-    (h << 4) | STARTING
+        .new_subtask(&mut st.tables, ctx.instance, STARTED);
+    if let Some(c) = started_task(&mut st.concurrency, &settled).and_then(|t| t.caller.as_mut()) {
+        c.subtask = Some(id);
+    }
+    (h << 4) | STARTED
 }
 
-/// `enter-subtask` of a synchronous lowering: the caller waits, running
-/// what else can run, until the callee may start; then it starts.
+/// The task a turn just run left where `settled` says, if it goes on.
+fn started_task<'a>(c: &'a mut Concurrency, settled: &Settled) -> Option<&'a mut Task> {
+    match settled {
+        Settled::Exited => None,
+        Settled::Pending => c.pending.last_mut().map(|p| &mut p.task),
+        Settled::Suspended => c.suspended.last_mut().map(|s| &mut s.tasks[0]),
+    }
+}
+
+/// `enter-subtask` of a synchronous lowering: the caller waits until the
+/// callee may start; then its task begins, and the adapter calls it (on
+/// the caller's stack).
 pub(in crate::component) extern "C" fn enter_subtask_sync(ctx: &HostContext, retptr: u32) {
+    let exclusive = ctx.callback.is_some();
     let waited = (|| {
-        while !concurrency(ctx.state).may_enter(ctx.to) {
-            if !concurrency(ctx.state).may_block(ctx.instance) {
-                return Err(super::cannot_block());
-            }
-            make_progress(ctx.state)?;
+        if concurrency(ctx.state).may_enter(ctx.to, exclusive) {
+            return Ok(());
         }
-        Ok(())
+        if !concurrency(ctx.state).may_block(ctx.instance) {
+            return Err(super::cannot_block());
+        }
+        turns::block(ctx.state, || {
+            concurrency(ctx.state)
+                .may_enter(ctx.to, exclusive)
+                .then_some(())
+        })
     })();
     if let Err(t) = waited {
         raise_host(t.kind);
     }
-    concurrency(ctx.state).begin_callee(ctx.to, result(ctx), caller(ctx, retptr));
+    let c = concurrency(ctx.state);
+    if exclusive {
+        // The first turn holds the instance's lock.
+        c.set_in_turn(ctx.to, true);
+    }
+    c.tasks
+        .push(callee_task(ctx.to, result(ctx), caller(ctx, retptr)));
 }
 
-/// Start the first call held back whose instance is now free, and run
-/// its first turn: whether one started.
-pub(super) fn start_held(state: *mut ComponentState) -> Result<bool, Trap> {
+/// Start the call held back as `seq` if its instance is now free (and
+/// none held back before waits for it), its first turn on a fiber:
+/// whether it started.
+pub(super) fn start_held(state: *mut ComponentState, seq: u64) -> Result<bool, Trap> {
     let c = concurrency(state);
-    let mut at = None;
-    for i in 0..c.held.len() {
-        if c.free(c.held[i].instance) {
-            at = Some(i);
-            break;
-        }
-    }
-    let Some(i) = at else {
+    let Some(i) = c.held.iter().position(|h| h.seq == seq) else {
         return Ok(false);
     };
+    let (instance, exclusive) = (c.held[i].instance, c.held[i].caller.callback.is_some());
+    if !c.free(instance, exclusive) || c.held[..i].iter().any(|h| h.instance == instance) {
+        return Ok(false);
+    }
     let HeldCall {
         instance,
         result,
         caller,
         starter,
-        mut args,
+        args,
+        ..
     } = c.held.remove(i);
     if let Some(Object::Subtask(st)) = caller.subtask.map(|id| c.object(id)) {
         st.state = STARTED;
     }
-    let callback = caller.callback.expect("a callback-form lifting");
-    let depth = c.tasks.len();
-    c.begin_callee(instance, result, caller);
-    let called = crate::instance::call_slots(starter, &mut args);
-    let c = concurrency(state);
-    c.set_in_turn(instance, false);
-    // A trap may have left tasks above this one.
-    c.tasks.truncate(depth + 1);
-    let task = c.tasks.pop().expect("pushed above");
-    called?;
-    after_turn(state, task, callback, args[0].u32())?;
+    turns::run(state, callee_task(instance, result, caller), starter, args)?;
     Ok(true)
 }

@@ -1,12 +1,17 @@
 //! Calls between component instances by the async ABI. A fused adapter
-//! starts the callee's task (`enter-subtask`), calls its export, and ends
-//! its first turn (`exit-subtask`): a callee that exited has returned
-//! (state 2, no handle); one that waits or yields becomes a pending task,
-//! and the caller gets a subtask handle, whose events report the callee's
-//! return. Pending tasks run when something waits and no event is ready
-//! ([`Concurrency::run_pending`]), on the waiting thread: a callback-form
-//! task needs no stack of its own between turns.
+//! gives the call to the runtime (`enter-subtask`, `starting.rs`), which
+//! starts the callee's task and runs its first turn on a fiber
+//! (`turns.rs`): a callee that returned in it has returned (state 2, no
+//! handle); one that waits, yields or blocks goes on as a pending task
+//! or a suspended turn, and the caller gets a subtask handle, whose
+//! events report the callee's return. A synchronous call runs the
+//! callee's first turn on the caller's stack, then waits
+//! (`wait-subtask`). What waits runs, in the order it began to wait,
+//! when something else waits and no event is ready ([`run_pending`]), on
+//! the waiting thread: a callback-form task needs no stack of its own
+//! between turns.
 
+use super::turns::Settled;
 use super::*;
 use crate::component::{ComponentState, HostContext};
 use crate::store::Func;
@@ -42,9 +47,11 @@ pub struct Caller {
 /// A pending task: its callback, and the set it waits on (none: it
 /// yielded).
 pub(in crate::component) struct PendingTask {
-    task: Task,
+    pub(super) task: Task,
     callback: Func,
     set: Option<u32>,
+    /// When it began to wait, in the order of all that wait.
+    seq: u64,
 }
 
 /// The subtask object: its state and the state last reported.
@@ -91,35 +98,63 @@ fn concurrency<'a>(state: *mut ComponentState) -> &'a mut Concurrency {
     unsafe { &mut (*state).concurrency }
 }
 
-/// Start a call held back whose callee is now free, else run one pending
-/// task's turn that is ready (a yield, or a wait whose set has an event):
-/// whether one ran.
+/// Run one thing that waits and may go on, whichever began to wait
+/// first (as wasmtime takes them, in order): a call held back whose
+/// callee is now free, a turn suspended that may go on, or a pending
+/// task's turn that is ready (a yield, or a wait whose set has an event).
+/// Whether one ran.
 pub(in crate::component) fn run_pending(state: *mut ComponentState) -> Result<bool, Trap> {
-    if super::starting::start_held(state)? {
-        return Ok(true);
+    let c = concurrency(state);
+    if c.held.is_empty() && c.suspended.is_empty() && c.pending.is_empty() {
+        return Ok(false);
     }
-    let mut ready = None;
-    for i in 0..concurrency(state).pending.len() {
-        let p = &concurrency(state).pending[i];
-        if concurrency(state).in_turn(p.task.instance) {
-            // Its instance's lock is held by a turn on the stack.
-            continue;
-        }
-        let event = match p.set {
-            _ if p.task.cancel == Cancel::Requested => Some(TASK_CANCELLED),
-            None => Some(Event {
-                code: EVENT_NONE,
-                index: 0,
-                payload: 0,
-            }),
-            Some(set) => concurrency(state).take_event(set),
+    #[derive(PartialEq, Eq, PartialOrd, Ord)]
+    enum Kind {
+        Held,
+        Suspended,
+        Pending,
+    }
+    let held = c.held.iter().map(|h| (h.seq, Kind::Held));
+    let suspended = c.suspended.iter().map(|t| (t.seq, Kind::Suspended));
+    let pending = c.pending.iter().map(|p| (p.seq, Kind::Pending));
+    let mut order: Vec<_> = held.chain(suspended).chain(pending).collect();
+    order.sort_unstable();
+    for (seq, kind) in order {
+        let ran = match kind {
+            Kind::Held => super::starting::start_held(state, seq)?,
+            Kind::Suspended => super::turns::resume_suspended(state, seq)?,
+            Kind::Pending => run_if_ready(state, seq)?,
         };
-        if let Some(e) = event {
-            ready = Some((i, e));
-            break;
+        if ran {
+            return Ok(true);
         }
     }
-    let Some((i, e)) = ready else {
+    Ok(false)
+}
+
+/// Run the turn of the pending task that began to wait as `seq`, if it
+/// is ready and its instance free: whether it ran.
+fn run_if_ready(state: *mut ComponentState, seq: u64) -> Result<bool, Trap> {
+    let c = concurrency(state);
+    let Some(i) = c.pending.iter().position(|p| p.seq == seq) else {
+        return Ok(false);
+    };
+    let p = &c.pending[i];
+    if c.in_turn(p.task.instance) {
+        // Its instance's lock is held by a turn on the stack, or one
+        // suspended.
+        return Ok(false);
+    }
+    let event = match p.set {
+        _ if p.task.cancel == Cancel::Requested => Some(TASK_CANCELLED),
+        None => Some(Event {
+            code: EVENT_NONE,
+            index: 0,
+            payload: 0,
+        }),
+        Some(set) => c.take_event(set),
+    };
+    let Some(e) = event else {
         return Ok(false);
     };
     run_turn(state, i, e)?;
@@ -140,22 +175,12 @@ fn run_turn(state: *mut ComponentState, i: usize, e: Event) -> Result<(), Trap> 
     if let Some(set) = set {
         concurrency(state).unwait(set);
     }
-    let instance = task.instance;
-    let depth = concurrency(state).tasks.len();
-    concurrency(state).tasks.push(task);
-    let mut slots = [
-        ValRaw::from_u64(e.code as u64),
-        ValRaw::from_u64(e.index as u64),
-        ValRaw::from_u64(e.payload as u64),
-    ];
-    let held = concurrency(state).set_in_turn(instance, true);
-    let called = crate::instance::call_slots(callback, &mut slots);
-    concurrency(state).set_in_turn(instance, held);
-    // A trap may have left tasks above this one.
-    concurrency(state).tasks.truncate(depth + 1);
-    let task = concurrency(state).tasks.pop().expect("pushed above");
-    called?;
-    after_turn(state, task, callback, slots[0].u64() as u32)
+    let mut args = [ValRaw::default(); super::turns::MAX_FLAT_ARGS];
+    for (a, v) in args.iter_mut().zip([e.code, e.index, e.payload]) {
+        *a = ValRaw::from_u64(v as u64);
+    }
+    super::turns::run(state, task, callback, args)?;
+    Ok(())
 }
 
 /// `subtask.cancel` of a call to another instance's export (subtask
@@ -168,22 +193,28 @@ pub(super) fn cancel_callee(ctx: &HostContext, id: u32) -> Result<u32, Trap> {
     let c = concurrency(state);
     // The callee still answering this subtask (one that returned may go
     // on, its subtask's number used again).
-    let at = c.pending.iter().position(|p| {
-        p.task.returned.is_none() && p.task.caller.as_ref().and_then(|c| c.subtask) == Some(id)
-    });
-    let Some(i) = at else {
-        return Err(trap("kiln does not cancel a subtask that is running"));
-    };
-    let callee = c.pending[i].task.instance;
-    if !async_ && c.in_turn(callee) {
-        // Only a frame below this one could end that turn.
-        return Err(trap(
-            "kiln does not wait synchronously to cancel a subtask whose instance is in a turn",
-        ));
-    }
-    c.pending[i].task.cancel = Cancel::Requested;
-    if !c.in_turn(callee) {
-        run_turn(state, i, TASK_CANCELLED)?;
+    let answering =
+        |t: &Task| t.returned.is_none() && t.caller.as_ref().and_then(|c| c.subtask) == Some(id);
+    let suspended = c.suspended.iter_mut().map(|s| &mut s.tasks[0]);
+    if let Some(task) = suspended.into_iter().find(|t| answering(t)) {
+        // Blocked inside a turn: told when it next waits or yields.
+        task.cancel = Cancel::Requested;
+    } else {
+        let Some(i) = c.pending.iter().position(|p| answering(&p.task)) else {
+            return Err(trap("kiln does not cancel a subtask that is running"));
+        };
+        let callee = c.pending[i].task.instance;
+        let suspended = c.suspended.iter().any(|s| s.tasks[0].instance == callee);
+        if !async_ && c.in_turn(callee) && !suspended {
+            // Only a frame below this one could end that turn.
+            return Err(trap(
+                "kiln does not wait synchronously to cancel a subtask whose instance is in a turn",
+            ));
+        }
+        c.pending[i].task.cancel = Cancel::Requested;
+        if !c.in_turn(callee) {
+            run_turn(state, i, TASK_CANCELLED)?;
+        }
     }
     loop {
         // Another task may have dropped the subtask meanwhile.
@@ -202,7 +233,13 @@ pub(super) fn cancel_callee(ctx: &HostContext, id: u32) -> Result<u32, Trap> {
         if !concurrency(state).may_block(ctx.instance) {
             return Err(super::cannot_block());
         }
-        make_progress(state)?;
+        // Until the callee has resolved (or the subtask went).
+        super::turns::block(state, || {
+            match concurrency(state).objects.get_mut(id as usize) {
+                Some(Some(Object::Subtask(st))) if st.state < RETURNED => None,
+                _ => Some(()),
+            }
+        })?;
     }
 }
 
@@ -236,14 +273,14 @@ pub(super) async fn progress(
 pub(super) fn after_turn(
     state: *mut ComponentState,
     task: Task,
-    callback: Func,
+    callback: Option<Func>,
     code: u32,
-) -> Result<(), Trap> {
+) -> Result<Settled, Trap> {
     let set = match code & 0xf {
         CALLBACK_EXIT if task.returned.is_none() => {
             return Err(trap("async-lifted export failed to produce a result"))
         }
-        CALLBACK_EXIT => return Ok(()),
+        CALLBACK_EXIT => return Ok(Settled::Exited),
         CALLBACK_YIELD => None,
         CALLBACK_WAIT => {
             // SAFETY: as `concurrency`.
@@ -255,12 +292,16 @@ pub(super) fn after_turn(
         }
         _ => return Err(trap("unsupported callback code")),
     };
-    concurrency(state).pending.push(PendingTask {
+    let callback = callback.expect("a stackful task's only turn exits");
+    let c = concurrency(state);
+    let seq = c.next_seq();
+    c.pending.push(PendingTask {
         task,
         callback,
         set,
+        seq,
     });
-    Ok(())
+    Ok(Settled::Pending)
 }
 
 impl Concurrency {
@@ -274,6 +315,8 @@ impl Concurrency {
         self.tasks.truncate(depth);
         self.in_turn.clear();
         self.held.clear();
+        // Their fibers are let go, unwound no further.
+        self.suspended.clear();
         let stopped = self.jobs.abort_all();
         for p in std::mem::take(&mut self.pending) {
             if let Some(set) = p.set {
@@ -311,34 +354,6 @@ impl Concurrency {
     }
 }
 
-/// `exit-subtask`: the callee's first turn returned `code`; the caller's
-/// view of it: returned (2), or a new subtask handle, started.
-pub(in crate::component) extern "C" fn exit_subtask(ctx: &HostContext, code: u32) -> u32 {
-    // SAFETY: as the built-ins' `state`.
-    let s = unsafe { &mut *ctx.state };
-    let mut task = s.concurrency.tasks.pop().expect("entered by the adapter");
-    s.concurrency.set_in_turn(task.instance, false);
-    let callback = task.caller.as_ref().and_then(|c| c.callback);
-    let callback = callback.expect("a callback-form lifting");
-    let status = match code & 0xf {
-        CALLBACK_EXIT => RETURNED,
-        _ if task.returned.is_some() => RETURNED,
-        _ => {
-            let (id, h) = s
-                .concurrency
-                .new_subtask(&mut s.tables, ctx.instance, STARTED);
-            if let Some(c) = &mut task.caller {
-                c.subtask = Some(id);
-            }
-            (h << 4) | STARTED
-        }
-    };
-    match after_turn(ctx.state, task, callback, code) {
-        Ok(()) => status,
-        Err(t) => crate::traps::raise_host(t.kind),
-    }
-}
-
 /// `wait-subtask`: a synchronous call's callee ended its first turn with
 /// `code`; other tasks' turns run until it has returned. Its one flat
 /// result, if it has one (a larger one went to the caller's memory).
@@ -348,20 +363,17 @@ pub(in crate::component) extern "C" fn wait_subtask(ctx: &HostContext, code: u32
             .tasks
             .pop()
             .expect("entered by the adapter");
-        concurrency(ctx.state).set_in_turn(task.instance, false);
+        let callback = task.callback();
+        if callback.is_some() {
+            concurrency(ctx.state).set_in_turn(task.instance, false);
+        }
         let caller = task.caller.as_ref().expect("started by an adapter");
-        let (returned, callback) = (caller.returned.clone(), caller.callback);
-        let callback = callback.expect("a callback-form lifting");
+        let returned = caller.returned.clone();
         after_turn(ctx.state, task, callback, code)?;
         if returned.get().is_none() && !concurrency(ctx.state).may_block(ctx.instance) {
             return Err(super::cannot_block());
         }
-        loop {
-            if let Some(v) = returned.get() {
-                return Ok(v);
-            }
-            make_progress(ctx.state)?;
-        }
+        super::turns::block(ctx.state, || returned.get())
     })();
     match outcome {
         Ok(v) => v,
