@@ -683,6 +683,7 @@ impl Inliner<'_> {
                 }
                 adapter::AdapterImport::EnterCall => self.intrinsic(Lowered::EnterCall, from),
                 adapter::AdapterImport::ExitCall => self.intrinsic(Lowered::ExitCall, from),
+                adapter::AdapterImport::LendToTask => self.intrinsic(Lowered::LendToTask, from),
                 adapter::AdapterImport::TransferChannel { ty, to_callee } => {
                     let (from, to) = if *to_callee { (from, to) } else { (to, from) };
                     let what = Lowered::TransferChannel { ty: *ty, from, to };

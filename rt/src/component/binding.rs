@@ -225,6 +225,10 @@ fn bind(
             sig = std::borrow::Cow::Owned(CoreFuncType::new(&[], &[]));
             enter_call as *const () as usize
         }
+        Lowered::LendToTask => {
+            sig = std::borrow::Cow::Owned(CoreFuncType::new(&[], &[]));
+            concurrent::builtins::lend_to_task as *const () as usize
+        }
         Lowered::ExitCall => {
             sig = std::borrow::Cow::Owned(CoreFuncType::new(&[], &[]));
             exit_call as *const () as usize

@@ -8,7 +8,9 @@
 //!
 //! Owning handles count the borrows lent from them for the call in
 //! progress; borrowed handles name the call they were lent to
-//! ([`CallScope`]), which must drop them before it returns.
+//! ([`CallScope`]), which must drop them before it returns. A synchronous
+//! call's scope closes as the call returns, innermost first; an async
+//! call's lasts until its task returns, in any order.
 
 use super::abi::trap;
 use crate::traps::{ComponentTrap, Trap};
@@ -35,7 +37,7 @@ pub struct Slot {
     pub rep: u32,
     /// Owning: how many borrows of it are lent out. Borrowed: `None`.
     lends: Option<u32>,
-    /// Borrowed: the depth of the call it was lent to.
+    /// Borrowed: the call it was lent to (its number among the scopes).
     scope: usize,
 }
 
@@ -68,7 +70,13 @@ pub struct CallScope {
 pub struct Tables {
     pub tables: Vec<HandleTable>,
     pub values: HostValues,
-    pub calls: Vec<CallScope>,
+    /// The scopes of calls that may be lent handles, by number (`None`:
+    /// free for reuse).
+    pub(super) scopes: Vec<Option<CallScope>>,
+    pub(super) free_scopes: Vec<usize>,
+    /// The scopes of the synchronous calls in progress, innermost last,
+    /// to which handles moving now are lent.
+    pub(super) open: Vec<usize>,
 }
 
 impl HostValues {
@@ -204,7 +212,7 @@ impl Tables {
         if slot.lends.is_none() {
             table.remove(h)?;
             // A trap may have ended the call already.
-            if let Some(call) = self.calls.get_mut(slot.scope) {
+            if let Some(Some(call)) = self.scopes.get_mut(slot.scope) {
                 call.borrows -= 1;
             }
             return Ok(None);
@@ -239,18 +247,19 @@ impl Tables {
         kind: ResourceKind,
         defined_by_receiver: bool,
     ) -> Result<u32, Trap> {
-        let scope = self.calls.len() - 1;
+        let scope = *self.open.last().expect("a call lent handles has a scope");
         let slot = self.tables[from as usize].get_mut(h)?;
         typed(slot, h, kind)?;
+        let call = self.scopes[scope].as_mut().expect("open");
         if let Some(lends) = &mut slot.lends {
             *lends += 1;
-            self.calls[scope].lenders.push((from, h));
+            call.lenders.push((from, h));
         }
         let rep = slot.rep;
         if defined_by_receiver {
             return Ok(rep);
         }
-        self.calls[scope].borrows += 1;
+        call.borrows += 1;
         Ok(self.tables[to as usize].insert(Slot {
             kind,
             rep,
@@ -261,13 +270,38 @@ impl Tables {
 
     /// A call that may be lent handles begins.
     pub fn enter_call(&mut self) {
-        self.calls.push(CallScope::default());
+        let scope = match self.free_scopes.pop() {
+            Some(i) => {
+                self.scopes[i] = Some(CallScope::default());
+                i
+            }
+            None => {
+                self.scopes.push(Some(CallScope::default()));
+                self.scopes.len() - 1
+            }
+        };
+        self.open.push(scope);
     }
 
     /// That call ends: it must hold no borrow, and what was lent to it is
     /// given back.
     pub fn exit_call(&mut self) -> Result<(), Trap> {
-        let call = self.calls.pop().expect("entered before");
+        let scope = self.open.pop().expect("entered before");
+        self.close(scope)
+    }
+
+    /// The innermost call begun, one by the async ABI whose arguments
+    /// have moved, keeps what it was lent until its task returns: its
+    /// scope, to `close` then.
+    pub fn lend_to_task(&mut self) -> usize {
+        self.open.pop().expect("entered before")
+    }
+
+    /// Call scope `scope` ends: it must hold no borrow, and what was lent
+    /// to it is given back.
+    pub fn close(&mut self, scope: usize) -> Result<(), Trap> {
+        let call = self.scopes[scope].take().expect("open");
+        self.free_scopes.push(scope);
         if call.borrows > 0 {
             return Err(trap(ComponentTrap::BorrowsRemain));
         }

@@ -772,6 +772,7 @@ impl ComponentInstance {
                 on_return,
                 caller: None,
                 cancel: Default::default(),
+                lent: None,
             };
             let callback = options.callback.as_ref().and_then(|c| self.func(c));
             let state = &*self.state as *const ComponentState as *mut ComponentState;

@@ -72,6 +72,9 @@ pub enum AdapterImport {
     /// The runtime's functions opening and closing a call that borrows.
     EnterCall,
     ExitCall,
+    /// The runtime's function keeping what a call by the async ABI was
+    /// lent until its task returns.
+    LendToTask,
     /// The runtime's function starting a call by the async ABI: lowered
     /// async, it makes the call and gives the caller its view of it.
     EnterSubtask,

@@ -67,7 +67,6 @@ pub fn build_starter(
     for (_, t) in &f.params {
         needs(layout, *t, &mut in_params);
     }
-    refuse_borrows(&in_params)?;
     // The callee's memory is written only through its `realloc`, which
     // only a call reading the caller's memory needs.
     let callee_realloc = in_params.memory || lift.params_in_memory;
@@ -98,6 +97,7 @@ pub fn build_starter(
     };
     let channels = import_channels(&[(&in_params, true)], 5, &mut import_func);
     let transfers = import_transfers(&[(&in_params, true)], 5, &mut import_func);
+    let lending = import_lending(&in_params, &mut import_func);
     let realloc =
         callee_realloc.then(|| import_func("callee-realloc", 2, AdapterImport::CalleeRealloc));
     if caller_memory {
@@ -127,7 +127,9 @@ pub fn build_starter(
         transfers,
         channels,
     };
+    lend(&mut t.code, lending, true);
     let args = move_params(&mut t, f, &params, &callee_params, in_memory, dir);
+    lend(&mut t.code, lending, false);
     for a in args {
         t.code.i(I::LocalGet(a));
     }
@@ -216,8 +218,6 @@ pub fn build_sync_call(
     if let Some(r) = f.result {
         needs(layout, r, &mut in_result);
     }
-    refuse_borrows(&in_params)?;
-    refuse_borrows(&in_result)?;
     if !lower.results_in_memory && !in_result.handles.is_empty() {
         // Its one flat value comes back from the wait, when the callee
         // may have gone on past `task.return`, where the handle should
@@ -273,6 +273,7 @@ pub fn build_sync_call(
         &mut import_func,
     );
     let transfers = import_transfers(&[(&in_params, true)], 5, &mut import_func);
+    let lending = import_lending(&in_params, &mut import_func);
     let callee_realloc =
         callee_realloc.then(|| import_func("callee-realloc", 2, AdapterImport::CalleeRealloc));
     if memory {
@@ -309,6 +310,7 @@ pub fn build_sync_call(
         to: callee,
         to_callee: true,
     };
+    lend(&mut t.code, lending, true);
     let args = move_params(
         &mut t,
         f,
@@ -317,6 +319,7 @@ pub fn build_sync_call(
         lower.params_in_memory,
         to_callee,
     );
+    lend(&mut t.code, lending, false);
     for a in args {
         t.code.i(I::LocalGet(a));
     }
@@ -416,13 +419,29 @@ fn move_params(
     slots.into_iter().map(|(l, _)| l).collect()
 }
 
-/// Refuse a call lending handles: an async callee may hold a borrow
-/// until its task returns, past the adapter, which no scope tracks yet.
-/// Owning handles move as in a synchronous call.
-fn refuse_borrows(needs: &Needs) -> Result<(), String> {
-    match needs.handles.iter().any(|&(borrow, _)| borrow) {
-        true => Err("a borrowed handle in a call of an async function".into()),
-        false => Ok(()),
+/// The runtime's functions for a call lending handles (borrows in its
+/// parameters, `needs`), imported through `import_func`: a call scope is
+/// opened before the arguments move, and kept by the callee's task once
+/// they have (it gives them back when it returns). Owning handles move as
+/// in a synchronous call.
+fn import_lending(
+    needs: &Needs,
+    import_func: &mut dyn FnMut(&str, u32, AdapterImport) -> u32,
+) -> Option<(u32, u32)> {
+    let lends = needs.handles.iter().any(|&(borrow, _)| borrow);
+    lends.then(|| {
+        (
+            import_func("enter-call", 4, AdapterImport::EnterCall),
+            import_func("lend-to-task", 4, AdapterImport::LendToTask),
+        )
+    })
+}
+
+/// The call opening a call scope before the arguments move (`before`),
+/// or giving it to the callee's task after.
+fn lend(code: &mut Code, lending: Option<(u32, u32)>, before: bool) {
+    if let Some((enter, lend)) = lending {
+        code.i(I::Call(if before { enter } else { lend }));
     }
 }
 
@@ -436,7 +455,6 @@ pub fn build_returner(
 ) -> Result<(Vec<u8>, Vec<AdapterImport>), String> {
     let mut result = Needs::default();
     needs(layout, r, &mut result);
-    refuse_borrows(&result)?;
     let f = FuncType {
         params: vec![(String::new(), r)],
         result: None,

@@ -66,6 +66,7 @@ impl ComponentDescription {
                 }
                 Lowered::EnterCall => w.byte(7),
                 Lowered::ExitCall => w.byte(8),
+                Lowered::LendToTask => w.byte(14),
                 Lowered::Async(b) => {
                     let (code, arg, async_) = b.parts();
                     w.byte(9);
@@ -174,6 +175,7 @@ impl ComponentDescription {
                     },
                     7 => Lowered::EnterCall,
                     8 => Lowered::ExitCall,
+                    14 => Lowered::LendToTask,
                     9 => {
                         let (code, arg, async_) = (r.byte()?, r.u32()?, r.byte()? != 0);
                         match AsyncBuiltin::from_parts(code, arg, async_) {
@@ -283,7 +285,10 @@ impl ComponentDescription {
                 Lowered::ResourceDrop(r) | Lowered::ResourceNew(r) | Lowered::ResourceRep(r) => {
                     (r as usize) < self.resources.len()
                 }
-                Lowered::Raise(_) | Lowered::EnterCall | Lowered::ExitCall => true,
+                Lowered::Raise(_)
+                | Lowered::EnterCall
+                | Lowered::ExitCall
+                | Lowered::LendToTask => true,
                 Lowered::Async(b) => b.type_operand().is_none_or(type_ok),
                 Lowered::EnterSubtask {
                     callee,

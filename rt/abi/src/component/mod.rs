@@ -178,6 +178,9 @@ pub enum Lowered {
     /// The end of that call: every borrow it received must have been
     /// dropped, and what it lent is returned.
     ExitCall,
+    /// A call by the async ABI whose arguments have moved keeps what it
+    /// was lent (since its `EnterCall`) until its task returns.
+    LendToTask,
     /// One of the async ABI's built-ins, which the runtime implements.
     Async(AsyncBuiltin),
     /// A fused adapter starting a call by the async ABI into component

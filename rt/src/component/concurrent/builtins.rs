@@ -82,6 +82,8 @@ pub(in crate::component) extern "C" fn task_return(
                 "invalid `task.return` signature and/or options for current task",
             ));
         }
+        give_back_lent(ctx)?;
+        let t = task(ctx)?;
         if let Some(caller) = &t.caller {
             // Another instance called: its returner moves the result.
             if let (Some(returner), Some(_)) = (caller.returner, t.result) {
@@ -156,6 +158,8 @@ pub(in crate::component) extern "C" fn task_cancel(ctx: &HostContext) {
                 "`task.return` or `task.cancel` called more than once for current task",
             ));
         }
+        give_back_lent(ctx)?;
+        let t = task(ctx)?;
         t.returned = Some(None);
         let mut caller = t.caller.take();
         if let Some(c) = &mut caller {
@@ -168,6 +172,25 @@ pub(in crate::component) extern "C" fn task_cancel(ctx: &HostContext) {
         }
         Ok(())
     })())
+}
+
+/// The calling task resolves: the handles its caller lent it must have
+/// been dropped, and go back to their owners.
+fn give_back_lent(ctx: &HostContext) -> Result<(), Trap> {
+    match task(ctx)?.lent.take() {
+        Some(scope) => state(ctx).tables.close(scope),
+        None => Ok(()),
+    }
+}
+
+/// A fused adapter's call by the async ABI has moved its arguments: what
+/// it was lent stays lent to the callee's task, which it starts now,
+/// until that task resolves.
+pub(in crate::component) extern "C" fn lend_to_task(ctx: &HostContext) {
+    let s = state(ctx);
+    let scope = s.tables.lend_to_task();
+    let task = s.concurrency.tasks.last_mut();
+    task.expect("begun by `enter-subtask`").lent = Some(scope);
 }
 
 /// `context.get`: a slot of the calling task's context, an async task's

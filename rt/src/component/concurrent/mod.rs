@@ -155,6 +155,9 @@ pub struct Task {
     /// Its caller asked to cancel it (`subtask.cancel`): its next event is
     /// task-cancelled, after which it may end by `task.cancel`.
     pub cancel: Cancel,
+    /// The call scope (`handles::Tables`) of the handles its caller lent
+    /// it, which it must have dropped by the time it returns.
+    pub lent: Option<usize>,
 }
 
 /// Where a task is in being cancelled.

@@ -91,6 +91,7 @@ fn callee_task(instance: u32, result: Option<u32>, caller: Caller) -> Task {
         on_return: None,
         caller: Some(caller),
         cancel: Cancel::No,
+        lent: None,
     }
 }
 
