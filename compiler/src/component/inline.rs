@@ -606,10 +606,14 @@ impl Inliner<'_> {
                         (bytes, order, to_memory, None, Some(Lowered::WaitSubtask))
                     }
                 };
-                let returner = match f.result.filter(|_| to_memory) {
+                // The result moves as the callee gives it: to the
+                // caller's memory, or (lowered sync, one flat value) to
+                // where the caller's wait takes it.
+                let returner = match f.result {
                     Some(r) => {
                         let (bytes, order) =
-                            adapter::build_returner(&layout, r, &sides).map_err(refused)?;
+                            adapter::build_returner(&layout, r, &sides, !to_memory)
+                                .map_err(refused)?;
                         Some(self.instantiate_adapter(bytes, &order, caller, callee, None))
                     }
                     None => None,

@@ -6,7 +6,8 @@
 ;; callee returns comes into $B's when the callee gives it by
 ;; `task.return`, whose type is the call's but for how each component
 ;; numbers the resource. A synchronous lowering of an async function
-;; moves a handle argument the same way.
+;; moves a handle argument the same way, and a handle that is its one
+;; flat result as the callee gives it.
 
 (component definition $Handles
   (component $A
@@ -96,6 +97,7 @@
     (core func $consume (canon lower (func $a "consume") async (memory $mem)))
     (core func $consume-later (canon lower (func $a "consume-later") async (memory $mem)))
     (core func $consume-sync (canon lower (func $a "consume")))
+    (core func $make-later-sync (canon lower (func $a "make-later")))
     (core func $drop (canon resource.drop $r))
     (core func $set-new (canon waitable-set.new))
     (core func $wait (canon waitable-set.wait (memory $mem)))
@@ -111,6 +113,7 @@
       (import "" "consume" (func $consume (param i32 i32) (result i32)))
       (import "" "consume-later" (func $consume-later (param i32 i32) (result i32)))
       (import "" "consume-sync" (func $consume-sync (param i32) (result i32)))
+      (import "" "make-later-sync" (func $make-later-sync (param i32) (result i32)))
       (import "" "drop" (func $drop (param i32)))
       (import "" "waitable-set.new" (func $set-new (result i32)))
       (import "" "waitable-set.wait" (func $wait (param i32 i32) (result i32)))
@@ -172,6 +175,12 @@
       (func (export "sync") (result i32)
         (call $return-u32 (call $consume-sync (call $make (i32.const 11))))
         i32.const 0)
+      ;; Made after a yield, called synchronously: the handle is the
+      ;; call's one flat result.
+      (func (export "made-sync") (result i32)
+        (call $return-u32
+          (call $consumed (i32.const 0) (call $make-later-sync (i32.const 12))))
+        i32.const 0)
       ;; A handle given away is no longer this instance's to drop.
       (func (export "moved-away") (result i32)
         (local $h i32)
@@ -195,6 +204,7 @@
       (export "make-later" (func $make-later)) (export "wrong" (func $wrong))
       (export "consume" (func $consume)) (export "consume-later" (func $consume-later))
       (export "consume-sync" (func $consume-sync)) (export "drop" (func $drop))
+      (export "make-later-sync" (func $make-later-sync))
       (export "waitable-set.new" (func $set-new)) (export "waitable-set.wait" (func $wait))
       (export "waitable.join" (func $join)) (export "subtask.drop" (func $subtask-drop))
       (export "return-u32" (func $return-u32))))))
@@ -211,6 +221,8 @@
       (canon lift (core func $m "wrong") async (callback $cb)))
     (func (export "sync") async (result u32)
       (canon lift (core func $m "sync") async (callback $cb)))
+    (func (export "made-sync") async (result u32)
+      (canon lift (core func $m "made-sync") async (callback $cb)))
     (func (export "moved-away") async (result u32)
       (canon lift (core func $m "moved-away") async (callback $cb)))
     (func (export "bogus") async (result u32)
@@ -224,6 +236,7 @@
   (export "made-async" (func $b "made-async"))
   (export "wrong" (func $b "wrong"))
   (export "sync" (func $b "sync"))
+  (export "made-sync" (func $b "made-sync"))
   (export "moved-away" (func $b "moved-away"))
   (export "bogus" (func $b "bogus"))
   (export "made-and-dropped" (func $b "made-and-dropped"))
@@ -238,6 +251,8 @@
 (assert_return (invoke "drops") (u32.const 7))
 (assert_return (invoke "made-and-dropped") (u32.const 0))
 (assert_return (invoke "drops") (u32.const 8))
+(assert_return (invoke "made-sync") (u32.const 12))
+(assert_return (invoke "drops") (u32.const 9))
 (component instance $t $Handles)
 (assert_trap (invoke "moved-away") "unknown handle index")
 (component instance $t $Handles)

@@ -16,11 +16,10 @@
 use super::code::{Code, Loc};
 use super::values::{Dir, Side, Translator};
 use super::{
-    call_imports, core, import_channels, import_transfers, move_result, needs, AdapterImport,
-    Needs, Sides,
+    call_imports, core, import_channels, import_transfers, needs, AdapterImport, Needs, Sides,
 };
 use kiln_abi::component::{
-    AdapterTrap, FuncType, Layout, TypeIndex, ValueType, MAX_FLAT_ASYNC_PARAMS, TASK_RETURN_SLOTS,
+    AdapterTrap, FuncType, Layout, TypeIndex, MAX_FLAT_ASYNC_PARAMS, TASK_RETURN_SLOTS,
 };
 use wasm_encoder::{
     CodeSection, EntityType, ExportKind, ExportSection, FunctionSection, ImportSection,
@@ -181,15 +180,7 @@ pub fn build_call(layout: &Layout, f: &FuncType) -> (Vec<u8>, Vec<AdapterImport>
             continue;
         };
         code.i(I::LocalGet(k as u32));
-        match v {
-            ValType::I32 => code.i(I::I64ExtendI32U),
-            ValType::F32 => {
-                code.i(I::I32ReinterpretF32);
-                code.i(I::I64ExtendI32U);
-            }
-            ValType::F64 => code.i(I::I64ReinterpretF64),
-            _ => {}
-        }
+        to_i64(&mut code, v);
     }
     code.i(I::Call(0));
     let order = vec![AdapterImport::EnterSubtask];
@@ -211,26 +202,9 @@ pub fn build_sync_call(
 ) -> Result<(Vec<u8>, Vec<AdapterImport>), String> {
     let lower = layout.signature(f, false);
     let lift = layout.signature(f, true);
-    let (mut in_params, mut in_result) = (Needs::default(), Needs::default());
+    let mut in_params = Needs::default();
     for (_, t) in &f.params {
         needs(layout, *t, &mut in_params);
-    }
-    if let Some(r) = f.result {
-        needs(layout, r, &mut in_result);
-    }
-    if !lower.results_in_memory && !in_result.handles.is_empty() {
-        // Its one flat value comes back from the wait, when the callee
-        // may have gone on past `task.return`, where the handle should
-        // have left its table: no adapter runs there to move it.
-        return Err("a handle as the one result of a synchronous call of an async function".into());
-    }
-    let error_context = |t: &TypeIndex| matches!(layout.ty(*t), ValueType::ErrorContext);
-    if !lower.results_in_memory && in_result.channels.iter().any(error_context) {
-        // As above, and the callee may drop its own handle once it has
-        // returned it (lifting one does not take it), before the wait.
-        return Err(
-            "an error context as the one result of a synchronous call of an async function".into(),
-        );
     }
     let callee_realloc = in_params.memory || lift.params_in_memory;
     let memory = callee_realloc || lower.params_in_memory;
@@ -262,16 +236,8 @@ pub fn build_sync_call(
     };
     let enter = import_func("enter-subtask", 3, AdapterImport::EnterSubtask);
     let wait = import_func("wait-subtask", 6, AdapterImport::WaitSubtask);
-    // A result in memory moves by the returner, its ends with it.
-    let in_result = match lower.results_in_memory {
-        true => Needs::default(),
-        false => in_result,
-    };
-    let channels = import_channels(
-        &[(&in_params, true), (&in_result, false)],
-        5,
-        &mut import_func,
-    );
+    // The result moves by the returner, as the callee gives it.
+    let channels = import_channels(&[(&in_params, true)], 5, &mut import_func);
     let transfers = import_transfers(&[(&in_params, true)], 5, &mut import_func);
     let lending = import_lending(&in_params, &mut import_func);
     let callee_realloc =
@@ -329,27 +295,9 @@ pub fn build_sync_call(
     }
     t.code.i(I::Call(wait));
     match (f.result, lower.results_in_memory) {
-        (Some(r), false) => {
-            // The one flat value, back from its i64.
-            let mut flat = Vec::new();
-            layout.flatten(r, &mut flat);
-            let v = core(&flat[0]);
-            match v {
-                ValType::I32 => t.code.i(I::I32WrapI64),
-                ValType::F32 => {
-                    t.code.i(I::I32WrapI64);
-                    t.code.i(I::F32ReinterpretI32);
-                }
-                ValType::F64 => t.code.i(I::F64ReinterpretI64),
-                _ => {}
-            }
-            let back = Dir {
-                from: callee,
-                to: caller,
-                to_callee: false,
-            };
-            move_result(&mut t, f, &params, &[v], back, None, None);
-        }
+        // The one flat value, as the returner moved it, back from its
+        // i64.
+        (Some(_), false) => from_i64(&mut t.code, results[0]),
         _ => t.code.i(I::Drop),
     }
     finish(types, imports, funcs, t.code, order)
@@ -447,11 +395,16 @@ fn lend(code: &mut Code, lending: Option<(u32, u32)>, before: bool) {
 
 /// The returner's bytes and its imports: `(i64 × 16, retptr)`, the
 /// callee's `task.return` values as the runtime holds them and the
-/// caller's pointer, writing the result of type `r` there.
+/// caller's pointer, writing the result of type `r` there; or, for a
+/// synchronous call whose result is one flat value (`flat`), returning
+/// that value as the caller takes it, as an `i64`. It runs as the callee
+/// gives the result, so that what the result holds (handles, stream
+/// ends, error contexts) leaves the callee then.
 pub fn build_returner(
     layout: &Layout,
     r: TypeIndex,
     sides: &Sides,
+    flat: bool,
 ) -> Result<(Vec<u8>, Vec<AdapterImport>), String> {
     let mut result = Needs::default();
     needs(layout, r, &mut result);
@@ -463,7 +416,8 @@ pub fn build_returner(
     // The callee's memory holds the result when it spills, or its
     // strings and lists.
     let callee_memory = result.memory || sig.params_in_memory;
-    if !sides.caller.memory || callee_memory && !sides.callee.memory {
+    let caller_memory = !flat;
+    if caller_memory && !sides.caller.memory || callee_memory && !sides.callee.memory {
         return Err("an async call whose sides give no `memory` for its result".into());
     }
     if result.memory && !sides.caller.realloc {
@@ -471,8 +425,12 @@ pub fn build_returner(
     }
     let mut params = vec![ValType::I64; TASK_RETURN_SLOTS];
     params.push(ValType::I32);
+    let returns = match flat {
+        true => vec![ValType::I64],
+        false => vec![],
+    };
     let mut types = TypeSection::new();
-    types.ty().function(params, []); // 0: the returner
+    types.ty().function(params, returns); // 0: the returner
     types.ty().function([ValType::I32; 4], [ValType::I32]); // 1: realloc
     types.ty().function([], []); // 2: raise
     types.ty().function([ValType::I32], [ValType::I32]); // 3: a channel's or handle's move
@@ -499,8 +457,12 @@ pub fn build_returner(
     // gives the result.
     let channels = import_channels(&[(&result, false)], 3, &mut import_func);
     let transfers = import_transfers(&[(&result, false)], 3, &mut import_func);
-    imports.import("", "caller-memory", MEMORY);
-    order.push(AdapterImport::CallerMemory);
+    // Memory 0 is the caller's, 1 the callee's: a flat result writes to
+    // neither, but may read a spilled one (never: one flat value).
+    if caller_memory || callee_memory {
+        imports.import("", "caller-memory", MEMORY);
+        order.push(AdapterImport::CallerMemory);
+    }
     if callee_memory {
         imports.import("", "callee-memory", MEMORY);
         order.push(AdapterImport::CalleeMemory);
@@ -525,7 +487,9 @@ pub fn build_returner(
         channels,
     };
     let retptr = TASK_RETURN_SLOTS as u32;
-    t.code.check_aligned(retptr, layout.align(r));
+    if !flat {
+        t.code.check_aligned(retptr, layout.align(r));
+    }
     let src = if sig.params_in_memory {
         let ptr = t.code.local(ValType::I32);
         t.code.i(I::LocalGet(0));
@@ -539,22 +503,52 @@ pub fn build_returner(
         for (i, v) in sig.params.iter().map(core).enumerate() {
             let l = t.code.local(v);
             t.code.i(I::LocalGet(i as u32));
-            match v {
-                ValType::I32 => t.code.i(I::I32WrapI64),
-                ValType::F32 => {
-                    t.code.i(I::I32WrapI64);
-                    t.code.i(I::F32ReinterpretI32);
-                }
-                ValType::F64 => t.code.i(I::F64ReinterpretI64),
-                _ => {}
-            }
+            from_i64(&mut t.code, v);
             t.code.i(I::LocalSet(l));
             slots.push((l, v));
         }
         Loc::Flat(slots)
     };
-    t.translate(r, &src, &Loc::at(0, retptr), dir);
+    if !flat {
+        t.translate(r, &src, &Loc::at(0, retptr), dir);
+        return finish(types, imports, funcs, t.code, order);
+    }
+    let v = match &src {
+        Loc::Flat(slots) => slots[0].1,
+        _ => unreachable!("one flat value is not spilled"),
+    };
+    let out = t.code.local(v);
+    t.translate(r, &src, &Loc::Flat(vec![(out, v)]), dir);
+    t.code.i(I::LocalGet(out));
+    to_i64(&mut t.code, v);
     finish(types, imports, funcs, t.code, order)
+}
+
+/// The flat value of core type `v` on the stack, from the `i64` slot the
+/// runtime keeps it in.
+fn from_i64(code: &mut Code, v: ValType) {
+    match v {
+        ValType::I32 => code.i(I::I32WrapI64),
+        ValType::F32 => {
+            code.i(I::I32WrapI64);
+            code.i(I::F32ReinterpretI32);
+        }
+        ValType::F64 => code.i(I::F64ReinterpretI64),
+        _ => {}
+    }
+}
+
+/// The flat value of core type `v` on the stack, into an `i64` slot.
+fn to_i64(code: &mut Code, v: ValType) {
+    match v {
+        ValType::I32 => code.i(I::I64ExtendI32U),
+        ValType::F32 => {
+            code.i(I::I32ReinterpretF32);
+            code.i(I::I64ExtendI32U);
+        }
+        ValType::F64 => code.i(I::I64ReinterpretF64),
+        _ => {}
+    }
 }
 
 fn finish(

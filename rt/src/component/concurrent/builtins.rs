@@ -86,6 +86,9 @@ pub(in crate::component) extern "C" fn task_return(
         let t = task(ctx)?;
         if let Some(caller) = &t.caller {
             // Another instance called: its returner moves the result.
+            // What a synchronous caller's wait gives: the result's one
+            // flat value as the returner moved it (or unused).
+            let mut given = flat[0];
             if let (Some(returner), Some(_)) = (caller.returner, t.result) {
                 let mut slots: Vec<crate::vm::ValRaw> = flat
                     .iter()
@@ -93,12 +96,13 @@ pub(in crate::component) extern "C" fn task_return(
                     .collect();
                 slots.push(crate::vm::ValRaw::from_u64(caller.retptr as u64));
                 crate::instance::call_slots(returner, &mut slots)?;
+                given = slots[0].u64();
             }
             let t = task(ctx)?;
             t.returned = Some(None);
             let mut caller = t.caller.take();
             if let Some(c) = &mut caller {
-                c.returned.set(Some(flat[0]));
+                c.returned.set(Some(given));
                 state(ctx)
                     .concurrency
                     .subtask_resolved(c, super::subtask::RETURNED);
