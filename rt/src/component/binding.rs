@@ -245,8 +245,8 @@ fn bind(
             // the caller names the result's resources its own way.
             let result = d.funcs[lowering.ty as usize].result;
             ctx.arg = result.map_or(concurrent::NO_RESULT, |r| component.shape(r));
-            // Lowered async, it takes the caller's flat arguments too,
-            // for a call held back.
+            // Lowered async, it makes the call: it takes the caller's
+            // flat arguments too, for the starter.
             use kiln_abi::module::ValType::I64;
             match lowering.options.async_ {
                 true => {

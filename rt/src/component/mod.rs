@@ -363,7 +363,8 @@ pub struct HostContext {
     pub callback: Option<Func>,
     pub returner: Option<Func>,
     /// For an async lowering's call: the adapter's half starting the
-    /// callee, for a call held back.
+    /// callee, which the runtime runs on a fiber, at once or once a call
+    /// held back may start.
     pub starter: Option<Func>,
 }
 
@@ -491,7 +492,11 @@ impl Store {
                     tables: (0..d.instances).map(|_| Default::default()).collect(),
                     ..Default::default()
                 },
-                concurrency: concurrent::Concurrency::new(self.interrupt_flag(), &d.types),
+                concurrency: concurrent::Concurrency::new(
+                    self.interrupt_flag(),
+                    &d.types,
+                    self.limits.max_wasm_stack,
+                ),
                 host: state,
             }),
             types: &d.types,
@@ -540,10 +545,13 @@ impl Store {
             }
             let i = self.instantiate(module, &imports)?;
             inst.instances.push(i);
+            // A start function run next may call into those made so far,
+            // on a fiber, whose stack limit they need.
+            // SAFETY: the list changes only here, after which the state
+            // learns it anew; it lives as long as the state.
+            inst.state.concurrency.instances =
+                unsafe { concurrent::CoreInstances::new(&inst.instances) };
         }
-        // SAFETY: the list is complete: it never changes again.
-        inst.state.concurrency.instances =
-            unsafe { concurrent::CoreInstances::new(&inst.instances) };
         Ok(inst)
     }
 }
@@ -773,6 +781,7 @@ impl ComponentInstance {
                 caller: None,
                 cancel: Default::default(),
                 lent: None,
+                on_sync_stack: false,
             };
             let callback = options.callback.as_ref().and_then(|c| self.func(c));
             let state = &*self.state as *const ComponentState as *mut ComponentState;

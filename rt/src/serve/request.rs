@@ -262,8 +262,14 @@ fn how_it_ended(called: Result<Option<Value>, CallError>) -> Result<(), Failure>
 /// outside holds a pointer into them; a call into wasm sets up its trap
 /// handling and signal stack on the thread it runs on, the driver sets
 /// the stack limit anew after each await (`Store::arm_stack_limit`), and
-/// a call never spans two polls. So the runtime may poll it on one worker,
-/// then another. A panic is caught, as on the blocking pool.
+/// a call on the host's stack never spans two polls. A turn suspended on
+/// a fiber of its own (a task another instance started) may: it is
+/// resumed, perhaps on another worker, with that thread's trap catcher
+/// and signal stack set up, and the functions its frames reach
+/// thread-locals through are never inlined, so no frame keeps one
+/// thread's address of one across the switch (`concurrent::fiber`). So
+/// the runtime may poll it on one worker, then another. A panic is
+/// caught, as on the blocking pool.
 struct OnWorker<F>(std::pin::Pin<Box<F>>);
 
 impl<F> OnWorker<F> {

@@ -239,6 +239,11 @@ pub(in crate::component) extern "C" fn thread_yield(ctx: &HostContext) -> u32 {
     }
     or_raise(leave(ctx).and_then(|_| {
         Concurrency::finish_jobs(ctx.state)?;
+        let c = &state(ctx).concurrency;
+        if c.tasks.last().is_some_and(|t| t.on_sync_stack) {
+            // A synchronous task below would have to wait for it.
+            return Err(cannot_block());
+        }
         if super::fiber::on_fiber() {
             // Others go on while its turn is suspended.
             super::fiber::suspend(super::fiber::Pause::Blocked);

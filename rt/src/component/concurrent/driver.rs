@@ -52,9 +52,17 @@ pub(in crate::component) async fn run(
     // here only between calls into core code, which reach it through the
     // built-ins' contexts while they run.
     let concurrency = || unsafe { &mut (*state).concurrency };
-    if *concurrency().backpressure(instance) > 0 {
-        // Only this task would run, so nothing could ever lower it.
-        return Err(builtins::deadlock());
+    // It waits, as another instance's call would, until the instance may
+    // be entered: its backpressure down, and no turn (one suspended, or
+    // one a call held back starts) holding its lock.
+    let exclusive = callback.is_some();
+    while !concurrency().may_enter(instance, exclusive) {
+        match waiting {
+            Waiting::Block => super::subtask::make_progress(state)?,
+            Waiting::Await => {
+                super::subtask::progress(state, store).await?;
+            }
+        }
     }
     let depth = concurrency().tasks.len();
     concurrency().tasks.push(task);

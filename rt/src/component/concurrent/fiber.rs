@@ -62,9 +62,10 @@ fn current() -> *const Yielder<(), Pause> {
     CURRENT.with(|c| c.get())
 }
 
-/// The core instances of a component instance, as its state knows them
-/// (the list the `ComponentInstance` holds, which does not change once
-/// it is instantiated, and lives as long as the state).
+/// The core instances of a component instance made so far, as its state
+/// knows them (the list the `ComponentInstance` holds, which lives as
+/// long as the state, and which the state learns anew each time it
+/// grows).
 #[derive(Clone, Copy)]
 pub(crate) struct CoreInstances(*const [*mut Instance]);
 
@@ -76,8 +77,8 @@ impl Default for CoreInstances {
 
 impl CoreInstances {
     /// # Safety
-    /// `list` is not changed, nor its buffer freed, while the state that
-    /// keeps this lives.
+    /// `list` is not changed, nor its buffer freed, while the state keeps
+    /// this (it may be replaced by a newer one after a change).
     pub(crate) unsafe fn new(list: &[*mut Instance]) -> CoreInstances {
         CoreInstances(list)
     }
@@ -99,14 +100,21 @@ pub(super) struct Fiber {
 }
 
 impl Fiber {
-    /// A fiber that will run `f` when first resumed.
-    pub fn new(f: impl FnOnce() -> Result<u32, Trap> + 'static) -> Result<Fiber, Trap> {
+    /// A fiber that will run `f` when first resumed; wasm may use at most
+    /// `max_wasm_stack` of its stack, if that is less than it has.
+    pub fn new(
+        f: impl FnOnce() -> Result<u32, Trap> + 'static,
+        max_wasm_stack: Option<usize>,
+    ) -> Result<Fiber, Trap> {
         let stack = match STACKS.with(|s| s.borrow_mut().pop()) {
             Some(s) => s,
             None => DefaultStack::new(STACK_SIZE)
                 .map_err(|_| super::trap("cannot map a stack for a task"))?,
         };
-        let wasm_limit = stack.limit().get() + HOST_RESERVE;
+        let mut wasm_limit = stack.limit().get() + HOST_RESERVE;
+        if let Some(max) = max_wasm_stack {
+            wasm_limit = wasm_limit.max(stack.base().get().saturating_sub(max));
+        }
         let body = Coroutine::with_stack(stack, move |y: &Yielder<(), Pause>, ()| {
             swap_current(y);
             f()

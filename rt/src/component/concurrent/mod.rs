@@ -158,6 +158,10 @@ pub struct Task {
     /// The call scope (`handles::Tables`) of the handles its caller lent
     /// it, which it must have dropped by the time it returns.
     pub lent: Option<usize>,
+    /// It runs on the stack of a synchronous task that called it (or of
+    /// a task that may not block for that reason): it may not block, as
+    /// its caller could not wait.
+    pub on_sync_stack: bool,
 }
 
 /// Where a task is in being cancelled.
@@ -196,6 +200,9 @@ pub struct Concurrency {
     /// The component's core instances, whose stack limit is a fiber's
     /// while it runs.
     pub(crate) instances: fiber::CoreInstances,
+    /// The store's bound on wasm's stack (`Limits::max_wasm_stack`),
+    /// which a fiber's stack keeps too.
+    pub(crate) max_wasm_stack: Option<usize>,
     backpressure: Vec<u32>,
     /// Per instance, whether a callback-form task is in a turn: it holds
     /// the instance's exclusive lock, and no other task of the instance
@@ -308,10 +315,12 @@ impl Concurrency {
     pub fn new(
         interrupt: std::sync::Arc<std::sync::atomic::AtomicU64>,
         types: &'static [kiln_abi::component::ValueType],
+        max_wasm_stack: Option<usize>,
     ) -> Concurrency {
         let mut c = Concurrency::default();
         c.jobs.interrupt = interrupt;
         c.types = types;
+        c.max_wasm_stack = max_wasm_stack;
         c
     }
 

@@ -2,7 +2,7 @@
 //! be entered now (its backpressure is up, a turn of one of its tasks
 //! holds its exclusive lock, or calls held back before it still wait) is
 //! STARTING: lowered async, the caller gets its subtask at once, and the
-//! call starts later, when something waits, yields or polls and the
+//! call starts later, when something waits or yields and the
 //! instance is free, in the order the calls were made. Its arguments are
 //! read then, from the caller's memory if they are there, as the spec's
 //! `on_start` lifts them. Lowered synchronously, the caller waits until
@@ -58,7 +58,7 @@ impl Concurrency {
 
     /// Whether a new call may start in instance `i` now: it is free, and
     /// no call held back before waits for it.
-    fn may_enter(&mut self, i: u32, exclusive: bool) -> bool {
+    pub(super) fn may_enter(&mut self, i: u32, exclusive: bool) -> bool {
         self.free(i, exclusive) && !self.held.iter().any(|h| h.instance == i)
     }
 
@@ -92,6 +92,7 @@ fn callee_task(instance: u32, result: Option<u32>, caller: Caller) -> Task {
         caller: Some(caller),
         cancel: Cancel::No,
         lent: None,
+        on_sync_stack: false,
     }
 }
 
@@ -210,20 +211,28 @@ pub(in crate::component) extern "C" fn enter_subtask_sync(ctx: &HostContext, ret
         // The first turn holds the instance's lock.
         c.set_in_turn(ctx.to, true);
     }
-    c.tasks
-        .push(callee_task(ctx.to, result(ctx), caller(ctx, retptr)));
+    // Its first turn runs on the caller's stack: if the caller may not
+    // block, neither may it.
+    let on_sync_stack = match c.tasks.last() {
+        Some(t) if t.instance == ctx.instance => t.on_sync_stack,
+        _ => true,
+    };
+    let mut task = callee_task(ctx.to, result(ctx), caller(ctx, retptr));
+    task.on_sync_stack = on_sync_stack;
+    c.tasks.push(task);
 }
 
-/// Start the call held back as `seq` if its instance is now free (and
-/// none held back before waits for it), its first turn on a fiber:
-/// whether it started.
+/// Start the call held back as `seq` if its instance is now free, its
+/// first turn on a fiber: whether it started. (Calls held back before it
+/// do not hold it back: the spec's waiting calls each wait only for the
+/// instance to let them in.)
 pub(super) fn start_held(state: *mut ComponentState, seq: u64) -> Result<bool, Trap> {
     let c = concurrency(state);
     let Some(i) = c.held.iter().position(|h| h.seq == seq) else {
         return Ok(false);
     };
     let (instance, exclusive) = (c.held[i].instance, c.held[i].caller.callback.is_some());
-    if !c.free(instance, exclusive) || c.held[..i].iter().any(|h| h.instance == instance) {
+    if !c.free(instance, exclusive) {
         return Ok(false);
     }
     let HeldCall {

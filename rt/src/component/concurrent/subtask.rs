@@ -197,7 +197,8 @@ pub(super) fn cancel_callee(ctx: &HostContext, id: u32) -> Result<u32, Trap> {
         |t: &Task| t.returned.is_none() && t.caller.as_ref().and_then(|c| c.subtask) == Some(id);
     let suspended = c.suspended.iter_mut().map(|s| &mut s.tasks[0]);
     if let Some(task) = suspended.into_iter().find(|t| answering(t)) {
-        // Blocked inside a turn: told when it next waits or yields.
+        // Blocked inside a turn: told when that turn ends, by its next
+        // event (a stackful callee, which has none, is not told).
         task.cancel = Cancel::Requested;
     } else {
         let Some(i) = c.pending.iter().position(|p| answering(&p.task)) else {

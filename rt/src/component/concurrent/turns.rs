@@ -55,11 +55,13 @@ pub(super) fn run(
     f: Func,
     args: [ValRaw; MAX_FLAT_ARGS],
 ) -> Result<Settled, Trap> {
-    let mut fiber = Fiber::new(move || {
+    let max_wasm_stack = concurrency(state).max_wasm_stack;
+    let body = move || {
         let mut slots = args;
         crate::instance::call_slots(f, &mut slots)?;
         Ok(slots[0].u32())
-    })?;
+    };
+    let mut fiber = Fiber::new(body, max_wasm_stack)?;
     let c = concurrency(state);
     if task.callback().is_some() {
         // The turn holds its instance's lock.
@@ -137,6 +139,14 @@ pub(super) fn block<T>(
 ) -> Result<T, Trap> {
     if let Some(v) = ready() {
         return Ok(v);
+    }
+    if concurrency(state)
+        .tasks
+        .last()
+        .is_some_and(|t| t.on_sync_stack)
+    {
+        // A synchronous task below would have to wait for it.
+        return Err(super::cannot_block());
     }
     if super::fiber::on_fiber() {
         let mut why = Pause::Blocked;
