@@ -215,7 +215,7 @@ impl Store {
 pub(crate) fn call_slots(f: Func, slots: &mut [ValRaw]) -> Result<(), Trap> {
     // SAFETY: the funcref is live; the trampoline matches its type (both
     // come from the same export); `slots` has room for params and results.
-    let fr = unsafe { *f.funcref };
+    let fr = unsafe { *f.funcref.as_ptr() };
     let tramp: unsafe extern "C" fn(usize, usize, *mut ValRaw) =
         unsafe { std::mem::transmute(f.trampoline) };
     let slots_ptr = slots.as_mut_ptr();
@@ -227,7 +227,7 @@ impl Instance {
     pub fn func(&self, index: u32) -> Func {
         let trampoline = self.module.trampolines[self.module.funcs[index as usize] as usize];
         Func {
-            funcref: self.funcref_ptr(index),
+            funcref: std::ptr::NonNull::new(self.funcref_ptr(index)).expect("in the vmctx"),
             trampoline,
         }
     }

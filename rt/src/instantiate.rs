@@ -191,7 +191,7 @@ impl Instance {
             match (&imp.kind, *ext) {
                 (&ImportKind::Func(t), Extern::Func(f)) => {
                     // SAFETY: funcrefs handed out by this store are live.
-                    let mut fr = unsafe { *f.funcref };
+                    let mut fr = unsafe { *f.funcref.as_ptr() };
                     if fr.sig_id != sig_ids[t as usize] {
                         return Err(link(LinkError::FuncType));
                     }

@@ -313,14 +313,16 @@ impl Global {
 /// through (0 for a bare host function that no module has imported).
 #[derive(Clone, Copy, Debug)]
 pub struct Func {
-    pub funcref: *const VMFuncRef,
+    /// Never null, so that an `Option<Func>` takes no more room.
+    pub funcref: std::ptr::NonNull<VMFuncRef>,
     pub trampoline: usize,
 }
 
 impl Func {
     pub fn ty(&self) -> FuncType {
         // SAFETY: funcrefs handed out by a store live as long as the store.
-        crate::sig::func_type(unsafe { (*self.funcref).sig_id }).expect("registered signature")
+        crate::sig::func_type(unsafe { self.funcref.as_ref().sig_id })
+            .expect("registered signature")
     }
 }
 
@@ -498,7 +500,7 @@ impl Store {
         };
         let p = self.host_funcs.push(f);
         Func {
-            funcref: p,
+            funcref: std::ptr::NonNull::new(p as *mut VMFuncRef).expect("a live funcref"),
             trampoline: 0,
         }
     }

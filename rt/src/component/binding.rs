@@ -135,7 +135,7 @@ impl ComponentInstance {
         ctx.returner = returner;
         ctx.starter = starter;
         Ok(Func {
-            funcref: &self.host_funcs[l as usize],
+            funcref: std::ptr::NonNull::from(&self.host_funcs[l as usize]),
             trampoline: 0,
         })
     }
