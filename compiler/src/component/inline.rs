@@ -581,7 +581,18 @@ impl Inliner<'_> {
         let f = &self.d.funcs[ty as usize];
         match (caller.options.async_, callee.options.async_) {
             (false, false) => {
-                let (bytes, order) = adapter::build(&layout, f, &sides).map_err(refused)?;
+                // Whether the callee's code may read its task's context.
+                let context = self.d.lowerings.iter().any(|l| {
+                    l.instance == callee.instance
+                        && matches!(
+                            l.what,
+                            Lowered::Async(
+                                AsyncBuiltin::ContextGet(_) | AsyncBuiltin::ContextSet(_)
+                            )
+                        )
+                });
+                let (bytes, order) =
+                    adapter::build(&layout, f, &sides, context).map_err(refused)?;
                 Ok(self.instantiate_adapter(bytes, &order, caller, callee, None))
             }
             (caller_async, true) => {
@@ -688,6 +699,9 @@ impl Inliner<'_> {
                 adapter::AdapterImport::EnterCall => self.intrinsic(Lowered::EnterCall, from),
                 adapter::AdapterImport::ExitCall => self.intrinsic(Lowered::ExitCall, from),
                 adapter::AdapterImport::LendToTask => self.intrinsic(Lowered::LendToTask, from),
+                adapter::AdapterImport::BeginSyncTask => {
+                    self.intrinsic(Lowered::BeginSyncTask { instance: to }, from)
+                }
                 adapter::AdapterImport::TransferChannel { ty, to_callee } => {
                     let (from, to) = if *to_callee { (from, to) } else { (to, from) };
                     let what = Lowered::TransferChannel { ty: *ty, from, to };

@@ -225,6 +225,11 @@ fn bind(
             sig = std::borrow::Cow::Owned(CoreFuncType::new(&[], &[]));
             enter_call as *const () as usize
         }
+        Lowered::BeginSyncTask { instance } => {
+            ctx.to = *instance;
+            sig = std::borrow::Cow::Owned(CoreFuncType::new(&[], &[]));
+            concurrent::builtins::begin_sync_task as *const () as usize
+        }
         Lowered::LendToTask => {
             sig = std::borrow::Cow::Owned(CoreFuncType::new(&[], &[]));
             concurrent::builtins::lend_to_task as *const () as usize

@@ -75,6 +75,9 @@ pub enum AdapterImport {
     /// The runtime's function keeping what a call by the async ABI was
     /// lent until its task returns.
     LendToTask,
+    /// The runtime's function beginning the callee's synchronous task:
+    /// its context slots start at zero.
+    BeginSyncTask,
     /// The runtime's function starting a call by the async ABI: lowered
     /// async, it makes the call and gives the caller its view of it.
     EnterSubtask,
@@ -139,10 +142,14 @@ pub(super) fn core(v: &kiln_abi::module::ValType) -> ValType {
 }
 
 /// An adapter's bytes and its imports; `Err` names what is not supported.
+/// `begin_task`: the callee's instance uses `context.get`/`set`, so the
+/// runtime must be told its task begins (its context slots start at
+/// zero).
 pub fn build(
     layout: &Layout,
     f: &FuncType,
     sides: &Sides,
+    begin_task: bool,
 ) -> Result<(Vec<u8>, Vec<AdapterImport>), String> {
     let lower = layout.signature(f, false);
     let lift = layout.signature(f, true);
@@ -203,6 +210,8 @@ pub fn build(
     let moved = [(&in_params, true), (&in_result, false)];
     let transfers = import_transfers(&moved, 5, &mut import_func);
     let channels = import_channels(&moved, 5, &mut import_func);
+    let begin_task =
+        begin_task.then(|| import_func("begin-sync-task", 4, AdapterImport::BeginSyncTask));
     // A call lent handles is a scope of its own.
     let lends = in_params.handles.iter().any(|&(borrow, _)| borrow);
     let scope = lends.then(|| {
@@ -244,6 +253,9 @@ pub fn build(
     t.code.i(I::GlobalGet(0));
     t.code.i(I::I32Eqz);
     t.code.trap_if(AdapterTrap::CannotLeave);
+    if let Some(begin) = begin_task {
+        t.code.i(I::Call(begin));
+    }
     if let Some((enter, _)) = scope {
         t.code.i(I::Call(enter));
     }

@@ -67,6 +67,10 @@ impl ComponentDescription {
                 Lowered::EnterCall => w.byte(7),
                 Lowered::ExitCall => w.byte(8),
                 Lowered::LendToTask => w.byte(14),
+                Lowered::BeginSyncTask { instance } => {
+                    w.byte(15);
+                    w.u(*instance as u64);
+                }
                 Lowered::Async(b) => {
                     let (code, arg, async_) = b.parts();
                     w.byte(9);
@@ -176,6 +180,7 @@ impl ComponentDescription {
                     7 => Lowered::EnterCall,
                     8 => Lowered::ExitCall,
                     14 => Lowered::LendToTask,
+                    15 => Lowered::BeginSyncTask { instance: r.u32()? },
                     9 => {
                         let (code, arg, async_) = (r.byte()?, r.u32()?, r.byte()? != 0);
                         match AsyncBuiltin::from_parts(code, arg, async_) {
@@ -289,6 +294,7 @@ impl ComponentDescription {
                 | Lowered::EnterCall
                 | Lowered::ExitCall
                 | Lowered::LendToTask => true,
+                Lowered::BeginSyncTask { instance } => component_ok(instance),
                 Lowered::Async(b) => b.type_operand().is_none_or(type_ok),
                 Lowered::EnterSubtask {
                     callee,

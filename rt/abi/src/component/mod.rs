@@ -181,6 +181,9 @@ pub enum Lowered {
     /// A call by the async ABI whose arguments have moved keeps what it
     /// was lent (since its `EnterCall`) until its task returns.
     LendToTask,
+    /// A fused adapter's synchronous call begins a task of component
+    /// instance `instance`: its context slots start at zero.
+    BeginSyncTask { instance: u32 },
     /// One of the async ABI's built-ins, which the runtime implements.
     Async(AsyncBuiltin),
     /// A fused adapter starting a call by the async ABI into component

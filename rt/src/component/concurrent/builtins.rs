@@ -187,6 +187,12 @@ fn give_back_lent(ctx: &HostContext) -> Result<(), Trap> {
     }
 }
 
+/// A fused adapter's synchronous call begins a task of instance
+/// `ctx.to`: its context slots start at zero.
+pub(in crate::component) extern "C" fn begin_sync_task(ctx: &HostContext) {
+    state(ctx).concurrency.begin_sync_task(ctx.to);
+}
+
 /// A fused adapter's call by the async ABI has moved its arguments: what
 /// it was lent stays lent to the callee's task, which it starts now,
 /// until that task resolves.
