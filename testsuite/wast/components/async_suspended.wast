@@ -332,3 +332,70 @@
     (canon lift (core func $m "run") async (callback $cb))))
 (component instance $i $F)
 (assert_trap (invoke "run") "cannot block a synchronous task before returning")
+
+;; A callee whose first turn ran on a synchronous task's stack and
+;; returned, going on after: its later turns run on stacks of their own
+;; and may block. `$B`'s sync-lifted `bsync` calls `$C`'s `f`
+;; synchronously; `f` returns 5 in its first turn and yields (code);
+;; its next turn calls `thread.yield` inside itself, then counts that
+;; it got past it. `run` calls `bsync`, then yields a few times, and
+;; gives `bsync`'s result and `$C`'s count.
+(component definition $Later
+  (component $C
+    (core func $return (canon task.return (result u32)))
+    (core func $yield (canon thread.yield))
+    (core module $m
+      (import "" "task.return" (func $return (param i32)))
+      (import "" "thread.yield" (func $yield (result i32)))
+      (global $done (mut i32) (i32.const 0))
+      (func (export "f") (result i32)
+        (call $return (i32.const 5))
+        (i32.const 1))
+      (func (export "f-cb") (param i32 i32 i32) (result i32)
+        (drop (call $yield))
+        (global.set $done (i32.add (global.get $done) (i32.const 1)))
+        (i32.const 0))
+      (func (export "done") (result i32) (global.get $done)))
+    (core instance $i (instantiate $m (with "" (instance
+      (export "task.return" (func $return))
+      (export "thread.yield" (func $yield))))))
+    (func (export "f") async (result u32)
+      (canon lift (core func $i "f") async (callback (core func $i "f-cb"))))
+    (func (export "done") (result u32) (canon lift (core func $i "done"))))
+  (instance $c (instantiate $C))
+  (component $B
+    (import "f" (func $f async (result u32)))
+    (core func $f (canon lower (func $f)))
+    (core module $m
+      (import "" "f" (func $f (result i32)))
+      (func (export "bsync") (result i32) (call $f)))
+    (core instance $i (instantiate $m (with "" (instance (export "f" (func $f))))))
+    (func (export "bsync") (result u32) (canon lift (core func $i "bsync"))))
+  (instance $b (instantiate $B (with "f" (func $c "f"))))
+  (core func $bsync (canon lower (func $b "bsync")))
+  (core func $done (canon lower (func $c "done")))
+  (core func $yield (canon thread.yield))
+  (type $pair (tuple u32 u32))
+  (core func $return-pair (canon task.return (result $pair)))
+  (core module $m
+    (import "" "bsync" (func $bsync (result i32)))
+    (import "" "done" (func $done (result i32)))
+    (import "" "thread.yield" (func $yield (result i32)))
+    (import "" "return-pair" (func $return-pair (param i32 i32)))
+    (func (export "run") (result i32)
+      (local $v i32)
+      (local.set $v (call $bsync))
+      (drop (call $yield))
+      (drop (call $yield))
+      (drop (call $yield))
+      (drop (call $yield))
+      (call $return-pair (local.get $v) (call $done))
+      (i32.const 0))
+    (func (export "cb") (param i32 i32 i32) (result i32) unreachable))
+  (core instance $m (instantiate $m (with "" (instance
+    (export "bsync" (func $bsync)) (export "done" (func $done))
+    (export "thread.yield" (func $yield)) (export "return-pair" (func $return-pair))))))
+  (func (export "run") async (result $pair)
+    (canon lift (core func $m "run") async (callback (core func $m "cb")))))
+(component instance $later $Later)
+(assert_return (invoke "run") (tuple.const (u32.const 5) (u32.const 1)))

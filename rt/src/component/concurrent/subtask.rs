@@ -360,10 +360,13 @@ impl Concurrency {
 /// result, if it has one (a larger one went to the caller's memory).
 pub(in crate::component) extern "C" fn wait_subtask(ctx: &HostContext, code: u32) -> u64 {
     let outcome = (|| {
-        let task = concurrency(ctx.state)
+        let mut task = concurrency(ctx.state)
             .tasks
             .pop()
             .expect("entered by the adapter");
+        // Its later turns run on fibers of their own, not on the
+        // caller's stack: they may block.
+        task.on_sync_stack = false;
         let callback = task.callback();
         if callback.is_some() {
             concurrency(ctx.state).set_in_turn(task.instance, false);
