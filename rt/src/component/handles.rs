@@ -301,10 +301,12 @@ impl Tables {
     /// to it is given back.
     pub fn close(&mut self, scope: usize) -> Result<(), Trap> {
         let call = self.scopes[scope].take().expect("open");
-        self.free_scopes.push(scope);
         if call.borrows > 0 {
+            // Its number is not used again: the borrows still naming it
+            // may yet be dropped.
             return Err(trap(ComponentTrap::BorrowsRemain));
         }
+        self.free_scopes.push(scope);
         for (instance, h) in call.lenders {
             let slot = self.tables[instance as usize]
                 .get_mut(h)
