@@ -135,6 +135,8 @@ struct Inliner<'t> {
     modules: Vec<ModuleSource>,
     imports: HashMap<(Option<String>, String), u32>,
     instances_made: u32,
+    /// The component instances whose code uses `context.get` or `set`.
+    use_context: std::collections::HashSet<u32>,
 }
 
 fn unsupported(feature: &'static str, what: impl Into<String>, offset: usize) -> CompileError {
@@ -166,6 +168,7 @@ pub fn flatten(t: &Translation) -> Result<Flattened> {
         modules: Vec::new(),
         imports: HashMap::new(),
         instances_made: 0,
+        use_context: Default::default(),
     };
     let root = ComponentDef {
         body: 0,
@@ -581,16 +584,10 @@ impl Inliner<'_> {
         let f = &self.d.funcs[ty as usize];
         match (caller.options.async_, callee.options.async_) {
             (false, false) => {
-                // Whether the callee's code may read its task's context.
-                let context = self.d.lowerings.iter().any(|l| {
-                    l.instance == callee.instance
-                        && matches!(
-                            l.what,
-                            Lowered::Async(
-                                AsyncBuiltin::ContextGet(_) | AsyncBuiltin::ContextSet(_)
-                            )
-                        )
-                });
+                // Whether the callee's code may read its task's context
+                // (its instance was made, with all its lowerings, before
+                // anything could import its functions).
+                let context = self.use_context.contains(&callee.instance);
                 let (bytes, order) =
                     adapter::build(&layout, f, &sides, context).map_err(refused)?;
                 Ok(self.instantiate_adapter(bytes, &order, caller, callee, None))
@@ -733,6 +730,10 @@ impl Inliner<'_> {
     }
 
     fn lowering(&mut self, what: Lowered, ty: u32, options: Options, instance: u32) -> CoreDef {
+        use AsyncBuiltin::{ContextGet, ContextSet};
+        if let Lowered::Async(ContextGet(_) | ContextSet(_)) = what {
+            self.use_context.insert(instance);
+        }
         self.d.lowerings.push(Lowering {
             what,
             ty,

@@ -457,9 +457,10 @@ pub fn build_returner(
     // gives the result.
     let channels = import_channels(&[(&result, false)], 3, &mut import_func);
     let transfers = import_transfers(&[(&result, false)], 3, &mut import_func);
-    // Memory 0 is the caller's, 1 the callee's: a flat result writes to
-    // neither, but may read a spilled one (never: one flat value).
-    if caller_memory || callee_memory {
+    // Memory 0 is the caller's, 1 the callee's. One flat value needs
+    // neither: it holds no string or list, and does not spill.
+    debug_assert!(!(flat && callee_memory));
+    if caller_memory {
         imports.import("", "caller-memory", MEMORY);
         order.push(AdapterImport::CallerMemory);
     }

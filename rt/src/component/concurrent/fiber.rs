@@ -131,27 +131,26 @@ impl Fiber {
     pub fn resume(&mut self, instances: CoreInstances) -> Resumed {
         let instances = instances.get();
         let body = self.body.as_mut().expect("resumed after it ended");
+        // One limit for all the store's instances (`arm_stack_limit`).
         // SAFETY: the component's instances live as long as its state,
         // which holds this fiber; nothing else touches them while the
         // thread switches stacks.
-        let limits: Vec<usize> = instances
-            .iter()
-            .map(|i| {
-                let i = unsafe { &mut **i };
-                let was = i.stack_limit();
-                i.set_stack_limit(self.wasm_limit);
-                was
-            })
-            .collect();
+        let was = instances.first().map(|i| unsafe { &**i }.stack_limit());
+        let set_limits = |limit: usize| {
+            for i in instances {
+                // SAFETY: as above.
+                unsafe { &mut **i }.set_stack_limit(limit);
+            }
+        };
+        set_limits(self.wasm_limit);
         crate::sys::signals::ensure_alt_stack();
         let buf = crate::traps::swap_jump_buf(std::ptr::null_mut());
         let current = swap_current(std::ptr::null());
         let r = body.resume(());
         swap_current(current);
         crate::traps::swap_jump_buf(buf);
-        for (i, was) in instances.iter().zip(limits) {
-            // SAFETY: as above.
-            unsafe { &mut **i }.set_stack_limit(was);
+        if let Some(was) = was {
+            set_limits(was);
         }
         match r {
             CoroutineResult::Yield(p) => Resumed::Paused(p),

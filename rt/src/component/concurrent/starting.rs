@@ -13,6 +13,7 @@
 //! which moves them into the callee and calls it, and which the runtime
 //! runs (on a fiber, `turns.rs`) at once or, for a call held back, later.
 
+use super::subtask::concurrency;
 use super::subtask::{Caller, RETURNED, STARTED};
 use super::turns::{self, Settled};
 use super::*;
@@ -39,13 +40,6 @@ pub(in crate::component) struct HeldCall {
     args: [ValRaw; MAX_FLAT_ASYNC_PARAMS],
     /// When it began to wait, in the order of all that wait.
     pub(super) seq: u64,
-}
-
-/// The async state, borrowed afresh at each use, as `subtask.rs` does.
-fn concurrency<'a>(state: *mut ComponentState) -> &'a mut Concurrency {
-    // SAFETY: the state outlives its instances' calls; each borrow ends
-    // before the next call into wasm.
-    unsafe { &mut (*state).concurrency }
 }
 
 impl Concurrency {

@@ -92,7 +92,7 @@ impl Concurrency {
 /// The component's async state, borrowed afresh at each use: a turn of a
 /// task calls into wasm, which reaches the same state through its
 /// built-ins, so no borrow may be held across one.
-fn concurrency<'a>(state: *mut ComponentState) -> &'a mut Concurrency {
+pub(super) fn concurrency<'a>(state: *mut ComponentState) -> &'a mut Concurrency {
     // SAFETY: the state outlives its instances' calls; each borrow ends
     // before the next call into wasm.
     unsafe { &mut (*state).concurrency }

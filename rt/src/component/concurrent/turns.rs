@@ -13,6 +13,7 @@
 
 use super::fiber::{Fiber, Pause, Resumed};
 use super::subtask::after_turn;
+use super::subtask::concurrency;
 use super::*;
 use crate::component::ComponentState;
 use crate::store::Func;
@@ -37,13 +38,6 @@ pub(super) enum Settled {
     /// It blocked inside the turn: the first task of the last turn
     /// suspended.
     Suspended,
-}
-
-/// The async state, borrowed afresh at each use, as `subtask.rs` does.
-fn concurrency<'a>(state: *mut ComponentState) -> &'a mut Concurrency {
-    // SAFETY: the state outlives its instances' calls; each borrow ends
-    // before the next call into wasm.
-    unsafe { &mut (*state).concurrency }
 }
 
 /// Run a turn of `task` on a fiber: `f` called with `args` (as many as
