@@ -42,9 +42,18 @@ impl Instance {
         unsafe { *(self.vmctx_base().add(offset as usize) as *mut usize) = value };
     }
 
+    /// The funcref of function `index`, which must have one: imported,
+    /// or a defined function a reference can be taken to (exported, the
+    /// start function, or named by a segment or an initializer).
     pub(crate) fn funcref_ptr(&self, index: u32) -> *mut VMFuncRef {
+        let slot = (self.module.funcref_slots.of(index)).expect("a function with a funcref");
+        self.funcref_slot_ptr(slot)
+    }
+
+    /// The funcref in `slot`.
+    pub(crate) fn funcref_slot_ptr(&self, slot: u32) -> *mut VMFuncRef {
         // SAFETY: the funcref array lies inside the vmctx.
-        unsafe { self.vmctx_base().add(self.offsets.funcref(index) as usize) as *mut VMFuncRef }
+        unsafe { self.vmctx_base().add(self.offsets.funcref(slot) as usize) as *mut VMFuncRef }
     }
 
     /// Export `name` (the module's exports are sorted by name).

@@ -198,8 +198,9 @@ impl Instance {
                     if fr.vmctx == 0 {
                         fr.vmctx = vmctx; // a host function runs against its importer
                     }
-                    // SAFETY: the funcref array lies inside the vmctx.
-                    unsafe { *self.funcref_ptr(func_index) = fr };
+                    // SAFETY: the funcref array lies inside the vmctx; an
+                    // imported function's slot is its index.
+                    unsafe { *self.funcref_slot_ptr(func_index) = fr };
                     func_index += 1;
                 }
                 (ImportKind::Memory(m), Extern::Memory(p)) => {
@@ -234,15 +235,14 @@ impl Instance {
     }
 
     /// The defined functions' funcrefs run against this instance (their
-    /// code and signatures are in the image).
+    /// code and signatures are in the image). They fill the slots after
+    /// the imported functions'.
     fn define_functions(&mut self) {
         let vmctx = self.vmctx_ptr();
         let first = self.module.num_imported_funcs;
-        for i in first..first + self.module.func_ptrs.len() as u32 {
-            // SAFETY: the funcref array lies inside the vmctx, and has a
-            // slot for each defined function (`Module::from_descriptor`
-            // checks there is code for each).
-            unsafe { (*self.funcref_ptr(i)).vmctx = vmctx };
+        for slot in first..self.module.funcref_slots.count {
+            // SAFETY: the funcref array lies inside the vmctx.
+            unsafe { (*self.funcref_slot_ptr(slot)).vmctx = vmctx };
         }
     }
 

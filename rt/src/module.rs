@@ -6,8 +6,8 @@ use crate::traps::CODE_RANGES;
 use crate::vm::VMFuncRef;
 use kiln_abi::descriptor as d;
 use kiln_abi::module::{
-    ConstExpr, DataSegment, ElemSegment, Export, FuncType, GlobalType, Import, ImportKind,
-    MemoryType, ModuleDescription, TableType,
+    ConstExpr, DataSegment, ElemSegment, Export, FuncType, FuncrefSlots, GlobalType, Import,
+    ImportKind, MemoryType, ModuleDescription, TableType,
 };
 use kiln_abi::VMOffsets;
 
@@ -40,6 +40,10 @@ pub struct Module {
     /// Memory 0's initial contents from this offset on, page-aligned in
     /// the loaded object; the data segments of memory 0 carry no bytes then.
     pub memory_image: Option<(u64, &'static [u8])>,
+    /// Where each function's funcref lies in an instance's vmctx, if it
+    /// has one: imported functions and the defined ones a reference can
+    /// be taken to (`ModuleDescription::funcref_slots`).
+    pub funcref_slots: FuncrefSlots,
     /// Defined functions with code, as indices into `func_ptrs`, in
     /// address order: for backtraces, made at the first one, since
     /// ordering a large module's functions showed in its start-up.
@@ -161,13 +165,13 @@ impl Module {
             num_tables: self.tables.len() as u32,
             num_globals: self.globals.len() as u32,
             num_types: self.types.len() as u32,
-            num_funcs: self.funcs.len() as u32,
+            num_funcrefs: self.funcref_slots.count,
         }
     }
 
     /// The vmctx as every instance of the module starts: the built-ins'
-    /// table, the signature ids, and the defined functions' code and
-    /// signatures, all else zero. Made at the first instance and copied
+    /// table, the signature ids, and the code and signatures of the
+    /// defined functions that have funcrefs, all else zero. Made at the first instance and copied
     /// at each: a server makes an instance per request, and filling a
     /// large module's vmctx field by field showed in its time.
     pub(crate) fn vmctx_image(&self) -> &[u64] {
@@ -186,7 +190,10 @@ impl Module {
             let first = self.num_imported_funcs as usize;
             let types = &self.funcs[first..];
             for (i, (code, ty)) in self.func_ptrs.iter().zip(types).enumerate() {
-                let at = offsets.funcref((first + i) as u32) as usize;
+                let Some(slot) = self.funcref_slots.of((first + i) as u32) else {
+                    continue;
+                };
+                let at = offsets.funcref(slot) as usize;
                 let funcref = VMFuncRef {
                     func_ptr: *code,
                     vmctx: 0, // the instance's own, written at each
@@ -248,6 +255,7 @@ impl Module {
     /// The module `d` describes, before its code is attached.
     pub(crate) fn new(d: ModuleDescription<'static>) -> Module {
         let imported = d.import_counts();
+        let funcref_slots = d.funcref_slots();
         let mut tables = Vec::new();
         let mut memories = Vec::new();
         let mut globals = Vec::new();
@@ -283,6 +291,7 @@ impl Module {
             explicit_bounds: false,
             program: None,
             memory_image: None,
+            funcref_slots,
             by_address: std::sync::OnceLock::new(),
             sig_ids: std::sync::OnceLock::new(),
             vmctx_image: std::sync::OnceLock::new(),

@@ -29,6 +29,8 @@ pub struct ModuleInfo<'a> {
     /// What the runtime instantiates the module from: also the compiler's
     /// view of exports, the start function, segments and initializers.
     pub description: abi::ModuleDescription<'a>,
+    /// Where each function's funcref lies in the vmctx, if it has one.
+    pub funcref_slots: abi::FuncrefSlots,
     /// Memory 0's initial contents, when the compiler could build them.
     pub memory_image: Option<crate::module::image::MemoryImage>,
 }
@@ -79,6 +81,7 @@ impl<'a> ModuleInfo<'a> {
             globals: Vec::new(),
             bodies: Vec::new(),
             description: abi::ModuleDescription::default(),
+            funcref_slots: abi::FuncrefSlots::default(),
             memory_image: None,
         }
     }
@@ -109,7 +112,7 @@ impl<'a> ModuleInfo<'a> {
             num_tables: self.tables.len() as u32,
             num_globals: self.globals.len() as u32,
             num_types: self.types.len() as u32,
-            num_funcs: self.funcs.len() as u32,
+            num_funcrefs: self.funcref_slots.count,
         }
     }
 }

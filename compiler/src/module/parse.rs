@@ -44,6 +44,7 @@ pub(super) fn parse(wasm: &[u8], features: WasmFeatures) -> Result<(ModuleInfo<'
         unchecked,
     } = r;
     info.description.funcs = info.funcs.clone();
+    info.funcref_slots = info.description.funcref_slots();
     Ok((info, unchecked))
 }
 

@@ -35,7 +35,7 @@ pub use traps::{trap_instruction, TrapCode};
 
 /// Bumped whenever anything in this crate changes meaning; a compiled module
 /// records it and the runtime refuses a module built against another one.
-pub const ABI_VERSION: u32 = 21;
+pub const ABI_VERSION: u32 = 22;
 
 /// Size of a wasm page.
 pub const WASM_PAGE_SIZE: u64 = 65536;

@@ -14,7 +14,9 @@
 //!     globals:  [*mut VMGlobal; G]
 //!     sig_ids:  [u32; types], padded to 8 (compiled code reads only
 //!               those of signatures without a structural id)
-//!     funcrefs: [VMFuncRef; F]    imported first, then defined
+//!     funcrefs: [VMFuncRef; F]    imported functions first, then the
+//!               defined ones a reference can be taken to
+//!               (`ModuleDescription::funcref_slots`)
 //! ```
 
 /// `VMMemory { base: *mut u8, length_bytes: u64 }`
@@ -40,7 +42,8 @@ pub struct VMOffsets {
     pub num_tables: u32,
     pub num_globals: u32,
     pub num_types: u32,
-    pub num_funcs: u32,
+    /// Funcref slots (`FuncrefSlots::count`).
+    pub num_funcrefs: u32,
 }
 
 impl VMOffsets {
@@ -89,14 +92,15 @@ impl VMOffsets {
     pub fn sig_id(&self, type_index: u32) -> u32 {
         self.global_ptr(self.num_globals) + type_index * 4
     }
-    pub fn funcref(&self, func_index: u32) -> u32 {
+    /// The funcref in `slot` (a function's, by `FuncrefSlots::of`).
+    pub fn funcref(&self, slot: u32) -> u32 {
         let start = (self.sig_id(self.num_types) + 7) & !7;
-        start + func_index * VM_FUNCREF_SIZE
+        start + slot * VM_FUNCREF_SIZE
     }
     pub fn builtin(&self, b: crate::Builtin) -> u32 {
         b as u32 * self.ptr_size
     }
     pub fn size(&self) -> u32 {
-        self.funcref(self.num_funcs)
+        self.funcref(self.num_funcrefs)
     }
 }

@@ -15,7 +15,7 @@ mod heap;
 pub mod streams;
 mod tables;
 
-use crate::error::Result;
+use crate::error::{CompileError, Result};
 use crate::llvm::ir;
 use crate::llvm::unit::{Region, UnitCx};
 use addr_facts::AddressFacts;
@@ -141,9 +141,15 @@ impl<'a, 'ctx> FuncEnv<'a, 'ctx> {
         self.vmctx_ptr(self.u.offsets.global_ptr(index))
     }
 
-    /// Address of the `VMFuncRef` of function `index` inside this vmctx.
+    /// Address of the `VMFuncRef` of function `index` inside this vmctx:
+    /// an imported function, or a defined one a reference may be taken
+    /// to (validation refuses `ref.func` of any other).
     pub fn funcref(&self, index: u32) -> Result<PointerValue<'ctx>> {
-        ir::field(self.u, self.b, self.vmctx, self.u.offsets.funcref(index))
+        let slot = (self.u.info.funcref_slots.of(index)).ok_or_else(|| CompileError::Codegen {
+            func: self.func_index,
+            message: format!("a reference to function {index}, which has no funcref slot"),
+        })?;
+        ir::field(self.u, self.b, self.vmctx, self.u.offsets.funcref(slot))
     }
 
     /// `(code pointer, callee vmctx)` of an imported function.
@@ -156,6 +162,7 @@ impl<'a, 'ctx> FuncEnv<'a, 'ctx> {
         }
         let (u, vmctx) = (self.u, self.vmctx);
         let c = self.in_entry(|b| {
+            // Imported functions' slots are their indices.
             let fr = ir::field(u, b, vmctx, u.offsets.funcref(index))?;
             let load = |offset| ir::load_runtime_field(u, b, fr, offset, u.t.ptr.into(), true);
             let code = load(VMOffsets::FUNCREF_FUNC_PTR)?;

@@ -338,4 +338,132 @@ impl ModuleDescription<'_> {
         }
         n
     }
+
+    /// The slot of each function's `VMFuncRef` in the vmctx (by function
+    /// index), `NO_FUNCREF` for one that has none. Imported functions
+    /// have one each, in order (calls to them go through it); a defined
+    /// function has one only if a reference to it can be taken: it is
+    /// exported, the start function, or named outside function bodies (in
+    /// an element segment, a global's or a table's initializer), which is
+    /// every function a body's `ref.func` may name. Most of a large
+    /// module's functions are only called directly, and an instance need
+    /// not fill a funcref for each.
+    pub fn funcref_slots(&self) -> FuncrefSlots {
+        let imported = self.import_counts().funcs;
+        let mut escapes = alloc::vec![false; self.funcs.len()];
+        let mut mark = |f: u32| {
+            if let Some(e) = escapes.get_mut(f as usize) {
+                *e = true;
+            }
+        };
+        for e in &self.exports {
+            if e.kind == ExportKind::Func {
+                mark(e.index);
+            }
+        }
+        if let Some(s) = self.start {
+            mark(s);
+        }
+        for seg in &self.elems {
+            for item in &seg.items {
+                match item {
+                    ElemItem::Func(f) => mark(*f),
+                    ElemItem::Null => {}
+                    ElemItem::Expr(e) => e.functions().for_each(&mut mark),
+                }
+            }
+        }
+        let inits = self.globals.iter().map(|(_, init)| Some(init));
+        let table_inits = self.tables.iter().map(|(_, init)| init.as_ref());
+        for init in inits.chain(table_inits).flatten() {
+            init.functions().for_each(&mut mark);
+        }
+        let mut count = 0;
+        let slots = (escapes.iter().enumerate())
+            .map(|(f, &escapes)| match f < imported || escapes {
+                true => {
+                    count += 1;
+                    count - 1
+                }
+                false => NO_FUNCREF,
+            })
+            .collect();
+        FuncrefSlots { slots, count }
+    }
+}
+
+/// The slot of a function that has no `VMFuncRef`.
+pub const NO_FUNCREF: u32 = u32::MAX;
+
+/// Where each function's `VMFuncRef` lies among the vmctx's funcrefs
+/// (`ModuleDescription::funcref_slots`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FuncrefSlots {
+    /// By function index; `NO_FUNCREF` for none.
+    pub slots: Vec<u32>,
+    /// How many slots there are.
+    pub count: u32,
+}
+
+impl FuncrefSlots {
+    /// Function `index`'s slot, if it has one.
+    #[inline]
+    pub fn of(&self, index: u32) -> Option<u32> {
+        self.slots
+            .get(index as usize)
+            .copied()
+            .filter(|&s| s != NO_FUNCREF)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    #[test]
+    fn only_functions_a_reference_can_be_taken_to_have_funcrefs() {
+        let f = |i| ConstExpr(smallvec::smallvec![ConstOp::RefFunc(i)]);
+        let ty = FuncType::default();
+        let table = TableType {
+            element: ValType::FuncRef,
+            initial: 1,
+            maximum: None,
+            table64: false,
+        };
+        let global = GlobalType {
+            content: ValType::FuncRef,
+            mutable: false,
+        };
+        let d = ModuleDescription {
+            types: vec![ty],
+            imports: vec![Import {
+                module: "m".into(),
+                name: "f".into(),
+                kind: ImportKind::Func(0),
+            }],
+            // Function 0 is imported; 1..=8 are defined.
+            funcs: vec![0; 9],
+            tables: vec![(table, Some(f(7)))],
+            globals: vec![(global, f(6))],
+            exports: vec![Export {
+                name: "e".into(),
+                kind: ExportKind::Func,
+                index: 3,
+            }],
+            start: Some(8),
+            elems: vec![ElemSegment {
+                element: ValType::FuncRef,
+                mode: Mode::Declared,
+                items: vec![ElemItem::Func(5), ElemItem::Null, ElemItem::Expr(f(2))],
+            }],
+            ..Default::default()
+        };
+        let slots = d.funcref_slots();
+        let none = NO_FUNCREF;
+        assert_eq!(slots.slots, vec![0, none, 1, 2, none, 3, 4, 5, 6]);
+        assert_eq!(slots.count, 7);
+        assert_eq!(slots.of(4), None);
+        assert_eq!(slots.of(5), Some(3));
+    }
 }
