@@ -81,7 +81,12 @@ impl Bound {
 impl ComponentInstance {
     /// The function core code calls for lowering `l`, its context filled
     /// in with this instance's memory, `realloc`, state and flags.
-    pub(super) fn lower(&mut self, l: u32, host: &dyn Host) -> Result<Func, InstantiateError> {
+    pub(super) fn lower(
+        &mut self,
+        l: u32,
+        host: &dyn Host,
+        last: &mut LastOptions,
+    ) -> Result<Func, InstantiateError> {
         let component = self.component;
         let d = &component.description;
         let lowering = &d.lowerings[l as usize];
@@ -98,8 +103,22 @@ impl ComponentInstance {
             });
         }
         let options = &lowering.options;
-        let memory = self.memory(&options.memory);
-        let realloc = options.realloc.as_ref().and_then(|r| self.func(r));
+        let memory = match (export_key(&options.memory), last.memory) {
+            (Some(key), Some((was, memory))) if key == was => memory,
+            (key, _) => {
+                let memory = self.memory(&options.memory);
+                last.memory = key.map(|key| (key, memory));
+                memory
+            }
+        };
+        let realloc = match (export_key(&options.realloc), last.realloc) {
+            (Some(key), Some((was, realloc))) if key == was => realloc,
+            (key, _) => {
+                let realloc = options.realloc.as_ref().and_then(|r| self.func(r));
+                last.realloc = key.map(|key| (key, realloc));
+                realloc
+            }
+        };
         let flags = self.flags[lowering.instance as usize];
         // The instance's own functions the context calls.
         let (mut dtor, mut callback, mut returner, mut starter) = (None, None, None, None);
@@ -138,6 +157,26 @@ impl ComponentInstance {
             funcref: std::ptr::NonNull::from(&self.host_funcs[l as usize]),
             trampoline: 0,
         })
+    }
+}
+
+/// The memory and `realloc` the lowering bound last used, by the core
+/// instance and export they come from: a component's lowerings mostly
+/// share one of each, and finding it again among its instance's exports
+/// for each showed in a served request's instance.
+#[derive(Default)]
+pub(super) struct LastOptions {
+    memory: Option<((u32, u32), Option<*mut crate::store::Memory>)>,
+    realloc: Option<((u32, u32), Option<Func>)>,
+}
+
+/// Where a core export comes from: its instance and export index.
+fn export_key(def: &Option<kiln_abi::component::CoreDef>) -> Option<(u32, u32)> {
+    match def {
+        Some(kiln_abi::component::CoreDef::Export {
+            instance, index, ..
+        }) => Some((*instance, *index)),
+        _ => None,
     }
 }
 

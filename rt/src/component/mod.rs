@@ -517,6 +517,7 @@ impl Store {
             f.vmctx = unsafe { contexts.add(i) } as usize;
         }
         let mut lowered: Vec<Option<Func>> = vec![None; d.lowerings.len()];
+        let mut last = binding::LastOptions::default();
         for init in &d.initializers {
             let Initializer::Instantiate { module, args } = init;
             let module = component.modules[*module as usize];
@@ -527,7 +528,7 @@ impl Store {
                         let f = match lowered[*l as usize] {
                             Some(f) => f,
                             None => {
-                                let f = inst.lower(*l, host)?;
+                                let f = inst.lower(*l, host, &mut last)?;
                                 lowered[*l as usize] = Some(f);
                                 f
                             }
