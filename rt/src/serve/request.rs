@@ -173,11 +173,14 @@ impl Handler {
         }
     }
 
-    /// A fresh instance, with the request's limits.
+    /// A fresh instance, with the request's limits; how long its store
+    /// and instance took to make goes to `took`.
     fn instantiate(
         &self,
         interrupt: &InterruptHandle,
+        took: &std::sync::OnceLock<Duration>,
     ) -> Result<(Store, ComponentInstance), Failure> {
+        let started = std::time::Instant::now();
         let mut store = Store::new();
         store.set_limits(self.limits);
         if let Some(fuel) = self.fuel {
@@ -186,7 +189,10 @@ impl Handler {
         store.share_interrupt(interrupt);
         let wasi = Box::new(self.wasi.clone());
         match store.instantiate_component(self.component, &P2Host, Some(wasi)) {
-            Ok(inst) => Ok((store, inst)),
+            Ok(inst) => {
+                let _ = took.set(started.elapsed());
+                Ok((store, inst))
+            }
             Err(InstantiateError::Trap(t)) => Err(Failure::Trap(t)),
             Err(e) => Err(Failure::Setup(e.to_string())),
         }
@@ -200,13 +206,11 @@ impl Handler {
         interrupt: &InterruptHandle,
         instantiated: &std::sync::OnceLock<Duration>,
     ) -> Result<(), Failure> {
-        let started = std::time::Instant::now();
-        let (mut store, mut inst) = self.instantiate(interrupt)?;
+        let (mut store, mut inst) = self.instantiate(interrupt, instantiated)?;
         let args = [
             inst.own(&self.export, request).map_err(setup)?,
             inst.own(&self.export, outparam).map_err(setup)?,
         ];
-        let _ = instantiated.set(started.elapsed());
         how_it_ended(inst.call(&mut store, &self.export, &args))
     }
 
@@ -222,11 +226,9 @@ impl Handler {
         instantiated: &std::sync::OnceLock<Duration>,
         on_worker: bool,
     ) -> Result<(), Failure> {
-        let started = std::time::Instant::now();
-        let (mut store, mut inst) = self.instantiate(interrupt)?;
+        let (mut store, mut inst) = self.instantiate(interrupt, instantiated)?;
         let request = p3::served_request(request, runtime);
         let args = [inst.own(&self.export, request).map_err(setup)?];
-        let _ = instantiated.set(started.elapsed());
         let hook = Box::new(
             move |state: &mut ComponentState, by: u32, v: &Option<Value>| {
                 let _ = answer.send(p3_answer(state, by, v));
