@@ -22,19 +22,22 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 
 /// The event loop host I/O runs on: one worker thread, started by the
 /// first use.
+///
+/// Made once, inside the `OnceLock`: threads racing to a first use must
+/// not each make one, since the losers' would be dropped, and dropping a
+/// runtime on a server's worker panics.
 pub fn event_loop() -> Result<&'static tokio::runtime::Runtime, String> {
-    static LOOP: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    if let Some(rt) = LOOP.get() {
-        return Ok(rt);
-    }
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .thread_name("kiln-io")
-        .enable_io()
-        .enable_time()
-        .build()
-        .map_err(|e| format!("starting the event loop: {e}"))?;
-    Ok(LOOP.get_or_init(|| rt))
+    static LOOP: OnceLock<Result<tokio::runtime::Runtime, String>> = OnceLock::new();
+    let made = LOOP.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("kiln-io")
+            .enable_io()
+            .enable_time()
+            .build()
+            .map_err(|e| format!("starting the event loop: {e}"))
+    });
+    made.as_ref().map_err(Clone::clone)
 }
 
 /// Run `wait`, which blocks this thread until something happens elsewhere.
