@@ -468,14 +468,23 @@ fn each_request_sees_a_new_memory(server: &Server) {
     }
 }
 
-/// 0.3 handlers run on the server's workers. Ones that loop with no
-/// deadline hold them, yet the server still answers: once the other
-/// workers are held, new requests go to the blocking pool.
+/// Handlers run on the server's workers. Ones that loop with no deadline
+/// hold them, yet the server still answers: once the other workers are
+/// held, new requests go to the blocking pool.
 #[test]
 fn looping_wasi_0_3_handlers_leave_the_server_answering() {
     let wasm = common::wasip2_program("p3-handler", "p3_handler.wasm");
-    let d = work_dir("serve", "p3-looping");
-    let kiln = kiln_serve(&wasm, &[], &d);
+    looping_handlers_leave_the_server_answering(&wasm, &work_dir("serve", "p3-looping"));
+}
+
+#[test]
+fn looping_wasi_0_2_handlers_leave_the_server_answering() {
+    looping_handlers_leave_the_server_answering(&handler(), &work_dir("serve", "p2-looping"));
+}
+
+/// `wasm`'s `GET /forever` loops; its `GET /hello` answers 200.
+fn looping_handlers_leave_the_server_answering(wasm: &Path, d: &Path) {
+    let kiln = kiln_serve(wasm, &[], d);
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     // One more looping handler than there are workers; their connections
     // stay open, unanswered, until the server is stopped.
@@ -484,8 +493,9 @@ fn looping_wasi_0_3_handlers_leave_the_server_answering() {
             let mut c = TcpStream::connect(&kiln.addr).unwrap();
             let get = format!("GET /forever HTTP/1.1\r\nhost: {}\r\n\r\n", kiln.addr);
             c.write_all(get.as_bytes()).unwrap();
-            // Let it start before the next.
-            std::thread::sleep(Duration::from_millis(100));
+            // Let it start before the next (on a loaded machine, the
+            // server may take a while to get to it).
+            std::thread::sleep(Duration::from_millis(300));
             c
         })
         .collect();

@@ -139,7 +139,7 @@ fn serve_rows(work: &Path, world: &str, handler: &Path, hello: &[u8]) -> Result<
             let memory = server.peak_memory_mib()?;
             let instance = server
                 .instance_micros()
-                .map_or("–".to_string(), |m| format!("{m:.0}"));
+                .map_or("–".to_string(), |m| format!("{m:.1}"));
             table += &format!(
                 "| {world} | {what} | {name} | {two:.0} | {many:.0} | {:.0} | {:.0} | {memory:.1} | {instance} |\n",
                 fixed.percentile_us(50.0),
