@@ -50,13 +50,15 @@ fn a_wasi_0_3_command_behaves_as_under_wasmtime() {
     let input: Vec<u8> = (0..200_000u32)
         .map(|i| b"abcdefghij klmnopqrstuvwxyz\n"[(i % 28) as usize])
         .collect();
-    let cases: [(&[&str], &[u8]); 6] = [
+    let cases: [(&[&str], &[u8]); 8] = [
         (&["hello"], b""),
         (&["env", "two words"], b""),
         (&["exit", "7"], b""),
         (&["fail"], b""),
         (&["upper"], b"some input\nmore\n"),
         (&["upper"], &input),
+        (&["reopen"], b"first line\nsecond line\n"),
+        (&["reopen"], &input),
     ];
     let run = |program: &Path, args: &[&str], input: &[u8]| {
         let mut wasmtime = Command::new(root().join("target/peers/wasmtime"));

@@ -4,11 +4,11 @@
 //! writes, its end reported through a future.
 
 use crate::component::abi::{Bytes, Cx, Own};
-use crate::component::concurrent::{Concurrency, FutureReader, FutureWriter, Refill, Sink, Source};
+use crate::component::concurrent::{Concurrency, FutureReader, FutureWriter, Sink};
 use crate::component::concurrent::{StreamReader, StreamWriter};
 use crate::traps::Trap;
 use crate::wasi::p2::host as p2;
-use std::io::{Read, Write};
+use std::io::Write;
 
 pub mod wasi_cli_environment {
     use super::*;
@@ -107,80 +107,6 @@ pub mod wasi_cli_stderr {
     }
 }
 
-/// Standard input, read as the program reads its stream; at its end the
-/// program's future resolves. A read waits for input on the event loop's
-/// blocking pool (`refill`) while other work goes on.
-struct Stdin {
-    done: FutureWriter<Result<(), ErrorCode>>,
-    /// Input read ahead, or its end (`None`), until a read takes it.
-    ready: Option<Option<Vec<u8>>>,
-    failed: bool,
-}
-
-/// One read of standard input: its bytes, none at its end.
-fn read_stdin(max: usize) -> std::io::Result<Vec<u8>> {
-    let mut buf = vec![0; max.min(64 << 10)];
-    let n = std::io::stdin().read(&mut buf)?;
-    buf.truncate(n);
-    Ok(buf)
-}
-
-impl Stdin {
-    fn take(&mut self, read: std::io::Result<Vec<u8>>) -> Option<Vec<u8>> {
-        match read {
-            Ok(b) if !b.is_empty() => Some(b),
-            Ok(_) => None,
-            Err(_) => {
-                self.failed = true;
-                None
-            }
-        }
-    }
-}
-
-impl Source for Stdin {
-    fn read(&mut self, max: usize) -> Option<Vec<u8>> {
-        match self.ready.take() {
-            Some(Some(mut b)) if b.len() > max => {
-                let rest = b.split_off(max);
-                self.ready = Some(Some(rest));
-                Some(b)
-            }
-            Some(ready) => ready,
-            None => {
-                let read = read_stdin(max);
-                self.take(read)
-            }
-        }
-    }
-
-    fn refill(&mut self) -> Option<Refill> {
-        if self.ready.is_some() {
-            return None;
-        }
-        Some(Box::pin(async {
-            let read = tokio::task::spawn_blocking(|| read_stdin(64 << 10)).await;
-            let read = read.unwrap_or_else(|e| Err(std::io::Error::other(e)));
-            Box::new(read) as Box<dyn std::any::Any + Send>
-        }))
-    }
-
-    fn refilled(&mut self, output: Box<dyn std::any::Any + Send>) {
-        let read = *output
-            .downcast::<std::io::Result<Vec<u8>>>()
-            .expect("refill's output");
-        self.ready = Some(self.take(read));
-    }
-
-    fn end(self: Box<Self>, c: &mut Concurrency) {
-        let result = match self.failed {
-            true => Err(ErrorCode::Io),
-            false => Ok(()),
-        };
-        let _ = self.done.write_in(c, result);
-    }
-}
-
 pub mod wasi_cli_stdin {
     use super::*;
 
@@ -190,12 +116,7 @@ pub mod wasi_cli_stdin {
     ) -> Result<(StreamReader<u8>, FutureReader<Result<(), ErrorCode>>), Trap> {
         let (data, writer): (StreamReader<u8>, StreamWriter<u8>) = cx.stream();
         let (reader, done) = cx.future();
-        let stdin = Stdin {
-            done,
-            ready: None,
-            failed: false,
-        };
-        writer.source(cx, Box::new(stdin));
+        writer.source(cx, Box::new(super::super::stdin::Stdin::new(done)));
         Ok((data, reader))
     }
 }

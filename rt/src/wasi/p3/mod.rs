@@ -11,6 +11,7 @@ mod clocks;
 mod filesystem;
 pub mod http;
 mod sockets;
+mod stdin;
 
 /// What the generated shims call, by interface.
 pub mod host {

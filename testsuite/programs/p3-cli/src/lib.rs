@@ -21,6 +21,8 @@
 //!   (its subtask cancelled);
 //! - `slow-input`: stdin read to its end beside a wait of 100 ms: the
 //!   order they end in;
+//! - `reopen`: five bytes of stdin through one stream, which it drops,
+//!   then the rest through another: what each brought;
 //! - `net`: wasi:sockets over loopback: a TCP listener and a client
 //!   trading a message each way, UDP datagrams each way, a refused
 //!   connection, and name lookups; what each saw, without port numbers;
@@ -292,6 +294,32 @@ async fn race(server: &str) {
     say(stdout::write_via_stream, text).await;
 }
 
+/// Five bytes of stdin through one stream, dropped with what the host may
+/// have read ahead for it; the rest through a second stream: the input
+/// is the process's, and none of it may be lost between the two.
+async fn reopen() {
+    let (mut first, _) = stdin::read_via_stream();
+    let (_, head) = first.read(Vec::with_capacity(5)).await;
+    drop(first);
+    let (mut second, done) = stdin::read_via_stream();
+    let mut rest = Vec::new();
+    loop {
+        let (result, buf) = second.read(Vec::with_capacity(4096)).await;
+        if !matches!(result, wasip3::wit_bindgen::StreamResult::Complete(_)) {
+            break;
+        }
+        rest.extend(buf);
+    }
+    done.await.expect("stdin read to its end");
+    let text = format!(
+        "first stream: {:?}\nsecond stream: {} bytes, starting {:?}\n",
+        String::from_utf8_lossy(&head),
+        rest.len(),
+        String::from_utf8_lossy(&rest[..rest.len().min(12)]),
+    );
+    say(stdout::write_via_stream, text).await;
+}
+
 /// Stdin read to its end beside a wait on the clock: the order they end
 /// in, which shows whether the wait went on while the read waited.
 async fn slow_input() {
@@ -529,6 +557,7 @@ impl wasip3::exports::cli::run::Guest for Command {
             Some("fetch") => fetch(&args[2], &args[3]).await,
             Some("race") => race(&args[2]).await,
             Some("slow-input") => slow_input().await,
+            Some("reopen") => reopen().await,
             Some("net") => net().await,
             Some("flood") => flood(args[2].parse().expect("a port")).await,
             Some("sleep") => {
