@@ -90,6 +90,13 @@ impl ComponentInstance {
         let component = self.component;
         let d = &component.description;
         let lowering = &d.lowerings[l as usize];
+        let func = Func {
+            funcref: std::ptr::NonNull::from(&self.host_funcs[l as usize]),
+            trampoline: 0,
+        };
+        if !self.contexts[l as usize].state.is_null() {
+            return Ok(func); // bound already, for an earlier core instance
+        }
         if self.host_funcs[l as usize].func_ptr == 0 {
             let mut ctx = HostContext::blank(lowering.options.encoding, lowering.instance);
             // Binding again says why; a host that answers differently
@@ -153,10 +160,7 @@ impl ComponentInstance {
         ctx.callback = callback;
         ctx.returner = returner;
         ctx.starter = starter;
-        Ok(Func {
-            funcref: std::ptr::NonNull::from(&self.host_funcs[l as usize]),
-            trampoline: 0,
-        })
+        Ok(func)
     }
 }
 

@@ -516,25 +516,17 @@ impl Store {
             // SAFETY: one context per lowering, as one function.
             f.vmctx = unsafe { contexts.add(i) } as usize;
         }
-        let mut lowered: Vec<Option<Func>> = vec![None; d.lowerings.len()];
         let mut last = binding::LastOptions::default();
+        // One list for each core instance's imports in turn.
+        let mut imports = Vec::new();
         for init in &d.initializers {
             let Initializer::Instantiate { module, args } = init;
             let module = component.modules[*module as usize];
-            let mut imports = Vec::with_capacity(args.len());
+            imports.clear();
+            imports.reserve(args.len());
             for (arg, imp) in args.iter().zip(&module.imports) {
                 let ext = match arg {
-                    CoreDef::Lowering(l) => {
-                        let f = match lowered[*l as usize] {
-                            Some(f) => f,
-                            None => {
-                                let f = inst.lower(*l, host, &mut last)?;
-                                lowered[*l as usize] = Some(f);
-                                f
-                            }
-                        };
-                        Extern::Func(f)
-                    }
+                    CoreDef::Lowering(l) => Extern::Func(inst.lower(*l, host, &mut last)?),
                     def => inst
                         .core_export(def)
                         .ok_or_else(|| InstantiateError::Link {
