@@ -18,8 +18,8 @@ use std::cell::UnsafeCell;
 /// its vmctx, host contexts and tables of a few KiB each, and behind the
 /// heap's lock they held two workers back from each other.
 const CLASS_SIZES: [usize; CLASSES] = [
-    16, 32, 48, 64, 80, 96, 112, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096,
-    6144, 8192, 12288, 16384,
+    16, 32, 48, 64, 80, 96, 112, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096, 6144,
+    8192, 12288, 16384,
 ];
 const CLASSES: usize = 22;
 /// dlmalloc's chunks are aligned to this; a stricter layout is not cached.
