@@ -283,7 +283,11 @@ pub mod wasi_sockets_ip_name_lookup {
             return Ok(Err(ErrorCode::InvalidArgument));
         }
         use std::net::ToSocketAddrs;
-        Ok(match (name.as_str(), 0).to_socket_addrs() {
+        // The resolver blocks: on a server's worker, its other tasks go
+        // to another thread first.
+        let resolved =
+            crate::component::concurrent::blocking(|| (name.as_str(), 0).to_socket_addrs());
+        Ok(match resolved {
             Ok(addrs) => {
                 let mut ips: Vec<IpAddr> = Vec::new();
                 for a in addrs {
