@@ -8,20 +8,22 @@
 
 use crate::component::concurrent::{Concurrency, FutureWriter, Refill, Source};
 use crate::wasi::p3::bindings::wasi_cli_types::ErrorCode;
+use std::collections::VecDeque;
 use std::io::Read;
 use std::sync::{Condvar, Mutex, MutexGuard};
 
 /// The input read from the file and not yet delivered to any stream.
 struct Shared {
-    /// Bytes, or the end (empty), or a failure.
-    kept: Option<std::io::Result<Vec<u8>>>,
+    /// What each read brought, in order: bytes, or the end (empty), or a
+    /// failure.
+    kept: VecDeque<std::io::Result<Vec<u8>>>,
     /// A read of the file runs (on the event loop's blocking pool, or on
     /// a guest's thread).
     reading: bool,
 }
 
 static SHARED: Mutex<Shared> = Mutex::new(Shared {
-    kept: None,
+    kept: VecDeque::new(),
     reading: false,
 });
 /// A read of the file ended: for reads waiting on the event loop...
@@ -48,25 +50,19 @@ fn read_file(max: usize) -> std::io::Result<Vec<u8>> {
 /// was read later), and wake those waiting for it.
 fn deposit(read: std::io::Result<Vec<u8>>) {
     let mut s = shared();
-    s.kept = match (s.kept.take(), read) {
-        (None, read) => Some(read),
-        (Some(Ok(mut earlier)), Ok(later)) if !earlier.is_empty() => {
-            earlier.extend(later);
-            Some(Ok(earlier))
-        }
-        // An end or a failure is kept: reading on finds it again.
-        (Some(earlier), _) => Some(earlier),
-    };
+    s.kept.push_back(read);
     s.reading = false;
     drop(s);
     READ_ENDED.notify_waiters();
     READ_ENDED_SYNC.notify_all();
 }
 
-/// The next input, waiting on the event loop: what is kept, else what the
-/// read running or one begun now brings. The read runs to its end even if
-/// this future is dropped; then its bytes stay kept.
-async fn next_input() -> std::io::Result<Vec<u8>> {
+/// Wait on the event loop until some input is kept, starting a read of
+/// the file if none runs. The input stays kept: a stream takes it on the
+/// guest's thread (`Stdin::refilled`), so a stream dropped meanwhile
+/// loses none of it. The read runs to its end even if this future is
+/// dropped.
+async fn input_kept() {
     loop {
         let ended = READ_ENDED.notified();
         tokio::pin!(ended);
@@ -75,8 +71,8 @@ async fn next_input() -> std::io::Result<Vec<u8>> {
         ended.as_mut().enable();
         let begin = {
             let mut s = shared();
-            if let Some(read) = s.kept.take() {
-                return read;
+            if !s.kept.is_empty() {
+                return;
             }
             !std::mem::replace(&mut s.reading, true)
         };
@@ -84,7 +80,7 @@ async fn next_input() -> std::io::Result<Vec<u8>> {
             true => {
                 let read = tokio::task::spawn_blocking(|| deposit(read_file(CHUNK)));
                 if read.await.is_err() {
-                    // The read panicked: nothing will be deposited.
+                    // The read panicked: nothing was deposited.
                     deposit(Err(std::io::Error::other("reading standard input failed")));
                 }
             }
@@ -93,41 +89,32 @@ async fn next_input() -> std::io::Result<Vec<u8>> {
     }
 }
 
-/// The next input, blocking this thread: what is kept, else what the read
-/// running brings, else a read of up to `max` bytes.
+/// The next input, blocking this thread (through `concurrent::blocking`):
+/// what is kept, else what the read running brings, else a read of up to
+/// `max` bytes.
 fn next_input_now(max: usize) -> std::io::Result<Vec<u8>> {
-    let mut s = shared();
-    loop {
-        if let Some(read) = s.kept.take() {
-            return read;
+    crate::component::concurrent::blocking(|| {
+        let mut s = shared();
+        loop {
+            if let Some(read) = s.kept.pop_front() {
+                return read;
+            }
+            if !s.reading {
+                s.reading = true;
+                drop(s);
+                deposit(read_file(max));
+                s = shared();
+                continue;
+            }
+            s = (READ_ENDED_SYNC.wait(s)).unwrap_or_else(|e| e.into_inner());
         }
-        if !s.reading {
-            s.reading = true;
-            drop(s);
-            let read = read_file(max);
-            let mut s = shared();
-            s.reading = false;
-            drop(s);
-            READ_ENDED.notify_waiters();
-            READ_ENDED_SYNC.notify_all();
-            return read;
-        }
-        s = (READ_ENDED_SYNC.wait(s)).unwrap_or_else(|e| e.into_inner());
-    }
+    })
 }
 
 /// Put `bytes`, which a stream took and did not deliver, back before what
 /// is kept.
-fn put_back(mut bytes: Vec<u8>) {
-    let mut s = shared();
-    s.kept = match s.kept.take() {
-        Some(Ok(later)) => {
-            bytes.extend(later);
-            Some(Ok(bytes))
-        }
-        // An end or a failure after them is found again by reading on.
-        _ => Some(Ok(bytes)),
-    };
+fn put_back(bytes: Vec<u8>) {
+    shared().kept.push_front(Ok(bytes));
 }
 
 /// One stream of standard input, read as the program reads it; at its end
@@ -182,16 +169,16 @@ impl Source for Stdin {
             return None;
         }
         Some(Box::pin(async {
-            let read = next_input().await;
-            Box::new(read) as Box<dyn std::any::Any + Send>
+            input_kept().await;
+            Box::new(()) as Box<dyn std::any::Any + Send>
         }))
     }
 
-    fn refilled(&mut self, output: Box<dyn std::any::Any + Send>) {
-        let read = *output
-            .downcast::<std::io::Result<Vec<u8>>>()
-            .expect("refill's output");
-        self.ready = Some(self.take(read));
+    fn refilled(&mut self, _: Box<dyn std::any::Any + Send>) {
+        // Another stream may have taken it first: then `read` waits.
+        if let Some(read) = shared().kept.pop_front() {
+            self.ready = Some(self.take(read));
+        }
     }
 
     fn end(mut self: Box<Self>, c: &mut Concurrency) {
