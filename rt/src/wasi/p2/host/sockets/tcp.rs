@@ -105,7 +105,11 @@ pub mod wasi_sockets_tcp {
                 }
             }
             allowed?;
-            s.state = State::ConnectStarted(rustix::net::connect(&*s.fd, &a).map_err(code));
+            // The socket blocks: on a server's worker, its other tasks go
+            // to another thread first.
+            let connected =
+                crate::component::concurrent::blocking(|| rustix::net::connect(&*s.fd, &a));
+            s.state = State::ConnectStarted(connected.map_err(code));
             Ok(())
         })())
     }
