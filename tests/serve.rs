@@ -213,6 +213,19 @@ fn a_failing_handler_is_answered_500_or_503_and_the_server_goes_on() {
         (answered.status, answered.text().as_str()),
         (200, "answered\n")
     );
+    // An answer goes out while the handler goes on (here, until its
+    // deadline).
+    let started = Instant::now();
+    let answered = kiln.get("/answer-then-forever");
+    assert_eq!(
+        (answered.status, answered.text().as_str()),
+        (200, "answered\n")
+    );
+    assert!(
+        started.elapsed() < Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
     // A handler past its deadline holds one request; others are served
     // meanwhile, and it is stopped at the deadline.
     let addr = kiln.addr.clone();

@@ -10,6 +10,7 @@
 //! - `/trap`: a trap before any answer;
 //! - `/answer-then-trap`: a whole answer, then a trap;
 //! - `/forever`: a handler that never returns;
+//! - `/answer-then-forever`: a whole answer, then a loop that never ends;
 //! - anything else: 404.
 
 use std::io::Write as _;
@@ -37,6 +38,13 @@ impl wasip2::exports::http::incoming_handler::Guest for Handler {
             "/answer-then-trap" => {
                 answer(out, 200, &[], b"answered\n");
                 std::process::abort()
+            }
+            "/answer-then-forever" => {
+                answer(out, 200, &[], b"answered\n");
+                let mut n = 0u64;
+                loop {
+                    n = std::hint::black_box(n.wrapping_add(1));
+                }
             }
             "/forever" => {
                 let mut n = 0u64;
