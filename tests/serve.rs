@@ -481,9 +481,9 @@ fn each_request_sees_a_new_memory(server: &Server) {
     }
 }
 
-/// Handlers run on the server's workers. Ones that loop with no deadline
-/// hold them, yet the server still answers: once the other workers are
-/// held, new requests go to the blocking pool.
+/// Handlers that loop with no deadline leave the server answering: 0.3
+/// ones run on the server's workers, and once the other workers are held,
+/// new requests go to the blocking pool, where 0.2 ones always run.
 #[test]
 fn looping_wasi_0_3_handlers_leave_the_server_answering() {
     let wasm = common::wasip2_program("p3-handler", "p3_handler.wasm");

@@ -1,11 +1,11 @@
-//! Which workers guests hold. A handler runs on the worker that polls
-//! it, and one that loops in wasm holds that worker until it ends or
-//! reaches its deadline. Once guests have held each of the other workers
-//! for a while, a new request runs on the blocking pool, so that the
-//! worker left stays free to accept connections, move bytes and hear
-//! SIGTERM. (A guest that starts looping on the other workers before any
-//! has run that long still holds them: only preempting guests would
-//! close that.)
+//! Which workers 0.3 guests hold. A 0.3 handler runs on the worker that
+//! polls it, and one that loops in wasm holds that worker until it ends
+//! or reaches its deadline. Once guests have held each of the other
+//! workers for a while, a new 0.3 request runs on the blocking pool, as a
+//! 0.2 one does, so that the worker left stays free to accept
+//! connections, move bytes and hear SIGTERM. (A guest that starts looping
+//! on the other workers before any has run that long still holds them:
+//! only preempting guests would close that.)
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::OnceLock;

@@ -42,8 +42,8 @@ pub fn serve(component: &'static Component, who: &str, settings: &Settings, addr
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("kiln-serve")
-        // Wasm runs on the workers and the blocking pool (`held.rs`): it
-        // gets the stack it gets under `kiln run`.
+        // Wasm runs on the workers (0.3 handlers) and the blocking pool
+        // (0.2): it gets the stack it gets under `kiln run`.
         .thread_stack_size(settings.thread_stack_size())
         // Each thread that runs wasm keeps a signal stack for good; idle
         // threads live long, so bursts reuse them rather than make more.

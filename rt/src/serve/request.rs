@@ -1,7 +1,6 @@
 //! One request: a fresh instance of the component, its handler called
-//! with the request and a `response-outparam` (WASI 0.2, on the worker
-//! that took the request, blocking it only as `concurrent::blocking`
-//! does), or with the request alone, returning the response
+//! with the request and a `response-outparam` (WASI 0.2, on a thread of
+//! the blocking pool), or with the request alone, returning the response
 //! (0.3, an async export, driven as a future on the server's workers); the
 //! response handed to hyper while the handler goes on (writing the body,
 //! say) until it returns.
@@ -101,23 +100,12 @@ impl Handler {
             }
         };
         match work {
-            // The 0.2 handler runs on this worker, without a switch to
-            // another thread and back: it waits for I/O by blocking its
-            // thread, but only through `concurrent::blocking`, which first
-            // hands the worker's other tasks to another thread.
-            Work::P2(request, outparam) if !held::others_held(workers()) => {
-                let guest = async move {
-                    let called = this.call_p2(request, outparam, &interrupt, &took);
-                    drop(interrupt);
-                    called
-                };
-                // SAFETY: the future makes the instance and owns it, and
-                // it is done within one poll.
-                let guest = unsafe { OnWorker::new(guest) };
-                drop(tokio::spawn(async move { conclude(guest.await) }));
-            }
-            // Guests hold the other workers (they loop): it runs on the
-            // blocking pool, and this worker stays free.
+            // The 0.2 handler runs on the blocking pool: it waits for I/O by
+            // blocking its thread, and on a worker its answer would wait
+            // in the worker's own slot for the connection's task until it
+            // returned (`concurrent::blocking` with nothing to wait for
+            // does not reliably hand that on: tokio takes the worker back
+            // when the wait ends at once).
             Work::P2(request, outparam) => drop(tokio::task::spawn_blocking(move || {
                 let called = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     this.call_p2(request, outparam, &interrupt, &took)
@@ -214,7 +202,7 @@ impl Handler {
         }
     }
 
-    /// Instantiate, then call the 0.2 handler.
+    /// On the blocking pool: instantiate, then call the 0.2 handler.
     fn call_p2(
         &self,
         request: IncomingRequest,

@@ -423,11 +423,6 @@ pub fn response_outparam_set(
     response: Result<Own<OutgoingResponse>, ErrorCode>,
 ) -> Result<(), Trap> {
     let _ = param.0 .0.send(response.map(|r| r.0));
-    // A served handler running on a worker: the answer just woke the
-    // connection's task into this worker's own slot, where it would wait
-    // until the handler returns. Handing the worker's tasks to another
-    // thread lets the head and the body go out while the handler goes on.
-    crate::component::concurrent::blocking(|| ());
     Ok(())
 }
 
