@@ -3,7 +3,8 @@
 //! (testsuite/programs/http-handler) and one of 0.3 (p3-handler): `GET
 //! /hello`, and `POST /echo` of a 4 KiB JSON document. For each: requests per second with 2 and with 64
 //! keep-alive connections (closed loop), p50 and p99 latency at a fixed
-//! offered rate (half the slowest server's rate with 2 connections), and
+//! offered rate (half the slowest server's rate with 2 connections; the
+//! median of three runs, each after a warm-up at that rate), and
 //! the server's peak memory; for kiln, the time each request's instance
 //! took to make, from its log. wasmtime serves a 0.3 handler both as it
 //! does by default (reusing instances) and with a fresh instance per
@@ -22,12 +23,16 @@ use std::time::Duration;
 const LOAD_TIME: Duration = Duration::from_secs(4);
 /// Connections of the fixed-rate load.
 const RATE_CONNECTIONS: usize = 8;
+/// Runs of the fixed-rate load per server; the table gives their median.
+const FIXED_RATE_ROUNDS: usize = 3;
+/// The fixed-rate load before the one measured, on the same server.
+const WARM_UP: Duration = Duration::from_millis(500);
 
 pub fn run() -> Result<()> {
     let work = root().join("target/kiln-bench/serve");
     std::fs::create_dir_all(&work)?;
     let mut table = String::from(
-        "| handler | request | server | req/s, 2 connections | req/s, 64 connections | p50 µs at the fixed rate | p99 µs | peak memory MiB | instance µs (median) |\n|---|---|---|---|---|---|---|---|---|\n",
+        "| handler | request | server | req/s, 2 connections | req/s, 64 connections | p50 µs at the fixed rate | p99 µs (each run) | peak memory MiB | instance µs (median) |\n|---|---|---|---|---|---|---|---|---|\n",
     );
     let handlers = [
         (
@@ -48,10 +53,11 @@ pub fn run() -> Result<()> {
         table += &serve_rows(&work, world, &handler, hello)?;
     }
     let body = format!(
-        "{}\n\nEach load runs {} s on loopback, the load generator (`benches/src/load.rs`) on the same {} cores as the server. The fixed-rate latency counts from when each request was due.\n\n{table}",
+        "{}\n\nEach load runs {} s on loopback, the load generator (`benches/src/load.rs`) on the same {} cores as the server. The fixed-rate latency counts from when each request was due; each server gets {FIXED_RATE_ROUNDS} runs of it, interleaved with the other servers' and each after {} ms at the same rate, and the table gives their median.\n\n{table}",
         crate::machine(),
         LOAD_TIME.as_secs(),
         std::thread::available_parallelism().map_or(0, |n| n.get()),
+        WARM_UP.as_millis(),
     );
     report(
         "serve",
@@ -133,20 +139,44 @@ fn serve_rows(work: &Path, world: &str, handler: &Path, hello: &[u8]) -> Result<
             rows.push((name, argv, two, many));
         }
         let rate = rows.iter().map(|r| r.2).fold(f64::INFINITY, f64::min) / 2.0;
-        for (name, argv, two, many) in rows {
-            let server = Server::start(argv, work)?;
-            let fixed = load::open_loop(&server.addr, request, rate, RATE_CONNECTIONS, LOAD_TIME)?;
-            let memory = server.peak_memory_mib()?;
-            let instance = server
-                .instance_micros()
-                .map_or("–".to_string(), |m| format!("{m:.1}"));
+        // Rounds interleave the servers, so that a stall of the machine
+        // (a vCPU the host does not run for tens of milliseconds, which
+        // happens here) lands on one round of one server, not on all of
+        // its requests.
+        let mut fixed: Vec<FixedRate> = rows.iter().map(|_| FixedRate::default()).collect();
+        let mut stolen = Duration::ZERO;
+        for _ in 0..FIXED_RATE_ROUNDS {
+            for ((_, argv, _, _), into) in rows.iter().zip(&mut fixed) {
+                let server = Server::start(argv, work)?;
+                load::open_loop(&server.addr, request, rate, RATE_CONNECTIONS, WARM_UP)?;
+                let steal = stolen_time();
+                let outcome =
+                    load::open_loop(&server.addr, request, rate, RATE_CONNECTIONS, LOAD_TIME)?;
+                stolen += stolen_time().saturating_sub(steal);
+                into.p50.push(outcome.percentile_us(50.0));
+                into.p99.push(outcome.percentile_us(99.0));
+                into.memory = into.memory.max(server.peak_memory_mib()?);
+                into.instance.extend(server.instance_micros());
+            }
+        }
+        for ((name, _, two, many), f) in rows.iter().zip(&mut fixed) {
+            let p99_each: Vec<String> = f.p99.iter().map(|p| format!("{p:.0}")).collect();
+            let instance = match median(&mut f.instance) {
+                Some(m) => format!("{m:.1}"),
+                None => "–".to_string(),
+            };
             table += &format!(
-                "| {world} | {what} | {name} | {two:.0} | {many:.0} | {:.0} | {:.0} | {memory:.1} | {instance} |\n",
-                fixed.percentile_us(50.0),
-                fixed.percentile_us(99.0),
+                "| {world} | {what} | {name} | {two:.0} | {many:.0} | {:.0} | {:.0} ({}) | {:.1} | {instance} |\n",
+                median(&mut f.p50).unwrap_or(f64::NAN),
+                median(&mut f.p99).unwrap_or(f64::NAN),
+                p99_each.join(", "),
+                f.memory,
             );
         }
-        table += &format!("| {world} | {what}: fixed rate | | | | {rate:.0} req/s over {RATE_CONNECTIONS} connections | | | |\n");
+        table += &format!(
+            "| {world} | {what}: fixed rate | | | | {rate:.0} req/s over {RATE_CONNECTIONS} connections; the host took {} ms of CPU from this machine during these runs | | | |\n",
+            stolen.as_millis()
+        );
     }
     Ok(table)
 }
@@ -155,6 +185,37 @@ fn argv(program: &Path, args: &[&str]) -> Vec<String> {
     std::iter::once(program.display().to_string())
         .chain(args.iter().map(|a| a.to_string()))
         .collect()
+}
+
+/// One server's fixed-rate figures, a value per round.
+#[derive(Default)]
+struct FixedRate {
+    p50: Vec<f64>,
+    p99: Vec<f64>,
+    /// The largest peak of any round.
+    memory: f64,
+    /// Every request's instance time, of all rounds.
+    instance: Vec<f64>,
+}
+
+fn median(values: &mut [f64]) -> Option<f64> {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied()
+}
+
+/// CPU time the hypervisor has given to others while this machine's
+/// vCPUs wanted to run (`steal` in /proc/stat), summed over all vCPUs.
+fn stolen_time() -> Duration {
+    let ticks: u64 = std::fs::read_to_string("/proc/stat")
+        .ok()
+        .and_then(|s| {
+            let cpu = s.lines().next()?.split_whitespace().collect::<Vec<_>>();
+            cpu.get(8)?.parse().ok()
+        })
+        .unwrap_or(0);
+    // SAFETY: sysconf only reads a configuration value.
+    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+    Duration::from_millis(ticks * 1000 / per_second)
 }
 
 /// Build `testsuite/programs/<program>`: its component `artifact`.
@@ -238,11 +299,10 @@ impl Server {
         Ok(kib / 1024.0)
     }
 
-    /// The median of kiln's `instance=Nus` log fields, if it logged any.
-    fn instance_micros(&self) -> Option<f64> {
+    /// kiln's `instance=Nus` log fields, if it logged any.
+    fn instance_micros(&self) -> Vec<f64> {
         let log = self.log.lock().unwrap();
-        let mut micros: Vec<f64> = log
-            .iter()
+        log.iter()
             .filter_map(|l| {
                 l.rsplit_once(" instance=")?
                     .1
@@ -250,12 +310,7 @@ impl Server {
                     .parse()
                     .ok()
             })
-            .collect();
-        if micros.is_empty() {
-            return None;
-        }
-        micros.sort_by(f64::total_cmp);
-        Some(micros[micros.len() / 2])
+            .collect()
     }
 }
 
