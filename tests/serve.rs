@@ -481,11 +481,12 @@ fn each_request_sees_a_new_memory(server: &Server) {
     }
 }
 
-/// Handlers that loop with no deadline leave the server answering: 0.3
-/// ones run on the server's workers, and once the other workers are held,
-/// new requests go to the blocking pool, where 0.2 ones always run. One
-/// test, one server at a time: each spins a core per looping guest until
-/// it is stopped, which would starve the other.
+/// Handlers that loop with no deadline leave the server answering: they
+/// run on the server's workers; a worker asleep past the one a guest holds
+/// is woken to take I/O on, and once the other workers are held, new
+/// requests go to the blocking pool. One test, one server at a time: each
+/// spins a core per looping guest until it is stopped, which would starve
+/// the other.
 #[test]
 fn looping_handlers_leave_the_server_answering() {
     let p3 = common::wasip2_program("p3-handler", "p3_handler.wasm");
@@ -504,9 +505,10 @@ fn looping_handlers_leave_answering(wasm: &Path, d: &Path) {
             let mut c = TcpStream::connect(&kiln.addr).unwrap();
             let get = format!("GET /forever HTTP/1.1\r\nhost: {}\r\n\r\n", kiln.addr);
             c.write_all(get.as_bytes()).unwrap();
-            // Let it start before the next (on a loaded machine, the
-            // server may take a while to get to it).
-            std::thread::sleep(Duration::from_millis(300));
+            // Let it start before the next: two that start at once on
+            // two workers hold both (on a loaded machine, the server may
+            // take a while to get to a request).
+            std::thread::sleep(Duration::from_millis(800));
             c
         })
         .collect();

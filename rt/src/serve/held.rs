@@ -1,14 +1,17 @@
-//! Which workers 0.3 guests hold. A 0.3 handler runs on the worker that
-//! polls it, and one that loops in wasm holds that worker until it ends
-//! or reaches its deadline. Once guests have held each of the other
-//! workers for a while, a new 0.3 request runs on the blocking pool, as a
-//! 0.2 one does, so that the worker left stays free to accept
-//! connections, move bytes and hear SIGTERM. (A guest that starts looping
-//! on the other workers before any has run that long still holds them:
-//! only preempting guests would close that.)
+//! Which workers guests hold. A handler runs on the worker that polls
+//! it, and one that loops in wasm holds that worker until it ends or
+//! reaches its deadline. Once guests have held each of the other workers
+//! for a while, a new request runs on the blocking pool, so that the
+//! worker left stays free to accept connections, move bytes and hear
+//! SIGTERM. (A guest that starts looping on the other workers before any
+//! has run that long still holds them: only preempting guests would
+//! close that.)
+//!
+//! A guest that holds its worker must not hold up the others either: the
+//! watch (`watch`) wakes a worker asleep past such a guest.
 
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 /// How long a poll runs before its worker counts as held.
@@ -59,6 +62,55 @@ pub(super) fn others_held(workers: usize) -> bool {
         .filter(|&t| t != 0 && now.saturating_sub(t) > long)
         .count();
     held > 0 && held + 1 >= workers
+}
+
+/// How often the watch looks for guests that hold their workers.
+const WATCH_PERIOD: Duration = Duration::from_millis(10);
+
+/// Keeps watch over `runtime`'s workers until dropped. A worker that went
+/// to sleep while another held the runtime's I/O driver sleeps until a
+/// task is scheduled for it; if the other then runs a guest that loops,
+/// nothing polls the driver (a worker does only while it sleeps), no
+/// connection is taken and no socket read, and nothing schedules a task:
+/// the server stands still. So once a guest has held its worker for a
+/// while, the watch spawns an empty task, which wakes a sleeping worker;
+/// with nothing else to do, that one goes back to sleep on the driver,
+/// which is free, and I/O goes on. Once per long poll is enough.
+pub(super) fn watch(runtime: tokio::runtime::Handle) -> std::io::Result<Watch> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let stopped = stop.clone();
+    let thread = std::thread::Builder::new()
+        .name("kiln-watch".into())
+        .spawn(move || {
+            // The start of the last poll on each slot a task was spawned for.
+            let mut woken = [0u64; SLOTS];
+            while !stopped.load(Ordering::Relaxed) {
+                std::thread::park_timeout(WATCH_PERIOD);
+                let now = now();
+                let long = LONG.as_nanos() as u64;
+                for (since, woken) in SINCE.iter().zip(&mut woken) {
+                    let t = since.load(Ordering::Relaxed);
+                    if t != 0 && *woken != t && now.saturating_sub(t) > long {
+                        *woken = t;
+                        drop(runtime.spawn(async {}));
+                    }
+                }
+            }
+        })?;
+    Ok(Watch(stop, Some(thread)))
+}
+
+/// The watch's thread, stopped when this is dropped.
+pub(super) struct Watch(Arc<AtomicBool>, Option<std::thread::JoinHandle<()>>);
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.1.take() {
+            thread.thread().unpark();
+            let _ = thread.join();
+        }
+    }
 }
 
 #[cfg(test)]

@@ -42,8 +42,8 @@ pub fn serve(component: &'static Component, who: &str, settings: &Settings, addr
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("kiln-serve")
-        // Wasm runs on the workers (0.3 handlers) and the blocking pool
-        // (0.2): it gets the stack it gets under `kiln run`.
+        // Wasm runs on the workers and the blocking pool (`held.rs`): it
+        // gets the stack it gets under `kiln run`.
         .thread_stack_size(settings.thread_stack_size())
         // Each thread that runs wasm keeps a signal stack for good; idle
         // threads live long, so bursts reuse them rather than make more.
@@ -56,6 +56,13 @@ pub fn serve(component: &'static Component, who: &str, settings: &Settings, addr
             return ERROR_EXIT;
         }
     };
+    let watch = match held::watch(runtime.handle().clone()) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("{who}: cannot start the server's watch over its workers: {e}");
+            return ERROR_EXIT;
+        }
+    };
     let status = match runtime.block_on(accept(handler, addr)) {
         Ok(()) => 0,
         Err(e) => {
@@ -63,6 +70,7 @@ pub fn serve(component: &'static Component, who: &str, settings: &Settings, addr
             ERROR_EXIT
         }
     };
+    drop(watch);
     // A guest stuck in a host call past the drain holds its thread; the
     // process ends without it.
     runtime.shutdown_timeout(Duration::from_millis(100));

@@ -53,6 +53,19 @@ pub fn blocking<R>(wait: impl FnOnce() -> R) -> R {
     }
 }
 
+/// Let another worker run the task the running one has just woken. On a
+/// worker of a multi-threaded tokio runtime, a task woken from the task
+/// being polled waits in the worker's own slot (tokio's LIFO slot), which
+/// no other worker takes from, until that poll ends: a guest that answers
+/// and goes on would hold its answer back. A task spawned now takes that
+/// slot, and the one it displaces goes to the worker's queue, where an
+/// idle worker, woken for it, takes it. Only for a caller on a worker.
+pub fn hand_on_woken() {
+    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        drop(runtime.spawn(async {}));
+    }
+}
+
 /// A host function's result: now, or after a job.
 pub enum Async<R> {
     Ready(R),

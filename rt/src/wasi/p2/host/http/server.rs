@@ -37,7 +37,11 @@ pub fn incoming_request(request: http::Request<hyper::body::Incoming>) -> Incomi
 /// A `response-outparam` for the guest, and where what it sets arrives.
 pub fn response_outparam() -> (ResponseOutparam, tokio::sync::oneshot::Receiver<Answer>) {
     let (tx, rx) = tokio::sync::oneshot::channel();
-    (ResponseOutparam(tx), rx)
+    let outparam = ResponseOutparam {
+        answer: tx,
+        on_worker: false,
+    };
+    (outparam, rx)
 }
 
 /// The response hyper sends for the guest's `response`.
