@@ -213,8 +213,8 @@ fn a_failing_handler_is_answered_500_or_503_and_the_server_goes_on() {
         (answered.status, answered.text().as_str()),
         (200, "answered\n")
     );
-    // An answer goes out while the handler goes on (here, until its
-    // deadline).
+    // An answer, its head and then its body, goes out while the handler
+    // goes on (here, until its deadline).
     let started = Instant::now();
     let answered = kiln.get("/answer-then-forever");
     assert_eq!(

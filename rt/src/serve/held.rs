@@ -10,24 +10,22 @@
 //! A guest that holds its worker must not hold up the others either: the
 //! watch (`watch`) wakes a worker asleep past such a guest.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 /// How long a poll runs before its worker counts as held.
 const LONG: Duration = Duration::from_millis(2);
 
-/// One slot per worker thread (threads past this many share slots).
+/// One slot per guest poll running at once. Workers poll guests, and a
+/// thread that hands its worker on (`concurrent::blocking`) goes on
+/// polling its guest, so there may be more polls than workers; polls past
+/// this many are not counted.
 const SLOTS: usize = 64;
 
-/// When the poll on each slot's thread began, as `now()` gives it; 0
-/// while none runs.
+/// When the poll holding each slot began, as `now()` gives it; 0 for a
+/// free slot.
 static SINCE: [AtomicU64; SLOTS] = [const { AtomicU64::new(0) }; SLOTS];
-static NEXT_SLOT: AtomicUsize = AtomicUsize::new(0);
-
-thread_local! {
-    static SLOT: usize = NEXT_SLOT.fetch_add(1, Ordering::Relaxed) % SLOTS;
-}
 
 /// Nanoseconds since the first call, plus one (never 0).
 fn now() -> u64 {
@@ -35,20 +33,25 @@ fn now() -> u64 {
     START.get_or_init(Instant::now).elapsed().as_nanos() as u64 + 1
 }
 
-/// A poll of a guest on this thread, from `begin` to its drop.
-pub(super) struct Polling(usize);
+/// A poll of a guest, from `begin` to its drop, in the slot it took.
+pub(super) struct Polling(Option<usize>);
 
 impl Polling {
     pub(super) fn begin() -> Polling {
-        let slot = SLOT.with(|s| *s);
-        SINCE[slot].store(now(), Ordering::Relaxed);
-        Polling(slot)
+        let began = now();
+        let free = |s: &AtomicU64| {
+            s.compare_exchange(0, began, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        };
+        Polling(SINCE.iter().position(free))
     }
 }
 
 impl Drop for Polling {
     fn drop(&mut self) {
-        SINCE[self.0].store(0, Ordering::Relaxed);
+        if let Some(slot) = self.0 {
+            SINCE[slot].store(0, Ordering::Relaxed);
+        }
     }
 }
 
@@ -75,7 +78,10 @@ const WATCH_PERIOD: Duration = Duration::from_millis(10);
 /// the server stands still. So once a guest has held its worker for a
 /// while, the watch spawns an empty task, which wakes a sleeping worker;
 /// with nothing else to do, that one goes back to sleep on the driver,
-/// which is free, and I/O goes on. Once per long poll is enough.
+/// which is free, and I/O goes on. Once per long poll is enough: the
+/// driver's lock is held only by a sleeping worker, or one just waking,
+/// which then either sleeps on it again or polls (and may hold) a guest,
+/// whose long poll the watch sees in turn.
 pub(super) fn watch(runtime: tokio::runtime::Handle) -> std::io::Result<Watch> {
     let stop = Arc::new(AtomicBool::new(false));
     let stopped = stop.clone();
@@ -119,6 +125,7 @@ mod tests {
 
     #[test]
     fn a_long_poll_on_the_only_other_worker_holds_it() {
+        let _one_at_a_time = SLOTS_IN_USE.lock().unwrap_or_else(|e| e.into_inner());
         let (begun, go) = (std::sync::mpsc::channel(), std::sync::mpsc::channel::<()>());
         let (tx, rx) = begun;
         let (stop, wait) = go;
@@ -134,6 +141,24 @@ mod tests {
         assert!(!others_held(3), "a third worker is still free");
         stop.send(()).unwrap();
         other.join().unwrap();
+        assert!(!others_held(2));
+    }
+
+    /// The tests share the slots.
+    static SLOTS_IN_USE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+    #[test]
+    fn a_poll_ending_frees_its_own_slot_only() {
+        let _one_at_a_time = SLOTS_IN_USE.lock().unwrap_or_else(|e| e.into_inner());
+        let first = Polling::begin();
+        std::thread::sleep(LONG * 3);
+        // More polls, on as many threads as there are slots, begin and
+        // end meanwhile.
+        for _ in 0..SLOTS {
+            drop(std::thread::spawn(Polling::begin).join().unwrap());
+        }
+        assert!(others_held(2), "the first poll still counts");
+        drop(first);
         assert!(!others_held(2));
     }
 }

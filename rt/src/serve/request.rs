@@ -62,7 +62,7 @@ impl Handler {
             false => Work::P2(server::incoming_request(request), outparam),
             true => {
                 let runtime = tokio::runtime::Handle::current();
-                Work::P3(request, runtime, outparam.answer)
+                Work::P3(request, runtime, outparam.0)
             }
         };
         let interrupt = InterruptHandle::new();
@@ -103,13 +103,13 @@ impl Handler {
         match work {
             // The 0.2 handler runs on this worker, without a switch to
             // another thread and back. It waits for I/O by blocking its
-            // thread, but only through `concurrent::blocking`, which first
-            // hands the worker's other tasks to another thread; its answer
-            // goes to another worker (`concurrent::hand_on_woken`), so the
-            // response goes out while it goes on. With one worker there is
-            // no other to take it.
-            Work::P2(request, mut outparam) if workers() > 1 && !held::others_held(workers()) => {
-                outparam.on_worker = true;
+            // thread, through `concurrent::blocking`, which first hands the
+            // worker's other tasks to another thread (not for stdout,
+            // stderr and files); its answer and its body go to another
+            // worker (`concurrent::hand_on_woken`), so the response goes
+            // out while it goes on. With one worker there is no other to
+            // take them.
+            Work::P2(request, outparam) if workers() > 1 && !held::others_held(workers()) => {
                 let guest = async move {
                     let called = this.call_p2(request, outparam, &interrupt, &took);
                     drop(interrupt);
@@ -284,7 +284,7 @@ fn how_it_ended(called: Result<Option<Value>, CallError>) -> Result<(), Failure>
     }
 }
 
-/// A 0.3 handler's request as a task of the server's runtime. Its
+/// A handler's request as a task of the server's runtime. Its
 /// instance's state is not `Send` (raw pointers, `Rc`s), but the future
 /// owns all of it: the store and instance are made inside it and nothing
 /// outside holds a pointer into them; a call into wasm sets up its trap
@@ -321,7 +321,8 @@ impl<F: std::future::Future<Output = Result<(), Failure>>> std::future::Future f
     ) -> std::task::Poll<Self::Output> {
         let guest = self.0.as_mut();
         let _polling = held::Polling::begin();
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| guest.poll(cx))) {
+        let poll = || crate::component::concurrent::serving_on_worker(|| guest.poll(cx));
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(poll)) {
             Ok(p) => p.map(Ok),
             Err(panic) => std::task::Poll::Ready(Err(panic)),
         }

@@ -53,16 +53,38 @@ pub fn blocking<R>(wait: impl FnOnce() -> R) -> R {
     }
 }
 
-/// Let another worker run the task the running one has just woken. On a
-/// worker of a multi-threaded tokio runtime, a task woken from the task
-/// being polled waits in the worker's own slot (tokio's LIFO slot), which
-/// no other worker takes from, until that poll ends: a guest that answers
+thread_local! {
+    /// Whether this thread is a server's worker polling a guest.
+    static SERVING_ON_WORKER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run `poll`, a poll of a served guest on one of a server's workers: what
+/// the guest's host calls wake meanwhile is handed on (`hand_on_woken`).
+pub fn serving_on_worker<R>(poll: impl FnOnce() -> R) -> R {
+    struct Unset;
+    impl Drop for Unset {
+        fn drop(&mut self) {
+            SERVING_ON_WORKER.set(false);
+        }
+    }
+    SERVING_ON_WORKER.set(true);
+    let _unset = Unset;
+    poll()
+}
+
+/// Let another worker run the task a served guest's host call has just
+/// woken (the connection's, with the guest's answer or body). On a worker
+/// of a multi-threaded tokio runtime, a task woken from the task being
+/// polled waits in the worker's own slot (tokio's LIFO slot), which no
+/// other worker takes from, until that poll ends: a guest that answers
 /// and goes on would hold its answer back. A task spawned now takes that
 /// slot, and the one it displaces goes to the worker's queue, where an
-/// idle worker, woken for it, takes it. Only for a caller on a worker.
+/// idle worker, woken for it, takes it. Elsewhere nothing is done.
 pub fn hand_on_woken() {
-    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-        drop(runtime.spawn(async {}));
+    if SERVING_ON_WORKER.get() {
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            drop(runtime.spawn(async {}));
+        }
     }
 }
 

@@ -10,7 +10,8 @@
 //! - `/trap`: a trap before any answer;
 //! - `/answer-then-trap`: a whole answer, then a trap;
 //! - `/forever`: a handler that never returns;
-//! - `/answer-then-forever`: a whole answer, then a loop that never ends;
+//! - `/answer-then-forever`: the answer's head, its body 20 ms later (the
+//!   handler busy meanwhile), then a loop that never ends;
 //! - anything else: 404.
 
 use std::io::Write as _;
@@ -40,7 +41,16 @@ impl wasip2::exports::http::incoming_handler::Guest for Handler {
                 std::process::abort()
             }
             "/answer-then-forever" => {
-                answer(out, 200, &[], b"answered\n");
+                let response = OutgoingResponse::new(Fields::new());
+                let outgoing = response.body().unwrap();
+                ResponseOutparam::set(out, Ok(response));
+                let head_sent = std::time::Instant::now();
+                while head_sent.elapsed() < std::time::Duration::from_millis(20) {}
+                let mut stream = outgoing.write().unwrap();
+                stream.write_all(b"answered\n").unwrap();
+                stream.flush().unwrap();
+                drop(stream);
+                OutgoingBody::finish(outgoing, None).unwrap();
                 let mut n = 0u64;
                 loop {
                     n = std::hint::black_box(n.wrapping_add(1));

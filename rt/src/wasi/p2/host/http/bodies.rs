@@ -298,6 +298,8 @@ impl Drop for OutgoingBody {
         if !self.finished {
             if let Some(tx) = self.sink.lock().unwrap().take() {
                 let _ = tx.send(Err(internal("the body was dropped unfinished".into())));
+                drop(tx);
+                crate::component::concurrent::hand_on_woken();
             }
         }
     }
@@ -312,7 +314,10 @@ impl BodyWriter {
         let sink = self.0.lock().unwrap();
         let tx = sink.as_ref().ok_or_else(closed)?;
         tx.send(Ok(Frame::data(bytes::Bytes::copy_from_slice(bytes))))
-            .map_err(|_| closed())
+            .map_err(|_| closed())?;
+        // Sent on from a server's worker while the guest goes on.
+        crate::component::concurrent::hand_on_woken();
+        Ok(())
     }
 }
 
@@ -338,6 +343,9 @@ pub fn outgoing_body_finish(
         if let Some(Own(t)) = trailers.filter(|t| !t.0.map.is_empty()) {
             let _ = tx.send(Ok(Frame::trailers(t.map)));
         }
+        // The body's end: `tx` is the last sender.
+        drop(tx);
+        crate::component::concurrent::hand_on_woken();
     }
     Ok(Ok(()))
 }

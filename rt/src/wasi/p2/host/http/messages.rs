@@ -403,12 +403,7 @@ pub fn outgoing_response_body(
 }
 
 /// Where a server's guest puts its response (`kiln serve`).
-pub struct ResponseOutparam {
-    pub answer: tokio::sync::oneshot::Sender<Result<OutgoingResponse, ErrorCode>>,
-    /// Whether the guest runs on a server's worker, which must let the
-    /// answer go to another (`concurrent::hand_on_woken`).
-    pub on_worker: bool,
-}
+pub struct ResponseOutparam(pub tokio::sync::oneshot::Sender<Result<OutgoingResponse, ErrorCode>>);
 
 pub fn response_outparam_send_informational(
     cx: &mut Cx,
@@ -427,11 +422,8 @@ pub fn response_outparam_set(
     param: Own<ResponseOutparam>,
     response: Result<Own<OutgoingResponse>, ErrorCode>,
 ) -> Result<(), Trap> {
-    let param = param.0;
-    let _ = param.answer.send(response.map(|r| r.0));
-    if param.on_worker {
-        crate::component::concurrent::hand_on_woken();
-    }
+    let _ = param.0 .0.send(response.map(|r| r.0));
+    crate::component::concurrent::hand_on_woken();
     Ok(())
 }
 

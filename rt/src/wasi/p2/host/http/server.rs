@@ -37,11 +37,7 @@ pub fn incoming_request(request: http::Request<hyper::body::Incoming>) -> Incomi
 /// A `response-outparam` for the guest, and where what it sets arrives.
 pub fn response_outparam() -> (ResponseOutparam, tokio::sync::oneshot::Receiver<Answer>) {
     let (tx, rx) = tokio::sync::oneshot::channel();
-    let outparam = ResponseOutparam {
-        answer: tx,
-        on_worker: false,
-    };
-    (outparam, rx)
+    (ResponseOutparam(tx), rx)
 }
 
 /// The response hyper sends for the guest's `response`.
