@@ -1,10 +1,10 @@
 //! `kiln serve`: a component exporting `wasi:http/incoming-handler` behind
 //! an HTTP/1.1 server (hyper on tokio). Each request gets a fresh instance,
 //! run on the worker that took it (`request.rs`), so that requests run
-//! side by side on every core; one that traps or outlives its deadline is answered 500 or 503
-//! without harm to the others. SIGTERM or SIGINT stops accepting and lets
-//! the requests in flight finish. Shared by `kiln serve` and executables
-//! built with `kiln build --serve`.
+//! side by side on every core; one that traps or outlives its deadline is
+//! answered 500 or 503 without harm to the others. SIGTERM or SIGINT stops
+//! accepting and lets the requests in flight finish. Shared by `kiln
+//! serve` and executables built with `kiln build --serve`.
 
 mod deadlines;
 mod held;

@@ -1,10 +1,10 @@
 //! One request: a fresh instance of the component, its handler called
-//! with the request and a `response-outparam` (WASI 0.2, on the worker
-//! that took the request, blocking it only as `concurrent::blocking`
-//! does), or with the request alone, returning the response
-//! (0.3, an async export, driven as a future on the server's workers); the
-//! response handed to hyper while the handler goes on (writing the body,
-//! say) until it returns.
+//! with the request and a `response-outparam` (WASI 0.2, run on the
+//! worker that took the request, which it blocks through
+//! `concurrent::blocking`), or with the request alone, returning the
+//! response (0.3, an async export, driven as a future on the server's
+//! workers); the response handed to hyper while the handler goes on
+//! (writing the body, say) until it returns.
 
 use super::deadlines::Deadlines;
 use super::held;

@@ -18,6 +18,7 @@ use http::HeaderMap;
 use http_body::Frame;
 use std::collections::VecDeque;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -261,6 +262,8 @@ type Sink = Arc<Mutex<Option<Sender>>>;
 
 pub struct OutgoingBody {
     sink: Sink,
+    /// Whether hyper has asked for a frame of this body (`hand_on`).
+    polled: Arc<AtomicBool>,
     stream_taken: bool,
     finished: bool,
 }
@@ -269,12 +272,14 @@ impl OutgoingBody {
     /// A body and the stream hyper sends it from.
     pub fn new() -> (OutgoingBody, OutgoingBodyStream) {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let polled = Arc::new(AtomicBool::new(false));
         let body = OutgoingBody {
             sink: Arc::new(Mutex::new(Some(tx))),
+            polled: polled.clone(),
             stream_taken: false,
             finished: false,
         };
-        (body, OutgoingBodyStream(Some(rx), None))
+        (body, OutgoingBodyStream(Some(rx), None, Some(polled)))
     }
 
     /// A message's body, the first time it is asked for (`taken` says
@@ -299,14 +304,26 @@ impl Drop for OutgoingBody {
             if let Some(tx) = self.sink.lock().unwrap().take() {
                 let _ = tx.send(Err(internal("the body was dropped unfinished".into())));
                 drop(tx);
-                crate::component::concurrent::hand_on_woken();
+                hand_on(&self.polled);
             }
         }
     }
 }
 
+/// After a served guest sent a frame, or ended its body, on a server's
+/// worker: let another worker take what that woke (the connection's task,
+/// if it waits on the body; `concurrent::hand_on_woken`). Until hyper has
+/// asked for a frame, nothing waits on the body, and nothing was woken.
+/// (The flag is set before hyper's first look at the channel, and a
+/// waker found by a send was put there after that.)
+fn hand_on(polled: &AtomicBool) {
+    if polled.load(Ordering::SeqCst) {
+        crate::component::concurrent::hand_on_woken();
+    }
+}
+
 /// The guest's output stream of an outgoing body.
-pub struct BodyWriter(Sink);
+pub struct BodyWriter(Sink, Arc<AtomicBool>);
 
 impl BodyWriter {
     pub fn write(&self, bytes: &[u8]) -> std::io::Result<()> {
@@ -315,8 +332,7 @@ impl BodyWriter {
         let tx = sink.as_ref().ok_or_else(closed)?;
         tx.send(Ok(Frame::data(bytes::Bytes::copy_from_slice(bytes))))
             .map_err(|_| closed())?;
-        // Sent on from a server's worker while the guest goes on.
-        crate::component::concurrent::hand_on_woken();
+        hand_on(&self.1);
         Ok(())
     }
 }
@@ -329,7 +345,8 @@ pub fn outgoing_body_write(
     if std::mem::replace(&mut body.stream_taken, true) {
         return Ok(Err(()));
     }
-    Ok(Ok(Own(OutputStream::Http(BodyWriter(body.sink.clone())))))
+    let writer = BodyWriter(body.sink.clone(), body.polled.clone());
+    Ok(Ok(Own(OutputStream::Http(writer))))
 }
 
 pub fn outgoing_body_finish(
@@ -345,22 +362,24 @@ pub fn outgoing_body_finish(
         }
         // The body's end: `tx` is the last sender.
         drop(tx);
-        crate::component::concurrent::hand_on_woken();
+        hand_on(&body.polled);
     }
     Ok(Ok(()))
 }
 
-/// What hyper sends: the frames the guest writes, until it finishes; and
-/// the budget of a 0.3 body's sink, given back as hyper takes its bytes.
+/// What hyper sends: the frames the guest writes, until it finishes; the
+/// budget of a 0.3 body's sink, given back as hyper takes its bytes; and
+/// for a 0.2 body, whether hyper has asked for a frame.
 pub struct OutgoingBodyStream(
     Option<tokio::sync::mpsc::UnboundedReceiver<Result<Frame<bytes::Bytes>, ErrorCode>>>,
     Option<Arc<Budget>>,
+    Option<Arc<AtomicBool>>,
 );
 
 impl OutgoingBodyStream {
     /// No body at all.
     pub fn empty() -> OutgoingBodyStream {
-        OutgoingBodyStream(None, None)
+        OutgoingBodyStream(None, None, None)
     }
 
     /// A body sent from what the sender sends, until it is dropped; the
@@ -371,7 +390,7 @@ impl OutgoingBodyStream {
         (
             tx,
             budget.clone(),
-            OutgoingBodyStream(Some(rx), Some(budget)),
+            OutgoingBodyStream(Some(rx), Some(budget), None),
         )
     }
 }
@@ -406,6 +425,11 @@ impl http_body::Body for OutgoingBodyStream {
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<bytes::Bytes>, BodyFailed>>> {
+        if let Some(asked) = &self.2 {
+            if !asked.load(Ordering::Relaxed) {
+                asked.store(true, Ordering::SeqCst);
+            }
+        }
         let polled = match &mut self.0 {
             None => return Poll::Ready(None),
             Some(rx) => rx.poll_recv(cx),
