@@ -55,14 +55,17 @@ impl Drop for Polling {
     }
 }
 
+/// Whether a poll that began at `since` (0: none) has run long at `now`.
+fn long_since(since: u64, now: u64) -> bool {
+    since != 0 && now.saturating_sub(since) > LONG.as_nanos() as u64
+}
+
 /// Whether guests hold every worker of the `workers` but the one asking.
 pub(super) fn others_held(workers: usize) -> bool {
     let now = now();
-    let long = LONG.as_nanos() as u64;
     let held = SINCE
         .iter()
-        .map(|s| s.load(Ordering::Relaxed))
-        .filter(|&t| t != 0 && now.saturating_sub(t) > long)
+        .filter(|s| long_since(s.load(Ordering::Relaxed), now))
         .count();
     held > 0 && held + 1 >= workers
 }
@@ -93,10 +96,9 @@ pub(super) fn watch(runtime: tokio::runtime::Handle) -> std::io::Result<Watch> {
             while !stopped.load(Ordering::Relaxed) {
                 std::thread::park_timeout(WATCH_PERIOD);
                 let now = now();
-                let long = LONG.as_nanos() as u64;
                 for (since, woken) in SINCE.iter().zip(&mut woken) {
                     let t = since.load(Ordering::Relaxed);
-                    if t != 0 && *woken != t && now.saturating_sub(t) > long {
+                    if *woken != t && long_since(t, now) {
                         *woken = t;
                         drop(runtime.spawn(async {}));
                     }
