@@ -775,6 +775,7 @@ impl<T: 'static> Lift for Borrow<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::component::LoweringContext;
     use kiln_abi::module::MemoryType;
 
     /// The typed lifts of the host's bindings count what they copy out as
@@ -797,7 +798,8 @@ mod tests {
             bytes[i * 8..i * 8 + 4].copy_from_slice(&(1u32 << 19).to_le_bytes());
             bytes[i * 8 + 4..i * 8 + 8].copy_from_slice(&(1u32 << 19).to_le_bytes());
         }
-        let mut ctx = HostContext::blank(StringEncoding::Utf8, 0);
+        let lowering = Box::leak(Box::new(LoweringContext::blank(StringEncoding::Utf8, 0)));
+        let mut ctx = HostContext::unbound(lowering);
         ctx.memory = Some(&mut *memory as *mut Memory);
         // 100 strings, 50 MiB from a 1 MiB memory: within the bound.
         let fits = <Vec<String>>::lift_flat(&mut Cx::new(&ctx), &[0, 100]);

@@ -14,33 +14,58 @@ use super::intrinsics::{
     cannot_enter, enter_call, exit_call, raise, resource_drop, resource_new, resource_rep,
     transfer_borrow, transfer_own,
 };
-use super::{import_name, Component, ComponentInstance, Host, HostContext};
+use super::{import_name, Component, ComponentInstance, Host, LoweringContext};
 use crate::error::{InstantiateError, LinkError};
-use crate::store::Func;
+use crate::store::{Extern, Func};
 use crate::vm::VMFuncRef;
 use kiln_abi::component::{ComponentDescription, Lowered, ValueType};
 use kiln_abi::module::FuncType as CoreFuncType;
 use std::any::TypeId;
 
 /// What each lowering of a component takes in every instance, for one
-/// type of host: its context, with nothing of an instance's in it, and
-/// its host function, with no context yet. An instance copies both lists
-/// whole, points each function at its context, and fills in a context's
-/// memory, `realloc`, state and flags as it first binds the lowering.
+/// type of host: the part of its context that is the same in each, and
+/// its host function, with no context yet. An instance points a context
+/// of its own at each lowering's part, copies the functions whole, points
+/// each at its context, and fills in a context's memory, `realloc`,
+/// state, flags and functions as it first binds the lowering.
 pub(super) struct Bound {
     /// The host's type (`Host::id`): another host gives other code.
     host: TypeId,
-    pub(super) contexts: Box<[HostContext]>,
+    pub(super) lowerings: Box<[LoweringContext]>,
     /// Code 0: the lowering cannot be bound for this host (`bind` says
     /// why when an instance first needs it).
     pub(super) funcs: Box<[VMFuncRef]>,
+    /// Where each lowering's context finds what is an instance's.
+    links: Box<[Links]>,
 }
 
-// SAFETY: a `Bound`'s contexts hold no pointers (each is null or `None`
-// until an instance copies the context and fills it in), and nothing
-// writes a `Bound` once made: threads share only plain values.
-unsafe impl Send for Bound {}
-unsafe impl Sync for Bound {}
+/// Where a lowering's memory and `realloc` come from (a core instance and
+/// export index), and whose flags it takes, read at each instance in
+/// place of the lowering's description: that is some two hundred bytes a
+/// lowering, and reading them all was as much as the rest of binding.
+#[derive(Clone, Copy)]
+struct Links {
+    memory: Option<(u32, u32)>,
+    realloc: Option<(u32, u32)>,
+    instance: u32,
+    /// It names functions besides `realloc` (a destructor, or an async
+    /// call's callback, returner and starter): found from its description.
+    calls: bool,
+}
+
+impl Links {
+    fn of(lowering: &kiln_abi::component::Lowering) -> Links {
+        Links {
+            memory: export_key(&lowering.options.memory),
+            realloc: export_key(&lowering.options.realloc),
+            instance: lowering.instance,
+            calls: matches!(
+                lowering.what,
+                Lowered::ResourceDrop(_) | Lowered::EnterSubtask { .. }
+            ),
+        }
+    }
+}
 
 impl Bound {
     /// Bind every lowering of `component` for `host`.
@@ -49,14 +74,8 @@ impl Bound {
         let mut contexts = Vec::with_capacity(lowerings.len());
         let mut funcs = Vec::with_capacity(lowerings.len());
         for (l, lowering) in lowerings.iter().enumerate() {
-            let mut ctx = HostContext::blank(lowering.options.encoding, lowering.instance);
+            let mut ctx = LoweringContext::blank(lowering.options.encoding, lowering.instance);
             let (code, sig_id) = bind(component, l as u32, host, &mut ctx).unwrap_or((0, 0));
-            // What `Bound`'s Send and Sync rest on.
-            debug_assert!(ctx.memory.is_none() && ctx.realloc.is_none() && ctx.state.is_null());
-            debug_assert!(ctx.flags.is_null() && ctx.dtor.is_none());
-            debug_assert!(
-                ctx.callback.is_none() && ctx.returner.is_none() && ctx.starter.is_none()
-            );
             funcs.push(VMFuncRef {
                 func_ptr: code,
                 vmctx: 0,
@@ -67,8 +86,9 @@ impl Bound {
         }
         Bound {
             host: host.id(),
-            contexts: contexts.into(),
+            lowerings: contexts.into(),
             funcs: funcs.into(),
+            links: lowerings.iter().map(Links::of).collect(),
         }
     }
 
@@ -76,6 +96,27 @@ impl Bound {
     pub(super) fn is_for(&self, host: &dyn Host) -> bool {
         self.host == host.id()
     }
+}
+
+/// `component`'s lowerings bound for `host`: the first host's are kept in
+/// the component, any other's in a list beside them, each made once.
+pub(super) fn bound_for(component: &'static Component, host: &dyn Host) -> &'static Bound {
+    let first = component.bound.get_or_init(|| Bound::new(component, host));
+    if first.is_for(host) {
+        return first;
+    }
+    let mut others = component
+        .other_bounds
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some(b) = others.iter().find(|b| b.is_for(host)) {
+        return b;
+    }
+    // One for each type of host the component is instantiated with, for
+    // as long as the component, which lives for good.
+    let b: &'static Bound = Box::leak(Box::new(Bound::new(component, host)));
+    others.push(b);
+    b
 }
 
 impl ComponentInstance {
@@ -98,7 +139,7 @@ impl ComponentInstance {
             return Ok(func); // bound already, for an earlier core instance
         }
         if self.host_funcs[l as usize].func_ptr == 0 {
-            let mut ctx = HostContext::blank(lowering.options.encoding, lowering.instance);
+            let mut ctx = LoweringContext::blank(lowering.options.encoding, lowering.instance);
             // Binding again says why; a host that answers differently
             // now breaks `Host::id`'s promise, and is told so.
             return Err(match bind(component, l, host, &mut ctx) {
@@ -109,43 +150,52 @@ impl ComponentInstance {
                 },
             });
         }
-        let options = &lowering.options;
-        let memory = match (export_key(&options.memory), last.memory) {
+        let links = self.bound.links[l as usize];
+        let memory = match (links.memory, last.memory) {
             (Some(key), Some((was, memory))) if key == was => memory,
             (key, _) => {
-                let memory = self.memory(&options.memory);
+                let memory = match key.and_then(|k| self.export_at(k)) {
+                    Some(Extern::Memory(m)) => Some(m),
+                    _ => None,
+                };
                 last.memory = key.map(|key| (key, memory));
                 memory
             }
         };
-        let realloc = match (export_key(&options.realloc), last.realloc) {
+        let realloc = match (links.realloc, last.realloc) {
             (Some(key), Some((was, realloc))) if key == was => realloc,
             (key, _) => {
-                let realloc = options.realloc.as_ref().and_then(|r| self.func(r));
+                let realloc = match key.and_then(|k| self.export_at(k)) {
+                    Some(Extern::Func(f)) => Some(f),
+                    _ => None,
+                };
                 last.realloc = key.map(|key| (key, realloc));
                 realloc
             }
         };
-        let flags = self.flags[lowering.instance as usize];
+        let flags = self.flags[links.instance as usize];
         // The instance's own functions the context calls.
         let (mut dtor, mut callback, mut returner, mut starter) = (None, None, None, None);
-        match &lowering.what {
-            Lowered::ResourceDrop(r) => {
-                // The destructor's instance was made before any use of
-                // its type.
-                let def = d.resources[*r as usize].dtor.as_ref();
-                dtor = def.and_then(|def| self.func(def));
+        if links.calls {
+            match &lowering.what {
+                Lowered::ResourceDrop(r) => {
+                    // The destructor's instance was made before any use
+                    // of its type.
+                    let def = d.resources[*r as usize].dtor.as_ref();
+                    dtor = def.and_then(|def| self.func(def));
+                }
+                Lowered::EnterSubtask {
+                    returner: r,
+                    starter: st,
+                    ..
+                } => {
+                    let c = lowering.options.callback.as_ref();
+                    callback = c.and_then(|c| self.func(c));
+                    returner = r.as_ref().and_then(|r| self.func(r));
+                    starter = st.as_ref().and_then(|st| self.func(st));
+                }
+                _ => {}
             }
-            Lowered::EnterSubtask {
-                returner: r,
-                starter: st,
-                ..
-            } => {
-                callback = options.callback.as_ref().and_then(|c| self.func(c));
-                returner = r.as_ref().and_then(|r| self.func(r));
-                starter = st.as_ref().and_then(|st| self.func(st));
-            }
-            _ => {}
         }
         let state: *mut super::ComponentState = &mut *self.state;
         // SAFETY: one context per lowering. Through the `Vec`'s pointer,
@@ -191,7 +241,7 @@ fn bind(
     component: &Component,
     l: u32,
     host: &dyn Host,
-    ctx: &mut HostContext,
+    ctx: &mut LoweringContext,
 ) -> Result<(usize, u32), InstantiateError> {
     let d = &component.description;
     let lowering = &d.lowerings[l as usize];

@@ -40,6 +40,8 @@ pub struct Component {
     /// What each lowering takes in every instance, worked out at the
     /// first (for the host it had).
     bound: std::sync::OnceLock<binding::Bound>,
+    /// The same for each other type of host it was instantiated with.
+    other_bounds: std::sync::Mutex<Vec<&'static binding::Bound>>,
     /// For each value type, its shape (`Layout::shape`), found on first use.
     shapes: Vec<std::sync::OnceLock<u32>>,
 }
@@ -180,6 +182,7 @@ impl Component {
             signatures,
             returned_spilled,
             bound: std::sync::OnceLock::new(),
+            other_bounds: Default::default(),
             shapes,
         })))
     }
@@ -321,23 +324,69 @@ pub struct ComponentState {
     pub host: Option<Box<dyn std::any::Any>>,
 }
 
-/// What a host function of a component sees: its lowering's options,
-/// resolved, and the state of the component instance calling it.
+/// What a host function of a component sees: what its lowering is, the
+/// same in every instance (through `Deref`), and what this instance gives
+/// it: its memory, `realloc`, state and flags, and its own functions that
+/// the host function calls.
 #[derive(Clone, Copy)]
 pub struct HostContext {
-    pub encoding: StringEncoding,
+    /// Kept once per component (`binding::Bound`): copying it into each
+    /// instance's context was a third of the bytes a served request's
+    /// instance wrote.
+    pub lowering: &'static LoweringContext,
     pub memory: Option<*mut Memory>,
     pub realloc: Option<Func>,
     pub state: *mut ComponentState,
-    /// The component instance calling, whose handle table it uses.
-    pub instance: u32,
     /// That instance's flags (`CoreDef::Flags`).
     pub flags: *mut crate::store::Global,
+    /// For `resource.drop`: the resource's destructor, if it has one.
+    pub dtor: Option<Func>,
+    /// For a call by the async ABI: the callee's callback, and the
+    /// returner moving its result to the caller.
+    pub callback: Option<Func>,
+    pub returner: Option<Func>,
+    /// For an async lowering's call: the adapter's half starting the
+    /// callee, which the runtime runs on a fiber, at once or once a call
+    /// held back may start.
+    pub starter: Option<Func>,
+}
+
+impl HostContext {
+    /// The context of `lowering` before an instance binds it: no memory,
+    /// no state.
+    pub(crate) fn unbound(lowering: &'static LoweringContext) -> HostContext {
+        HostContext {
+            lowering,
+            memory: None,
+            realloc: None,
+            state: std::ptr::null_mut(),
+            flags: std::ptr::null_mut(),
+            dtor: None,
+            callback: None,
+            returner: None,
+            starter: None,
+        }
+    }
+}
+
+impl std::ops::Deref for HostContext {
+    type Target = LoweringContext;
+
+    fn deref(&self) -> &LoweringContext {
+        self.lowering
+    }
+}
+
+/// What a host function's context holds that is the same in every
+/// instance of its component: the lowering's options and operands.
+#[derive(Clone, Copy)]
+pub struct LoweringContext {
+    pub encoding: StringEncoding,
+    /// The component instance calling, whose handle table it uses.
+    pub instance: u32,
     /// For `resource.new`, `.rep` and `.drop` and handle transfers: the
     /// resource.
     pub resource: Option<ResourceKind>,
-    /// For `resource.drop`: the resource's destructor, if it has one.
-    pub dtor: Option<Func>,
     /// For a handle transfer: the receiving instance, and whether it
     /// defines the resource.
     pub to: u32,
@@ -358,28 +407,16 @@ pub struct HostContext {
     pub numeric: bool,
     /// The built-in has the `async` option.
     pub async_: bool,
-    /// For a call by the async ABI: the callee's callback, and the
-    /// returner moving its result to the caller.
-    pub callback: Option<Func>,
-    pub returner: Option<Func>,
-    /// For an async lowering's call: the adapter's half starting the
-    /// callee, which the runtime runs on a fiber, at once or once a call
-    /// held back may start.
-    pub starter: Option<Func>,
 }
 
-impl HostContext {
-    /// A context with nothing of an instance's: no memory, no state.
-    pub(crate) fn blank(encoding: StringEncoding, instance: u32) -> HostContext {
-        HostContext {
+impl LoweringContext {
+    /// What a lowering with `encoding`, called from `instance`, starts
+    /// from before binding fills in its operands.
+    pub(crate) fn blank(encoding: StringEncoding, instance: u32) -> LoweringContext {
+        LoweringContext {
             encoding,
-            memory: None,
-            realloc: None,
-            state: std::ptr::null_mut(),
             instance,
-            flags: std::ptr::null_mut(),
             resource: None,
-            dtor: None,
             to: 0,
             to_defines: false,
             trap: None,
@@ -389,9 +426,6 @@ impl HostContext {
             elem: (0, 1),
             numeric: true,
             async_: false,
-            callback: None,
-            returner: None,
-            starter: None,
         }
     }
 }
@@ -407,6 +441,8 @@ pub struct ComponentInstance {
     pub(crate) contexts: Vec<HostContext>,
     /// The host function of each lowering, running against its context.
     host_funcs: Box<[crate::vm::VMFuncRef]>,
+    /// What the lowerings take in every instance.
+    bound: &'static binding::Bound,
     /// Boxed: host contexts point at it.
     pub state: Box<ComponentState>,
     /// Each component instance's flags (`CoreDef::Flags`): 1 while it
@@ -471,22 +507,13 @@ impl Store {
         state: Option<Box<dyn std::any::Any>>,
     ) -> Result<ComponentInstance, InstantiateError> {
         let d = &component.description;
-        let other_host;
-        let bound = match component
-            .bound
-            .get_or_init(|| binding::Bound::new(component, host))
-        {
-            b if b.is_for(host) => b,
-            _ => {
-                other_host = binding::Bound::new(component, host);
-                &other_host
-            }
-        };
+        let bound = binding::bound_for(component, host);
         let mut inst = ComponentInstance {
             component,
             instances: Vec::new(),
-            contexts: bound.contexts.to_vec(),
+            contexts: bound.lowerings.iter().map(HostContext::unbound).collect(),
             host_funcs: bound.funcs.clone(),
+            bound,
             state: Box::new(ComponentState {
                 tables: handles::Tables {
                     tables: (0..d.instances).map(|_| Default::default()).collect(),
@@ -560,15 +587,20 @@ pub fn import_name(i: &Import) -> String {
 impl ComponentInstance {
     fn core_export(&self, def: &CoreDef) -> Option<Extern> {
         match def {
-            // The index was checked when the component was loaded
-            // (`check_export_indices`).
-            // SAFETY: instances live as long as the store.
             CoreDef::Export {
                 instance, index, ..
-            } => unsafe { &*self.instances[*instance as usize] }.export_indexed(*index),
+            } => self.export_at((*instance, *index)),
             CoreDef::Lowering(_) => None,
             CoreDef::Flags(i) => Some(Extern::Global(self.flags[*i as usize])),
         }
+    }
+
+    /// The `index`th export of core instance `instance`.
+    fn export_at(&self, (instance, index): (u32, u32)) -> Option<Extern> {
+        // The index was checked when the component was loaded
+        // (`check_export_indices`).
+        // SAFETY: instances live as long as the store.
+        unsafe { &*self.instances[instance as usize] }.export_indexed(index)
     }
 
     fn func(&self, def: &CoreDef) -> Option<Func> {

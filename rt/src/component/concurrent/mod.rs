@@ -490,7 +490,7 @@ impl Concurrency {
 pub(super) fn lowering(
     component: &super::Component,
     b: kiln_abi::component::AsyncBuiltin,
-    ctx: &mut super::HostContext,
+    ctx: &mut super::LoweringContext,
 ) -> (kiln_abi::module::FuncType, usize) {
     let d = &component.description;
     use builtins::*;
