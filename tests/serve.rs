@@ -498,23 +498,24 @@ fn looping_handlers_leave_the_server_answering() {
 fn looping_handlers_leave_answering(wasm: &Path, d: &Path) {
     let kiln = kiln_serve(wasm, &[], d);
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    // One more looping handler than there are workers; their connections
-    // stay open, unanswered, until the server is stopped.
+    // One more looping handler than there are workers, all at once, so
+    // that they start on every worker together; their connections stay
+    // open, unanswered, until the server is stopped.
     let looping: Vec<TcpStream> = (0..=workers)
         .map(|_| {
             let mut c = TcpStream::connect(&kiln.addr).unwrap();
             let get = format!("GET /forever HTTP/1.1\r\nhost: {}\r\n\r\n", kiln.addr);
             c.write_all(get.as_bytes()).unwrap();
-            // Let it start before the next: two that start at once on
-            // two workers hold both (on a loaded machine, the server may
-            // take a while to get to a request).
-            std::thread::sleep(Duration::from_millis(800));
             c
         })
         .collect();
     std::thread::sleep(Duration::from_millis(200));
     for _ in 0..3 {
-        // A server all of whose workers are held would never answer.
+        // A server all of whose workers the loopers held would never
+        // answer; preempted, they share them. (While they run long, a new
+        // request's handler runs on the blocking pool, but its connection
+        // is still served by the workers.)
+        let asked = Instant::now();
         let mut c = TcpStream::connect(&kiln.addr).unwrap();
         c.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
         let get = format!(
@@ -523,6 +524,8 @@ fn looping_handlers_leave_answering(wasm: &Path, d: &Path) {
         );
         c.write_all(get.as_bytes()).unwrap();
         assert_eq!(read_answer(c).status, 200);
+        let took = asked.elapsed();
+        assert!(took < Duration::from_secs(5), "answered in {took:?}");
     }
     drop(looping);
 }

@@ -52,6 +52,7 @@ pub static BUILTINS: BuiltinTable = BuiltinTable {
     table_copy: builtin_table_copy,
     table_init: builtin_table_init,
     elem_drop: builtin_elem_drop,
+    interrupted: builtin_interrupted,
 };
 
 /// # Safety
@@ -187,4 +188,13 @@ unsafe extern "C" fn builtin_table_init(
 
 unsafe extern "C" fn builtin_elem_drop(vmctx: usize, seg: u32) {
     unsafe { instance(vmctx) }.elems[seg as usize].clear();
+}
+
+unsafe extern "C" fn builtin_interrupted(vmctx: usize) -> u32 {
+    // SAFETY: the vmctx holds its store's flag, which outlives its code.
+    let flag = unsafe {
+        &*(*((vmctx + VMOffsets::INTERRUPT as usize) as *const usize)
+            as *const std::sync::atomic::AtomicU64)
+    };
+    crate::store::interrupted(flag)
 }

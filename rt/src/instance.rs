@@ -247,6 +247,10 @@ impl Instance {
 /// thread library once per thread (each time costs two system calls, and
 /// a server calls into wasm several times per request).
 fn stack_limit() -> usize {
+    // On a served guest's own stack: that stack's.
+    if let Some(limit) = crate::component::concurrent::served_stack_limit() {
+        return limit;
+    }
     thread_local! {
         static KNOWN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     }

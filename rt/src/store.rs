@@ -377,8 +377,9 @@ pub struct Store {
     /// stays valid when the store moves; atomic, so that Rust never holds
     /// a plain reference to what compiled code writes).
     fuel: Box<std::sync::atomic::AtomicI64>,
-    /// Non-zero: code compiled to be interruptible traps at its next
-    /// function entry or loop iteration. Shared with watchdogs.
+    /// Non-zero: code compiled to be interruptible calls the runtime at
+    /// its next function entry or loop iteration, which traps (`STOP`) or
+    /// lets other work run first (`YIELD`). Shared with watchdogs.
     interrupt: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
@@ -398,6 +399,30 @@ impl Default for Store {
     }
 }
 
+/// The interrupt flag's bits: stop (trap); yield the thread, then go on.
+pub(crate) const STOP: u64 = 1;
+const YIELD: u64 = 2;
+
+/// What interruptible code does once it finds its store's interrupt flag
+/// raised: a trap code to stop with (`Interrupted`), or 0 to go on, after
+/// letting other work run if it was asked to and can.
+pub(crate) fn interrupted(flag: &std::sync::atomic::AtomicU64) -> u32 {
+    use std::sync::atomic::Ordering::SeqCst;
+    let raised = flag.load(SeqCst);
+    if raised & STOP != 0 {
+        return kiln_abi::TrapCode::Interrupted as u32;
+    }
+    if raised & YIELD != 0 {
+        flag.fetch_and(!YIELD, SeqCst);
+        crate::component::concurrent::preempt();
+        // Stopped meanwhile: stop now.
+        if flag.load(SeqCst) & STOP != 0 {
+            return kiln_abi::TrapCode::Interrupted as u32;
+        }
+    }
+    0
+}
+
 /// Sets a store's interrupt flag from any thread (`Store::interrupt_handle`).
 #[derive(Clone, Default)]
 pub struct InterruptHandle(std::sync::Arc<std::sync::atomic::AtomicU64>);
@@ -409,7 +434,23 @@ impl InterruptHandle {
     }
 
     pub fn interrupt(&self) {
-        self.0.store(1, std::sync::atomic::Ordering::SeqCst);
+        self.0.fetch_or(STOP, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Ask interruptible code running in the store to let other work run
+    /// on its thread: at its next function entry or loop iteration it
+    /// suspends, if it runs where it can be resumed later (a served
+    /// guest's poll, `concurrent::preemptible`), and goes on otherwise.
+    pub fn ask_to_yield(&self) {
+        self.0.fetch_or(YIELD, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Withdraw a request to yield not acted on yet.
+    pub fn cancel_yield(&self) {
+        if self.0.load(std::sync::atomic::Ordering::Relaxed) & YIELD != 0 {
+            self.0
+                .fetch_and(!YIELD, std::sync::atomic::Ordering::SeqCst);
+        }
     }
 
     /// A reference to the flag that does not keep it alive: whoever

@@ -75,6 +75,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
     if a.serve {
         super::serve::check_servable(&a.input, &wasm, &a.program)?;
         settings.serve = Some(a.addr.clone());
+        super::serve::require_preemption(&mut opts);
     }
     opts.program = Some(settings.to_text());
     // Imports the executable could not satisfy are refused before codegen.

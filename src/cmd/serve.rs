@@ -24,11 +24,19 @@ pub fn run(a: Args) -> Result<ExitCode> {
     check_servable(&a.input, &wasm, &a.program)?;
     let mut opts = a.codegen.compile_options();
     a.program.require_checks(&mut opts);
+    require_preemption(&mut opts);
     let so = super::run::cached_library(&a.input, &wasm, &opts, a.codegen.quiet)?;
     let component = kiln_rt::load_component(&so, &opts.prefix).map_err(|e| anyhow!("{e}"))?;
     let who = format!("kiln: error: {}", a.input.display());
     let status = kiln_rt::serve::serve(component, &who, &a.program.settings(), &a.addr);
     Ok(ExitCode::from(status as u8))
+}
+
+/// A server's guests look at their interrupt flag at each function entry
+/// and loop iteration, with or without `--timeout`: one that runs long is
+/// asked to yield its worker to the other requests.
+pub fn require_preemption(opts: &mut kiln_compiler::CompileOptions) {
+    opts.interruptible = true;
 }
 
 /// What a server cannot take: a core module, or flags for a program.

@@ -83,10 +83,17 @@ pub fn arrange<'ctx>(
     hold_vmctx(u, b, func)
 }
 
+/// The call-site attribute of a call out that checks the stack itself
+/// before it (the interrupt check's call of the runtime): it does not
+/// make its function check on entry.
+pub const CHECKED_CALL: &str = "kiln-checked-call";
+
 /// What a call in optimized IR calls.
 enum Callee {
     /// Inline assembly (a trap instruction, a vmctx hold): no call at all.
     InlineAsm,
+    /// A call out that checks the stack itself (`CHECKED_CALL`).
+    Checked,
     /// A function by name: wasm, an intrinsic, a library routine.
     Named(String),
     /// A pointer known only at run time.
@@ -104,6 +111,13 @@ fn callees<'ctx>(func: FunctionValue<'ctx>) -> impl Iterator<Item = Callee> + 'c
             )
         })
         .map(|inst| {
+            let checked = inkwell::values::CallSiteValue::try_from(inst).is_ok_and(|call| {
+                let loc = inkwell::attributes::AttributeLoc::Function;
+                call.get_string_attribute(loc, CHECKED_CALL).is_some()
+            });
+            if checked {
+                return Callee::Checked;
+            }
             let n = inst.get_num_operands();
             let Some(callee) = inst.get_operand(n - 1).and_then(|o| o.value()) else {
                 return Callee::Indirect;
@@ -123,7 +137,7 @@ fn callees<'ctx>(func: FunctionValue<'ctx>) -> impl Iterator<Item = Callee> + 'c
 fn calls_out(u: &UnitCx, func: FunctionValue) -> bool {
     let wasm_prefix = format!("{}_f", u.opts.prefix);
     callees(func).any(|callee| match callee {
-        Callee::InlineAsm => false,
+        Callee::InlineAsm | Callee::Checked => false,
         Callee::Indirect => true,
         Callee::Named(name) => {
             let wasm = name

@@ -39,6 +39,10 @@ macro_rules! for_each_builtin {
             TableInit table_init = 7 (table: u32, segment: u32, dst: u32, src: u32, len: u32) -> u32;
             /// `elem.drop`.
             ElemDrop elem_drop = 8 (segment: u32) -> none;
+            /// The store's interrupt flag is raised: a trap code
+            /// (`Interrupted`) if the code is to stop; 0 once it may go
+            /// on (it was asked to yield its thread, and did if it could).
+            Interrupted interrupted = 9 () -> u32;
         }
     };
 }

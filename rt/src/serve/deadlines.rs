@@ -82,7 +82,7 @@ fn watch(shared: &Shared) {
                 let (_, flag) = queue.0.pop_front().expect("a front");
                 // The same as `InterruptHandle::interrupt`.
                 if let Some(flag) = flag.upgrade() {
-                    flag.store(1, Ordering::SeqCst);
+                    flag.fetch_or(crate::store::STOP, Ordering::SeqCst);
                 }
                 queue
             }

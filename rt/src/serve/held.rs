@@ -3,15 +3,20 @@
 //! reaches its deadline. Once guests have held each of the other workers
 //! for a while, a new request runs on the blocking pool, so that the
 //! worker left stays free to accept connections, move bytes and hear
-//! SIGTERM. (A guest that starts looping on the other workers before any
-//! has run that long still holds them: only preempting guests would
-//! close that.)
+//! SIGTERM.
 //!
 //! A guest that holds its worker must not hold up the others either: the
-//! watch (`watch`) wakes a worker asleep past such a guest.
+//! watch (`watch`) wakes a worker asleep past such a guest, and asks the
+//! guest to yield its worker, which compiled code does at its next
+//! function entry or loop iteration; it goes on at a later poll, on
+//! whichever worker is free. So guests that loop share the workers with
+//! the rest, and one that starts looping on each worker at once holds
+//! none for long. (Not code on a task's own fiber, in a composition of
+//! async components: it cannot leave its worker, and holds it.)
 
+use crate::store::InterruptHandle;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// How long a poll runs before its worker counts as held.
@@ -33,23 +38,51 @@ fn now() -> u64 {
     START.get_or_init(Instant::now).elapsed().as_nanos() as u64 + 1
 }
 
+/// The interrupt flag of the guest polled in each slot, if it has one:
+/// the watch asks a guest that runs long to let others run.
+static GUESTS: [Mutex<Option<InterruptHandle>>; SLOTS] = [const { Mutex::new(None) }; SLOTS];
+
 /// A poll of a guest, from `begin` to its drop, in the slot it took.
 pub(super) struct Polling(Option<usize>);
 
 impl Polling {
-    pub(super) fn begin() -> Polling {
+    /// A poll of the guest `interrupt` stops (or asks to yield) begins.
+    pub(super) fn begin(interrupt: Option<&InterruptHandle>) -> Polling {
         let began = now();
         let free = |s: &AtomicU64| {
-            s.compare_exchange(0, began, Ordering::Relaxed, Ordering::Relaxed)
+            s.compare_exchange(0, began, Ordering::SeqCst, Ordering::Relaxed)
                 .is_ok()
         };
-        Polling(SINCE.iter().position(free))
+        let slot = SINCE.iter().position(free);
+        if let (Some(slot), Some(interrupt)) = (slot, interrupt) {
+            *GUESTS[slot].lock().unwrap_or_else(|e| e.into_inner()) = Some(interrupt.clone());
+        }
+        // After taking the slot: either the watch, about to sleep, sees
+        // it taken, or this sees the watch asleep (both sequentially
+        // consistent).
+        if IDLE.load(Ordering::SeqCst) && IDLE.swap(false, Ordering::SeqCst) {
+            if let Some(watch) = WATCH.get() {
+                watch.unpark();
+            }
+        }
+        Polling(slot)
     }
 }
+
+/// The watch is asleep until a poll begins: no guest was polled when it
+/// last looked.
+static IDLE: AtomicBool = AtomicBool::new(false);
+
+/// The watch's thread, to wake.
+static WATCH: OnceLock<std::thread::Thread> = OnceLock::new();
 
 impl Drop for Polling {
     fn drop(&mut self) {
         if let Some(slot) = self.0 {
+            GUESTS[slot]
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take();
             SINCE[slot].store(0, Ordering::Relaxed);
         }
     }
@@ -84,7 +117,8 @@ const WATCH_PERIOD: Duration = Duration::from_millis(10);
 /// which is free, and I/O goes on. Once per long poll is enough: the
 /// driver's lock is held only by a sleeping worker, or one just waking,
 /// which then either sleeps on it again or polls (and may hold) a guest,
-/// whose long poll the watch sees in turn.
+/// whose long poll the watch sees in turn. The guest of a long poll is
+/// asked to yield each time the watch looks, until the poll ends.
 pub(super) fn watch(runtime: tokio::runtime::Handle) -> std::io::Result<Watch> {
     let stop = Arc::new(AtomicBool::new(false));
     let stopped = stop.clone();
@@ -95,16 +129,45 @@ pub(super) fn watch(runtime: tokio::runtime::Handle) -> std::io::Result<Watch> {
             let mut woken = [0u64; SLOTS];
             while !stopped.load(Ordering::Relaxed) {
                 std::thread::park_timeout(WATCH_PERIOD);
+                // With no guest polled, it sleeps until one is: an idle
+                // server does not wake a hundred times a second. (Only
+                // the process's first watch, the one polls wake.)
+                if WATCH.get().map(|w| w.id()) == Some(std::thread::current().id()) {
+                    IDLE.store(true, Ordering::SeqCst);
+                    // Stopped since it last looked: its wake-up may have
+                    // been taken by the timed sleep above.
+                    let idle = SINCE.iter().all(|s| s.load(Ordering::SeqCst) == 0);
+                    if idle && !stopped.load(Ordering::SeqCst) {
+                        std::thread::park();
+                    }
+                    IDLE.store(false, Ordering::SeqCst);
+                }
                 let now = now();
-                for (since, woken) in SINCE.iter().zip(&mut woken) {
+                for (slot, (since, woken)) in SINCE.iter().zip(&mut woken).enumerate() {
                     let t = since.load(Ordering::Relaxed);
-                    if *woken != t && long_since(t, now) {
+                    if !long_since(t, now) {
+                        continue;
+                    }
+                    if *woken != t {
                         *woken = t;
                         drop(runtime.spawn(async {}));
+                    }
+                    // Asked to yield, compiled code leaves the worker at
+                    // its next function entry or loop iteration, and the
+                    // guest goes on at a later poll (`concurrent::
+                    // Preemptible`). Asked again each time, while the poll
+                    // lasts: code that could not leave (it runs on a
+                    // task's fiber) or was in the host's code goes on.
+                    let guest = GUESTS[slot].lock().unwrap_or_else(|e| e.into_inner());
+                    if let Some(interrupt) =
+                        guest.as_ref().filter(|_| since.load(Ordering::SeqCst) == t)
+                    {
+                        interrupt.ask_to_yield();
                     }
                 }
             }
         })?;
+    let _ = WATCH.set(thread.thread().clone());
     Ok(Watch(stop, Some(thread)))
 }
 
@@ -113,7 +176,7 @@ pub(super) struct Watch(Arc<AtomicBool>, Option<std::thread::JoinHandle<()>>);
 
 impl Drop for Watch {
     fn drop(&mut self) {
-        self.0.store(true, Ordering::Relaxed);
+        self.0.store(true, Ordering::SeqCst);
         if let Some(thread) = self.1.take() {
             thread.thread().unpark();
             let _ = thread.join();
@@ -132,7 +195,7 @@ mod tests {
         let (tx, rx) = begun;
         let (stop, wait) = go;
         let other = std::thread::spawn(move || {
-            let _polling = Polling::begin();
+            let _polling = Polling::begin(None);
             tx.send(()).unwrap();
             wait.recv().unwrap();
         });
@@ -152,12 +215,12 @@ mod tests {
     #[test]
     fn a_poll_ending_frees_its_own_slot_only() {
         let _one_at_a_time = SLOTS_IN_USE.lock().unwrap_or_else(|e| e.into_inner());
-        let first = Polling::begin();
+        let first = Polling::begin(None);
         std::thread::sleep(LONG * 3);
         // More polls, on as many threads as there are slots, begin and
         // end meanwhile.
         for _ in 0..SLOTS {
-            drop(std::thread::spawn(Polling::begin).join().unwrap());
+            drop(std::thread::spawn(|| Polling::begin(None)).join().unwrap());
         }
         assert!(others_held(2), "the first poll still counts");
         drop(first);

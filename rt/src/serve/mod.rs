@@ -129,6 +129,7 @@ fn prepare(component: &'static Component, settings: &Settings) -> Result<Handler
             ..wasi
         },
         limits: settings.limits,
+        stack_size: settings.thread_stack_size(),
         fuel: settings.fuel,
         deadlines: settings.timeout.map(Deadlines::start).transpose()?,
     })

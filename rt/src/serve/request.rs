@@ -32,6 +32,9 @@ pub struct Handler {
     pub p3: bool,
     pub wasi: WasiP2,
     pub limits: Limits,
+    /// The size of the stack each poll of a guest on a worker runs on,
+    /// as the workers' own.
+    pub stack_size: usize,
     /// Fuel each request may use (`--fuel`).
     pub fuel: Option<u64>,
     /// Stops each request's guest once it has run as long as it may
@@ -110,14 +113,16 @@ impl Handler {
             // out while it goes on. With one worker there is no other to
             // take them.
             Work::P2(request, outparam) if workers() > 1 && !held::others_held(workers()) => {
+                let stop = interrupt.clone();
+                let (stack, limits) = (self.stack_size, self.limits);
                 let guest = async move {
                     let called = this.call_p2(request, outparam, &interrupt, &took);
                     drop(interrupt);
                     called
                 };
                 // SAFETY: the future makes the instance and owns it, and
-                // it is done within one poll.
-                let guest = unsafe { OnWorker::new(guest) };
+                // it is done within one poll, unless preempted.
+                let guest = unsafe { OnWorker::new(guest, stop, stack, &limits) };
                 drop(tokio::spawn(async move { conclude(guest.await) }));
             }
             // Guests hold the other workers (they loop), or there is no
@@ -147,6 +152,8 @@ impl Handler {
             // goes on without a thread switch, and frees the worker while
             // it waits.
             Work::P3(request, runtime, outparam) => {
+                let stop = interrupt.clone();
+                let (stack, limits) = (self.stack_size, self.limits);
                 let guest = async move {
                     let call = this.call_p3(request, runtime, outparam, &interrupt, &took, true);
                     let called = call.await;
@@ -154,7 +161,7 @@ impl Handler {
                     called
                 };
                 // SAFETY: the future makes the instance and owns it.
-                let guest = unsafe { OnWorker::new(guest) };
+                let guest = unsafe { OnWorker::new(guest, stop, stack, &limits) };
                 drop(tokio::spawn(async move { conclude(guest.await) }));
             }
         }
@@ -284,43 +291,66 @@ fn how_it_ended(called: Result<Option<Value>, CallError>) -> Result<(), Failure>
     }
 }
 
-/// A handler's request as a task of the server's runtime. Its
-/// instance's state is not `Send` (raw pointers, `Rc`s), but the future
-/// owns all of it: the store and instance are made inside it and nothing
-/// outside holds a pointer into them; a call into wasm sets up its trap
-/// handling and signal stack on the thread it runs on, the driver sets
-/// the stack limit anew after each await (`Store::arm_stack_limit`), and
-/// a call on the host's stack never spans two polls. A turn suspended on
-/// a fiber of its own (a task another instance started) may: it is
-/// resumed, perhaps on another worker, with that thread's trap catcher
-/// and signal stack set up, and the functions its frames reach
-/// thread-locals through are never inlined, so no frame keeps one
-/// thread's address of one across the switch (`concurrent::fiber`). So
-/// the runtime may poll it on one worker, then another. A panic is
-/// caught, as on the blocking pool.
-struct OnWorker<F>(std::pin::Pin<Box<F>>);
+/// A handler's request as a task of the server's runtime, each poll on
+/// the guest's own stack (`concurrent::Preemptible`), which it leaves when
+/// the watch asks it to yield (`held`). Its instance's state is not `Send`
+/// (raw pointers, `Rc`s), but the future owns all of it: the store and
+/// instance are made inside it and nothing outside holds a pointer into
+/// them; a call into wasm sets up its trap handling and signal stack on
+/// the thread it runs on, the driver sets the stack limit anew after each
+/// await (`Store::arm_stack_limit`), and a call on the host's stack never
+/// spans two polls. A poll preempted, or a turn suspended on a fiber of
+/// its own (a task another instance started), is resumed, perhaps on
+/// another worker, with that thread's trap catcher and signal stack set
+/// up, and the functions its frames reach thread-locals through are never
+/// inlined, so no frame keeps one thread's address of one across the
+/// switch (`concurrent::fiber`). So the runtime may poll it on one worker,
+/// then another. A panic is caught, as on the blocking pool. Such a task
+/// is never aborted: one dropped while preempted, as the runtime shuts
+/// down, leaves its request's store unfreed (`Preemptible`'s drop).
+struct OnWorker<F: std::future::Future> {
+    guest: crate::component::concurrent::Preemptible<F>,
+    /// Asks the guest to yield (or stops it).
+    interrupt: InterruptHandle,
+}
 
-impl<F> OnWorker<F> {
+impl<F: std::future::Future + 'static> OnWorker<F> {
     /// # Safety
     /// `guest` owns all the instance state it reaches, as above.
-    unsafe fn new(guest: F) -> Self {
-        OnWorker(Box::pin(guest))
+    unsafe fn new(
+        guest: F,
+        interrupt: InterruptHandle,
+        stack_size: usize,
+        limits: &Limits,
+    ) -> Self {
+        let max_wasm_stack = limits.max_wasm_stack;
+        let guest =
+            crate::component::concurrent::Preemptible::new(guest, stack_size, max_wasm_stack);
+        OnWorker { guest, interrupt }
     }
 }
 
 // SAFETY: as above: nothing the future holds is reached from another
 // thread, and it is polled on one thread at a time.
-unsafe impl<F> Send for OnWorker<F> {}
+unsafe impl<F: std::future::Future> Send for OnWorker<F> {}
 
-impl<F: std::future::Future<Output = Result<(), Failure>>> std::future::Future for OnWorker<F> {
+impl<F: std::future::Future<Output = Result<(), Failure>> + 'static> std::future::Future
+    for OnWorker<F>
+{
     type Output = std::thread::Result<Result<(), Failure>>;
 
     fn poll(
-        mut self: std::pin::Pin<&mut Self>,
+        self: std::pin::Pin<&mut Self>,
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Self::Output> {
-        let guest = self.0.as_mut();
-        let _polling = held::Polling::begin();
+        // SAFETY: nothing is moved out of it.
+        let this = unsafe { self.get_unchecked_mut() };
+        // SAFETY: `Preemptible` keeps what must stay put in boxes.
+        let guest = unsafe { std::pin::Pin::new_unchecked(&mut this.guest) };
+        // A request to yield made after the last poll left wasm (at an
+        // await, or in the host's code) is stale: this poll starts afresh.
+        this.interrupt.cancel_yield();
+        let _polling = held::Polling::begin(Some(&this.interrupt));
         let poll = || crate::component::concurrent::serving_on_worker(|| guest.poll(cx));
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(poll)) {
             Ok(p) => p.map(Ok),

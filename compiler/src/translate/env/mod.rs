@@ -303,15 +303,82 @@ impl<'a, 'ctx> FuncEnv<'a, 'ctx> {
             let v = b.build_load(i64t, flag, "interrupt")?;
             // Another thread sets it: read it afresh each time.
             v.as_instruction_value().unwrap().set_volatile(true).ok();
-            let stop = b.build_int_compare(
+            let raised = b.build_int_compare(
                 inkwell::IntPredicate::NE,
                 v.into_int_value(),
                 i64t.const_zero(),
                 "",
             )?;
-            self.trap_if(stop, TrapCode::Interrupted)?;
+            // Raised: the runtime says whether to stop (a trap) or to go
+            // on, having let others run (preempted).
+            let asked = u.cx.append_basic_block(self.func, "interrupted");
+            let cont = u.cx.append_basic_block(self.func, "not_interrupted");
+            let raised = ir::unlikely(u, b, raised)?;
+            b.build_conditional_branch(raised, asked, cont)?;
+            b.position_at_end(asked);
+            self.call_interrupted()?;
+            self.b.build_unconditional_branch(cont)?;
+            self.b.position_at_end(cont);
         }
         Ok(())
+    }
+
+    /// Ask the runtime what a raised interrupt flag means here (the
+    /// `Interrupted` builtin): trap, or go on, perhaps after other work
+    /// ran on this thread. Everything it needs is loaded here, on the
+    /// cold path, so that nothing stays live across the function for it.
+    fn call_interrupted(&mut self) -> Result<()> {
+        let (u, b) = (self.u, self.b);
+        let vmctx = self.vmctx;
+        // The runtime's code needs its reserve below the stack limit, which
+        // the function's entry does not check for this call (it is marked
+        // as checked, `stack_check::CHECKED_CALL`): checked here.
+        let sp = u.target.stack_position(u, b)?;
+        let limit = Self::stack_limit(u, b, vmctx)?;
+        let over = b.build_int_compare(inkwell::IntPredicate::ULT, sp, limit, "")?;
+        self.trap_if(over, TrapCode::CallStackExhausted)?;
+        let b = self.b;
+        let load = |base, offset| {
+            ir::load_runtime_field(u, b, base, offset, u.t.ptr.into(), true)
+                .map(|v| v.into_pointer_value())
+        };
+        let table = load(vmctx, VMOffsets::BUILTINS)?;
+        let f = load(table, u.offsets.builtin(Builtin::Interrupted))?;
+        let ty = builtin_type(u, Builtin::Interrupted);
+        let call = b.build_indirect_call(ty, f, &[vmctx.into()], "")?;
+        // It reads the vmctx and the flag, clears a bit of the flag (which
+        // compiled code reads only with volatile loads), and may suspend
+        // this stack while other code runs, which never touches this
+        // instance's memory, tables or globals: values LLVM keeps in
+        // registers across a loop's iterations stay valid past it.
+        // (`memory(argmem: read, inaccessiblemem: readwrite)`: two bits a
+        // location, argument memory first, then inaccessible memory.)
+        const ARGMEM_READ_INACCESSIBLE_READWRITE: u64 = 1 | (3 << 2);
+        let loc = inkwell::attributes::AttributeLoc::Function;
+        let memory = inkwell::attributes::Attribute::get_named_enum_kind_id("memory");
+        call.add_attribute(
+            loc,
+            u.cx.create_enum_attribute(memory, ARGMEM_READ_INACCESSIBLE_READWRITE),
+        );
+        // An `extern "C"` function: a panic in it aborts.
+        let kind = inkwell::attributes::Attribute::get_named_enum_kind_id;
+        call.add_attribute(loc, u.cx.create_enum_attribute(kind("nounwind"), 0));
+        // It only reads the vmctx and keeps no pointer to it (`captures`
+        // 0 is `captures(none)`).
+        let vmctx_arg = inkwell::attributes::AttributeLoc::Param(0);
+        call.add_attribute(vmctx_arg, u.cx.create_enum_attribute(kind("readonly"), 0));
+        call.add_attribute(vmctx_arg, u.cx.create_enum_attribute(kind("captures"), 0));
+        call.add_attribute(
+            loc,
+            u.cx.create_string_attribute(super::stack_check::CHECKED_CALL, ""),
+        );
+        let r = call
+            .try_as_basic_value()
+            .basic()
+            .expect("a trap code")
+            .into_int_value();
+        let failed = b.build_int_compare(inkwell::IntPredicate::NE, r, u.t.i32.const_zero(), "")?;
+        self.trap_if(failed, TrapCode::Interrupted)
     }
 
     /// Continue only if `cond` is false; otherwise raise `code`.

@@ -42,7 +42,7 @@ type Body = Coroutine<(), Pause, Result<u32, Trap>, DefaultStack>;
 /// touched.
 const STACK_SIZE: usize = 2 << 20;
 /// Room below wasm's stack limit for host functions and trap handling.
-const HOST_RESERVE: usize = 256 << 10;
+pub(super) const HOST_RESERVE: usize = 256 << 10;
 /// Stacks kept for reuse, per thread.
 const POOLED: usize = 16;
 
@@ -146,7 +146,11 @@ impl Fiber {
         crate::sys::signals::ensure_alt_stack();
         let buf = crate::traps::swap_jump_buf(std::ptr::null_mut());
         let current = swap_current(std::ptr::null());
+        // A call into wasm it makes takes its limit, not the limit of the
+        // stack that resumed it.
+        let limit = super::preemptible::swap_limit(self.wasm_limit);
         let r = body.resume(());
+        super::preemptible::swap_limit(limit);
         swap_current(current);
         crate::traps::swap_jump_buf(buf);
         if let Some(was) = was {

@@ -220,9 +220,9 @@ impl Inbox {
     }
 }
 
-/// The interrupt's trap, if `interrupt` is raised.
+/// The interrupt's trap, if `interrupt` says to stop.
 fn interrupted(interrupt: &AtomicU64) -> Result<(), Trap> {
-    if interrupt.load(Ordering::SeqCst) != 0 {
+    if interrupt.load(Ordering::SeqCst) & crate::store::STOP != 0 {
         return Err(Trap {
             kind: crate::traps::TrapKind::Wasm(kiln_abi::TrapCode::Interrupted),
             backtrace: vec![],

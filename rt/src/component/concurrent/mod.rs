@@ -22,6 +22,7 @@ pub(crate) use driver::now;
 mod fiber;
 mod host;
 mod jobs;
+mod preemptible;
 pub(super) mod starting;
 pub(super) mod subtask;
 mod turns;
@@ -34,6 +35,8 @@ pub(crate) use fiber::CoreInstances;
 pub use host::{FutureReader, FutureWriter, StreamReader, StreamWriter};
 pub use jobs::{blocking, event_loop, hand_on_woken, serving_on_worker, Async, Later};
 use kiln_abi::component::TypeIndex;
+pub use preemptible::Preemptible;
+pub(crate) use preemptible::{preempt, stack_limit as served_stack_limit};
 
 /// Event codes, as waitable sets deliver them.
 pub const EVENT_NONE: u32 = 0;
