@@ -247,7 +247,7 @@ impl Instance {
 /// thread library once per thread (each time costs two system calls, and
 /// a server calls into wasm several times per request).
 fn stack_limit() -> usize {
-    // On a served guest's own stack: that stack's.
+    // On a served poll's own stack or a task's fiber: that stack's.
     if let Some(limit) = crate::component::concurrent::served_stack_limit() {
         return limit;
     }
