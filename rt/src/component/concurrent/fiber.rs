@@ -42,7 +42,18 @@ type Body = Coroutine<(), Pause, Result<u32, Trap>, DefaultStack>;
 /// touched.
 const STACK_SIZE: usize = 2 << 20;
 /// Room below wasm's stack limit for host functions and trap handling.
-pub(super) const HOST_RESERVE: usize = 256 << 10;
+const HOST_RESERVE: usize = 256 << 10;
+
+/// The lowest address compiled code may use on `stack`: the runtime's
+/// reserve above its end, or `max_wasm_stack` below its base if that is
+/// higher.
+pub(super) fn wasm_limit(stack: &DefaultStack, max_wasm_stack: Option<usize>) -> usize {
+    let limit = stack.limit().get() + HOST_RESERVE;
+    match max_wasm_stack {
+        Some(max) => limit.max(stack.base().get().saturating_sub(max)),
+        None => limit,
+    }
+}
 /// Stacks kept for reuse, per thread.
 const POOLED: usize = 16;
 
@@ -111,10 +122,7 @@ impl Fiber {
             None => DefaultStack::new(STACK_SIZE)
                 .map_err(|_| super::trap("cannot map a stack for a task"))?,
         };
-        let mut wasm_limit = stack.limit().get() + HOST_RESERVE;
-        if let Some(max) = max_wasm_stack {
-            wasm_limit = wasm_limit.max(stack.base().get().saturating_sub(max));
-        }
+        let wasm_limit = wasm_limit(&stack, max_wasm_stack);
         let body = Coroutine::with_stack(stack, move |y: &Yielder<(), Pause>, ()| {
             swap_current(y);
             f()

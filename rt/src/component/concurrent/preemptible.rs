@@ -15,8 +15,8 @@
 //! (`fiber`): the trap catcher, the stack running, and the stack limit
 //! compiled code is given from here on (`stack_limit`).
 
-use super::fiber::{self, HOST_RESERVE};
-use corosensei::stack::{DefaultStack, Stack};
+use super::fiber;
+use corosensei::stack::DefaultStack;
 use corosensei::{Coroutine, CoroutineResult, Yielder};
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -139,10 +139,7 @@ impl<F: Future + 'static> Preemptible<F> {
             Some(s) => s,
             None => DefaultStack::new(self.stack_size).ok()?,
         };
-        let mut limit = stack.limit().get() + HOST_RESERVE;
-        if let Some(max) = self.max_wasm_stack {
-            limit = limit.max(stack.base().get().saturating_sub(max));
-        }
+        let limit = fiber::wasm_limit(&stack, self.max_wasm_stack);
         // SAFETY: the box is pinned, and outlives every poll's body (it is
         // dropped only with no body, or leaked with one).
         let at = unsafe { self.inner.as_mut().get_unchecked_mut() } as *mut Inner<F>;
