@@ -247,12 +247,7 @@ impl<'a, 'ctx> FuncEnv<'a, 'ctx> {
         let call = if u.target.traps_by_instruction() {
             u.target.trap_instruction(u, b, code, func_index)?
         } else {
-            let load = |base, offset| {
-                ir::load_runtime_field(u, b, base, offset, u.t.ptr.into(), true)
-                    .map(|v| v.into_pointer_value())
-            };
-            let table = load(vmctx, VMOffsets::BUILTINS)?;
-            let trap_fn = load(table, u.offsets.builtin(Builtin::Trap))?;
+            let trap_fn = builtin_here(u, b, vmctx, Builtin::Trap)?;
             let frame = ir::frame_address(u, b)?;
             let ty = builtin_type(u, Builtin::Trap);
             let args = [
@@ -338,12 +333,7 @@ impl<'a, 'ctx> FuncEnv<'a, 'ctx> {
         let over = b.build_int_compare(inkwell::IntPredicate::ULT, sp, limit, "")?;
         self.trap_if(over, TrapCode::CallStackExhausted)?;
         let b = self.b;
-        let load = |base, offset| {
-            ir::load_runtime_field(u, b, base, offset, u.t.ptr.into(), true)
-                .map(|v| v.into_pointer_value())
-        };
-        let table = load(vmctx, VMOffsets::BUILTINS)?;
-        let f = load(table, u.offsets.builtin(Builtin::Interrupted))?;
+        let f = builtin_here(u, b, vmctx, Builtin::Interrupted)?;
         let ty = builtin_type(u, Builtin::Interrupted);
         let call = b.build_indirect_call(ty, f, &[vmctx.into()], "")?;
         // It reads the vmctx and the flag, clears a bit of the flag (which
@@ -437,6 +427,22 @@ impl<'a, 'ctx> FuncEnv<'a, 'ctx> {
         let call = self.b.build_indirect_call(ty, f, &all, "")?;
         Ok(call.try_as_basic_value().basic())
     }
+}
+
+/// The address of builtin `which`, loaded from `vmctx`'s table where `b`
+/// stands (a cold path's own, rather than the entry block's).
+fn builtin_here<'ctx>(
+    u: &UnitCx<'ctx, '_>,
+    b: &Builder<'ctx>,
+    vmctx: PointerValue<'ctx>,
+    which: Builtin,
+) -> Result<PointerValue<'ctx>> {
+    let load = |base, offset| {
+        ir::load_runtime_field(u, b, base, offset, u.t.ptr.into(), true)
+            .map(|v| v.into_pointer_value())
+    };
+    let table = load(vmctx, VMOffsets::BUILTINS)?;
+    load(table, u.offsets.builtin(which))
 }
 
 /// The LLVM type of builtin `which`, vmctx first, from its signature.
