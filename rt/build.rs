@@ -52,6 +52,7 @@ fn provides_p3(name: &str) -> bool {
         "wasi:clocks/types",
         "wasi:clocks/monotonic-clock",
         "wasi:clocks/system-clock",
+        "wasi:clocks/timezone",
         "wasi:filesystem/types",
         "wasi:filesystem/preopens",
         "wasi:http/types",
@@ -115,6 +116,8 @@ fn main() {
     for (layer, needle, provides, skips, suspends) in layers {
         let wit = crate_wit(&metadata, needle);
         let mut resolve = Resolve::default();
+        // Unstable in both, and provided.
+        resolve.features.insert("clocks-timezone".into());
         resolve
             .push_dir(&wit)
             .unwrap_or_else(|e| panic!("reading WASI's WIT in {}: {e:#}", wit.display()));

@@ -3,6 +3,8 @@
 //! the async ABI, must behave under `kiln run` and as a built executable
 //! as under the wasmtime CLI: same stdout, stderr and exit status. The
 //! program imports wasi:http, which wasmtime links only with `-S http`.
+//! wasi:clocks/timezone, which wasmtime does not provide, is checked
+//! against the system's `date`.
 
 mod common;
 
@@ -404,4 +406,90 @@ fn tcp_writes_wait_for_a_slow_peer_as_under_wasmtime() {
     let (got, received) = run(Path::new(env!("CARGO_BIN_EXE_kiln")), &["run"]);
     assert_eq!(show(&got), show(&expected));
     assert_eq!(received, 64 << 20);
+}
+
+/// wasi:clocks/timezone, 0.2's and 0.3's (unstable in both, and without a
+/// host in wasmtime): the host's zone, as the system's `date` gives it for
+/// the same `TZ`, at an instant in January and one in July, under `kiln
+/// run` and as a built executable (static, on musl's zone code).
+#[test]
+fn the_time_zone_is_the_hosts_as_date_gives_it() {
+    let wasm = wasip2_program("timezone", "timezone.wasm");
+    let dir = work_dir("wasi_p3", "timezone");
+    let exe = dir.join("timezone");
+    let built = kiln(
+        &["build", wasm.to_str().unwrap(), "-o", exe.to_str().unwrap()],
+        &dir,
+    );
+    assert!(built.status.success(), "{}", show(&built));
+    // 2026-01-15T12:00:00Z and 2026-07-15T12:00:00Z.
+    let instants = ["1768478400", "1784116800"];
+    // TZ, its IANA id, and whether each instant is in daylight saving
+    // time there (zone files come from Debian's tzdata, which setup
+    // installs).
+    let zones: [(&str, Option<&str>, [bool; 2]); 5] = [
+        ("UTC0", None, [false, false]),
+        ("XST-5:30", None, [false, false]),
+        ("EST5EDT,M3.2.0,M11.1.0", None, [false, true]),
+        ("Europe/Paris", Some("Europe/Paris"), [false, true]),
+        (
+            ":Australia/Adelaide",
+            Some("Australia/Adelaide"),
+            [true, false],
+        ),
+    ];
+    let date = |tz: &str, at: &str, format: &str| {
+        let o = Command::new("date")
+            .env("TZ", tz)
+            .args(["-d", &format!("@{at}"), format])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", show(&o));
+        String::from_utf8(o.stdout).unwrap().trim().to_string()
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        .to_string();
+    for (tz, id, daylight_saving) in zones {
+        // `+0530 XST`: seconds east of UTC, and the zone's name.
+        let mut expected = format!(
+            "iana-id {}\ndebug {}\n",
+            id.unwrap_or("none"),
+            id.map_or_else(|| date(tz, &now, "+%:z"), str::to_string),
+        );
+        for (at, dst) in instants.iter().zip(daylight_saving) {
+            let shown = date(tz, at, "+%z %Z");
+            let (offset, name) = shown.split_once(' ').unwrap();
+            let sign = if offset.starts_with('-') { -1 } else { 1 };
+            let hours: i64 = offset[1..3].parse().unwrap();
+            let minutes: i64 = offset[3..5].parse().unwrap();
+            let seconds = sign * (hours * 3600 + minutes * 60);
+            let nanos = seconds * 1_000_000_000;
+            expected += &format!("{at} {seconds} {name} {dst} {seconds} {nanos}\n");
+        }
+        let mut kiln_run = Command::new(env!("CARGO_BIN_EXE_kiln"));
+        kiln_run
+            .arg("run")
+            .arg(&wasm)
+            .env("KILN_CACHE_DIR", dir.join("cache"));
+        for mut cmd in [kiln_run, Command::new(&exe)] {
+            let got = cmd.args(instants).env("TZ", tz).output().unwrap();
+            assert!(got.status.success(), "TZ={tz}: {}", show(&got));
+            assert_eq!(String::from_utf8_lossy(&got.stdout), expected, "TZ={tz}");
+        }
+    }
+    // A zone with no zone file has no IANA id (the C library takes it for
+    // UTC, under a name of its choosing).
+    let got = Command::new(&exe)
+        .env("TZ", "Nowhere/Atlantis")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&got.stdout),
+        "iana-id none\ndebug +00:00\n",
+        "{}",
+        show(&got)
+    );
 }

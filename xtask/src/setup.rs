@@ -19,6 +19,7 @@ const PACKAGES: &[&str] = &[
     "wabt",
     "llvm-22",
     "make",
+    "tzdata",
 ];
 
 fn rust_targets() -> [String; 4] {

@@ -6,6 +6,7 @@
 pub mod p1;
 pub mod p2;
 pub mod p3;
+pub(crate) mod timezone;
 
 use crate::error::{HostSetupError, ImportError};
 use crate::store::{Extern, Store};

@@ -49,3 +49,29 @@ pub mod wasi_clocks_system_clock {
         Ok(1)
     }
 }
+
+/// The host's zone (`crate::wasi::timezone`), in nanoseconds.
+pub mod wasi_clocks_timezone {
+    use super::*;
+    use crate::wasi::p3::bindings::wasi_clocks_system_clock::Instant;
+    use crate::wasi::timezone;
+
+    pub fn iana_id(_: &mut Cx) -> Result<Option<String>, Trap> {
+        Ok(timezone::iana_id())
+    }
+
+    pub fn utc_offset(_: &mut Cx, when: Instant) -> Result<Option<i64>, Trap> {
+        Ok(timezone::at(when.seconds).map(|l| l.offset as i64 * 1_000_000_000))
+    }
+
+    pub fn to_debug_string(cx: &mut Cx) -> Result<String, Trap> {
+        if let Some(id) = timezone::iana_id() {
+            return Ok(id);
+        }
+        let now = wasi_clocks_system_clock::now(cx)?;
+        Ok(match timezone::at(now.seconds) {
+            Some(l) => timezone::written(l.offset),
+            None => "UTC".into(),
+        })
+    }
+}

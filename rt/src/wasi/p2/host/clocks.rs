@@ -61,3 +61,32 @@ pub mod wasi_clocks_wall_clock {
         })
     }
 }
+
+/// The host's zone (`crate::wasi::timezone`); UTC for an instant the C
+/// library cannot place, as the interface asks.
+pub mod wasi_clocks_timezone {
+    use super::*;
+    use crate::wasi::p2::bindings::wasi_clocks_timezone::TimezoneDisplay;
+    use crate::wasi::p2::bindings::wasi_clocks_wall_clock::Datetime;
+    use crate::wasi::timezone;
+
+    pub fn display(_: &mut Cx, when: Datetime) -> Result<TimezoneDisplay, Trap> {
+        let local = i64::try_from(when.seconds).ok().and_then(timezone::at);
+        Ok(match local {
+            Some(l) => TimezoneDisplay {
+                utc_offset: l.offset,
+                name: l.name,
+                in_daylight_saving_time: l.daylight_saving,
+            },
+            None => TimezoneDisplay {
+                utc_offset: 0,
+                name: "UTC".into(),
+                in_daylight_saving_time: false,
+            },
+        })
+    }
+
+    pub fn utc_offset(cx: &mut Cx, when: Datetime) -> Result<i32, Trap> {
+        Ok(display(cx, when)?.utc_offset)
+    }
+}
