@@ -46,7 +46,13 @@ impl Cx<'_> {
     fn memory(&mut self) -> &mut Memory {
         // SAFETY: store-owned memory, alive as long as the store; validation
         // requires the option wherever a type needs memory.
-        unsafe { &mut *self.ctx.memory.expect("validation requires a memory here") }
+        unsafe {
+            &mut *self
+                .ctx
+                .reach()
+                .memory
+                .expect("validation requires a memory here")
+        }
     }
 
     pub fn bytes(&mut self) -> &mut [u8] {
@@ -66,7 +72,11 @@ impl Cx<'_> {
 
     /// Room for `size` bytes aligned to `align`, from the caller's realloc.
     pub fn alloc(&mut self, align: u32, size: u32) -> Result<u32, Trap> {
-        let f = self.ctx.realloc.expect("validation requires realloc here");
+        let f = self
+            .ctx
+            .reach()
+            .realloc
+            .expect("validation requires realloc here");
         let mut slots = [
             ValRaw::from_u64(0),
             ValRaw::from_u64(0),
@@ -77,7 +87,7 @@ impl Cx<'_> {
         // host is in the middle of a call it made.
         {
             // SAFETY: store-owned flags, alive as long as the store.
-            let _barred = unsafe { LeaveBarred::new(self.ctx.flags) };
+            let _barred = unsafe { LeaveBarred::new(self.ctx.reach().flags) };
             crate::instance::call_slots(f, &mut slots)?;
         }
         let ptr = slots[0].u64() as u32;
@@ -89,7 +99,7 @@ impl Cx<'_> {
     /// post-return is running).
     pub fn check_may_leave(&self) -> Result<(), Trap> {
         // SAFETY: store-owned, alive as long as the store.
-        if unsafe { (*self.ctx.flags).get() }.to_bits() == 0 {
+        if unsafe { (*self.ctx.reach().flags).get() }.to_bits() == 0 {
             return Err(trap(ComponentTrap::CannotLeave));
         }
         Ok(())
@@ -99,13 +109,13 @@ impl Cx<'_> {
     pub fn handles(&mut self) -> super::handles::Handles<'_> {
         // SAFETY: the state outlives every call into its instance, and a
         // host function is the only code using it while it runs.
-        unsafe { &mut (*self.ctx.state).tables }.of(self.ctx.instance)
+        unsafe { &mut (*self.ctx.reach().state).tables }.of(self.ctx.instance)
     }
 
     /// The host's state for the calling component (its WASI context).
     pub fn host<T: 'static>(&mut self) -> Result<&mut T, Trap> {
         // SAFETY: as `handles`.
-        unsafe { (*self.ctx.state).host.as_mut() }
+        unsafe { (*self.ctx.reach().state).host.as_mut() }
             .and_then(|h| h.downcast_mut::<T>())
             .ok_or_else(|| Trap {
                 kind: TrapKind::Host("a host function without its host's state".into()),
@@ -775,7 +785,7 @@ impl<T: 'static> Lift for Borrow<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::component::LoweringContext;
+    use crate::component::{LoweringContext, Reach};
     use kiln_abi::module::MemoryType;
 
     /// The typed lifts of the host's bindings count what they copy out as
@@ -799,8 +809,12 @@ mod tests {
             bytes[i * 8 + 4..i * 8 + 8].copy_from_slice(&(1u32 << 19).to_le_bytes());
         }
         let lowering = Box::leak(Box::new(LoweringContext::blank(StringEncoding::Utf8, 0)));
-        let mut ctx = HostContext::unbound(lowering);
-        ctx.memory = Some(&mut *memory as *mut Memory);
+        let reach = Box::leak(Box::new(Reach {
+            memory: Some(&mut *memory as *mut Memory),
+            ..Reach::NONE
+        }));
+        // SAFETY: leaked, so it lives as long as the context.
+        let ctx = unsafe { HostContext::reaching(lowering, reach) };
         // 100 strings, 50 MiB from a 1 MiB memory: within the bound.
         let fits = <Vec<String>>::lift_flat(&mut Cx::new(&ctx), &[0, 100]);
         assert_eq!(fits.map(|l| l.len()).ok(), Some(100));

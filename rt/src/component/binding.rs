@@ -14,7 +14,7 @@ use super::intrinsics::{
     cannot_enter, enter_call, exit_call, raise, resource_drop, resource_new, resource_rep,
     transfer_borrow, transfer_own,
 };
-use super::{import_name, Component, ComponentInstance, Host, LoweringContext};
+use super::{import_name, Component, ComponentInstance, Host, HostContext, LoweringContext, Reach};
 use crate::error::{InstantiateError, LinkError};
 use crate::store::{Extern, Func};
 use crate::vm::VMFuncRef;
@@ -37,6 +37,11 @@ pub(super) struct Bound {
     pub(super) funcs: Box<[VMFuncRef]>,
     /// Where each lowering's context finds what is an instance's.
     links: Box<[Links]>,
+    /// Which of an instance's reaches each lowering's context shares:
+    /// one for each memory, `realloc` and flags the lowerings without
+    /// calls of their own take, and one for each lowering with them.
+    reach_of: Box<[u32]>,
+    reaches: usize,
 }
 
 /// Where a lowering's memory and `realloc` come from (a core instance and
@@ -84,12 +89,46 @@ impl Bound {
             });
             contexts.push(ctx);
         }
+        let links: Box<[Links]> = lowerings.iter().map(Links::of).collect();
+        let (reach_of, reaches) = Self::group(&links);
         Bound {
             host: host.id(),
             lowerings: contexts.into(),
             funcs: funcs.into(),
-            links: lowerings.iter().map(Links::of).collect(),
+            links,
+            reach_of,
+            reaches,
         }
+    }
+
+    /// Which reach each lowering's context shares (`reach_of`), and how
+    /// many there are.
+    fn group(links: &[Links]) -> (Box<[u32]>, usize) {
+        type Key = (Option<(u32, u32)>, Option<(u32, u32)>, u32);
+        let mut shared: Vec<(Key, u32)> = Vec::new();
+        let mut reaches = 0u32;
+        let reach_of = (links.iter())
+            .map(|k| {
+                let key = (k.memory, k.realloc, k.instance);
+                if !k.calls {
+                    if let Some(&(_, at)) = shared.iter().find(|(s, _)| *s == key) {
+                        return at;
+                    }
+                }
+                let at = reaches;
+                reaches += 1;
+                if !k.calls {
+                    shared.push((key, at));
+                }
+                at
+            })
+            .collect();
+        (reach_of, reaches as usize)
+    }
+
+    /// How many reaches an instance has.
+    pub(super) fn reaches(&self) -> usize {
+        self.reaches
     }
 
     /// Whether it was made for `host`.
@@ -135,7 +174,7 @@ impl ComponentInstance {
             funcref: std::ptr::NonNull::from(&self.host_funcs[l as usize]),
             trampoline: 0,
         };
-        if !self.contexts[l as usize].state.is_null() {
+        if self.contexts[l as usize].is_bound() {
             return Ok(func); // bound already, for an earlier core instance
         }
         if self.host_funcs[l as usize].func_ptr == 0 {
@@ -150,6 +189,36 @@ impl ComponentInstance {
                 },
             });
         }
+        // Through the `Vec`s' pointers, not references, so that the
+        // pointers host functions and contexts were given stay valid.
+        // SAFETY: `reach_of` indexes the instance's reaches.
+        let reach = unsafe {
+            self.reaches
+                .as_mut_ptr()
+                .add(self.bound.reach_of[l as usize] as usize)
+        };
+        // SAFETY: as above; a reach is made by the first lowering that
+        // takes it (its state is null until then).
+        if unsafe { (*reach).state.is_null() } {
+            let state: *mut super::ComponentState = &mut *self.state;
+            let made = self.reach(l, state, last);
+            // SAFETY: as above.
+            unsafe { reach.write(made) };
+        }
+        // SAFETY: one context per lowering; the reaches live as long as
+        // the contexts, and are written only before a context takes them.
+        let ctx = unsafe { &mut *self.contexts.as_mut_ptr().add(l as usize) };
+        *ctx = unsafe { HostContext::reaching(ctx.lowering, reach) };
+        Ok(func)
+    }
+}
+
+impl ComponentInstance {
+    /// What lowering `l`'s context reaches of this instance, whose state
+    /// is `state`.
+    fn reach(&self, l: u32, state: *mut super::ComponentState, last: &mut LastOptions) -> Reach {
+        let d = &self.component.description;
+        let lowering = &d.lowerings[l as usize];
         let links = self.bound.links[l as usize];
         let memory = match (links.memory, last.memory) {
             (Some(key), Some((was, memory))) if key == was => memory,
@@ -197,20 +266,16 @@ impl ComponentInstance {
                 _ => {}
             }
         }
-        let state: *mut super::ComponentState = &mut *self.state;
-        // SAFETY: one context per lowering. Through the `Vec`'s pointer,
-        // not a reference, so that the pointers host functions were
-        // given stay valid.
-        let ctx = unsafe { &mut *self.contexts.as_mut_ptr().add(l as usize) };
-        ctx.memory = memory;
-        ctx.realloc = realloc;
-        ctx.state = state;
-        ctx.flags = flags;
-        ctx.dtor = dtor;
-        ctx.callback = callback;
-        ctx.returner = returner;
-        ctx.starter = starter;
-        Ok(func)
+        Reach {
+            memory,
+            realloc,
+            state,
+            flags,
+            dtor,
+            callback,
+            returner,
+            starter,
+        }
     }
 }
 

@@ -11,7 +11,7 @@ use crate::traps::{raise_host, ComponentTrap, Trap, TrapKind};
 fn tables(ctx: &HostContext) -> &mut Tables {
     // SAFETY: the state outlives calls into its instances, and a lowering
     // the runtime implements is the only code using it while it runs.
-    unsafe { &mut (*ctx.state).tables }
+    unsafe { &mut (*ctx.reach().state).tables }
 }
 
 /// The result of `outcome`, or its trap raised.
@@ -56,7 +56,7 @@ pub(super) extern "C" fn resource_rep(ctx: &HostContext, handle: u32) -> u32 {
 pub(super) extern "C" fn resource_drop(ctx: &HostContext, handle: u32) {
     leave(ctx);
     let outcome = tables(ctx).drop_handle(ctx.instance, handle, resource(ctx));
-    if let (Some(rep), Some(dtor)) = (or_raise(outcome), ctx.dtor) {
+    if let (Some(rep), Some(dtor)) = (or_raise(outcome), ctx.reach().dtor) {
         let mut slots = [crate::vm::ValRaw::from_u64(rep.into())];
         or_raise(crate::instance::call_slots(dtor, &mut slots))
     }

@@ -15,7 +15,7 @@ use kiln_abi::component::TASK_RETURN_SLOTS;
 fn state(ctx: &HostContext) -> &mut ComponentState {
     // SAFETY: the state outlives calls into its instances, and a built-in
     // is the only code using it while it runs.
-    unsafe { &mut *ctx.state }
+    unsafe { &mut *ctx.reach().state }
 }
 
 /// The result of `outcome`, or its trap raised.
@@ -244,7 +244,7 @@ pub(in crate::component) extern "C" fn thread_yield(ctx: &HostContext) -> u32 {
         return 0;
     }
     or_raise(leave(ctx).and_then(|_| {
-        Concurrency::finish_jobs(ctx.state)?;
+        Concurrency::finish_jobs(ctx.reach().state)?;
         let c = &state(ctx).concurrency;
         if c.tasks.last().is_some_and(|t| t.on_sync_stack) {
             // A synchronous task below would have to wait for it.
@@ -255,7 +255,7 @@ pub(in crate::component) extern "C" fn thread_yield(ctx: &HostContext) -> u32 {
             super::fiber::suspend(super::fiber::Pause::Blocked);
             return Ok(true);
         }
-        super::subtask::run_pending(ctx.state)
+        super::subtask::run_pending(ctx.reach().state)
     }));
     0
 }
@@ -295,7 +295,7 @@ pub(in crate::component) extern "C" fn waitable_set_wait(
         }
         let id = object(ctx, set, AsyncKind::WaitableSet)?;
         state(ctx).concurrency.wait_on(id);
-        let waited = wait_for_event(ctx.state, id);
+        let waited = wait_for_event(ctx.reach().state, id);
         state(ctx).concurrency.unwait(id);
         write_event(ctx, ptr, waited?)
     })())
@@ -309,7 +309,7 @@ pub(in crate::component) extern "C" fn waitable_set_poll(
 ) -> u32 {
     or_raise((|| {
         let id = object(ctx, set, AsyncKind::WaitableSet)?;
-        Concurrency::finish_jobs(ctx.state)?;
+        Concurrency::finish_jobs(ctx.reach().state)?;
         let none = Event {
             code: EVENT_NONE,
             index: 0,

@@ -124,7 +124,7 @@ impl Pending {
     pub fn new(ctx: &HostContext, ptr: u32, count: u32) -> Pending {
         Pending {
             ctx,
-            memory: ctx.memory,
+            memory: ctx.reach().memory,
             ptr,
             count,
             done: 0,
@@ -497,7 +497,7 @@ impl Concurrency {
                     if let Some(io) = sink.wait_for_room() {
                         ch.write.op = Some(op);
                         // SAFETY: the built-in's context lives with its instance.
-                        let state = unsafe { (*op.ctx).state };
+                        let state = unsafe { (*op.ctx).reach().state };
                         self.start_drain(state, c, io);
                         return Ok(super::BLOCKED);
                     }
@@ -516,7 +516,7 @@ impl Concurrency {
                 if let Some(io) = source.refill() {
                     ch.read.op = Some(op);
                     // SAFETY: the built-in's context lives with its instance.
-                    let state = unsafe { (*op.ctx).state };
+                    let state = unsafe { (*op.ctx).reach().state };
                     self.start_refill(state, c, io);
                     return Ok(super::BLOCKED);
                 }

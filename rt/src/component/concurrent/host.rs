@@ -70,7 +70,7 @@ pub struct FutureWriter<T> {
 fn concurrency<'a>(cx: &mut Cx<'a>) -> &'a mut Concurrency {
     // SAFETY: the state outlives calls into its instances, and a host
     // function is the only code using it while it runs.
-    unsafe { &mut (*cx.ctx.state).concurrency }
+    unsafe { &mut (*cx.ctx.reach().state).concurrency }
 }
 
 impl Cx<'_> {
@@ -80,7 +80,7 @@ impl Cx<'_> {
         (
             StreamReader {
                 channel: c,
-                state: self.ctx.state,
+                state: self.ctx.reach().state,
                 _t: PhantomData,
             },
             StreamWriter {
@@ -96,12 +96,12 @@ impl Cx<'_> {
         (
             FutureReader {
                 channel: c,
-                state: self.ctx.state,
+                state: self.ctx.reach().state,
                 _t: PhantomData,
             },
             FutureWriter {
                 channel: c,
-                state: self.ctx.state,
+                state: self.ctx.reach().state,
                 _t: PhantomData,
             },
         )
@@ -219,7 +219,7 @@ impl Concurrency {
     ) -> Result<u32, Trap> {
         let ctx = cx.ctx;
         // SAFETY: as `concurrency`.
-        let tables = unsafe { &mut (*ctx.state).tables };
+        let tables = unsafe { &mut (*ctx.reach().state).tables };
         let slot = *tables.tables[ctx.instance as usize].get(h)?;
         let ResourceKind::Async(AsyncKind::Readable { future: f, .. }) = slot.kind else {
             return Err(super::trap(match future {
@@ -271,7 +271,7 @@ impl Concurrency {
         });
         self.channel(c).readable = Some(id);
         // SAFETY: as `concurrency`.
-        let tables = unsafe { &mut (*ctx.state).tables };
+        let tables = unsafe { &mut (*ctx.reach().state).tables };
         // The host does not know the component's number for the type;
         // the guest's built-ins check the elements instead.
         let kind = AsyncKind::Readable {
@@ -298,7 +298,7 @@ macro_rules! readable_end {
                 let channel = concurrency(cx).take_readable(cx, flat[0] as u32, $future, elem)?;
                 Ok($ty {
                     channel,
-                    state: cx.ctx.state,
+                    state: cx.ctx.reach().state,
                     _t: PhantomData,
                 })
             }

@@ -363,7 +363,7 @@ impl Cx<'_> {
 
     fn jobs(&mut self) -> &mut Jobs {
         // SAFETY: the state outlives calls into its instances.
-        unsafe { &mut (*self.ctx.state).concurrency.jobs }
+        unsafe { &mut (*self.ctx.reach().state).concurrency.jobs }
     }
 
     /// Run `io` on the event loop; then `then`, with its output, on the
@@ -395,7 +395,7 @@ impl Cx<'_> {
             }
             Async::Later(l) => l,
         };
-        let state = self.ctx.state;
+        let state = self.ctx.reach().state;
         // SAFETY: the state outlives calls into its instances.
         let s = unsafe { &mut *state };
         let (id, h) = s
@@ -423,7 +423,7 @@ impl Cx<'_> {
             Async::Later(l) => l,
         };
         // SAFETY: the state outlives calls into its instances.
-        if !unsafe { &(*self.ctx.state).concurrency }.may_block(self.ctx.instance) {
+        if !unsafe { &(*self.ctx.reach().state).concurrency }.may_block(self.ctx.instance) {
             return Err(super::cannot_block());
         }
         let slot = std::rc::Rc::new(std::cell::Cell::new(None));

@@ -96,8 +96,8 @@ fn caller(ctx: &HostContext, retptr: u32) -> Caller {
     Caller {
         instance: ctx.instance,
         retptr,
-        returner: ctx.returner,
-        callback: ctx.callback,
+        returner: ctx.reach().returner,
+        callback: ctx.reach().callback,
         subtask: None,
         returned: Default::default(),
     }
@@ -124,14 +124,14 @@ pub(in crate::component) extern "C" fn enter_subtask(
     if let Err(t) = crate::component::abi::Cx::new(ctx).check_may_leave() {
         raise_host(t.kind);
     }
-    let Some(starter) = ctx.starter else {
+    let Some(starter) = ctx.reach().starter else {
         unreachable!("an async lowering's adapter has a starter")
     };
     let args = [a0, a1, a2, a3].map(ValRaw::from_u64);
     let mut caller = caller(ctx, retptr);
     // SAFETY: as `concurrency`; no borrow is held across a turn.
-    let s = || unsafe { &mut *ctx.state };
-    let exclusive = ctx.callback.is_some();
+    let s = || unsafe { &mut *ctx.reach().state };
+    let exclusive = ctx.reach().callback.is_some();
     if !s().concurrency.may_enter(ctx.to, exclusive) {
         let st = s();
         let (id, h) = st
@@ -150,7 +150,7 @@ pub(in crate::component) extern "C" fn enter_subtask(
         return (h << 4) | STARTING;
     }
     let task = callee_task(ctx.to, result(ctx), caller);
-    let settled = match turns::run(ctx.state, task, starter, args) {
+    let settled = match turns::run(ctx.reach().state, task, starter, args) {
         Ok(settled) => settled,
         Err(t) => raise_host(t.kind),
     };
@@ -183,16 +183,16 @@ fn started_task<'a>(c: &'a mut Concurrency, settled: &Settled) -> Option<&'a mut
 /// callee may start; then its task begins, and the adapter calls it (on
 /// the caller's stack).
 pub(in crate::component) extern "C" fn enter_subtask_sync(ctx: &HostContext, retptr: u32) {
-    let exclusive = ctx.callback.is_some();
+    let exclusive = ctx.reach().callback.is_some();
     let waited = (|| {
-        if concurrency(ctx.state).may_enter(ctx.to, exclusive) {
+        if concurrency(ctx.reach().state).may_enter(ctx.to, exclusive) {
             return Ok(());
         }
-        if !concurrency(ctx.state).may_block(ctx.instance) {
+        if !concurrency(ctx.reach().state).may_block(ctx.instance) {
             return Err(super::cannot_block());
         }
-        turns::block(ctx.state, || {
-            concurrency(ctx.state)
+        turns::block(ctx.reach().state, || {
+            concurrency(ctx.reach().state)
                 .may_enter(ctx.to, exclusive)
                 .then_some(())
         })
@@ -200,7 +200,7 @@ pub(in crate::component) extern "C" fn enter_subtask_sync(ctx: &HostContext, ret
     if let Err(t) = waited {
         raise_host(t.kind);
     }
-    let c = concurrency(ctx.state);
+    let c = concurrency(ctx.reach().state);
     if exclusive {
         // The first turn holds the instance's lock.
         c.set_in_turn(ctx.to, true);

@@ -189,7 +189,7 @@ fn run_turn(state: *mut ComponentState, i: usize, e: Event) -> Result<(), Trap> 
 /// Its state if it resolved; else, with `async_`, `BLOCKED` (an event will
 /// say), or without, once it has.
 pub(super) fn cancel_callee(ctx: &HostContext, id: u32) -> Result<u32, Trap> {
-    let (state, async_) = (ctx.state, ctx.async_);
+    let (state, async_) = (ctx.reach().state, ctx.async_);
     let c = concurrency(state);
     // The callee still answering this subtask (one that returned may go
     // on, its subtask's number used again).
@@ -360,7 +360,7 @@ impl Concurrency {
 /// result, if it has one (a larger one went to the caller's memory).
 pub(in crate::component) extern "C" fn wait_subtask(ctx: &HostContext, code: u32) -> u64 {
     let outcome = (|| {
-        let mut task = concurrency(ctx.state)
+        let mut task = concurrency(ctx.reach().state)
             .tasks
             .pop()
             .expect("entered by the adapter");
@@ -369,15 +369,15 @@ pub(in crate::component) extern "C" fn wait_subtask(ctx: &HostContext, code: u32
         task.on_sync_stack = false;
         let callback = task.callback();
         if callback.is_some() {
-            concurrency(ctx.state).set_in_turn(task.instance, false);
+            concurrency(ctx.reach().state).set_in_turn(task.instance, false);
         }
         let caller = task.caller.as_ref().expect("started by an adapter");
         let returned = caller.returned.clone();
-        after_turn(ctx.state, task, callback, code)?;
-        if returned.get().is_none() && !concurrency(ctx.state).may_block(ctx.instance) {
+        after_turn(ctx.reach().state, task, callback, code)?;
+        if returned.get().is_none() && !concurrency(ctx.reach().state).may_block(ctx.instance) {
             return Err(super::cannot_block());
         }
-        super::turns::block(ctx.state, || returned.get())
+        super::turns::block(ctx.reach().state, || returned.get())
     })();
     match outcome {
         Ok(v) => v,
@@ -388,7 +388,7 @@ pub(in crate::component) extern "C" fn wait_subtask(ctx: &HostContext, code: u32
 /// `subtask.drop`: only a subtask whose return was reported may go.
 pub(in crate::component) extern "C" fn subtask_drop(ctx: &HostContext, h: Handle) {
     // SAFETY: as the built-ins' `state`.
-    let s = unsafe { &mut *ctx.state };
+    let s = unsafe { &mut *ctx.reach().state };
     let outcome = (|| {
         crate::component::abi::Cx::new(ctx).check_may_leave()?;
         let kind = AsyncKind::Subtask.as_resource();

@@ -53,7 +53,7 @@ pub(super) fn copy_values(
     if layout.holds_handles(from_ty) {
         // SAFETY: the state outlives both instances' calls; this borrow
         // ends before the reader's realloc runs.
-        let state = unsafe { &mut *writer.state };
+        let state = unsafe { &mut *writer.reach().state };
         let mut mover = Mover {
             types,
             state,
