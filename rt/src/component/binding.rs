@@ -161,12 +161,7 @@ pub(super) fn bound_for(component: &'static Component, host: &dyn Host) -> &'sta
 impl ComponentInstance {
     /// The function core code calls for lowering `l`, its context filled
     /// in with this instance's memory, `realloc`, state and flags.
-    pub(super) fn lower(
-        &mut self,
-        l: u32,
-        host: &dyn Host,
-        last: &mut LastOptions,
-    ) -> Result<Func, InstantiateError> {
+    pub(super) fn lower(&mut self, l: u32, host: &dyn Host) -> Result<Func, InstantiateError> {
         let component = self.component;
         let d = &component.description;
         let lowering = &d.lowerings[l as usize];
@@ -201,7 +196,7 @@ impl ComponentInstance {
         // takes it (its state is null until then).
         if unsafe { (*reach).state.is_null() } {
             let state: *mut super::ComponentState = &mut *self.state;
-            let made = self.reach(l, state, last);
+            let made = self.reach(l, state);
             // SAFETY: as above.
             unsafe { reach.write(made) };
         }
@@ -211,36 +206,22 @@ impl ComponentInstance {
         *ctx = unsafe { HostContext::reaching(ctx.lowering, reach) };
         Ok(func)
     }
-}
 
-impl ComponentInstance {
     /// What lowering `l`'s context reaches of this instance, whose state
     /// is `state`.
-    fn reach(&self, l: u32, state: *mut super::ComponentState, last: &mut LastOptions) -> Reach {
+    fn reach(&self, l: u32, state: *mut super::ComponentState) -> Reach {
         let d = &self.component.description;
         let lowering = &d.lowerings[l as usize];
         let links = self.bound.links[l as usize];
-        let memory = match (links.memory, last.memory) {
-            (Some(key), Some((was, memory))) if key == was => memory,
-            (key, _) => {
-                let memory = match key.and_then(|k| self.export_at(k)) {
-                    Some(Extern::Memory(m)) => Some(m),
-                    _ => None,
-                };
-                last.memory = key.map(|key| (key, memory));
-                memory
-            }
+        // Looked up once for each reach, which the lowerings with the
+        // same memory and `realloc` share.
+        let memory = match links.memory.and_then(|k| self.export_at(k)) {
+            Some(Extern::Memory(m)) => Some(m),
+            _ => None,
         };
-        let realloc = match (links.realloc, last.realloc) {
-            (Some(key), Some((was, realloc))) if key == was => realloc,
-            (key, _) => {
-                let realloc = match key.and_then(|k| self.export_at(k)) {
-                    Some(Extern::Func(f)) => Some(f),
-                    _ => None,
-                };
-                last.realloc = key.map(|key| (key, realloc));
-                realloc
-            }
+        let realloc = match links.realloc.and_then(|k| self.export_at(k)) {
+            Some(Extern::Func(f)) => Some(f),
+            _ => None,
         };
         let flags = self.flags[links.instance as usize];
         // The instance's own functions the context calls.
@@ -277,16 +258,6 @@ impl ComponentInstance {
             starter,
         }
     }
-}
-
-/// The memory and `realloc` the lowering bound last used, by the core
-/// instance and export they come from: a component's lowerings mostly
-/// share one of each, and finding it again among its instance's exports
-/// for each showed in a served request's instance.
-#[derive(Default)]
-pub(super) struct LastOptions {
-    memory: Option<((u32, u32), Option<*mut crate::store::Memory>)>,
-    realloc: Option<((u32, u32), Option<Func>)>,
 }
 
 /// Where a core export comes from: its instance and export index.

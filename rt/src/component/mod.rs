@@ -595,7 +595,6 @@ impl Store {
             // SAFETY: one context per lowering, as one function.
             f.vmctx = unsafe { contexts.add(i) } as usize;
         }
-        let mut last = binding::LastOptions::default();
         // One list for each core instance's imports in turn.
         let mut imports = Vec::new();
         for init in &d.initializers {
@@ -605,7 +604,7 @@ impl Store {
             imports.reserve(args.len());
             for (arg, imp) in args.iter().zip(&module.imports) {
                 let ext = match arg {
-                    CoreDef::Lowering(l) => Extern::Func(inst.lower(*l, host, &mut last)?),
+                    CoreDef::Lowering(l) => Extern::Func(inst.lower(*l, host)?),
                     def => inst
                         .core_export(def)
                         .ok_or_else(|| InstantiateError::Link {
