@@ -57,6 +57,7 @@ fn provides_p3(name: &str) -> bool {
         "wasi:filesystem/preopens",
         "wasi:http/types",
         "wasi:http/client",
+        "wasi:http/handler",
         "wasi:sockets/types",
         "wasi:sockets/ip-name-lookup",
     ];
@@ -76,6 +77,7 @@ fn suspends_p3(interface: &str, func: &str) -> bool {
         (interface, func),
         ("wasi:clocks/monotonic-clock", "wait-for" | "wait-until")
             | ("wasi:http/client", "send")
+            | ("wasi:http/handler", "handle")
             | ("wasi:sockets/types", "[method]tcp-socket.connect")
             | (
                 "wasi:sockets/types",

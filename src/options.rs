@@ -133,8 +133,9 @@ pub struct ProgramArgs {
     pub listen: Vec<String>,
     /// A WASI option, as wasmtime spells it: `inherit-network` lets a
     /// component's wasi:sockets reach any address, `allow-ip-name-lookup`
-    /// lets it resolve names, `http` lets it make outgoing HTTP requests
-    /// (all off by default).
+    /// lets it resolve names, `http` lets it make outgoing HTTP requests,
+    /// and a WASI 0.3 middleware's imported handler send its own (all off
+    /// by default).
     #[arg(short = 'S', value_name = "OPTION[=y|n]", value_parser = parse_wasi_option)]
     pub wasi: Vec<(String, bool)>,
     /// Stop the program (trap, exit status 134) once it has made N function

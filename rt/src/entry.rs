@@ -35,7 +35,8 @@ pub struct NetworkGrant {
     pub inherit: bool,
     /// Names resolved to addresses.
     pub ip_name_lookup: bool,
-    /// Outgoing HTTP requests (wasi:http/outgoing-handler) to any address.
+    /// Outgoing HTTP requests to any address: 0.2's outgoing-handler, 0.3's
+    /// client and an imported handler.
     pub http: bool,
 }
 

@@ -205,7 +205,14 @@ async fn respond(
     let method = request.method().clone();
     let path = request.uri().path().to_string();
     let mut instance = String::new();
-    let response = match handler.run(request).await {
+    let outcome = match came_back(&request) {
+        true => Outcome::Failed {
+            status: http::StatusCode::LOOP_DETECTED,
+            why: "the request came back through a handler this server's guest imports (its `via` header names this server)".into(),
+        },
+        false => handler.run(request).await,
+    };
+    let response = match outcome {
         Outcome::Response(r, took) => {
             // To a tenth of a microsecond: it takes a few.
             instance = format!(" instance={:.1}us", took.as_nanos() as f64 / 1000.0);
@@ -227,6 +234,19 @@ async fn respond(
     );
     let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
     response
+}
+
+/// Whether `request` is one this server's guest sent on through the
+/// `wasi:http/handler` it imports (a middleware whose next hop is the
+/// server itself), which would come back again and again.
+fn came_back<B>(request: &http::Request<B>) -> bool {
+    let ours = crate::wasi::p3::via();
+    let ours = ours.to_str().unwrap_or_default();
+    let vias = request.headers().get_all(http::header::VIA);
+    vias.iter().any(|v| {
+        v.to_str()
+            .is_ok_and(|v| v.split(',').any(|hop| hop.trim() == ours))
+    })
 }
 
 /// A response body: the guest's, or the server's own text.

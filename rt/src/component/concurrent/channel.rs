@@ -56,7 +56,7 @@ pub trait Sink {
 }
 
 /// Where a stream the host writes takes its bytes from.
-pub trait Source {
+pub trait Source: std::any::Any {
     /// Up to `max` bytes, blocking until some come; `None` at the end.
     fn read(&mut self, max: usize) -> Option<Vec<u8>>;
     /// Up to `max` values of `size` bytes, lowered at `ptr` with the
@@ -659,6 +659,22 @@ impl Concurrency {
         } else {
             self.channel(c).sink = Some(sink);
         }
+    }
+
+    /// The source of channel `c`, if it is an `S` and the host holds
+    /// both ends with no read under way (a stream the host made and a
+    /// guest handed back to it): taken, with the writable end, so that the
+    /// host may use what it reads from directly.
+    pub(super) fn take_source<S: Source>(&mut self, c: u32) -> Option<Box<S>> {
+        let ch = self.channel(c);
+        let idle = ch.readying.is_none() && ch.read.op.is_none();
+        let is_s = |s: &Box<dyn Source>| (&**s as &dyn std::any::Any).is::<S>();
+        if ch.writable != Some(HOST) || !idle || !ch.source.as_ref().is_some_and(is_s) {
+            return None;
+        }
+        ch.writable = None;
+        let source: Box<dyn std::any::Any> = ch.source.take()?;
+        source.downcast().ok()
     }
 
     /// The host drops its readable end of channel `c`: a write waiting

@@ -74,6 +74,11 @@ fn concurrency<'a>(cx: &mut Cx<'a>) -> &'a mut Concurrency {
 }
 
 impl Cx<'_> {
+    /// The component's async state, for the calls that take it.
+    pub fn concurrency(&mut self) -> &mut Concurrency {
+        concurrency(self)
+    }
+
     /// A new stream of `T`, both ends the host's.
     pub fn stream<T: Typed>(&mut self) -> (StreamReader<T>, StreamWriter<T>) {
         let c = concurrency(self).host_channel((T::SIZE, T::ALIGN), false);
@@ -117,6 +122,14 @@ impl<T> StreamReader<T> {
     /// As `sink`, with the component's async state at hand.
     pub fn sink_in(self, c: &mut Concurrency, sink: Box<dyn Sink>) {
         c.attach_sink(self.give(), sink)
+    }
+
+    /// What writes this stream, if the host does, through an `S`, and no
+    /// read is under way: a stream the host made that the guest handed
+    /// back. The host then reads from the source itself; nothing else
+    /// would move its bytes, both ends being the host's.
+    pub fn take_host_source<S: Source>(&self, c: &mut Concurrency) -> Option<Box<S>> {
+        c.take_source(self.channel)
     }
 }
 

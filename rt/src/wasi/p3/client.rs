@@ -2,9 +2,11 @@
 //! client (hyper on the event loop), and its call completes when the
 //! response's head comes, while the guest goes on; the response's body is
 //! read from hyper as the guest reads its stream. The request's body
-//! streams to hyper as the guest writes it.
+//! streams to hyper as the guest writes it, or, for a served request the
+//! guest forwards, as hyper receives it. The handler a component imports
+//! (`wasi:http/handler`) sends the same way.
 
-use super::http::{Body, Request, Response, ServedBody};
+use super::http::{handed_back, Body, Request, Response, ServedBody};
 use crate::component::abi::{Cx, Own};
 use crate::component::concurrent::{Async, Later};
 use crate::traps::Trap;
@@ -93,13 +95,22 @@ fn outgoing(
     let path = r.path_with_query.clone().unwrap_or_else(|| "/".into());
     let delivered = r.delivered;
     let body = match r.body {
+        Body::Guest(stream, _) if let Some(out) = handed_back(&stream, cx.concurrency()) => {
+            if let Some(d) = delivered {
+                d.write(Ok(()))
+                    .map_err(|t| ErrorCode::InternalError(Some(t.message())))?;
+            }
+            out
+        }
         Body::Guest(stream, trailers) => {
             let (sender, budget, out) = OutgoingBodyStream::channel();
             let body = ServedBody::new(sender, budget, trailers, delivered);
             stream.sink(cx, Box::new(body));
             out
         }
-        _ => {
+        // A served request forwarded, or a response's body sent on.
+        Body::Incoming(body, _) => OutgoingBodyStream::forwarded(bytes::Bytes::new(), body),
+        Body::None | Body::Taken => {
             if let Some(d) = delivered {
                 d.write(Ok(()))
                     .map_err(|t| ErrorCode::InternalError(Some(t.message())))?;
@@ -163,5 +174,36 @@ pub mod wasi_http_client {
             kind: crate::traps::TrapKind::Host(format!("wasi:http: {e:?}")),
             backtrace: vec![],
         }
+    }
+}
+
+/// The `via` entry (RFC 9110's) that an imported handler adds to what it
+/// sends: this process's own, random, so that `kiln serve` knows a
+/// request its guest sent back to it.
+pub fn via() -> &'static http::HeaderValue {
+    static VIA: std::sync::OnceLock<http::HeaderValue> = std::sync::OnceLock::new();
+    VIA.get_or_init(|| {
+        use std::hash::{BuildHasher, Hasher};
+        // Seeded from the operating system's randomness.
+        let id = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish();
+        http::HeaderValue::from_str(&format!("1.1 kiln-{id:016x}")).expect("a valid header")
+    })
+}
+
+/// The handler a component imports (the `middleware` world's next
+/// handler). Nothing is composed after it on a host, so the request goes
+/// where its URL says, as `client.send` sends it, under the same grant,
+/// with this host's `via` entry added, as a proxy adds it.
+pub mod wasi_http_handler {
+    use super::*;
+
+    pub fn handle(
+        cx: &mut Cx,
+        mut request: Own<Request>,
+    ) -> Result<Async<Result<Own<Response>, ErrorCode>>, Trap> {
+        request.0.headers.append(http::header::VIA, via().clone());
+        super::wasi_http_client::send(cx, request)
     }
 }

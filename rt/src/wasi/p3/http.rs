@@ -13,6 +13,7 @@ use crate::component::concurrent::{StreamReader, StreamWriter};
 use crate::traps::Trap;
 use crate::wasi::p2::bindings::wasi_http_types as v2;
 use crate::wasi::p2::host::http::wasi_http_types as p2;
+use crate::wasi::p2::host::http::OutgoingBodyStream;
 use crate::wasi::p3::bindings::wasi_http_types::{
     ErrorCode, HeaderError, Method, RequestOptionsError, Scheme,
 };
@@ -178,6 +179,45 @@ impl IncomingReader {
             None => self.finished = true,
         }
     }
+
+    /// The body sent on from where the guest's reads left it: what was
+    /// read ahead, then the rest as hyper gives it (its end as it came).
+    fn handed_on(self: Box<Self>) -> OutgoingBodyStream {
+        let IncomingReader {
+            body,
+            rest,
+            ended,
+            finished,
+            ..
+        } = *self;
+        if let Some(body) = body.filter(|_| !finished) {
+            return OutgoingBodyStream::forwarded(rest, body);
+        }
+        let (sender, budget, out) = OutgoingBodyStream::channel();
+        if !rest.is_empty() {
+            budget.take(rest.len());
+            let _ = sender.send(Ok(hyper::body::Frame::data(rest)));
+        }
+        let _ = match ended {
+            Ok(Some(t)) => sender.send(Ok(hyper::body::Frame::trailers(t))),
+            Ok(None) => Ok(()),
+            Err(e) => sender.send(Err(v2::ErrorCode::InternalError(Some(format!("{e:?}"))))),
+        };
+        out
+    }
+}
+
+/// The body a message's stream carries, if the guest handed back the
+/// stream `consume-body` gave it (to a new request or response) without
+/// reading it to its end: hyper's body, sent on as it comes. Nothing
+/// else would move its bytes, both its ends being the host's.
+pub fn handed_back(stream: &StreamReader<u8>, c: &mut Concurrency) -> Option<OutgoingBodyStream> {
+    if let Some(reader) = stream.take_host_source::<IncomingReader>(c) {
+        return Some(reader.handed_on());
+    }
+    let ended = stream.take_host_source::<Ended>(c)?;
+    drop(ended);
+    Some(OutgoingBodyStream::empty())
 }
 
 impl Source for IncomingReader {
@@ -366,7 +406,7 @@ pub fn served_response(
     c: &mut Concurrency,
     response: Response,
 ) -> crate::wasi::p2::host::http::OutgoingResponse {
-    use crate::wasi::p2::host::http::{OutgoingBodyStream, OutgoingResponse};
+    use crate::wasi::p2::host::http::OutgoingResponse;
     let Response {
         status,
         headers,
@@ -374,13 +414,21 @@ pub fn served_response(
         delivered,
     } = response;
     let stream = match body {
+        Body::Guest(stream, _) if let Some(out) = handed_back(&stream, c) => {
+            if let Some(d) = delivered {
+                let _ = d.write_in(c, Ok(()));
+            }
+            out
+        }
         Body::Guest(stream, trailers) => {
             let (sender, budget, out) = OutgoingBodyStream::channel();
             let sink = ServedBody::new(sender, budget, trailers, delivered);
             stream.sink_in(c, Box::new(sink));
             out
         }
-        _ => {
+        // A client's response answered with as it came.
+        Body::Incoming(body, _) => OutgoingBodyStream::forwarded(bytes::Bytes::new(), body),
+        Body::None | Body::Taken => {
             if let Some(d) = delivered {
                 let _ = d.write_in(c, Ok(()));
             }

@@ -23,6 +23,8 @@ pub mod host {
     pub use super::sockets::*;
 }
 
+pub use client::via;
+
 /// Generated from the WIT of the `wasip3` crate (WASI 0.3.2).
 #[allow(
     clippy::all,

@@ -279,7 +279,13 @@ impl OutgoingBody {
             stream_taken: false,
             finished: false,
         };
-        (body, OutgoingBodyStream(Some(rx), None, Some(polled)))
+        let stream = OutgoingBodyStream {
+            frames: Some(rx),
+            budget: None,
+            asked: Some(polled),
+            forwarded: None,
+        };
+        (body, stream)
     }
 
     /// A message's body, the first time it is asked for (`taken` says
@@ -369,17 +375,33 @@ pub fn outgoing_body_finish(
 
 /// What hyper sends: the frames the guest writes, until it finishes; the
 /// budget of a 0.3 body's sink, given back as hyper takes its bytes; and
-/// for a 0.2 body, whether hyper has asked for a frame.
-pub struct OutgoingBodyStream(
-    Option<tokio::sync::mpsc::UnboundedReceiver<Result<Frame<bytes::Bytes>, ErrorCode>>>,
-    Option<Arc<Budget>>,
-    Option<Arc<AtomicBool>>,
-);
+/// for a 0.2 body, whether hyper has asked for a frame. Or a body hyper
+/// received that a 0.3 guest hands on whole (a served request's body
+/// forwarded, a response's answered with), which goes on frame by frame,
+/// its length and trailers kept, never copied through the guest.
+pub struct OutgoingBodyStream {
+    frames: Option<tokio::sync::mpsc::UnboundedReceiver<Result<Frame<bytes::Bytes>, ErrorCode>>>,
+    budget: Option<Arc<Budget>>,
+    asked: Option<Arc<AtomicBool>>,
+    forwarded: Option<Forwarded>,
+}
+
+/// A received body sent on: the bytes already taken from it, then the
+/// rest as hyper gives it.
+struct Forwarded {
+    first: bytes::Bytes,
+    body: hyper::body::Incoming,
+}
 
 impl OutgoingBodyStream {
     /// No body at all.
     pub fn empty() -> OutgoingBodyStream {
-        OutgoingBodyStream(None, None, None)
+        OutgoingBodyStream {
+            frames: None,
+            budget: None,
+            asked: None,
+            forwarded: None,
+        }
     }
 
     /// A body sent from what the sender sends, until it is dropped; the
@@ -387,11 +409,23 @@ impl OutgoingBodyStream {
     pub fn channel() -> (Sender, Arc<Budget>, OutgoingBodyStream) {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let budget = Budget::new();
-        (
-            tx,
-            budget.clone(),
-            OutgoingBodyStream(Some(rx), Some(budget), None),
-        )
+        let stream = OutgoingBodyStream {
+            frames: Some(rx),
+            budget: Some(budget.clone()),
+            asked: None,
+            forwarded: None,
+        };
+        (tx, budget, stream)
+    }
+
+    /// `first`, then the rest of `body` as hyper receives it.
+    pub fn forwarded(first: bytes::Bytes, body: hyper::body::Incoming) -> OutgoingBodyStream {
+        OutgoingBodyStream {
+            frames: None,
+            budget: None,
+            asked: None,
+            forwarded: Some(Forwarded { first, body }),
+        }
     }
 }
 
@@ -399,7 +433,7 @@ impl Drop for OutgoingBodyStream {
     /// Nothing will be taken any more: writes waiting for room go on (and
     /// learn that the body's reader is gone).
     fn drop(&mut self) {
-        if let Some(b) = &self.1 {
+        if let Some(b) = &self.budget {
             b.close();
         }
     }
@@ -425,16 +459,24 @@ impl http_body::Body for OutgoingBodyStream {
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<bytes::Bytes>, BodyFailed>>> {
-        if let Some(asked) = &self.2 {
+        if let Some(f) = &mut self.forwarded {
+            if !f.first.is_empty() {
+                let first = std::mem::take(&mut f.first);
+                return Poll::Ready(Some(Ok(Frame::data(first))));
+            }
+            let polled = Pin::new(&mut f.body).poll_frame(cx);
+            return polled.map(|f| f.map(|f| f.map_err(|e| BodyFailed(hyper_code(&e)))));
+        }
+        if let Some(asked) = &self.asked {
             if !asked.load(Ordering::Relaxed) {
                 asked.store(true, Ordering::SeqCst);
             }
         }
-        let polled = match &mut self.0 {
+        let polled = match &mut self.frames {
             None => return Poll::Ready(None),
             Some(rx) => rx.poll_recv(cx),
         };
-        if let (Poll::Ready(Some(Ok(frame))), Some(budget)) = (&polled, &self.1) {
+        if let (Poll::Ready(Some(Ok(frame))), Some(budget)) = (&polled, &self.budget) {
             budget.release(frame.data_ref().map_or(0, |d| d.len()));
         }
         polled.map(|f| f.map(|f| f.map_err(BodyFailed)))
@@ -442,13 +484,26 @@ impl http_body::Body for OutgoingBodyStream {
 
     /// No body is none at all: no `content-length: 0`, no chunks.
     fn is_end_stream(&self) -> bool {
-        self.0.is_none()
+        match &self.forwarded {
+            Some(f) => f.first.is_empty() && f.body.is_end_stream(),
+            None => self.frames.is_none(),
+        }
     }
 
+    /// A forwarded body's length, if it has one, goes on with it.
     fn size_hint(&self) -> http_body::SizeHint {
-        match self.0 {
-            None => http_body::SizeHint::with_exact(0),
-            Some(_) => http_body::SizeHint::default(),
+        match (&self.forwarded, &self.frames) {
+            (Some(f), _) => {
+                let mut hint = f.body.size_hint();
+                let first = f.first.len() as u64;
+                if let Some(upper) = hint.upper() {
+                    hint.set_upper(upper + first);
+                }
+                hint.set_lower(hint.lower() + first);
+                hint
+            }
+            (None, None) => http_body::SizeHint::with_exact(0),
+            (None, Some(_)) => http_body::SizeHint::default(),
         }
     }
 }
