@@ -105,17 +105,16 @@ fn kiln_serve(wasm: &Path, extra: &[&str], dir: &Path) -> Server {
     Server::start(Path::new(env!("CARGO_BIN_EXE_kiln")), &args, dir)
 }
 
-/// `wasmtime serve` with wasi:cli, which Rust's std and CPython import.
-fn wasmtime_serve(wasm: &Path, dir: &Path) -> Server {
+/// `wasmtime serve` with wasi:cli, which Rust's std and CPython import,
+/// and `extra` flags.
+fn wasmtime_serve(wasm: &Path, extra: &[&str], dir: &Path) -> Server {
     let wasmtime = root().join("target/peers/wasmtime");
     let args = [
-        "serve",
-        "-S",
-        "cli",
-        "--addr",
-        "127.0.0.1:0",
-        wasm.to_str().unwrap(),
-    ];
+        &["serve", "-S", "cli", "--addr", "127.0.0.1:0"][..],
+        extra,
+        &[wasm.to_str().unwrap()],
+    ]
+    .concat();
     Server::start(&wasmtime, &args, dir)
 }
 
@@ -175,7 +174,7 @@ fn compare_with(kiln: &Server, wasmtime: &Server, without_request: bool) {
 fn a_rust_handler_answers_as_under_wasmtime_serve() {
     let wasm = handler();
     let d = work_dir("serve", "rust");
-    let peer = wasmtime_serve(&wasm, &d);
+    let peer = wasmtime_serve(&wasm, &[], &d);
     let kiln = kiln_serve(&wasm, &[], &d);
     compare_with(&kiln, &peer, false);
     assert_eq!(peer.get("/trap").status, 500);
@@ -361,7 +360,7 @@ fn a_python_handler_answers_as_under_wasmtime_serve() {
     let wasm =
         kiln_testsuite::peers::componentize_py("http_handler", &wit, "proxy", &d.join("build"))
             .unwrap_or_else(|e| panic!("{e}"));
-    let peer = wasmtime_serve(&wasm, &d);
+    let peer = wasmtime_serve(&wasm, &[], &d);
     let kiln = kiln_serve(&wasm, &[], &d);
     // A JSON document of about 4 KiB.
     let items: Vec<String> = (0..200).map(|i| format!("\"item {i}\"")).collect();
@@ -393,7 +392,7 @@ fn a_python_handler_answers_as_under_wasmtime_serve() {
 fn a_wasi_0_3_handler_answers_as_under_wasmtime_serve() {
     let wasm = common::wasip2_program("p3-handler", "p3_handler.wasm");
     let d = work_dir("serve", "p3");
-    let peer = wasmtime_serve(&wasm, &d);
+    let peer = wasmtime_serve(&wasm, &[], &d);
     let kiln = kiln_serve(&wasm, &["--timeout", "1s"], &d);
     compare_with(&kiln, &peer, true);
     trailers_as_under(&kiln, &peer);
@@ -439,6 +438,25 @@ fn a_wasi_0_3_handler_answers_as_under_wasmtime_serve() {
     compare_with(&built, &peer, true);
     trailers_as_under(&built, &peer);
     each_request_sees_a_new_memory(&built);
+
+    // A file's own stream as the body, the handler done once it returns
+    // the response: the host is at both ends of the stream.
+    let files = d.join("files");
+    std::fs::create_dir_all(&files).unwrap();
+    let big: Vec<u8> = (0..300_000u32).map(|i| (i * 13 % 251) as u8).collect();
+    std::fs::write(files.join("big"), &big).unwrap();
+    let grant = format!("{}::/data", files.display());
+    let kiln = kiln_serve(&wasm, &["--dir", &grant], &d);
+    let peer = wasmtime_serve(&wasm, &["--dir", &grant], &d);
+    for path in ["/file/big", "/file/missing"] {
+        let (ours, theirs) = (kiln.get(path), peer.get(path));
+        assert_eq!(
+            (ours.status, ours.text()),
+            (theirs.status, theirs.text()),
+            "{path}"
+        );
+    }
+    assert!(kiln.get("/file/big").body == big);
 }
 
 /// A WASI 0.3 middleware (testsuite/programs/p3-middleware, the

@@ -52,7 +52,7 @@ fn a_wasi_0_3_command_behaves_as_under_wasmtime() {
     let input: Vec<u8> = (0..200_000u32)
         .map(|i| b"abcdefghij klmnopqrstuvwxyz\n"[(i % 28) as usize])
         .collect();
-    let cases: [(&[&str], &[u8]); 8] = [
+    let cases: [(&[&str], &[u8]); 10] = [
         (&["hello"], b""),
         (&["env", "two words"], b""),
         (&["exit", "7"], b""),
@@ -61,6 +61,8 @@ fn a_wasi_0_3_command_behaves_as_under_wasmtime() {
         (&["upper"], &input),
         (&["reopen"], b"first line\nsecond line\n"),
         (&["reopen"], &input),
+        (&["pass"], b"handed on\n"),
+        (&["pass"], &input),
     ];
     let run = |program: &Path, args: &[&str], input: &[u8]| {
         let mut wasmtime = Command::new(root().join("target/peers/wasmtime"));
@@ -154,6 +156,30 @@ fn a_wasi_0_3_command_copies_files_as_under_wasmtime() {
             );
         }
     }
+
+    // Each file's own stream handed to stdout: the host at both ends.
+    let pass = ["pass", "big", "small", "empty"];
+    let whole: Vec<u8> = files
+        .iter()
+        .flat_map(|(name, _)| std::fs::read(k.join(name)).unwrap())
+        .collect();
+    let expected = Command::new(root().join("target/peers/wasmtime"))
+        .args(["run", "-S", "http", "--dir", &grant(&w)])
+        .arg(&wasm)
+        .args(pass)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let got = Command::new(env!("CARGO_BIN_EXE_kiln"))
+        .args(["run", "--dir", &grant(&k)])
+        .arg(&wasm)
+        .args(pass)
+        .stdin(Stdio::null())
+        .env("KILN_CACHE_DIR", dir.join("cache"))
+        .output()
+        .unwrap();
+    assert_eq!(show(&got), show(&expected));
+    assert!(got.stdout == whole, "the files' bytes, in order");
 
     let sleep = ["sleep", "30"];
     let expected = Command::new(root().join("target/peers/wasmtime"))

@@ -862,7 +862,11 @@ impl ComponentInstance {
             let callback = options.callback.as_ref().and_then(|c| self.func(c));
             let state = &*self.state as *const ComponentState as *mut ComponentState;
             let run = concurrent::driver::run(state, store, f, callback, &vals, task, waiting);
-            return run.await.map_err(poison);
+            let returned = run.await.map_err(poison)?;
+            concurrent::settle(state, store, waiting)
+                .await
+                .map_err(poison)?;
+            return Ok(returned);
         }
         let results = store.call(f, &vals).map_err(poison)?;
         let bits: Vec<u64> = results.iter().map(|v| v.to_bits()).collect();

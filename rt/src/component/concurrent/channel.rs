@@ -496,9 +496,7 @@ impl Concurrency {
                 Some(sink) => {
                     if let Some(io) = sink.wait_for_room() {
                         ch.write.op = Some(op);
-                        // SAFETY: the built-in's context lives with its instance.
-                        let state = unsafe { (*op.ctx).reach().state };
-                        self.start_drain(state, c, io);
+                        self.start_drain(c, io);
                         return Ok(super::BLOCKED);
                     }
                     self.write_sink(c, &op)
@@ -515,9 +513,7 @@ impl Concurrency {
                 }
                 if let Some(io) = source.refill() {
                     ch.read.op = Some(op);
-                    // SAFETY: the built-in's context lives with its instance.
-                    let state = unsafe { (*op.ctx).reach().state };
-                    self.start_refill(state, c, io);
+                    self.start_refill(c, io);
                     return Ok(super::BLOCKED);
                 }
                 self.read_source(c, &op)
@@ -657,7 +653,65 @@ impl Concurrency {
         if ch.writable.is_none() {
             sink.close(self);
         } else {
-            self.channel(c).sink = Some(sink);
+            ch.sink = Some(sink);
+            self.pump(c);
+        }
+    }
+
+    /// Whether a stream with the host at both ends is being pumped.
+    pub(super) fn pumping(&self) -> bool {
+        let pumped = |ch: &Channel| ch.source.is_some() && ch.sink.is_some();
+        self.channels.iter().flatten().any(pumped)
+    }
+
+    /// With the host at both ends of byte stream `c` (a stream the host
+    /// made, which a guest handed back to it, say a file's bytes for
+    /// stdout), no guest read or write moves its bytes: move them from
+    /// the source to the sink, as much as both take now, up to a turn's
+    /// worth; when one side must wait, or the turn is over, a job goes on
+    /// later, so that other work is done meanwhile. At the source's end
+    /// (or the sink's reader gone) the stream is over for both.
+    pub(super) fn pump(&mut self, c: u32) {
+        /// Bytes moved before other work gets a turn.
+        const TURN: usize = 1 << 20;
+        /// Bytes taken from the source at once, for a sink without bound.
+        const CHUNK: usize = 64 << 10;
+        let mut moved = 0;
+        loop {
+            let ch = self.channel(c);
+            if ch.readying.is_some() || ch.future || ch.elem != (1, 1) {
+                return;
+            }
+            let (Some(source), Some(sink)) = (&mut ch.source, &mut ch.sink) else {
+                return;
+            };
+            if let Some(io) = sink.wait_for_room() {
+                return self.start_drain(c, io);
+            }
+            if let Some(io) = source.refill() {
+                return self.start_refill(c, io);
+            }
+            if moved >= TURN {
+                let later: Refill =
+                    Box::pin(async { Box::new(()) as Box<dyn std::any::Any + Send> });
+                return self.start_drain(c, later);
+            }
+            let bytes = source.read(sink.room().unwrap_or(CHUNK).max(1));
+            let taken = bytes.as_ref().is_some_and(|b| sink.write(b));
+            if taken {
+                moved += bytes.map_or(0, |b| b.len());
+                continue;
+            }
+            let (source, sink) = (ch.source.take(), ch.sink.take());
+            self.channels[c as usize] = None;
+            self.free_channels.push(c);
+            if let Some(s) = source {
+                s.end(self);
+            }
+            if let Some(s) = sink {
+                s.close(self);
+            }
+            return;
         }
     }
 

@@ -452,15 +452,18 @@ impl Concurrency {
     }
 
     /// Channel `c`'s source must wait for bytes: `io` gets them on the
-    /// event loop, then the read waiting on the channel takes them.
-    pub(super) fn start_refill(&mut self, state: *mut ComponentState, c: u32, io: super::Refill) {
+    /// event loop, then the read waiting on the channel takes them (or,
+    /// with the host at both ends, its sink: `pump`).
+    pub(super) fn start_refill(&mut self, c: u32, io: super::Refill) {
         // The number `spawn` gives this job.
         let id = self.jobs.next;
         self.channel(c).readying = Some(id);
+        let this: *mut Concurrency = self;
         self.jobs.spawn(io, None, move |filled| {
             // SAFETY: the step runs on the guest's thread with the state
-            // alive and not otherwise borrowed.
-            let this = unsafe { &mut (*state).concurrency };
+            // that holds this alive (its jobs go with it) and not
+            // otherwise borrowed.
+            let this = unsafe { &mut *this };
             let Some(ch) = this.readied(c, id) else {
                 return Ok(());
             };
@@ -468,8 +471,15 @@ impl Concurrency {
                 return Ok(());
             };
             source.refilled(filled);
+            if ch.sink.is_some() {
+                this.pump(c);
+                return Ok(());
+            }
+            let Some(source) = &mut ch.source else {
+                return Ok(());
+            };
             if let Some(io) = source.refill() {
-                this.start_refill(state, c, io);
+                this.start_refill(c, io);
                 return Ok(());
             }
             let Some(mut op) = ch.read.op.filter(|op| op.outcome.is_none()) else {
@@ -484,22 +494,28 @@ impl Concurrency {
     }
 
     /// Channel `c`'s sink is full: `io` waits on the event loop for room,
-    /// then the write waiting on the channel goes to it.
-    pub(super) fn start_drain(&mut self, state: *mut ComponentState, c: u32, io: super::Refill) {
+    /// then the write waiting on the channel goes to it (or, with the host
+    /// at both ends, its source's bytes: `pump`).
+    pub(super) fn start_drain(&mut self, c: u32, io: super::Refill) {
         // The number `spawn` gives this job.
         let id = self.jobs.next;
         self.channel(c).readying = Some(id);
+        let this: *mut Concurrency = self;
         self.jobs.spawn(io, None, move |_| {
             // SAFETY: as in `start_refill`.
-            let this = unsafe { &mut (*state).concurrency };
+            let this = unsafe { &mut *this };
             let Some(ch) = this.readied(c, id) else {
                 return Ok(());
             };
+            if ch.sink.is_some() && ch.source.is_some() {
+                this.pump(c);
+                return Ok(());
+            }
             let Some(sink) = &mut ch.sink else {
                 return Ok(());
             };
             if let Some(io) = sink.wait_for_room() {
-                this.start_drain(state, c, io);
+                this.start_drain(c, io);
                 return Ok(());
             }
             let Some(mut op) = ch.write.op.filter(|op| op.outcome.is_none()) else {
@@ -554,6 +570,28 @@ pub(super) async fn jobs_arrived(
         }
     }
     Ok(false)
+}
+
+/// Once the guest's call is done: move the streams that have the host at
+/// both ends (`Concurrency::pump`) to their end, which nothing the guest
+/// does any more would; the instance stays until then.
+pub(crate) async fn settle(
+    state: *mut ComponentState,
+    store: &mut crate::store::Store,
+    waiting: super::driver::Waiting,
+) -> Result<(), Trap> {
+    // SAFETY: as `await_jobs`; no borrow is held across an await.
+    let pumping = || unsafe { &(*state).concurrency }.pumping();
+    while pumping() {
+        let ran = match waiting {
+            super::driver::Waiting::Block => await_jobs(state)?,
+            super::driver::Waiting::Await => jobs_arrived(state, store).await?,
+        };
+        if !ran {
+            break;
+        }
+    }
+    Ok(())
 }
 
 fn finish(state: *mut ComponentState, block: bool) -> Result<bool, Trap> {

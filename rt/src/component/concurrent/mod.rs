@@ -33,6 +33,7 @@ use crate::traps::{ComponentTrap, Trap, TrapKind};
 pub use channel::{Channel, Ended, Refill, Sink, Source};
 pub(crate) use fiber::CoreInstances;
 pub use host::{FutureReader, FutureWriter, StreamReader, StreamWriter};
+pub(crate) use jobs::settle;
 pub use jobs::{blocking, event_loop, hand_on_woken, serving_on_worker, Async, Later};
 use kiln_abi::component::TypeIndex;
 pub use preemptible::Preemptible;

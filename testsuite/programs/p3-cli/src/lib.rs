@@ -19,6 +19,9 @@
 //!   SERVER answers in 200 ms, in flight together: the order they end in;
 //!   then a wait of 10 s raced against one of 50 ms, the loser dropped
 //!   (its subtask cancelled);
+//! - `pass FILE...`: stdin's stream handed to stdout as it is, then each
+//!   file's of the first preopened directory likewise: the host at both
+//!   ends of each;
 //! - `slow-input`: stdin read to its end beside a wait of 100 ms: the
 //!   order they end in;
 //! - `reopen`: five bytes of stdin through one stream, which it drops,
@@ -320,6 +323,30 @@ async fn reopen() {
     say(stdout::write_via_stream, text).await;
 }
 
+/// The host's streams handed straight back to it, so that the host is at
+/// both ends: stdin's to stdout, then the preopened directory's `FILE`s
+/// to stdout one after another; the futures of each awaited.
+async fn pass(files: &[String]) {
+    let (input, read) = stdin::read_via_stream();
+    let written = stdout::write_via_stream(input);
+    let (written, read) = join!(async move { written.await }, async move { read.await });
+    written.expect("stdout written");
+    read.expect("stdin read to its end");
+    let dirs = wasip3::filesystem::preopens::get_directories();
+    for name in files {
+        let (dir, _) = dirs.first().expect("a preopened directory");
+        let file = dir
+            .open_at(PathFlags::empty(), name.clone(), OpenFlags::empty(), DescriptorFlags::READ)
+            .await
+            .expect("the file opens");
+        let (bytes, read) = file.read_via_stream(0);
+        let written = stdout::write_via_stream(bytes);
+        let (written, read) = join!(async move { written.await }, async move { read.await });
+        written.expect("stdout written");
+        read.expect("the file read to its end");
+    }
+}
+
 /// Stdin read to its end beside a wait on the clock: the order they end
 /// in, which shows whether the wait went on while the read waited.
 async fn slow_input() {
@@ -537,6 +564,7 @@ impl wasip3::exports::cli::run::Guest for Command {
                 say(stderr::write_via_stream, "and to stderr\n".into()).await;
             }
             Some("upper") => upper().await,
+            Some("pass") => pass(&args[2..]).await,
             Some("env") => {
                 let mut text = format!("args: {:?}\n", &args[1..]);
                 let mut env = environment::get_environment();

@@ -14,6 +14,9 @@
 //! - `/visits`: two counters of visits, one in initialized data (the
 //!   memory image), one in zeroed data, each counted up by one: a fresh
 //!   instance answers `data 1001 zeroed 1`;
+//! - `/file/NAME`: the file NAME of the first preopened directory, its
+//!   read stream the response's body as it is (the handler does not wait
+//!   for it);
 //! - `/trap`: traps before answering;
 //! - `/forever`: never answers, in a loop;
 //! - `/sleep`: answers after an hour on the clock;
@@ -68,6 +71,28 @@ fn text(status: u16, body: String) -> Response {
         None,
         Some(rx),
     )
+}
+
+/// The file `name` of the first preopened directory as the body, or a
+/// 404 saying why not.
+async fn file(name: &str) -> Response {
+    use wasip3::filesystem::types::{DescriptorFlags, OpenFlags, PathFlags};
+    let dirs = wasip3::filesystem::preopens::get_directories();
+    let Some((dir, _)) = dirs.first() else {
+        return text(404, "no directory\n".into());
+    };
+    let opened = dir
+        .open_at(PathFlags::empty(), name.into(), OpenFlags::empty(), DescriptorFlags::READ)
+        .await;
+    match opened {
+        Ok(file) => {
+            let (bytes, _read) = file.read_via_stream(0);
+            let (trailers_tx, trailers_rx) = wit_future::new(|| Ok(None));
+            drop(trailers_tx);
+            Response::new(Fields::new(), Some(bytes), trailers_rx).0
+        }
+        Err(e) => text(404, format!("{e:?}\n")),
+    }
 }
 
 impl wasip3::exports::http::handler::Guest for Handler {
@@ -170,6 +195,7 @@ impl wasip3::exports::http::handler::Guest for Handler {
                 let zeroed = VISITS_IN_ZEROED.fetch_add(1, Ordering::Relaxed) + 1;
                 Ok(text(200, format!("data {data} zeroed {zeroed}\n")))
             }
+            p if p.starts_with("/file/") => Ok(file(&p["/file/".len()..]).await),
             "/trap" => panic!("the handler traps on purpose"),
             "/forever" => loop {
                 std::hint::black_box(0);
