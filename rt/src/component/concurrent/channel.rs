@@ -201,6 +201,12 @@ fn event_code(future: bool, reading: bool) -> u32 {
 }
 
 impl Channel {
+    /// The host at both ends, with its source and its sink: `pump` moves
+    /// its bytes.
+    pub(super) fn pumped(&self) -> bool {
+        self.source.is_some() && self.sink.is_some()
+    }
+
     fn side(&mut self, reading: bool) -> &mut EndState {
         match reading {
             true => &mut self.read,
@@ -660,8 +666,7 @@ impl Concurrency {
 
     /// Whether a stream with the host at both ends is being pumped.
     pub(super) fn pumping(&self) -> bool {
-        let pumped = |ch: &Channel| ch.source.is_some() && ch.sink.is_some();
-        self.channels.iter().flatten().any(pumped)
+        self.channels.iter().flatten().any(Channel::pumped)
     }
 
     /// With the host at both ends of byte stream `c` (a stream the host

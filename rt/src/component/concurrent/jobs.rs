@@ -471,7 +471,7 @@ impl Concurrency {
                 return Ok(());
             };
             source.refilled(filled);
-            if ch.sink.is_some() {
+            if ch.pumped() {
                 this.pump(c);
                 return Ok(());
             }
@@ -507,7 +507,7 @@ impl Concurrency {
             let Some(ch) = this.readied(c, id) else {
                 return Ok(());
             };
-            if ch.sink.is_some() && ch.source.is_some() {
+            if ch.pumped() {
                 this.pump(c);
                 return Ok(());
             }
