@@ -527,10 +527,23 @@ fn a_wasi_0_3_middleware_forwards_through_the_handler_it_imports() {
 }
 
 /// Trailers both ways through the p3 handler's `/trailers`: the
-/// request's reach the handler, which sends them back as its own.
+/// request's reach the handler, which sends them back as its own. And
+/// through `/upper`, which hands the request's trailers future on to its
+/// response, the host at both of its ends.
 fn trailers_as_under(server: &Server, peer: &Server) {
+    let sent = [("x-checksum", "abc123"), ("x-note", "two words")];
     for body in [&b""[..], b"a body with trailers"] {
-        let sent = [("x-checksum", "abc123"), ("x-note", "two words")];
+        let trailed = |s: &Server| request_with_trailers(&s.addr, "POST", "/upper", body, &sent);
+        let expected = trailed(peer);
+        assert_eq!(expected.body, body.to_ascii_uppercase(), "wasmtime's body");
+        let handed_on: Vec<(String, String)> = sent
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect();
+        assert_eq!(expected.trailers, handed_on, "wasmtime's trailers");
+        assert_eq!(trailed(server), expected);
+    }
+    for body in [&b""[..], b"a body with trailers"] {
         let trailed = |s: &Server| request_with_trailers(&s.addr, "POST", "/trailers", body, &sent);
         let expected = trailed(peer);
         let length = body.len().to_string();

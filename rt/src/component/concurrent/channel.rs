@@ -13,7 +13,8 @@
 //! Either end may be the host's ([`HOST`]): a host reading a stream gives
 //! a [`Sink`] that takes each write as it comes; a host writing one gives
 //! a [`Source`] that each read takes from; a host writing a future gives
-//! its value when it has it, lowered into the reader's memory then.
+//! its value when it has it, lowered into the reader's memory then, or
+//! handed as it is to a host reader.
 
 use super::{trap, Concurrency, Event, Object, COPY_CANCELLED, COPY_COMPLETED, COPY_DROPPED};
 use crate::component::abi::Cx;
@@ -52,6 +53,12 @@ pub trait Sink {
         };
         self.write(bytes);
         Ok(())
+    }
+    /// A future's value the host wrote, as its writer typed it: taken, or
+    /// given back if this sink reads values of another type. The sink is
+    /// closed right after.
+    fn take_value(&mut self, value: Box<dyn std::any::Any>) -> Result<(), Box<dyn std::any::Any>> {
+        Err(value)
     }
 }
 
@@ -95,8 +102,18 @@ impl Source for Ended {
 pub type Refill =
     std::pin::Pin<Box<dyn std::future::Future<Output = Box<dyn std::any::Any + Send>> + Send>>;
 
-/// A host future's value, lowered into the reader's memory at a pointer.
-pub(super) type Value = Box<dyn FnOnce(&mut Cx, u32) -> Result<(), Trap>>;
+/// A host future's value: the writer's own, and how to lower it into a
+/// guest reader's memory at a pointer.
+pub(super) struct Value {
+    pub typed: Box<dyn std::any::Any>,
+    pub lower: fn(Box<dyn std::any::Any>, &mut Cx, u32) -> Result<(), Trap>,
+}
+
+impl Value {
+    fn lower_at(self, cx: &mut Cx, ptr: u32) -> Result<(), Trap> {
+        (self.lower)(self.typed, cx, ptr)
+    }
+}
 
 /// A read or write in progress: its buffer in its instance's memory, the
 /// elements copied so far, and, once its owner has something to learn,
@@ -528,8 +545,9 @@ impl Concurrency {
                 Some(value) => {
                     // SAFETY: the built-in's context lives with its instance.
                     let mut cx = Cx::new(unsafe { &*op.ctx });
-                    value(&mut cx, op.ptr)?;
+                    value.lower_at(&mut cx, op.ptr)?;
                     ch.read.succeeded = true;
+                    ch.writable = None;
                     Ok(COPY_COMPLETED)
                 }
                 None => {
@@ -613,27 +631,48 @@ impl Concurrency {
     }
 
     /// The host writes future `c`'s value: lowered into a waiting read's
-    /// buffer now (the reader gets its event), or kept for the next read.
+    /// buffer now (the reader gets its event), handed to the host's own
+    /// reader, or kept for the next read.
     pub(super) fn resolve(&mut self, c: u32, value: Value) -> Result<(), Trap> {
         let ch = self.channel(c);
         match ch.read.op {
             Some(mut op) if op.outcome.is_none() => {
                 // SAFETY: the built-in's context lives with its instance.
                 let mut cx = Cx::new(unsafe { &*op.ctx });
-                value(&mut cx, op.ptr)?;
+                value.lower_at(&mut cx, op.ptr)?;
                 op.outcome = Some(COPY_COMPLETED);
                 ch.read.op = Some(op);
+                // Written: the channel goes with its reader.
+                ch.writable = None;
             }
-            _ if ch.readable.is_none() => {}
+            _ if ch.readable.is_none() => self.drop_host_writer(c),
+            _ if ch.sink.is_some() => self.hand_over(c, value),
             _ => ch.value = Some(value),
         }
         Ok(())
+    }
+
+    /// The host at both ends of future `c`, its reader's sink waiting:
+    /// the writer's value goes to the sink as it is, nothing lowered, and
+    /// the channel is done with.
+    fn hand_over(&mut self, c: u32, value: Value) {
+        let ch = self.channel(c);
+        let mut sink = ch.sink.take().expect("the host's reader");
+        ch.readable = None;
+        let taken = sink.take_value(value.typed);
+        debug_assert!(taken.is_ok(), "a host future read as another type");
+        self.drop_host_writer(c);
+        sink.close(self);
     }
 
     /// The host starts reading stream `c` into `sink`; a write already
     /// waiting goes to it now.
     pub(super) fn attach_sink(&mut self, c: u32, mut sink: Box<dyn Sink>) {
         let ch = self.channel(c);
+        if let Some(value) = ch.value.take() {
+            ch.sink = Some(sink);
+            return self.hand_over(c, value);
+        }
         if ch.future && ch.writable.is_some() {
             if let Some(mut op) = ch.write.op.take() {
                 ch.sink = Some(sink);
@@ -657,6 +696,7 @@ impl Concurrency {
             ch.write.op = Some(op);
         }
         if ch.writable.is_none() {
+            self.drop_host_reader(c);
             sink.close(self);
         } else {
             ch.sink = Some(sink);
@@ -757,12 +797,18 @@ impl Concurrency {
         let Some(ch) = self.channels.get_mut(c as usize).and_then(Option::as_mut) else {
             return;
         };
+        // The host's own reader of what the host no longer writes.
+        let mut orphan = None;
         if readable {
             ch.readable = None;
             ch.sink = None;
         } else {
             ch.writable = None;
             ch.source = None;
+            if ch.readable == Some(HOST) && ch.sink.is_some() {
+                ch.readable = None;
+                orphan = ch.sink.take();
+            }
         }
         if let Some(job) = ch.readying.take() {
             self.jobs.abort(job);
@@ -775,6 +821,9 @@ impl Concurrency {
         if ch.readable.is_none() && ch.writable.is_none() {
             self.channels[c as usize] = None;
             self.free_channels.push(c);
+        }
+        if let Some(sink) = orphan {
+            sink.close(self);
         }
     }
 

@@ -3,12 +3,13 @@
 //! it), and the host's writers. A host reads a stream through a [`Sink`],
 //! writes one through a [`Source`], and resolves a future with its value.
 
-use super::channel::{Sink, Source, HOST};
+use super::channel::{Sink, Source, Value, HOST};
 use super::{AsyncKind, Concurrency};
 use crate::component::abi::{Cx, Lift, Lower, Typed};
 use crate::component::handles::ResourceKind;
 use crate::component::ComponentState;
 use crate::traps::Trap;
+use std::any::Any;
 use std::marker::PhantomData;
 
 /// The readable end of a stream of `T`, held by the host. Dropped, it
@@ -149,13 +150,18 @@ struct Then<T> {
     then: Box<dyn FnOnce(&mut Concurrency, Option<T>)>,
 }
 
-impl<T: Lift> Sink for Then<T> {
+impl<T: Lift + 'static> Sink for Then<T> {
     fn write(&mut self, _: &[u8]) -> bool {
         unreachable!("a future's value is lifted by `write_value`")
     }
 
     fn write_value(&mut self, cx: &mut Cx, ptr: u32, _size: u32) -> Result<(), Trap> {
         self.value = Some(T::load(cx, ptr)?);
+        Ok(())
+    }
+
+    fn take_value(&mut self, value: Box<dyn Any>) -> Result<(), Box<dyn Any>> {
+        self.value = Some(*value.downcast::<T>()?);
         Ok(())
     }
 
@@ -183,11 +189,20 @@ impl<T: Lower + 'static> FutureWriter<T> {
 
     /// Write the value with `c` at hand, from a [`Sink`]'s `close`.
     pub fn write_in(mut self, c: &mut Concurrency, value: T) -> Result<(), Trap> {
-        let lower = Box::new(move |cx: &mut Cx, ptr: u32| {
+        fn lower<T: Lower + 'static>(
+            value: Box<dyn Any>,
+            cx: &mut Cx,
+            ptr: u32,
+        ) -> Result<(), Trap> {
+            let value = *value.downcast::<T>().expect("the writer's own type");
             cx.range(ptr, T::SIZE as u64, T::ALIGN, crate::traps::Region::Return)?;
             value.store(cx, ptr)
-        });
-        c.resolve(std::mem::replace(&mut self.channel, GIVEN), lower)
+        }
+        let value = Value {
+            typed: Box::new(value),
+            lower: lower::<T>,
+        };
+        c.resolve(std::mem::replace(&mut self.channel, GIVEN), value)
     }
 }
 

@@ -2,7 +2,8 @@
 //! - `/hello`: a greeting, its body written after the response is
 //!   returned, by a task the handler leaves running;
 //! - `/upper`: the request's body streamed back upper-cased, each chunk
-//!   as it arrives;
+//!   as it arrives, then the request's own trailers future as the
+//!   response's (its `trailer` header too);
 //! - `/echo`: the request's body read whole, then answered with its
 //!   content type;
 //! - `/request`: what the handler saw (method, path, scheme, authority,
@@ -34,26 +35,28 @@ struct Handler;
 static VISITS_IN_DATA: AtomicU32 = AtomicU32::new(1000);
 static VISITS_IN_ZEROED: AtomicU32 = AtomicU32::new(0);
 
+type Trailers = wit_bindgen::FutureReader<Result<Option<Fields>, ErrorCode>>;
+
 /// A response with `headers` whose body `write` writes after the handler
-/// returned it.
+/// returned it, and `trailers` (none if not given).
 fn respond(
     status: u16,
-    headers: &[(&str, &str)],
+    headers: &[(&str, &[u8])],
     write: impl std::future::Future<Output = ()> + 'static,
-    tx: Option<wasip3::wit_bindgen::StreamWriter<u8>>,
-    rx: Option<wasip3::wit_bindgen::StreamReader<u8>>,
+    trailers: Option<Trailers>,
+    rx: Option<wit_bindgen::StreamReader<u8>>,
 ) -> Response {
     let fields = Fields::new();
     for (name, value) in headers {
-        fields
-            .append(name, value.as_bytes())
-            .expect("a valid header");
+        fields.append(name, value).expect("a valid header");
     }
-    let (trailers_tx, trailers_rx) = wit_future::new(|| Ok(None));
-    drop(trailers_tx);
-    let (response, _delivered) = Response::new(fields, rx, trailers_rx);
+    let trailers = trailers.unwrap_or_else(|| {
+        let (trailers_tx, trailers_rx) = wit_future::new(|| Ok(None));
+        drop(trailers_tx);
+        trailers_rx
+    });
+    let (response, _delivered) = Response::new(fields, rx, trailers);
     response.set_status_code(status).expect("a valid status");
-    drop(tx);
     wit_bindgen::spawn_local(write);
     response
 }
@@ -66,7 +69,7 @@ fn text(status: u16, body: String) -> Response {
     };
     respond(
         status,
-        &[("content-type", "text/plain")],
+        &[("content-type", b"text/plain")],
         write,
         None,
         Some(rx),
@@ -101,9 +104,11 @@ impl wasip3::exports::http::handler::Guest for Handler {
         match path.as_str() {
             "/hello" => Ok(text(200, "Hello from a WASI 0.3 handler!\n".into())),
             "/upper" => {
+                let declared = request.get_headers().get("trailer");
+                let headers: Vec<_> = declared.iter().map(|v| ("trailer", &v[..])).collect();
                 let (res_tx, res_rx) = wit_future::new(|| Ok(()));
                 drop(res_tx);
-                let (mut body, _trailers) = Request::consume_body(request, res_rx);
+                let (mut body, trailers) = Request::consume_body(request, res_rx);
                 let (mut tx, rx) = wit_stream::new();
                 let write = async move {
                     loop {
@@ -117,7 +122,7 @@ impl wasip3::exports::http::handler::Guest for Handler {
                         }
                     }
                 };
-                Ok(respond(200, &[], write, None, Some(rx)))
+                Ok(respond(200, &headers, write, Some(trailers), Some(rx)))
             }
             "/echo" => {
                 let content_type = request.get_headers().get("content-type");
@@ -134,7 +139,7 @@ impl wasip3::exports::http::handler::Guest for Handler {
                     let rest = tx.write_all(body).await;
                     assert!(rest.is_empty());
                 };
-                let headers = [("content-type", content_type.as_str())];
+                let headers = [("content-type", content_type.as_bytes())];
                 Ok(respond(200, &headers, write, None, Some(rx)))
             }
             p if p.starts_with("/request") => {
