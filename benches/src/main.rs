@@ -240,13 +240,25 @@ fn write_synthetic(args: &[String]) -> Result<()> {
 }
 
 fn load_once(args: &[String]) -> Result<()> {
+    // `--body FILE`: POST the file's bytes rather than GET.
+    let (args, body) = match args {
+        [rest @ .., flag, file] if flag == "--body" => {
+            let body = std::fs::read(file).with_context(|| format!("reading {file}"))?;
+            (rest, Some(body))
+        }
+        _ => (args, None),
+    };
     let (addr, path, connections, seconds, rate) = match args {
         [a, p, c, s] => (a, p, c, s, None),
         [a, p, c, s, r] => (a, p, c, s, Some(r)),
-        _ => bail!("usage: kiln-bench load ADDR PATH CONNECTIONS SECONDS [RATE]"),
+        _ => bail!("usage: kiln-bench load ADDR PATH CONNECTIONS SECONDS [RATE] [--body FILE]"),
     };
     // Any body is taken: this measures, it does not check.
-    let request = load::Request::new("GET", path, "", b"", b"").any_body();
+    let request = match &body {
+        Some(b) => load::Request::new("POST", path, "application/octet-stream", b, b""),
+        None => load::Request::new("GET", path, "", b"", b""),
+    }
+    .any_body();
     let seconds: f64 = seconds.parse().context("SECONDS: a number")?;
     if !(seconds.is_finite() && seconds > 0.0) {
         bail!("SECONDS: a positive number, not {seconds}");

@@ -760,15 +760,22 @@ impl Concurrency {
         }
     }
 
-    /// The source of channel `c`, if it is an `S` and the host holds
-    /// both ends with no read under way (a stream the host made and a
-    /// guest handed back to it): taken, with the writable end, so that the
-    /// host may use what it reads from directly.
-    pub(super) fn take_source<S: Source>(&mut self, c: u32) -> Option<Box<S>> {
+    /// The source of channel `c`, if it is an `S` that `wanted` accepts
+    /// and the host holds both ends with no read under way (a stream the
+    /// host made and a guest handed back to it): taken, with the writable
+    /// end, so that the host may use what it reads from directly.
+    pub(super) fn take_source<S: Source>(
+        &mut self,
+        c: u32,
+        wanted: impl FnOnce(&S) -> bool,
+    ) -> Option<Box<S>> {
         let ch = self.channel(c);
         let idle = ch.readying.is_none() && ch.read.op.is_none();
-        let is_s = |s: &Box<dyn Source>| (&**s as &dyn std::any::Any).is::<S>();
-        if ch.writable != Some(HOST) || !idle || !ch.source.as_ref().is_some_and(is_s) {
+        let s = ch
+            .source
+            .as_ref()
+            .and_then(|s| (&**s as &dyn std::any::Any).downcast_ref::<S>());
+        if ch.writable != Some(HOST) || !idle || !s.is_some_and(wanted) {
             return None;
         }
         ch.writable = None;

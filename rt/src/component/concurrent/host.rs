@@ -125,12 +125,23 @@ impl<T> StreamReader<T> {
         c.attach_sink(self.give(), sink)
     }
 
-    /// What writes this stream, if the host does, through an `S`, and no
-    /// read is under way: a stream the host made that the guest handed
-    /// back. The host then reads from the source itself; nothing else
-    /// would move its bytes, both ends being the host's.
-    pub fn take_host_source<S: Source>(&self, c: &mut Concurrency) -> Option<Box<S>> {
-        c.take_source(self.channel)
+    /// What writes this stream, if the host does, through an `S` that
+    /// `wanted` accepts, and no read is under way: a stream the host made
+    /// that the guest handed back. The host then reads from the source
+    /// itself, rather than through the stream.
+    pub fn take_host_source<S: Source>(
+        &self,
+        c: &mut Concurrency,
+        wanted: impl FnOnce(&S) -> bool,
+    ) -> Option<Box<S>> {
+        c.take_source(self.channel, wanted)
+    }
+}
+
+impl<T> FutureWriter<T> {
+    /// Whether this writes the future `reader` reads.
+    pub fn writes(&self, reader: &FutureReader<T>) -> bool {
+        self.channel == reader.channel
     }
 }
 

@@ -95,7 +95,9 @@ fn outgoing(
     let path = r.path_with_query.clone().unwrap_or_else(|| "/".into());
     let delivered = r.delivered;
     let body = match r.body {
-        Body::Guest(stream, _) if let Some(out) = handed_back(&stream, cx.concurrency()) => {
+        Body::Guest(stream, trailers)
+            if let Some(out) = handed_back(&stream, &trailers, cx.concurrency()) =>
+        {
             if let Some(d) = delivered {
                 d.write(Ok(()))
                     .map_err(|t| ErrorCode::InternalError(Some(t.message())))?;

@@ -208,16 +208,18 @@ impl IncomingReader {
 }
 
 /// The body a message's stream carries, if the guest handed back the
-/// stream `consume-body` gave it (to a new request or response) without
-/// reading it to its end: hyper's body, sent on as it comes. Nothing
-/// else would move its bytes, both its ends being the host's.
-pub fn handed_back(stream: &StreamReader<u8>, c: &mut Concurrency) -> Option<OutgoingBodyStream> {
-    if let Some(reader) = stream.take_host_source::<IncomingReader>(c) {
-        return Some(reader.handed_on());
-    }
-    let ended = stream.take_host_source::<Ended>(c)?;
-    drop(ended);
-    Some(OutgoingBodyStream::empty())
+/// stream and trailers `consume-body` gave it (to a new request or
+/// response) without reading the stream to its end: hyper's body, sent
+/// on as it comes, with its trailers, its length kept, nothing copied.
+/// Any other body goes through the stream: the host moves its bytes
+/// when it is the host's at both ends.
+pub fn handed_back(
+    stream: &StreamReader<u8>,
+    trailers: &Trailers,
+    c: &mut Concurrency,
+) -> Option<OutgoingBodyStream> {
+    let reader = stream.take_host_source::<IncomingReader>(c, |r| r.trailers.writes(trailers))?;
+    Some(reader.handed_on())
 }
 
 impl Source for IncomingReader {
@@ -414,7 +416,7 @@ pub fn served_response(
         delivered,
     } = response;
     let stream = match body {
-        Body::Guest(stream, _) if let Some(out) = handed_back(&stream, c) => {
+        Body::Guest(stream, trailers) if let Some(out) = handed_back(&stream, &trailers, c) => {
             if let Some(d) = delivered {
                 let _ = d.write_in(c, Ok(()));
             }

@@ -12,6 +12,9 @@
 //! - `/trailers`: the request's body back, then trailers: its length
 //!   (`x-length`) and each of the request's trailers renamed `x-echo-*`,
 //!   declared in a `trailer` header as HTTP/1.1 wants;
+//! - `/mirror`: the request's body stream as the response's, handed on
+//!   unread, with trailers of the handler's own (`x-mirrored: yes`), not
+//!   the request's;
 //! - `/visits`: two counters of visits, one in initialized data (the
 //!   memory image), one in zeroed data, each counted up by one: a fresh
 //!   instance answers `data 1001 zeroed 1`;
@@ -191,6 +194,21 @@ impl wasip3::exports::http::handler::Guest for Handler {
                     let rest = tx.write_all(body).await;
                     assert!(rest.is_empty());
                     drop(tx);
+                    let _ = trailers_tx.write(Ok(Some(trailers))).await;
+                });
+                Ok(response)
+            }
+            "/mirror" => {
+                let (res_tx, res_rx) = wit_future::new(|| Ok(()));
+                drop(res_tx);
+                let (body, _theirs) = Request::consume_body(request, res_rx);
+                let (trailers_tx, trailers_rx) = wit_future::new(|| Ok(None));
+                let headers = Fields::new();
+                headers.append("trailer", b"x-mirrored").unwrap();
+                let (response, _delivered) = Response::new(headers, Some(body), trailers_rx);
+                wit_bindgen::spawn_local(async move {
+                    let trailers = Fields::new();
+                    trailers.append("x-mirrored", b"yes").unwrap();
                     let _ = trailers_tx.write(Ok(Some(trailers))).await;
                 });
                 Ok(response)
