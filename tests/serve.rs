@@ -545,8 +545,8 @@ fn trailers_as_under(server: &Server, peer: &Server) {
     }
     // `/mirror` hands the request's body on unread, with its own
     // trailers in place of the request's. wasmtime 49 sends the body but
-    // no trailers at all: the handler's task that writes them is not run
-    // once the handler has returned a body the host writes.
+    // no trailers at all, where the response's trailers are the future
+    // given to `response.new`: kiln's are checked against the handler's.
     let big: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
     for body in [&b""[..], b"a body with trailers", &big] {
         let mirrored = |s: &Server| request_with_trailers(&s.addr, "POST", "/mirror", body, &sent);

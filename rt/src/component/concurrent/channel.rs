@@ -659,8 +659,10 @@ impl Concurrency {
         let ch = self.channel(c);
         let mut sink = ch.sink.take().expect("the host's reader");
         ch.readable = None;
-        let taken = sink.take_value(value.typed);
-        debug_assert!(taken.is_ok(), "a host future read as another type");
+        // A future of another type (the guest passed the host's future
+        // of one type where one of another, of the same layout, goes) is
+        // not delivered: the reader learns it went unwritten.
+        let _ = sink.take_value(value.typed);
         self.drop_host_writer(c);
         sink.close(self);
     }
@@ -804,11 +806,19 @@ impl Concurrency {
         let Some(ch) = self.channels.get_mut(c as usize).and_then(Option::as_mut) else {
             return;
         };
-        // The host's own reader of what the host no longer writes.
-        let mut orphan = None;
+        // The host's own reader of what the host no longer writes, or
+        // its own source of what the host no longer reads.
+        let (mut orphan, mut unread) = (None, None);
         if readable {
             ch.readable = None;
             ch.sink = None;
+            if ch.value.take().is_some() {
+                ch.writable = None;
+            }
+            if ch.writable == Some(HOST) && ch.source.is_some() {
+                ch.writable = None;
+                unread = ch.source.take();
+            }
         } else {
             ch.writable = None;
             ch.source = None;
@@ -832,6 +842,9 @@ impl Concurrency {
         if let Some(sink) = orphan {
             sink.close(self);
         }
+        // Dropped unended, as when a guest drops its reader: what the
+        // source writes besides (a body's trailers) learns it went unread.
+        drop(unread);
     }
 
     /// Cancel end `id`'s operation: its outcome, which an undelivered
@@ -898,12 +911,18 @@ impl Concurrency {
             let ch = self.channel(c);
             if reading {
                 source = ch.source.take();
-                ch.value = None;
+                // The host's writer was its source, or the value it wrote:
+                // nothing else of the host's names the channel.
+                if source.is_some() | ch.value.take().is_some() {
+                    ch.writable = None;
+                }
                 // A refill under way is no longer wanted.
                 if let Some(job) = ch.readying.take() {
                     self.jobs.abort(job);
                 }
             } else if let Some(sink) = ch.sink.take() {
+                // The host's reader was its sink, which closes now.
+                ch.readable = None;
                 // A wait for room under way is no longer wanted.
                 if let Some(job) = ch.readying.take() {
                     self.jobs.abort(job);

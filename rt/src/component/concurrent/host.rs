@@ -362,3 +362,95 @@ macro_rules! readable_end {
 
 readable_end!(StreamReader, false);
 readable_end!(FutureReader, true);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    fn state() -> Box<ComponentState> {
+        Box::new(ComponentState {
+            tables: Default::default(),
+            concurrency: Concurrency::default(),
+            host: None,
+        })
+    }
+
+    /// A future of `u32` with both ends the host's.
+    fn host_future(s: &mut ComponentState) -> (FutureReader<u32>, FutureWriter<u32>) {
+        let c = s.concurrency.host_channel((4, 4), true);
+        let state: *mut ComponentState = s;
+        let reader = FutureReader {
+            channel: c,
+            state,
+            _t: PhantomData,
+        };
+        let writer = FutureWriter {
+            channel: c,
+            state,
+            _t: PhantomData,
+        };
+        (reader, writer)
+    }
+
+    /// A `then` that records what it was given.
+    type Got = Rc<Cell<Option<Option<u32>>>>;
+    fn recorder() -> (Got, Box<dyn FnOnce(&mut Concurrency, Option<u32>)>) {
+        let got: Got = Rc::new(Cell::new(None));
+        let to = got.clone();
+        (got, Box::new(move |_, v| to.set(Some(v))))
+    }
+
+    fn live_channels(s: &ComponentState) -> usize {
+        s.concurrency.channels.iter().flatten().count()
+    }
+
+    #[test]
+    fn a_future_the_host_writes_and_reads_passes_its_value_in_either_order() {
+        for write_first in [true, false] {
+            let mut s = state();
+            let (reader, writer) = host_future(&mut s);
+            let (got, then) = recorder();
+            if write_first {
+                writer.write_in(&mut s.concurrency, 7).unwrap();
+                assert_eq!(got.get(), None);
+                reader.then_in(&mut s.concurrency, then);
+            } else {
+                reader.then_in(&mut s.concurrency, then);
+                assert_eq!(got.get(), None);
+                writer.write_in(&mut s.concurrency, 7).unwrap();
+            }
+            assert_eq!(got.get(), Some(Some(7)), "written first: {write_first}");
+            assert_eq!(live_channels(&s), 0, "the channel is freed");
+        }
+    }
+
+    #[test]
+    fn a_host_future_dropped_unwritten_tells_the_host_reader() {
+        for drop_first in [true, false] {
+            let mut s = state();
+            let (reader, writer) = host_future(&mut s);
+            let (got, then) = recorder();
+            if drop_first {
+                drop(writer);
+                reader.then_in(&mut s.concurrency, then);
+            } else {
+                reader.then_in(&mut s.concurrency, then);
+                drop(writer);
+            }
+            assert_eq!(got.get(), Some(None), "dropped first: {drop_first}");
+            assert_eq!(live_channels(&s), 0, "the channel is freed");
+        }
+    }
+
+    #[test]
+    fn a_host_future_written_and_never_read_is_freed_with_its_reader() {
+        let mut s = state();
+        let (reader, writer) = host_future(&mut s);
+        writer.write_in(&mut s.concurrency, 7).unwrap();
+        assert_eq!(live_channels(&s), 1);
+        drop(reader);
+        assert_eq!(live_channels(&s), 0);
+    }
+}
