@@ -646,19 +646,19 @@ impl Concurrency {
                 ch.writable = None;
             }
             _ if ch.readable.is_none() => self.drop_host_writer(c),
-            _ if ch.sink.is_some() => self.hand_over(c, value),
-            _ => ch.value = Some(value),
+            _ => match ch.sink.take() {
+                Some(sink) => self.hand_over(c, sink, value),
+                None => ch.value = Some(value),
+            },
         }
         Ok(())
     }
 
-    /// The host at both ends of future `c`, its reader's sink waiting:
+    /// The host at both ends of future `c`, its reader's `sink` waiting:
     /// the writer's value goes to the sink as it is, nothing lowered, and
     /// the channel is done with.
-    fn hand_over(&mut self, c: u32, value: Value) {
-        let ch = self.channel(c);
-        let mut sink = ch.sink.take().expect("the host's reader");
-        ch.readable = None;
+    fn hand_over(&mut self, c: u32, mut sink: Box<dyn Sink>, value: Value) {
+        self.channel(c).readable = None;
         // A future of another type (the guest passed the host's future
         // of one type where one of another, of the same layout, goes) is
         // not delivered: the reader learns it went unwritten.
@@ -672,8 +672,7 @@ impl Concurrency {
     pub(super) fn attach_sink(&mut self, c: u32, mut sink: Box<dyn Sink>) {
         let ch = self.channel(c);
         if let Some(value) = ch.value.take() {
-            ch.sink = Some(sink);
-            return self.hand_over(c, value);
+            return self.hand_over(c, sink, value);
         }
         if ch.future && ch.writable.is_some() {
             if let Some(mut op) = ch.write.op.take() {
@@ -913,7 +912,8 @@ impl Concurrency {
                 source = ch.source.take();
                 // The host's writer was its source, or the value it wrote:
                 // nothing else of the host's names the channel.
-                if source.is_some() | ch.value.take().is_some() {
+                let wrote = ch.value.take().is_some();
+                if source.is_some() || wrote {
                     ch.writable = None;
                 }
                 // A refill under way is no longer wanted.
